@@ -1,0 +1,378 @@
+"""Shortlist — the browser app (Streamlit). A thin layer over ``engine``.
+
+Run: ``streamlit run app.py``. The vendor and criteria directories default to the
+bundled ``vendors/`` and ``criteria/``; set ``SHORTLIST_VENDORS`` / ``SHORTLIST_CRITERIA``
+to use others. Every number shown comes from ``engine.rank``; the CSV download is
+``engine.to_csv`` of the same ranking, so it is byte-identical to
+``shortlist rank --format csv`` with the same settings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+import yaml
+
+import engine
+from engine.schema import CERTIFICATION_IDS, PrioritiesFile, RequirementSpec
+
+HERE = Path(__file__).resolve().parent
+VENDORS = Path(os.environ.get("SHORTLIST_VENDORS", HERE / "vendors"))
+CRITERIA = Path(os.environ.get("SHORTLIST_CRITERIA", HERE / "criteria"))
+DEFAULT_PRESET = "regulated-eu-bank"
+REGION_CHOICES = ["EU", "EEA", "GLOBAL", "US", "GB", "CH", "CA", "FR", "DE", "NL", "IE", "CN"]
+ATTRIBUTION = (
+    "Data: vendor profiles in `vendors/` built from public sources listed per offering "
+    "(collected 2026-11-29). Latency and capability: Artificial Analysis "
+    "(artificialanalysis.ai), Intelligence Index v4.3. Transparency: Stanford Foundation "
+    "Model Transparency Index 2025 (CC BY 4.0). Prices: genai-prices (MIT), LiteLLM (MIT), "
+    "models.dev (MIT) and vendor pages. Exchange rates: ECB reference rates of 2026-10-30."
+)
+
+st.set_page_config(page_title="Shortlist — AI vendor decisions", layout="wide")
+
+
+def _mtimes(d: Path) -> tuple[tuple[str, float], ...]:
+    if not d.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_mtime) for p in d.rglob("*.y*ml")))
+
+
+@st.cache_resource(show_spinner=False)
+def _criteria(d: str, _stamp: tuple[tuple[str, float], ...]) -> engine.CriteriaCatalog:
+    return engine.load_criteria(d)
+
+
+@st.cache_resource(show_spinner=False)
+def _catalog(
+    d: str, _stamp: tuple[tuple[str, float], ...], extra: tuple[tuple[str, bytes], ...]
+) -> engine.Catalog:
+    return engine.load_catalog([d], extra=extra)
+
+
+@st.cache_resource(show_spinner=False)
+def _preset(path: str, _stamp: float) -> PrioritiesFile:
+    return engine.load_priorities(path)
+
+
+def _show_issues(issues: tuple[engine.Issue, ...] | list[engine.Issue], what: str) -> None:
+    if issues:
+        st.error(
+            f"{len(issues)} problem(s) in {what} — the files named below were left out; "
+            "everything else is used:\n\n" + "\n".join(f"- `{i}`" for i in issues)
+        )
+
+
+# ----------------------------------------------------------------------------- inputs
+
+try:
+    criteria = _criteria(str(CRITERIA), _mtimes(CRITERIA))
+except engine.InputError as exc:
+    st.title("Shortlist")
+    _show_issues(exc.issues, "the criteria catalog")
+    st.stop()
+
+preset_paths = {p.stem: p for p in criteria.presets(CRITERIA)}
+presets: dict[str, PrioritiesFile] = {}
+preset_issues: list[engine.Issue] = []
+for stem, path in preset_paths.items():
+    try:
+        presets[stem] = _preset(str(path), path.stat().st_mtime)
+    except engine.InputError as exc:
+        preset_issues.extend(exc.issues)
+if not presets:
+    st.title("Shortlist")
+    _show_issues(
+        preset_issues or [engine.Issue("io.not_found", "no preset found", str(CRITERIA / "presets"))],
+        "the presets",
+    )
+    st.stop()
+
+ids = criteria.ids()
+labels = {c.id: c.label for c in criteria.criteria}
+ss = st.session_state
+
+
+def _apply_preset() -> None:
+    """Copy the chosen preset into the widgets (weights, workload, must-haves)."""
+    p = presets[ss["preset"]]
+    total = sum(p.weights.values()) or 1.0
+    for c in ids:
+        ss[f"w_{c}"] = round(100 * p.weights.get(c, 0.0) / total)
+    ss["in_m"] = p.workload.input_tokens_per_month / 1e6
+    ss["out_m"] = p.workload.output_tokens_per_month / 1e6
+    ss["answer"] = int(p.workload.answer_tokens)
+    ss["currency"] = p.workload.currency
+    ss["allowed"] = list(p.allowed_regions)
+    ss["trusted"] = list(p.trusted_jurisdictions)
+    ss["wanted"] = list(p.wanted_certifications)
+    for r in p.requirements:
+        ss[f"req_{r.id}"] = True
+    for k in ("must_region", "must_trusted", "must_open"):
+        ss[k] = False
+    ss["must_certs"] = []
+    ss["budget"] = 0.0
+
+
+if "preset" not in ss:
+    ss["preset"] = DEFAULT_PRESET if DEFAULT_PRESET in presets else next(iter(presets))
+    _apply_preset()
+
+with st.sidebar:
+    st.header("Priorities")
+    st.selectbox(
+        "Preset", list(presets), key="preset", on_change=_apply_preset, format_func=lambda s: presets[s].name
+    )
+    preset = presets[ss["preset"]]
+    if preset.description:
+        st.caption(preset.description)
+
+    st.subheader("Weights")
+    wsum = sum(ss[f"w_{c}"] for c in ids)
+    for c in criteria.criteria:
+        st.slider(c.label, 0, 100, key=f"w_{c.id}", help=c.description)
+        share = 100 * ss[f"w_{c.id}"] / wsum if wsum else 0.0
+        st.caption(f"{share:.1f}% of the total")
+
+    st.subheader("Must-haves")
+    for r in preset.requirements:
+        st.checkbox(r.message or r.id, key=f"req_{r.id}", help=f"{r.field} {r.op} {r.value}")
+    st.multiselect(
+        "Allowed processing regions",
+        REGION_CHOICES + [x for x in ss["allowed"] if x not in REGION_CHOICES],
+        key="allowed",
+    )
+    st.checkbox("Processing must be possible in the allowed regions", key="must_region")
+    st.multiselect(
+        "Trusted jurisdictions",
+        REGION_CHOICES + [x for x in ss["trusted"] if x not in REGION_CHOICES],
+        key="trusted",
+    )
+    st.checkbox("Developer and operator must be in trusted jurisdictions", key="must_trusted")
+    st.multiselect("Wanted certifications (compliance criterion)", list(CERTIFICATION_IDS), key="wanted")
+    st.multiselect(
+        "Required certifications (claimed or certified)", list(CERTIFICATION_IDS), key="must_certs"
+    )
+    st.checkbox("Open weights only", key="must_open")
+    st.number_input(f"Monthly budget ({ss['currency']}, 0 = none)", min_value=0.0, step=1000.0, key="budget")
+
+    st.subheader("Workload")
+    st.number_input("Input tokens per month (millions)", min_value=0.0, step=10.0, key="in_m")
+    st.number_input("Output tokens per month (millions)", min_value=0.0, step=10.0, key="out_m")
+    st.number_input("Typical answer length (tokens)", min_value=1, step=50, key="answer")
+    currencies = sorted({criteria.fx.base, *criteria.fx.rates})
+    st.selectbox("Currency", currencies, key="currency")
+
+    st.subheader("Extra profiles")
+    uploads = st.file_uploader(
+        "Add vendor profiles (.yaml/.yml, 1 MB max)", type=["yaml", "yml"], accept_multiple_files=True
+    )
+
+
+def current_priorities() -> PrioritiesFile:
+    """The priorities the widgets describe (preset + adjustments)."""
+    reqs = [r for r in preset.requirements if ss.get(f"req_{r.id}", True)]
+    extra: list[dict[str, Any]] = []
+    if ss["must_region"] and ss["allowed"]:
+        extra.append(
+            {
+                "id": "app-region",
+                "field": "processing_regions",
+                "op": "within",
+                "value": list(ss["allowed"]),
+                "message": "Processing possible in the allowed regions",
+            }
+        )
+    if ss["must_trusted"] and ss["trusted"]:
+        extra.append(
+            {
+                "id": "app-developer",
+                "field": "developer_hq",
+                "op": "in",
+                "value": list(ss["trusted"]),
+                "message": "Developer in a trusted jurisdiction",
+            }
+        )
+        extra.append(
+            {
+                "id": "app-operator",
+                "field": "operator_hq",
+                "op": "in",
+                "value": [*ss["trusted"], "BUYER"],
+                "message": "Operator in a trusted jurisdiction",
+            }
+        )
+    if ss["must_certs"]:
+        extra.append(
+            {
+                "id": "app-certifications",
+                "field": "certifications",
+                "op": "includes_all",
+                "value": list(ss["must_certs"]),
+                "message": "Required certifications",
+            }
+        )
+    if ss["must_open"]:
+        extra.append(
+            {
+                "id": "app-open-weights",
+                "field": "open_weights",
+                "op": "equals",
+                "value": True,
+                "message": "Open weights",
+            }
+        )
+    if ss["budget"] > 0:
+        extra.append(
+            {
+                "id": "app-budget",
+                "field": "monthly_cost",
+                "op": "max",
+                "value": float(ss["budget"]),
+                "message": "Within the monthly budget",
+            }
+        )
+    data = preset.model_dump(mode="python", by_alias=True)
+    data.update(
+        weights={c: float(ss[f"w_{c}"]) for c in ids},
+        workload={
+            "input_tokens_per_month": float(ss["in_m"]) * 1e6,
+            "output_tokens_per_month": float(ss["out_m"]) * 1e6,
+            "answer_tokens": float(ss["answer"]),
+            "currency": ss["currency"],
+        },
+        allowed_regions=tuple(ss["allowed"]),
+        trusted_jurisdictions=tuple(ss["trusted"]),
+        wanted_certifications=tuple(ss["wanted"]),
+        requirements=tuple(reqs) + tuple(RequirementSpec.model_validate(e) for e in extra),
+    )
+    return PrioritiesFile.model_validate(data, strict=False)
+
+
+# ----------------------------------------------------------------------------- ranking
+
+st.title("Shortlist")
+st.caption("Gate on must-haves, rank on weighted priorities, explain every score. " + ATTRIBUTION)
+
+extra = tuple((f"upload:{u.name}", u.getvalue()) for u in (uploads or []))
+catalog = _catalog(str(VENDORS), _mtimes(VENDORS), extra)
+_show_issues(list(catalog.issues), "the vendor profiles")
+_show_issues(preset_issues, "the presets")
+
+try:
+    priorities = current_priorities()
+    ranking = engine.rank(catalog, criteria, priorities)
+except engine.InputError as exc:
+    _show_issues(exc.issues, "the priorities")
+    st.stop()
+
+for n in ranking.notes:
+    st.info(n)
+
+cur = ranking.currency
+ranked = ranking.ranked
+st.subheader(f"Ranking — {len(ranked)} ranked, {len(ranking.excluded)} excluded")
+
+
+table = pd.DataFrame(
+    [
+        {
+            "rank": r.rank,
+            "offering": r.offering_id,
+            "vendor": r.vendor,
+            "score": round(r.score or 0.0, 2),
+            f"cost ({cur}/month)": r.cells["monthly_cost"].value if "monthly_cost" in r.cells else None,
+            "response (s)": r.cells["response_time"].value if "response_time" in r.cells else None,
+            "capability": r.cells["capability"].value if "capability" in r.cells else None,
+            "context (tokens)": r.cells["context_window"].value if "context_window" in r.cells else None,
+            "openness": r.cells["openness"].value if "openness" in r.cells else None,
+            "as of": r.as_of.isoformat(),
+            "flags": "; ".join(r.reasons),
+        }
+        for r in ranked
+    ]
+)
+if not table.empty:
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "score": st.column_config.ProgressColumn("score", min_value=0, max_value=100, format="%.1f"),
+            f"cost ({cur}/month)": st.column_config.NumberColumn(format="%.0f"),
+            "response (s)": st.column_config.NumberColumn(format="%.1f"),
+            "context (tokens)": st.column_config.NumberColumn(format="%d"),
+        },
+    )
+else:
+    st.warning("No offering passes the must-haves. Relax one in the sidebar.")
+
+if ranking.excluded:
+    with st.expander(f"Excluded offerings ({len(ranking.excluded)})", expanded=False):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"offering": r.offering_id, "vendor": r.vendor, "reasons": "; ".join(r.reasons)}
+                    for r in ranking.excluded
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+if ranked:
+    st.subheader("Where the points come from (top 10)")
+    top = ranked[:10]
+    contrib = pd.DataFrame(
+        [
+            {"offering": r.offering_id, "criterion": labels[c], "points": round(r.cells[c].contribution, 3)}
+            for r in top
+            for c in ids
+            if ranking.weights[c] > 0
+        ]
+    )
+    chart = (
+        alt.Chart(contrib)
+        .mark_bar()
+        .encode(
+            x=alt.X("points:Q", title="points (0–100)"),
+            y=alt.Y("offering:N", sort=[r.offering_id for r in top], title=None),
+            color=alt.Color("criterion:N"),
+            tooltip=["offering", "criterion", "points"],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+
+st.subheader("Export")
+csv_bytes = engine.to_csv(ranking)
+c1, c2, c3 = st.columns(3)
+c1.download_button(
+    "Download shortlist (CSV)", csv_bytes, file_name="shortlist.csv", mime="text/csv", key="dl_csv"
+)
+c2.download_button(
+    "CSV for Excel (UTF-8 BOM)",
+    engine.to_csv(ranking, excel=True),
+    file_name="shortlist-excel.csv",
+    mime="text/csv",
+    key="dl_csv_excel",
+)
+prio_yaml = yaml.safe_dump(
+    priorities.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=False, allow_unicode=True
+)
+c3.download_button(
+    "Priorities (YAML for the CLI)",
+    prio_yaml,
+    file_name="priorities.yaml",
+    mime="application/x-yaml",
+    key="dl_yaml",
+)
+ss["export_csv"] = csv_bytes
+st.caption(
+    f"Same bytes as `shortlist rank --priorities priorities.yaml --format csv` with the downloaded priorities. "
+    f"Inputs digest {ranking.inputs_digest[:16]}… · prices on {ranking.on_date.isoformat()}."
+)

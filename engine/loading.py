@@ -1,0 +1,511 @@
+"""Loading layer: the only part of the engine that touches the file system.
+
+Reads vendor profiles, the criteria catalog, the exchange-rate table and priorities
+files strictly (:mod:`engine.yamlio`), validates them against :mod:`engine.schema`,
+and turns every problem into an :class:`~engine.errors.Issue` with file, line and
+field path. A broken vendor file never stops the others from loading: its issues are
+collected in :attr:`Catalog.issues` and the valid files are kept.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from engine.errors import InputError, Issue, suggest
+from engine.schema import (
+    CertificationBlock,
+    CriteriaFile,
+    CriterionSpec,
+    FxFile,
+    Offering,
+    PrioritiesFile,
+    VendorFile,
+)
+from engine.yamlio import LoadedYaml, Path_, load_yaml_bytes
+
+__all__ = [
+    "Catalog",
+    "CriteriaCatalog",
+    "ResolvedOffering",
+    "format_path",
+    "load_catalog",
+    "load_criteria",
+    "load_priorities",
+    "load_vendor_bytes",
+    "validation_issues",
+]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """Format ``('offerings', 2, 'prices')`` as ``offerings[2].prices``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"number {value!r}"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing (null)"
+    return type(value).__name__
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """Walk the model tree along ``loc``; return the model holding the last part."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        ann = info.annotation
+        current = _first_model(ann)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _first_model(ann: Any) -> Any:
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for arg in getattr(ann, "__args__", ()) or ():
+        found = _first_model(arg)
+        if found is not None:
+            return found
+    meta = getattr(ann, "__origin__", None)
+    if meta is not None and isinstance(meta, type) and issubclass(meta, BaseModel):
+        return meta
+    return None
+
+
+def validation_issues(exc: ValidationError, loaded: LoadedYaml, model: type[BaseModel]) -> list[Issue]:
+    """Turn a pydantic ``ValidationError`` into issues with file, line and field.
+
+    Parameters
+    ----------
+    exc : pydantic.ValidationError
+    loaded : LoadedYaml
+        The document that was validated (for line numbers).
+    model : type
+        The top-level model (to suggest field names for unknown fields).
+    """
+    issues: list[Issue] = []
+    errors = exc.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    for err in errors:
+        here = tuple(err["loc"])
+        if err["type"] == "too_short" and any(len(o) > len(here) and o[: len(here)] == here for o in locs):
+            continue  # a list emptied by its own failing items: the items are the news
+        loc: Path_ = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        # pydantic adds the validator name to loc for Annotated/function validators
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+        kind = err["type"]
+        value = err.get("input")
+        line = loaded.line_of(loc)
+        where = format_path(loc)
+        if kind == "extra_forbidden":
+            holder = _model_at(model, loc)
+            known = list(holder.model_fields) if holder else []
+            aliases = [f.alias for f in holder.model_fields.values() if f.alias] if holder else []
+            close = difflib.get_close_matches(str(loc[-1]), known + aliases, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            if known:
+                hint += f" (known fields: {', '.join(sorted(set(known) | set(aliases)))})"
+            issues.append(
+                Issue(
+                    "schema.unknown_field", f"unknown field {loc[-1]!r}{hint}", loaded.file, line, None, where
+                )
+            )
+            continue
+        if kind == "missing":
+            issues.append(
+                Issue(
+                    "schema.missing_field",
+                    f"required field {loc[-1]!r} is missing",
+                    loaded.file,
+                    line,
+                    None,
+                    where,
+                )
+            )
+            continue
+        msg = str(err["msg"])
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        else:
+            msg = f"{msg}; found {_describe(value)}"
+        if kind == "string_type" and isinstance(value, (bool, int, float)):
+            msg += " — YAML read this as a number or boolean; put the text in quotes"
+        issues.append(Issue("schema.invalid", msg, loaded.file, line, None, where))
+    return issues
+
+
+def _validate(model: type[M], loaded: LoadedYaml) -> M:
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise InputError(validation_issues(exc, loaded, model)) from None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError.single("io.not_found", f"cannot read file: {exc.strerror}", file=str(path)) from None
+
+
+# --------------------------------------------------------------------------- vendors
+
+
+@dataclass(frozen=True)
+class ResolvedOffering:
+    """An offering with the vendor facts it inherits.
+
+    Attributes
+    ----------
+    offering : Offering
+    vendor : VendorFile
+    file : str
+        The vendor file it came from.
+    index : int
+        Its position in the file's ``offerings`` list.
+    certifications : CertificationBlock
+        The offering's own block when it has one, else the vendor's, else empty.
+    lines : LoadedYaml
+        The loaded document (to point at lines in reports).
+    """
+
+    offering: Offering
+    vendor: VendorFile
+    file: str
+    index: int
+    certifications: CertificationBlock
+    source: LoadedYaml = field(repr=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.offering.id
+
+    @property
+    def label(self) -> str:
+        """Human name: model and channel."""
+        return f"{self.offering.model} — {self.offering.channel}"
+
+    def line_of(self, *path: str | int) -> int | None:
+        """Line of a field of this offering in its vendor file."""
+        return self.source.line_of(("offerings", self.index, *path))
+
+
+def load_vendor_bytes(raw: bytes, file: str) -> tuple[VendorFile, LoadedYaml]:
+    """Load and validate one vendor profile from bytes (e.g. an uploaded file).
+
+    Raises
+    ------
+    InputError
+        All problems of the file, each with file, line and field.
+    """
+    loaded = load_yaml_bytes(raw, file)
+    vendor = _validate(VendorFile, loaded)
+    stem = Path(file).stem
+    issues = []
+    if stem != vendor.id and not file.startswith("<"):
+        issues.append(
+            Issue(
+                "catalog.id_mismatch",
+                f"vendor id {vendor.id!r} does not match the file name {stem!r}",
+                file,
+                loaded.line_of(("id",)),
+                None,
+                "id",
+            )
+        )
+    seen: dict[str, int] = {}
+    for i, off in enumerate(vendor.offerings):
+        if off.id in seen:
+            issues.append(
+                Issue(
+                    "catalog.duplicate_id",
+                    f"offering id {off.id!r} is used twice in this file (offerings[{seen[off.id]}])",
+                    file,
+                    loaded.line_of(("offerings", i, "id")),
+                    None,
+                    f"offerings[{i}].id",
+                )
+            )
+        seen[off.id] = i
+    if issues:
+        raise InputError(issues)
+    return vendor, loaded
+
+
+def _resolve(vendor: VendorFile, loaded: LoadedYaml) -> list[ResolvedOffering]:
+    out = []
+    for i, off in enumerate(vendor.offerings):
+        certs = off.certifications or vendor.certifications or CertificationBlock()
+        out.append(ResolvedOffering(off, vendor, loaded.file, i, certs, loaded))
+    return out
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+@dataclass(frozen=True)
+class CriteriaCatalog:
+    """The criteria catalog and the exchange-rate table."""
+
+    criteria: tuple[CriterionSpec, ...]
+    fx: FxFile
+    files: tuple[str, ...]
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criteria)
+
+    def get(self, criterion_id: str) -> CriterionSpec:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    def presets(self, criteria_dir: str | Path) -> list[Path]:
+        """The preset files under ``<criteria_dir>/presets``, sorted by name."""
+        return sorted(Path(criteria_dir, "presets").glob("*.y*ml"))
+
+
+def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
+    """Load ``criteria.yaml`` and ``fx.yaml`` from ``criteria_dir``.
+
+    Raises
+    ------
+    InputError
+        When either file is missing or invalid, or names a criterion the engine
+        cannot compute (``catalog.unknown_criterion``).
+    """
+    from engine.matrix import KNOWN_CRITERIA  # local: matrix imports loading
+
+    d = Path(criteria_dir)
+    issues: list[Issue] = []
+    crit: CriteriaFile | None = None
+    fx: FxFile | None = None
+    cpath, fpath = d / "criteria.yaml", d / "fx.yaml"
+    try:
+        loaded = load_yaml_bytes(_read(cpath), str(cpath))
+        crit = _validate(CriteriaFile, loaded)
+        seen: set[str] = set()
+        for i, c in enumerate(crit.criteria):
+            line = loaded.line_of(("criteria", i, "id"))
+            fld = f"criteria[{i}].id"
+            if c.id not in KNOWN_CRITERIA:
+                hint = suggest(c.id, KNOWN_CRITERIA)
+                msg = f"the engine cannot compute criterion {c.id!r}{hint} (known: {', '.join(KNOWN_CRITERIA)})"
+                issues.append(Issue("catalog.unknown_criterion", msg, str(cpath), line, None, fld))
+            if c.id in seen:
+                msg = f"criterion {c.id!r} is defined twice"
+                issues.append(Issue("catalog.duplicate_id", msg, str(cpath), line, None, fld))
+            seen.add(c.id)
+            vf = c.value_function
+            if vf.type in ("linear", "log"):
+                if vf.worst is None or vf.best is None or vf.worst == vf.best:
+                    issues.append(
+                        Issue(
+                            "schema.invalid",
+                            "value function needs distinct 'worst' and 'best' anchors",
+                            str(cpath),
+                            loaded.line_of(("criteria", i, "value_function")),
+                            None,
+                            f"criteria[{i}].value_function",
+                        )
+                    )
+                elif vf.type == "log" and (vf.worst <= 0 or vf.best <= 0):
+                    issues.append(
+                        Issue(
+                            "schema.invalid",
+                            "a log value function needs anchors > 0",
+                            str(cpath),
+                            loaded.line_of(("criteria", i, "value_function")),
+                            None,
+                            f"criteria[{i}].value_function",
+                        )
+                    )
+            elif not vf.levels:
+                issues.append(
+                    Issue(
+                        "schema.invalid",
+                        "a 'levels' value function needs a 'levels' mapping",
+                        str(cpath),
+                        loaded.line_of(("criteria", i, "value_function")),
+                        None,
+                        f"criteria[{i}].value_function",
+                    )
+                )
+    except InputError as exc:
+        issues.extend(exc.issues)
+    try:
+        fx = _validate(FxFile, load_yaml_bytes(_read(fpath), str(fpath)))
+    except InputError as exc:
+        issues.extend(exc.issues)
+    if issues:
+        raise InputError(issues)
+    assert crit is not None and fx is not None
+    return CriteriaCatalog(crit.criteria, fx, (str(cpath), str(fpath)))
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All valid offerings, plus the problems of the files that were not valid.
+
+    Attributes
+    ----------
+    offerings : tuple of ResolvedOffering
+        Sorted by offering id.
+    vendors : tuple of VendorFile
+    issues : tuple of Issue
+        Problems found; the files they name contributed nothing (or, for a duplicate
+        offering id across files, the later offering was dropped).
+    files : tuple of str
+        Every vendor file read (valid or not), sorted.
+    digests : dict
+        SHA-256 hex digest of each file read, by file name.
+    """
+
+    offerings: tuple[ResolvedOffering, ...]
+    vendors: tuple[VendorFile, ...]
+    issues: tuple[Issue, ...]
+    files: tuple[str, ...]
+    digests: dict[str, str]
+
+    def get(self, offering_id: str) -> ResolvedOffering:
+        for o in self.offerings:
+            if o.id == offering_id:
+                return o
+        raise KeyError(offering_id)
+
+
+def _vendor_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Issue]]:
+    files: list[Path] = []
+    issues: list[Issue] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml") and x.is_file()))
+        elif p.is_file():
+            files.append(p)
+        else:
+            issues.append(Issue("io.not_found", "no such file or directory", str(p)))
+    return files, issues
+
+
+def load_catalog(paths: Iterable[str | Path], extra: Iterable[tuple[str, bytes]] = ()) -> Catalog:
+    """Load every vendor profile under ``paths`` (directories or files).
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Directories (their ``*.yaml``/``*.yml`` files) or single files.
+    extra : iterable of (name, bytes)
+        In-memory profiles (e.g. uploads), validated like files.
+
+    Returns
+    -------
+    Catalog
+        Never raises for a bad vendor file: its problems go to ``Catalog.issues``.
+    """
+    files, issues = _vendor_paths(paths)
+    sources: list[tuple[str, bytes | None]] = []
+    for f in files:
+        try:
+            sources.append((str(f), f.read_bytes()))
+        except OSError as exc:
+            issues.append(Issue("io.not_found", f"cannot read file: {exc.strerror}", str(f)))
+    sources.extend(extra)
+    offerings: dict[str, ResolvedOffering] = {}
+    vendors: list[VendorFile] = []
+    vendor_ids: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    for name, raw in sources:
+        if raw is None:
+            continue
+        digests[name] = hashlib.sha256(raw).hexdigest()
+        try:
+            vendor, loaded = load_vendor_bytes(raw, name)
+        except InputError as exc:
+            issues.extend(exc.issues)
+            continue
+        if vendor.id in vendor_ids:
+            issues.append(
+                Issue(
+                    "catalog.duplicate_id",
+                    f"vendor id {vendor.id!r} is also defined in {vendor_ids[vendor.id]}; this file was skipped",
+                    name,
+                    loaded.line_of(("id",)),
+                    None,
+                    "id",
+                )
+            )
+            continue
+        vendor_ids[vendor.id] = name
+        vendors.append(vendor)
+        for ro in _resolve(vendor, loaded):
+            if ro.id in offerings:
+                issues.append(
+                    Issue(
+                        "catalog.duplicate_id",
+                        f"offering id {ro.id!r} is also defined in {offerings[ro.id].file}; this one was skipped",
+                        name,
+                        ro.line_of("id"),
+                        None,
+                        f"offerings[{ro.index}].id",
+                    )
+                )
+                continue
+            offerings[ro.id] = ro
+    return Catalog(
+        offerings=tuple(offerings[k] for k in sorted(offerings)),
+        vendors=tuple(vendors),
+        issues=tuple(issues),
+        files=tuple(sorted(digests)),
+        digests=digests,
+    )
+
+
+# --------------------------------------------------------------------------- priorities
+
+
+def load_priorities_bytes(raw: bytes, file: str) -> PrioritiesFile:
+    """Load and validate a priorities file from bytes.
+
+    Raises
+    ------
+    InputError
+        Every problem of the file, with file, line and field.
+    """
+    return _validate(PrioritiesFile, load_yaml_bytes(raw, file))
+
+
+def load_priorities(path: str | Path) -> PrioritiesFile:
+    """Load and validate a priorities file (see :func:`load_priorities_bytes`)."""
+    p = Path(path)
+    return load_priorities_bytes(_read(p), str(p))

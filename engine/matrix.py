@@ -1,0 +1,246 @@
+"""The decision matrix: each offering's performance value on each criterion.
+
+Values are in each criterion's canonical unit (money per month in the buyer's
+currency, seconds, tokens, index points, or a fraction in [0, 1] for the
+set-coverage criteria). A value that cannot be known is ``None`` with a note that
+says why; the scoring layer then applies the criterion's ``missing`` policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine.errors import InputError
+from engine.loading import ResolvedOffering
+from engine.regions import any_within, expand, region_within
+from engine.schema import FxFile, PrioritiesFile
+
+__all__ = [
+    "KNOWN_CRITERIA",
+    "OSI_LICENCES",
+    "Context",
+    "Performance",
+    "convert",
+    "performance",
+    "prices_on",
+]
+
+OSI_LICENCES: frozenset[str] = frozenset(
+    {
+        "Apache-2.0",
+        "MIT",
+        "BSD-2-Clause",
+        "BSD-3-Clause",
+        "MPL-2.0",
+        "ISC",
+        "GPL-2.0-only",
+        "GPL-3.0-only",
+        "LGPL-2.1-only",
+        "LGPL-3.0-only",
+        "AGPL-3.0-only",
+        "EPL-2.0",
+        "Unlicense",
+        "0BSD",
+        "Zlib",
+        "UPL-1.0",
+    }
+)
+"""SPDX ids of common OSI-approved licences (opensource.org/licenses, read 2026-11).
+Any other licence — including every ``LicenseRef-…`` — counts as restrictive."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a performance value depends on besides the offering.
+
+    Attributes
+    ----------
+    priorities : PrioritiesFile
+    fx : FxFile
+    on_date : datetime.date
+        Prices in force on this date are used.
+    capability_metric : str or None
+        Only capability values whose metric starts with this name are comparable.
+    """
+
+    priorities: PrioritiesFile
+    fx: FxFile
+    on_date: dt.date
+    capability_metric: str | None = None
+
+
+@dataclass(frozen=True)
+class Performance:
+    """One cell of the decision matrix.
+
+    ``value`` is a float (numeric criteria), a level name (categorical), or ``None``
+    when unknown; ``note`` explains an unknown or a modelling step.
+    """
+
+    value: float | str | None
+    note: str | None = None
+
+
+def convert(amount: float, currency: str, target: str, fx: FxFile) -> float:
+    """Convert money with the dated rate table (rates are units per 1 ``fx.base``).
+
+    Raises
+    ------
+    InputError
+        ``fx.unknown_currency`` for a currency the table does not have.
+    """
+    if currency == target:
+        return amount
+    rates = {fx.base: 1.0, **fx.rates}
+    for c in (currency, target):
+        if c not in rates:
+            raise InputError.single(
+                "fx.unknown_currency",
+                f"no exchange rate for {c} in the rate table (has: {', '.join(sorted(rates))})",
+            )
+    return amount / rates[currency] * rates[target]
+
+
+def prices_on(ro: ResolvedOffering, on: dt.date) -> tuple[float, float, str, str | None] | None:
+    """Input/output price per 1M tokens in force on ``on``, currency, and a note."""
+    p = ro.offering.prices
+    if p is None:
+        return None
+    inp, out, note = p.input_per_mtok, p.output_per_mtok, None
+    for step in sorted(p.schedule, key=lambda s: s.from_):
+        if step.from_ <= on:
+            inp, out = step.input_per_mtok, step.output_per_mtok
+            note = f"price from {step.from_.isoformat()} schedule"
+    return inp, out, p.currency, note
+
+
+def _monthly_cost(ro: ResolvedOffering, ctx: Context) -> Performance:
+    w = ctx.priorities.workload
+    adj = ctx.priorities.price_adjustments.get(ro.id)
+    prices = prices_on(ro, ctx.on_date)
+    notes: list[str] = []
+    if prices is None and (adj is None or adj.monthly_fixed == 0):
+        why = (
+            "self-hosted: add your infrastructure cost as price_adjustments.monthly_fixed"
+            if ro.offering.deployment == "self-hosted"
+            else "no public token price"
+        )
+        return Performance(None, why)
+    total = 0.0
+    if prices is not None:
+        inp, out, cur, note = prices
+        if note:
+            notes.append(note)
+        usage = w.input_tokens_per_month / 1e6 * inp + w.output_tokens_per_month / 1e6 * out
+        if adj is not None and adj.discount_pct:
+            usage *= 1 - adj.discount_pct / 100
+            notes.append(f"{adj.discount_pct:g}% negotiated discount")
+        total += convert(usage, cur, w.currency, ctx.fx)
+    if adj is not None and adj.monthly_fixed:
+        cur = adj.currency or w.currency
+        total += convert(adj.monthly_fixed, cur, w.currency, ctx.fx)
+        notes.append(f"fixed {adj.monthly_fixed:g} {cur}/month")
+    return Performance(total, "; ".join(notes) or None)
+
+
+def _response_time(ro: ResolvedOffering, ctx: Context) -> Performance:
+    lat = ro.offering.latency
+    if lat is None:
+        return Performance(None, "no latency measurement for this channel")
+    missing = [
+        n
+        for n, v in (("time to first token", lat.ttft_s), ("output speed", lat.output_tokens_per_s))
+        if v is None
+    ]
+    if missing or lat.ttft_s is None or lat.output_tokens_per_s is None:
+        return Performance(None, f"no {' or '.join(missing)} measurement")
+    return Performance(lat.ttft_s + ctx.priorities.workload.answer_tokens / lat.output_tokens_per_s)
+
+
+def _capability(ro: ResolvedOffering, ctx: Context) -> Performance:
+    cap = ro.offering.capability
+    if cap is None:
+        return Performance(None, "no capability score")
+    if ctx.capability_metric and not cap.metric.startswith(ctx.capability_metric):
+        return Performance(None, f"metric {cap.metric!r} is not comparable with {ctx.capability_metric!r}")
+    return Performance(cap.value)
+
+
+def _context_window(ro: ResolvedOffering, ctx: Context) -> Performance:
+    c = ro.offering.context_window_tokens
+    return Performance(
+        float(c) if c is not None else None, None if c is not None else "context window not published"
+    )
+
+
+def _data_residency(ro: ResolvedOffering, ctx: Context) -> Performance:
+    ok = any_within(ro.offering.processing_regions, ctx.priorities.allowed_regions)
+    return Performance(1.0 if ok else 0.0)
+
+
+def _jurisdiction(ro: ResolvedOffering, ctx: Context) -> Performance:
+    trusted = ctx.priorities.trusted_jurisdictions
+    dev = ro.vendor.headquarters in expand(trusted)
+    op = region_within(ro.offering.operator.headquarters, trusted)
+    return Performance((float(dev) + float(op)) / 2)
+
+
+def _openness(ro: ResolvedOffering, ctx: Context) -> Performance:
+    o = ro.offering.openness
+    if o is None:
+        return Performance(None, "weights openness not published")
+    if not o.open_weights:
+        return Performance("closed")
+    if o.licence in OSI_LICENCES:
+        return Performance("open_osi")
+    if o.licence is None:
+        return Performance("open_restrictive", "open weights, licence unknown: counted as restrictive")
+    return Performance("open_restrictive")
+
+
+def _compliance(ro: ResolvedOffering, ctx: Context) -> Performance:
+    wanted = ctx.priorities.wanted_certifications
+    if not wanted:
+        return Performance(1.0, "no certifications wanted")
+    credit = {"certified": 1.0, "claimed": ctx.priorities.claimed_credit}
+    items = ro.certifications.items
+    got = sum(credit.get(items[c].status, 0.0) if c in items else 0.0 for c in wanted)
+    return Performance(got / len(wanted))
+
+
+def _transparency(ro: ResolvedOffering, ctx: Context) -> Performance:
+    f = ro.vendor.fmti
+    return Performance(
+        f.score if f is not None else None, None if f is not None else "developer not rated by FMTI 2025"
+    )
+
+
+_EXTRACTORS: dict[str, Callable[[ResolvedOffering, Context], Performance]] = {
+    "monthly_cost": _monthly_cost,
+    "response_time": _response_time,
+    "capability": _capability,
+    "context_window": _context_window,
+    "data_residency": _data_residency,
+    "jurisdiction": _jurisdiction,
+    "openness": _openness,
+    "compliance": _compliance,
+    "transparency": _transparency,
+}
+
+KNOWN_CRITERIA: tuple[str, ...] = tuple(_EXTRACTORS)
+"""Criterion ids the engine knows how to compute."""
+
+
+def performance(criterion_id: str, ro: ResolvedOffering, ctx: Context) -> Performance:
+    """Compute one cell of the decision matrix.
+
+    Raises
+    ------
+    KeyError
+        For a criterion id not in :data:`KNOWN_CRITERIA`.
+    InputError
+        When a currency conversion is impossible.
+    """
+    return _EXTRACTORS[criterion_id](ro, ctx)

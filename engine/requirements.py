@@ -1,0 +1,250 @@
+"""Must-haves (gate / knock-out rules) evaluated per offering.
+
+A requirement names a ``field`` of an offering, an operator ``op`` and a ``value``:
+
+=========================  ===========================  ==================================
+field                      operators                    value
+=========================  ===========================  ==================================
+``processing_regions``     ``within``, ``subset_of``    region tokens (``EU``, ``DE`` …)
+``developer_hq``           ``in``, ``not_in``           region tokens
+``operator_hq``            ``in``, ``not_in``           region tokens (``BUYER`` passes)
+``deployment``             ``in``, ``not_in``           ``api``, ``cloud`` …
+``open_weights``           ``equals``                   ``true`` / ``false``
+``licence``                ``in``, ``not_in``           SPDX ids
+``certifications``         ``includes_all``             certification ids
+``gpai_code_of_practice``  ``equals``, ``in``           ``signatory`` …
+``zero_data_retention``    ``in``                       ``available``, ``on_request`` …
+any criterion id           ``min``, ``max``             a number in the criterion's unit
+=========================  ===========================  ==================================
+
+``within`` passes when processing *can* be kept inside the listed regions;
+``subset_of`` when every listed processing region is inside them. For
+``certifications`` an item counts when its evidence is at least ``min_evidence``
+(``claimed`` by default, or ``certified``). A fact that is not known makes the
+outcome ``unknown``, which fails the gate unless ``allow_unknown: true``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from engine.errors import Issue, suggest
+from engine.loading import ResolvedOffering
+from engine.matrix import KNOWN_CRITERIA, Performance
+from engine.regions import all_within, any_within, expand, region_within
+from engine.schema import CERTIFICATION_IDS, RequirementSpec
+
+__all__ = ["FIELDS", "RequirementResult", "check_requirements", "evaluate"]
+
+Outcome = Literal["pass", "fail", "unknown"]
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    """Outcome of one requirement for one offering, with a human reason."""
+
+    requirement_id: str
+    outcome: Outcome
+    reason: str
+
+    def blocks(self, allow_unknown: bool) -> bool:
+        """True when this outcome keeps the offering out of the ranking."""
+        return self.outcome == "fail" or (self.outcome == "unknown" and not allow_unknown)
+
+
+def _regions(ro: ResolvedOffering) -> Any:
+    return ro.offering.processing_regions
+
+
+def _cert_levels(ro: ResolvedOffering) -> Any:
+    return {k: v.status for k, v in ro.certifications.items.items()}
+
+
+_GETTERS: dict[str, tuple[Callable[[ResolvedOffering], Any], tuple[str, ...]]] = {
+    "processing_regions": (_regions, ("within", "subset_of")),
+    "developer_hq": (lambda ro: ro.vendor.headquarters, ("in", "not_in")),
+    "operator_hq": (lambda ro: ro.offering.operator.headquarters, ("in", "not_in")),
+    "deployment": (lambda ro: ro.offering.deployment, ("in", "not_in")),
+    "open_weights": (
+        lambda ro: ro.offering.openness.open_weights if ro.offering.openness else None,
+        ("equals",),
+    ),
+    "licence": (lambda ro: ro.offering.openness.licence if ro.offering.openness else None, ("in", "not_in")),
+    "certifications": (_cert_levels, ("includes_all",)),
+    "gpai_code_of_practice": (
+        lambda ro: (
+            ro.vendor.gpai_code_of_practice.status
+            if ro.vendor.gpai_code_of_practice and ro.vendor.gpai_code_of_practice.status != "unknown"
+            else None
+        ),
+        ("equals", "in"),
+    ),
+    "zero_data_retention": (
+        lambda ro: (
+            ro.offering.zero_data_retention.status
+            if ro.offering.zero_data_retention and ro.offering.zero_data_retention.status != "unknown"
+            else None
+        ),
+        ("in",),
+    ),
+}
+
+FIELDS: tuple[str, ...] = (*_GETTERS, *KNOWN_CRITERIA)
+"""Every field a requirement may name."""
+
+
+def check_requirements(specs: Sequence[RequirementSpec], file: str | None = None) -> list[Issue]:
+    """Check that each requirement names a known field, a fitting operator and value.
+
+    Returns
+    -------
+    list of Issue
+        Empty when all requirements are well-formed.
+    """
+    issues: list[Issue] = []
+    for i, r in enumerate(specs):
+        where = f"requirements[{i}]"
+        if r.field in _GETTERS:
+            ops = _GETTERS[r.field][1]
+        elif r.field in KNOWN_CRITERIA:
+            ops = ("min", "max")
+        else:
+            hint = suggest(r.field, FIELDS)
+            issues.append(
+                Issue(
+                    "priorities.unknown_field",
+                    f"requirement {r.id!r}: unknown field {r.field!r}{hint}",
+                    file,
+                    None,
+                    None,
+                    f"{where}.field",
+                )
+            )
+            continue
+        if r.op not in ops:
+            issues.append(
+                Issue(
+                    "priorities.unknown_operator",
+                    f"requirement {r.id!r}: operator {r.op!r} does not apply to {r.field!r} (use {', '.join(ops)})",
+                    file,
+                    None,
+                    None,
+                    f"{where}.op",
+                )
+            )
+            continue
+        v = r.value
+        if r.op in ("min", "max"):
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool)
+            expected = "a number"
+        elif r.op == "equals":
+            ok = isinstance(v, (bool, str))
+            expected = "true, false or a word"
+        else:
+            ok = isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(x, str) for x in v)
+            expected = "a non-empty list of words"
+            if ok and r.field == "certifications":
+                bad = [x for x in v if x not in CERTIFICATION_IDS]
+                if bad:
+                    issues.append(
+                        Issue(
+                            "priorities.invalid_value",
+                            f"requirement {r.id!r}: unknown certification {bad[0]!r} (known: {', '.join(CERTIFICATION_IDS)})",
+                            file,
+                            None,
+                            None,
+                            f"{where}.value",
+                        )
+                    )
+                    continue
+        if not ok:
+            issues.append(
+                Issue(
+                    "priorities.invalid_value",
+                    f"requirement {r.id!r}: value must be {expected}, found {v!r}",
+                    file,
+                    None,
+                    None,
+                    f"{where}.value",
+                )
+            )
+    return issues
+
+
+def _fmt(values: Any) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def evaluate(spec: RequirementSpec, ro: ResolvedOffering, perf: dict[str, Performance]) -> RequirementResult:
+    """Evaluate one (well-formed) requirement for one offering.
+
+    Parameters
+    ----------
+    spec : RequirementSpec
+    ro : ResolvedOffering
+    perf : dict
+        The offering's performance values by criterion id (for ``min``/``max``).
+    """
+    label = spec.message or spec.id
+
+    def res(outcome: Outcome, why: str) -> RequirementResult:
+        return RequirementResult(spec.id, outcome, f"{label}: {why}")
+
+    if spec.field in KNOWN_CRITERIA:
+        pv = perf[spec.field].value
+        if pv is None or isinstance(pv, str):
+            return res(
+                "unknown",
+                f"{spec.field} is not known"
+                + (f" ({perf[spec.field].note})" if perf[spec.field].note else ""),
+            )
+        limit = float(spec.value)
+        if spec.op == "max":
+            return (
+                res("pass", f"{spec.field} {pv:,.6g} ≤ {limit:,g}")
+                if pv <= limit
+                else res("fail", f"{spec.field} {pv:,.6g} exceeds the maximum {limit:,g}")
+            )
+        return (
+            res("pass", f"{spec.field} {pv:,.6g} ≥ {limit:,g}")
+            if pv >= limit
+            else res("fail", f"{spec.field} {pv:,.6g} is below the minimum {limit:,g}")
+        )
+
+    getter = _GETTERS[spec.field][0]
+    actual = getter(ro)
+    if actual is None:
+        return res("unknown", f"{spec.field} is not known for this offering")
+    v = spec.value
+    if spec.field == "processing_regions":
+        ok = any_within(actual, v) if spec.op == "within" else all_within(actual, v)
+        if spec.op == "within":
+            verb = "can be kept inside" if ok else "cannot be kept inside"
+        else:
+            verb = "all inside" if ok else "not all inside"
+        return res("pass" if ok else "fail", f"processing regions {_fmt(actual)} {verb} {_fmt(v)}")
+    if spec.field in ("developer_hq", "operator_hq"):
+        inside = region_within(actual, v) if spec.field == "operator_hq" else actual in expand(v)
+        ok = inside if spec.op == "in" else not inside
+        who = "developer" if spec.field == "developer_hq" else "operator"
+        return res("pass" if ok else "fail", f"{who} headquartered in {actual}")
+    if spec.field == "certifications":
+        need = ("certified",) if spec.min_evidence == "certified" else ("certified", "claimed")
+        missing = [c for c in v if actual.get(c) not in need]
+        unknown = [c for c in missing if c not in actual or actual[c] == "unknown"]
+        if not missing:
+            return res("pass", f"has {_fmt(v)}")
+        if unknown and len(unknown) == len(missing):
+            return res("unknown", f"no evidence either way for {_fmt(unknown)}")
+        return res("fail", f"lacks {_fmt(missing)} (evidence at least {spec.min_evidence} required)")
+    if spec.op == "equals":
+        ok = actual == v
+        return res(
+            "pass" if ok else "fail",
+            f"{spec.field} is {str(actual).lower() if isinstance(actual, bool) else actual}",
+        )
+    inside = actual in v
+    ok = inside if spec.op == "in" else not inside
+    return res("pass" if ok else "fail", f"{spec.field} is {actual}")

@@ -1,0 +1,410 @@
+"""Schemas of the YAML inputs (pydantic v2, frozen, strict).
+
+Every model forbids unknown fields and is strict about types: a boolean where text is
+expected, or text where a number is expected, is an error naming the field — never a
+silent coercion. Dates are written ``YYYY-MM-DD``. Country codes are ISO 3166-1
+alpha-2 (checked with ``pycountry``); region tokens add the groups ``EU``, ``EEA``,
+``GLOBAL`` (anywhere, no guarantee) and ``BUYER`` (wherever the buyer chooses:
+self-hosted or on the buyer's premises).
+
+JSON Schema for each file kind: ``VendorFile.model_json_schema()`` etc.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+__all__ = [
+    "CERTIFICATION_IDS",
+    "EVIDENCE_STATUSES",
+    "REGION_GROUPS",
+    "Anchors",
+    "Capability",
+    "CertificationBlock",
+    "CriteriaFile",
+    "CriterionSpec",
+    "Evidence",
+    "Fmti",
+    "FxFile",
+    "GpaiStatus",
+    "Latency",
+    "Offering",
+    "Openness",
+    "Operator",
+    "PriceAdjustment",
+    "PriceStep",
+    "Prices",
+    "PrioritiesFile",
+    "RequirementSpec",
+    "ValueFunctionSpec",
+    "VendorFile",
+    "Workload",
+    "ZeroDataRetention",
+]
+
+EU_MEMBERS: frozenset[str] = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+"""The 27 EU member states (ISO alpha-2; Greece is ``GR``), as of 2026."""
+EEA_MEMBERS: frozenset[str] = EU_MEMBERS | {"IS", "LI", "NO"}
+"""EU plus Iceland, Liechtenstein and Norway."""
+REGION_GROUPS: dict[str, frozenset[str]] = {"EU": EU_MEMBERS, "EEA": EEA_MEMBERS}
+SPECIAL_REGIONS = ("GLOBAL", "BUYER")
+
+CERTIFICATION_IDS = (
+    "soc2_type2",
+    "iso27001",
+    "iso42001",
+    "hipaa_baa",
+    "c5",
+    "secnumcloud",
+    "hds",
+    "fedramp",
+)
+"""Certifications and attestations the profiles track."""
+EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_LICENCE = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+)$")
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a date YYYY-MM-DD, found {value!r}") from None
+    raise ValueError(f"expected a date YYYY-MM-DD, found {type(value).__name__} {value!r}")
+
+
+def _country(value: str) -> str:
+    if value != value.upper() or pycountry.countries.get(alpha_2=value) is None:
+        raise ValueError(f"expected an ISO 3166-1 alpha-2 country code, found {value!r}")
+    return value
+
+
+def _region(value: str) -> str:
+    if value in REGION_GROUPS or value in SPECIAL_REGIONS:
+        return value
+    try:
+        return _country(value)
+    except ValueError:
+        raise ValueError(
+            f"expected an ISO 3166-1 alpha-2 code or one of EU, EEA, GLOBAL, BUYER; found {value!r}"
+        ) from None
+
+
+def _hq(value: str) -> str:
+    return value if value == "BUYER" else _country(value)
+
+
+def _ident(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"expected an id of lowercase letters, digits, '.', '_' or '-', found {value!r}")
+    return value
+
+
+def _licence(value: str) -> str:
+    if not _LICENCE.match(value):
+        raise ValueError(f"expected an SPDX licence id or LicenseRef-<name> (no spaces), found {value!r}")
+    return value
+
+
+def _currency(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", value) or pycountry.currencies.get(alpha_3=value) is None:
+        raise ValueError(f"expected an ISO 4217 currency code such as EUR or USD, found {value!r}")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+Text = Annotated[str, Field(min_length=1)]
+Ident = Annotated[str, AfterValidator(_ident)]
+Country = Annotated[str, AfterValidator(_country)]
+Region = Annotated[str, AfterValidator(_region)]
+Headquarters = Annotated[str, AfterValidator(_hq)]
+Licence = Annotated[str, AfterValidator(_licence)]
+Currency = Annotated[str, AfterValidator(_currency)]
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Sources = tuple[Text, ...]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists_to_tuples(cls, data: Any) -> Any:
+        # YAML gives lists; the frozen models hold tuples (strict mode would refuse).
+        if isinstance(data, dict):
+            return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return data
+
+
+# --------------------------------------------------------------------------- vendors
+
+
+class Evidence(_Model):
+    """Evidence for one certification: ``certified``, ``claimed``, ``none_found`` or
+    ``unknown``, with an optional note (scope, who holds it, where it was read)."""
+
+    status: Literal["certified", "claimed", "none_found", "unknown"]
+    note: Text | None = None
+
+
+CertId = Literal["soc2_type2", "iso27001", "iso42001", "hipaa_baa", "c5", "secnumcloud", "hds", "fedramp"]
+
+
+class CertificationBlock(_Model):
+    """Certifications of whoever processes the data, with provenance."""
+
+    as_of: Date | None = None
+    sources: Sources = ()
+    note: Text | None = None
+    items: dict[CertId, Evidence] = Field(default_factory=dict)
+
+
+class GpaiStatus(_Model):
+    """EU General-Purpose AI Code of Practice status of the model developer."""
+
+    status: Literal["signatory", "not_signatory", "unknown"]
+    as_of: Date | None = None
+    sources: Sources = ()
+    note: Text | None = None
+
+
+class Fmti(_Model):
+    """Foundation Model Transparency Index score (0–100) of the model developer."""
+
+    score: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+    edition: Text
+    as_of: Date | None = None
+    sources: Sources = ()
+    note: Text | None = None
+
+
+class Operator(_Model):
+    """Who runs the channel and processes the data; ``BUYER`` when self-hosted."""
+
+    name: Text
+    headquarters: Headquarters
+
+
+class PriceStep(_Model):
+    """A list price that takes effect on a future date."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+    from_: Date = Field(alias="from")
+    input_per_mtok: NonNeg
+    output_per_mtok: NonNeg
+    note: Text | None = None
+
+
+class Prices(_Model):
+    """Token prices per 1M tokens in ``currency``; the unit is in the field name, so a
+    per-1K price cannot be written by mistake."""
+
+    input_per_mtok: NonNeg
+    output_per_mtok: NonNeg
+    currency: Currency
+    basis: Text | None = None
+    note: Text | None = None
+    schedule: tuple[PriceStep, ...] = ()
+
+
+class Latency(_Model):
+    """Time to first token (s) and output speed (tokens/s), medians."""
+
+    ttft_s: Positive | None = None
+    output_tokens_per_s: Positive | None = None
+    as_of: Date | None = None
+    sources: Sources = ()
+    note: Text | None = None
+
+
+class Capability(_Model):
+    """A capability benchmark value with its metric name and version."""
+
+    metric: Text
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    as_of: Date | None = None
+    sources: Sources = ()
+    note: Text | None = None
+
+
+class Openness(_Model):
+    """Whether weights are published, and under which licence."""
+
+    open_weights: bool
+    licence: Licence | None = None
+    note: Text | None = None
+
+
+class ZeroDataRetention(_Model):
+    """Zero-data-retention availability."""
+
+    status: Literal["available", "on_request", "none_found", "unknown"]
+    note: Text | None = None
+
+
+class Offering(_Model):
+    """One buyable alternative: a model from a vendor through a channel."""
+
+    id: Ident
+    model: Text
+    model_api_id: Text | None = None
+    channel: Text
+    operator: Operator
+    deployment: Literal["api", "cloud", "private-cloud", "self-hosted"]
+    processing_regions: Annotated[tuple[Region, ...], Field(min_length=1)]
+    residency_note: Text | None = None
+    prices: Prices | None = None
+    context_window_tokens: Annotated[int, Field(gt=0)] | None = None
+    latency: Latency | None = None
+    capability: Capability | None = None
+    openness: Openness | None = None
+    zero_data_retention: ZeroDataRetention | None = None
+    certifications: CertificationBlock | None = None
+    as_of: Date
+    sources: Annotated[Sources, Field(min_length=1)]
+    notes: Text | None = None
+
+
+class VendorFile(_Model):
+    """A vendor profile file: the legal entity and its offerings."""
+
+    schema_version: Literal[1]
+    id: Ident
+    name: Text
+    headquarters: Country
+    parent: Text | None = None
+    as_of: Date
+    sources: Annotated[Sources, Field(min_length=1)]
+    notes: Text | None = None
+    gpai_code_of_practice: GpaiStatus | None = None
+    fmti: Fmti | None = None
+    certifications: CertificationBlock | None = None
+    offerings: Annotated[tuple[Offering, ...], Field(min_length=1)]
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+class ValueFunctionSpec(_Model):
+    """How a performance value maps to a utility in [0, 1].
+
+    ``linear`` and ``log`` interpolate between fixed ``worst`` and ``best`` anchors
+    (``log`` on log10 of the value; both anchors > 0) and clip outside them;
+    ``levels`` maps categorical levels to utilities.
+    """
+
+    type: Literal["linear", "log", "levels"]
+    worst: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    best: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    levels: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = None
+
+
+class CriterionSpec(_Model):
+    """One criterion of the catalog."""
+
+    id: Ident
+    label: Text
+    unit: Text
+    direction: Literal["min", "max"]
+    value_function: ValueFunctionSpec
+    missing: Literal["worst", "exclude", "fail"]
+    description: Text
+    metric: Text | None = None
+    scale: Literal["fixed", "relative"] = "fixed"
+
+
+class CriteriaFile(_Model):
+    """The criteria catalog file (``criteria/criteria.yaml``)."""
+
+    schema_version: Literal[1]
+    criteria: Annotated[tuple[CriterionSpec, ...], Field(min_length=1)]
+
+
+class FxFile(_Model):
+    """A dated exchange-rate table: units of each currency per 1 ``base``."""
+
+    schema_version: Literal[1]
+    base: Currency
+    as_of: Date
+    sources: Annotated[Sources, Field(min_length=1)]
+    rates: dict[Currency, Positive]
+
+
+# --------------------------------------------------------------------------- priorities
+
+
+class Workload(_Model):
+    """The buyer's monthly volume and typical answer length."""
+
+    input_tokens_per_month: NonNeg
+    output_tokens_per_month: NonNeg
+    answer_tokens: Positive = 500
+    currency: Currency = "EUR"
+
+
+class RequirementSpec(_Model):
+    """A must-have. See :mod:`engine.requirements` for fields and operators."""
+
+    id: Ident
+    field: Text
+    op: Literal["within", "subset_of", "in", "not_in", "includes_all", "equals", "min", "max"]
+    value: Any
+    min_evidence: Literal["certified", "claimed"] = "claimed"
+    allow_unknown: bool = False
+    message: Text | None = None
+
+
+class Anchors(_Model):
+    """Buyer-specific anchors for a criterion's value function."""
+
+    worst: Annotated[float, Field(allow_inf_nan=False)]
+    best: Annotated[float, Field(allow_inf_nan=False)]
+
+
+class PriceAdjustment(_Model):
+    """A buyer-specific price: a negotiated discount and/or a fixed monthly fee
+    (e.g. the infrastructure cost of a self-hosted offering)."""
+
+    discount_pct: Annotated[float, Field(ge=0, lt=100)] = 0.0
+    monthly_fixed: NonNeg = 0.0
+    currency: Currency | None = None
+    note: Text | None = None
+
+
+class PrioritiesFile(_Model):
+    """One buyer's priorities: weights, must-haves and workload."""
+
+    schema_version: Literal[1]
+    name: Text
+    description: Text | None = None
+    method: Literal["weighted-sum"] = "weighted-sum"
+    weights: dict[str, NonNeg]
+    workload: Workload
+    allowed_regions: tuple[Region, ...] = ("EU", "EEA")
+    trusted_jurisdictions: tuple[Region, ...] = ("EU", "EEA")
+    wanted_certifications: tuple[CertId, ...] = ()
+    claimed_credit: Annotated[float, Field(ge=0, le=1)] = 0.5
+    requirements: tuple[RequirementSpec, ...] = ()
+    anchors: dict[str, Anchors] = Field(default_factory=dict)
+    price_adjustments: dict[str, PriceAdjustment] = Field(default_factory=dict)
+    on_date: Date | None = None
+    stale_after_days: Annotated[int, Field(gt=0)] = 365

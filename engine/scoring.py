@@ -1,0 +1,420 @@
+"""Gate, score and rank: the additive value model and the :class:`Ranking` result.
+
+Method (weighted sum of value-function utilities; Keeney & Raiffa 1976, Belton &
+Stewart 2002):
+
+.. math::
+
+    score_i = 100 \\cdot \\sum_j w_j \\, v_j(x_{ij}), \\qquad \\sum_j w_j = 1
+
+where :math:`x_{ij}` is offering *i*'s performance value on criterion *j*,
+:math:`v_j` the criterion's value function (utility in [0, 1]) and :math:`w_j` the
+normalised weight. The contribution of criterion *j* is :math:`100 w_j v_j(x_{ij})`
+points; contributions add up to the score.
+
+Steps: compute the decision matrix → evaluate must-haves (an offering failing one, or
+with an unknown outcome that is not allowed, is *excluded* with the reason) → apply
+each weighted criterion's missing-data policy (``worst``: utility 0, flagged;
+``exclude``: the offering is excluded; ``fail``: an :class:`InputError`) → utilities →
+weighted sum → ranks. Scores within 1e-9 (on the 0–1 scale) share a rank
+(competition ranking ``1, 1, 3``); ties are listed by offering id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from engine import value_functions as vf
+from engine.errors import InputError, Issue, suggest
+from engine.loading import Catalog, CriteriaCatalog, ResolvedOffering
+from engine.matrix import Context, Performance, performance
+from engine.requirements import RequirementResult, check_requirements, evaluate
+from engine.schema import CriterionSpec, PrioritiesFile
+
+__all__ = ["TIE_TOLERANCE", "Cell", "Ranking", "Row", "normalise_weights", "rank"]
+
+TIE_TOLERANCE = 1e-9
+"""Scores (0–1 scale) closer than this share a rank."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One offering on one criterion.
+
+    Attributes
+    ----------
+    value : float, str or None
+        Performance value in the criterion's unit (``None``: unknown).
+    utility : float or None
+        Value-function utility in [0, 1]; 0 when imputed; ``None`` for an excluded
+        offering or an unknown value on a criterion with weight 0.
+    contribution : float
+        Points (0–100 scale) this criterion adds to the score.
+    imputed : bool
+        True when the value was unknown and the ``worst`` policy set utility 0.
+    note : str or None
+    """
+
+    value: float | str | None
+    utility: float | None
+    contribution: float
+    imputed: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One offering in the result (ranked or excluded)."""
+
+    offering_id: str
+    vendor: str
+    offering: str
+    status: Literal["ranked", "excluded"]
+    rank: int | None
+    score: float | None
+    reasons: tuple[str, ...]
+    cells: Mapping[str, Cell]
+    as_of: dt.date
+    requirements: tuple[RequirementResult, ...] = ()
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The immutable result every consumer (CLI, app, exports) uses.
+
+    Attributes
+    ----------
+    rows : tuple of Row
+        Ranked offerings by rank (ties by id), then excluded offerings by id.
+    criteria : tuple of CriterionSpec
+    weights : dict
+        Normalised weights (sum 1) by criterion id, catalog order.
+    notes : tuple of str
+        Modelling notes: normalised weights, constant criteria, relative scales.
+    priorities_name : str
+    method : str
+    on_date : datetime.date
+        Prices in force on this date were used.
+    currency : str
+    inputs_digest : str
+        SHA-256 over the input files and the effective settings.
+    """
+
+    rows: tuple[Row, ...]
+    criteria: tuple[CriterionSpec, ...]
+    weights: Mapping[str, float]
+    notes: tuple[str, ...]
+    priorities_name: str
+    method: str
+    on_date: dt.date
+    currency: str
+    inputs_digest: str
+    anchors: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def ranked(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.status == "ranked")
+
+    @property
+    def excluded(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.status == "excluded")
+
+    def row(self, offering_id: str) -> Row:
+        """Return the row of ``offering_id``.
+
+        Raises
+        ------
+        KeyError
+        """
+        for r in self.rows:
+            if r.offering_id == offering_id:
+                return r
+        raise KeyError(offering_id)
+
+
+def normalise_weights(
+    weights: Mapping[str, float], criteria_ids: tuple[str, ...]
+) -> tuple[dict[str, float], list[str]]:
+    """Check and normalise weights to sum to 1.
+
+    Parameters
+    ----------
+    weights : mapping
+        Criterion id → non-negative weight (any scale). Criteria not named get 0.
+    criteria_ids : tuple of str
+        The catalog's criteria, in order.
+
+    Returns
+    -------
+    (dict, list of str)
+        Normalised weights in catalog order, and notes (e.g. that they were
+        normalised).
+
+    Raises
+    ------
+    InputError
+        ``priorities.unknown_criterion`` (with the nearest id), or
+        ``priorities.invalid_weight`` for a negative or non-finite weight or when all
+        weights are zero.
+    """
+    issues: list[Issue] = []
+    for k, w in weights.items():
+        if k not in criteria_ids:
+            hint = suggest(k, criteria_ids)
+            issues.append(
+                Issue(
+                    "priorities.unknown_criterion",
+                    f"unknown criterion {k!r} in weights{hint}",
+                    field=f"weights.{k}",
+                )
+            )
+        elif isinstance(w, bool) or not isinstance(w, (int, float)) or not np.isfinite(w) or w < 0:
+            issues.append(
+                Issue(
+                    "priorities.invalid_weight",
+                    f"weight of {k!r} must be a number ≥ 0, found {w!r}",
+                    field=f"weights.{k}",
+                )
+            )
+    if issues:
+        raise InputError(issues)
+    total = float(sum(weights.values()))
+    if total <= 0:
+        raise InputError.single(
+            "priorities.invalid_weight",
+            "all weights are zero: give at least one criterion a positive weight",
+            field="weights",
+        )
+    notes = []
+    if abs(total - 1.0) > 1e-12:
+        notes.append(f"weights normalised to sum to 1 (they summed to {total:g})")
+    return {c: float(weights.get(c, 0.0)) / total for c in criteria_ids}, notes
+
+
+def _utilities(
+    spec: CriterionSpec, values: list[float | str], anchors: tuple[float, float] | None
+) -> np.ndarray:
+    f = spec.value_function
+    if f.type == "levels":
+        assert f.levels is not None
+        return vf.levels([str(v) for v in values], f.levels)
+    x = np.array(values, dtype=np.float64)
+    if spec.scale == "relative":
+        return vf.relative(x, spec.direction)
+    assert anchors is not None
+    worst, best = anchors
+    return vf.linear(x, worst, best) if f.type == "linear" else vf.log(x, worst, best)
+
+
+def _digest(catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesFile, on_date: dt.date) -> str:
+    payload = {
+        "vendor_files": sorted(catalog.digests.values()),
+        "criteria": [c.model_dump(mode="json") for c in criteria.criteria],
+        "fx": criteria.fx.model_dump(mode="json"),
+        "priorities": priorities.model_dump(mode="json"),
+        "on_date": on_date.isoformat(),
+    }
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def rank(
+    catalog: Catalog,
+    criteria: CriteriaCatalog,
+    priorities: PrioritiesFile,
+    *,
+    weights: Mapping[str, float] | None = None,
+    on_date: dt.date | None = None,
+) -> Ranking:
+    """Gate, score and rank every offering of ``catalog``.
+
+    Parameters
+    ----------
+    catalog : Catalog
+    criteria : CriteriaCatalog
+    priorities : PrioritiesFile
+    weights : mapping, optional
+        Replaces ``priorities.weights`` when given (e.g. from sliders).
+    on_date : datetime.date, optional
+        Date whose prices apply; default ``priorities.on_date`` or today.
+
+    Returns
+    -------
+    Ranking
+
+    Raises
+    ------
+    InputError
+        Bad weights, malformed requirements, unknown anchors/criteria, a currency
+        with no rate, or a missing value on a criterion whose policy is ``fail``.
+    """
+    ids = criteria.ids()
+    w, notes = normalise_weights(dict(priorities.weights if weights is None else weights), ids)
+    if weights is not None:
+        priorities = priorities.model_copy(update={"weights": dict(weights)})
+    issues = check_requirements(priorities.requirements)
+    for k in priorities.anchors:
+        if k not in ids:
+            issues.append(
+                Issue(
+                    "priorities.unknown_criterion",
+                    f"anchors given for unknown criterion {k!r}",
+                    field=f"anchors.{k}",
+                )
+            )
+    for k in priorities.price_adjustments:
+        if all(o.id != k for o in catalog.offerings):
+            issues.append(
+                Issue(
+                    "priorities.unknown_offering",
+                    f"price adjustment for unknown offering {k!r}",
+                    field=f"price_adjustments.{k}",
+                )
+            )
+    if issues:
+        raise InputError(issues)
+    day = on_date or priorities.on_date or dt.date.today()
+    cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
+    ctx = Context(priorities, criteria.fx, day, cap_metric)
+
+    anchors: dict[str, tuple[float, float]] = {}
+    for c in criteria.criteria:
+        a = priorities.anchors.get(c.id)
+        if a is not None:
+            anchors[c.id] = (a.worst, a.best)
+        elif c.value_function.worst is not None and c.value_function.best is not None:
+            anchors[c.id] = (c.value_function.worst, c.value_function.best)
+
+    perf: dict[str, dict[str, Performance]] = {}
+    gates: dict[str, list[RequirementResult]] = {}
+    reasons: dict[str, list[str]] = {}
+    excluded: set[str] = set()
+    fail_issues: list[Issue] = []
+    for ro in catalog.offerings:
+        p = {c: performance(c, ro, ctx) for c in ids}
+        perf[ro.id] = p
+        results = [evaluate(r, ro, p) for r in priorities.requirements]
+        gates[ro.id] = results
+        why: list[str] = []
+        for spec, res in zip(priorities.requirements, results, strict=True):
+            if res.blocks(spec.allow_unknown):
+                why.append(("unknown: " if res.outcome == "unknown" else "fails must-have ") + res.reason)
+        for c in criteria.criteria:
+            if w[c.id] == 0 or p[c.id].value is not None:
+                continue
+            note = p[c.id].note or "no value"
+            if c.missing == "exclude":
+                why.append(f"no {c.id} value ({note})")
+            elif c.missing == "fail":
+                fail_issues.append(
+                    Issue(
+                        "data.missing_value",
+                        f"offering {ro.id!r} has no {c.id} value ({note}) and the criterion's missing policy is 'fail'",
+                        ro.file,
+                        ro.line_of("id"),
+                        None,
+                        f"offerings[{ro.index}]",
+                    )
+                )
+        if why:
+            excluded.add(ro.id)
+        reasons[ro.id] = why
+    if fail_issues:
+        raise InputError(fail_issues)
+
+    ranked_ids = [ro.id for ro in catalog.offerings if ro.id not in excluded]
+    util: dict[str, dict[str, float | None]] = {o: {} for o in ranked_ids}
+    imputed: dict[str, set[str]] = {o: set() for o in ranked_ids}
+    for c in criteria.criteria:
+        present = [o for o in ranked_ids if perf[o][c.id].value is not None]
+        values: list[float | str] = [perf[o][c.id].value for o in present]  # type: ignore[misc]
+        u = _utilities(c, values, anchors.get(c.id)) if present else np.zeros(0)
+        for o, ui in zip(present, u, strict=True):
+            util[o][c.id] = float(ui)
+        for o in ranked_ids:
+            if perf[o][c.id].value is None:
+                if w[c.id] > 0:
+                    util[o][c.id] = 0.0
+                    imputed[o].add(c.id)
+                else:
+                    util[o][c.id] = None
+        if w[c.id] > 0 and len(ranked_ids) > 1:
+            col = [util[o][c.id] for o in ranked_ids]
+            if all(v is not None and abs(v - col[0]) <= TIE_TOLERANCE for v in col):  # type: ignore[operator]
+                notes.append(
+                    f"criterion {c.id} is constant across the ranked offerings: it does not change the order"
+                )
+        if c.scale == "relative" and w[c.id] > 0:
+            notes.append(
+                f"criterion {c.id} uses a relative scale: its utilities, and so the ranking, depend on the candidate set"
+            )
+
+    wv = np.array([w[c] for c in ids])
+    U = np.array([[util[o][c] or 0.0 for c in ids] for o in ranked_ids], dtype=np.float64).reshape(
+        len(ranked_ids), len(ids)
+    )
+    scores = U @ wv
+    order = sorted(range(len(ranked_ids)), key=lambda i: (-scores[i], ranked_ids[i]))
+    ranks: dict[str, int] = {}
+    prev_score, prev_rank = None, 0
+    for pos, i in enumerate(order, start=1):
+        if prev_score is None or prev_score - scores[i] > TIE_TOLERANCE:
+            prev_rank = pos
+        prev_score = scores[i]
+        ranks[ranked_ids[i]] = prev_rank
+    score_of = {ranked_ids[i]: float(scores[i]) for i in range(len(ranked_ids))}
+
+    rows: list[Row] = []
+    by_id = {ro.id: ro for ro in catalog.offerings}
+
+    def make_row(ro: ResolvedOffering, status: Literal["ranked", "excluded"]) -> Row:
+        cells: dict[str, Cell] = {}
+        why = list(reasons[ro.id])
+        for c in criteria.criteria:
+            pv = perf[ro.id][c.id]
+            u = util[ro.id].get(c.id) if status == "ranked" else None
+            imp = status == "ranked" and c.id in imputed[ro.id]
+            cells[c.id] = Cell(pv.value, u, 100.0 * w[c.id] * (u or 0.0), imp, pv.note)
+            if imp:
+                why.append(f"{c.id} unknown, imputed worst ({pv.note or 'no value'})")
+        age = (day - ro.offering.as_of).days
+        if age > priorities.stale_after_days:
+            why.append(f"stale data: as_of {ro.offering.as_of.isoformat()} is {age} days old")
+        return Row(
+            offering_id=ro.id,
+            vendor=ro.vendor.name,
+            offering=ro.label,
+            status=status,
+            rank=ranks.get(ro.id),
+            score=100.0 * score_of[ro.id] if status == "ranked" else None,
+            reasons=tuple(why),
+            cells=cells,
+            as_of=ro.offering.as_of,
+            requirements=tuple(gates[ro.id]),
+            file=ro.file,
+        )
+
+    for i in order:
+        rows.append(make_row(by_id[ranked_ids[i]], "ranked"))
+    for oid in sorted(excluded):
+        rows.append(make_row(by_id[oid], "excluded"))
+    return Ranking(
+        rows=tuple(rows),
+        criteria=criteria.criteria,
+        weights=w,
+        notes=tuple(notes),
+        priorities_name=priorities.name,
+        method=priorities.method,
+        on_date=day,
+        currency=priorities.workload.currency,
+        inputs_digest=_digest(catalog, criteria, priorities, day),
+        anchors=anchors,
+    )
