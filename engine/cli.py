@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from engine.errors import InputError, Issue, suggest
 from engine.export import to_csv, to_json, to_table
@@ -239,11 +239,18 @@ def _positive(text: str) -> int:
     return n
 
 
+class UsageError(Exception):
+    """A command-line usage mistake (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
-    parser = argparse.ArgumentParser(
-        prog="shortlist", description="Rank AI vendor offerings against a buyer's priorities."
-    )
+    parser = _Parser(prog="shortlist", description="Rank AI vendor offerings against a buyer's priorities.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -307,7 +314,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse has printed usage and the problem
+    except UsageError as exc:
+        print(str(exc), file=err)
+        return 2
+    except SystemExit as exc:  # --help
         return int(exc.code or 0)
     handlers = {"validate": _cmd_validate, "rank": _cmd_rank, "explain": _cmd_explain}
     try:

@@ -317,7 +317,9 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
             fld = f"criteria[{i}].id"
             if c.id not in KNOWN_CRITERIA:
                 hint = suggest(c.id, KNOWN_CRITERIA)
-                msg = f"the engine cannot compute criterion {c.id!r}{hint} (known: {', '.join(KNOWN_CRITERIA)})"
+                msg = (
+                    f"the engine cannot compute criterion {c.id!r}{hint} (known: {', '.join(KNOWN_CRITERIA)})"
+                )
                 issues.append(Issue("catalog.unknown_criterion", msg, str(cpath), line, None, fld))
             if c.id in seen:
                 msg = f"criterion {c.id!r} is defined twice"

@@ -1,0 +1,105 @@
+"""The Streamlit app (app.py) under Streamlit's AppTest: real script, no browser."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.cli import main
+from tests.conftest import ROOT, VENDORS
+
+APP = str(ROOT / "app.py")
+
+
+def start(monkeypatch: pytest.MonkeyPatch, vendors: str | None = None) -> AppTest:
+    if vendors:
+        monkeypatch.setenv("SHORTLIST_VENDORS", vendors)
+    else:
+        monkeypatch.delenv("SHORTLIST_VENDORS", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def ranking_ids(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["offering"])
+
+
+def cli_csv(*args: str) -> bytes:
+    out = io.StringIO()
+    assert main(["rank", "--format", "csv", *args], out=out, err=io.StringIO()) == 0
+    return out.getvalue().encode("utf-8")
+
+
+def test_app_starts_clean(monkeypatch):
+    at = start(monkeypatch)
+    assert not at.error
+    assert len(at.slider) == 9
+    assert len(ranking_ids(at)) >= 10
+    assert any("Artificial Analysis" in c.value for c in at.caption)
+
+
+def test_preset_sets_the_sliders(monkeypatch):
+    at = start(monkeypatch)
+    assert at.slider(key="w_compliance").value == 25
+    at.selectbox(key="preset").set_value("cost-first-startup").run()
+    assert at.slider(key="w_monthly_cost").value == 40
+    assert at.slider(key="w_compliance").value == 5
+    assert ranking_ids(at)[0] == "anthropic-claude-haiku-5.5-api"
+
+
+def test_moving_a_slider_changes_the_ranking(monkeypatch):
+    at = start(monkeypatch)
+    before = ranking_ids(at)
+    at.slider(key="w_capability").set_value(100).run()
+    after = ranking_ids(at)
+    assert after != before
+    assert after[0] in ("vertex-eu-claude-opus-5.5", "bedrock-eu-claude-opus-5.5")
+
+
+def test_weights_survive_other_widget_changes(monkeypatch):
+    at = start(monkeypatch)
+    at.slider(key="w_capability").set_value(77).run()
+    at.number_input(key="in_m").set_value(5.0).run()
+    at.checkbox(key="must_open").check().run()
+    assert at.slider(key="w_capability").value == 77
+
+
+def test_must_have_moves_offerings_to_excluded(monkeypatch):
+    at = start(monkeypatch)
+    assert "azure-openai-gpt-6-luna-eu-datazone" in ranking_ids(at)
+    at.checkbox(key="must_open").check().run()
+    ids = ranking_ids(at) if at.dataframe else []
+    assert "azure-openai-gpt-6-luna-eu-datazone" not in ids
+    excluded = at.dataframe[-1].value
+    assert "azure-openai-gpt-6-luna-eu-datazone" in list(excluded["offering"])
+
+
+def test_download_csv_is_byte_identical_to_the_cli(monkeypatch):
+    at = start(monkeypatch)
+    for preset in ("regulated-eu-bank", "sovereign-public-admin"):
+        at.selectbox(key="preset").set_value(preset).run()
+        assert at.session_state["export_csv"] == cli_csv("--priorities", preset)
+
+
+def test_broken_bundled_profile_shows_error_and_the_rest_ranks(monkeypatch, tmp_path):
+    vend = tmp_path / "vendors"
+    vend.mkdir()
+    for f in VENDORS.glob("*.yaml"):
+        (vend / f.name).write_bytes(f.read_bytes())
+    broken = (
+        (VENDORS / "openai.yaml")
+        .read_text()
+        .replace("headquarters: US\nas_of", "headquarters: USA\nas_of", 1)
+    )
+    (vend / "openai.yaml").write_text(broken)
+    at = start(monkeypatch, str(vend))
+    assert at.error, "the broken file must be shown"
+    msg = at.error[0].value
+    assert "openai.yaml" in msg and "headquarters" in msg and "USA" in msg
+    ids = ranking_ids(at)
+    assert ids and not any(i.startswith("openai-") for i in ids)
+    assert "mistral-large-4-api" in ids

@@ -1,0 +1,92 @@
+"""Exports (engine/export.py): CSV safety, determinism, JSON content."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+import engine
+from engine.export import CSV_HEAD, neutralise
+from tests.conftest import offering_yaml, priorities, vendor_yaml
+
+
+@pytest.fixture
+def nasty(write_vendors):
+    off = offering_yaml("acme-api").replace("model: Model acme-api", 'model: "=HYPERLINK(\\"http://x\\")"')
+    off2 = (
+        offering_yaml("acme-two")
+        .replace("model: Model acme-two", 'model: "Two\\nlines"')
+        .replace("channel: Test API", 'channel: "-cmd"')
+    )
+    return engine.load_catalog([write_vendors({"acme.yaml": vendor_yaml(offerings=off + off2)})])
+
+
+def rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("bad", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_cells_are_neutralised(bad):
+    assert neutralise(bad) == "'" + bad
+
+
+def test_plain_text_is_untouched():
+    assert neutralise("Mistral AI") == "Mistral AI"
+
+
+def test_csv_columns_and_neutralisation(nasty, criteria):
+    r = engine.rank(nasty, criteria, priorities())
+    table = rows(engine.to_csv(r))
+    head = table[0]
+    assert tuple(head[:7]) == CSV_HEAD
+    assert head[7:9] == ["monthly_cost_value", "monthly_cost_contribution"]
+    assert head[-1] == "as_of"
+    assert len(table) == 3  # a name with a line break stays one record
+    by_id = {t[1]: t for t in table[1:]}
+    assert by_id["acme-api"][3].startswith("'=HYPERLINK")
+    assert by_id["acme-two"][3] == "Two\nlines — -cmd"
+    assert float(by_id["acme-api"][4]) > 0  # numbers stay numbers
+
+
+def test_negative_numbers_stay_numbers(write_vendors, criteria):
+    off = offering_yaml("neg", capability=-5)
+    cat = engine.load_catalog([write_vendors({"acme.yaml": vendor_yaml(offerings=off)})])
+    table = rows(engine.to_csv(engine.rank(cat, criteria, priorities())))
+    i = table[0].index("capability_value")
+    assert table[1][i] == "-5"
+
+
+def test_excel_variant_has_bom(nasty, criteria):
+    r = engine.rank(nasty, criteria, priorities())
+    assert engine.to_csv(r, excel=True).startswith(b"\xef\xbb\xbf")
+    assert engine.to_csv(r, excel=True)[3:] == engine.to_csv(r)
+
+
+def test_same_inputs_same_bytes(nasty, criteria):
+    a = engine.rank(nasty, criteria, priorities())
+    b = engine.rank(nasty, criteria, priorities())
+    assert engine.to_csv(a) == engine.to_csv(b)
+    assert engine.to_json(a) == engine.to_json(b)
+
+
+def test_json_has_weights_digest_and_rows(nasty, criteria):
+    r = engine.rank(nasty, criteria, priorities())
+    doc = json.loads(engine.to_json(r))
+    assert doc["schema_version"] == 1
+    assert sum(doc["weights"].values()) == pytest.approx(1.0)
+    assert len(doc["inputs_digest"]) == 64
+    assert {o["offering_id"] for o in doc["offerings"]} == {"acme-api", "acme-two"}
+    assert set(doc["offerings"][0]["values"]) == set(criteria.ids())
+
+
+def test_top_keeps_excluded_rows(write_vendors, criteria):
+    offs = "".join(offering_yaml(f"o{i}", regions="[EU]" if i else "[US]") for i in range(4))
+    cat = engine.load_catalog([write_vendors({"acme.yaml": vendor_yaml(offerings=offs)})])
+    req = [{"id": "eu", "field": "processing_regions", "op": "within", "value": ["EU"]}]
+    r = engine.rank(cat, criteria, priorities(requirements=req))
+    table = rows(engine.to_csv(r, top=1))
+    assert [t[5] for t in table[1:]] == ["ranked", "excluded"]
+    assert "o0" in engine.to_table(r, top=1)
