@@ -168,24 +168,22 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
         f"Data as of {row.as_of.isoformat()} · prices on {ranking.on_date.isoformat()} · source file {row.file}"
     )
     lines.append("")
-    head = f"{'criterion':<16}{'weight':>7}  {'value':<22}{'utility':>8}{'points':>8}"
+    head = f"{'criterion':<16}{'weight':>7}  {'value':<30}{'utility':>8}{'points':>8}"
     if leader is not None and row.status == "ranked":
         head += f"{'leader':>8}{'gap':>8}"
     lines.append(head)
     for c in ranking.criteria:
         cell = row.cells[c.id]
-        v = (
-            "unknown"
-            if cell.value is None
-            else (cell.value if isinstance(cell.value, str) else f"{cell.value:,.4g}")
-        )
-        unit = (
-            ""
-            if cell.value is None or isinstance(cell.value, str)
-            else f" {ranking.currency + '/mo' if c.id == 'monthly_cost' else c.unit}"
-        )
+        if cell.value is None:
+            shown = "unknown"
+        elif isinstance(cell.value, str):
+            shown = cell.value
+        else:
+            num = f"{cell.value:,.0f}" if abs(cell.value) >= 10_000 else f"{cell.value:,.4g}"
+            unit = f"{ranking.currency}/month" if c.id == "monthly_cost" else c.unit
+            shown = f"{num} {unit}"
         u = "-" if cell.utility is None else f"{cell.utility:.3f}"
-        line = f"{c.id:<16}{ranking.weights[c.id] * 100:>6.1f}%  {(str(v) + unit)[:21]:<22}{u:>8}{cell.contribution:>8.2f}"
+        line = f"{c.id:<16}{ranking.weights[c.id] * 100:>6.1f}%  {shown:<30}{u:>8}{cell.contribution:>8.2f}"
         if leader is not None and row.status == "ranked":
             lc = leader.cells[c.id].contribution
             line += f"{lc:>8.2f}{cell.contribution - lc:>+8.2f}"
