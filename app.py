@@ -16,7 +16,6 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
-import yaml
 
 import engine
 from engine.schema import CERTIFICATION_IDS, PrioritiesFile, RequirementSpec
@@ -361,9 +360,7 @@ c2.download_button(
     mime="text/csv",
     key="dl_csv_excel",
 )
-prio_yaml = yaml.safe_dump(
-    priorities.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=False, allow_unicode=True
-)
+prio_yaml = engine.priorities_yaml(priorities)
 c3.download_button(
     "Priorities (YAML for the CLI)",
     prio_yaml,
@@ -371,7 +368,8 @@ c3.download_button(
     mime="application/x-yaml",
     key="dl_yaml",
 )
-ss["export_csv"] = csv_bytes
+ss["export_csv"] = csv_bytes  # what the download buttons hold (read by tests)
+ss["export_priorities_yaml"] = prio_yaml
 st.caption(
     f"Same bytes as `shortlist rank --priorities priorities.yaml --format csv` with the downloaded priorities. "
     f"Inputs digest {ranking.inputs_digest[:16]}… · prices on {ranking.on_date.isoformat()}."

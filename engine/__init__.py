@@ -5,7 +5,7 @@ Pure: no Streamlit, no printing, no global state, no network. Only
 """
 
 from engine.errors import InputError, Issue, ShortlistError
-from engine.export import neutralise, ranking_dict, to_csv, to_json, to_table
+from engine.export import neutralise, priorities_yaml, ranking_dict, to_csv, to_json, to_table
 from engine.loading import (
     Catalog,
     CriteriaCatalog,
@@ -51,6 +51,7 @@ __all__ = [
     "neutralise",
     "normalise_weights",
     "performance",
+    "priorities_yaml",
     "rank",
     "ranking_dict",
     "to_csv",

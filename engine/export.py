@@ -14,9 +14,12 @@ import io
 import json
 from typing import Any
 
+import yaml
+
+from engine.schema import PrioritiesFile
 from engine.scoring import Cell, Ranking, Row
 
-__all__ = ["CSV_HEAD", "neutralise", "ranking_dict", "to_csv", "to_json", "to_table"]
+__all__ = ["CSV_HEAD", "neutralise", "priorities_yaml", "ranking_dict", "to_csv", "to_json", "to_table"]
 
 CSV_HEAD = ("rank", "offering_id", "vendor", "offering", "score", "status", "reasons")
 """The first CSV columns; then ``<criterion>_value``, ``<criterion>_contribution`` per
@@ -199,3 +202,13 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
         lines.append("")
         lines.extend(f"Note: {n}" for n in ranking.notes)
     return "\n".join(lines) + "\n"
+
+
+def priorities_yaml(priorities: PrioritiesFile) -> str:
+    """Serialise priorities as a YAML file that :func:`engine.load_priorities` (and so
+    ``shortlist rank --priorities``) reads back to an equal object."""
+    data = priorities.model_dump(mode="json", by_alias=True, exclude_none=True)
+    head = "# Shortlist priorities (field reference: README.md, 'Priorities')\n"
+    return head + yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
+    )

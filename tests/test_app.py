@@ -103,3 +103,16 @@ def test_broken_bundled_profile_shows_error_and_the_rest_ranks(monkeypatch, tmp_
     ids = ranking_ids(at)
     assert ids and not any(i.startswith("openai-") for i in ids)
     assert "mistral-large-4-api" in ids
+
+
+def test_priorities_download_round_trips_through_the_cli(monkeypatch, tmp_path):
+    """Change weights, a must-have and the workload; the downloaded priorities YAML
+    fed to ``shortlist rank`` gives the same CSV bytes as the app's download."""
+    at = start(monkeypatch)
+    at.slider(key="w_capability").set_value(60).run()
+    at.checkbox(key="must_open").check().run()
+    at.number_input(key="in_m").set_value(42.0).run()
+    at.selectbox(key="currency").set_value("USD").run()
+    path = tmp_path / "priorities.yaml"
+    path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
+    assert at.session_state["export_csv"] == cli_csv("--priorities", str(path))

@@ -90,3 +90,12 @@ def test_top_keeps_excluded_rows(write_vendors, criteria):
     table = rows(engine.to_csv(r, top=1))
     assert [t[5] for t in table[1:]] == ["ranked", "excluded"]
     assert "o0" in engine.to_table(r, top=1)
+
+
+def test_priorities_yaml_round_trips(tmp_path):
+    from tests.conftest import PRESETS
+
+    for preset in PRESETS:
+        p = engine.load_priorities(preset)
+        text = engine.priorities_yaml(p)
+        assert engine.load_priorities_bytes(text.encode(), "p.yaml") == p
