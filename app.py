@@ -278,6 +278,10 @@ ranked = ranking.ranked
 st.subheader(f"Ranking — {len(ranked)} ranked, {len(ranking.excluded)} excluded")
 
 
+def _rounded(v: float | str | None) -> float | None:
+    return round(v, 2) if isinstance(v, float) else None
+
+
 table = pd.DataFrame(
     [
         {
@@ -285,7 +289,9 @@ table = pd.DataFrame(
             "offering": r.offering_id,
             "vendor": r.vendor,
             "score": round(r.score or 0.0, 2),
-            f"cost ({cur}/month)": r.cells["monthly_cost"].value if "monthly_cost" in r.cells else None,
+            f"cost ({cur}/month)": _rounded(r.cells["monthly_cost"].value)
+            if "monthly_cost" in r.cells
+            else None,
             "response (s)": r.cells["response_time"].value if "response_time" in r.cells else None,
             "capability": r.cells["capability"].value if "capability" in r.cells else None,
             "context (tokens)": r.cells["context_window"].value if "context_window" in r.cells else None,
@@ -303,10 +309,14 @@ if not table.empty:
         width="stretch",
         column_config={
             "score": st.column_config.ProgressColumn("score", min_value=0, max_value=100, format="%.1f"),
-            f"cost ({cur}/month)": st.column_config.NumberColumn(format="%.0f"),
+            f"cost ({cur}/month)": st.column_config.NumberColumn(format="localized"),
             "response (s)": st.column_config.NumberColumn(format="%.1f"),
-            "context (tokens)": st.column_config.NumberColumn(format="%d"),
+            "context (tokens)": st.column_config.NumberColumn(format="localized"),
         },
+    )
+    st.caption(
+        "An empty cell (None) means the value is not published for this channel; the criterion's "
+        "missing-data policy applies and the flags column says so. Hover a column for its full name."
     )
 else:
     st.warning("No offering passes the must-haves. Relax one in the sidebar.")
