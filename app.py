@@ -49,9 +49,12 @@ def _criteria(d: str, _stamp: tuple[tuple[str, float], ...]) -> engine.CriteriaC
 
 @st.cache_resource(show_spinner=False)
 def _catalog(
-    d: str, _stamp: tuple[tuple[str, float], ...], extra: tuple[tuple[str, bytes], ...]
+    d: str,
+    _stamp: tuple[tuple[str, float], ...],
+    extra: tuple[tuple[str, bytes], ...],
+    currencies: frozenset[str],
 ) -> engine.Catalog:
-    return engine.load_catalog([d], extra=extra)
+    return engine.load_catalog([d], extra=extra, currencies=currencies)
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,12 +62,13 @@ def _preset(path: str, _stamp: float) -> PrioritiesFile:
     return engine.load_priorities(path)
 
 
-def _show_issues(issues: tuple[engine.Issue, ...] | list[engine.Issue], what: str) -> None:
+def _show_issues(
+    issues: tuple[engine.Issue, ...] | list[engine.Issue], what: str, consequence: str | None = None
+) -> None:
+    """Show input problems in plain words, one line each (file:line: code [field]: message)."""
     if issues:
-        st.error(
-            f"{len(issues)} problem(s) in {what} — the files named below were left out; "
-            "everything else is used:\n\n" + "\n".join(f"- `{i}`" for i in issues)
-        )
+        tail = consequence or "the files named below were left out; everything else is used"
+        st.error(f"{len(issues)} problem(s) in {what} — {tail}:\n\n" + "\n".join(f"- `{i}`" for i in issues))
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -259,7 +263,7 @@ st.title("Shortlist")
 st.caption("Gate on must-haves, rank on weighted priorities, explain every score. " + ATTRIBUTION)
 
 extra = tuple((f"upload:{u.name}", u.getvalue()) for u in (uploads or []))
-catalog = _catalog(str(VENDORS), _mtimes(VENDORS), extra)
+catalog = _catalog(str(VENDORS), _mtimes(VENDORS), extra, criteria.currencies())
 _show_issues(list(catalog.issues), "the vendor profiles")
 _show_issues(preset_issues, "the presets")
 
@@ -267,7 +271,9 @@ try:
     priorities = current_priorities()
     ranking = engine.rank(catalog, criteria, priorities)
 except engine.InputError as exc:
-    _show_issues(exc.issues, "the priorities")
+    _show_issues(
+        exc.issues, "the current priorities", "fix them in the sidebar (or the preset file) to see a ranking"
+    )
     st.stop()
 
 for n in ranking.notes:
@@ -370,7 +376,8 @@ c2.download_button(
     mime="text/csv",
     key="dl_csv_excel",
 )
-prio_yaml = engine.priorities_yaml(priorities)
+# pin the price date so the CLI reproduces these exact bytes on another day
+prio_yaml = engine.priorities_yaml(priorities.model_copy(update={"on_date": ranking.on_date}))
 c3.download_button(
     "Priorities (YAML for the CLI)",
     prio_yaml,

@@ -17,9 +17,10 @@ from typing import NoReturn, TextIO
 
 from engine.errors import InputError, Issue, suggest
 from engine.export import to_csv, to_json, to_table
-from engine.loading import Catalog, CriteriaCatalog, load_catalog, load_criteria, load_priorities
+from engine.loading import Catalog, CriteriaCatalog, load_catalog, load_criteria, load_priorities_doc, locate
 from engine.schema import PrioritiesFile
-from engine.scoring import Ranking, rank
+from engine.scoring import Ranking, check_priorities, normalise_weights, rank
+from engine.yamlio import load_yaml_file
 
 __all__ = ["DEFAULT_PRESET", "main", "resolve_priorities"]
 
@@ -75,68 +76,125 @@ def _print_issues(issues: Sequence[Issue], err: TextIO) -> None:
 
 def _write(data: bytes | str, output: str | None, out: TextIO) -> None:
     if output:
-        Path(output).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        try:
+            Path(output).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        except OSError as exc:
+            raise InputError.single(
+                "io.write_error", f"cannot write the output file: {exc.strerror}", file=output
+            ) from None
     else:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         out.write(text)
         out.flush()
 
 
-def _load(args: argparse.Namespace) -> tuple[Catalog, CriteriaCatalog, PrioritiesFile, Ranking]:
+def _dirs(args: argparse.Namespace) -> tuple[Path, Path]:
     criteria_dir = Path(args.criteria) if args.criteria else _default_dir("criteria")
     vendors_dir = Path(args.vendors) if args.vendors else _default_dir("vendors")
+    return criteria_dir, vendors_dir
+
+
+def _load(args: argparse.Namespace) -> tuple[Catalog, Ranking]:
+    criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
-    priorities = load_priorities(resolve_priorities(args.priorities, criteria_dir))
-    catalog = load_catalog([vendors_dir])
+    priorities, doc = load_priorities_doc(resolve_priorities(args.priorities, criteria_dir))
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+    if not catalog.offerings:
+        raise InputError(
+            [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
+        )
     weights = _weights(args.weight or [], priorities)
-    ranking = rank(catalog, criteria, priorities, weights=weights, on_date=args.on)
-    return catalog, criteria, priorities, ranking
+    try:
+        ranking = rank(catalog, criteria, priorities, weights=weights, on_date=args.on)
+    except InputError as exc:
+        # a bad weight given with --weight belongs to the command line, not the file
+        from_cli = [i for i in exc.issues if weights is not None and (i.field or "").startswith("weights")]
+        rest = [i for i in exc.issues if i not in from_cli]
+        raise InputError([*from_cli, *locate(rest, doc)]) from None
+    return catalog, ranking
+
+
+def _kind(loaded_keys: set[str]) -> str:
+    if "offerings" in loaded_keys:
+        return "vendor"
+    if "criteria" in loaded_keys:
+        return "criteria"
+    if "rates" in loaded_keys:
+        return "fx"
+    if "weights" in loaded_keys or "workload" in loaded_keys:
+        return "priorities"
+    return "vendor"
+
+
+def _validate_priorities(path: Path, criteria: CriteriaCatalog, catalog: Catalog) -> list[Issue]:
+    try:
+        p, doc = load_priorities_doc(path)
+    except InputError as exc:
+        return list(exc.issues)
+    found = check_priorities(p, criteria, catalog)
+    try:
+        normalise_weights(p.weights, criteria.ids())
+    except InputError as exc:
+        found.extend(exc.issues)
+    return locate(found, doc)
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    criteria_dir = Path(args.criteria) if args.criteria else _default_dir("criteria")
-    paths = [Path(p) for p in args.paths] or [Path(args.vendors) if args.vendors else _default_dir("vendors")]
+    criteria_dir, vendors_dir = _dirs(args)
     issues: list[Issue] = []
-    n_presets = 0
-    try:
-        criteria = load_criteria(criteria_dir)
-        for preset in criteria.presets(criteria_dir):
+    vendor_paths: list[Path] = []
+    priority_paths: list[Path] = []
+    for raw in args.paths:
+        p = Path(raw)
+        if p.is_file():
             try:
-                p = load_priorities(preset)
-                from engine.requirements import check_requirements
-                from engine.scoring import normalise_weights
-
-                issues.extend(
-                    Issue(i.code, i.message, str(preset), i.line, i.column, i.field)
-                    for i in check_requirements(p.requirements)
-                )
-                try:
-                    normalise_weights(p.weights, criteria.ids())
-                except InputError as exc:
-                    issues.extend(
-                        Issue(i.code, i.message, str(preset), i.line, i.column, i.field) for i in exc.issues
-                    )
-                n_presets += 1
+                kind = _kind(set(load_yaml_file(p).data))
             except InputError as exc:
                 issues.extend(exc.issues)
+                continue
+            if kind == "priorities":
+                priority_paths.append(p)
+            elif kind == "vendor":
+                vendor_paths.append(p)
+            else:  # criteria.yaml / fx.yaml: checked with their directory
+                criteria_dir = p.parent
+        else:
+            vendor_paths.append(p)
+    if not args.paths:
+        vendor_paths = [vendors_dir]
+    try:
+        criteria: CriteriaCatalog | None = load_criteria(criteria_dir)
     except InputError as exc:
         issues.extend(exc.issues)
-    catalog = load_catalog(paths)
-    issues.extend(catalog.issues)
+        criteria = None
+    catalog = (
+        load_catalog(vendor_paths, currencies=criteria.currencies() if criteria else None)
+        if vendor_paths
+        else None
+    )
+    if catalog is not None:
+        issues.extend(catalog.issues)
+    if criteria is not None:
+        if not args.paths:
+            priority_paths = criteria.presets(criteria_dir)
+        for pp in priority_paths:
+            issues.extend(_validate_priorities(pp, criteria, catalog or load_catalog([vendors_dir])))
     if issues:
         _print_issues(issues, err)
         print(f"{len(issues)} problem(s) found", file=err)
         return 2
-    print(
-        f"OK: {len(catalog.files)} vendor file(s), {len(catalog.offerings)} offering(s), "
-        f"criteria catalog and {n_presets} preset(s) valid",
-        file=out,
-    )
+    parts = []
+    if catalog is not None:
+        parts.append(f"{len(catalog.files)} vendor file(s) with {len(catalog.offerings)} offering(s)")
+    parts.append("the criteria catalog")
+    if priority_paths:
+        parts.append(f"{len(priority_paths)} priorities file(s)")
+    print("OK: " + ", ".join(parts) + " valid", file=out)
     return 0
 
 
 def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    catalog, _, _, ranking = _load(args)
+    catalog, ranking = _load(args)
     if args.format == "csv":
         data: bytes | str = to_csv(ranking, excel=args.excel, top=args.top)
     elif args.format == "json":
@@ -144,6 +202,13 @@ def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         data = to_table(ranking, top=args.top)
     _write(data, args.output, out)
+    if args.format == "csv":  # the CSV has no room for notes: say them on stderr
+        print(
+            f"note: monthly_cost_value is in {ranking.currency} per month; prices on {ranking.on_date.isoformat()}",
+            file=err,
+        )
+        for n in ranking.notes:
+            print(f"note: {n}", file=err)
     if catalog.issues:
         _print_issues(catalog.issues, err)
         print(f"{len(catalog.issues)} problem(s) in the vendor files; ranked the valid offerings", file=err)
@@ -207,7 +272,7 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    catalog, _, _, ranking = _load(args)
+    catalog, ranking = _load(args)
     try:
         text = explain_text(ranking, args.offering_id)
     except KeyError:
@@ -222,6 +287,8 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _date(text: str) -> dt.date:
     try:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}") from None

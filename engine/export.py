@@ -82,9 +82,11 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
 
 
 def _rows(ranking: Ranking, top: int | None) -> list[Row]:
+    """Ranked rows up to ``top`` (never splitting a tie at the cut), then excluded."""
     ranked = list(ranking.ranked)
-    if top is not None:
-        ranked = ranked[:top]
+    if top is not None and top < len(ranked):
+        last_rank = ranked[top - 1].rank
+        ranked = [r for r in ranked if r.rank is not None and last_rank is not None and r.rank <= last_rank]
     return ranked + list(ranking.excluded)
 
 
@@ -162,37 +164,45 @@ def _short_value(v: float | str | None) -> str:
         return "?"
     if isinstance(v, str):
         return v
-    if abs(v) >= 10000:
-        return f"{v / 1000:,.0f}k"
-    return f"{v:,.4g}"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.4g}"
 
 
 def to_table(ranking: Ranking, *, top: int | None = None) -> str:
-    """Render a plain-text table for a terminal: ranked rows, then excluded ones."""
+    """Render a plain-text table for a terminal: ranked rows, then excluded ones.
+
+    Shows the criteria with a positive weight; ``?*`` marks an unknown value imputed
+    worst. Flags other than imputed values (e.g. stale data) are listed below.
+    """
     ids = [c.id for c in ranking.criteria if ranking.weights[c.id] > 0]
     head = ["rank", "score", "offering_id", *[_SHORT.get(c, c) for c in ids]]
     body = []
-    ranked = list(ranking.ranked)[: top if top is not None else None]
+    ranked = [r for r in _rows(ranking, top) if r.status == "ranked"]
     for r in ranked:
-        body.append(
-            [
-                str(r.rank),
-                f"{r.score:.1f}",
-                r.offering_id,
-                *[_short_value(r.cells[c].value) + ("*" if r.cells[c].imputed else "") for c in ids],
-            ]
-        )
+        cells = [_short_value(r.cells[c].value) + ("*" if r.cells[c].imputed else "") for c in ids]
+        body.append([str(r.rank), f"{r.score:.1f}", r.offering_id, *cells])
     widths = [max(len(x) for x in col) for col in zip(head, *body, strict=False)]
     lines = [
-        f"Priorities: {ranking.priorities_name} · method {ranking.method} · prices on {ranking.on_date.isoformat()} · cost in {ranking.currency}/month"
+        f"Priorities: {ranking.priorities_name} · method {ranking.method} · "
+        f"prices on {ranking.on_date.isoformat()} · cost in {ranking.currency}/month"
     ]
-    lines.append("Weights: " + ", ".join(f"{c} {ranking.weights[c] * 100:.0f}%" for c in ids))
+    lines.append("Weights: " + ", ".join(f"{c} {ranking.weights[c] * 100:.1f}%" for c in ids))
     lines.append("")
-    lines.append("  ".join(h.ljust(wd) for h, wd in zip(head, widths, strict=True)))
-    for b in body:
-        lines.append("  ".join(x.ljust(wd) for x, wd in zip(b, widths, strict=True)))
-    if any(r.cells[c].imputed for r in ranked for c in ids):
-        lines.append("(* unknown value, imputed worst)")
+    if body:
+        lines.append("  ".join(h.ljust(wd) for h, wd in zip(head, widths, strict=True)).rstrip())
+        for b in body:
+            lines.append("  ".join(x.ljust(wd) for x, wd in zip(b, widths, strict=True)).rstrip())
+        if any(r.cells[c].imputed for r in ranked for c in ids):
+            lines.append("(?* unknown value, imputed worst)")
+    else:
+        lines.append("No offering passes the must-haves.")
+    flagged = [(r, [x for x in r.reasons if "imputed worst" not in x]) for r in ranked]
+    flagged = [(r, fl) for r, fl in flagged if fl]
+    if flagged:
+        lines.append("")
+        lines.append("Flags:")
+        lines.extend(f"  {r.offering_id}: {'; '.join(fl)}" for r, fl in flagged)
     if ranking.excluded:
         lines.append("")
         lines.append(f"Excluded ({len(ranking.excluded)}):")

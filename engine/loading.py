@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +28,7 @@ from engine.schema import (
     PrioritiesFile,
     VendorFile,
 )
+from engine.value_functions import check_anchors
 from engine.yamlio import LoadedYaml, Path_, load_yaml_bytes
 
 __all__ = [
@@ -38,7 +39,9 @@ __all__ = [
     "load_catalog",
     "load_criteria",
     "load_priorities",
+    "load_priorities_doc",
     "load_vendor_bytes",
+    "locate",
     "validation_issues",
 ]
 
@@ -172,7 +175,8 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError.single("io.not_found", f"cannot read file: {exc.strerror}", file=str(path)) from None
+        code = "io.not_found" if isinstance(exc, FileNotFoundError) else "io.read_error"
+        raise InputError.single(code, f"cannot read file: {exc.strerror}", file=str(path)) from None
 
 
 # --------------------------------------------------------------------------- vendors
@@ -217,8 +221,17 @@ class ResolvedOffering:
         return self.source.line_of(("offerings", self.index, *path))
 
 
-def load_vendor_bytes(raw: bytes, file: str) -> tuple[VendorFile, LoadedYaml]:
+def load_vendor_bytes(raw: bytes, file: str, *, check_name: bool = True) -> tuple[VendorFile, LoadedYaml]:
     """Load and validate one vendor profile from bytes (e.g. an uploaded file).
+
+    Parameters
+    ----------
+    raw : bytes
+    file : str
+        Name used in messages.
+    check_name : bool
+        Require the vendor ``id`` to equal the file name's stem (true for files in a
+        vendors directory; false for uploads, whose names the user does not control).
 
     Raises
     ------
@@ -229,7 +242,7 @@ def load_vendor_bytes(raw: bytes, file: str) -> tuple[VendorFile, LoadedYaml]:
     vendor = _validate(VendorFile, loaded)
     stem = Path(file).stem
     issues = []
-    if stem != vendor.id and not file.startswith("<"):
+    if check_name and stem != vendor.id:
         issues.append(
             Issue(
                 "catalog.id_mismatch",
@@ -287,6 +300,10 @@ class CriteriaCatalog:
                 return c
         raise KeyError(criterion_id)
 
+    def currencies(self) -> frozenset[str]:
+        """Currencies the rate table can convert (base included)."""
+        return frozenset({self.fx.base, *self.fx.rates})
+
     def presets(self, criteria_dir: str | Path) -> list[Path]:
         """The preset files under ``<criteria_dir>/presets``, sorted by name."""
         return sorted(Path(criteria_dir, "presets").glob("*.y*ml"))
@@ -301,7 +318,7 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
         When either file is missing or invalid, or names a criterion the engine
         cannot compute (``catalog.unknown_criterion``).
     """
-    from engine.matrix import KNOWN_CRITERIA  # local: matrix imports loading
+    from engine.matrix import KNOWN_CRITERIA, KNOWN_LEVELS  # local: matrix imports loading
 
     d = Path(criteria_dir)
     issues: list[Issue] = []
@@ -326,44 +343,60 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
                 issues.append(Issue("catalog.duplicate_id", msg, str(cpath), line, None, fld))
             seen.add(c.id)
             vf = c.value_function
-            if vf.type in ("linear", "log"):
-                if vf.worst is None or vf.best is None or vf.worst == vf.best:
-                    issues.append(
-                        Issue(
-                            "schema.invalid",
-                            "value function needs distinct 'worst' and 'best' anchors",
-                            str(cpath),
-                            loaded.line_of(("criteria", i, "value_function")),
-                            None,
-                            f"criteria[{i}].value_function",
-                        )
-                    )
-                elif vf.type == "log" and (vf.worst <= 0 or vf.best <= 0):
-                    issues.append(
-                        Issue(
-                            "schema.invalid",
-                            "a log value function needs anchors > 0",
-                            str(cpath),
-                            loaded.line_of(("criteria", i, "value_function")),
-                            None,
-                            f"criteria[{i}].value_function",
-                        )
-                    )
-            elif not vf.levels:
+            vloc = ("criteria", i, "value_function")
+            vfield = f"criteria[{i}].value_function"
+            problem = check_anchors(vf.type, c.direction, vf.worst, vf.best)
+            if problem:
                 issues.append(
                     Issue(
-                        "schema.invalid",
-                        "a 'levels' value function needs a 'levels' mapping",
+                        "catalog.invalid_value_function",
+                        problem,
                         str(cpath),
-                        loaded.line_of(("criteria", i, "value_function")),
+                        loaded.line_of(vloc),
                         None,
-                        f"criteria[{i}].value_function",
+                        vfield,
+                    )
+                )
+            if vf.type == "levels":
+                need = set(KNOWN_LEVELS.get(c.id, ()))
+                have = set(vf.levels or {})
+                if not vf.levels or need - have:
+                    missing = ", ".join(sorted(need - have)) or "(any)"
+                    msg = f"the 'levels' mapping must give a utility for every level; missing: {missing}"
+                    issues.append(
+                        Issue(
+                            "catalog.invalid_value_function",
+                            msg,
+                            str(cpath),
+                            loaded.line_of(vloc),
+                            None,
+                            vfield,
+                        )
+                    )
+            elif c.id in KNOWN_LEVELS:
+                msg = f"criterion {c.id!r} is categorical: use a 'levels' value function ({', '.join(KNOWN_LEVELS[c.id])})"
+                issues.append(
+                    Issue(
+                        "catalog.invalid_value_function", msg, str(cpath), loaded.line_of(vloc), None, vfield
                     )
                 )
     except InputError as exc:
         issues.extend(exc.issues)
     try:
-        fx = _validate(FxFile, load_yaml_bytes(_read(fpath), str(fpath)))
+        floaded = load_yaml_bytes(_read(fpath), str(fpath))
+        fx = _validate(FxFile, floaded)
+        if fx.base in fx.rates:
+            msg = f"the base currency {fx.base} must not be listed in 'rates' (it is 1 by definition)"
+            issues.append(
+                Issue(
+                    "schema.invalid",
+                    msg,
+                    str(fpath),
+                    floaded.line_of(("rates", fx.base)),
+                    None,
+                    f"rates.{fx.base}",
+                )
+            )
     except InputError as exc:
         issues.extend(exc.issues)
     if issues:
@@ -412,7 +445,20 @@ def _vendor_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Issue]]
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            files.extend(sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml") and x.is_file()))
+            try:
+                found = sorted(x for x in p.rglob("*") if x.suffix.lower() in (".yaml", ".yml"))
+            except OSError as exc:
+                issues.append(Issue("io.read_error", f"cannot list directory: {exc.strerror}", str(p)))
+                continue
+            for x in found:
+                if x.is_file():
+                    files.append(x)
+                elif not x.is_dir():  # a dangling link or a special file
+                    issues.append(Issue("io.read_error", "not a readable file (broken link?)", str(x)))
+            if not found:
+                issues.append(
+                    Issue("catalog.empty", "no vendor profiles (*.yaml, *.yml) in this directory", str(p))
+                )
         elif p.is_file():
             files.append(p)
         else:
@@ -420,70 +466,81 @@ def _vendor_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Issue]]
     return files, issues
 
 
-def load_catalog(paths: Iterable[str | Path], extra: Iterable[tuple[str, bytes]] = ()) -> Catalog:
+def load_catalog(
+    paths: Iterable[str | Path],
+    extra: Iterable[tuple[str, bytes]] = (),
+    *,
+    currencies: Collection[str] | None = None,
+) -> Catalog:
     """Load every vendor profile under ``paths`` (directories or files).
 
     Parameters
     ----------
     paths : iterable of str or Path
-        Directories (their ``*.yaml``/``*.yml`` files) or single files.
+        Directories (their ``*.yaml``/``*.yml`` files, recursively) or single files.
     extra : iterable of (name, bytes)
-        In-memory profiles (e.g. uploads), validated like files.
+        In-memory profiles (e.g. uploads), validated like files except that the
+        vendor id need not match the name.
+    currencies : collection of str, optional
+        Currencies the exchange-rate table knows; an offering priced in another one
+        is reported (``fx.unknown_currency``, with its line) and left out.
 
     Returns
     -------
     Catalog
         Never raises for a bad vendor file: its problems go to ``Catalog.issues``.
+        An offering id defined in two files is left out of both, and both places are
+        reported: which one is right is for a person to decide.
     """
     files, issues = _vendor_paths(paths)
-    sources: list[tuple[str, bytes | None]] = []
+    sources: list[tuple[str, bytes, bool]] = []
     for f in files:
         try:
-            sources.append((str(f), f.read_bytes()))
+            sources.append((str(f), f.read_bytes(), True))
         except OSError as exc:
-            issues.append(Issue("io.not_found", f"cannot read file: {exc.strerror}", str(f)))
-    sources.extend(extra)
-    offerings: dict[str, ResolvedOffering] = {}
+            issues.append(Issue("io.read_error", f"cannot read file: {exc.strerror}", str(f)))
+    sources.extend((name, raw, False) for name, raw in extra)
+    found: dict[str, list[ResolvedOffering]] = {}
     vendors: list[VendorFile] = []
     vendor_ids: dict[str, str] = {}
     digests: dict[str, str] = {}
-    for name, raw in sources:
-        if raw is None:
-            continue
+    for name, raw, check_name in sources:
         digests[name] = hashlib.sha256(raw).hexdigest()
         try:
-            vendor, loaded = load_vendor_bytes(raw, name)
+            vendor, loaded = load_vendor_bytes(raw, name, check_name=check_name)
         except InputError as exc:
             issues.extend(exc.issues)
             continue
         if vendor.id in vendor_ids:
-            issues.append(
-                Issue(
-                    "catalog.duplicate_id",
-                    f"vendor id {vendor.id!r} is also defined in {vendor_ids[vendor.id]}; this file was skipped",
-                    name,
-                    loaded.line_of(("id",)),
-                    None,
-                    "id",
-                )
-            )
+            msg = f"vendor id {vendor.id!r} is also defined in {vendor_ids[vendor.id]}; this file was skipped"
+            issues.append(Issue("catalog.duplicate_id", msg, name, loaded.line_of(("id",)), None, "id"))
             continue
         vendor_ids[vendor.id] = name
         vendors.append(vendor)
         for ro in _resolve(vendor, loaded):
-            if ro.id in offerings:
+            prices = ro.offering.prices
+            if currencies is not None and prices is not None and prices.currency not in currencies:
+                msg = (
+                    f"offering {ro.id!r} is priced in {prices.currency}, which the exchange-rate table "
+                    f"does not have ({', '.join(sorted(currencies))}); the offering was left out"
+                )
+                where = f"offerings[{ro.index}].prices.currency"
                 issues.append(
-                    Issue(
-                        "catalog.duplicate_id",
-                        f"offering id {ro.id!r} is also defined in {offerings[ro.id].file}; this one was skipped",
-                        name,
-                        ro.line_of("id"),
-                        None,
-                        f"offerings[{ro.index}].id",
-                    )
+                    Issue("fx.unknown_currency", msg, name, ro.line_of("prices", "currency"), None, where)
                 )
                 continue
-            offerings[ro.id] = ro
+            found.setdefault(ro.id, []).append(ro)
+    offerings: dict[str, ResolvedOffering] = {}
+    for oid, ros in found.items():
+        if len(ros) == 1:
+            offerings[oid] = ros[0]
+            continue
+        places = ", ".join(f"{r.file}:{r.line_of('id')}" for r in ros)
+        for r in ros:
+            msg = f"offering id {oid!r} is defined more than once ({places}); all of them were left out"
+            issues.append(
+                Issue("catalog.duplicate_id", msg, r.file, r.line_of("id"), None, f"offerings[{r.index}].id")
+            )
     return Catalog(
         offerings=tuple(offerings[k] for k in sorted(offerings)),
         vendors=tuple(vendors),
@@ -509,5 +566,63 @@ def load_priorities_bytes(raw: bytes, file: str) -> PrioritiesFile:
 
 def load_priorities(path: str | Path) -> PrioritiesFile:
     """Load and validate a priorities file (see :func:`load_priorities_bytes`)."""
+    return load_priorities_doc(path)[0]
+
+
+def load_priorities_doc(path: str | Path) -> tuple[PrioritiesFile, LoadedYaml]:
+    """Load a priorities file and keep its document (to locate later problems).
+
+    Raises
+    ------
+    InputError
+        Every problem of the file, with file, line and field.
+    """
     p = Path(path)
-    return load_priorities_bytes(_read(p), str(p))
+    loaded = load_yaml_bytes(_read(p), str(p))
+    return _validate(PrioritiesFile, loaded), loaded
+
+
+def _path_of(field: str, loaded: LoadedYaml) -> Path_:
+    """Resolve a dotted field path (``requirements[0].value``, ``weights.x``) against
+    the document's keys; keys may themselves contain dots (offering ids)."""
+    path: Path_ = ()
+    rest = field
+    while rest:
+        if rest.startswith("["):
+            end = rest.find("]")
+            if end < 0 or not rest[1:end].isdigit():
+                break
+            path = (*path, int(rest[1:end]))
+            rest = rest[end + 1 :].lstrip(".")
+            continue
+        keys = sorted(
+            (
+                k[-1]
+                for k in loaded.lines
+                if len(k) == len(path) + 1 and k[:-1] == path and isinstance(k[-1], str)
+            ),
+            key=len,
+            reverse=True,
+        )
+        match = next(
+            (k for k in keys if rest == k or rest.startswith(k + ".") or rest.startswith(k + "[")), None
+        )
+        if match is None:
+            break
+        path = (*path, match)
+        rest = rest[len(match) :].lstrip(".")
+    return path
+
+
+def locate(issues: Iterable[Issue], loaded: LoadedYaml) -> list[Issue]:
+    """Give issues that name no file the file and line of their field in ``loaded``."""
+    out = []
+    for i in issues:
+        if i.file is None and i.field is not None:
+            line = loaded.line_of(_path_of(i.field, loaded))
+            out.append(Issue(i.code, i.message, loaded.file, line, None, i.field))
+        elif i.file is None:
+            out.append(Issue(i.code, i.message, loaded.file, None, None, i.field))
+        else:
+            out.append(i)
+    return out

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from engine.errors import InputError
 from engine.loading import ResolvedOffering
-from engine.regions import any_within, expand, region_within
+from engine.regions import any_within, region_within
 from engine.schema import FxFile, PrioritiesFile
 
 __all__ = [
     "KNOWN_CRITERIA",
+    "KNOWN_LEVELS",
     "OSI_LICENCES",
     "Context",
     "Performance",
@@ -182,7 +183,7 @@ def _data_residency(ro: ResolvedOffering, ctx: Context) -> Performance:
 
 def _jurisdiction(ro: ResolvedOffering, ctx: Context) -> Performance:
     trusted = ctx.priorities.trusted_jurisdictions
-    dev = ro.vendor.headquarters in expand(trusted)
+    dev = region_within(ro.vendor.headquarters, trusted)
     op = region_within(ro.offering.operator.headquarters, trusted)
     return Performance((float(dev) + float(op)) / 2)
 
@@ -231,6 +232,9 @@ _EXTRACTORS: dict[str, Callable[[ResolvedOffering, Context], Performance]] = {
 
 KNOWN_CRITERIA: tuple[str, ...] = tuple(_EXTRACTORS)
 """Criterion ids the engine knows how to compute."""
+
+KNOWN_LEVELS: dict[str, tuple[str, ...]] = {"openness": ("closed", "open_restrictive", "open_osi")}
+"""The levels of each categorical criterion."""
 
 
 def performance(criterion_id: str, ro: ResolvedOffering, ctx: Context) -> Performance:

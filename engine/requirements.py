@@ -26,15 +26,16 @@ outcome ``unknown``, which fails the gate unless ``allow_unknown: true``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from engine.errors import Issue, suggest
 from engine.loading import ResolvedOffering
-from engine.matrix import KNOWN_CRITERIA, Performance
-from engine.regions import all_within, any_within, expand, region_within
-from engine.schema import CERTIFICATION_IDS, RequirementSpec
+from engine.matrix import KNOWN_CRITERIA, KNOWN_LEVELS, Performance
+from engine.regions import all_within, any_within, region_within
+from engine.schema import CERTIFICATION_IDS, LICENCE_ID, RequirementSpec, is_region
 
 __all__ = ["FIELDS", "RequirementResult", "check_requirements", "evaluate"]
 
@@ -95,13 +96,54 @@ FIELDS: tuple[str, ...] = (*_GETTERS, *KNOWN_CRITERIA)
 """Every field a requirement may name."""
 
 
+_WORDS: dict[str, tuple[str, ...]] = {
+    "deployment": ("api", "cloud", "private-cloud", "self-hosted"),
+    "certifications": CERTIFICATION_IDS,
+    "gpai_code_of_practice": ("signatory", "not_signatory"),
+    "zero_data_retention": ("available", "on_request", "none_found"),
+}
+_REGION_FIELDS = ("processing_regions", "developer_hq", "operator_hq")
+
+
+def _value_problem(r: RequirementSpec) -> str | None:
+    """What is wrong with a requirement's value for its field and operator."""
+    v = r.value
+    if r.op in ("min", "max"):
+        if r.field in KNOWN_LEVELS:
+            return f"{r.field!r} is categorical ({', '.join(KNOWN_LEVELS[r.field])}): min/max do not apply"
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            return f"value must be a number ≥ 0 in the criterion's unit, found {v!r}"
+        return None
+    if r.op == "equals":
+        if r.field == "open_weights":
+            return None if isinstance(v, bool) else f"value must be true or false, found {v!r}"
+        allowed = _WORDS.get(r.field, ())
+        return None if v in allowed else f"value must be one of {', '.join(allowed)}, found {v!r}"
+    if not (isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v)):
+        return f"value must be a non-empty list of words, found {v!r}"
+    if r.field in _REGION_FIELDS:
+        bad = [x for x in v if not is_region(x)]
+        if bad:
+            return f"{bad[0]!r} is not a region (ISO 3166-1 alpha-2 code, EU, EEA, GLOBAL or BUYER)"
+    elif r.field == "licence":
+        bad = [x for x in v if not LICENCE_ID.match(x)]
+        if bad:
+            return f"{bad[0]!r} is not an SPDX licence id or LicenseRef-<name> (no spaces)"
+    elif r.field in _WORDS:
+        bad = [x for x in v if x not in _WORDS[r.field]]
+        if bad:
+            return f"unknown value {bad[0]!r} (known: {', '.join(_WORDS[r.field])})"
+    return None
+
+
 def check_requirements(specs: Sequence[RequirementSpec], file: str | None = None) -> list[Issue]:
     """Check that each requirement names a known field, a fitting operator and value.
 
     Returns
     -------
     list of Issue
-        Empty when all requirements are well-formed.
+        Empty when all requirements are well-formed; field paths are
+        ``requirements[i].field|op|value``.
     """
     issues: list[Issue] = []
     for i, r in enumerate(specs):
@@ -111,59 +153,19 @@ def check_requirements(specs: Sequence[RequirementSpec], file: str | None = None
         elif r.field in KNOWN_CRITERIA:
             ops = ("min", "max")
         else:
-            hint = suggest(r.field, FIELDS)
-            issues.append(
-                Issue(
-                    "priorities.unknown_field",
-                    f"requirement {r.id!r}: unknown field {r.field!r}{hint}",
-                    file,
-                    None,
-                    None,
-                    f"{where}.field",
-                )
-            )
+            msg = f"requirement {r.id!r}: unknown field {r.field!r}{suggest(r.field, FIELDS)} (fields: {', '.join(FIELDS)})"
+            issues.append(Issue("priorities.unknown_field", msg, file, None, None, f"{where}.field"))
             continue
         if r.op not in ops:
-            issues.append(
-                Issue(
-                    "priorities.unknown_operator",
-                    f"requirement {r.id!r}: operator {r.op!r} does not apply to {r.field!r} (use {', '.join(ops)})",
-                    file,
-                    None,
-                    None,
-                    f"{where}.op",
-                )
-            )
+            msg = f"requirement {r.id!r}: operator {r.op!r} does not apply to {r.field!r} (use {', '.join(ops)})"
+            issues.append(Issue("priorities.unknown_operator", msg, file, None, None, f"{where}.op"))
             continue
-        v = r.value
-        if r.op in ("min", "max"):
-            ok = isinstance(v, (int, float)) and not isinstance(v, bool)
-            expected = "a number"
-        elif r.op == "equals":
-            ok = isinstance(v, (bool, str))
-            expected = "true, false or a word"
-        else:
-            ok = isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(x, str) for x in v)
-            expected = "a non-empty list of words"
-            if ok and r.field == "certifications":
-                bad = [x for x in v if x not in CERTIFICATION_IDS]
-                if bad:
-                    issues.append(
-                        Issue(
-                            "priorities.invalid_value",
-                            f"requirement {r.id!r}: unknown certification {bad[0]!r} (known: {', '.join(CERTIFICATION_IDS)})",
-                            file,
-                            None,
-                            None,
-                            f"{where}.value",
-                        )
-                    )
-                    continue
-        if not ok:
+        problem = _value_problem(r)
+        if problem:
             issues.append(
                 Issue(
                     "priorities.invalid_value",
-                    f"requirement {r.id!r}: value must be {expected}, found {v!r}",
+                    f"requirement {r.id!r}: {problem}",
                     file,
                     None,
                     None,
@@ -226,7 +228,9 @@ def evaluate(spec: RequirementSpec, ro: ResolvedOffering, perf: dict[str, Perfor
             verb = "all inside" if ok else "not all inside"
         return res("pass" if ok else "fail", f"processing regions {_fmt(actual)} {verb} {_fmt(v)}")
     if spec.field in ("developer_hq", "operator_hq"):
-        inside = region_within(actual, v) if spec.field == "operator_hq" else actual in expand(v)
+        if actual == "BUYER":  # self-hosted: the buyer operates it, under the buyer's own law
+            return res("pass", "operated by the buyer (self-hosted)")
+        inside = region_within(actual, v)
         ok = inside if spec.op == "in" else not inside
         who = "developer" if spec.field == "developer_hq" else "operator"
         return res("pass" if ok else "fail", f"{who} headquartered in {actual}")

@@ -29,6 +29,7 @@ from pydantic import (
 __all__ = [
     "CERTIFICATION_IDS",
     "EVIDENCE_STATUSES",
+    "LICENCE_ID",
     "REGION_GROUPS",
     "Anchors",
     "Capability",
@@ -52,6 +53,7 @@ __all__ = [
     "VendorFile",
     "Workload",
     "ZeroDataRetention",
+    "is_region",
 ]
 
 EU_MEMBERS: frozenset[str] = frozenset(
@@ -77,7 +79,7 @@ CERTIFICATION_IDS = (
 EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_LICENCE = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+)$")
+LICENCE_ID = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+)$")
 
 
 def _parse_date(value: Any) -> Any:
@@ -108,6 +110,15 @@ def _region(value: str) -> str:
         ) from None
 
 
+def is_region(token: str) -> bool:
+    """True for an ISO 3166-1 alpha-2 code or a region group/special token."""
+    try:
+        _region(token)
+    except ValueError:
+        return False
+    return True
+
+
 def _hq(value: str) -> str:
     return value if value == "BUYER" else _country(value)
 
@@ -119,7 +130,7 @@ def _ident(value: str) -> str:
 
 
 def _licence(value: str) -> str:
-    if not _LICENCE.match(value):
+    if not LICENCE_ID.match(value):
         raise ValueError(f"expected an SPDX licence id or LicenseRef-<name> (no spaces), found {value!r}")
     return value
 

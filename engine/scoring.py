@@ -37,8 +37,9 @@ from engine.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.matrix import Context, Performance, performance
 from engine.requirements import RequirementResult, check_requirements, evaluate
 from engine.schema import CriterionSpec, PrioritiesFile
+from engine.value_functions import check_anchors
 
-__all__ = ["TIE_TOLERANCE", "Cell", "Ranking", "Row", "normalise_weights", "rank"]
+__all__ = ["TIE_TOLERANCE", "Cell", "Ranking", "Row", "check_priorities", "normalise_weights", "rank"]
 
 TIE_TOLERANCE = 1e-9
 """Scores (0–1 scale) closer than this share a rank."""
@@ -199,6 +200,48 @@ def normalise_weights(
     return {c: float(weights.get(c, 0.0)) / total for c in criteria_ids}, notes
 
 
+def check_priorities(
+    priorities: PrioritiesFile, criteria: CriteriaCatalog, catalog: Catalog | None = None
+) -> list[Issue]:
+    """Check a priorities file against the criteria catalog (and the offerings).
+
+    Covers what the schema cannot: requirements (fields, operators, values), anchors
+    (known criterion, consistent with its direction and value-function type), price
+    adjustments (known offering, known currency) and the workload currency.
+
+    Returns
+    -------
+    list of Issue
+        Each with the field path inside the priorities file; empty when all is well.
+    """
+    ids = criteria.ids()
+    issues = check_requirements(priorities.requirements)
+    currencies = {criteria.fx.base, *criteria.fx.rates}
+    for k, a in priorities.anchors.items():
+        if k not in ids:
+            msg = f"anchors given for unknown criterion {k!r}{suggest(k, ids)}"
+            issues.append(Issue("priorities.unknown_criterion", msg, field=f"anchors.{k}"))
+            continue
+        spec = criteria.get(k)
+        problem = check_anchors(spec.value_function.type, spec.direction, a.worst, a.best)
+        if problem:
+            issues.append(
+                Issue("priorities.invalid_anchors", f"anchors of {k!r}: {problem}", field=f"anchors.{k}")
+            )
+    known_offerings = {o.id for o in catalog.offerings} if catalog is not None else None
+    for k, adj in priorities.price_adjustments.items():
+        if known_offerings is not None and k not in known_offerings:
+            msg = f"price adjustment for unknown offering {k!r}{suggest(k, sorted(known_offerings))}"
+            issues.append(Issue("priorities.unknown_offering", msg, field=f"price_adjustments.{k}"))
+        if adj.currency is not None and adj.currency not in currencies:
+            msg = f"no exchange rate for {adj.currency} (rate table has {', '.join(sorted(currencies))})"
+            issues.append(Issue("fx.unknown_currency", msg, field=f"price_adjustments.{k}.currency"))
+    if priorities.workload.currency not in currencies:
+        msg = f"no exchange rate for {priorities.workload.currency} (rate table has {', '.join(sorted(currencies))})"
+        issues.append(Issue("fx.unknown_currency", msg, field="workload.currency"))
+    return issues
+
+
 def _utilities(
     spec: CriterionSpec, values: list[float | str], anchors: tuple[float, float] | None
 ) -> np.ndarray:
@@ -260,25 +303,7 @@ def rank(
     w, notes = normalise_weights(dict(priorities.weights if weights is None else weights), ids)
     if weights is not None:
         priorities = priorities.model_copy(update={"weights": dict(weights)})
-    issues = check_requirements(priorities.requirements)
-    for k in priorities.anchors:
-        if k not in ids:
-            issues.append(
-                Issue(
-                    "priorities.unknown_criterion",
-                    f"anchors given for unknown criterion {k!r}",
-                    field=f"anchors.{k}",
-                )
-            )
-    for k in priorities.price_adjustments:
-        if all(o.id != k for o in catalog.offerings):
-            issues.append(
-                Issue(
-                    "priorities.unknown_offering",
-                    f"price adjustment for unknown offering {k!r}",
-                    field=f"price_adjustments.{k}",
-                )
-            )
+    issues = check_priorities(priorities, criteria, catalog)
     if issues:
         raise InputError(issues)
     day = on_date or priorities.on_date or dt.date.today()

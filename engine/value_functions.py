@@ -83,3 +83,32 @@ def relative(x: FloatArray, direction: str) -> FloatArray:
         return np.ones_like(a)
     u = (a - lo) / (hi - lo)
     return u if direction == "max" else 1.0 - u
+
+
+def check_anchors(kind: str, direction: str, worst: float | None, best: float | None) -> str | None:
+    """Return what is wrong with a value function's anchors, or ``None``.
+
+    Parameters
+    ----------
+    kind : {"linear", "log", "levels"}
+    direction : {"min", "max"}
+    worst, best : float or None
+        The anchors (utility 0 and 1).
+    """
+    if kind == "levels":
+        return (
+            "a 'levels' value function takes no worst/best anchors"
+            if worst is not None or best is not None
+            else None
+        )
+    if worst is None or best is None:
+        return "needs both 'worst' and 'best' anchors"
+    if worst == best:
+        return f"'worst' and 'best' must differ (both are {worst:g})"
+    if kind == "log" and (worst <= 0 or best <= 0):
+        return f"a log value function needs anchors > 0 (worst {worst:g}, best {best:g})"
+    if direction == "min" and worst < best:
+        return f"criterion is minimised, so 'worst' ({worst:g}) must be above 'best' ({best:g})"
+    if direction == "max" and worst > best:
+        return f"criterion is maximised, so 'worst' ({worst:g}) must be below 'best' ({best:g})"
+    return None

@@ -211,11 +211,7 @@ def load_yaml_bytes(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Loa
                     event.start_mark,
                 )
             tag = getattr(event, "tag", None)
-            if (
-                tag is not None
-                and tag not in ("!", "tag:yaml.org,2002:str")
-                and not (isinstance(event, yaml.ScalarEvent) and tag == "!")
-            ):
+            if tag is not None and tag != "!":
                 raise fail(
                     "yaml.tag",
                     f"explicit tag {tag!r} is not allowed (only plain values, mappings and lists)",
@@ -285,8 +281,19 @@ def load_yaml_bytes(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Loa
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
-    except yaml.YAMLError as exc:  # reader errors without a mark
-        raise InputError.single("yaml.syntax", f"YAML error: {exc}", file=file) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        pos = exc.position
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise InputError.single(
+            "yaml.syntax",
+            f"character U+{exc.character:04X} is not allowed in YAML ({exc.reason})",
+            file=file,
+            line=line,
+            column=col,
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - other errors carry a mark
+        raise InputError.single("yaml.syntax", f"YAML error: {exc}".splitlines()[0], file=file) from None
 
     if root is None:
         raise InputError.single("yaml.empty", "file holds no value (expected a mapping)", file=file)

@@ -83,13 +83,27 @@ def test_json_has_weights_digest_and_rows(nasty, criteria):
 
 
 def test_top_keeps_excluded_rows(write_vendors, criteria):
-    offs = "".join(offering_yaml(f"o{i}", regions="[EU]" if i else "[US]") for i in range(4))
+    offs = "".join(
+        offering_yaml(f"o{i}", regions="[EU]" if i else "[US]", capability=20 + i) for i in range(4)
+    )
     cat = engine.load_catalog([write_vendors({"acme.yaml": vendor_yaml(offerings=offs)})])
     req = [{"id": "eu", "field": "processing_regions", "op": "within", "value": ["EU"]}]
     r = engine.rank(cat, criteria, priorities(requirements=req))
     table = rows(engine.to_csv(r, top=1))
     assert [t[5] for t in table[1:]] == ["ranked", "excluded"]
-    assert "o0" in engine.to_table(r, top=1)
+    assert "o0" in engine.to_table(r, top=1) and "o2" not in engine.to_table(r, top=1)
+
+
+def test_top_never_splits_a_tie(write_vendors, criteria):
+    offs = (
+        offering_yaml("a", capability=50)
+        + offering_yaml("b", capability=50)
+        + offering_yaml("c", capability=20)
+    )
+    cat = engine.load_catalog([write_vendors({"acme.yaml": vendor_yaml(offerings=offs)})])
+    r = engine.rank(cat, criteria, priorities(weights={"capability": 1}))
+    table = rows(engine.to_csv(r, top=1))
+    assert [(t[0], t[1]) for t in table[1:]] == [("1", "a"), ("1", "b")]
 
 
 def test_priorities_yaml_round_trips(tmp_path):
