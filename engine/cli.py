@@ -194,6 +194,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.excel and args.format != "csv":
+        raise InputError.single("usage.invalid", "--excel applies to --format csv only")
     catalog, ranking = _load(args)
     if args.format == "csv":
         data: bytes | str = to_csv(ranking, excel=args.excel, top=args.top)
@@ -232,6 +234,10 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
     lines.append(
         f"Data as of {row.as_of.isoformat()} · prices on {ranking.on_date.isoformat()} · source file {row.file}"
     )
+    if leader is not None and row.status == "ranked":
+        lines.append(
+            f"Leader: {leader.offering_id} (score {leader.score:.2f}); 'leader' and 'gap' are its points and yours minus its"
+        )
     lines.append("")
     head = f"{'criterion':<16}{'weight':>7}  {'value':<30}{'utility':>8}{'points':>8}"
     if leader is not None and row.status == "ranked":
@@ -277,7 +283,14 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = explain_text(ranking, args.offering_id)
     except KeyError:
         hint = suggest(args.offering_id, [r.offering_id for r in ranking.rows])
-        raise InputError.single("usage.invalid", f"no offering {args.offering_id!r}{hint}") from None
+        broken = (
+            f" ({len(catalog.issues)} vendor file problem(s) above: it may be in a file that did not load)"
+            if catalog.issues
+            else ""
+        )
+        raise InputError(
+            [*catalog.issues, Issue("usage.invalid", f"no offering {args.offering_id!r}{hint}{broken}")]
+        ) from None
     out.write(text)
     if catalog.issues:
         _print_issues(catalog.issues, err)
