@@ -116,3 +116,32 @@ def test_priorities_download_round_trips_through_the_cli(monkeypatch, tmp_path):
     path = tmp_path / "priorities.yaml"
     path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
     assert at.session_state["export_csv"] == cli_csv("--priorities", str(path))
+
+
+def test_uploaded_profile_joins_the_ranking(monkeypatch):
+    from tests.conftest import offering_yaml, vendor_yaml
+
+    at = start(monkeypatch)
+    profile = vendor_yaml(
+        "newco", offering_yaml("newco-eu-api", regions="[EU]", capability=60, inp=0.1, out=0.1)
+    )
+    profile = profile.replace(
+        "sources: [https://example.org/newco]",
+        "sources: [https://example.org/newco]\ncertifications:\n  items:\n    iso27001: {status: certified}",
+    )
+    at.file_uploader[0].set_value(("my-upload.yaml", profile.encode(), "application/x-yaml")).run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert "newco-eu-api" in ranking_ids(at)
+
+
+def test_broken_upload_shows_its_error_and_the_ranking_stays(monkeypatch):
+    at = start(monkeypatch)
+    before = ranking_ids(at)
+    at.file_uploader[0].set_value(
+        ("broken.yml", b"id: broken\nname: x\nname: y\n", "application/x-yaml")
+    ).run()
+    assert not at.exception
+    msg = at.error[0].value
+    assert "broken.yml:3" in msg and "duplicate key" in msg
+    assert ranking_ids(at) == before

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import KNOWN_CRITERIA
 from engine.cli import main
 from tests.conftest import CRITERIA, PRESETS, ROOT, VENDORS, vendor_yaml
 
@@ -128,20 +129,7 @@ def test_bad_usage_exits_2_with_one_clear_line(args, needle):
 
 
 def test_all_zero_weights():
-    args = [
-        f"--weight={c}=0"
-        for c in (
-            "monthly_cost",
-            "response_time",
-            "capability",
-            "context_window",
-            "data_residency",
-            "jurisdiction",
-            "openness",
-            "compliance",
-            "transparency",
-        )
-    ]
+    args = [f"--weight={c}=0" for c in KNOWN_CRITERIA]
     code, _, err = run("rank", *args)
     assert code == 2 and "all weights are zero" in err
 
@@ -187,40 +175,26 @@ def test_priorities_file_with_schema_error_names_file_line_field(tmp_path):
     assert f"{bad}:" in err and "workload.currency" in err and "ISO 4217" in err
 
 
-def test_subprocess_console_entry(tmp_path):
-    """One real process: ``python -m engine`` from another directory."""
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "engine",
-            "rank",
-            "--format",
-            "csv",
-            "--priorities",
-            "cost-first-startup",
-            "--top",
-            "3",
-        ],
-        cwd=tmp_path,
+def _python_m_engine(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args],
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_subprocess_console_entry(tmp_path):
+    """One real process: ``python -m engine`` from another directory."""
+    proc = _python_m_engine(
+        tmp_path, "rank", "--format", "csv", "--priorities", "cost-first-startup", "--top", "3"
     )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("rank,offering_id,vendor,offering,score,status,reasons")
     assert lines[1].startswith("1,")
-    bad = subprocess.run(
-        [sys.executable, "-m", "engine", "rank", "--weight", "nope=1"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    bad = _python_m_engine(tmp_path, "rank", "--weight", "nope=1")
     assert bad.returncode == 2 and "unknown criterion 'nope'" in bad.stderr and "Traceback" not in bad.stderr
-    assert Path(ROOT / "engine" / "__main__.py").exists()
