@@ -356,7 +356,9 @@ if ranked:
         .mark_bar()
         .encode(
             x=alt.X("points:Q", title="points (0–100)"),
-            y=alt.Y("offering:N", sort=[r.offering_id for r in top], title=None),
+            y=alt.Y(
+                "offering:N", sort=[r.offering_id for r in top], title=None, axis=alt.Axis(labelLimit=320)
+            ),
             color=alt.Color("criterion:N"),
             tooltip=["offering", "criterion", "points"],
         )
