@@ -1,0 +1,114 @@
+"""The bundled profiles against the reference facts they were built from.
+
+``../shared/reference/`` (the collected facts, 2026-11-29) sits beside the repository
+in CI and in the developers' checkouts; where it is absent the cross-check is skipped
+and says so. Every number in a profile must be the reference's, and every empty
+reference cell must stay absent (never 0, never a guess).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import engine
+from tests.conftest import ROOT, VENDORS
+
+REFERENCE = ROOT.parent / "shared" / "reference"
+needs_reference = pytest.mark.skipif(
+    not (REFERENCE / "vendor-facts.csv").exists(), reason=f"reference facts not found at {REFERENCE}"
+)
+
+
+def _num(cell: str) -> float | None:
+    cell = cell.strip()
+    if not cell:
+        return None
+    try:
+        return float(cell.split()[0])
+    except ValueError:
+        return None
+
+
+@pytest.fixture(scope="module")
+def facts() -> dict[str, dict[str, str]]:
+    with open(REFERENCE / "vendor-facts.csv", encoding="utf-8") as fh:
+        return {r["offering_id"]: r for r in csv.DictReader(fh)}
+
+
+@pytest.fixture(scope="module")
+def measured() -> dict[str, dict[str, str]]:
+    with open(REFERENCE / "vendor-latency-capability.csv", encoding="utf-8") as fh:
+        return {r["offering_id"]: r for r in csv.DictReader(fh)}
+
+
+def test_every_bundled_offering_has_provenance(bundled):
+    assert not bundled.issues
+    assert len(bundled.offerings) == 26
+    for ro in bundled.offerings:
+        assert ro.offering.sources and ro.offering.as_of
+        assert Path(ro.file).parent == VENDORS
+
+
+@needs_reference
+def test_same_26_offerings_as_the_reference(bundled, facts):
+    assert {o.id for o in bundled.offerings} == set(facts)
+
+
+@needs_reference
+def test_prices_match_the_reference(bundled, facts):
+    for ro in bundled.offerings:
+        f = facts[ro.id]
+        p = ro.offering.prices
+        usd = (_num(f["input_usd_per_1m"]), _num(f["output_usd_per_1m"]))
+        eur = (_num(f["input_eur_per_1m"]), _num(f["output_eur_per_1m"]))
+        if usd == (None, None) and eur == (None, None):
+            assert p is None, f"{ro.id}: reference has no price"
+            continue
+        assert p is not None, ro.id
+        expected, cur = (usd, "USD") if usd != (None, None) else (eur, "EUR")
+        assert (p.input_per_mtok, p.output_per_mtok, p.currency) == (*expected, cur), ro.id
+
+
+@needs_reference
+def test_context_window_and_openness_match(bundled, facts):
+    for ro in bundled.offerings:
+        f = facts[ro.id]
+        assert ro.offering.context_window_tokens == (
+            int(f["context_window_tokens"]) if f["context_window_tokens"] else None
+        ), ro.id
+        ow = f["open_weights"].strip()
+        if not ow:
+            assert ro.offering.openness is None, ro.id
+        else:
+            assert ro.offering.openness is not None and ro.offering.openness.open_weights == ow.startswith(
+                "yes"
+            ), ro.id
+
+
+@needs_reference
+def test_latency_and_capability_come_from_the_measurement_file(bundled, measured):
+    for ro in bundled.offerings:
+        m = measured[ro.id]
+        lat, cap = ro.offering.latency, ro.offering.capability
+        assert (lat.ttft_s if lat else None) == _num(m["ttft_s"]), ro.id
+        assert (lat.output_tokens_per_s if lat else None) == _num(m["output_tokens_per_s"]), ro.id
+        assert (cap.value if cap else None) == _num(m["capability_value"]), ro.id
+
+
+@needs_reference
+def test_headquarters_and_fmti_match(bundled, facts):
+    for ro in bundled.offerings:
+        f = facts[ro.id]
+        assert ro.vendor.headquarters == f["vendor_hq_country"], ro.id
+        fmti = _num(f["fmti_2025_score"])
+        assert (ro.vendor.fmti.score if ro.vendor.fmti else None) == fmti, ro.id
+        op = f["channel_operator_hq_country"]
+        assert ro.offering.operator.headquarters == ("BUYER" if op == "customer-chosen" else op), ro.id
+        assert ro.offering.as_of.isoformat() == f["as_of"], ro.id
+
+
+def test_engine_public_api_is_explicit():
+    assert set(engine.__all__) <= set(dir(engine))
