@@ -180,66 +180,37 @@ with st.sidebar:
 def current_priorities() -> PrioritiesFile:
     """The priorities the widgets describe (preset + adjustments)."""
     reqs = [r for r in preset.requirements if ss.get(f"req_{r.id}", True)]
-    extra: list[dict[str, Any]] = []
+    extra: list[RequirementSpec] = []
+
+    def must(rid: str, field: str, op: str, value: Any, message: str) -> None:
+        spec = {"id": rid, "field": field, "op": op, "value": value, "message": message}
+        extra.append(RequirementSpec.model_validate(spec, strict=False))
+
     if ss["must_region"] and ss["allowed"]:
-        extra.append(
-            {
-                "id": "app-region",
-                "field": "processing_regions",
-                "op": "within",
-                "value": list(ss["allowed"]),
-                "message": "Processing possible in the allowed regions",
-            }
+        must(
+            "app-region",
+            "processing_regions",
+            "within",
+            list(ss["allowed"]),
+            "Processing possible in the allowed regions",
         )
     if ss["must_trusted"] and ss["trusted"]:
-        extra.append(
-            {
-                "id": "app-developer",
-                "field": "developer_hq",
-                "op": "in",
-                "value": list(ss["trusted"]),
-                "message": "Developer in a trusted jurisdiction",
-            }
+        must(
+            "app-developer", "developer_hq", "in", list(ss["trusted"]), "Developer in a trusted jurisdiction"
         )
-        extra.append(
-            {
-                "id": "app-operator",
-                "field": "operator_hq",
-                "op": "in",
-                "value": [*ss["trusted"], "BUYER"],
-                "message": "Operator in a trusted jurisdiction",
-            }
-        )
+        must("app-operator", "operator_hq", "in", list(ss["trusted"]), "Operator in a trusted jurisdiction")
     if ss["must_certs"]:
-        extra.append(
-            {
-                "id": "app-certifications",
-                "field": "certifications",
-                "op": "includes_all",
-                "value": list(ss["must_certs"]),
-                "message": "Required certifications",
-            }
+        must(
+            "app-certifications",
+            "certifications",
+            "includes_all",
+            list(ss["must_certs"]),
+            "Required certifications",
         )
     if ss["must_open"]:
-        extra.append(
-            {
-                "id": "app-open-weights",
-                "field": "open_weights",
-                "op": "equals",
-                "value": True,
-                "message": "Open weights",
-            }
-        )
+        must("app-open-weights", "open_weights", "equals", True, "Open weights")
     if ss["budget"] > 0:
-        extra.append(
-            {
-                "id": "app-budget",
-                "field": "monthly_cost",
-                "op": "max",
-                "value": float(ss["budget"]),
-                "message": "Within the monthly budget",
-            }
-        )
+        must("app-budget", "monthly_cost", "max", float(ss["budget"]), "Within the monthly budget")
     data = preset.model_dump(mode="python", by_alias=True)
     data.update(
         weights={c: float(ss[f"w_{c}"]) for c in ids},
@@ -252,7 +223,7 @@ def current_priorities() -> PrioritiesFile:
         allowed_regions=tuple(ss["allowed"]),
         trusted_jurisdictions=tuple(ss["trusted"]),
         wanted_certifications=tuple(ss["wanted"]),
-        requirements=tuple(reqs) + tuple(RequirementSpec.model_validate(e) for e in extra),
+        requirements=(*reqs, *extra),
     )
     return PrioritiesFile.model_validate(data, strict=False)
 

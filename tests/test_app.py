@@ -145,3 +145,18 @@ def test_broken_upload_shows_its_error_and_the_ranking_stays(monkeypatch):
     msg = at.error[0].value
     assert "broken.yml:3" in msg and "duplicate key" in msg
     assert ranking_ids(at) == before
+
+
+def test_budget_and_trusted_jurisdiction_must_haves(monkeypatch):
+    at = start(monkeypatch)
+    at.number_input(key="budget").set_value(100.0).run()
+    excluded = list(at.dataframe[-1].value["offering"])
+    assert "vertex-eu-claude-opus-5.5" in excluded  # 2,363 EUR/month
+    assert "azure-openai-gpt-6-luna-eu-datazone" in ranking_ids(at)  # 64 EUR/month
+    at.checkbox(key="must_trusted").check().run()
+    assert set(ranking_ids(at)) <= {
+        "mistral-large-4-api",
+        "mistral-small-4-api",
+        "ministral-3-14b-api",
+        "mistral-medium-3.5-api",
+    }
