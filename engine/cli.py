@@ -177,8 +177,13 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if criteria is not None:
         if not args.paths:
             priority_paths = criteria.presets(criteria_dir)
+        # price adjustments name offerings: check them against the catalog, loaded once
+        offerings = (
+            catalog if catalog is not None else load_catalog([vendors_dir]) if priority_paths else None
+        )
         for pp in priority_paths:
-            issues.extend(_validate_priorities(pp, criteria, catalog or load_catalog([vendors_dir])))
+            assert offerings is not None
+            issues.extend(_validate_priorities(pp, criteria, offerings))
     if issues:
         _print_issues(issues, err)
         print(f"{len(issues)} problem(s) found", file=err)
