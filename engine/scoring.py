@@ -386,7 +386,8 @@ def rank(
     U = np.array([[util[o][c] or 0.0 for c in ids] for o in ranked_ids], dtype=np.float64).reshape(
         len(ranked_ids), len(ids)
     )
-    scores = U @ wv
+    # utilities are in [0, 1] and weights sum to 1, so scores are in [0, 1]; clip float noise
+    scores = np.clip(U @ wv, 0.0, 1.0)
     order = sorted(range(len(ranked_ids)), key=lambda i: (-scores[i], ranked_ids[i]))
     ranks: dict[str, int] = {}
     prev_score, prev_rank = None, 0
