@@ -1,4 +1,4 @@
-"""Command-line interface: ``shortlist validate | rank | explain``.
+"""Command-line interface: ``shortlist validate | rank | explain | sensitivity``.
 
 Exit codes: 0 success; 2 invalid input or usage (one line per problem on stderr, in
 the form ``file:line:column: code [field]: message``). Data goes to stdout (or
@@ -15,11 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+import numpy as np
+
+from engine.aggregation import METHODS
+from engine.elicitation import parse_order, roc_weights
 from engine.errors import InputError, Issue, suggest
 from engine.export import to_csv, to_json, to_table
 from engine.loading import Catalog, CriteriaCatalog, load_catalog, load_criteria, load_priorities_doc, locate
 from engine.schema import PrioritiesFile
-from engine.scoring import Ranking, check_priorities, normalise_weights, rank
+from engine.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
 from engine.yamlio import load_yaml_file
 
 __all__ = ["DEFAULT_PRESET", "main", "resolve_priorities"]
@@ -51,10 +55,17 @@ def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
     )
 
 
-def _weights(pairs: Sequence[str], base: PrioritiesFile) -> dict[str, float] | None:
+def _weights(
+    pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...], order: str | None = None
+) -> dict[str, float] | None:
+    if order is not None:
+        found = parse_order(order, ids, field="--weight-order")
+        if pairs:
+            raise InputError.single("usage.invalid", "give either --weight or --weight-order, not both")
+        return roc_weights(found)
     if not pairs:
         return None
-    out = dict(base.weights)
+    out, _ = elicited_weights(base, ids)
     issues = []
     for pair in pairs:
         key, sep, val = pair.partition("=")
@@ -94,7 +105,7 @@ def _dirs(args: argparse.Namespace) -> tuple[Path, Path]:
     return criteria_dir, vendors_dir
 
 
-def _load(args: argparse.Namespace) -> tuple[Catalog, Ranking]:
+def _load(args: argparse.Namespace) -> tuple[Catalog, PrioritiesFile, Ranking]:
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
     priorities, doc = load_priorities_doc(resolve_priorities(args.priorities, criteria_dir))
@@ -103,15 +114,15 @@ def _load(args: argparse.Namespace) -> tuple[Catalog, Ranking]:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
         )
-    weights = _weights(args.weight or [], priorities)
+    weights = _weights(args.weight or [], priorities, criteria.ids(), args.weight_order)
     try:
-        ranking = rank(catalog, criteria, priorities, weights=weights, on_date=args.on)
+        ranking = rank(catalog, criteria, priorities, weights=weights, on_date=args.on, method=args.method)
     except InputError as exc:
         # a bad weight given with --weight belongs to the command line, not the file
         from_cli = [i for i in exc.issues if weights is not None and (i.field or "").startswith("weights")]
         rest = [i for i in exc.issues if i not in from_cli]
         raise InputError([*from_cli, *locate(rest, doc)]) from None
-    return catalog, ranking
+    return catalog, priorities, ranking
 
 
 def _kind(loaded_keys: set[str]) -> str:
@@ -132,10 +143,11 @@ def _validate_priorities(path: Path, criteria: CriteriaCatalog, catalog: Catalog
     except InputError as exc:
         return list(exc.issues)
     found = check_priorities(p, criteria, catalog)
-    try:
-        normalise_weights(p.weights, criteria.ids())
-    except InputError as exc:
-        found.extend(exc.issues)
+    if not found:
+        try:
+            normalise_weights(elicited_weights(p, criteria.ids())[0], criteria.ids())
+        except InputError as exc:
+            found.extend(exc.issues)
     return locate(found, doc)
 
 
@@ -201,7 +213,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.excel and args.format != "csv":
         raise InputError.single("usage.invalid", "--excel applies to --format csv only")
-    catalog, ranking = _load(args)
+    catalog, _, ranking = _load(args)
     if args.format == "csv":
         data: bytes | str = to_csv(ranking, excel=args.excel, top=args.top)
     elif args.format == "json":
@@ -241,7 +253,13 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
     )
     if leader is not None and row.status == "ranked":
         lines.append(
-            f"Leader: {leader.offering_id} (score {leader.score:.2f}); 'leader' and 'gap' are its points and yours minus its"
+            f"Leader: {leader.offering_id} (score {leader.score:.2f}); 'leader' and 'gap' are its "
+            + (
+                "points"
+                if ranking.method == "weighted-sum"
+                else f"utilities ({ranking.method} has no points)"
+            )
+            + " and yours minus its"
         )
     lines.append("")
     head = f"{'criterion':<16}{'weight':>7}  {'value':<30}{'utility':>8}{'points':>8}"
@@ -259,10 +277,14 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
             unit = f"{ranking.currency}/month" if c.id == "monthly_cost" else c.unit
             shown = f"{num} {unit}"
         u = "-" if cell.utility is None else f"{cell.utility:.3f}"
-        line = f"{c.id:<16}{ranking.weights[c.id] * 100:>6.1f}%  {shown:<30}{u:>8}{cell.contribution:>8.2f}"
+        pts = "-" if cell.contribution is None else f"{cell.contribution:.2f}"
+        line = f"{c.id:<16}{ranking.weights[c.id] * 100:>6.1f}%  {shown:<30}{u:>8}{pts:>8}"
         if leader is not None and row.status == "ranked":
-            lc = leader.cells[c.id].contribution
-            line += f"{lc:>8.2f}{cell.contribution - lc:>+8.2f}"
+            # under a non-additive method (no points) compare utilities instead
+            mine, lead = cell.contribution, leader.cells[c.id].contribution
+            if mine is None or lead is None:
+                mine, lead = cell.utility or 0.0, leader.cells[c.id].utility or 0.0
+            line += f"{lead:>8.2f}{mine - lead:>+8.2f}"
         if cell.imputed:
             line += "  (imputed worst)"
         lines.append(line)
@@ -282,8 +304,50 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFile) -> str:
+    """Plain-text robustness of one ranked offering: its rank acceptability (SMAA-2
+    with the priorities' ``robustness`` settings), the weight interval in which it
+    keeps its rank, and what it would take to rank first (weights and price)."""
+    from engine.sensitivity import DecisionProblem, rank_stability, smaa, what_would_it_take
+
+    row = ranking.row(offering_id)
+    if row.status != "ranked":
+        return "\nRobustness: not analysed, the offering is excluded.\n"
+    rob = priorities.robustness
+    problem = DecisionProblem.from_ranking(ranking)
+    i = problem.index(offering_id)
+    order = (
+        parse_order(rob.weight_order, problem.criteria, field="robustness.weight_order")
+        if rob.weight_order
+        else None
+    )
+    acc = smaa(problem, samples=rob.samples, seed=rob.seed, concentration=rob.concentration, order=order)
+    a = acc.acceptability[i]
+    top = ", ".join(f"rank {r + 1}: {100 * a[r]:.1f}%" for r in np.argsort(-a, kind="stable")[:3] if a[r] > 0)
+    how = (
+        f"concentration {rob.concentration:g}"
+        if order is None
+        else "uniform within the order " + " > ".join(order)
+    )
+    lines = [
+        "",
+        f"Robustness ({acc.samples:,} weight samples around your weights, {how}, seed {acc.seed}):",
+        f"  rank acceptability: {top}",
+        "",
+        f"Weight range in which it stays at rank {row.rank} (others rescaled in proportion):",
+    ]
+    for c, (lo, hi) in rank_stability(problem, offering_id).items():
+        w = problem.weights[problem.criteria.index(c)]
+        lines.append(f"  {c:<16}{100 * w:>6.1f}%   {100 * lo:.1f}% – {100 * hi:.1f}%")
+    wit = what_would_it_take(problem, offering_id, dict(rob.weight_bounds))
+    lines += ["", "What would it take to rank first:"]
+    lines.append(f"  weights: {wit.message}")
+    lines.append(f"  price:   {wit.price_message}")
+    return "\n".join(lines) + "\n"
+
+
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    catalog, ranking = _load(args)
+    catalog, priorities, ranking = _load(args)
     try:
         text = explain_text(ranking, args.offering_id)
     except KeyError:
@@ -296,11 +360,65 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InputError(
             [*catalog.issues, Issue("usage.invalid", f"no offering {args.offering_id!r}{hint}{broken}")]
         ) from None
-    out.write(text)
+    out.write(text + robustness_text(ranking, args.offering_id, priorities))
     if catalog.issues:
         _print_issues(catalog.issues, err)
         return 2
     return 0
+
+
+def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.export import sensitivity_csv, sensitivity_json, sensitivity_table
+    from engine.sensitivity import sensitivity
+
+    catalog, priorities, ranking = _load(args)
+    rob = priorities.robustness
+    order_text = args.order if args.order is not None else rob.weight_order
+    ids = tuple(c for c, w in ranking.weights.items() if w > 0)
+    order = (
+        parse_order(order_text, ids, field="--order" if args.order is not None else "robustness.weight_order")
+        if order_text
+        else None
+    )
+    report = sensitivity(
+        ranking,
+        samples=args.samples if args.samples is not None else rob.samples,
+        seed=args.seed if args.seed is not None else rob.seed,
+        concentration=args.concentration if args.concentration is not None else rob.concentration,
+        order=order,
+        top_k=args.top_k if args.top_k is not None else rob.top_k,
+    )
+    if args.format == "csv":
+        data: bytes | str = sensitivity_csv(report, ranking, excel=args.excel)
+    elif args.format == "json":
+        data = sensitivity_json(report, ranking)
+    else:
+        data = sensitivity_table(report, ranking)
+    _write(data, args.output, out)
+    if args.format == "csv":
+        print("note: the stability intervals are per criterion: see --format table or json", file=err)
+    if catalog.issues:
+        _print_issues(catalog.issues, err)
+        print(f"{len(catalog.issues)} problem(s) in the vendor files; analysed the valid offerings", file=err)
+        return 2
+    return 0
+
+
+def _number(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if not np.isfinite(x) or x <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, found {text!r}")
+    return x
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
 
 
 def _date(text: str) -> dt.date:
@@ -365,6 +483,16 @@ def build_parser() -> argparse.ArgumentParser:
             "--weight", action="append", metavar="CRITERION=VALUE", help="override one weight (repeatable)"
         )
         p.add_argument(
+            "--weight-order",
+            metavar="'A > B > …'",
+            help="rank-order centroid weights from an ordering of criteria (replaces the file's weights)",
+        )
+        p.add_argument(
+            "--method",
+            choices=METHODS,
+            help="aggregation method (default: the priorities file's, else weighted-sum)",
+        )
+        p.add_argument(
             "--on",
             type=_date,
             metavar="YYYY-MM-DD",
@@ -384,9 +512,41 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     r.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark for Excel")
 
-    e = sub.add_parser("explain", help="explain one offering's score")
+    e = sub.add_parser(
+        "explain", help="explain one offering's score, its robustness and what would make it first"
+    )
     e.add_argument("offering_id", metavar="OFFERING_ID")
     scoring(e)
+
+    s = sub.add_parser(
+        "sensitivity",
+        help="robustness of the ranking: stability intervals, rank acceptability (SMAA-2), Pareto front",
+    )
+    scoring(s)
+    s.add_argument(
+        "--samples",
+        type=_positive,
+        metavar="N",
+        help="weight samples (default: the priorities file's, else 10000)",
+    )
+    s.add_argument(
+        "--seed", type=_int, metavar="S", help="random seed (default: the priorities file's, else 0)"
+    )
+    s.add_argument(
+        "--concentration",
+        type=_number,
+        metavar="K",
+        help="Dirichlet concentration around your weights, > 0; larger is closer (default 50)",
+    )
+    s.add_argument(
+        "--order",
+        metavar="'A > B > …'",
+        help="sample weights uniformly among those that respect this order of criteria instead",
+    )
+    s.add_argument("--top-k", type=_positive, metavar="K", help="track the order of the top K (default 3)")
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    s.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark for Excel")
     return parser
 
 
@@ -402,7 +562,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    handlers = {"validate": _cmd_validate, "rank": _cmd_rank, "explain": _cmd_explain}
+    handlers = {
+        "validate": _cmd_validate,
+        "rank": _cmd_rank,
+        "explain": _cmd_explain,
+        "sensitivity": _cmd_sensitivity,
+    }
     try:
         return handlers[args.command](args, out, err)
     except InputError as exc:

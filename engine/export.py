@@ -12,14 +12,30 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import yaml
 
 from engine.schema import PrioritiesFile
 from engine.scoring import Cell, Ranking, Row
 
-__all__ = ["CSV_HEAD", "neutralise", "priorities_yaml", "ranking_dict", "to_csv", "to_json", "to_table"]
+if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist rank`'s path
+    from engine.sensitivity import SensitivityReport
+
+__all__ = [
+    "CSV_HEAD",
+    "neutralise",
+    "priorities_yaml",
+    "ranking_dict",
+    "sensitivity_csv",
+    "sensitivity_dict",
+    "sensitivity_json",
+    "sensitivity_table",
+    "to_csv",
+    "to_json",
+    "to_table",
+]
 
 CSV_HEAD = ("rank", "offering_id", "vendor", "offering", "score", "status", "reasons")
 """The first CSV columns; then ``<criterion>_value``, ``<criterion>_contribution`` per
@@ -38,6 +54,10 @@ def _num(x: float, places: int = 4) -> str:
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
+
+
+def _opt(x: float | None) -> str:
+    return "" if x is None else _num(x)
 
 
 def _value(v: float | str | None) -> str:
@@ -73,7 +93,7 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
                 "" if r.score is None else _num(r.score),
                 r.status,
                 neutralise("; ".join(r.reasons)),
-                *[x for c in ids for x in (_value(r.cells[c].value), _num(r.cells[c].contribution))],
+                *[x for c in ids for x in (_value(r.cells[c].value), _opt(r.cells[c].contribution))],
                 r.as_of.isoformat(),
             ]
         )
@@ -222,3 +242,179 @@ def priorities_yaml(priorities: PrioritiesFile) -> str:
     return head + yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
     )
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def sensitivity_dict(report: SensitivityReport, ranking: Ranking) -> dict[str, Any]:
+    """The JSON-ready content of a sensitivity report (schema version 1).
+
+    Weights and acceptabilities are shares (0–1); ``acceptability`` lists, per
+    offering, the share of samples at rank 1, 2, … n.
+    """
+    p, acc = report.problem, report.acceptability
+    dom = report.dominance
+    score = {r.offering_id: r.score for r in ranking.ranked}
+    rank = {r.offering_id: r.rank for r in ranking.ranked}
+    return {
+        "schema_version": 1,
+        "priorities": ranking.priorities_name,
+        "method": p.method,
+        "on_date": ranking.on_date.isoformat(),
+        "inputs_digest": ranking.inputs_digest,
+        "criteria": list(p.criteria),
+        "weights": {c: _round(float(w)) for c, w in zip(p.criteria, p.weights, strict=True)},
+        "sampling": {
+            "samples": acc.samples,
+            "seed": acc.seed,
+            "concentration": acc.concentration,
+            "order": list(acc.order) if acc.order is not None else None,
+            "value_uncertainty": acc.value_uncertainty,
+        },
+        "stability_intervals": [
+            {
+                "criterion": s.criterion,
+                "weight": _round(s.weight),
+                "first": [_round(s.first_low), _round(s.first_high)],
+                "first_lost_to": [s.first_low_by, s.first_high_by],
+                "top_k": s.top_k,
+                "top_k_order": [_round(s.top_k_low), _round(s.top_k_high)],
+            }
+            for s in report.stability
+        ],
+        "pareto_front": list(dom.pareto_front),
+        "dominated": {k: list(v) for k, v in dom.dominated_by.items()},
+        "offerings": [
+            {
+                "offering_id": o,
+                "rank": rank[o],
+                "score": _round(score[o]),
+                "acceptability": [_round(float(x)) for x in acc.acceptability[i]],
+                "holistic_acceptability": _round(float(acc.holistic[i])),
+                "central_weights": None
+                if np.isnan(acc.central_weights[i]).any()
+                else {c: _round(float(x)) for c, x in zip(p.criteria, acc.central_weights[i], strict=True)},
+                "confidence": None if np.isnan(acc.confidence[i]) else _round(float(acc.confidence[i])),
+            }
+            for i, o in enumerate(p.offering_ids)
+        ],
+        "notes": list(report.notes),
+    }
+
+
+def sensitivity_json(report: SensitivityReport, ranking: Ranking) -> bytes:
+    """Deterministic JSON bytes of :func:`sensitivity_dict`."""
+    d = sensitivity_dict(report, ranking)
+    return (json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def sensitivity_csv(report: SensitivityReport, ranking: Ranking, *, excel: bool = False) -> bytes:
+    """One row per ranked offering: rank, score, Pareto membership, dominators, the
+    rank acceptabilities (``acceptability_rank_1`` … in %), holistic acceptability,
+    confidence factor and central weights (%). The stability intervals are per
+    criterion and are in the table and JSON formats."""
+    p, acc = report.problem, report.acceptability
+    n = p.n
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(
+        [
+            "rank",
+            "offering_id",
+            "score",
+            "pareto_front",
+            "dominated_by",
+            *[f"acceptability_rank_{r}" for r in range(1, n + 1)],
+            "holistic_acceptability",
+            "confidence",
+            *[f"central_weight_{c}" for c in p.criteria],
+        ]
+    )
+    rows = {r.offering_id: r for r in ranking.ranked}
+    for i, o in enumerate(p.offering_ids):
+        r = rows[o]
+        cw = acc.central_weights[i]
+        w.writerow(
+            [
+                str(r.rank),
+                neutralise(o),
+                _opt(r.score),
+                "yes" if o in report.dominance.pareto_front else "no",
+                neutralise("; ".join(report.dominance.dominated_by.get(o, ()))),
+                *[_num(100 * float(x), 2) for x in acc.acceptability[i]],
+                _num(100 * float(acc.holistic[i]), 2),
+                "" if np.isnan(acc.confidence[i]) else _num(100 * float(acc.confidence[i]), 2),
+                *["" if np.isnan(x) else _num(100 * float(x), 2) for x in cw],
+            ]
+        )
+    text = buf.getvalue()
+    return (("\ufeff" + text) if excel else text).encode("utf-8")
+
+
+def sensitivity_table(report: SensitivityReport, ranking: Ranking, *, max_ranks: int = 6) -> str:
+    """Plain-text report: stability intervals, rank acceptability, Pareto front, dominance."""
+    p, acc = report.problem, report.acceptability
+    lines = [
+        f"Sensitivity · priorities: {ranking.priorities_name} · method {p.method} · "
+        f"{p.n} ranked offering(s) · {acc.samples:,} weight samples, seed {acc.seed}",
+        "",
+        "Stability intervals: how far each weight can move (the others rescaled in proportion)",
+        f"before {p.offering_ids[0]} loses first place, and before the order of the top "
+        f"{report.stability[0].top_k if report.stability else 0} changes.",
+    ]
+    head = ["criterion", "weight", "leader holds", "then first", "top order holds"]
+    body = []
+    for s in report.stability:
+        lost = " / ".join(x or "-" for x in (s.first_low_by, s.first_high_by))
+        body.append(
+            [
+                s.criterion,
+                _pct(s.weight),
+                f"{_pct(s.first_low)} – {_pct(s.first_high)}",
+                lost,
+                f"{_pct(s.top_k_low)} – {_pct(s.top_k_high)}",
+            ]
+        )
+    lines.extend(_grid(head, body))
+    k = min(p.n, max_ranks)
+    lines += [
+        "",
+        "Rank acceptability: % of weight samples in which each offering takes each rank"
+        + (" (ranked values also sampled)" if acc.value_uncertainty else ""),
+    ]
+    head = ["rank", "offering_id", *[f"r{r}" for r in range(1, k + 1)]]
+    if p.n > k:
+        head.append(f"r{k + 1}+")
+    head += ["holistic", "confidence"]
+    body = []
+    rows = {r.offering_id: r for r in ranking.ranked}
+    for i, o in enumerate(p.offering_ids):
+        a = acc.acceptability[i]
+        cells = [f"{100 * float(x):.1f}" for x in a[:k]]
+        if p.n > k:
+            cells.append(f"{100 * float(a[k:].sum()):.1f}")
+        conf = "-" if np.isnan(acc.confidence[i]) else f"{100 * float(acc.confidence[i]):.0f}%"
+        body.append([str(rows[o].rank), o, *cells, f"{100 * float(acc.holistic[i]):.1f}", conf])
+    lines.extend(_grid(head, body))
+    dom = report.dominance
+    lines += ["", f"Pareto front ({len(dom.pareto_front)}): " + ", ".join(dom.pareto_front)]
+    if dom.dominated_by:
+        lines.append(f"Dominated ({len(dom.dominated_by)}):")
+        lines.extend(f"  {b} by {', '.join(a)}" for b, a in dom.dominated_by.items())
+    else:
+        lines.append("Dominated: none")
+    lines.append("")
+    lines.extend(f"Note: {n}" for n in report.notes)
+    return "\n".join(lines) + "\n"
+
+
+def _grid(head: list[str], body: list[list[str]]) -> list[str]:
+    widths = [max(len(x) for x in col) for col in zip(head, *body, strict=False)]
+    out = ["  ".join(h.ljust(wd) for h, wd in zip(head, widths, strict=True)).rstrip()]
+    out.extend("  ".join(x.ljust(wd) for x, wd in zip(b, widths, strict=True)).rstrip() for b in body)
+    return out

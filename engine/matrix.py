@@ -77,11 +77,15 @@ class Performance:
     """One cell of the decision matrix.
 
     ``value`` is a float (numeric criteria), a level name (categorical), or ``None``
-    when unknown; ``note`` explains an unknown or a modelling step.
+    when unknown; ``note`` explains an unknown or a modelling step. ``low`` and
+    ``high`` bound a plausible range of a numeric value when the profile gives one
+    (price low/high, time to first token p95); the robustness analysis samples it.
     """
 
     value: float | str | None
     note: str | None = None
+    low: float | None = None
+    high: float | None = None
 
 
 def convert(amount: float, currency: str, target: str, fx: FxFile) -> float:
@@ -129,21 +133,38 @@ def _monthly_cost(ro: ResolvedOffering, ctx: Context) -> Performance:
             else "no public token price"
         )
         return Performance(None, why)
-    total = 0.0
+    # total at the list price, at the low and at the high end of the price range
+    totals = [0.0, 0.0, 0.0]
+    ranged = False
     if prices is not None:
         inp, out, cur, note = prices
         if note:
             notes.append(note)
-        usage = w.input_tokens_per_month / 1e6 * inp + w.output_tokens_per_month / 1e6 * out
+        p = ro.offering.prices
+        assert p is not None
+        in_lo = in_hi = inp
+        out_lo = out_hi = out
+        if note is None:  # the range describes the base list price, not a scheduled one
+            in_lo = p.input_per_mtok_low if p.input_per_mtok_low is not None else inp
+            in_hi = p.input_per_mtok_high if p.input_per_mtok_high is not None else inp
+            out_lo = p.output_per_mtok_low if p.output_per_mtok_low is not None else out
+            out_hi = p.output_per_mtok_high if p.output_per_mtok_high is not None else out
+            ranged = (in_lo, in_hi, out_lo, out_hi) != (inp, inp, out, out)
+        for k, (a, b) in enumerate(((inp, out), (in_lo, out_lo), (in_hi, out_hi))):
+            usage = w.input_tokens_per_month / 1e6 * a + w.output_tokens_per_month / 1e6 * b
+            if adj is not None and adj.discount_pct:
+                usage *= 1 - adj.discount_pct / 100
+            totals[k] += convert(usage, cur, w.currency, ctx.fx)
         if adj is not None and adj.discount_pct:
-            usage *= 1 - adj.discount_pct / 100
             notes.append(f"{adj.discount_pct:g}% negotiated discount")
-        total += convert(usage, cur, w.currency, ctx.fx)
     if adj is not None and adj.monthly_fixed:
         cur = adj.currency or w.currency
-        total += convert(adj.monthly_fixed, cur, w.currency, ctx.fx)
+        fixed = convert(adj.monthly_fixed, cur, w.currency, ctx.fx)
+        totals = [t + fixed for t in totals]
         notes.append(f"fixed {adj.monthly_fixed:g} {cur}/month")
-    return Performance(total, "; ".join(notes) or None)
+    if ranged:
+        return Performance(totals[0], "; ".join(notes) or None, totals[1], totals[2])
+    return Performance(totals[0], "; ".join(notes) or None)
 
 
 def _response_time(ro: ResolvedOffering, ctx: Context) -> Performance:
@@ -157,7 +178,10 @@ def _response_time(ro: ResolvedOffering, ctx: Context) -> Performance:
     ]
     if missing or lat.ttft_s is None or lat.output_tokens_per_s is None:
         return Performance(None, f"no {' or '.join(missing)} measurement")
-    return Performance(lat.ttft_s + ctx.priorities.workload.answer_tokens / lat.output_tokens_per_s)
+    stream = ctx.priorities.workload.answer_tokens / lat.output_tokens_per_s
+    if lat.ttft_p95_s is not None and lat.ttft_p95_s > lat.ttft_s:
+        return Performance(lat.ttft_s + stream, None, lat.ttft_s + stream, lat.ttft_p95_s + stream)
+    return Performance(lat.ttft_s + stream)
 
 
 def _capability(ro: ResolvedOffering, ctx: Context) -> Performance:

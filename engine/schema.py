@@ -162,8 +162,17 @@ class _Model(BaseModel):
     def _lists_to_tuples(cls, data: Any) -> Any:
         # YAML gives lists; the frozen models hold tuples (strict mode would refuse).
         if isinstance(data, dict):
-            return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+            return {k: _tuples(v) for k, v in data.items()}
         return data
+
+
+def _tuples(v: Any) -> Any:
+    """Lists (also nested, and lists that are values of a plain mapping) → tuples."""
+    if isinstance(v, list):
+        return tuple(_tuples(x) for x in v)
+    if isinstance(v, dict):
+        return {k: tuple(_tuples(x) for x in x_) if isinstance(x_, list) else x_ for k, x_ in v.items()}
+    return v
 
 
 # --------------------------------------------------------------------------- vendors
@@ -235,16 +244,45 @@ class Prices(_Model):
     basis: Text | None = None
     note: Text | None = None
     schedule: tuple[PriceStep, ...] = ()
+    input_per_mtok_low: NonNeg | None = None
+    input_per_mtok_high: NonNeg | None = None
+    output_per_mtok_low: NonNeg | None = None
+    output_per_mtok_high: NonNeg | None = None
+
+    @model_validator(mode="after")
+    def _range_brackets_price(self) -> Prices:
+        # An optional plausible range around the list price (e.g. a quote still under
+        # negotiation); the robustness analysis (SMAA) samples it. A missing bound is
+        # the list price itself.
+        for k in ("input_per_mtok", "output_per_mtok"):
+            v, lo, hi = getattr(self, k), getattr(self, f"{k}_low"), getattr(self, f"{k}_high")
+            if lo is not None and lo > v:
+                raise ValueError(f"{k}_low ({lo:g}) must be ≤ {k} ({v:g})")
+            if hi is not None and hi < v:
+                raise ValueError(f"{k}_high ({hi:g}) must be ≥ {k} ({v:g})")
+        return self
 
 
 class Latency(_Model):
-    """Time to first token (s) and output speed (tokens/s), medians."""
+    """Time to first token (s) and output speed (tokens/s), medians; optionally the
+    95th-percentile time to first token, which the robustness analysis (SMAA) uses as
+    the slow end of the response-time range."""
 
     ttft_s: Positive | None = None
     output_tokens_per_s: Positive | None = None
+    ttft_p95_s: Positive | None = None
     as_of: Date | None = None
     sources: Sources = ()
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _p95_not_below_median(self) -> Latency:
+        if self.ttft_p95_s is not None:
+            if self.ttft_s is None:
+                raise ValueError("ttft_p95_s needs ttft_s (the median) as well")
+            if self.ttft_p95_s < self.ttft_s:
+                raise ValueError(f"ttft_p95_s ({self.ttft_p95_s:g}) must be ≥ ttft_s ({self.ttft_s:g})")
+        return self
 
 
 class Capability(_Model):
@@ -401,14 +439,46 @@ class PriceAdjustment(_Model):
     note: Text | None = None
 
 
+class Ahp(_Model):
+    """AHP pairwise comparisons: ``matrix[i][j]`` says how many times more important
+    ``criteria[i]`` is than ``criteria[j]`` (Saaty's 1–9 scale; reciprocal)."""
+
+    criteria: tuple[Ident, ...]
+    matrix: tuple[tuple[Annotated[float, Field(allow_inf_nan=False)], ...], ...]
+
+
+class Robustness(_Model):
+    """Settings of the robustness analysis (``shortlist sensitivity``).
+
+    ``concentration`` is the Dirichlet concentration of the SMAA weight sampling
+    (larger: samples closer to the buyer's weights); ``weight_order`` switches to
+    uniform sampling restricted to that order of criteria; ``weight_bounds`` limit how
+    far "what would it take" may move each weight.
+    """
+
+    samples: Annotated[int, Field(ge=1, le=1_000_000)] = 10_000
+    seed: int = 0
+    concentration: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 50.0
+    weight_order: Text | None = None
+    weight_bounds: dict[str, tuple[NonNeg, NonNeg]] = Field(default_factory=dict)
+    top_k: Annotated[int, Field(ge=1)] = 3
+
+
 class PrioritiesFile(_Model):
-    """One buyer's priorities: weights, must-haves and workload."""
+    """One buyer's priorities: weights, must-haves and workload.
+
+    Weights come from exactly one of ``weights`` (direct), ``weight_order`` (a plain
+    ordering, rank-order centroid weights) or ``ahp`` (pairwise comparisons).
+    """
 
     schema_version: Literal[1]
     name: Text
     description: Text | None = None
-    method: Literal["weighted-sum"] = "weighted-sum"
-    weights: dict[str, NonNeg]
+    method: Literal["weighted-sum", "weighted-product", "topsis"] = "weighted-sum"
+    weights: dict[str, NonNeg] = Field(default_factory=dict)
+    weight_order: Text | None = None
+    ahp: Ahp | None = None
+    robustness: Robustness = Field(default_factory=Robustness)
     workload: Workload
     allowed_regions: tuple[Region, ...] = ("EU", "EEA")
     trusted_jurisdictions: tuple[Region, ...] = ("EU", "EEA")
@@ -419,3 +489,11 @@ class PrioritiesFile(_Model):
     price_adjustments: dict[str, PriceAdjustment] = Field(default_factory=dict)
     on_date: Date | None = None
     stale_after_days: Annotated[int, Field(gt=0)] = 365
+
+    @model_validator(mode="after")
+    def _one_weight_source(self) -> PrioritiesFile:
+        given = [k for k in ("weights", "weight_order", "ahp") if getattr(self, k)]
+        if len(given) != 1:
+            found = " and ".join(given) if given else "none"
+            raise ValueError(f"give exactly one of weights, weight_order or ahp (found {found})")
+        return self

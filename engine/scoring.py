@@ -32,6 +32,8 @@ from typing import Literal
 import numpy as np
 
 from engine import value_functions as vf
+from engine.aggregation import METHODS, aggregate
+from engine.elicitation import ahp_weights, parse_order, roc_weights
 from engine.errors import InputError, Issue, suggest
 from engine.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.matrix import Context, Performance, performance
@@ -39,7 +41,17 @@ from engine.requirements import RequirementResult, check_requirements, evaluate
 from engine.schema import CriterionSpec, PrioritiesFile
 from engine.value_functions import check_anchors
 
-__all__ = ["TIE_TOLERANCE", "Cell", "Ranking", "Row", "check_priorities", "normalise_weights", "rank"]
+__all__ = [
+    "TIE_TOLERANCE",
+    "Cell",
+    "Ranking",
+    "Row",
+    "check_priorities",
+    "elicited_weights",
+    "normalise_weights",
+    "rank",
+    "utility_function",
+]
 
 TIE_TOLERANCE = 1e-9
 """Scores (0–1 scale) closer than this share a rank."""
@@ -56,18 +68,24 @@ class Cell:
     utility : float or None
         Value-function utility in [0, 1]; 0 when imputed; ``None`` for an excluded
         offering or an unknown value on a criterion with weight 0.
-    contribution : float
-        Points (0–100 scale) this criterion adds to the score.
+    contribution : float or None
+        Points (0–100 scale) this criterion adds to the score under the weighted sum;
+        ``None`` under TOPSIS and the weighted product, which are not additive.
     imputed : bool
         True when the value was unknown and the ``worst`` policy set utility 0.
     note : str or None
+    low, high : float or None
+        Plausible range of a numeric value when the profile gives one (sampled by
+        the robustness analysis).
     """
 
     value: float | str | None
     utility: float | None
-    contribution: float
+    contribution: float | None
     imputed: bool = False
     note: str | None = None
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +218,39 @@ def normalise_weights(
     return {c: float(weights.get(c, 0.0)) / total for c in criteria_ids}, notes
 
 
+def elicited_weights(
+    priorities: PrioritiesFile, criteria_ids: tuple[str, ...]
+) -> tuple[dict[str, float], list[str]]:
+    """The priorities file's weights, from whichever source it uses.
+
+    ``weights`` (direct) are returned as given; ``weight_order`` gives rank-order
+    centroid weights; ``ahp`` gives the principal-eigenvector weights of the pairwise
+    comparison matrix (see :mod:`engine.elicitation`). Criteria not named get 0.
+
+    Returns
+    -------
+    (dict, list of str)
+        Weights by criterion id (not yet normalised) and notes (how they were
+        elicited; the AHP consistency warning when the ratio exceeds 0.1).
+
+    Raises
+    ------
+    InputError
+        An ordering naming unknown or repeated criteria; an AHP matrix of the wrong
+        shape, with non-positive entries or not reciprocal.
+    """
+    if priorities.weight_order:
+        order = parse_order(priorities.weight_order, criteria_ids, field="weight_order")
+        return roc_weights(order), [f"rank-order centroid weights from the ordering {' > '.join(order)}"]
+    if priorities.ahp is not None:
+        res = ahp_weights(priorities.ahp.criteria, priorities.ahp.matrix, field="ahp")
+        notes = [f"AHP weights (consistency ratio {res.consistency_ratio:.3f})"]
+        if res.warning:
+            notes.append(res.warning)
+        return dict(res.weights), notes
+    return dict(priorities.weights), []
+
+
 def check_priorities(
     priorities: PrioritiesFile, criteria: CriteriaCatalog, catalog: Catalog | None = None
 ) -> list[Issue]:
@@ -236,15 +287,46 @@ def check_priorities(
         if adj.currency is not None and adj.currency not in currencies:
             msg = f"no exchange rate for {adj.currency} (rate table has {', '.join(sorted(currencies))})"
             issues.append(Issue("fx.unknown_currency", msg, field=f"price_adjustments.{k}.currency"))
+    rob = priorities.robustness
+    if rob.weight_order:
+        try:
+            parse_order(rob.weight_order, ids, field="robustness.weight_order")
+        except InputError as exc:
+            issues.extend(exc.issues)
+    for k, (lo, hi) in rob.weight_bounds.items():
+        if k not in ids:
+            msg = f"weight bounds given for unknown criterion {k!r}{suggest(k, ids)}"
+            issues.append(Issue("priorities.unknown_criterion", msg, field=f"robustness.weight_bounds.{k}"))
+        elif not lo <= hi <= 1:
+            msg = f"weight bounds of {k!r} must be shares with 0 ≤ low ≤ high ≤ 1, found [{lo:g}, {hi:g}]"
+            issues.append(Issue("priorities.invalid_bounds", msg, field=f"robustness.weight_bounds.{k}"))
+    try:
+        elicited_weights(priorities, ids)
+    except InputError as exc:
+        issues.extend(exc.issues)
     if priorities.workload.currency not in currencies:
         msg = f"no exchange rate for {priorities.workload.currency} (rate table has {', '.join(sorted(currencies))})"
         issues.append(Issue("fx.unknown_currency", msg, field="workload.currency"))
     return issues
 
 
-def _utilities(
+def utility_function(
     spec: CriterionSpec, values: list[float | str], anchors: tuple[float, float] | None
 ) -> np.ndarray:
+    """Utilities in [0, 1] of ``values`` on criterion ``spec``.
+
+    Parameters
+    ----------
+    spec : CriterionSpec
+    values : list
+        Performance values (numbers, or level names for a ``levels`` criterion).
+    anchors : (worst, best) or None
+        Required for ``linear`` and ``log`` value functions on a fixed scale.
+
+    Returns
+    -------
+    ndarray, shape (len(values),)
+    """
     f = spec.value_function
     if f.type == "levels":
         assert f.levels is not None
@@ -276,6 +358,7 @@ def rank(
     *,
     weights: Mapping[str, float] | None = None,
     on_date: dt.date | None = None,
+    method: str | None = None,
 ) -> Ranking:
     """Gate, score and rank every offering of ``catalog``.
 
@@ -288,6 +371,8 @@ def rank(
         Replaces ``priorities.weights`` when given (e.g. from sliders).
     on_date : datetime.date, optional
         Date whose prices apply; default ``priorities.on_date`` or today.
+    method : {"weighted-sum", "weighted-product", "topsis"}, optional
+        Replaces ``priorities.method`` when given (see :mod:`engine.aggregation`).
 
     Returns
     -------
@@ -300,9 +385,23 @@ def rank(
         with no rate, or a missing value on a criterion whose policy is ``fail``.
     """
     ids = criteria.ids()
-    w, notes = normalise_weights(dict(priorities.weights if weights is None else weights), ids)
     if weights is not None:
-        priorities = priorities.model_copy(update={"weights": dict(weights)})
+        priorities = priorities.model_copy(
+            update={"weights": dict(weights), "weight_order": None, "ahp": None}
+        )
+    if method is not None:
+        if method not in METHODS:
+            raise InputError.single(
+                "usage.invalid",
+                f"unknown method {method!r}; expected one of {', '.join(METHODS)}",
+                field="method",
+            )
+        priorities = priorities.model_copy(update={"method": method})
+    raw, notes = elicited_weights(priorities, ids)
+    w, more = normalise_weights(raw, ids)
+    notes += more
+    if priorities.method != "weighted-sum":
+        notes.append(f"method {priorities.method}: not additive, so there are no per-criterion contributions")
     issues = check_priorities(priorities, criteria, catalog)
     if issues:
         raise InputError(issues)
@@ -361,7 +460,7 @@ def rank(
     for c in criteria.criteria:
         present = [o for o in ranked_ids if perf[o][c.id].value is not None]
         values: list[float | str] = [perf[o][c.id].value for o in present]  # type: ignore[misc]
-        u = _utilities(c, values, anchors.get(c.id)) if present else np.zeros(0)
+        u = utility_function(c, values, anchors.get(c.id)) if present else np.zeros(0)
         for o, ui in zip(present, u, strict=True):
             util[o][c.id] = float(ui)
         for o in ranked_ids:
@@ -386,8 +485,8 @@ def rank(
     U = np.array([[util[o][c] or 0.0 for c in ids] for o in ranked_ids], dtype=np.float64).reshape(
         len(ranked_ids), len(ids)
     )
-    # utilities are in [0, 1] and weights sum to 1, so scores are in [0, 1]; clip float noise
-    scores = np.clip(U @ wv, 0.0, 1.0)
+    # utilities are in [0, 1] and weights sum to 1, so scores are in [0, 1] (clipped for float noise)
+    scores = aggregate(U, wv, priorities.method)
     order = sorted(range(len(ranked_ids)), key=lambda i: (-scores[i], ranked_ids[i]))
     ranks: dict[str, int] = {}
     prev_score, prev_rank = None, 0
@@ -400,6 +499,7 @@ def rank(
 
     rows: list[Row] = []
     by_id = {ro.id: ro for ro in catalog.offerings}
+    additive = priorities.method == "weighted-sum"
 
     def make_row(ro: ResolvedOffering, status: Literal["ranked", "excluded"]) -> Row:
         cells: dict[str, Cell] = {}
@@ -408,7 +508,8 @@ def rank(
             pv = perf[ro.id][c.id]
             u = util[ro.id].get(c.id) if status == "ranked" else None
             imp = status == "ranked" and c.id in imputed[ro.id]
-            cells[c.id] = Cell(pv.value, u, 100.0 * w[c.id] * (u or 0.0), imp, pv.note)
+            contrib = 100.0 * w[c.id] * (u or 0.0) if additive else None
+            cells[c.id] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high)
             if imp:
                 why.append(f"{c.id} unknown, imputed worst ({pv.note or 'no value'})")
         age = (day - ro.offering.as_of).days
