@@ -19,6 +19,7 @@ import streamlit as st
 
 import engine
 from engine.schema import CERTIFICATION_IDS, PrioritiesFile, RequirementSpec
+from engine.sensitivity import SensitivityReport, sensitivity, what_would_it_take
 
 HERE = Path(__file__).resolve().parent
 VENDORS = Path(os.environ.get("SHORTLIST_VENDORS", HERE / "vendors"))
@@ -104,9 +105,17 @@ ss = st.session_state
 def _apply_preset() -> None:
     """Copy the chosen preset into the widgets (weights, workload, must-haves)."""
     p = presets[ss["preset"]]
-    total = sum(p.weights.values()) or 1.0
+    try:
+        weights, _ = engine.elicited_weights(p, ids)  # direct, rank-order or AHP weights
+    except engine.InputError:
+        weights = {}
+    total = sum(weights.values()) or 1.0
     for c in ids:
-        ss[f"w_{c}"] = round(100 * p.weights.get(c, 0.0) / total)
+        ss[f"w_{c}"] = round(100 * weights.get(c, 0.0) / total)
+    ss["method"] = p.method
+    ss["samples"] = p.robustness.samples
+    ss["concentration"] = float(p.robustness.concentration)
+    ss["seed"] = p.robustness.seed
     ss["in_m"] = p.workload.input_tokens_per_month / 1e6
     ss["out_m"] = p.workload.output_tokens_per_month / 1e6
     ss["answer"] = int(p.workload.answer_tokens)
@@ -136,11 +145,20 @@ with st.sidebar:
         st.caption(preset.description)
 
     st.subheader("Weights")
+    st.selectbox(
+        "Aggregation method",
+        list(engine.METHODS),
+        key="method",
+        help="weighted sum (additive, default); weighted product (punishes a weak criterion more); "
+        "TOPSIS (closeness to the ideal point). All use the same utilities.",
+    )
     wsum = sum(ss[f"w_{c}"] for c in ids)
+    band: dict[str, Any] = {}  # filled once the ranking is known: the band where the leader holds
     for c in criteria.criteria:
         st.slider(c.label, 0, 100, key=f"w_{c.id}", help=c.description)
         share = 100 * ss[f"w_{c.id}"] / wsum if wsum else 0.0
-        st.caption(f"{share:.1f}% of the total")
+        band[c.id] = st.empty()
+        band[c.id].caption(f"{share:.1f}% of the total")
 
     st.subheader("Must-haves")
     for r in preset.requirements:
@@ -213,7 +231,17 @@ def current_priorities() -> PrioritiesFile:
         must("app-budget", "monthly_cost", "max", float(ss["budget"]), "Within the monthly budget")
     data = preset.model_dump(mode="python", by_alias=True)
     data.update(
+        method=ss["method"],
         weights={c: float(ss[f"w_{c}"]) for c in ids},
+        weight_order=None,  # the sliders hold the weights now, whatever the preset used
+        ahp=None,
+        robustness={
+            **preset.robustness.model_dump(),
+            # the sampling widgets are drawn only when something is ranked: fall back to the preset
+            "samples": int(ss.get("samples", preset.robustness.samples)),
+            "seed": int(ss.get("seed", preset.robustness.seed)),
+            "concentration": float(ss.get("concentration", preset.robustness.concentration)),
+        },
         workload={
             "input_tokens_per_month": float(ss["in_m"]) * 1e6,
             "output_tokens_per_month": float(ss["out_m"]) * 1e6,
@@ -311,12 +339,22 @@ if ranking.excluded:
             width="stretch",
         )
 
-if ranked:
+if ranked and ranking.method != "weighted-sum":
+    st.subheader("Where the points come from")
+    st.caption(
+        f"{ranking.method} is not additive, so a score does not split into points per criterion; "
+        "switch the method to weighted-sum to see the contributions."
+    )
+elif ranked:
     st.subheader("Where the points come from (top 10)")
     top = ranked[:10]
     contrib = pd.DataFrame(
         [
-            {"offering": r.offering_id, "criterion": labels[c], "points": round(r.cells[c].contribution, 3)}
+            {
+                "offering": r.offering_id,
+                "criterion": labels[c],
+                "points": round(r.cells[c].contribution or 0.0, 3),
+            }
             for r in top
             for c in ids
             if ranking.weights[c] > 0
@@ -335,6 +373,163 @@ if ranked:
         )
     )
     st.altair_chart(chart, width="stretch")
+
+# ----------------------------------------------------------------------------- robustness
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _robustness(
+    digest: str,
+    samples: int,
+    seed: int,
+    concentration: float,
+    order: tuple[str, ...] | None,
+    _r: engine.Ranking,
+) -> tuple[SensitivityReport, bytes]:
+    """Sensitivity report of the ranking with this inputs digest (cached: SMAA stays off the slider path)."""
+    rep = sensitivity(_r, samples=samples, seed=seed, concentration=concentration, order=order)
+    return rep, engine.sensitivity_json(rep, _r)
+
+
+report: SensitivityReport | None = None
+if ranked:
+    st.subheader("Robustness: how sure is this ranking?")
+    rob = priorities.robustness
+    with st.expander("Sampling settings", expanded=False):
+        r1, r2, r3 = st.columns(3)
+        r1.number_input("Weight samples", min_value=1, max_value=200_000, step=1000, key="samples")
+        r2.number_input(
+            "Concentration (> 0; larger = closer to your weights)",
+            min_value=0.01,
+            step=10.0,
+            key="concentration",
+        )
+        r3.number_input("Seed", step=1, key="seed")
+    try:
+        weighted = tuple(c for c, w in ranking.weights.items() if w > 0)
+        order = (
+            engine.parse_order(rob.weight_order, weighted, field="robustness.weight_order")
+            if rob.weight_order
+            else None
+        )
+        report, sens_json = _robustness(
+            ranking.inputs_digest, rob.samples, rob.seed, rob.concentration, order, ranking
+        )
+    except engine.InputError as exc:
+        _show_issues(exc.issues, "the robustness settings", "fix them to see the robustness analysis")
+    if report is not None:
+        ss["export_sensitivity_json"] = sens_json
+        leader = report.problem.offering_ids[0]
+        for s_int in report.stability:
+            cur_share = 100 * s_int.weight
+            band[s_int.criterion].caption(
+                f"{cur_share:.1f}% of the total · the leader stays first from "
+                f"{100 * s_int.first_low:.1f}% to {100 * s_int.first_high:.1f}%"
+            )
+        acc = report.acceptability
+        st.markdown(
+            f"**Rank acceptability** — share of {acc.samples:,} weight vectors sampled around your weights "
+            f"in which each offering takes each rank (SMAA-2). {leader} is first in "
+            f"{100 * acc.acceptability[0, 0]:.0f}% of them."
+        )
+        n_show = min(report.problem.n, 10)
+        heat = pd.DataFrame(
+            [
+                {"offering": o, "rank": r + 1, "share": round(100 * float(acc.acceptability[i, r]), 1)}
+                for i, o in enumerate(report.problem.offering_ids)
+                for r in range(n_show)
+            ]
+        )
+        st.altair_chart(
+            alt.Chart(heat)
+            .mark_rect()
+            .encode(
+                x=alt.X("rank:O", title="rank"),
+                y=alt.Y(
+                    "offering:N",
+                    sort=list(report.problem.offering_ids),
+                    title=None,
+                    axis=alt.Axis(labelLimit=320),
+                ),
+                color=alt.Color("share:Q", title="% of samples", scale=alt.Scale(scheme="blues")),
+                tooltip=["offering", "rank", "share"],
+            ),
+            width="stretch",
+        )
+        st.markdown(
+            "**Stability intervals** — how far each weight can move (the others rescaled in proportion) "
+            f"before {leader} loses first place; the tick is your weight."
+        )
+        bands = pd.DataFrame(
+            [
+                {
+                    "criterion": labels[s_int.criterion],
+                    "low": round(100 * s_int.first_low, 1),
+                    "high": round(100 * s_int.first_high, 1),
+                    "weight": round(100 * s_int.weight, 1),
+                    "then first": " / ".join(x or "-" for x in (s_int.first_low_by, s_int.first_high_by)),
+                }
+                for s_int in report.stability
+            ]
+        )
+        base = alt.Chart(bands).encode(y=alt.Y("criterion:N", title=None, sort=None))
+        st.altair_chart(
+            base.mark_bar(opacity=0.5).encode(
+                x=alt.X("low:Q", title="weight (% of the total)", scale=alt.Scale(domain=[0, 100])),
+                x2="high:Q",
+                tooltip=["criterion", "low", "high", "weight", "then first"],
+            )
+            + base.mark_tick(thickness=3, size=18, color="black").encode(x="weight:Q"),
+            width="stretch",
+        )
+        st.markdown(
+            "**Pareto front** on cost versus capability — an offering is on the front when no other is at "
+            "least as good on every weighted criterion and better on one."
+        )
+        front = set(report.dominance.pareto_front)
+        points = pd.DataFrame(
+            [
+                {
+                    "offering": r.offering_id,
+                    "cost": r.cells["monthly_cost"].value,
+                    "capability": r.cells["capability"].value,
+                    "status": "Pareto front" if r.offering_id in front else "dominated",
+                    "dominated by": ", ".join(report.dominance.dominated_by.get(r.offering_id, ())),
+                }
+                for r in ranked
+                if "monthly_cost" in r.cells
+                and "capability" in r.cells
+                and isinstance(r.cells["monthly_cost"].value, float)
+                and isinstance(r.cells["capability"].value, float)
+                and r.cells["monthly_cost"].value > 0
+            ]
+        )
+        if not points.empty:
+            st.altair_chart(
+                alt.Chart(points)
+                .mark_circle(size=90)
+                .encode(
+                    x=alt.X("cost:Q", title=f"monthly cost ({cur}, log scale)", scale=alt.Scale(type="log")),
+                    y=alt.Y("capability:Q", title="capability (index points)", scale=alt.Scale(zero=False)),
+                    color=alt.Color("status:N", title=None),
+                    tooltip=["offering", "cost", "capability", "status", "dominated by"],
+                ),
+                width="stretch",
+            )
+            missing = len(ranked) - len(points)
+            if missing:
+                st.caption(
+                    f"{missing} ranked offering(s) without a monthly cost or capability value are not drawn."
+                )
+        st.markdown("**What would it take** for another offering to rank first?")
+        others = list(report.problem.offering_ids[1:])
+        if others:
+            target = st.selectbox("Offering", others, key="wwit")
+            wit = what_would_it_take(report.problem, target, dict(rob.weight_bounds))
+            st.write(f"**Weights:** {wit.message}.")
+            st.write(f"**Price:** {wit.price_message}.")
+        for note in report.notes:
+            st.caption(note)
 
 st.subheader("Export")
 csv_bytes = engine.to_csv(ranking)
@@ -358,6 +553,14 @@ c3.download_button(
     mime="application/x-yaml",
     key="dl_yaml",
 )
+if report is not None:
+    st.download_button(
+        "Robustness analysis (JSON, as `shortlist sensitivity --format json`)",
+        ss["export_sensitivity_json"],
+        file_name="sensitivity.json",
+        mime="application/json",
+        key="dl_sensitivity",
+    )
 ss["export_csv"] = csv_bytes  # what the download buttons hold (read by tests)
 ss["export_priorities_yaml"] = prio_yaml
 st.caption(

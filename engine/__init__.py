@@ -1,11 +1,31 @@
-"""Shortlist's decision engine: load, validate, gate, score, rank, export.
+"""Shortlist's decision engine: load, validate, gate, score, rank, explain, test
+robustness, export.
 
 Pure: no Streamlit, no printing, no global state, no network. Only
-:mod:`engine.loading` touches the file system.
+:mod:`engine.loading` touches the file system. The robustness analysis
+(:mod:`engine.sensitivity`, which needs scipy) is imported on first use of one of its
+names, so ``shortlist rank`` does not pay for it; its entry point, the function
+``engine.sensitivity.sensitivity``, is reached through the module.
 """
 
+import importlib
+from typing import Any
+
+from engine.aggregation import METHODS, aggregate, competition_ranks
+from engine.elicitation import AhpResult, ahp_weights, parse_order, roc_weights
 from engine.errors import InputError, Issue, ShortlistError
-from engine.export import neutralise, priorities_yaml, ranking_dict, to_csv, to_json, to_table
+from engine.export import (
+    neutralise,
+    priorities_yaml,
+    ranking_dict,
+    sensitivity_csv,
+    sensitivity_dict,
+    sensitivity_json,
+    sensitivity_table,
+    to_csv,
+    to_json,
+    to_table,
+)
 from engine.loading import (
     Catalog,
     CriteriaCatalog,
@@ -19,30 +39,65 @@ from engine.loading import (
 from engine.matrix import KNOWN_CRITERIA, Context, Performance, performance
 from engine.requirements import RequirementResult, check_requirements
 from engine.schema import CriteriaFile, FxFile, PrioritiesFile, VendorFile
-from engine.scoring import Cell, Ranking, Row, normalise_weights, rank
+from engine.scoring import Cell, Ranking, Row, elicited_weights, normalise_weights, rank
 
 __version__ = "0.1.0"
 
+_SENSITIVITY = (
+    "DecisionProblem",
+    "Dominance",
+    "RankAcceptability",
+    "SensitivityReport",
+    "StabilityInterval",
+    "WhatItTakes",
+    "dominance",
+    "rank_stability",
+    "smaa",
+    "stability_intervals",
+    "what_would_it_take",
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy access to :mod:`engine.sensitivity` (PEP 562)."""
+    if name in _SENSITIVITY:
+        return getattr(importlib.import_module("engine.sensitivity"), name)
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")
+
+
 __all__ = [
     "KNOWN_CRITERIA",
+    "METHODS",
+    "AhpResult",
     "Catalog",
     "Cell",
     "Context",
     "CriteriaCatalog",
     "CriteriaFile",
+    "DecisionProblem",
+    "Dominance",
     "FxFile",
     "InputError",
     "Issue",
     "Performance",
     "PrioritiesFile",
+    "RankAcceptability",
     "Ranking",
     "RequirementResult",
     "ResolvedOffering",
     "Row",
+    "SensitivityReport",
     "ShortlistError",
+    "StabilityInterval",
     "VendorFile",
+    "WhatItTakes",
     "__version__",
+    "aggregate",
+    "ahp_weights",
     "check_requirements",
+    "competition_ranks",
+    "dominance",
+    "elicited_weights",
     "load_catalog",
     "load_criteria",
     "load_priorities",
@@ -50,11 +105,21 @@ __all__ = [
     "load_vendor_bytes",
     "neutralise",
     "normalise_weights",
+    "parse_order",
     "performance",
     "priorities_yaml",
     "rank",
+    "rank_stability",
     "ranking_dict",
+    "roc_weights",
+    "sensitivity_csv",
+    "sensitivity_dict",
+    "sensitivity_json",
+    "sensitivity_table",
+    "smaa",
+    "stability_intervals",
     "to_csv",
     "to_json",
     "to_table",
+    "what_would_it_take",
 ]

@@ -344,7 +344,7 @@ def _digest(catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesF
         "vendor_files": sorted(catalog.digests.values()),
         "criteria": [c.model_dump(mode="json") for c in criteria.criteria],
         "fx": criteria.fx.model_dump(mode="json"),
-        "priorities": priorities.model_dump(mode="json"),
+        "priorities": priorities.model_dump(mode="json", exclude={"on_date"}),  # the effective date is below
         "on_date": on_date.isoformat(),
     }
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()

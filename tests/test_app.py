@@ -160,3 +160,60 @@ def test_budget_and_trusted_jurisdiction_must_haves(monkeypatch):
         "ministral-3-14b-api",
         "mistral-medium-3.5-api",
     }
+
+
+def cli_sensitivity_json(*args: str) -> bytes:
+    out = io.StringIO()
+    assert main(["sensitivity", "--format", "json", *args], out=out, err=io.StringIO()) == 0
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("preset", ["regulated-eu-bank", "cost-first-startup", "sovereign-public-admin"])
+def test_robustness_view_agrees_with_cli_sensitivity(monkeypatch, tmp_path, preset):
+    """The app's robustness analysis is byte-identical to `shortlist sensitivity` run on
+    the priorities the app exports, for every preset."""
+    at = start(monkeypatch)
+    at.selectbox(key="preset").set_value(preset).run()
+    path = tmp_path / "priorities.yaml"
+    path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
+    assert at.session_state["export_sensitivity_json"] == cli_sensitivity_json("--priorities", str(path))
+    # the stability band beside each weighted slider
+    bands = [c.value for c in at.caption if "the leader stays first from" in c.value]
+    assert len(bands) == sum(1 for s in at.slider if s.value > 0)
+
+
+def test_sampling_settings_change_the_analysis_and_reach_the_export(monkeypatch, tmp_path):
+    at = start(monkeypatch)
+    before = at.session_state["export_sensitivity_json"]
+    at.number_input(key="samples").set_value(2000).run()
+    at.number_input(key="concentration").set_value(5.0).run()
+    at.number_input(key="seed").set_value(7).run()
+    after = at.session_state["export_sensitivity_json"]
+    assert after != before
+    assert b'"samples": 2000' in after and b'"seed": 7' in after and b'"concentration": 5.0' in after
+    path = tmp_path / "priorities.yaml"
+    path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
+    assert after == cli_sensitivity_json("--priorities", str(path))
+
+
+def test_what_would_it_take_in_plain_words(monkeypatch):
+    at = start(monkeypatch)
+    at.selectbox(key="wwit").set_value("vertex-eu-claude-opus-5.5").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "shift 2.1 percentage points of weight" in text
+    assert "lower monthly cost" in text
+    at.selectbox(key="wwit").set_value("bedrock-eu-claude-opus-5.5").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "dominated by vertex-eu-claude-opus-5.5" in text
+
+
+def test_method_switch_reranks_and_matches_the_cli(monkeypatch, tmp_path):
+    at = start(monkeypatch)
+    at.selectbox(key="method").set_value("weighted-product").run()
+    assert not at.exception
+    assert ranking_ids(at)[0] == "google-gemini-3.8-flash-vertex"
+    assert any("not additive" in c.value for c in at.caption)
+    path = tmp_path / "priorities.yaml"
+    path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
+    assert "method: weighted-product" in path.read_text()
+    assert at.session_state["export_csv"] == cli_csv("--priorities", str(path))
