@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize, stats
 
-from engine.aggregation import aggregate, competition_ranks, is_additive, linear_form
+from engine.aggregation import WPM_FLOOR, aggregate, competition_ranks, is_additive, linear_form
 from engine.errors import InputError, Issue, suggest
 from engine.scoring import TIE_TOLERANCE, Ranking
 
@@ -265,6 +265,14 @@ def _dominance_matrix(U: FloatArray) -> NDArray[np.bool_]:
     return D
 
 
+def _effective(problem: DecisionProblem) -> FloatArray:
+    """Utilities as the method sees them (the weighted product floors them at WPM_FLOOR)."""
+    if problem.method == "weighted-product":
+        out: FloatArray = np.maximum(problem.utilities, WPM_FLOOR)
+        return out
+    return problem.utilities
+
+
 def dominance(problem: DecisionProblem) -> Dominance:
     """Dominance among the ranked offerings on the analysed criteria's utilities.
 
@@ -276,7 +284,7 @@ def dominance(problem: DecisionProblem) -> Dominance:
     -----
     O(n² m) comparisons, chunked (1,000 offerings × 10 criteria: about 10⁷).
     """
-    D = _dominance_matrix(problem.utilities)
+    D = _dominance_matrix(_effective(problem))
     ids = problem.offering_ids
     dominated: NDArray[np.bool_] = np.asarray(D.any(axis=0), dtype=bool)
     return Dominance(
@@ -396,16 +404,23 @@ def _numeric_interval(
         prev = i0
         for i in idx:
             if bad[i].any():
-                k = int(np.argmax(bad[i]))
+                # several pairs may cross within one grid step: the end is the crossing
+                # nearest to t0, so refine each and keep the nearest
+                best: tuple[float, int] | None = None
+                for k in np.flatnonzero(bad[i]).tolist():
 
-                def f(t: float, k: int = k) -> float:
-                    s = problem.scores(_weights_at(problem.weights, j, t))
-                    return float(s[ahead[k]] - s[behind[k]])
+                    def f(t: float, k: int = k) -> float:
+                        s = problem.scores(_weights_at(problem.weights, j, t))
+                        return float(s[ahead[k]] - s[behind[k]])
 
-                a, z = sorted((grid[prev], grid[i]))
-                if f(a) * f(z) < 0:
-                    return float(optimize.brentq(f, a, z, xtol=1e-12)), k
-                return float(grid[prev]), k
+                    a, z = sorted((float(grid[prev]), float(grid[i])))
+                    root = (
+                        float(optimize.brentq(f, a, z, xtol=1e-12)) if f(a) * f(z) < 0 else float(grid[prev])
+                    )
+                    if best is None or abs(root - t0) < abs(best[0] - t0):
+                        best = (root, k)
+                assert best is not None
+                return best
             prev = i
         return (1.0 if direction > 0 else 0.0), None
 
@@ -707,19 +722,22 @@ def smaa(
     _check_sampling(samples, None if order is not None else concentration)
     cols: list[int] | None = None
     if order is not None:
-        unknown = [c for c in order if c not in problem.criteria]
-        if unknown:
-            raise InputError(
-                [
-                    Issue(
-                        "sensitivity.unknown_criterion",
-                        f"order names {c!r}, which is not a weighted criterion here"
-                        f"{suggest(c, problem.criteria)}",
-                        field="order",
-                    )
-                    for c in unknown
-                ]
+        problems = [
+            Issue(
+                "sensitivity.unknown_criterion",
+                f"order names {c!r}, which is not a weighted criterion here{suggest(c, problem.criteria)}",
+                field="order",
             )
+            for c in order
+            if c not in problem.criteria
+        ]
+        problems += [
+            Issue("sensitivity.repeated_criterion", f"order names {c!r} more than once", field="order")
+            for k, c in enumerate(order)
+            if c in order[:k]
+        ]
+        if problems:
+            raise InputError(problems)
         cols = [problem.criteria.index(c) for c in order]
     n, m = problem.n, len(problem.criteria)
     rng = np.random.default_rng(seed)
@@ -960,7 +978,7 @@ def what_would_it_take(
         return WhatItTakes(
             offering_id, 1, "first", "it already ranks first", price_cut=0.0, price_message=cut_msg
         )
-    D = _dominance_matrix(problem.utilities)
+    D = _dominance_matrix(_effective(problem))
     doms = tuple(problem.offering_ids[a] for a in np.flatnonzero(D[:, t]))
     if doms:
         more = f" and {len(doms) - 3} more" if len(doms) > 3 else ""
