@@ -404,11 +404,10 @@ if ranked:
             step=10.0,
             key="concentration",
         )
-        r3.number_input("Seed", step=1, key="seed")
+        r3.number_input("Seed", min_value=0, step=1, key="seed")
     try:
-        weighted = tuple(c for c, w in ranking.weights.items() if w > 0)
         order = (
-            engine.parse_order(rob.weight_order, weighted, field="robustness.weight_order")
+            engine.parse_order(rob.weight_order, tuple(ranking.weights), field="robustness.weight_order")
             if rob.weight_order
             else None
         )

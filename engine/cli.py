@@ -18,7 +18,7 @@ from typing import NoReturn, TextIO
 import numpy as np
 
 from engine.aggregation import METHODS
-from engine.elicitation import parse_order, roc_weights
+from engine.elicitation import parse_order
 from engine.errors import InputError, Issue, suggest
 from engine.export import to_csv, to_json, to_table
 from engine.loading import Catalog, CriteriaCatalog, load_catalog, load_criteria, load_priorities_doc, locate
@@ -55,14 +55,7 @@ def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
     )
 
 
-def _weights(
-    pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...], order: str | None = None
-) -> dict[str, float] | None:
-    if order is not None:
-        found = parse_order(order, ids, field="--weight-order")
-        if pairs:
-            raise InputError.single("usage.invalid", "give either --weight or --weight-order, not both")
-        return roc_weights(found)
+def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -> dict[str, float] | None:
     if not pairs:
         return None
     out, _ = elicited_weights(base, ids)
@@ -114,7 +107,15 @@ def _load(args: argparse.Namespace) -> tuple[Catalog, PrioritiesFile, Ranking]:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
         )
-    weights = _weights(args.weight or [], priorities, criteria.ids(), args.weight_order)
+    if args.weight_order is not None:
+        parse_order(args.weight_order, criteria.ids(), field="--weight-order")
+        if args.weight:
+            raise InputError.single("usage.invalid", "give either --weight or --weight-order, not both")
+        # as if the file had said weight_order: rank elicits the weights and notes how
+        priorities = priorities.model_copy(
+            update={"weight_order": args.weight_order, "weights": {}, "ahp": None}
+        )
+    weights = _weights(args.weight or [], priorities, criteria.ids())
     try:
         ranking = rank(catalog, criteria, priorities, weights=weights, on_date=args.on, method=args.method)
     except InputError as exc:
@@ -315,13 +316,14 @@ def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFi
         return "\nRobustness: not analysed, the offering is excluded.\n"
     rob = priorities.robustness
     problem = DecisionProblem.from_ranking(ranking)
-    i = problem.index(offering_id)
     order = (
-        parse_order(rob.weight_order, problem.criteria, field="robustness.weight_order")
+        parse_order(rob.weight_order, tuple(ranking.weights), field="robustness.weight_order")
         if rob.weight_order
         else None
     )
-    acc = smaa(problem, samples=rob.samples, seed=rob.seed, concentration=rob.concentration, order=order)
+    sampled = problem if order is None else DecisionProblem.from_ranking(ranking, criteria=order)
+    acc = smaa(sampled, samples=rob.samples, seed=rob.seed, concentration=rob.concentration, order=order)
+    i = sampled.index(offering_id)
     a = acc.acceptability[i]
     top = ", ".join(f"rank {r + 1}: {100 * a[r]:.1f}%" for r in np.argsort(-a, kind="stable")[:3] if a[r] > 0)
     how = (
@@ -358,7 +360,13 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else ""
         )
         raise InputError(
-            [*catalog.issues, Issue("usage.invalid", f"no offering {args.offering_id!r}{hint}{broken}")]
+            [
+                *catalog.issues,
+                Issue(
+                    "usage.invalid",
+                    f"no offering {args.offering_id!r}{hint or ' (shortlist rank lists the offering ids)'}{broken}",
+                ),
+            ]
         ) from None
     out.write(text + robustness_text(ranking, args.offering_id, priorities))
     if catalog.issues:
@@ -374,12 +382,10 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     catalog, priorities, ranking = _load(args)
     rob = priorities.robustness
     order_text = args.order if args.order is not None else rob.weight_order
-    ids = tuple(c for c, w in ranking.weights.items() if w > 0)
-    order = (
-        parse_order(order_text, ids, field="--order" if args.order is not None else "robustness.weight_order")
-        if order_text
-        else None
-    )
+    if args.excel and args.format != "csv":
+        raise InputError.single("usage.invalid", "--excel applies to --format csv only")
+    field = "--order" if args.order is not None else "robustness.weight_order"
+    order = parse_order(order_text, tuple(ranking.weights), field=field) if order_text is not None else None
     report = sensitivity(
         ranking,
         samples=args.samples if args.samples is not None else rob.samples,
@@ -410,15 +416,25 @@ def _number(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
     if not np.isfinite(x) or x <= 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, found {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, found {text!r}")
     return x
 
 
-def _int(text: str) -> int:
+def _seed(text: str) -> int:
     try:
-        return int(text)
+        n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, found {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, found {n}")
+    return n
+
+
+def _samples(text: str) -> int:
+    n = _positive(text)
+    if n > 1_000_000:
+        raise argparse.ArgumentTypeError(f"expected at most 1000000 samples, found {n}")
+    return n
 
 
 def _date(text: str) -> dt.date:
@@ -525,12 +541,12 @@ def build_parser() -> argparse.ArgumentParser:
     scoring(s)
     s.add_argument(
         "--samples",
-        type=_positive,
+        type=_samples,
         metavar="N",
         help="weight samples (default: the priorities file's, else 10000)",
     )
     s.add_argument(
-        "--seed", type=_int, metavar="S", help="random seed (default: the priorities file's, else 0)"
+        "--seed", type=_seed, metavar="S", help="random seed (default: the priorities file's, else 0)"
     )
     s.add_argument(
         "--concentration",

@@ -116,7 +116,7 @@ def parse_order(text: str, criteria_ids: Sequence[str], *, field: str = "weight_
         elif "<" in sep:
             msg = f"'<' is not supported ({found}); write the ordering most important first with '>' only"
         elif sep != ">":
-            msg = f"expected one criterion id between each '>', found an empty item: {found}"
+            msg = f"expected one criterion id between each '>', but an item is empty ({found})"
         else:
             continue
         issues.append(Issue("elicitation.invalid_order", msg, field=field))

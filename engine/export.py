@@ -298,7 +298,7 @@ def sensitivity_dict(report: SensitivityReport, ranking: Ranking) -> dict[str, A
                 "holistic_acceptability": _round(float(acc.holistic[i])),
                 "central_weights": None
                 if np.isnan(acc.central_weights[i]).any()
-                else {c: _round(float(x)) for c, x in zip(p.criteria, acc.central_weights[i], strict=True)},
+                else {c: _round(float(x)) for c, x in zip(acc.criteria, acc.central_weights[i], strict=True)},
                 "confidence": None if np.isnan(acc.confidence[i]) else _round(float(acc.confidence[i])),
             }
             for i, o in enumerate(p.offering_ids)
@@ -332,7 +332,7 @@ def sensitivity_csv(report: SensitivityReport, ranking: Ranking, *, excel: bool 
             *[f"acceptability_rank_{r}" for r in range(1, n + 1)],
             "holistic_acceptability",
             "confidence",
-            *[f"central_weight_{c}" for c in p.criteria],
+            *[f"central_weight_{c}" for c in acc.criteria],
         ]
     )
     rows = {r.offering_id: r for r in ranking.ranked}

@@ -457,7 +457,7 @@ class Robustness(_Model):
     """
 
     samples: Annotated[int, Field(ge=1, le=1_000_000)] = 10_000
-    seed: int = 0
+    seed: Annotated[int, Field(ge=0)] = 0
     concentration: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 50.0
     weight_order: Text | None = None
     weight_bounds: dict[str, tuple[NonNeg, NonNeg]] = Field(default_factory=dict)

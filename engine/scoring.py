@@ -243,7 +243,9 @@ def elicited_weights(
         order = parse_order(priorities.weight_order, criteria_ids, field="weight_order")
         return roc_weights(order), [f"rank-order centroid weights from the ordering {' > '.join(order)}"]
     if priorities.ahp is not None:
-        res = ahp_weights(priorities.ahp.criteria, priorities.ahp.matrix, field="ahp")
+        res = ahp_weights(
+            priorities.ahp.criteria, priorities.ahp.matrix, field="ahp", criteria_ids=criteria_ids
+        )
         notes = [f"AHP weights (consistency ratio {res.consistency_ratio:.3f})"]
         if res.warning:
             notes.append(res.warning)
@@ -495,6 +497,8 @@ def rank(
             prev_rank = pos
         prev_score = scores[i]
         ranks[ranked_ids[i]] = prev_rank
+    # tied offerings (scores within the tolerance) are listed by id, whatever float noise says
+    order.sort(key=lambda i: (ranks[ranked_ids[i]], ranked_ids[i]))
     score_of = {ranked_ids[i]: float(scores[i]) for i in range(len(ranked_ids))}
 
     rows: list[Row] = []

@@ -147,6 +147,7 @@ class DecisionProblem:
     ranged: tuple[RangedCell, ...] = ()
     scales: Mapping[str, Scale] = field(default_factory=dict)
     values: Mapping[str, tuple[float | str | None, ...]] = field(default_factory=dict)
+    catalog_criteria: tuple[str, ...] = ()
 
     @classmethod
     def from_ranking(cls, ranking: Ranking, criteria: Sequence[str] | None = None) -> DecisionProblem:
@@ -173,6 +174,19 @@ class DecisionProblem:
         crit = (
             tuple(criteria) if criteria is not None else tuple(c for c, w in ranking.weights.items() if w > 0)
         )
+        known = tuple(c.id for c in ranking.criteria)
+        unknown = [c for c in crit if c not in known]
+        if unknown:
+            raise InputError(
+                [
+                    Issue(
+                        "sensitivity.unknown_criterion",
+                        f"unknown criterion {c!r}{suggest(c, known)}",
+                        field="order",
+                    )
+                    for c in unknown
+                ]
+            )
         U = np.array([[(r.cells[c].utility or 0.0) for c in crit] for r in rows], dtype=np.float64).reshape(
             len(rows), len(crit)
         )
@@ -206,7 +220,17 @@ class DecisionProblem:
             and c in scales
             and cell.high > cell.low
         )
-        return cls(tuple(r.offering_id for r in rows), crit, U, w, ranking.method, ranged, scales, values)
+        return cls(
+            tuple(r.offering_id for r in rows),
+            crit,
+            U,
+            w,
+            ranking.method,
+            ranged,
+            scales,
+            values,
+            tuple(c.id for c in ranking.criteria),
+        )
 
     @property
     def n(self) -> int:
@@ -360,6 +384,10 @@ def _weights_at(w: FloatArray, j: int, t: float | FloatArray) -> FloatArray:
     return W if np.ndim(t) else W[0]
 
 
+_T_TOL = 1e-9
+"""Crossings closer than this to weight 0 or 1 are ties at the end, not changes."""
+
+
 def _pairs_interval(
     R: FloatArray, b: FloatArray, ahead: NDArray[np.int64], behind: NDArray[np.int64], t0: float
 ) -> tuple[float, float, int | None, int | None]:
@@ -372,16 +400,15 @@ def _pairs_interval(
     lo, hi, at_lo, at_hi = 0.0, 1.0, None, None
     with np.errstate(divide="ignore", invalid="ignore"):
         cross = -c0 / g
-    up = g < 0  # difference shrinks as t grows: an upper bound
+    # a pair that only meets at an end of [0, 1] (a tie at weight 0 or 100%) is no crossing
+    up = (g < 0) & (cross < 1.0 - _T_TOL)  # difference shrinks as t grows: an upper bound
     if np.any(up):
         k = int(np.argmin(np.where(up, cross, np.inf)))
-        if cross[k] < hi:
-            hi, at_hi = max(float(cross[k]), t0), k
-    down = g > 0
+        hi, at_hi = max(float(cross[k]), t0), k
+    down = (g > 0) & (cross > _T_TOL)
     if np.any(down):
         k = int(np.argmax(np.where(down, cross, -np.inf)))
-        if cross[k] > lo:
-            lo, at_lo = min(float(cross[k]), t0), k
+        lo, at_lo = min(float(cross[k]), t0), k
     return lo, hi, at_lo, at_hi
 
 
@@ -443,8 +470,8 @@ def _interval(
 
 def _order(problem: DecisionProblem) -> NDArray[np.int64]:
     """Rows by score (best first), ties by id, as in the Ranking."""
-    s = problem.scores()
-    return np.array(sorted(range(problem.n), key=lambda i: (-s[i], problem.offering_ids[i])), dtype=np.int64)
+    r = competition_ranks(problem.scores(), TIE_TOLERANCE)
+    return np.array(sorted(range(problem.n), key=lambda i: (r[i], problem.offering_ids[i])), dtype=np.int64)
 
 
 def stability_intervals(problem: DecisionProblem, top_k: int = 3) -> tuple[StabilityInterval, ...]:
@@ -571,8 +598,10 @@ class RankAcceptability:
     value_uncertainty: bool
 
 
-def _check_sampling(samples: int, concentration: float | None) -> None:
+def _check_sampling(samples: int, concentration: float | None, seed: int = 0) -> None:
     issues = []
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        issues.append(Issue("sensitivity.invalid_seed", f"seed must be a whole number ≥ 0, found {seed!r}"))
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         issues.append(
             Issue("sensitivity.invalid_samples", f"samples must be a whole number ≥ 1, found {samples!r}")
@@ -586,7 +615,7 @@ def _check_sampling(samples: int, concentration: float | None) -> None:
         issues.append(
             Issue(
                 "sensitivity.invalid_concentration",
-                f"concentration must be a number > 0, found {concentration!r}",
+                f"concentration must be a finite number > 0, found {concentration!r}",
             )
         )
     if issues:
@@ -719,7 +748,7 @@ def smaa(
     With ranged values (price low/high, time to first token p95), each sample also
     draws every ranged value uniformly within its range.
     """
-    _check_sampling(samples, None if order is not None else concentration)
+    _check_sampling(samples, None if order is not None else concentration, seed)
     cols: list[int] | None = None
     if order is not None:
         problems = [
@@ -870,6 +899,8 @@ def _check_bounds(
     m = len(problem.criteria)
     lo, hi = np.zeros(m), np.ones(m)
     for c, (a, b) in bounds.items():
+        if c not in problem.criteria and c in problem.catalog_criteria:
+            continue  # a criterion without weight here stays at 0: its bounds do not apply
         if c not in problem.criteria:
             issues.append(
                 Issue(
@@ -1042,8 +1073,13 @@ def sensitivity(
     Parameters
     ----------
     ranking : Ranking
-    samples, seed, concentration, order
+    samples, seed, concentration
         See :func:`smaa`.
+    order : sequence of str, optional
+        Sample weights uniformly among those respecting this order of criteria; the
+        order also sets which criteria the rank acceptability covers (it may name
+        criteria the buyer weighted 0; their unknown values count as worst). The
+        stability intervals and dominance stay on the weighted criteria.
     top_k : int
         See :func:`stability_intervals`.
 
@@ -1056,7 +1092,7 @@ def sensitivity(
     InputError
         No ranked offering; invalid sampling settings.
     """
-    _check_sampling(samples, None if order is not None else concentration)
+    _check_sampling(samples, None if order is not None else concentration, seed)
     problem = DecisionProblem.from_ranking(ranking)
     notes = []
     if problem.ranged:
@@ -1071,6 +1107,14 @@ def sensitivity(
         problem=problem,
         dominance=dominance(problem),
         stability=stability_intervals(problem, top_k),
-        acceptability=smaa(problem, samples=samples, seed=seed, concentration=concentration, order=order),
+        acceptability=smaa(
+            problem
+            if order is None
+            else DecisionProblem.from_ranking(ranking, criteria=list(dict.fromkeys(order))),
+            samples=samples,
+            seed=seed,
+            concentration=concentration,
+            order=order,
+        ),
         notes=tuple(notes),
     )

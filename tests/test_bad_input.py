@@ -111,7 +111,8 @@ def test_unknown_offering_in_price_adjustments(tmp_path):
         + "price_adjustments:\n  mistral-large-3-selfhosted: {monthly_fixed: 1000}\n  nope-api: {discount_pct: 5}\n"
     )
     code, _, err = run("rank", "--priorities", str(p))
-    assert code == 2 and "unknown offering 'nope-api'" in err and f"{p}:44:" in err
+    line = p.read_text().splitlines().index("  nope-api: {discount_pct: 5}") + 1
+    assert code == 2 and "unknown offering 'nope-api'" in err and f"{p}:{line}:" in err
 
 
 def test_vendor_priced_in_unknown_currency_is_dropped_with_its_line(vendors_copy):
