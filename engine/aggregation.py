@@ -154,13 +154,17 @@ def competition_ranks(scores: FloatArray, tol: float = 1e-9) -> NDArray[np.int64
     n_s, n = s2.shape
     if n == 0:
         return np.zeros(s.shape, dtype=np.int64)
-    order = np.argsort(-s2, axis=1, kind="stable")
+    # the sort need not be stable: tied scores get the rank of the first of them anyway
+    order = np.argsort(-s2, axis=1)
     ss = np.take_along_axis(s2, order, axis=1)
-    new = np.empty((n_s, n), dtype=bool)
-    new[:, 0] = True
-    new[:, 1:] = (ss[:, :-1] - ss[:, 1:]) > tol
     pos = np.arange(1, n + 1, dtype=np.int64)
-    rank_sorted = np.maximum.accumulate(np.where(new, pos[None, :], 0), axis=1)
+    rank_sorted = np.broadcast_to(pos, (n_s, n)).copy()
+    new = (ss[:, :-1] - ss[:, 1:]) > tol
+    tied = np.flatnonzero(~new.all(axis=1))  # rows with a (near-)tie: usually few
+    if len(tied):
+        first = np.ones((len(tied), n), dtype=bool)
+        first[:, 1:] = new[tied]
+        rank_sorted[tied] = np.maximum.accumulate(np.where(first, pos[None, :], 0), axis=1)
     ranks = np.empty_like(rank_sorted)
     np.put_along_axis(ranks, order, rank_sorted, axis=1)
     return ranks[0] if one else ranks
