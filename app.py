@@ -431,19 +431,30 @@ if ranked:
             f"in which each offering takes each rank (SMAA-2). {leader} is first in "
             f"{100 * acc.acceptability[0, 0]:.0f}% of them."
         )
-        n_show = min(report.problem.n, 10)
+        n_show = min(report.problem.n, 10)  # ranks beyond 10 are pooled in one column
+        rank_labels = [str(r + 1) for r in range(n_show)]
+        if report.problem.n > n_show:
+            rank_labels.append(f"{n_show + 1}+")
         heat = pd.DataFrame(
             [
-                {"offering": o, "rank": r + 1, "share": round(100 * float(acc.acceptability[i, r]), 1)}
+                {
+                    "offering": o,
+                    "rank": rank_labels[min(r, n_show)],
+                    "share": round(
+                        100
+                        * float(acc.acceptability[i, r:].sum() if r == n_show else acc.acceptability[i, r]),
+                        1,
+                    ),
+                }
                 for i, o in enumerate(report.problem.offering_ids)
-                for r in range(n_show)
+                for r in range(len(rank_labels))
             ]
         )
         st.altair_chart(
             alt.Chart(heat)
             .mark_rect()
             .encode(
-                x=alt.X("rank:O", title="rank"),
+                x=alt.X("rank:O", title="rank", sort=rank_labels),
                 y=alt.Y(
                     "offering:N",
                     sort=list(report.problem.offering_ids),
@@ -495,7 +506,8 @@ if ranked:
                     "status": "Pareto front" if r.offering_id in front else "dominated",
                     "dominated by": ", ".join(report.dominance.dominated_by.get(r.offering_id, ())),
                 }
-                for r in ranked
+                # dominated first, so a front point sharing its spot is drawn on top
+                for r in sorted(ranked, key=lambda r: r.offering_id in front)
                 if "monthly_cost" in r.cells
                 and "capability" in r.cells
                 and isinstance(r.cells["monthly_cost"].value, float)
@@ -524,9 +536,13 @@ if ranked:
         others = list(report.problem.offering_ids[1:])
         if others:
             target = st.selectbox("Offering", others, key="wwit")
-            wit = what_would_it_take(report.problem, target, dict(rob.weight_bounds))
-            st.write(f"**Weights:** {wit.message}.")
-            st.write(f"**Price:** {wit.price_message}.")
+            try:
+                wit = what_would_it_take(report.problem, target, dict(rob.weight_bounds))
+            except engine.InputError as exc:
+                _show_issues(exc.issues, "the weight bounds", "fix them to see this answer")
+            else:
+                st.write(f"**Weights:** {wit.message}.")
+                st.write(f"**Price:** {wit.price_message}.")
         for note in report.notes:
             st.caption(note)
 

@@ -138,7 +138,7 @@ def _kind(loaded_keys: set[str]) -> str:
     return "vendor"
 
 
-def _validate_priorities(path: Path, criteria: CriteriaCatalog, catalog: Catalog) -> list[Issue]:
+def _validate_priorities(path: Path, criteria: CriteriaCatalog, catalog: Catalog, err: TextIO) -> list[Issue]:
     try:
         p, doc = load_priorities_doc(path)
     except InputError as exc:
@@ -146,9 +146,14 @@ def _validate_priorities(path: Path, criteria: CriteriaCatalog, catalog: Catalog
     found = check_priorities(p, criteria, catalog)
     if not found:
         try:
-            normalise_weights(elicited_weights(p, criteria.ids())[0], criteria.ids())
+            raw, notes = elicited_weights(p, criteria.ids())
+            normalise_weights(raw, criteria.ids())
         except InputError as exc:
             found.extend(exc.issues)
+        else:
+            for n in notes:
+                if "consistency ratio" in n and "above" in n:  # the AHP warning: valid, but say it
+                    print(f"{path}: warning: {n}", file=err)
     return locate(found, doc)
 
 
@@ -196,7 +201,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         for pp in priority_paths:
             assert offerings is not None
-            issues.extend(_validate_priorities(pp, criteria, offerings))
+            issues.extend(_validate_priorities(pp, criteria, offerings, err))
     if issues:
         _print_issues(issues, err)
         print(f"{len(issues)} problem(s) found", file=err)
@@ -302,6 +307,9 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
         assert leader.score is not None and row.score is not None
         lines.append("")
         lines.append(f"Gap to the leader {leader.offering_id}: {row.score - leader.score:+.2f} points")
+    if ranking.notes:
+        lines.append("")
+        lines.extend(f"Note: {n}" for n in ranking.notes)
     return "\n".join(lines) + "\n"
 
 
@@ -401,6 +409,8 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         data = sensitivity_table(report, ranking)
     _write(data, args.output, out)
+    if order is not None and args.concentration is not None:
+        print("note: --concentration does not apply when weights are sampled within an order", file=err)
     if args.format == "csv":
         print("note: the stability intervals are per criterion: see --format table or json", file=err)
     if catalog.issues:

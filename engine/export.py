@@ -303,7 +303,7 @@ def sensitivity_dict(report: SensitivityReport, ranking: Ranking) -> dict[str, A
             }
             for i, o in enumerate(p.offering_ids)
         ],
-        "notes": list(report.notes),
+        "notes": [*ranking.notes, *report.notes],
     }
 
 
@@ -409,7 +409,7 @@ def sensitivity_table(report: SensitivityReport, ranking: Ranking, *, max_ranks:
     else:
         lines.append("Dominated: none")
     lines.append("")
-    lines.extend(f"Note: {n}" for n in report.notes)
+    lines.extend(f"Note: {n}" for n in (*ranking.notes, *report.notes))
     return "\n".join(lines) + "\n"
 
 

@@ -151,6 +151,18 @@ Licence = Annotated[str, AfterValidator(_licence)]
 Currency = Annotated[str, AfterValidator(_currency)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+# Plausibility limits: far beyond any real offering, they keep arithmetic finite (a
+# price of 1e308 would overflow the monthly cost to infinity).
+Price = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
+"""Money per 1M tokens: 0 to 1,000,000."""
+Seconds = Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)]
+"""A latency: above 0, at most an hour."""
+Speed = Annotated[float, Field(ge=0.01, le=1e6, allow_inf_nan=False)]
+"""Tokens per second: 0.01 to 1,000,000."""
+Volume = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
+"""Tokens per month: 0 to 10^15."""
+Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+"""A monthly amount: 0 to 10^12."""
 Sources = tuple[Text, ...]
 
 
@@ -229,8 +241,8 @@ class PriceStep(_Model):
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
     from_: Date = Field(alias="from")
-    input_per_mtok: NonNeg
-    output_per_mtok: NonNeg
+    input_per_mtok: Price
+    output_per_mtok: Price
     note: Text | None = None
 
 
@@ -238,16 +250,16 @@ class Prices(_Model):
     """Token prices per 1M tokens in ``currency``; the unit is in the field name, so a
     per-1K price cannot be written by mistake."""
 
-    input_per_mtok: NonNeg
-    output_per_mtok: NonNeg
+    input_per_mtok: Price
+    output_per_mtok: Price
     currency: Currency
     basis: Text | None = None
     note: Text | None = None
     schedule: tuple[PriceStep, ...] = ()
-    input_per_mtok_low: NonNeg | None = None
-    input_per_mtok_high: NonNeg | None = None
-    output_per_mtok_low: NonNeg | None = None
-    output_per_mtok_high: NonNeg | None = None
+    input_per_mtok_low: Price | None = None
+    input_per_mtok_high: Price | None = None
+    output_per_mtok_low: Price | None = None
+    output_per_mtok_high: Price | None = None
 
     @model_validator(mode="after")
     def _range_brackets_price(self) -> Prices:
@@ -268,9 +280,9 @@ class Latency(_Model):
     95th-percentile time to first token, which the robustness analysis (SMAA) uses as
     the slow end of the response-time range."""
 
-    ttft_s: Positive | None = None
-    output_tokens_per_s: Positive | None = None
-    ttft_p95_s: Positive | None = None
+    ttft_s: Seconds | None = None
+    output_tokens_per_s: Speed | None = None
+    ttft_p95_s: Seconds | None = None
     as_of: Date | None = None
     sources: Sources = ()
     note: Text | None = None
@@ -404,9 +416,9 @@ class FxFile(_Model):
 class Workload(_Model):
     """The buyer's monthly volume and typical answer length."""
 
-    input_tokens_per_month: NonNeg
-    output_tokens_per_month: NonNeg
-    answer_tokens: Positive = 500
+    input_tokens_per_month: Volume
+    output_tokens_per_month: Volume
+    answer_tokens: Annotated[float, Field(gt=0, le=1e7, allow_inf_nan=False)] = 500
     currency: Currency = "EUR"
 
 
@@ -434,7 +446,7 @@ class PriceAdjustment(_Model):
     (e.g. the infrastructure cost of a self-hosted offering)."""
 
     discount_pct: Annotated[float, Field(ge=0, lt=100)] = 0.0
-    monthly_fixed: NonNeg = 0.0
+    monthly_fixed: Money = 0.0
     currency: Currency | None = None
     note: Text | None = None
 

@@ -205,7 +205,10 @@ def normalise_weights(
             )
     if issues:
         raise InputError(issues)
-    total = float(sum(weights.values()))
+    # scale by the largest weight first, so huge weights (1e308) cannot overflow the sum
+    top = max((float(v) for v in weights.values()), default=0.0)
+    scaled = {k: float(v) / top for k, v in weights.items()} if top > 0 else dict(weights)
+    total = float(sum(scaled.values())) * top
     if total <= 0:
         raise InputError.single(
             "priorities.invalid_weight",
@@ -214,8 +217,10 @@ def normalise_weights(
         )
     notes = []
     if abs(total - 1.0) > 1e-12:
-        notes.append(f"weights normalised to sum to 1 (they summed to {total:g})")
-    return {c: float(weights.get(c, 0.0)) / total for c in criteria_ids}, notes
+        summed = f"{total:g}" if np.isfinite(total) else "more than 1e308"
+        notes.append(f"weights normalised to sum to 1 (they summed to {summed})")
+    denom = float(sum(scaled.values()))
+    return {c: float(scaled.get(c, 0.0)) / denom for c in criteria_ids}, notes
 
 
 def elicited_weights(
@@ -302,6 +307,10 @@ def check_priorities(
         elif not lo <= hi <= 1:
             msg = f"weight bounds of {k!r} must be shares with 0 ≤ low ≤ high ≤ 1, found [{lo:g}, {hi:g}]"
             issues.append(Issue("priorities.invalid_bounds", msg, field=f"robustness.weight_bounds.{k}"))
+    lows = sum(lo for k, (lo, _) in rob.weight_bounds.items() if k in ids)
+    if lows > 1 + 1e-12:
+        msg = f"the lower weight bounds sum to {lows:g}, above 1: no weights (shares summing to 1) can meet them"
+        issues.append(Issue("priorities.invalid_bounds", msg, field="robustness.weight_bounds"))
     try:
         elicited_weights(priorities, ids)
     except InputError as exc:

@@ -844,7 +844,8 @@ class WhatItTakes:
     weights : mapping or None
         The nearest weights (shares summing to 1) that make it at least jointly first.
     distance : float or None
-        L1 distance from the current weights (sum of absolute changes, 0–2).
+        L1 distance from the current weights (sum of absolute changes, 0–2; the
+        message says half of it: the weight that moves from some criteria to others).
     dominated_by : tuple of str
     price_cut : float or None
         Fraction (0–1) by which its monthly cost must fall, weights unchanged, for it
@@ -863,10 +864,16 @@ class WhatItTakes:
     price_message: str = ""
 
 
+LEAD_MARGIN = 1e-3
+"""Lead (0–1 score scale: 0.1 points of 100; log-score for the weighted product) that
+"what would it take" asks for, so that advice printed to 0.01 % of weight or 0.1 % of
+price still makes the offering first when a person applies it."""
+
+
 def _lp_nearest(
-    A: FloatArray, t: int, w0: FloatArray, lo: FloatArray, hi: FloatArray
+    A: FloatArray, t: int, w0: FloatArray, lo: FloatArray, hi: FloatArray, margin: float = 0.0
 ) -> tuple[FloatArray | None, float]:
-    """min ||w - w0||_1 s.t. (A_k - A_t)·w <= 0 for all k, sum w = 1, lo <= w <= hi."""
+    """min ||w - w0||_1 s.t. (A_k - A_t)·w <= -margin for all k, sum w = 1, lo <= w <= hi."""
     n, m = A.shape
     others = np.delete(np.arange(n), t)
     G = A[others] - A[t]  # (n-1, m)
@@ -878,7 +885,7 @@ def _lp_nearest(
             np.hstack([-eye, -eye]),
         ]
     )
-    b_ub = np.concatenate([np.zeros(len(others)), w0, -w0])
+    b_ub = np.concatenate([np.full(len(others), -margin), w0, -w0])
     res = optimize.linprog(
         c=np.concatenate([np.zeros(m), np.ones(m)]),
         A_ub=A_ub,
@@ -897,19 +904,27 @@ def _lp_nearest(
 
 def _check_bounds(
     problem: DecisionProblem, bounds: Mapping[str, tuple[float, float]]
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, list[str]]:
+    """Bounds as arrays over the analysed criteria, and notes on bounds that do not apply.
+
+    Bounds of a known criterion without weight here are ignored (it stays at 0); when
+    the remaining bounds cannot all hold (their lows sum above 1, or every criterion is
+    capped and the highs sum below 1 — possible when the weights changed since the
+    bounds were written), they are dropped with a note rather than failing.
+    """
     issues = []
+    notes: list[str] = []
     m = len(problem.criteria)
     lo, hi = np.zeros(m), np.ones(m)
     for c, (a, b) in bounds.items():
         if c not in problem.criteria and c in problem.catalog_criteria:
-            continue  # a criterion without weight here stays at 0: its bounds do not apply
+            notes.append(f"the weight bounds of {c} do not apply: it has no weight here")
+            continue
         if c not in problem.criteria:
             issues.append(
                 Issue(
                     "sensitivity.unknown_criterion",
-                    f"weight bounds given for {c!r}, which is not a weighted criterion here"
-                    f"{suggest(c, problem.criteria)}",
+                    f"weight bounds given for {c!r}, which is not a criterion here{suggest(c, problem.criteria)}",
                     field=f"robustness.weight_bounds.{c}",
                 )
             )
@@ -918,25 +933,23 @@ def _check_bounds(
             issues.append(
                 Issue(
                     "sensitivity.invalid_bounds",
-                    f"weight bounds of {c!r} must satisfy 0 ≤ low ≤ high ≤ 1 (shares of the total), found [{a:g}, {b:g}]",
+                    f"weight bounds of {c!r} must satisfy 0 ≤ low ≤ high ≤ 1 (shares of the total), "
+                    f"found [{a:g}, {b:g}]",
                     field=f"robustness.weight_bounds.{c}",
                 )
             )
             continue
         j = problem.criteria.index(c)
         lo[j], hi[j] = a, b
-    if not issues and (lo.sum() > 1 or hi.sum() < 1):
-        issues.append(
-            Issue(
-                "sensitivity.invalid_bounds",
-                f"no weights fit the bounds: the lows sum to {lo.sum():g} and the highs to {hi.sum():g}; "
-                "weights must sum to 1",
-                field="robustness.weight_bounds",
-            )
-        )
     if issues:
         raise InputError(issues)
-    return lo, hi
+    if lo.sum() > 1 + 1e-12 or hi.sum() < 1 - 1e-12:
+        notes.append(
+            f"the weight bounds cannot all hold for these criteria (lows sum to {lo.sum():g}, highs to "
+            f"{hi.sum():g}), so they were not applied"
+        )
+        lo, hi = np.zeros(m), np.ones(m)
+    return lo, hi, notes
 
 
 def _price_cut(problem: DecisionProblem, t: int) -> tuple[float | None, str]:
@@ -948,25 +961,34 @@ def _price_cut(problem: DecisionProblem, t: int) -> tuple[float | None, str]:
     scale = problem.scales.get(c)
     if not isinstance(value, (int, float)) or scale is None:
         return None, "it has no monthly cost to cut (no public price)"
+    if value <= 0:
+        return None, "its monthly cost is already 0"
     U = problem.utilities.copy()
     s = problem.scores()
     rival = float(np.max(np.delete(s, t)))
 
-    def gap(u: float) -> float:
+    def gap(u: float, margin: float) -> float:
         U[t, j] = u
-        return float(aggregate(U[t : t + 1], problem.weights, problem.method)[0]) - rival
+        return float(aggregate(U[t : t + 1], problem.weights, problem.method)[0]) - rival - margin
 
     u0 = float(problem.utilities[t, j])
-    if gap(1.0) < -TIE_TOLERANCE:
-        return None, "even at the best price on the scale it would not rank first: price alone cannot do it"
-    u_star = u0 if gap(u0) >= 0 else float(optimize.brentq(gap, u0, 1.0, xtol=1e-12))
-    target = scale.value(u_star)
-    if value <= 0:
-        return None, "its monthly cost is already 0"
-    cut = max(0.0, 1.0 - target / float(value))
+    tie = ""
+    margin = LEAD_MARGIN
+    if gap(1.0, margin) < 0:
+        if gap(1.0, 0.0) < -TIE_TOLERANCE:
+            return (
+                None,
+                "even at the best price on the scale it would not rank first: price alone cannot do it",
+            )
+        margin, tie = 0.0, " (at best tied for first)"
+    u_star = u0 if gap(u0, margin) >= 0 else float(optimize.brentq(gap, u0, 1.0, args=(margin,), xtol=1e-12))
+    cut = max(0.0, 1.0 - scale.value(u_star) / float(value))
+    cut = min(1.0, math.ceil(cut * 1000 - 1e-9) / 1000)  # rounded up to 0.1 %: the advice stays enough
+    target = float(value) * (1.0 - cut)
     return (
         cut,
-        f"a {100 * cut:.1f}% lower monthly cost ({target:,.2f} instead of {float(value):,.2f}) would make it first",
+        f"a monthly cost {100 * cut:.1f}% lower, at most {target:,.2f} instead of {float(value):,.2f}, "
+        f"would make it first{tie}",
     )
 
 
@@ -975,7 +997,7 @@ def what_would_it_take(
     offering_id: str,
     bounds: Mapping[str, tuple[float, float]] | None = None,
 ) -> WhatItTakes:
-    """The smallest weight change (L1) and the price cut that would make an offering first.
+    r"""The smallest weight change (L1) and the price cut that would make an offering first.
 
     Parameters
     ----------
@@ -983,7 +1005,8 @@ def what_would_it_take(
     offering_id : str
     bounds : mapping, optional
         Criterion id → (low, high) weight share the new weights must respect
-        (default 0–1 for every analysed criterion).
+        (default 0–1 for every analysed criterion). Bounds of a criterion without
+        weight, or bounds that cannot all hold, are left out with a note in the message.
 
     Returns
     -------
@@ -992,19 +1015,21 @@ def what_would_it_take(
     Raises
     ------
     InputError
-        Unknown offering; bounds naming unknown criteria, outside 0–1, or that no
-        weight vector can meet.
+        Unknown offering; bounds naming unknown criteria or outside 0–1.
 
     Notes
     -----
     The linear program (``scipy.optimize.linprog``, HiGHS) minimises
-    :math:`\\sum_j d_j` subject to :math:`d_j \\ge |w'_j - w_j|`, :math:`\\sum_j w'_j = 1`,
-    the bounds, and :math:`(a_k - a_t) \\cdot w' \\le 0` for every other offering *k*,
-    where :math:`a` are the rows of :func:`engine.aggregation.linear_form` (utilities,
-    or their logarithms for the weighted product). "First" includes a tie for first.
+    :math:`\sum_j d_j` subject to :math:`d_j \ge |w'_j - w_j|`, :math:`\sum_j w'_j = 1`,
+    the bounds, and :math:`(a_k - a_t) \cdot w' \le -\delta` for every other offering
+    *k*, where :math:`a` are the rows of :func:`engine.aggregation.linear_form`
+    (utilities, or their logarithms for the weighted product) and
+    :math:`\delta` = :data:`LEAD_MARGIN`, so that the advice, rounded for people, still
+    works. When only a tie is possible (δ = 0) the message says so. The price cut asks
+    for the same lead and is rounded up to 0.1 %.
     """
     t = problem.index(offering_id)
-    lo, hi = _check_bounds(problem, bounds or {})
+    lo, hi, bound_notes = _check_bounds(problem, bounds or {})
     s = problem.scores()
     rank = int(competition_ranks(s, TIE_TOLERANCE)[t])
     cut, cut_msg = _price_cut(problem, t) if rank > 1 else (0.0, "it is already first")
@@ -1027,25 +1052,33 @@ def what_would_it_take(
     if not is_additive(problem.method):
         msg = (
             f"the weight analysis needs a method that is linear in the weights; {problem.method} is not "
-            "(use --method weighted-sum or weighted-product)"
+            "(choose weighted sum or weighted product)"
         )
         return WhatItTakes(offering_id, rank, "unsupported", msg, price_cut=cut, price_message=cut_msg)
     A = linear_form(problem.utilities, problem.method)
-    w, dist = _lp_nearest(A, t, problem.weights, lo, hi)
+    tail = "".join(f"; {n}" for n in bound_notes)
+    tie = ""
+    w, dist = _lp_nearest(A, t, problem.weights, lo, hi, LEAD_MARGIN)
+    if w is None:
+        w, dist = _lp_nearest(A, t, problem.weights, lo, hi, 0.0)
+        tie = " (at best tied for first)"
     if w is None:
         free, _ = _lp_nearest(A, t, problem.weights, np.zeros_like(lo), np.ones_like(hi))
         if free is None:
-            msg = "cannot rank first under any weights: no single offering beats it everywhere, but a mix of others always does"
+            msg = (
+                "cannot rank first under any weights: no single offering beats it everywhere, "
+                "but a mix of others always does"
+            )
             return WhatItTakes(offering_id, rank, "never_first", msg, price_cut=cut, price_message=cut_msg)
-        msg = "it could rank first, but only with weights outside the bounds you set"
+        msg = "it could rank first, but only with weights outside the bounds you set" + tail
         return WhatItTakes(offering_id, rank, "outside_bounds", msg, price_cut=cut, price_message=cut_msg)
     new = {c: float(w[j]) for j, c in enumerate(problem.criteria)}
     moves = sorted(
         ((c, float(problem.weights[j]), new[c]) for j, c in enumerate(problem.criteria)),
         key=lambda x: -abs(x[2] - x[1]),
     )
-    parts = [f"{c} {100 * a:.1f}% → {100 * b:.1f}%" for c, a, b in moves if abs(b - a) >= 5e-4]
-    msg = f"shift {100 * dist / 2:.1f} percentage points of weight: " + ", ".join(parts)
+    parts = [f"{c} {100 * a:.2f}% → {100 * b:.2f}%" for c, a, b in moves if abs(b - a) >= 5e-5]
+    msg = f"move {100 * dist / 2:.2f} percentage points of weight{tie}: " + ", ".join(parts) + tail
     return WhatItTakes(offering_id, rank, "weights", msg, new, dist, price_cut=cut, price_message=cut_msg)
 
 

@@ -200,8 +200,8 @@ def test_what_would_it_take_in_plain_words(monkeypatch):
     at = start(monkeypatch)
     at.selectbox(key="wwit").set_value("vertex-eu-claude-opus-5.5").run()
     text = " ".join(m.value for m in at.markdown)
-    assert "shift 2.1 percentage points of weight" in text
-    assert "lower monthly cost" in text
+    assert "move 2.21 percentage points of weight" in text
+    assert "a monthly cost 73.8% lower" in text
     at.selectbox(key="wwit").set_value("bedrock-eu-claude-opus-5.5").run()
     text = " ".join(m.value for m in at.markdown)
     assert "dominated by vertex-eu-claude-opus-5.5" in text
@@ -217,3 +217,19 @@ def test_method_switch_reranks_and_matches_the_cli(monkeypatch, tmp_path):
     path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
     assert "method: weighted-product" in path.read_text()
     assert at.session_state["export_csv"] == cli_csv("--priorities", str(path))
+
+
+def test_only_one_weighted_criterion_keeps_the_page_working(monkeypatch):
+    """The bank preset caps compliance at 50 % for "what would it take"; with compliance
+    the only weighted criterion those bounds cannot hold: the page says so, no traceback."""
+    at = start(monkeypatch)
+    for s in at.slider:
+        if s.key != "w_compliance":
+            s.set_value(0)
+    at.run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    text = " ".join(m.value for m in at.markdown)
+    # with a single criterion every non-leader is dominated (or tied): said in words
+    assert "Weights:** cannot rank first under any weights" in text
+    assert at.session_state["export_sensitivity_json"]

@@ -439,3 +439,72 @@ def test_explain_unknown_offering():
 def test_excel_without_csv_in_sensitivity():
     err = fails("sensitivity", "--samples", "10", "--format", "json", "--excel")
     assert "--excel applies to --format csv only" in err
+
+
+# ----------------------------------------------------------------- found by a new user
+
+
+def test_huge_weights_do_not_overflow():
+    code, out, _ = run(
+        "rank", "--format", "json", "--weight", "compliance=1e308", "--weight", "capability=1e308"
+    )
+    assert code == 0
+    w = json.loads(out)["weights"]
+    assert w["compliance"] == pytest.approx(0.5) and w["capability"] == pytest.approx(0.5)
+    code, out, _ = run(
+        "sensitivity", "--samples", "50", "--weight", "compliance=1e308", "--weight", "capability=1e308"
+    )
+    assert code == 0 and "Rank acceptability" in out
+
+
+def test_lower_weight_bounds_above_one_are_refused_with_their_line(tmp_path):
+    p = bank_plus(
+        tmp_path, "robustness:\n  weight_bounds:\n    compliance: [0.6, 0.9]\n    capability: [0.5, 0.9]\n"
+    )
+    for cmd in (("validate", str(p)), ("rank", "--priorities", str(p))):
+        err = fails(*cmd)
+        assert f"{p}:{line_of(p, 'weight_bounds:')}:" in err
+        assert "priorities.invalid_bounds" in err and "sum to 1.1, above 1" in err
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "needle"),
+    [
+        ("input_per_mtok", "1.7e308", "less than or equal to 1000000"),
+        ("output_tokens_per_s", "1e-320", "greater than or equal to 0.01"),
+        ("ttft_s", "1e9", "less than or equal to 3600"),
+    ],
+)
+def test_implausible_vendor_values_are_refused(tmp_path, write_vendors, field, value, needle):
+    from tests.conftest import offering_yaml, vendor_yaml
+
+    text = vendor_yaml("acme", offering_yaml("acme-api", ttft=1.0, tps=50.0))
+    if field == "input_per_mtok":
+        text = text.replace("input_per_mtok: 1.0", f"input_per_mtok: {value}", 1)
+    else:
+        text = text.replace(f"{field}: {'1.0' if field == 'ttft_s' else '50.0'}", f"{field}: {value}", 1)
+    assert value in text
+    d = write_vendors({"acme.yaml": text})
+    err = fails("validate", str(d))
+    assert field in err and needle in err
+
+
+def test_ahp_warning_reaches_validate_sensitivity_and_explain(tmp_path):
+    p = bank_with_weights(
+        tmp_path,
+        "ahp:\n  criteria: [compliance, capability, monthly_cost]\n"
+        "  matrix: [[1, 9, 0.111111], [0.111111, 1, 9], [9, 0.111111, 1]]\n",
+    )
+    code, _, err = run("validate", str(p))
+    assert code == 0 and "warning: AHP consistency ratio" in err and "above 0.10" in err
+    code, out, _ = run("sensitivity", "--samples", "50", "--priorities", str(p))
+    assert code == 0 and "Note: AHP consistency ratio" in out
+    code, out, _ = run("explain", "mistral-large-4-api", "--priorities", str(p))
+    assert code == 0 and "Note: AHP consistency ratio" in out
+
+
+def test_concentration_with_an_order_is_said_to_be_ignored():
+    code, _, err = run(
+        "sensitivity", "--samples", "50", "--order", "capability > compliance", "--concentration", "5"
+    )
+    assert code == 0 and "--concentration does not apply" in err

@@ -397,8 +397,8 @@ def test_explain_runner_up_shows_robustness_and_what_it_would_take():
         assert needle in out
     weights_line = next(line for line in out.splitlines() if line.strip().startswith("weights:"))
     price_line = next(line for line in out.splitlines() if line.strip().startswith("price:"))
-    assert "shift" in weights_line and "percentage points" in weights_line and "→" in weights_line
-    assert "lower monthly cost" in price_line and "would make it first" in price_line
+    assert "move" in weights_line and "percentage points" in weights_line and "→" in weights_line
+    assert "a monthly cost" in price_line and "% lower" in price_line and "would make it first" in price_line
     # its acceptability is the sensitivity report's (same default settings)
     doc = json.loads(ok("sensitivity", "--format", "json"))
     acc = next(o["acceptability"] for o in doc["offerings"] if o["offering_id"] == runner_up)
@@ -413,7 +413,7 @@ def test_explain_runner_up_shows_robustness_and_what_it_would_take():
 
 
 def test_explain_weight_answer_is_right():
-    """Acting on the weight answer (a bit past it) makes the runner-up first; short of it, not."""
+    """Acting on the weight answer exactly as printed makes the runner-up first; short of it, not."""
     runner_up = ranked_ids(rank_json("regulated-eu-bank"))[1]
     out = explain(runner_up)
     weights_line = next(line for line in out.splitlines() if line.strip().startswith("weights:"))
@@ -423,7 +423,7 @@ def test_explain_weight_answer_is_right():
     new = {c: 100 * w for c, w in base.items()}
     for c, a, b in moves:
         assert float(a) == pytest.approx(100 * base[c], abs=0.05)
-        new[c] = float(b) + (0.15 if float(b) > float(a) else -0.15)  # overshoot a little
+        new[c] = float(b)  # as printed (the engine asks for a lead, so rounding is safe)
     doc = rank_json("regulated-eu-bank", *[f"--weight={c}={v}" for c, v in new.items()])
     assert next(o["rank"] for o in doc["offerings"] if o["offering_id"] == runner_up) == 1
     # and short of the answer (a third of the shift) it is not first yet
@@ -434,12 +434,12 @@ def test_explain_weight_answer_is_right():
     assert next(o["rank"] for o in doc["offerings"] if o["offering_id"] == runner_up) > 1
 
 
-@pytest.mark.parametrize(("delta", "first"), [(0.4, True), (-0.4, False)])
+@pytest.mark.parametrize(("delta", "first"), [(0.0, True), (-5.0, False)])
 def test_explain_price_answer_is_right(tmp_path, delta, first):
     runner_up = ranked_ids(rank_json("regulated-eu-bank"))[1]
     out = explain(runner_up)
     price_line = next(line for line in out.splitlines() if line.strip().startswith("price:"))
-    cut = float(re.search(r"a ([\d.]+)% lower monthly cost", price_line).group(1))
+    cut = float(re.search(r"a monthly cost ([\d.]+)% lower", price_line).group(1))
     p = tmp_path / "p.yaml"
     p.write_text(
         bank_text("price_adjustments")

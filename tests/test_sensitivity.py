@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.aggregation import METHODS, aggregate, competition_ranks
+from engine.aggregation import METHODS, aggregate, competition_ranks, linear_form
 from engine.scoring import TIE_TOLERANCE
 from engine.sensitivity import (
+    LEAD_MARGIN,
     DecisionProblem,
     Scale,
     _ranged_scores,
@@ -672,21 +673,27 @@ def wwit():
     return make_problem(WWIT_U, [0.7, 0.3], ids="abc", criteria=["x", "y"], sort=False)
 
 
-@pytest.mark.parametrize(("oid", "w1"), [("b", 0.5), ("c", 3 / 7)])
+def lead(p: DecisionProblem, w: np.ndarray, t: int) -> float:
+    """How far offering t is ahead of the best other one (linear form: log score for WPM)."""
+    a = linear_form(p.utilities, p.method) @ w
+    return float(a[t] - np.delete(a, t).max())
+
+
+# with the lead margin d: b first  <=>  0.4 - 0.8 w1 >= d ; c first  <=>  0.3 - 0.7 w1 >= d (binding)
+@pytest.mark.parametrize(("oid", "w1"), [("b", 0.5 - LEAD_MARGIN / 0.8), ("c", (0.3 - LEAD_MARGIN) / 0.7)])
 def test_what_would_it_take_is_the_smallest_l1_change(wwit, oid, w1):
     res = what_would_it_take(wwit, oid)
     assert res.status == "weights"
     assert res.rank == (2 if oid == "b" else 3)
-    # analytic: the nearest weight vector (w1, 1 - w1) where oid is first, L1 = 2 |w1 - 0.7|
+    # analytic: the nearest weight vector (w1, 1 - w1) where oid leads by the margin, L1 = 2 |w1 - 0.7|
     assert res.distance == pytest.approx(2 * (0.7 - w1), abs=1e-9)
     new = np.array([res.weights["x"], res.weights["y"]])
     np.testing.assert_allclose(new, [w1, 1 - w1], atol=1e-9)
     assert new.sum() == pytest.approx(1.0)
     t = wwit.index(oid)
-    s = wwit.scores(new)
-    assert s[t] >= s.max() - TIE_TOLERANCE  # (jointly) first
-    s_short = wwit.scores(wwit.weights + 0.99 * (new - wwit.weights))
-    assert s_short[t] < s_short.max() - TIE_TOLERANCE  # 99% of the way is not enough
+    assert lead(wwit, new, t) >= LEAD_MARGIN - 1e-9  # first, by the margin
+    short = wwit.weights + 0.99 * (new - wwit.weights)
+    assert lead(wwit, short, t) < LEAD_MARGIN  # 99% of the way is not enough
     assert "percentage points" in res.message
 
 
@@ -705,10 +712,9 @@ def test_what_would_it_take_random_problems(method):
             new = np.array([res.weights[c] for c in p.criteria])
             assert np.all(new >= 0) and new.sum() == pytest.approx(1.0)
             assert res.distance == pytest.approx(np.abs(new - p.weights).sum())
-            s = p.scores(new)
-            assert s[t] >= s.max() - 1e-7
-            s_short = p.scores(p.weights + 0.99 * (new - p.weights))
-            assert s_short[t] < s_short.max()
+            margin = 0.0 if "at best tied" in res.message else LEAD_MARGIN
+            assert lead(p, new, t) >= margin - 1e-7
+            assert lead(p, p.weights + 0.99 * (new - p.weights), t) < margin
     assert found >= 6
 
 
@@ -730,7 +736,7 @@ def test_what_would_it_take_statuses():
 def test_what_would_it_take_respects_bounds():
     p = make_problem([[1.0, 0.0], [0.0, 1.0]], [0.6, 0.4], ids="ab", criteria=["x", "y"], sort=False)
     free = what_would_it_take(p, "b")
-    assert free.status == "weights" and free.weights["x"] == pytest.approx(0.5)
+    assert free.status == "weights" and free.weights["x"] == pytest.approx(0.5 - LEAD_MARGIN / 2)
     bounded = what_would_it_take(p, "b", bounds={"x": (0.55, 1.0)})
     assert bounded.status == "outside_bounds" and bounded.weights is None
     # bounds that allow it: the answer sits on the bound when the bound binds
@@ -756,8 +762,6 @@ def test_what_would_it_take_topsis_is_unsupported(wwit):
         ({"x": (0.6, 0.2)}, "sensitivity.invalid_bounds"),
         ({"x": (-0.1, 0.5)}, "sensitivity.invalid_bounds"),
         ({"x": (0.2, 1.5)}, "sensitivity.invalid_bounds"),
-        ({"x": (0.7, 1.0), "y": (0.5, 1.0)}, "sensitivity.invalid_bounds"),  # lows sum > 1
-        ({"x": (0.0, 0.3), "y": (0.0, 0.3)}, "sensitivity.invalid_bounds"),  # highs sum < 1
         ({"z": (0.0, 1.0)}, "sensitivity.unknown_criterion"),
     ],
 )
@@ -765,6 +769,23 @@ def test_what_would_it_take_bad_bounds(wwit, bounds, code):
     with pytest.raises(engine.InputError) as exc:
         what_would_it_take(wwit, "b", bounds=bounds)
     assert codes(exc) == [code]
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [{"x": (0.7, 1.0), "y": (0.5, 1.0)}, {"x": (0.0, 0.3), "y": (0.0, 0.3)}],  # lows > 1, highs < 1
+)
+def test_bounds_that_cannot_all_hold_are_dropped_with_a_note(wwit, bounds):
+    res = what_would_it_take(wwit, "b", bounds=bounds)
+    free = what_would_it_take(wwit, "b")
+    assert res.status == "weights" and res.weights == free.weights
+    assert "cannot all hold" in res.message and "not applied" in res.message
+
+
+def test_bounds_on_a_criterion_without_weight_are_noted(wwit):
+    p = dataclasses.replace(wwit, catalog_criteria=("x", "y", "z"))
+    res = what_would_it_take(p, "b", bounds={"z": (0.2, 0.5)})
+    assert res.status == "weights" and "bounds of z do not apply: it has no weight here" in res.message
 
 
 def test_what_would_it_take_reports_every_bad_bound(wwit):
@@ -799,16 +820,18 @@ def test_price_cut_makes_it_first_hand_built(method):
     res = what_would_it_take(p, "a")
     cut = res.price_cut
     assert cut is not None and 0 < cut < 1
-    assert f"{100 * cut:.1f}% lower monthly cost" in res.price_message
+    assert f"a monthly cost {100 * cut:.1f}% lower" in res.price_message
+    assert round(cut, 3) == cut  # printed as it is: rounded up to 0.1 %
 
-    def rank_with_cost(cost: float) -> int:
+    def lead_with_cost(cost: float) -> float:
         U = p.utilities.copy()
         U[t, 0] = p.scales["monthly_cost"].utility(np.array([cost]))[0]
-        return int(competition_ranks(aggregate(U, p.weights, method), TIE_TOLERANCE)[t])
+        s = aggregate(U, p.weights, method)
+        return float(s[t] - np.delete(s, t).max())
 
-    assert rank_with_cost(1000.0 * (1 - cut)) == 1  # jointly first at the cut
-    assert rank_with_cost(1000.0 * (1 - cut - 1e-4)) == 1
-    assert rank_with_cost(1000.0 * (1 - cut + 1e-3)) > 1  # a smaller cut is not enough
+    assert lead_with_cost(1000.0 * (1 - cut)) >= LEAD_MARGIN - 1e-12  # first by the margin at the cut
+    assert lead_with_cost(1000.0 * (1 - cut - 1e-4)) >= LEAD_MARGIN  # a deeper cut too
+    assert lead_with_cost(1000.0 * (1 - cut + 2e-3)) < LEAD_MARGIN  # 0.2 % less is not enough
 
 
 def test_price_cut_impossible_or_not_applicable():
@@ -831,9 +854,10 @@ def test_price_cut_on_the_bundled_data(bundled, criteria, method):
         if cut is None or not 0.001 < cut < 0.99:
             continue
         checked += 1
-        more = priorities(price_adjustments={oid: {"discount_pct": 100 * cut + 0.01}})
-        assert engine.rank(bundled, criteria, more, method=method).row(oid).rank == 1
-        less = priorities(price_adjustments={oid: {"discount_pct": 100 * cut - 0.5}})
+        # the advice as printed (rounded to 0.1 %) is enough; a cut 5 points smaller is not
+        as_printed = priorities(price_adjustments={oid: {"discount_pct": round(100 * cut, 1)}})
+        assert engine.rank(bundled, criteria, as_printed, method=method).row(oid).rank == 1
+        less = priorities(price_adjustments={oid: {"discount_pct": max(0.0, 100 * cut - 5)}})
         assert engine.rank(bundled, criteria, less, method=method).row(oid).rank > 1
     assert checked >= 2
 
