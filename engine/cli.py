@@ -1,4 +1,4 @@
-"""Command-line interface: ``shortlist validate | rank | explain | sensitivity``.
+"""Command-line interface: ``shortlist validate | rank | explain | sensitivity | check``.
 
 Exit codes: 0 success; 2 invalid input or usage (one line per problem on stderr, in
 the form ``file:line:column: code [field]: message``). Data goes to stdout (or
@@ -21,7 +21,15 @@ from engine.aggregation import METHODS
 from engine.elicitation import parse_order
 from engine.errors import InputError, Issue, suggest
 from engine.export import to_csv, to_json, to_table
-from engine.loading import Catalog, CriteriaCatalog, load_catalog, load_criteria, load_priorities_doc, locate
+from engine.loading import (
+    Catalog,
+    CriteriaCatalog,
+    load_catalog,
+    load_criteria,
+    load_policy_doc,
+    load_priorities_doc,
+    locate,
+)
 from engine.schema import PrioritiesFile
 from engine.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
 from engine.yamlio import load_yaml_file
@@ -420,6 +428,55 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _policy_priorities(ref: str, policy_file: Path, criteria_dir: Path) -> Path:
+    """A policy's ``priorities``: a path relative to the policy file, else a preset name."""
+    for cand in (policy_file.parent / ref, Path(ref)):
+        if cand.is_file():
+            return cand
+    return resolve_priorities(ref, criteria_dir)
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.policy import check_policy
+    from engine.policy_output import render
+
+    criteria_dir, vendors_dir = _dirs(args)
+    criteria = load_criteria(criteria_dir)
+    policy, doc = load_policy_doc(args.policy)
+    priorities = None
+    if policy.priorities:
+        try:
+            path = _policy_priorities(policy.priorities, Path(args.policy), criteria_dir)
+        except InputError as exc:
+            msg = f"the policy's priorities {policy.priorities!r} cannot be found: {exc.issues[0].message}"
+            raise InputError(
+                locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
+            ) from None
+        priorities, pdoc = load_priorities_doc(path)
+        found = check_priorities(priorities, criteria)
+        if found:
+            raise InputError(locate(found, pdoc))
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+    try:
+        report = check_policy(
+            policy,
+            catalog,
+            criteria,
+            doc=doc,
+            priorities=priorities,
+            today=args.today,
+            expiring_in=args.expiring_in,
+        )
+    except InputError as exc:
+        raise InputError(locate(exc.issues, doc)) from None
+    _write(render(report, args.format, args.fail_on), args.output, out)
+    if catalog.issues:
+        _print_issues(catalog.issues, err)
+        print(f"{len(catalog.issues)} problem(s) in the vendor files; checked the valid offerings", file=err)
+        return 2
+    return report.exit_code(args.fail_on)
+
+
 def _number(text: str) -> float:
     try:
         x = float(text)
@@ -428,6 +485,16 @@ def _number(text: str) -> float:
     if not np.isfinite(x) or x <= 0:
         raise argparse.ArgumentTypeError(f"expected a finite number > 0, found {text!r}")
     return x
+
+
+def _days(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, found {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of days ≥ 0, found {n}")
+    return n
 
 
 def _seed(text: str) -> int:
@@ -573,6 +640,35 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("table", "csv", "json"), default="table")
     s.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     s.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark for Excel")
+
+    from engine.policy_output import FORMATS
+
+    c = sub.add_parser(
+        "check",
+        help="check the catalog against a CI policy (exit 0 pass, 1 findings, 2 invalid input)",
+    )
+    c.add_argument("--policy", required=True, metavar="FILE", help="policy YAML file")
+    c.add_argument("--format", choices=FORMATS, default="text")
+    c.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    c.add_argument(
+        "--fail-on",
+        choices=("deny", "warn"),
+        default="deny",
+        help="exit 1 on findings of this severity or worse (default: deny)",
+    )
+    c.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the date waivers and data age are judged on (default: the system date)",
+    )
+    c.add_argument(
+        "--expiring-in",
+        type=_days,
+        metavar="DAYS",
+        help="also report waivers that lapse within DAYS (as warn findings)",
+    )
+    common(c)
     return parser
 
 
@@ -593,6 +689,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "rank": _cmd_rank,
         "explain": _cmd_explain,
         "sensitivity": _cmd_sensitivity,
+        "check": _cmd_check,
     }
     try:
         return handlers[args.command](args, out, err)

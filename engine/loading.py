@@ -25,6 +25,7 @@ from engine.schema import (
     CriterionSpec,
     FxFile,
     Offering,
+    PolicyFile,
     PrioritiesFile,
     VendorFile,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "format_path",
     "load_catalog",
     "load_criteria",
+    "load_policy_doc",
     "load_priorities",
     "load_priorities_doc",
     "load_vendor_bytes",
@@ -580,6 +582,19 @@ def load_priorities_doc(path: str | Path) -> tuple[PrioritiesFile, LoadedYaml]:
     p = Path(path)
     loaded = load_yaml_bytes(_read(p), str(p))
     return _validate(PrioritiesFile, loaded), loaded
+
+
+def load_policy_doc(path: str | Path) -> tuple[PolicyFile, LoadedYaml]:
+    """Load a CI policy file (:class:`~engine.schema.PolicyFile`) and keep its document.
+
+    Raises
+    ------
+    InputError
+        Every problem of the file, with file, line and field.
+    """
+    p = Path(path)
+    loaded = load_yaml_bytes(_read(p), str(p))
+    return _validate(PolicyFile, loaded), loaded
 
 
 def _path_of(field: str, loaded: LoadedYaml) -> Path_:

@@ -14,6 +14,7 @@ field                      operators                    value
 ``certifications``         ``includes_all``             certification ids
 ``gpai_code_of_practice``  ``equals``, ``in``           ``signatory`` …
 ``zero_data_retention``    ``in``                       ``available``, ``on_request`` …
+``as_of``                  ``max_age_days``             days (the profile's data age)
 any criterion id           ``min``, ``max``             a number in the criterion's unit
 =========================  ===========================  ==================================
 
@@ -26,8 +27,9 @@ outcome ``unknown``, which fails the gate unless ``allow_unknown: true``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -90,6 +92,7 @@ _GETTERS: dict[str, tuple[Callable[[ResolvedOffering], Any], tuple[str, ...]]] =
         ),
         ("in",),
     ),
+    "as_of": (lambda ro: ro.offering.as_of, ("max_age_days",)),
 }
 
 FIELDS: tuple[str, ...] = (*_GETTERS, *KNOWN_CRITERIA)
@@ -108,6 +111,9 @@ _REGION_FIELDS = ("processing_regions", "developer_hq", "operator_hq")
 def _value_problem(r: RequirementSpec) -> str | None:
     """What is wrong with a requirement's value for its field and operator."""
     v = r.value
+    if r.op == "max_age_days":
+        ok = not isinstance(v, bool) and isinstance(v, int) and v >= 0
+        return None if ok else f"value must be a whole number of days ≥ 0, found {v!r}"
     if r.op in ("min", "max"):
         if r.field in KNOWN_LEVELS:
             return f"{r.field!r} is categorical ({', '.join(KNOWN_LEVELS[r.field])}): min/max do not apply"
@@ -136,40 +142,57 @@ def _value_problem(r: RequirementSpec) -> str | None:
     return None
 
 
-def check_requirements(specs: Sequence[RequirementSpec], file: str | None = None) -> list[Issue]:
+def check_requirements(
+    specs: Sequence[RequirementSpec],
+    file: str | None = None,
+    *,
+    where: str = "requirements",
+    kind: str = "priorities",
+) -> list[Issue]:
     """Check that each requirement names a known field, a fitting operator and value.
+
+    Parameters
+    ----------
+    specs : sequence of RequirementSpec
+    file : str, optional
+    where : str
+        Name of the list in its file (``requirements`` in a priorities file, ``rules``
+        in a policy).
+    kind : str
+        Prefix of the reason codes (``priorities`` or ``policy``).
 
     Returns
     -------
     list of Issue
         Empty when all requirements are well-formed; field paths are
-        ``requirements[i].field|op|value``.
+        ``<where>[i].field|op|value``.
     """
     issues: list[Issue] = []
+    label = "requirement" if where == "requirements" else "rule"
     for i, r in enumerate(specs):
-        where = f"requirements[{i}]"
+        at = f"{where}[{i}]"
         if r.field in _GETTERS:
             ops = _GETTERS[r.field][1]
         elif r.field in KNOWN_CRITERIA:
             ops = ("min", "max")
         else:
-            msg = f"requirement {r.id!r}: unknown field {r.field!r}{suggest(r.field, FIELDS)} (fields: {', '.join(FIELDS)})"
-            issues.append(Issue("priorities.unknown_field", msg, file, None, None, f"{where}.field"))
+            msg = f"{label} {r.id!r}: unknown field {r.field!r}{suggest(r.field, FIELDS)} (fields: {', '.join(FIELDS)})"
+            issues.append(Issue(f"{kind}.unknown_field", msg, file, None, None, f"{at}.field"))
             continue
         if r.op not in ops:
-            msg = f"requirement {r.id!r}: operator {r.op!r} does not apply to {r.field!r} (use {', '.join(ops)})"
-            issues.append(Issue("priorities.unknown_operator", msg, file, None, None, f"{where}.op"))
+            msg = f"{label} {r.id!r}: operator {r.op!r} does not apply to {r.field!r} (use {', '.join(ops)})"
+            issues.append(Issue(f"{kind}.unknown_operator", msg, file, None, None, f"{at}.op"))
             continue
         problem = _value_problem(r)
         if problem:
             issues.append(
                 Issue(
-                    "priorities.invalid_value",
-                    f"requirement {r.id!r}: {problem}",
+                    f"{kind}.invalid_value",
+                    f"{label} {r.id!r}: {problem}",
                     file,
                     None,
                     None,
-                    f"{where}.value",
+                    f"{at}.value",
                 )
             )
     return issues
@@ -179,15 +202,22 @@ def _fmt(values: Any) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def evaluate(spec: RequirementSpec, ro: ResolvedOffering, perf: dict[str, Performance]) -> RequirementResult:
+def evaluate(
+    spec: RequirementSpec,
+    ro: ResolvedOffering,
+    perf: Mapping[str, Performance],
+    today: dt.date | None = None,
+) -> RequirementResult:
     """Evaluate one (well-formed) requirement for one offering.
 
     Parameters
     ----------
     spec : RequirementSpec
     ro : ResolvedOffering
-    perf : dict
+    perf : mapping
         The offering's performance values by criterion id (for ``min``/``max``).
+    today : datetime.date, optional
+        Reference date of ``max_age_days`` (default: the system date).
     """
     label = spec.message or spec.id
 
@@ -220,6 +250,13 @@ def evaluate(spec: RequirementSpec, ro: ResolvedOffering, perf: dict[str, Perfor
     if actual is None:
         return res("unknown", f"{spec.field} is not known for this offering")
     v = spec.value
+    if spec.op == "max_age_days":
+        age = ((today or dt.date.today()) - actual).days
+        ok = age <= int(v)
+        return res(
+            "pass" if ok else "fail",
+            f"data as of {actual.isoformat()} is {age} days old ({'within' if ok else 'over'} the {int(v)}-day limit)",
+        )
     if spec.field == "processing_regions":
         ok = any_within(actual, v) if spec.op == "within" else all_within(actual, v)
         if spec.op == "within":

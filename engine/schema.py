@@ -427,7 +427,7 @@ class RequirementSpec(_Model):
 
     id: Ident
     field: Text
-    op: Literal["within", "subset_of", "in", "not_in", "includes_all", "equals", "min", "max"]
+    op: Literal["within", "subset_of", "in", "not_in", "includes_all", "equals", "min", "max", "max_age_days"]
     value: Any
     min_evidence: Literal["certified", "claimed"] = "claimed"
     allow_unknown: bool = False
@@ -509,3 +509,56 @@ class PrioritiesFile(_Model):
             found = " and ".join(given) if given else "none"
             raise ValueError(f"give exactly one of weights, weight_order or ahp (found {found})")
         return self
+
+
+# --------------------------------------------------------------------------- policies
+
+
+class PolicyRule(RequirementSpec):
+    """A CI rule: a requirement (same fields and operators as a must-have) with a
+    severity. ``deny`` findings fail ``shortlist check`` by default; ``warn`` findings
+    fail it only with ``--fail-on warn``."""
+
+    severity: Literal["deny", "warn"] = "deny"
+
+
+class Waiver(_Model):
+    """An exception to one rule for one offering, with who approved it and until when.
+
+    ``expires`` is read as given and checked by :mod:`engine.policy`, so that a missing
+    or malformed date does not make the whole policy unreadable: such a waiver does not
+    waive (it fails closed) and is reported.
+    """
+
+    rule: Text
+    offering: Text
+    reason: Text
+    approver: Text
+    expires: Any = None
+
+
+class MinScore(_Model):
+    """Every approved offering must score at least ``score`` (0–100) under the
+    policy's priorities file."""
+
+    score: Annotated[float, Field(ge=0, le=100)]
+    severity: Literal["deny", "warn"] = "deny"
+
+
+class PolicyFile(_Model):
+    """A CI policy: rules, approved offerings, a minimum score and waivers.
+
+    ``priorities`` (a path relative to the policy file, or a preset name) gives the
+    workload, regions and weights that criterion rules (``monthly_cost max …``) and
+    ``min_score`` are evaluated under.
+    """
+
+    schema_version: Literal[1]
+    name: Text
+    description: Text | None = None
+    priorities: Text | None = None
+    approved: tuple[Text, ...] = ()
+    rules: tuple[PolicyRule, ...] = ()
+    min_score: MinScore | None = None
+    max_waiver_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    waivers: tuple[Waiver, ...] = ()

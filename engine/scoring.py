@@ -436,7 +436,7 @@ def rank(
     for ro in catalog.offerings:
         p = {c: performance(c, ro, ctx) for c in ids}
         perf[ro.id] = p
-        results = [evaluate(r, ro, p) for r in priorities.requirements]
+        results = [evaluate(r, ro, p, day) for r in priorities.requirements]
         gates[ro.id] = results
         why: list[str] = []
         for spec, res in zip(priorities.requirements, results, strict=True):

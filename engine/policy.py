@@ -1,0 +1,529 @@
+"""Policy as code: check a vendor catalog against a CI policy (``shortlist check``).
+
+A policy (``criteria/policies/*.yaml``, schema :class:`~engine.schema.PolicyFile`)
+holds rules in the must-have rule language of :mod:`engine.requirements` (field or
+criterion, operator, value) each with a severity ``deny`` or ``warn``; the list of
+approved offerings; a minimum score under a named priorities file; and waivers.
+
+Semantics follow the policy tools people already run in CI (Conftest/OPA, Checkov,
+Trivy): every rule is evaluated for every offering in scope (the approved ones, or all
+when the policy approves none); a failing outcome is a *finding* with the rule's
+severity; an ``unknown`` outcome fails unless the rule allows it. A waiver exempts one
+offering from one rule until its expiry: a waiver whose expiry is missing or malformed,
+lies beyond the policy's ``max_waiver_days`` from today, or has passed does **not**
+waive (it fails closed) and is itself reported. An approved offering that no longer
+exists in the catalog is a ``deny`` finding.
+
+Every finding carries a stable reason ``code`` and the file and line of the offending
+value (the vendor profile's field, or the policy's entry), so CI can annotate it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from engine.errors import InputError, Issue, suggest
+from engine.loading import Catalog, CriteriaCatalog, ResolvedOffering
+from engine.matrix import KNOWN_CRITERIA, Context, Performance, performance
+from engine.requirements import check_requirements, evaluate
+from engine.schema import PolicyFile, PolicyRule, PrioritiesFile
+from engine.scoring import Ranking, rank
+from engine.yamlio import LoadedYaml
+
+__all__ = [
+    "SEVERITIES",
+    "Check",
+    "PolicyReport",
+    "WaiverState",
+    "check_policy",
+    "validate_policy",
+]
+
+Severity = Literal["deny", "warn"]
+SEVERITIES: tuple[str, ...] = ("deny", "warn")
+"""Most severe first; ``--fail-on warn`` fails on both."""
+
+MIN_SCORE_RULE = "min-score"
+APPROVED_RULE = "approved-exists"
+WAIVER_RULE = "waivers"
+
+# where a rule's field lives in a vendor file: ("offering" | "vendor", key path)
+_FIELD_PATHS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "processing_regions": ("offering", ("processing_regions",)),
+    "developer_hq": ("vendor", ("headquarters",)),
+    "operator_hq": ("offering", ("operator", "headquarters")),
+    "deployment": ("offering", ("deployment",)),
+    "open_weights": ("offering", ("openness", "open_weights")),
+    "licence": ("offering", ("openness", "licence")),
+    "gpai_code_of_practice": ("vendor", ("gpai_code_of_practice",)),
+    "zero_data_retention": ("offering", ("zero_data_retention",)),
+    "as_of": ("offering", ("as_of",)),
+    "monthly_cost": ("offering", ("prices",)),
+    "response_time": ("offering", ("latency",)),
+    "capability": ("offering", ("capability",)),
+    "context_window": ("offering", ("context_window_tokens",)),
+    "data_residency": ("offering", ("processing_regions",)),
+    "jurisdiction": ("offering", ("operator", "headquarters")),
+    "openness": ("offering", ("openness",)),
+    "transparency": ("vendor", ("fmti",)),
+}
+
+
+@dataclass(frozen=True)
+class WaiverState:
+    """One waiver as judged on ``today``.
+
+    Attributes
+    ----------
+    rule, offering, reason, approver : str
+    expires : datetime.date or None
+        ``None`` when missing or malformed.
+    status : {"active", "expired", "invalid", "beyond_horizon", "unknown_rule", "unknown_offering"}
+        Only ``active`` waivers waive.
+    days_left : int or None
+        Days until expiry (negative once expired).
+    line : int or None
+        Its line in the policy file.
+    index : int
+        Its position in ``waivers``.
+    """
+
+    rule: str
+    offering: str
+    reason: str
+    approver: str
+    expires: dt.date | None
+    status: Literal["active", "expired", "invalid", "beyond_horizon", "unknown_rule", "unknown_offering"]
+    days_left: int | None
+    line: int | None
+    index: int
+
+
+@dataclass(frozen=True)
+class Check:
+    """One evaluation: a rule for an offering (or a policy-level check).
+
+    Attributes
+    ----------
+    rule_id : str
+        A rule id, or ``min-score``, ``approved-exists`` or ``waivers``.
+    offering_id : str or None
+    severity : {"deny", "warn"}
+    status : {"pass", "fail", "waived"}
+        ``fail`` is a finding.
+    code : str
+        Stable reason code (``rule.failed``, ``rule.unknown``, ``rule.passed``,
+        ``rule.waived``, ``min_score.below``, ``min_score.excluded``,
+        ``approved.missing``, ``waiver.expired``, ``waiver.invalid_expiry``,
+        ``waiver.beyond_horizon``, ``waiver.unknown_rule``,
+        ``waiver.unknown_offering``, ``waiver.expiring``).
+    message : str
+    file : str or None
+        Where the offending value is (a vendor profile, or the policy file).
+    line : int or None
+    field : str or None
+        Field path inside ``file``.
+    """
+
+    rule_id: str
+    offering_id: str | None
+    severity: Severity
+    status: Literal["pass", "fail", "waived"]
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class PolicyReport:
+    """The result of :func:`check_policy`; every output format renders this.
+
+    Attributes
+    ----------
+    policy_name, policy_file : str
+    today : datetime.date
+    checks : tuple of Check
+        Every evaluation, passing ones included, in rule order then offering id.
+    waivers : tuple of WaiverState
+    offerings : tuple of str
+        The offerings in scope.
+    priorities_name : str or None
+    expiring_in : int or None
+    """
+
+    policy_name: str
+    policy_file: str
+    today: dt.date
+    checks: tuple[Check, ...]
+    waivers: tuple[WaiverState, ...]
+    offerings: tuple[str, ...]
+    priorities_name: str | None = None
+    expiring_in: int | None = None
+
+    @property
+    def findings(self) -> tuple[Check, ...]:
+        """The failing checks."""
+        return tuple(c for c in self.checks if c.status == "fail")
+
+    def failing(self, fail_on: str = "deny") -> tuple[Check, ...]:
+        """Findings at or above ``fail_on`` (``deny``: deny only; ``warn``: both)."""
+        levels = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+        return tuple(c for c in self.findings if c.severity in levels)
+
+    def exit_code(self, fail_on: str = "deny") -> int:
+        """0 when nothing fails at ``fail_on``, else 1 (2 is for invalid input)."""
+        return 1 if self.failing(fail_on) else 0
+
+
+def _policy_dir_priorities(policy: PolicyFile) -> bool:
+    return bool(policy.min_score) or any(r.field in KNOWN_CRITERIA for r in policy.rules)
+
+
+def validate_policy(policy: PolicyFile) -> list[Issue]:
+    """Problems of a policy that make it unusable (reported with exit code 2).
+
+    Unknown rule fields and operators, bad values (all with the rule language of
+    :mod:`engine.requirements`), repeated rule ids, and criterion rules or a minimum
+    score without a ``priorities`` file. Waiver problems are not here: they fail closed
+    and are reported as findings.
+
+    Returns
+    -------
+    list of Issue
+        With field paths inside the policy file (``rules[2].op``).
+    """
+    issues = check_requirements(policy.rules, where="rules", kind="policy")
+    seen: set[str] = set()
+    for i, r in enumerate(policy.rules):
+        if r.id in (MIN_SCORE_RULE, APPROVED_RULE, WAIVER_RULE):
+            issues.append(
+                Issue("policy.reserved_rule_id", f"rule id {r.id!r} is reserved", field=f"rules[{i}].id")
+            )
+        if r.id in seen:
+            issues.append(
+                Issue("policy.duplicate_rule", f"rule id {r.id!r} is used twice", field=f"rules[{i}].id")
+            )
+        seen.add(r.id)
+    if _policy_dir_priorities(policy) and not policy.priorities:
+        issues.append(
+            Issue(
+                "policy.needs_priorities",
+                "criterion rules and min_score are evaluated under a priorities file (workload, regions, "
+                "weights): name one with 'priorities: <file or preset>'",
+                field="priorities",
+            )
+        )
+    return issues
+
+
+def _parse_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _judge_waivers(
+    policy: PolicyFile, doc: LoadedYaml | None, today: dt.date, known_offerings: set[str]
+) -> list[WaiverState]:
+    rule_ids = {r.id for r in policy.rules} | {MIN_SCORE_RULE}
+    out = []
+    for i, w in enumerate(policy.waivers):
+        line = doc.line_of(("waivers", i)) if doc else None
+        expires = _parse_date(w.expires)
+        days = (expires - today).days if expires else None
+        status: Literal["active", "expired", "invalid", "beyond_horizon", "unknown_rule", "unknown_offering"]
+        if w.rule not in rule_ids:
+            status = "unknown_rule"
+        elif w.offering not in known_offerings:
+            status = "unknown_offering"
+        elif expires is None:
+            status = "invalid"
+        elif days is not None and days < 0:
+            status = "expired"
+        elif days is not None and days > policy.max_waiver_days:
+            status = "beyond_horizon"
+        else:
+            status = "active"
+        out.append(WaiverState(w.rule, w.offering, w.reason, w.approver, expires, status, days, line, i))
+    return out
+
+
+def _waiver_checks(
+    policy: PolicyFile, states: Sequence[WaiverState], doc: LoadedYaml | None, expiring_in: int | None
+) -> list[Check]:
+    file = doc.file if doc else None
+    rule_ids = [r.id for r in policy.rules] + [MIN_SCORE_RULE]
+    checks = []
+    for s in states:
+        who = f"waiver of {s.rule!r} for {s.offering!r} (approved by {s.approver})"
+        fld = f"waivers[{s.index}]"
+        if s.status == "unknown_rule":
+            msg = f"{who} names no rule of this policy{suggest(s.rule, rule_ids)}: it waives nothing"
+            checks.append(
+                Check(
+                    WAIVER_RULE,
+                    s.offering,
+                    "warn",
+                    "fail",
+                    "waiver.unknown_rule",
+                    msg,
+                    file,
+                    s.line,
+                    f"{fld}.rule",
+                )
+            )
+        elif s.status == "unknown_offering":
+            msg = f"{who} names an offering that is not in the catalog: it waives nothing"
+            checks.append(
+                Check(
+                    WAIVER_RULE,
+                    s.offering,
+                    "warn",
+                    "fail",
+                    "waiver.unknown_offering",
+                    msg,
+                    file,
+                    s.line,
+                    f"{fld}.offering",
+                )
+            )
+        elif s.status == "invalid":
+            raw = policy.waivers[s.index].expires
+            found = "no expiry" if raw is None else f"expires {raw!r}"
+            msg = f"{who} has {found}; expected a date YYYY-MM-DD: it does not waive (fails closed)"
+            checks.append(
+                Check(
+                    WAIVER_RULE,
+                    s.offering,
+                    "deny",
+                    "fail",
+                    "waiver.invalid_expiry",
+                    msg,
+                    file,
+                    s.line,
+                    f"{fld}.expires",
+                )
+            )
+        elif s.status == "beyond_horizon":
+            assert s.expires is not None
+            msg = (
+                f"{who} expires {s.expires.isoformat()}, {s.days_left} days ahead, beyond the policy's maximum "
+                f"of {policy.max_waiver_days} days: it does not waive (fails closed)"
+            )
+            checks.append(
+                Check(
+                    WAIVER_RULE,
+                    s.offering,
+                    "deny",
+                    "fail",
+                    "waiver.beyond_horizon",
+                    msg,
+                    file,
+                    s.line,
+                    f"{fld}.expires",
+                )
+            )
+        elif s.status == "expired":
+            assert s.expires is not None
+            msg = f"{who} expired on {s.expires.isoformat()}: it no longer waives"
+            checks.append(
+                Check(
+                    WAIVER_RULE,
+                    s.offering,
+                    "warn",
+                    "fail",
+                    "waiver.expired",
+                    msg,
+                    file,
+                    s.line,
+                    f"{fld}.expires",
+                )
+            )
+        elif expiring_in is not None and s.days_left is not None and s.days_left <= expiring_in:
+            assert s.expires is not None
+            msg = f"{who} expires on {s.expires.isoformat()}, in {s.days_left} day(s)"
+            checks.append(
+                Check(
+                    WAIVER_RULE,
+                    s.offering,
+                    "warn",
+                    "fail",
+                    "waiver.expiring",
+                    msg,
+                    file,
+                    s.line,
+                    f"{fld}.expires",
+                )
+            )
+    return checks
+
+
+def _location(rule: PolicyRule, ro: ResolvedOffering) -> tuple[int | None, str]:
+    """Line and field path, in the vendor file, of the value a rule looks at."""
+    if rule.field in ("certifications", "compliance"):
+        if ro.offering.certifications is not None:
+            return ro.line_of("certifications"), f"offerings[{ro.index}].certifications"
+        return ro.source.line_of(("certifications",)), "certifications"
+    where, path = _FIELD_PATHS.get(rule.field, ("offering", ()))
+    if where == "vendor":
+        return ro.source.line_of(path), ".".join(path)
+    dotted = ".".join((f"offerings[{ro.index}]", *path))
+    return ro.line_of(*path), dotted
+
+
+def check_policy(
+    policy: PolicyFile,
+    catalog: Catalog,
+    criteria: CriteriaCatalog,
+    *,
+    doc: LoadedYaml | None = None,
+    priorities: PrioritiesFile | None = None,
+    today: dt.date | None = None,
+    expiring_in: int | None = None,
+) -> PolicyReport:
+    """Evaluate a policy against a catalog.
+
+    Parameters
+    ----------
+    policy : PolicyFile
+    catalog : Catalog
+    criteria : CriteriaCatalog
+    doc : LoadedYaml, optional
+        The policy's loaded document, to point findings at its lines.
+    priorities : PrioritiesFile, optional
+        Required when the policy has criterion rules or ``min_score``.
+    today : datetime.date, optional
+        Reference date of waiver expiries and ``max_age_days`` (default: system date).
+    expiring_in : int, optional
+        Report active waivers that lapse within this many days (``warn`` findings).
+
+    Returns
+    -------
+    PolicyReport
+
+    Raises
+    ------
+    InputError
+        The problems of :func:`validate_policy` (field paths in the policy file; the
+        caller locates them), or priorities that cannot be scored.
+    """
+    issues = validate_policy(policy)
+    if _policy_dir_priorities(policy) and priorities is None and not issues:
+        issues.append(
+            Issue("policy.needs_priorities", "this policy needs its priorities file", field="priorities")
+        )
+    if issues:
+        raise InputError(issues)
+    day = today or dt.date.today()
+    file = doc.file if doc else None
+    by_id = {ro.id: ro for ro in catalog.offerings}
+    checks: list[Check] = []
+
+    scope: list[ResolvedOffering] = []
+    for i, oid in enumerate(policy.approved):
+        if oid in by_id:
+            scope.append(by_id[oid])
+        else:
+            msg = f"approved offering {oid!r} is not in the catalog{suggest(oid, sorted(by_id))}"
+            line = doc.line_of(("approved", i)) if doc else None
+            checks.append(
+                Check(
+                    APPROVED_RULE, oid, "deny", "fail", "approved.missing", msg, file, line, f"approved[{i}]"
+                )
+            )
+    if not policy.approved:
+        scope = sorted(catalog.offerings, key=lambda r: r.id)
+    scope = sorted({ro.id: ro for ro in scope}.values(), key=lambda r: r.id)
+
+    states = _judge_waivers(policy, doc, day, set(by_id))
+    active = {(s.rule, s.offering): s for s in states if s.status == "active"}
+
+    perf: dict[str, dict[str, Performance]] = {}
+    if priorities is not None:
+        cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
+        ctx = Context(priorities, criteria.fx, day, cap_metric)
+        perf = {ro.id: {c: performance(c, ro, ctx) for c in KNOWN_CRITERIA} for ro in scope}
+
+    for rule in policy.rules:
+        for ro in scope:
+            res = evaluate(rule, ro, perf.get(ro.id, {}), day)
+            line, fld = _location(rule, ro)
+            failed = res.blocks(rule.allow_unknown)
+            waiver = active.get((rule.id, ro.id))
+            status: Literal["pass", "fail", "waived"]
+            if not failed:
+                code, status = "rule.passed", "pass"
+                msg = res.reason
+            elif waiver is not None:
+                assert waiver.expires is not None
+                code, status = "rule.waived", "waived"
+                msg = f"{res.reason} — waived until {waiver.expires.isoformat()} by {waiver.approver}: {waiver.reason}"
+            else:
+                code, status = ("rule.unknown" if res.outcome == "unknown" else "rule.failed"), "fail"
+                msg = res.reason
+            checks.append(Check(rule.id, ro.id, rule.severity, status, code, msg, ro.file, line, fld))
+
+    ranking: Ranking | None = None
+    if policy.min_score is not None and priorities is not None:
+        ranking = rank(catalog, criteria, priorities, on_date=day)
+        ms = policy.min_score
+        for ro in scope:
+            row = ranking.row(ro.id)
+            waiver = active.get((MIN_SCORE_RULE, ro.id))
+            line = ro.line_of("id")
+            fld = f"offerings[{ro.index}]"
+            if row.status == "excluded":
+                ok, code = False, "min_score.excluded"
+                msg = f"excluded under {priorities.name}: {'; '.join(row.reasons)}"
+            else:
+                assert row.score is not None
+                ok = row.score >= ms.score
+                code = "min_score.passed" if ok else "min_score.below"
+                verb = "at least" if ok else "below"
+                msg = f"scores {row.score:.2f} under {priorities.name}, {verb} the minimum {ms.score:g}"
+            if ok:
+                checks.append(
+                    Check(MIN_SCORE_RULE, ro.id, ms.severity, "pass", code, msg, ro.file, line, fld)
+                )
+            elif waiver is not None:
+                assert waiver.expires is not None
+                msg += f" — waived until {waiver.expires.isoformat()} by {waiver.approver}: {waiver.reason}"
+                checks.append(
+                    Check(
+                        MIN_SCORE_RULE,
+                        ro.id,
+                        ms.severity,
+                        "waived",
+                        "min_score.waived",
+                        msg,
+                        ro.file,
+                        line,
+                        fld,
+                    )
+                )
+            else:
+                checks.append(
+                    Check(MIN_SCORE_RULE, ro.id, ms.severity, "fail", code, msg, ro.file, line, fld)
+                )
+
+    checks.extend(_waiver_checks(policy, states, doc, expiring_in))
+    return PolicyReport(
+        policy_name=policy.name,
+        policy_file=file or "",
+        today=day,
+        checks=tuple(checks),
+        waivers=tuple(states),
+        offerings=tuple(ro.id for ro in scope),
+        priorities_name=priorities.name if priorities is not None else None,
+        expiring_in=expiring_in,
+    )
