@@ -477,6 +477,16 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return report.exit_code(args.fail_on)
 
 
+def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from engine.schema import json_schema
+
+    text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
+    _write(text, args.output, out)
+    return 0
+
+
 def _number(text: str) -> float:
     try:
         x = float(text)
@@ -669,6 +679,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also report waivers that lapse within DAYS (as warn findings)",
     )
     common(c)
+
+    from engine.schema import SCHEMA_KINDS
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of a YAML file kind (for editors and CI)")
+    sc.add_argument("kind", choices=tuple(SCHEMA_KINDS))
+    sc.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     return parser
 
 
@@ -690,6 +706,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "explain": _cmd_explain,
         "sensitivity": _cmd_sensitivity,
         "check": _cmd_check,
+        "schema": _cmd_schema,
     }
     try:
         return handlers[args.command](args, out, err)

@@ -31,6 +31,7 @@ __all__ = [
     "EVIDENCE_STATUSES",
     "LICENCE_ID",
     "REGION_GROUPS",
+    "SCHEMA_KINDS",
     "Anchors",
     "Capability",
     "CertificationBlock",
@@ -54,6 +55,7 @@ __all__ = [
     "Workload",
     "ZeroDataRetention",
     "is_region",
+    "json_schema",
 ]
 
 EU_MEMBERS: frozenset[str] = frozenset(
@@ -562,3 +564,33 @@ class PolicyFile(_Model):
     min_score: MinScore | None = None
     max_waiver_days: Annotated[int, Field(ge=1, le=3650)] = 365
     waivers: tuple[Waiver, ...] = ()
+
+
+SCHEMA_KINDS: dict[str, type[BaseModel]] = {
+    "vendor": VendorFile,
+    "priorities": PrioritiesFile,
+    "policy": PolicyFile,
+    "criteria": CriteriaFile,
+}
+"""The YAML file kinds ``shortlist schema`` describes."""
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one YAML file kind, generated from its model.
+
+    Editors validate as people type with it (yaml-language-server: a
+    ``# yaml-language-server: $schema=<file>`` first line). It checks structure, types,
+    ranges and unknown fields; checks that need other files (known criteria, the
+    catalog's offering ids, exchange rates) stay with ``shortlist validate``.
+
+    Raises
+    ------
+    KeyError
+        For a kind not in :data:`SCHEMA_KINDS`.
+    """
+    model = SCHEMA_KINDS[kind]
+    body = model.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **body,
+    }
