@@ -24,6 +24,7 @@ from engine.export import to_csv, to_json, to_table
 from engine.loading import (
     Catalog,
     CriteriaCatalog,
+    file_digests,
     load_catalog,
     load_criteria,
     load_policy_doc,
@@ -227,7 +228,9 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.excel and args.format != "csv":
         raise InputError.single("usage.invalid", "--excel applies to --format csv only")
-    catalog, _, ranking = _load(args)
+    catalog, priorities, ranking = _load(args)
+    if args.record:
+        _write(_record(args, catalog, priorities, ranking), args.record, out)
     if args.format == "csv":
         data: bytes | str = to_csv(ranking, excel=args.excel, top=args.top)
     elif args.format == "json":
@@ -247,6 +250,45 @@ def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{len(catalog.issues)} problem(s) in the vendor files; ranked the valid offerings", file=err)
         return 2
     return 0
+
+
+def _record(args: argparse.Namespace, catalog: Catalog, priorities: PrioritiesFile, ranking: Ranking) -> str:
+    """The decision record (Markdown) of a ranking, with the robustness summary."""
+    from engine import __version__
+    from engine.record import decision_record
+    from engine.sensitivity import sensitivity
+
+    criteria_dir, _ = _dirs(args)
+    criteria = load_criteria(criteria_dir)
+    inputs: list[str | Path] = [
+        *catalog.files,
+        *criteria.files,
+        resolve_priorities(args.priorities, criteria_dir),
+    ]
+    rob = priorities.robustness
+    report = None
+    if ranking.ranked:
+        order = (
+            parse_order(rob.weight_order, tuple(ranking.weights), field="robustness.weight_order")
+            if rob.weight_order
+            else None
+        )
+        report = sensitivity(
+            ranking,
+            samples=rob.samples,
+            seed=rob.seed,
+            concentration=rob.concentration,
+            order=order,
+            top_k=rob.top_k,
+        )
+    return decision_record(
+        ranking,
+        priorities,
+        input_digests=file_digests(inputs, roots=(("shortlist:", _REPO),)),
+        version=__version__,
+        robustness=report,
+        top=args.top,
+    )
 
 
 def explain_text(ranking: Ranking, offering_id: str) -> str:
@@ -614,6 +656,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     r.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark for Excel")
+    r.add_argument(
+        "--record",
+        metavar="FILE.md",
+        help="also write a decision record (Markdown: inputs with SHA-256, weights, must-haves, ranking, "
+        "exclusions, data age, robustness)",
+    )
 
     e = sub.add_parser(
         "explain", help="explain one offering's score, its robustness and what would make it first"

@@ -36,6 +36,7 @@ __all__ = [
     "Catalog",
     "CriteriaCatalog",
     "ResolvedOffering",
+    "file_digests",
     "format_path",
     "load_catalog",
     "load_criteria",
@@ -582,6 +583,37 @@ def load_priorities_doc(path: str | Path) -> tuple[PrioritiesFile, LoadedYaml]:
     p = Path(path)
     loaded = load_yaml_bytes(_read(p), str(p))
     return _validate(PrioritiesFile, loaded), loaded
+
+
+def file_digests(paths: Iterable[str | Path], roots: Sequence[tuple[str, Path]] = ()) -> dict[str, str]:
+    """SHA-256 hex digest of each file, by a name that does not depend on the machine.
+
+    Parameters
+    ----------
+    paths : iterable of path
+    roots : sequence of (prefix, directory)
+        A file below the working directory is named relative to it; else below one of
+        these directories, ``prefix`` + its path relative to that directory (e.g.
+        ``shortlist:vendors/openai.yaml`` for the bundled data); else as given.
+
+    Raises
+    ------
+    InputError
+        ``io.not_found`` / ``io.read_error`` for a file that cannot be read.
+    """
+    out = {}
+    for p in paths:
+        path = Path(p)
+        full = path.resolve()
+        name = str(path)
+        for prefix, root in (("", Path.cwd()), *roots):
+            try:
+                name = prefix + full.relative_to(root.resolve()).as_posix()
+                break
+            except ValueError:
+                continue
+        out[name] = hashlib.sha256(_read(path)).hexdigest()
+    return out
 
 
 def load_policy_doc(path: str | Path) -> tuple[PolicyFile, LoadedYaml]:
