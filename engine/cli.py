@@ -142,6 +142,8 @@ def _kind(loaded_keys: set[str]) -> str:
         return "criteria"
     if "rates" in loaded_keys:
         return "fx"
+    if loaded_keys & {"rules", "approved", "waivers", "min_score", "max_waiver_days"}:
+        return "policy"
     if "weights" in loaded_keys or "workload" in loaded_keys:
         return "priorities"
     return "vendor"
@@ -166,11 +168,23 @@ def _validate_priorities(path: Path, criteria: CriteriaCatalog, catalog: Catalog
     return locate(found, doc)
 
 
+def _validate_policy(path: Path) -> list[Issue]:
+    """A policy's own problems (its waivers are judged by `check`, against a date)."""
+    from engine.policy import validate_policy
+
+    try:
+        policy, doc = load_policy_doc(path)
+    except InputError as exc:
+        return list(exc.issues)
+    return locate(validate_policy(policy), doc)
+
+
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     criteria_dir, vendors_dir = _dirs(args)
     issues: list[Issue] = []
     vendor_paths: list[Path] = []
     priority_paths: list[Path] = []
+    policy_paths: list[Path] = []
     for raw in args.paths:
         p = Path(raw)
         if p.is_file():
@@ -181,6 +195,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 continue
             if kind == "priorities":
                 priority_paths.append(p)
+            elif kind == "policy":
+                policy_paths.append(p)
             elif kind == "vendor":
                 vendor_paths.append(p)
             else:  # criteria.yaml / fx.yaml: checked with their directory
@@ -189,6 +205,9 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             vendor_paths.append(p)
     if not args.paths:
         vendor_paths = [vendors_dir]
+        policy_paths = sorted((criteria_dir / "policies").glob("*.y*ml"))
+    for pp in policy_paths:
+        issues.extend(_validate_policy(pp))
     try:
         criteria: CriteriaCatalog | None = load_criteria(criteria_dir)
     except InputError as exc:
@@ -221,6 +240,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     parts.append("the criteria catalog")
     if priority_paths:
         parts.append(f"{len(priority_paths)} priorities file(s)")
+    if policy_paths:
+        parts.append(f"{len(policy_paths)} policy file(s)")
     print("OK: " + ", ".join(parts) + " valid", file=out)
     return 0
 
@@ -494,11 +515,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InputError(
                 locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
             ) from None
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+    if policy.priorities:
         priorities, pdoc = load_priorities_doc(path)
-        found = check_priorities(priorities, criteria)
+        found = check_priorities(priorities, criteria, catalog)
         if found:
             raise InputError(locate(found, pdoc))
-    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
     try:
         report = check_policy(
             policy,
@@ -609,7 +631,9 @@ def build_parser() -> argparse.ArgumentParser:
             "--criteria", metavar="DIR", help="criteria directory (default: ./criteria, else the bundled one)"
         )
 
-    v = sub.add_parser("validate", help="validate vendor profiles, the criteria catalog and presets")
+    v = sub.add_parser(
+        "validate", help="validate vendor profiles, the criteria catalog, presets and policies"
+    )
     v.add_argument(
         "paths",
         nargs="*",

@@ -117,6 +117,7 @@ class Check:
     code : str
         Stable reason code (``rule.failed``, ``rule.unknown``, ``rule.passed``,
         ``rule.waived``, ``min_score.below``, ``min_score.excluded``,
+        ``min_score.passed``, ``min_score.waived``,
         ``approved.missing``, ``waiver.expired``, ``waiver.invalid_expiry``,
         ``waiver.beyond_horizon``, ``waiver.unknown_rule``,
         ``waiver.unknown_offering``, ``waiver.expiring``).
@@ -235,7 +236,7 @@ def _parse_date(value: object) -> dt.date | None:
 def _judge_waivers(
     policy: PolicyFile, doc: LoadedYaml | None, today: dt.date, known_offerings: set[str]
 ) -> list[WaiverState]:
-    rule_ids = {r.id for r in policy.rules} | {MIN_SCORE_RULE}
+    rule_ids = {r.id for r in policy.rules} | ({MIN_SCORE_RULE} if policy.min_score else set())
     out = []
     for i, w in enumerate(policy.waivers):
         line = doc.line_of(("waivers", i)) if doc else None
@@ -259,14 +260,20 @@ def _judge_waivers(
 
 
 def _waiver_checks(
-    policy: PolicyFile, states: Sequence[WaiverState], doc: LoadedYaml | None, expiring_in: int | None
+    policy: PolicyFile,
+    states: Sequence[WaiverState],
+    doc: LoadedYaml | None,
+    expiring_in: int | None,
+    scope: Sequence[str] = (),
 ) -> list[Check]:
     file = doc.file if doc else None
-    rule_ids = [r.id for r in policy.rules] + [MIN_SCORE_RULE]
+    rule_ids = [r.id for r in policy.rules] + ([MIN_SCORE_RULE] if policy.min_score else [])
     checks = []
     for s in states:
         who = f"waiver of {s.rule!r} for {s.offering!r} (approved by {s.approver})"
         fld = f"waivers[{s.index}]"
+        key = {"unknown_rule": "rule", "unknown_offering": "offering"}.get(s.status, "expires")
+        line = doc.line_of(("waivers", s.index, key)) if doc else s.line
         if s.status == "unknown_rule":
             msg = f"{who} names no rule of this policy{suggest(s.rule, rule_ids)}: it waives nothing"
             checks.append(
@@ -278,12 +285,12 @@ def _waiver_checks(
                     "waiver.unknown_rule",
                     msg,
                     file,
-                    s.line,
+                    line,
                     f"{fld}.rule",
                 )
             )
         elif s.status == "unknown_offering":
-            msg = f"{who} names an offering that is not in the catalog: it waives nothing"
+            msg = f"{who} names an offering that this policy does not check{suggest(s.offering, scope)}: it waives nothing"
             checks.append(
                 Check(
                     WAIVER_RULE,
@@ -293,13 +300,15 @@ def _waiver_checks(
                     "waiver.unknown_offering",
                     msg,
                     file,
-                    s.line,
+                    line,
                     f"{fld}.offering",
                 )
             )
         elif s.status == "invalid":
             raw = policy.waivers[s.index].expires
-            found = "no expiry" if raw is None else f"expires {raw!r}"
+            found = (
+                "no expiry" if raw is None else f"an expiry of {raw if isinstance(raw, str) else repr(raw)!r}"
+            )
             msg = f"{who} has {found}; expected a date YYYY-MM-DD: it does not waive (fails closed)"
             checks.append(
                 Check(
@@ -310,7 +319,7 @@ def _waiver_checks(
                     "waiver.invalid_expiry",
                     msg,
                     file,
-                    s.line,
+                    line,
                     f"{fld}.expires",
                 )
             )
@@ -329,7 +338,7 @@ def _waiver_checks(
                     "waiver.beyond_horizon",
                     msg,
                     file,
-                    s.line,
+                    line,
                     f"{fld}.expires",
                 )
             )
@@ -345,7 +354,7 @@ def _waiver_checks(
                     "waiver.expired",
                     msg,
                     file,
-                    s.line,
+                    line,
                     f"{fld}.expires",
                 )
             )
@@ -361,7 +370,7 @@ def _waiver_checks(
                     "waiver.expiring",
                     msg,
                     file,
-                    s.line,
+                    line,
                     f"{fld}.expires",
                 )
             )
@@ -403,7 +412,9 @@ def check_policy(
     priorities : PrioritiesFile, optional
         Required when the policy has criterion rules or ``min_score``.
     today : datetime.date, optional
-        Reference date of waiver expiries and ``max_age_days`` (default: system date).
+        Reference date of waiver expiries and ``max_age_days`` (default: system date);
+        also the price date unless the priorities file pins ``on_date`` (as in
+        ``shortlist rank``).
     expiring_in : int, optional
         Report active waivers that lapse within this many days (``warn`` findings).
 
@@ -445,13 +456,15 @@ def check_policy(
         scope = sorted(catalog.offerings, key=lambda r: r.id)
     scope = sorted({ro.id: ro for ro in scope}.values(), key=lambda r: r.id)
 
-    states = _judge_waivers(policy, doc, day, set(by_id))
+    states = _judge_waivers(policy, doc, day, {ro.id for ro in scope})
     active = {(s.rule, s.offering): s for s in states if s.status == "active"}
 
     perf: dict[str, dict[str, Performance]] = {}
+    # prices as `shortlist rank` sees them: on the priorities' on_date when pinned, else today
+    price_day = (priorities.on_date if priorities is not None else None) or day
     if priorities is not None:
         cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
-        ctx = Context(priorities, criteria.fx, day, cap_metric)
+        ctx = Context(priorities, criteria.fx, price_day, cap_metric)
         perf = {ro.id: {c: performance(c, ro, ctx) for c in KNOWN_CRITERIA} for ro in scope}
 
     for rule in policy.rules:
@@ -475,7 +488,7 @@ def check_policy(
 
     ranking: Ranking | None = None
     if policy.min_score is not None and priorities is not None:
-        ranking = rank(catalog, criteria, priorities, on_date=day)
+        ranking = rank(catalog, criteria, priorities, on_date=price_day)
         ms = policy.min_score
         for ro in scope:
             row = ranking.row(ro.id)
@@ -516,7 +529,7 @@ def check_policy(
                     Check(MIN_SCORE_RULE, ro.id, ms.severity, "fail", code, msg, ro.file, line, fld)
                 )
 
-    checks.extend(_waiver_checks(policy, states, doc, expiring_in))
+    checks.extend(_waiver_checks(policy, states, doc, expiring_in, [ro.id for ro in scope]))
     return PolicyReport(
         policy_name=policy.name,
         policy_file=file or "",
