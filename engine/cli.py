@@ -1,4 +1,4 @@
-"""Command-line interface: ``shortlist validate | rank | explain | sensitivity | check``.
+"""Command-line interface: ``shortlist validate | rank | explain | sensitivity | check | schema | init``.
 
 Exit codes: 0 success; 2 invalid input or usage (one line per problem on stderr, in
 the form ``file:line:column: code [field]: message``). Data goes to stdout (or
@@ -18,6 +18,7 @@ from typing import NoReturn, TextIO
 import numpy as np
 
 from engine.aggregation import METHODS
+from engine.bundled import bundled_root
 from engine.elicitation import parse_order
 from engine.errors import InputError, Issue, suggest
 from engine.export import to_csv, to_json, to_table
@@ -40,7 +41,7 @@ __all__ = ["DEFAULT_PRESET", "main", "resolve_priorities"]
 DEFAULT_PRESET = "regulated-eu-bank"
 """Preset used when ``--priorities`` is not given."""
 
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = bundled_root()
 
 
 def _default_dir(name: str) -> Path:
@@ -541,6 +542,63 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return report.exit_code(args.fail_on)
 
 
+_INIT_README = """# AI vendor catalog
+
+Vendor profiles (`vendors/`), criteria, priorities presets and CI policies
+(`criteria/`), checked with the Shortlist CLI:
+
+    shortlist validate
+    shortlist rank --priorities regulated-eu-bank
+    shortlist check --policy criteria/policies/eu-regulated.yaml
+
+The profiles were copied from Shortlist's bundled examples on {day}: keep their
+sources and dates up to date, and add your own vendors. CI: `.github/workflows/shortlist.yml`.
+"""
+
+
+def _cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import shutil
+
+    target = Path(args.directory)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError.single(
+            "usage.invalid",
+            f"{target} exists and is not an empty directory; choose a new directory",
+            file=str(target),
+        )
+    src = bundled_root()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(
+            src / "vendors", target / "vendors", ignore=shutil.ignore_patterns("*.py", "__pycache__")
+        )
+        (target / "criteria").mkdir()
+        for name in ("criteria.yaml", "fx.yaml"):
+            shutil.copy2(src / "criteria" / name, target / "criteria" / name)
+        for sub_dir in ("presets", "policies"):
+            shutil.copytree(src / "criteria" / sub_dir, target / "criteria" / sub_dir)
+        (target / ".github" / "workflows").mkdir(parents=True)
+        shutil.copy2(
+            src / "examples" / "github-workflow.yml", target / ".github" / "workflows" / "shortlist.yml"
+        )
+        (target / "README.md").write_text(
+            _INIT_README.format(day=dt.date.today().isoformat()), encoding="utf-8"
+        )
+    except OSError as exc:
+        raise InputError.single(
+            "io.write_error", f"cannot create the catalog: {exc.strerror or exc}", file=str(target)
+        ) from None
+    made = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    print(f"Created a Shortlist catalog in {target} ({len(made)} files):", file=out)
+    for m in made:
+        print(f"  {m}", file=out)
+    print(
+        f"Next: cd {target} && shortlist validate && shortlist check --policy criteria/policies/eu-regulated.yaml",
+        file=out,
+    )
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import json
 
@@ -754,6 +812,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from engine.schema import SCHEMA_KINDS
 
+    it = sub.add_parser(
+        "init",
+        help="scaffold a catalog repository: example vendors, criteria, presets, a policy, a CI workflow",
+    )
+    it.add_argument("directory", metavar="DIR", help="a new (or empty) directory")
+
     sc = sub.add_parser("schema", help="print the JSON Schema of a YAML file kind (for editors and CI)")
     sc.add_argument("kind", choices=tuple(SCHEMA_KINDS))
     sc.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -779,6 +843,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "sensitivity": _cmd_sensitivity,
         "check": _cmd_check,
         "schema": _cmd_schema,
+        "init": _cmd_init,
     }
     try:
         return handlers[args.command](args, out, err)
