@@ -1,4 +1,4 @@
-"""Command-line interface: ``shortlist validate | rank | explain | sensitivity | check | schema | init``.
+"""Command-line interface: ``shortlist validate | rank | explain | sensitivity | check | diff | schema | init``.
 
 Exit codes: 0 success; 2 invalid input or usage (one line per problem on stderr, in
 the form ``file:line:column: code [field]: message``). Data goes to stdout (or
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -599,6 +600,106 @@ def _cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _git_checkout(rev: str, paths: Sequence[Path], dest: Path) -> Path:
+    """Extract ``paths`` (files or directories) as of git revision ``rev`` under
+    ``dest``; return the repository's top directory (paths are relative to it)."""
+    import subprocess
+    import tarfile
+
+    def git(*a: str) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(["git", *a], capture_output=True, check=False)
+        except OSError as exc:
+            raise InputError.single("usage.invalid", f"--base needs git: {exc.strerror}") from None
+
+    top = git("rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise InputError.single(
+            "usage.invalid", "--base needs a git repository: run shortlist diff inside one"
+        )
+    root = Path(top.stdout.decode().strip()).resolve()
+    rel = []
+    for p in paths:
+        try:
+            rel.append(p.resolve().relative_to(root).as_posix())
+        except ValueError:
+            raise InputError.single(
+                "usage.invalid", f"{p} is outside the git repository {root}: use --base-vendors DIR instead"
+            ) from None
+    res = git("-C", str(root), "archive", "--format=tar", rev, "--", *rel)
+    if res.returncode != 0:
+        msg = res.stderr.decode(errors="replace").strip().splitlines()
+        raise InputError.single(
+            "usage.invalid",
+            f"git cannot read {', '.join(rel)} at {rev!r}: {msg[-1] if msg else 'unknown error'}",
+        )
+    with tarfile.open(fileobj=io.BytesIO(res.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    return root
+
+
+def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import tempfile
+
+    from engine.diff import diff_markdown, diff_rankings
+    from engine.policy import check_policy
+
+    criteria_dir, vendors_dir = _dirs(args)
+    pr_path = resolve_priorities(args.priorities, criteria_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.base is not None:
+            root = _git_checkout(args.base, [vendors_dir], Path(tmp))
+            base_vendors = Path(tmp) / vendors_dir.resolve().relative_to(root)
+            try:  # the criteria catalog as of the base too, when git has it there
+                _git_checkout(args.base, [criteria_dir], Path(tmp))
+                base_criteria = Path(tmp) / criteria_dir.resolve().relative_to(root)
+            except InputError:
+                base_criteria = criteria_dir
+            base_label, head_label = f"`{args.base}`", "working tree"
+        else:
+            base_vendors, base_criteria = Path(args.base_vendors), criteria_dir
+            base_label, head_label = f"`{args.base_vendors}`", f"`{vendors_dir}`"
+        sides = []
+        for vdir, cdir in ((base_vendors, base_criteria), (vendors_dir, criteria_dir)):
+            criteria = load_criteria(cdir)
+            priorities, pdoc = load_priorities_doc(pr_path)
+            catalog = load_catalog([vdir], currencies=criteria.currencies())
+            try:
+                ranking = rank(catalog, criteria, priorities, on_date=args.on)
+            except InputError as exc:
+                raise InputError(locate(exc.issues, pdoc)) from None
+            report = None
+            if args.policy:
+                policy, doc = load_policy_doc(args.policy)
+                pol_pr = priorities
+                if policy.priorities:
+                    pol_pr, _ = load_priorities_doc(
+                        _policy_priorities(policy.priorities, Path(args.policy), cdir)
+                    )
+                try:
+                    report = check_policy(
+                        policy, catalog, criteria, doc=doc, priorities=pol_pr, today=args.today
+                    )
+                except InputError as exc:
+                    raise InputError(locate(exc.issues, doc)) from None
+            sides.append((catalog, ranking, report))
+    (bcat, brank, brep), (hcat, hrank, hrep) = sides
+    text = diff_markdown(
+        diff_rankings(brank, hrank),
+        base_label=base_label,
+        head_label=head_label,
+        priorities_name=hrank.priorities_name,
+        policy=(brep, hrep) if brep is not None and hrep is not None else None,
+        fail_on=args.fail_on,
+    )
+    _write(text, args.output, out)
+    problems = [*bcat.issues, *hcat.issues]
+    if problems:
+        _print_issues(problems, err)
+        return 2
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import json
 
@@ -812,6 +913,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     from engine.schema import SCHEMA_KINDS
 
+    df = sub.add_parser(
+        "diff",
+        help="how the ranking (and policy findings) change between two catalog versions, as Markdown",
+    )
+    side = df.add_mutually_exclusive_group(required=True)
+    side.add_argument(
+        "--base", metavar="REV", help="git revision of the base catalog (vendors/ and criteria/)"
+    )
+    side.add_argument("--base-vendors", metavar="DIR", help="a vendors directory to compare against instead")
+    df.add_argument(
+        "--priorities",
+        metavar="FILE",
+        help=f"priorities file or preset used on both sides (default: {DEFAULT_PRESET})",
+    )
+    df.add_argument("--policy", metavar="FILE", help="also compare this policy's findings")
+    df.add_argument(
+        "--on", type=_date, metavar="YYYY-MM-DD", help="price date on both sides (default: today)"
+    )
+    df.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="date the policy is judged on")
+    df.add_argument("--fail-on", choices=("deny", "warn"), default="deny", help="severity the verdict uses")
+    df.add_argument("--output", metavar="FILE", help="write the Markdown to FILE instead of stdout")
+    common(df)
+
     it = sub.add_parser(
         "init",
         help="scaffold a catalog repository: example vendors, criteria, presets, a policy, a CI workflow",
@@ -844,6 +968,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "check": _cmd_check,
         "schema": _cmd_schema,
         "init": _cmd_init,
+        "diff": _cmd_diff,
     }
     try:
         return handlers[args.command](args, out, err)
