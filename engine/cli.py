@@ -170,15 +170,32 @@ def _validate_priorities(path: Path, criteria: CriteriaCatalog, catalog: Catalog
     return locate(found, doc)
 
 
-def _validate_policy(path: Path) -> list[Issue]:
-    """A policy's own problems (its waivers are judged by `check`, against a date)."""
+def _validate_policy(path: Path, criteria_dir: Path) -> list[Issue]:
+    """A policy's own problems, and those of the priorities file it names (its waivers
+    are judged by `check`, against a date)."""
     from engine.policy import validate_policy
 
     try:
         policy, doc = load_policy_doc(path)
     except InputError as exc:
         return list(exc.issues)
-    return locate(validate_policy(policy), doc)
+    found = locate(validate_policy(policy), doc)
+    if policy.priorities:
+        try:
+            pr_path = _policy_priorities(policy.priorities, path, criteria_dir)
+        except InputError as exc:
+            msg = f"the policy's priorities {policy.priorities!r} cannot be found: {exc.issues[0].message}"
+            return [*found, *locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)]
+        try:
+            pr, pdoc = load_priorities_doc(pr_path)
+        except InputError as exc:
+            return [*found, *exc.issues]
+        try:
+            criteria = load_criteria(criteria_dir)
+        except InputError:
+            return found  # reported with the criteria catalog
+        found += locate(check_priorities(pr, criteria), pdoc)
+    return found
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -209,7 +226,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         vendor_paths = [vendors_dir]
         policy_paths = sorted((criteria_dir / "policies").glob("*.y*ml"))
     for pp in policy_paths:
-        issues.extend(_validate_policy(pp))
+        issues.extend(_validate_policy(pp, criteria_dir))
     try:
         criteria: CriteriaCatalog | None = load_criteria(criteria_dir)
     except InputError as exc:
@@ -495,10 +512,24 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _policy_priorities(ref: str, policy_file: Path, criteria_dir: Path) -> Path:
     """A policy's ``priorities``: a path relative to the policy file, else a preset name."""
-    for cand in (policy_file.parent / ref, Path(ref)):
+    cand = policy_file.parent / ref
+    if cand.is_file():
+        return cand
+    return resolve_priorities(ref, criteria_dir)
+
+
+def _resolve_policy(arg: str, criteria_dir: Path) -> Path:
+    """``--policy``: a file, or the name of a policy in ``<criteria>/policies``."""
+    p = Path(arg)
+    if p.is_file():
+        return p
+    for cand in (criteria_dir / "policies" / arg, criteria_dir / "policies" / f"{arg}.yaml"):
         if cand.is_file():
             return cand
-    return resolve_priorities(ref, criteria_dir)
+    names = ", ".join(sorted(x.stem for x in (criteria_dir / "policies").glob("*.y*ml"))) or "none"
+    raise InputError.single(
+        "io.not_found", f"no policy file or bundled policy named {arg!r} (policies: {names})", file=arg
+    )
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -507,11 +538,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
-    policy, doc = load_policy_doc(args.policy)
+    policy_path = _resolve_policy(args.policy, criteria_dir)
+    policy, doc = load_policy_doc(policy_path)
     priorities = None
     if policy.priorities:
         try:
-            path = _policy_priorities(policy.priorities, Path(args.policy), criteria_dir)
+            path = _policy_priorities(policy.priorities, policy_path, criteria_dir)
         except InputError as exc:
             msg = f"the policy's priorities {policy.priorities!r} cannot be found: {exc.issues[0].message}"
             raise InputError(
@@ -626,6 +658,8 @@ def _git_checkout(rev: str, paths: Sequence[Path], dest: Path) -> Path:
             raise InputError.single(
                 "usage.invalid", f"{p} is outside the git repository {root}: use --base-vendors DIR instead"
             ) from None
+    if rev.startswith("-"):  # never let a revision be read as a git option
+        raise InputError.single("usage.invalid", f"--base expects a git revision, found {rev!r}")
     res = git("-C", str(root), "archive", "--format=tar", rev, "--", *rel)
     if res.returncode != 0:
         msg = res.stderr.decode(errors="replace").strip().splitlines()
@@ -658,6 +692,10 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             base_label, head_label = f"`{args.base}`", "working tree"
         else:
             base_vendors, base_criteria = Path(args.base_vendors), criteria_dir
+            if not base_vendors.is_dir():
+                raise InputError.single(
+                    "usage.invalid", "--base-vendors expects a vendors directory", file=str(base_vendors)
+                )
             base_label, head_label = f"`{args.base_vendors}`", f"`{vendors_dir}`"
         sides = []
         for vdir, cdir in ((base_vendors, base_criteria), (vendors_dir, criteria_dir)):
@@ -670,12 +708,18 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 raise InputError(locate(exc.issues, pdoc)) from None
             report = None
             if args.policy:
-                policy, doc = load_policy_doc(args.policy)
+                policy_path = _resolve_policy(args.policy, criteria_dir)
+                policy, doc = load_policy_doc(policy_path)
                 pol_pr = priorities
                 if policy.priorities:
-                    pol_pr, _ = load_priorities_doc(
-                        _policy_priorities(policy.priorities, Path(args.policy), cdir)
-                    )
+                    try:
+                        pol_path = _policy_priorities(policy.priorities, policy_path, cdir)
+                    except InputError as exc:
+                        msg = f"the policy's priorities {policy.priorities!r} cannot be found: {exc.issues[0].message}"
+                        raise InputError(
+                            locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
+                        ) from None
+                    pol_pr, _ = load_priorities_doc(pol_path)
                 try:
                     report = check_policy(
                         policy, catalog, criteria, doc=doc, priorities=pol_pr, today=args.today
@@ -888,7 +932,12 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="check the catalog against a CI policy (exit 0 pass, 1 findings, 2 invalid input)",
     )
-    c.add_argument("--policy", required=True, metavar="FILE", help="policy YAML file")
+    c.add_argument(
+        "--policy",
+        required=True,
+        metavar="FILE",
+        help="policy YAML file, or the name of one in criteria/policies",
+    )
     c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
     c.add_argument(

@@ -157,6 +157,14 @@ def validation_issues(exc: ValidationError, loaded: LoadedYaml, model: type[Base
             )
             continue
         msg = str(err["msg"])
+        plain = {
+            "tuple_type": "expected a list",
+            "list_type": "expected a list",
+            "dict_type": "expected a mapping (field: value)",
+            "model_type": "expected a mapping (field: value)",
+        }
+        if kind in plain:
+            msg = plain[kind]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         else:

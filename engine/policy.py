@@ -46,6 +46,7 @@ Severity = Literal["deny", "warn"]
 SEVERITIES: tuple[str, ...] = ("deny", "warn")
 """Most severe first; ``--fail-on warn`` fails on both."""
 
+INPUT_RULE = "valid-profiles"
 MIN_SCORE_RULE = "min-score"
 APPROVED_RULE = "approved-exists"
 WAIVER_RULE = "waivers"
@@ -109,7 +110,7 @@ class Check:
     Attributes
     ----------
     rule_id : str
-        A rule id, or ``min-score``, ``approved-exists`` or ``waivers``.
+        A rule id, or ``valid-profiles``, ``min-score``, ``approved-exists`` or ``waivers``.
     offering_id : str or None
     severity : {"deny", "warn"}
     status : {"pass", "fail", "waived"}
@@ -118,7 +119,8 @@ class Check:
         Stable reason code (``rule.failed``, ``rule.unknown``, ``rule.passed``,
         ``rule.waived``, ``min_score.below``, ``min_score.excluded``,
         ``min_score.passed``, ``min_score.waived``,
-        ``approved.missing``, ``waiver.expired``, ``waiver.invalid_expiry``,
+        ``approved.missing``, ``input.invalid`` (a vendor profile that did not load),
+        ``waiver.expired``, ``waiver.invalid_expiry``,
         ``waiver.beyond_horizon``, ``waiver.unknown_rule``,
         ``waiver.unknown_offering``, ``waiver.expiring``).
     message : str
@@ -201,7 +203,7 @@ def validate_policy(policy: PolicyFile) -> list[Issue]:
     issues = check_requirements(policy.rules, where="rules", kind="policy")
     seen: set[str] = set()
     for i, r in enumerate(policy.rules):
-        if r.id in (MIN_SCORE_RULE, APPROVED_RULE, WAIVER_RULE):
+        if r.id in (MIN_SCORE_RULE, APPROVED_RULE, WAIVER_RULE, INPUT_RULE):
             issues.append(
                 Issue("policy.reserved_rule_id", f"rule id {r.id!r} is reserved", field=f"rules[{i}].id")
             )
@@ -210,6 +212,15 @@ def validate_policy(policy: PolicyFile) -> list[Issue]:
                 Issue("policy.duplicate_rule", f"rule id {r.id!r} is used twice", field=f"rules[{i}].id")
             )
         seen.add(r.id)
+    seen_ok: set[str] = set()
+    for i, oid in enumerate(policy.approved):
+        if oid in seen_ok:
+            issues.append(
+                Issue(
+                    "policy.duplicate_approved", f"offering {oid!r} is approved twice", field=f"approved[{i}]"
+                )
+            )
+        seen_ok.add(oid)
     if _policy_dir_priorities(policy) and not policy.priorities:
         issues.append(
             Issue(
@@ -275,7 +286,7 @@ def _waiver_checks(
         key = {"unknown_rule": "rule", "unknown_offering": "offering"}.get(s.status, "expires")
         line = doc.line_of(("waivers", s.index, key)) if doc else s.line
         if s.status == "unknown_rule":
-            msg = f"{who} names no rule of this policy{suggest(s.rule, rule_ids)}: it waives nothing"
+            msg = f"{who} names no rule of this policy, so it waives nothing{suggest(s.rule, rule_ids)}"
             checks.append(
                 Check(
                     WAIVER_RULE,
@@ -290,7 +301,7 @@ def _waiver_checks(
                 )
             )
         elif s.status == "unknown_offering":
-            msg = f"{who} names an offering that this policy does not check{suggest(s.offering, scope)}: it waives nothing"
+            msg = f"{who} names an offering that this policy does not check, so it waives nothing{suggest(s.offering, scope)}"
             checks.append(
                 Check(
                     WAIVER_RULE,
@@ -441,11 +452,17 @@ def check_policy(
     checks: list[Check] = []
 
     scope: list[ResolvedOffering] = []
+    for issue in catalog.issues:  # a profile that did not load: a deny finding at its line
+        msg = f"vendor profile problem, its offerings were left out: {issue.code}: {issue.message}"
+        checks.append(
+            Check(INPUT_RULE, None, "deny", "fail", "input.invalid", msg, issue.file, issue.line, issue.field)
+        )
+    broken = " or its profile did not load (see the profile problems)" if catalog.issues else ""
     for i, oid in enumerate(policy.approved):
         if oid in by_id:
             scope.append(by_id[oid])
         else:
-            msg = f"approved offering {oid!r} is not in the catalog{suggest(oid, sorted(by_id))}"
+            msg = f"approved offering {oid!r} is not in the catalog{broken}{suggest(oid, sorted(by_id))}"
             line = doc.line_of(("approved", i)) if doc else None
             checks.append(
                 Check(

@@ -33,6 +33,7 @@ from typing import Any
 
 from engine.policy import (
     APPROVED_RULE,
+    INPUT_RULE,
     MIN_SCORE_RULE,
     SEVERITIES,
     WAIVER_RULE,
@@ -72,18 +73,24 @@ INFORMATION_URI: str | None = None
 """The tool's home page for SARIF's ``tool.driver.informationUri`` (an absolute URI);
 left out while the project has no public address."""
 
-POLICY_CHECKS: tuple[str, ...] = (MIN_SCORE_RULE, APPROVED_RULE, WAIVER_RULE)
+POLICY_CHECKS: tuple[str, ...] = (MIN_SCORE_RULE, APPROVED_RULE, WAIVER_RULE, INPUT_RULE)
 """Policy-level check ids, reported after the policy's own rules, in this order."""
 
 _POLICY_CHECK_TEXT = {
     MIN_SCORE_RULE: "Every offering in scope scores at least the policy's minimum under its priorities",
     APPROVED_RULE: "Every approved offering exists in the catalog",
+    INPUT_RULE: "Every vendor profile loads (a profile that does not is left out of every check)",
     WAIVER_RULE: (
         "Every waiver names a rule and an offering of the policy and has a valid expiry, "
         "not passed and within the policy's maximum waiver horizon"
     ),
 }
-_POLICY_CHECK_LEVEL = {MIN_SCORE_RULE: "warning", APPROVED_RULE: "error", WAIVER_RULE: "warning"}
+_POLICY_CHECK_LEVEL = {
+    MIN_SCORE_RULE: "warning",
+    APPROVED_RULE: "error",
+    WAIVER_RULE: "warning",
+    INPUT_RULE: "error",
+}
 _SARIF_LEVEL = {"deny": "error", "warn": "warning"}
 _SRCROOT = "%SRCROOT%"
 # characters XML 1.0 cannot carry (C0 controls but tab, CR, LF; surrogates; U+FFFE/U+FFFF)
@@ -558,7 +565,13 @@ def policy_sarif_dict(
                         }
                     }
                 },
-                "invocations": [{"executionSuccessful": True, "properties": invocation_props}],
+                # a vendor profile that did not load makes the run incomplete (exit code 2)
+                "invocations": [
+                    {
+                        "executionSuccessful": not any(c.code == "input.invalid" for c in report.checks),
+                        "properties": invocation_props,
+                    }
+                ],
                 "results": results,
             }
         ],
@@ -595,7 +608,8 @@ def policy_sarif(
     ``partialFingerprints`` are left to GitHub's upload action, which computes them
     from the files.
 
-    ``invocations`` has ``executionSuccessful: true`` (findings are results, not tool
+    ``invocations`` has ``executionSuccessful: true`` unless a vendor profile did not
+    load (findings are results, not tool
     failures) and the check's context in ``properties``; no wall-clock time anywhere,
     so the same report gives byte-identical output.
 

@@ -110,7 +110,7 @@ _REGION_FIELDS = ("processing_regions", "developer_hq", "operator_hq")
 
 def _value_problem(r: RequirementSpec) -> str | None:
     """What is wrong with a requirement's value for its field and operator."""
-    v = r.value
+    v = list(r.value) if isinstance(r.value, tuple) else r.value  # shown as written in YAML
     if r.op == "max_age_days":
         ok = not isinstance(v, bool) and isinstance(v, int) and v >= 0
         return None if ok else f"value must be a whole number of days ≥ 0, found {v!r}"
@@ -252,6 +252,10 @@ def evaluate(
     v = spec.value
     if spec.op == "max_age_days":
         age = ((today or dt.date.today()) - actual).days
+        if age < 0:
+            return res(
+                "fail", f"data as of {actual.isoformat()} is dated {-age} days in the future: check the date"
+            )
         ok = age <= int(v)
         return res(
             "pass" if ok else "fail",

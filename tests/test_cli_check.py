@@ -243,8 +243,11 @@ def test_broken_vendor_file_exit_2_with_the_valid_offerings_checked(tmp_path, ve
     assert f"{cohere}:" in err and "yaml.duplicate_key" in err
     assert "checked the valid offerings" in err
     doc = json.loads(report.read_text())
-    assert doc["passed"] is True and len(doc["offerings"]) == 5
-    assert doc["summary"]["checks"] == 30
+    # the valid offerings are all checked; the broken profile is a deny finding at its line
+    assert len(doc["offerings"]) == 5 and doc["passed"] is False
+    (bad,) = doc["findings"]
+    assert bad["code"] == "input.invalid" and bad["file"] == str(cohere) and bad["line"] == 7  # the 2nd name
+    assert doc["summary"]["checks"] == 31
 
 
 def test_broken_file_of_an_approved_offering_is_a_deny_finding(tmp_path, vendors_copy):
@@ -285,7 +288,10 @@ def test_policy_path_that_does_not_exist(tmp_path):
     missing = tmp_path / "nope.yaml"
     code, out, err = check(missing)
     assert code == 2 and out == ""
-    assert err == f"{missing}: io.not_found: cannot read file: No such file or directory\n"
+    assert (
+        err
+        == f"{missing}: io.not_found: no policy file or bundled policy named '{missing}' (policies: eu-regulated)\n"
+    )
 
 
 def test_bad_criteria_directory_exit_2(tmp_path):
@@ -396,3 +402,50 @@ def test_subprocess_check_bundled_policy():
     assert proc.stderr == ""
     assert "PASSED: no finding at or above 'deny'" in proc.stdout
     assert "criteria/policies/eu-regulated.yaml" in proc.stdout
+
+
+def test_policy_by_name_and_validate_checks_its_priorities(tmp_path):
+    code, out, _ = run("check", "--policy", "eu-regulated", "--today", TODAY)
+    assert code == 0 and "PASSED" in out
+    code, _, err = run("check", "--policy", "eu-regulatd", "--today", TODAY)
+    assert code == 2 and "(policies: eu-regulated)" in err
+    bad = tmp_path / "p.yaml"
+    bad.write_text(POLICY.read_text().replace("priorities: regulated-eu-bank", "priorities: nope.yaml"))
+    code, _, err = run("validate", str(bad))
+    line = next(n for n, t in enumerate(bad.read_text().splitlines(), 1) if t.startswith("priorities:"))
+    assert code == 2 and f"{bad}:{line}: policy.priorities_not_found [priorities]" in err
+
+
+def test_a_profile_dated_in_the_future_fails_the_freshness_rule(tmp_path, vendors_copy):
+    f = vendors_copy / "mistral-ai.yaml"
+    f.write_text(f.read_text().replace("as_of: 2026-10-29", "as_of: 2099-10-29", 1))
+    out = io.StringIO()
+    code = main(
+        [
+            "check",
+            "--policy",
+            str(POLICY),
+            "--vendors",
+            str(vendors_copy),
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+            "--fail-on",
+            "warn",
+        ],
+        out=out,
+        err=io.StringIO(),
+    )
+    doc = json.loads(out.getvalue())
+    fresh = [f for f in doc["findings"] if f["rule"] == "fresh-data"]
+    assert code == 1 and fresh and "in the future" in fresh[0]["message"]
+
+
+def test_schema_messages_say_list_and_mapping_in_plain_words(tmp_path):
+    p = tmp_path / "p.yaml"
+    p.write_text("schema_version: 1\nname: x\napproved: mistral-large-4-api\nmin_score: 50\n")
+    code, _, err = run("check", "--policy", str(p), "--today", TODAY)
+    assert code == 2
+    assert "[approved]: expected a list; found text 'mistral-large-4-api'" in err
+    assert "[min_score]: expected a mapping (field: value); found number 50" in err

@@ -116,3 +116,16 @@ def test_diff_needs_exactly_one_base():
     assert code == 2 and "--base" in err
     code, _, err = run("diff", "--base", "HEAD", "--base-vendors", "vendors")
     assert code == 2 and "not allowed with argument" in err
+
+
+def test_a_revision_that_looks_like_an_option_is_refused(repo, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("important")
+    code, out, err = run("diff", f"--base=--output={victim}")
+    assert code == 2 and out == "" and "--base expects a git revision" in err
+    assert victim.read_text() == "important"  # git never saw it as its --output option
+
+
+def test_base_vendors_must_be_a_directory():
+    code, _, err = run("diff", "--base-vendors", str(VENDORS / "openai.yaml"))
+    assert code == 2 and "--base-vendors expects a vendors directory" in err

@@ -361,10 +361,11 @@ def test_without_approved_every_offering_is_in_scope(small, criteria):
     assert [c.offering_id for c in report.findings] == ["acme-us"]
 
 
-def test_an_offering_approved_twice_is_checked_once(small, criteria):
+def test_an_offering_approved_twice_is_a_policy_error(small, criteria):
     pol = make_policy([rule("eu", "processing_regions", "within", ["EU"])], approved=["acme-eu", "acme-eu"])
-    report = run(pol, small, criteria)
-    assert report.offerings == ("acme-eu",) and len(report.checks) == 1
+    (issue,) = validate_policy(pol)
+    assert (issue.code, issue.field) == ("policy.duplicate_approved", "approved[1]")
+    assert "'acme-eu' is approved twice" in issue.message
 
 
 # --------------------------------------------------------------- invalid policies

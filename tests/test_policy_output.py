@@ -275,7 +275,13 @@ def test_junit_counts_match_the_report(report: PolicyReport, fail_on: str, in_sc
     assert root.tag == "testsuites"
     failing = report.failing(fail_on)
     names = [s.get("name") for s in root.findall("testsuite")]
-    assert names == ["eu-processing", "open-weights", "min-score", "approved-exists", "waivers"]
+    assert names == [
+        "eu-processing",
+        "open-weights",
+        "min-score",
+        "approved-exists",
+        "waivers",
+    ]
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for suite in root.findall("testsuite"):
         rule = suite.get("name")
@@ -497,7 +503,14 @@ def test_sarif_structure(report: PolicyReport, fail_on: str, in_scenario: Path) 
     driver = run["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("Shortlist", engine.__version__)
     rule_ids = [r["id"] for r in driver["rules"]]
-    assert rule_ids == ["eu-processing", "open-weights", "min-score", "approved-exists", "waivers"]
+    assert rule_ids == [
+        "eu-processing",
+        "open-weights",
+        "min-score",
+        "approved-exists",
+        "waivers",
+        "valid-profiles",
+    ]
     levels = {r["id"]: r["defaultConfiguration"]["level"] for r in driver["rules"]}
     assert levels == {
         "eu-processing": "error",
@@ -505,6 +518,7 @@ def test_sarif_structure(report: PolicyReport, fail_on: str, in_scenario: Path) 
         "min-score": "warning",
         "approved-exists": "error",
         "waivers": "warning",
+        "valid-profiles": "error",
     }
     assert all(r["shortDescription"]["text"] for r in driver["rules"])
     assert run["invocations"] == [
@@ -555,6 +569,7 @@ def test_sarif_without_locations_or_findings(sarif_validator: jsonschema.protoco
         "min-score",
         "approved-exists",
         "waivers",
+        "valid-profiles",
     ]
     assert not list(sarif_validator.iter_errors(empty))
     checks = [
