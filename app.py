@@ -18,8 +18,8 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine.schema import CERTIFICATION_IDS, PrioritiesFile, RequirementSpec
-from engine.sensitivity import SensitivityReport, sensitivity, what_would_it_take
+from engine.schema import CERTIFICATION_IDS, PrioritiesFile, RequirementSpec, Robustness
+from engine.sensitivity import SensitivityReport, sensitivity_with, what_would_it_take
 
 HERE = Path(__file__).resolve().parent
 VENDORS = Path(os.environ.get("SHORTLIST_VENDORS", HERE / "vendors"))
@@ -378,16 +378,10 @@ elif ranked:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _robustness(
-    digest: str,
-    samples: int,
-    seed: int,
-    concentration: float,
-    order: tuple[str, ...] | None,
-    _r: engine.Ranking,
-) -> tuple[SensitivityReport, bytes]:
-    """Sensitivity report of the ranking with this inputs digest (cached: SMAA stays off the slider path)."""
-    rep = sensitivity(_r, samples=samples, seed=seed, concentration=concentration, order=order)
+def _robustness(digest: str, _r: engine.Ranking, _settings: Robustness) -> tuple[SensitivityReport, bytes]:
+    """Sensitivity report of the ranking with this inputs digest, which covers the
+    priorities' robustness settings (cached: SMAA stays off the slider path)."""
+    rep = sensitivity_with(_r, _settings)
     return rep, engine.sensitivity_json(rep, _r)
 
 
@@ -406,14 +400,7 @@ if ranked:
         )
         r3.number_input("Seed", min_value=0, step=1, key="seed")
     try:
-        order = (
-            engine.parse_order(rob.weight_order, tuple(ranking.weights), field="robustness.weight_order")
-            if rob.weight_order
-            else None
-        )
-        report, sens_json = _robustness(
-            ranking.inputs_digest, rob.samples, rob.seed, rob.concentration, order, ranking
-        )
+        report, sens_json = _robustness(ranking.inputs_digest, ranking, rob)
     except engine.InputError as exc:
         _show_issues(exc.issues, "the robustness settings", "fix them to see the robustness analysis")
     if report is not None:

@@ -12,7 +12,8 @@ import argparse
 import datetime as dt
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -35,7 +36,7 @@ from engine.loading import (
 )
 from engine.schema import PrioritiesFile
 from engine.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
-from engine.yamlio import load_yaml_file
+from engine.yamlio import LoadedYaml, load_yaml_file
 
 __all__ = ["DEFAULT_PRESET", "main", "resolve_priorities"]
 
@@ -109,10 +110,22 @@ def _dirs(args: argparse.Namespace) -> tuple[Path, Path]:
     return criteria_dir, vendors_dir
 
 
-def _load(args: argparse.Namespace) -> tuple[Catalog, PrioritiesFile, Ranking]:
+@dataclass(frozen=True)
+class _Loaded:
+    """What `rank`, `explain` and `sensitivity` load, once."""
+
+    catalog: Catalog
+    criteria: CriteriaCatalog
+    priorities: PrioritiesFile
+    priorities_path: Path
+    ranking: Ranking
+
+
+def _load(args: argparse.Namespace) -> _Loaded:
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
-    priorities, doc = load_priorities_doc(resolve_priorities(args.priorities, criteria_dir))
+    priorities_path = resolve_priorities(args.priorities, criteria_dir)
+    priorities, doc = load_priorities_doc(priorities_path)
     catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
     if not catalog.offerings:
         raise InputError(
@@ -134,7 +147,7 @@ def _load(args: argparse.Namespace) -> tuple[Catalog, PrioritiesFile, Ranking]:
         from_cli = [i for i in exc.issues if weights is not None and (i.field or "").startswith("weights")]
         rest = [i for i in exc.issues if i not in from_cli]
         raise InputError([*from_cli, *locate(rest, doc)]) from None
-    return catalog, priorities, ranking
+    return _Loaded(catalog, criteria, priorities, priorities_path, ranking)
 
 
 def _kind(loaded_keys: set[str]) -> str:
@@ -182,12 +195,7 @@ def _validate_policy(path: Path, criteria_dir: Path) -> list[Issue]:
     found = locate(validate_policy(policy), doc)
     if policy.priorities:
         try:
-            pr_path = _policy_priorities(policy.priorities, path, criteria_dir)
-        except InputError as exc:
-            msg = f"the policy's priorities {policy.priorities!r} cannot be found: {exc.issues[0].message}"
-            return [*found, *locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)]
-        try:
-            pr, pdoc = load_priorities_doc(pr_path)
+            pr, pdoc = load_priorities_doc(_policy_priorities(policy.priorities, path, criteria_dir, doc))
         except InputError as exc:
             return [*found, *exc.issues]
         try:
@@ -268,9 +276,10 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.excel and args.format != "csv":
         raise InputError.single("usage.invalid", "--excel applies to --format csv only")
-    catalog, priorities, ranking = _load(args)
+    loaded = _load(args)
+    catalog, ranking = loaded.catalog, loaded.ranking
     if args.record:
-        _write(_record(args, catalog, priorities, ranking), args.record, out)
+        _write(_record(args, loaded), args.record, out)
     if args.format == "csv":
         data: bytes | str = to_csv(ranking, excel=args.excel, top=args.top)
     elif args.format == "json":
@@ -292,38 +301,18 @@ def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _record(args: argparse.Namespace, catalog: Catalog, priorities: PrioritiesFile, ranking: Ranking) -> str:
+def _record(args: argparse.Namespace, loaded: _Loaded) -> str:
     """The decision record (Markdown) of a ranking, with the robustness summary."""
     from engine import __version__
     from engine.record import decision_record
-    from engine.sensitivity import sensitivity
+    from engine.sensitivity import sensitivity_with
 
-    criteria_dir, _ = _dirs(args)
-    criteria = load_criteria(criteria_dir)
-    inputs: list[str | Path] = [
-        *catalog.files,
-        *criteria.files,
-        resolve_priorities(args.priorities, criteria_dir),
-    ]
-    rob = priorities.robustness
-    report = None
-    if ranking.ranked:
-        order = (
-            parse_order(rob.weight_order, tuple(ranking.weights), field="robustness.weight_order")
-            if rob.weight_order
-            else None
-        )
-        report = sensitivity(
-            ranking,
-            samples=rob.samples,
-            seed=rob.seed,
-            concentration=rob.concentration,
-            order=order,
-            top_k=rob.top_k,
-        )
+    ranking = loaded.ranking
+    inputs: list[str | Path] = [*loaded.catalog.files, *loaded.criteria.files, loaded.priorities_path]
+    report = sensitivity_with(ranking, loaded.priorities.robustness) if ranking.ranked else None
     return decision_record(
         ranking,
-        priorities,
+        loaded.priorities,
         input_digests=file_digests(inputs, roots=(("shortlist:", _REPO),)),
         version=__version__,
         robustness=report,
@@ -407,22 +396,16 @@ def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFi
     """Plain-text robustness of one ranked offering: its rank acceptability (SMAA-2
     with the priorities' ``robustness`` settings), the weight interval in which it
     keeps its rank, and what it would take to rank first (weights and price)."""
-    from engine.sensitivity import DecisionProblem, rank_stability, smaa, what_would_it_take
+    from engine.sensitivity import rank_stability, sensitivity_with, what_would_it_take
 
     row = ranking.row(offering_id)
     if row.status != "ranked":
         return "\nRobustness: not analysed, the offering is excluded.\n"
     rob = priorities.robustness
-    problem = DecisionProblem.from_ranking(ranking)
-    order = (
-        parse_order(rob.weight_order, tuple(ranking.weights), field="robustness.weight_order")
-        if rob.weight_order
-        else None
-    )
-    sampled = problem if order is None else DecisionProblem.from_ranking(ranking, criteria=order)
-    acc = smaa(sampled, samples=rob.samples, seed=rob.seed, concentration=rob.concentration, order=order)
-    i = sampled.index(offering_id)
-    a = acc.acceptability[i]
+    report = sensitivity_with(ranking, rob)
+    problem, acc = report.problem, report.acceptability
+    order = acc.order
+    a = acc.acceptability[acc.offering_ids.index(offering_id)]
     top = ", ".join(f"rank {r + 1}: {100 * a[r]:.1f}%" for r in np.argsort(-a, kind="stable")[:3] if a[r] > 0)
     how = (
         f"concentration {rob.concentration:g}"
@@ -447,7 +430,8 @@ def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFi
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    catalog, priorities, ranking = _load(args)
+    loaded = _load(args)
+    catalog, priorities, ranking = loaded.catalog, loaded.priorities, loaded.ranking
     try:
         text = explain_text(ranking, args.offering_id)
     except KeyError:
@@ -475,23 +459,23 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.export import sensitivity_csv, sensitivity_json, sensitivity_table
-    from engine.sensitivity import sensitivity
+    from engine.sensitivity import sensitivity_with
 
-    catalog, priorities, ranking = _load(args)
-    rob = priorities.robustness
-    order_text = args.order if args.order is not None else rob.weight_order
     if args.excel and args.format != "csv":
         raise InputError.single("usage.invalid", "--excel applies to --format csv only")
-    field = "--order" if args.order is not None else "robustness.weight_order"
-    order = parse_order(order_text, tuple(ranking.weights), field=field) if order_text is not None else None
-    report = sensitivity(
+    loaded = _load(args)
+    catalog, ranking = loaded.catalog, loaded.ranking
+    report = sensitivity_with(
         ranking,
-        samples=args.samples if args.samples is not None else rob.samples,
-        seed=args.seed if args.seed is not None else rob.seed,
-        concentration=args.concentration if args.concentration is not None else rob.concentration,
-        order=order,
-        top_k=args.top_k if args.top_k is not None else rob.top_k,
+        loaded.priorities.robustness,
+        samples=args.samples,
+        seed=args.seed,
+        concentration=args.concentration,
+        order_text=args.order,
+        order_field="--order",
+        top_k=args.top_k,
     )
+    order = report.acceptability.order
     if args.format == "csv":
         data: bytes | str = sensitivity_csv(report, ranking, excel=args.excel)
     elif args.format == "json":
@@ -510,12 +494,24 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _policy_priorities(ref: str, policy_file: Path, criteria_dir: Path) -> Path:
-    """A policy's ``priorities``: a path relative to the policy file, else a preset name."""
+def _policy_priorities(ref: str, policy_file: Path, criteria_dir: Path, doc: LoadedYaml) -> Path:
+    """A policy's ``priorities``: a path relative to the policy file, else a preset name.
+
+    Raises
+    ------
+    InputError
+        ``policy.priorities_not_found`` at the line of ``priorities:`` in the policy.
+    """
     cand = policy_file.parent / ref
     if cand.is_file():
         return cand
-    return resolve_priorities(ref, criteria_dir)
+    try:
+        return resolve_priorities(ref, criteria_dir)
+    except InputError as exc:
+        msg = f"the policy's priorities {ref!r} cannot be found: {exc.issues[0].message}"
+        raise InputError(
+            locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
+        ) from None
 
 
 def _resolve_policy(arg: str, criteria_dir: Path) -> Path:
@@ -541,17 +537,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     policy_path = _resolve_policy(args.policy, criteria_dir)
     policy, doc = load_policy_doc(policy_path)
     priorities = None
-    if policy.priorities:
-        try:
-            path = _policy_priorities(policy.priorities, policy_path, criteria_dir)
-        except InputError as exc:
-            msg = f"the policy's priorities {policy.priorities!r} cannot be found: {exc.issues[0].message}"
-            raise InputError(
-                locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
-            ) from None
+    pr_path = (
+        _policy_priorities(policy.priorities, policy_path, criteria_dir, doc) if policy.priorities else None
+    )
     catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
-    if policy.priorities:
-        priorities, pdoc = load_priorities_doc(path)
+    if pr_path is not None:
+        priorities, pdoc = load_priorities_doc(pr_path)
         found = check_priorities(priorities, criteria, catalog)
         if found:
             raise InputError(locate(found, pdoc))
@@ -712,13 +703,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 policy, doc = load_policy_doc(policy_path)
                 pol_pr = priorities
                 if policy.priorities:
-                    try:
-                        pol_path = _policy_priorities(policy.priorities, policy_path, cdir)
-                    except InputError as exc:
-                        msg = f"the policy's priorities {policy.priorities!r} cannot be found: {exc.issues[0].message}"
-                        raise InputError(
-                            locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
-                        ) from None
+                    pol_path = _policy_priorities(policy.priorities, policy_path, cdir, doc)
                     pol_pr, _ = load_priorities_doc(pol_path)
                 try:
                     report = check_policy(
@@ -764,33 +749,6 @@ def _number(text: str) -> float:
     return x
 
 
-def _days(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days, found {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"expected a number of days ≥ 0, found {n}")
-    return n
-
-
-def _seed(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, found {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, found {n}")
-    return n
-
-
-def _samples(text: str) -> int:
-    n = _positive(text)
-    if n > 1_000_000:
-        raise argparse.ArgumentTypeError(f"expected at most 1000000 samples, found {n}")
-    return n
-
-
 def _date(text: str) -> dt.date:
     try:
         if len(text) != 10 or text[4] != "-" or text[7] != "-":
@@ -800,14 +758,34 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}") from None
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, found {n}")
-    return n
+def _whole(
+    low: int,
+    high: int | None = None,
+    *,
+    parse: str = "a whole number",
+    noun: str = "a number",
+    unit: str = "",
+) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high], with messages in the user's terms."""
+
+    def parse_text(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {parse}, found {text!r}") from None
+        if n < low:
+            raise argparse.ArgumentTypeError(f"expected {noun} ≥ {low}, found {n}")
+        if high is not None and n > high:
+            raise argparse.ArgumentTypeError(f"expected at most {high} {unit}, found {n}")
+        return n
+
+    return parse_text
+
+
+_positive = _whole(1)
+_days = _whole(0, parse="a whole number of days", noun="a number of days")
+_seed = _whole(0, parse="a whole number ≥ 0", noun="a whole number")
+_samples = _whole(1, 1_000_000, unit="samples")
 
 
 class UsageError(Exception):

@@ -45,7 +45,9 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from engine.aggregation import WPM_FLOOR, aggregate, competition_ranks, is_additive, linear_form
+from engine.elicitation import parse_order
 from engine.errors import InputError, Issue, suggest
+from engine.schema import Robustness
 from engine.scoring import TIE_TOLERANCE, Ranking
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "rank_stability",
     "sample_weights",
     "sensitivity",
+    "sensitivity_with",
     "smaa",
     "stability_intervals",
     "what_would_it_take",
@@ -1083,6 +1086,44 @@ def what_would_it_take(
 
 
 # --------------------------------------------------------------------------- report
+
+
+def sensitivity_with(
+    ranking: Ranking,
+    settings: Robustness,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    concentration: float | None = None,
+    order_text: str | None = None,
+    order_field: str = "order",
+    top_k: int | None = None,
+) -> SensitivityReport:
+    """:func:`sensitivity` with a priorities file's ``robustness`` settings, each of
+    which an argument (e.g. from the command line or a widget) may override.
+
+    ``order_text`` (``"a > b > c"``) replaces ``settings.weight_order``; problems in
+    it are reported under ``order_field`` (``robustness.weight_order`` for the file's).
+
+    Raises
+    ------
+    InputError
+        As :func:`sensitivity`, and for an ordering naming unknown or repeated criteria.
+    """
+    text, field = (
+        (order_text, order_field)
+        if order_text is not None
+        else (settings.weight_order, "robustness.weight_order")
+    )
+    order = parse_order(text, tuple(ranking.weights), field=field) if text is not None else None
+    return sensitivity(
+        ranking,
+        samples=settings.samples if samples is None else samples,
+        seed=settings.seed if seed is None else seed,
+        concentration=settings.concentration if concentration is None else concentration,
+        order=order,
+        top_k=settings.top_k if top_k is None else top_k,
+    )
 
 
 @dataclass(frozen=True)
