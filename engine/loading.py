@@ -588,9 +588,14 @@ def load_priorities_doc(path: str | Path) -> tuple[PrioritiesFile, LoadedYaml]:
     InputError
         Every problem of the file, with file, line and field.
     """
+    return _load_doc(PrioritiesFile, path)
+
+
+def _load_doc(model: type[M], path: str | Path) -> tuple[M, LoadedYaml]:
+    """Read, strictly load and validate one file, keeping its document for lines."""
     p = Path(path)
     loaded = load_yaml_bytes(_read(p), str(p))
-    return _validate(PrioritiesFile, loaded), loaded
+    return _validate(model, loaded), loaded
 
 
 def file_digests(paths: Iterable[str | Path], roots: Sequence[tuple[str, Path]] = ()) -> dict[str, str]:
@@ -632,9 +637,7 @@ def load_policy_doc(path: str | Path) -> tuple[PolicyFile, LoadedYaml]:
     InputError
         Every problem of the file, with file, line and field.
     """
-    p = Path(path)
-    loaded = load_yaml_bytes(_read(p), str(p))
-    return _validate(PolicyFile, loaded), loaded
+    return _load_doc(PolicyFile, path)
 
 
 def _path_of(field: str, loaded: LoadedYaml) -> Path_:

@@ -270,6 +270,40 @@ def _judge_waivers(
     return out
 
 
+# waiver problem → (reason code, severity, the waiver's key the finding points at)
+_WAIVER_FINDINGS: dict[str, tuple[str, Severity, str]] = {
+    "unknown_rule": ("waiver.unknown_rule", "warn", "rule"),
+    "unknown_offering": ("waiver.unknown_offering", "warn", "offering"),
+    "invalid": ("waiver.invalid_expiry", "deny", "expires"),
+    "beyond_horizon": ("waiver.beyond_horizon", "deny", "expires"),
+    "expired": ("waiver.expired", "warn", "expires"),
+    "expiring": ("waiver.expiring", "warn", "expires"),
+}
+
+
+def _waiver_message(
+    policy: PolicyFile, s: WaiverState, kind: str, rule_ids: Sequence[str], scope: Sequence[str]
+) -> str:
+    who = f"waiver of {s.rule!r} for {s.offering!r} (approved by {s.approver})"
+    if kind == "unknown_rule":
+        return f"{who} names no rule of this policy, so it waives nothing{suggest(s.rule, rule_ids)}"
+    if kind == "unknown_offering":
+        return f"{who} names an offering that this policy does not check, so it waives nothing{suggest(s.offering, scope)}"
+    if kind == "invalid":
+        raw = policy.waivers[s.index].expires
+        found = "no expiry" if raw is None else f"an expiry of {raw if isinstance(raw, str) else repr(raw)!r}"
+        return f"{who} has {found}; expected a date YYYY-MM-DD: it does not waive (fails closed)"
+    assert s.expires is not None
+    if kind == "beyond_horizon":
+        return (
+            f"{who} expires {s.expires.isoformat()}, {s.days_left} days ahead, beyond the policy's maximum "
+            f"of {policy.max_waiver_days} days: it does not waive (fails closed)"
+        )
+    if kind == "expired":
+        return f"{who} expired on {s.expires.isoformat()}: it no longer waives"
+    return f"{who} expires on {s.expires.isoformat()}, in {s.days_left} day(s)"
+
+
 def _waiver_checks(
     policy: PolicyFile,
     states: Sequence[WaiverState],
@@ -281,110 +315,20 @@ def _waiver_checks(
     rule_ids = [r.id for r in policy.rules] + ([MIN_SCORE_RULE] if policy.min_score else [])
     checks = []
     for s in states:
-        who = f"waiver of {s.rule!r} for {s.offering!r} (approved by {s.approver})"
-        fld = f"waivers[{s.index}]"
-        key = {"unknown_rule": "rule", "unknown_offering": "offering"}.get(s.status, "expires")
+        kind: str = s.status
+        if kind == "active":
+            lapses_soon = expiring_in is not None and s.days_left is not None and s.days_left <= expiring_in
+            if not lapses_soon:
+                continue
+            kind = "expiring"
+        code, severity, key = _WAIVER_FINDINGS[kind]
         line = doc.line_of(("waivers", s.index, key)) if doc else s.line
-        if s.status == "unknown_rule":
-            msg = f"{who} names no rule of this policy, so it waives nothing{suggest(s.rule, rule_ids)}"
-            checks.append(
-                Check(
-                    WAIVER_RULE,
-                    s.offering,
-                    "warn",
-                    "fail",
-                    "waiver.unknown_rule",
-                    msg,
-                    file,
-                    line,
-                    f"{fld}.rule",
-                )
+        msg = _waiver_message(policy, s, kind, rule_ids, scope)
+        checks.append(
+            Check(
+                WAIVER_RULE, s.offering, severity, "fail", code, msg, file, line, f"waivers[{s.index}].{key}"
             )
-        elif s.status == "unknown_offering":
-            msg = f"{who} names an offering that this policy does not check, so it waives nothing{suggest(s.offering, scope)}"
-            checks.append(
-                Check(
-                    WAIVER_RULE,
-                    s.offering,
-                    "warn",
-                    "fail",
-                    "waiver.unknown_offering",
-                    msg,
-                    file,
-                    line,
-                    f"{fld}.offering",
-                )
-            )
-        elif s.status == "invalid":
-            raw = policy.waivers[s.index].expires
-            found = (
-                "no expiry" if raw is None else f"an expiry of {raw if isinstance(raw, str) else repr(raw)!r}"
-            )
-            msg = f"{who} has {found}; expected a date YYYY-MM-DD: it does not waive (fails closed)"
-            checks.append(
-                Check(
-                    WAIVER_RULE,
-                    s.offering,
-                    "deny",
-                    "fail",
-                    "waiver.invalid_expiry",
-                    msg,
-                    file,
-                    line,
-                    f"{fld}.expires",
-                )
-            )
-        elif s.status == "beyond_horizon":
-            assert s.expires is not None
-            msg = (
-                f"{who} expires {s.expires.isoformat()}, {s.days_left} days ahead, beyond the policy's maximum "
-                f"of {policy.max_waiver_days} days: it does not waive (fails closed)"
-            )
-            checks.append(
-                Check(
-                    WAIVER_RULE,
-                    s.offering,
-                    "deny",
-                    "fail",
-                    "waiver.beyond_horizon",
-                    msg,
-                    file,
-                    line,
-                    f"{fld}.expires",
-                )
-            )
-        elif s.status == "expired":
-            assert s.expires is not None
-            msg = f"{who} expired on {s.expires.isoformat()}: it no longer waives"
-            checks.append(
-                Check(
-                    WAIVER_RULE,
-                    s.offering,
-                    "warn",
-                    "fail",
-                    "waiver.expired",
-                    msg,
-                    file,
-                    line,
-                    f"{fld}.expires",
-                )
-            )
-        elif expiring_in is not None and s.days_left is not None and s.days_left <= expiring_in:
-            assert s.expires is not None
-            msg = f"{who} expires on {s.expires.isoformat()}, in {s.days_left} day(s)"
-            checks.append(
-                Check(
-                    WAIVER_RULE,
-                    s.offering,
-                    "warn",
-                    "fail",
-                    "waiver.expiring",
-                    msg,
-                    file,
-                    line,
-                    f"{fld}.expires",
-                )
-            )
+        )
     return checks
 
 

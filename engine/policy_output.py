@@ -303,7 +303,8 @@ def policy_junit(
       the warning still travels with the report.
     - A waived check: ``<skipped message=…>`` naming the waiver (index, expiry,
       approver, reason).
-    - ``errors`` is always 0: input errors stop ``shortlist check`` before any report.
+    - ``errors`` is always 0: a broken policy stops ``shortlist check`` before any report,
+      and a vendor profile that did not load is a ``valid-profiles`` failure.
 
     ``tests``, ``failures``, ``errors`` and ``skipped`` are counted on every suite and
     on the root. No wall clock: ``timestamp`` is ``report.today`` at midnight and every

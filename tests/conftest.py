@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -9,11 +11,28 @@ from pathlib import Path
 import pytest
 
 import engine
+from engine.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDORS = ROOT / "vendors"
 CRITERIA = ROOT / "criteria"
 PRESETS = sorted((CRITERIA / "presets").glob("*.yaml"))
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process: (exit code, stdout, stderr); a traceback is always a failure."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out=out, err=err)
+    assert "Traceback" not in err.getvalue() and "Traceback" not in out.getvalue()
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def vendors_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled vendors directory."""
+    d = tmp_path / "vendors"
+    shutil.copytree(VENDORS, d)
+    return d
 
 
 def vendor_yaml(

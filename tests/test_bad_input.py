@@ -3,31 +3,16 @@ line, field), never a traceback, and valid inputs keep working."""
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 
 import engine
-from engine.cli import main
 from tests.conftest import CRITERIA, VENDORS, offering_yaml, priorities, vendor_yaml
+from tests.conftest import run_cli as run
 
 BANK = CRITERIA / "presets" / "regulated-eu-bank.yaml"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out=out, err=err)
-    assert "Traceback" not in err.getvalue()
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def vendors_copy(tmp_path: Path) -> Path:
-    d = tmp_path / "vendors"
-    shutil.copytree(VENDORS, d)
-    return d
 
 
 @pytest.fixture

@@ -13,15 +13,9 @@ import pytest
 
 from engine.cli import main
 from tests.conftest import CRITERIA
+from tests.conftest import run_cli as run
 
 BANK = CRITERIA / "presets" / "regulated-eu-bank.yaml"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out=out, err=err)
-    assert "Traceback" not in err.getvalue()
-    return code, out.getvalue(), err.getvalue()
 
 
 def fails(*args: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from engine.cli import main
 from tests.conftest import CRITERIA, ROOT, VENDORS
+from tests.conftest import run_cli as run
 
 TODAY = "2026-11-29"
 POLICY = CRITERIA / "policies" / "eu-regulated.yaml"
@@ -32,13 +32,6 @@ waivers:
     approver: ciso@example.org
     expires: 2027-01-31
 """
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out=out, err=err)
-    assert "Traceback" not in err.getvalue() and "Traceback" not in out.getvalue()
-    return code, out.getvalue(), err.getvalue()
 
 
 def check(policy: Path | str, *args: str, vendors: Path | str = VENDORS) -> tuple[int, str, str]:
@@ -64,13 +57,6 @@ def write_policy(tmp_path: Path, old: str | None = None, new: str = "", name: st
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
     return p
-
-
-@pytest.fixture
-def vendors_copy(tmp_path: Path) -> Path:
-    d = tmp_path / "vendors"
-    shutil.copytree(VENDORS, d)
-    return d
 
 
 @pytest.fixture

@@ -17,19 +17,12 @@ from typing import Any
 
 import pytest
 
-from engine.cli import main
 from tests.conftest import CRITERIA, PRESETS, ROOT, VENDORS
+from tests.conftest import run_cli as run
 
 PRESET_NAMES = [p.stem for p in PRESETS]
 BANK = CRITERIA / "presets" / "regulated-eu-bank.yaml"
 SAMPLES = "2000"  # fast, and every share is a multiple of 1/2000: exact in 6 decimals
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out=out, err=err)
-    assert "Traceback" not in err.getvalue()
-    return code, out.getvalue(), err.getvalue()
 
 
 def ok(*args: str) -> str:

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from engine.cli import main
 from tests.conftest import CRITERIA, VENDORS
+from tests.conftest import run_cli as run
 
 POLICY = CRITERIA / "policies" / "eu-regulated.yaml"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out=out, err=err)
-    assert "Traceback" not in err.getvalue()
-    return code, out.getvalue(), err.getvalue()
 
 
 def us_only(vendors: Path) -> None:

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 
 import pytest
 
 from engine import bundled
-from engine.cli import main
 from tests.conftest import ROOT
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out=out, err=err)
-    assert "Traceback" not in err.getvalue()
-    return code, out.getvalue(), err.getvalue()
+from tests.conftest import run_cli as run
 
 
 def test_init_creates_a_catalog_that_passes_its_own_checks(tmp_path, monkeypatch):
