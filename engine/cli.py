@@ -90,6 +90,15 @@ def _print_issues(issues: Sequence[Issue], err: TextIO) -> None:
         print(str(i), file=err)
 
 
+def _vendor_problems(catalog: Catalog, err: TextIO, verb: str) -> bool:
+    """Print the problems of vendor files that did not load; True when there were any
+    (the command then exits 2, having worked on the valid offerings)."""
+    if catalog.issues:
+        _print_issues(catalog.issues, err)
+        print(f"{len(catalog.issues)} problem(s) in the vendor files; {verb} the valid offerings", file=err)
+    return bool(catalog.issues)
+
+
 def _write(data: bytes | str, output: str | None, out: TextIO) -> None:
     if output:
         try:
@@ -294,9 +303,7 @@ def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         for n in ranking.notes:
             print(f"note: {n}", file=err)
-    if catalog.issues:
-        _print_issues(catalog.issues, err)
-        print(f"{len(catalog.issues)} problem(s) in the vendor files; ranked the valid offerings", file=err)
+    if _vendor_problems(catalog, err, "ranked"):
         return 2
     return 0
 
@@ -487,9 +494,7 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("note: --concentration does not apply when weights are sampled within an order", file=err)
     if args.format == "csv":
         print("note: the stability intervals are per criterion: see --format table or json", file=err)
-    if catalog.issues:
-        _print_issues(catalog.issues, err)
-        print(f"{len(catalog.issues)} problem(s) in the vendor files; analysed the valid offerings", file=err)
+    if _vendor_problems(catalog, err, "analysed"):
         return 2
     return 0
 
@@ -559,9 +564,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except InputError as exc:
         raise InputError(locate(exc.issues, doc)) from None
     _write(render(report, args.format, args.fail_on), args.output, out)
-    if catalog.issues:
-        _print_issues(catalog.issues, err)
-        print(f"{len(catalog.issues)} problem(s) in the vendor files; checked the valid offerings", file=err)
+    if _vendor_problems(catalog, err, "checked"):
         return 2
     return report.exit_code(args.fail_on)
 
