@@ -25,6 +25,7 @@ from engine.elicitation import parse_order
 from engine.errors import InputError, Issue, suggest
 from engine.export import to_csv, to_json, to_table
 from engine.loading import (
+    DEFAULT_PRESET,
     Catalog,
     CriteriaCatalog,
     file_digests,
@@ -33,15 +34,16 @@ from engine.loading import (
     load_policy_doc,
     load_priorities_doc,
     locate,
+    policy_priorities_path,
+    resolve_policy,
+    resolve_priorities,
 )
 from engine.schema import PrioritiesFile
 from engine.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
-from engine.yamlio import LoadedYaml, load_yaml_file
+from engine.yamlio import load_yaml_file
 
 __all__ = ["DEFAULT_PRESET", "main", "resolve_priorities"]
 
-DEFAULT_PRESET = "regulated-eu-bank"
-"""Preset used when ``--priorities`` is not given."""
 
 _REPO = bundled_root()
 
@@ -49,22 +51,6 @@ _REPO = bundled_root()
 def _default_dir(name: str) -> Path:
     local = Path(name)
     return local if local.is_dir() else _REPO / name
-
-
-def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
-    """Map ``--priorities`` to a file: a path, or the name of a preset in
-    ``<criteria>/presets`` (with or without ``.yaml``); default :data:`DEFAULT_PRESET`."""
-    name = arg or DEFAULT_PRESET
-    p = Path(name)
-    if p.is_file():
-        return p
-    for cand in (criteria_dir / "presets" / name, criteria_dir / "presets" / f"{name}.yaml"):
-        if cand.is_file():
-            return cand
-    presets = ", ".join(sorted(x.stem for x in (criteria_dir / "presets").glob("*.yaml")))
-    raise InputError.single(
-        "io.not_found", f"no priorities file or preset named {name!r} (presets: {presets})", file=name
-    )
 
 
 def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -> dict[str, float] | None:
@@ -204,7 +190,7 @@ def _validate_policy(path: Path, criteria_dir: Path) -> list[Issue]:
     found = locate(validate_policy(policy), doc)
     if policy.priorities:
         try:
-            pr, pdoc = load_priorities_doc(_policy_priorities(policy.priorities, path, criteria_dir, doc))
+            pr, pdoc = load_priorities_doc(policy_priorities_path(policy.priorities, path, criteria_dir, doc))
         except InputError as exc:
             return [*found, *exc.issues]
         try:
@@ -499,70 +485,27 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _policy_priorities(ref: str, policy_file: Path, criteria_dir: Path, doc: LoadedYaml) -> Path:
-    """A policy's ``priorities``: a path relative to the policy file, else a preset name.
-
-    Raises
-    ------
-    InputError
-        ``policy.priorities_not_found`` at the line of ``priorities:`` in the policy.
-    """
-    cand = policy_file.parent / ref
-    if cand.is_file():
-        return cand
-    try:
-        return resolve_priorities(ref, criteria_dir)
-    except InputError as exc:
-        msg = f"the policy's priorities {ref!r} cannot be found: {exc.issues[0].message}"
-        raise InputError(
-            locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
-        ) from None
-
-
-def _resolve_policy(arg: str, criteria_dir: Path) -> Path:
-    """``--policy``: a file, or the name of a policy in ``<criteria>/policies``."""
-    p = Path(arg)
-    if p.is_file():
-        return p
-    for cand in (criteria_dir / "policies" / arg, criteria_dir / "policies" / f"{arg}.yaml"):
-        if cand.is_file():
-            return cand
-    names = ", ".join(sorted(x.stem for x in (criteria_dir / "policies").glob("*.y*ml"))) or "none"
-    raise InputError.single(
-        "io.not_found", f"no policy file or bundled policy named {arg!r} (policies: {names})", file=arg
-    )
-
-
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.policy import check_policy
+    from engine.policy import run_policy
     from engine.policy_output import render
 
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
-    policy_path = _resolve_policy(args.policy, criteria_dir)
+    policy_path = resolve_policy(args.policy, criteria_dir)
     policy, doc = load_policy_doc(policy_path)
-    priorities = None
-    pr_path = (
-        _policy_priorities(policy.priorities, policy_path, criteria_dir, doc) if policy.priorities else None
-    )
+    if policy.priorities:  # a missing priorities file is reported before the catalog loads
+        policy_priorities_path(policy.priorities, policy_path, criteria_dir, doc)
     catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
-    if pr_path is not None:
-        priorities, pdoc = load_priorities_doc(pr_path)
-        found = check_priorities(priorities, criteria, catalog)
-        if found:
-            raise InputError(locate(found, pdoc))
-    try:
-        report = check_policy(
-            policy,
-            catalog,
-            criteria,
-            doc=doc,
-            priorities=priorities,
-            today=args.today,
-            expiring_in=args.expiring_in,
-        )
-    except InputError as exc:
-        raise InputError(locate(exc.issues, doc)) from None
+    report = run_policy(
+        policy,
+        doc,
+        catalog,
+        criteria,
+        criteria_dir,
+        policy_file=policy_path,
+        today=args.today,
+        expiring_in=args.expiring_in,
+    )
     _write(render(report, args.format, args.fail_on), args.output, out)
     if _vendor_problems(catalog, err, "checked"):
         return 2
@@ -702,11 +645,11 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 raise InputError(locate(exc.issues, pdoc)) from None
             report = None
             if args.policy:
-                policy_path = _resolve_policy(args.policy, criteria_dir)
+                policy_path = resolve_policy(args.policy, criteria_dir)
                 policy, doc = load_policy_doc(policy_path)
                 pol_pr = priorities
                 if policy.priorities:
-                    pol_path = _policy_priorities(policy.priorities, policy_path, cdir, doc)
+                    pol_path = policy_priorities_path(policy.priorities, policy_path, cdir, doc)
                     pol_pr, _ = load_priorities_doc(pol_path)
                 try:
                     report = check_policy(

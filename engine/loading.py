@@ -684,3 +684,94 @@ def locate(issues: Iterable[Issue], loaded: LoadedYaml) -> list[Issue]:
         else:
             out.append(i)
     return out
+
+
+# --------------------------------------------------------------------------- names → files
+
+DEFAULT_PRESET = "regulated-eu-bank"
+"""Preset used when no priorities file is named."""
+
+
+def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
+    """Map a priorities argument to a file: a path, or the name of a preset in
+    ``<criteria>/presets`` (with or without ``.yaml``); default :data:`DEFAULT_PRESET`.
+
+    Raises
+    ------
+    InputError
+        ``io.not_found``, listing the presets.
+    """
+    name = arg or DEFAULT_PRESET
+    p = Path(name)
+    if p.is_file():
+        return p
+    for cand in (criteria_dir / "presets" / name, criteria_dir / "presets" / f"{name}.yaml"):
+        if cand.is_file():
+            return cand
+    presets = ", ".join(sorted(x.stem for x in (criteria_dir / "presets").glob("*.yaml")))
+    raise InputError.single(
+        "io.not_found", f"no priorities file or preset named {name!r} (presets: {presets})", file=name
+    )
+
+
+def resolve_policy(arg: str, criteria_dir: Path) -> Path:
+    """A policy argument: a file, or the name of a policy in ``<criteria>/policies``.
+
+    Raises
+    ------
+    InputError
+        ``io.not_found``, listing the bundled policies.
+    """
+    p = Path(arg)
+    if p.is_file():
+        return p
+    for cand in (criteria_dir / "policies" / arg, criteria_dir / "policies" / f"{arg}.yaml"):
+        if cand.is_file():
+            return cand
+    names = ", ".join(sorted(x.stem for x in (criteria_dir / "policies").glob("*.y*ml"))) or "none"
+    raise InputError.single(
+        "io.not_found", f"no policy file or bundled policy named {arg!r} (policies: {names})", file=arg
+    )
+
+
+def policy_priorities_path(ref: str, policy_file: Path | None, criteria_dir: Path, doc: LoadedYaml) -> Path:
+    """A policy's ``priorities``: a path relative to the policy file, else a preset name.
+
+    Parameters
+    ----------
+    ref : str
+        The policy's ``priorities`` value.
+    policy_file : pathlib.Path or None
+        Where the policy lives (``None`` for an uploaded policy: presets only).
+    criteria_dir : pathlib.Path
+    doc : LoadedYaml
+        The policy's document, to locate the problem.
+
+    Raises
+    ------
+    InputError
+        ``policy.priorities_not_found`` at the line of ``priorities:`` in the policy.
+    """
+    if policy_file is not None:
+        cand = policy_file.parent / ref
+        if cand.is_file():
+            return cand
+    try:
+        return resolve_priorities(ref, criteria_dir)
+    except InputError as exc:
+        msg = f"the policy's priorities {ref!r} cannot be found: {exc.issues[0].message}"
+        raise InputError(
+            locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
+        ) from None
+
+
+def load_policy_bytes_doc(raw: bytes, file: str) -> tuple[PolicyFile, LoadedYaml]:
+    """Load a CI policy from bytes (e.g. an upload in the app) and keep its document.
+
+    Raises
+    ------
+    InputError
+        Every problem of the file, with file, line and field.
+    """
+    loaded = load_yaml_bytes(raw, file)
+    return _validate(PolicyFile, loaded), loaded

@@ -23,14 +23,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from engine.errors import InputError, Issue, suggest
-from engine.loading import Catalog, CriteriaCatalog, ResolvedOffering
+from engine.loading import (
+    Catalog,
+    CriteriaCatalog,
+    ResolvedOffering,
+    load_priorities_doc,
+    locate,
+    policy_priorities_path,
+)
 from engine.matrix import KNOWN_CRITERIA, Context, Performance, performance
 from engine.requirements import check_requirements, evaluate
 from engine.schema import PolicyFile, PolicyRule, PrioritiesFile
-from engine.scoring import Ranking, rank
+from engine.scoring import Ranking, check_priorities, rank
 from engine.yamlio import LoadedYaml
 
 __all__ = [
@@ -39,6 +47,7 @@ __all__ = [
     "PolicyReport",
     "WaiverState",
     "check_policy",
+    "run_policy",
     "validate_policy",
 ]
 
@@ -501,3 +510,56 @@ def check_policy(
         priorities_name=priorities.name if priorities is not None else None,
         expiring_in=expiring_in,
     )
+
+
+def run_policy(
+    policy: PolicyFile,
+    doc: LoadedYaml,
+    catalog: Catalog,
+    criteria: CriteriaCatalog,
+    criteria_dir: Path,
+    *,
+    policy_file: Path | None = None,
+    today: dt.date | None = None,
+    expiring_in: int | None = None,
+) -> PolicyReport:
+    """Load the priorities a policy names and check the policy against a catalog:
+    what ``shortlist check`` and the app's Policy page both run.
+
+    Parameters
+    ----------
+    policy, doc
+        The policy and its loaded document (from ``load_policy_doc`` or
+        ``load_policy_bytes_doc``).
+    catalog, criteria
+    criteria_dir : pathlib.Path
+        Where the presets a policy may name live.
+    policy_file : pathlib.Path, optional
+        The policy's path, against which a relative ``priorities`` path is resolved
+        (``None`` for an uploaded policy: only preset names resolve).
+    today, expiring_in
+        See :func:`check_policy`.
+
+    Returns
+    -------
+    PolicyReport
+
+    Raises
+    ------
+    InputError
+        The policy's priorities cannot be found, loaded or scored (located in their
+        file), or the policy itself is invalid (located in the policy file).
+    """
+    priorities = None
+    if policy.priorities:
+        path = policy_priorities_path(policy.priorities, policy_file, criteria_dir, doc)
+        priorities, pdoc = load_priorities_doc(path)
+        found = check_priorities(priorities, criteria, catalog)
+        if found:
+            raise InputError(locate(found, pdoc))
+    try:
+        return check_policy(
+            policy, catalog, criteria, doc=doc, priorities=priorities, today=today, expiring_in=expiring_in
+        )
+    except InputError as exc:
+        raise InputError(locate(exc.issues, doc)) from None
