@@ -1,25 +1,38 @@
-"""The Streamlit app (app.py) under Streamlit's AppTest: real script, no browser."""
+"""The Streamlit app (app.py and ui/) under Streamlit's AppTest: the real scripts, no browser.
+
+The browser itself is driven in ``tests/e2e``; here every page, the shared state, the
+URL and the exports are checked against the CLI."""
 
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.cli import main
-from tests.conftest import ROOT, VENDORS
+from tests.conftest import ROOT, VENDORS, offering_yaml, vendor_yaml
 
 APP = str(ROOT / "app.py")
+PAGES = ("shortlist", "compare", "robustness", "catalog", "policy")
 
 
-def start(monkeypatch: pytest.MonkeyPatch, vendors: str | None = None) -> AppTest:
+def start(monkeypatch: pytest.MonkeyPatch, vendors: str | None = None, query: dict | None = None) -> AppTest:
     if vendors:
         monkeypatch.setenv("SHORTLIST_VENDORS", vendors)
     else:
         monkeypatch.delenv("SHORTLIST_VENDORS", raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
+    if query:
+        at.query_params.update(query)
     at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page(at: AppTest, name: str) -> AppTest:
+    at.switch_page(f"ui/pages/{name}.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -28,18 +41,50 @@ def ranking_ids(at: AppTest) -> list[str]:
     return list(at.dataframe[0].value["offering"])
 
 
-def cli_csv(*args: str) -> bytes:
+def excluded_ids(at: AppTest) -> list[str]:
+    return list(at.table[0].value.index) if at.table else []
+
+
+def leader(at: AppTest) -> str:
+    text = next(m.value for m in at.markdown if m.value.startswith("Leader: **"))
+    return text.split("**")[1]
+
+
+def text_of(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def cli(*args: str) -> bytes:
     out = io.StringIO()
-    assert main(["rank", "--format", "csv", *args], out=out, err=io.StringIO()) == 0
+    assert main(list(args), out=out, err=io.StringIO()) in (0, 1)
     return out.getvalue().encode("utf-8")
 
 
-def test_app_starts_clean(monkeypatch):
+def cli_csv(*args: str) -> bytes:
+    return cli("rank", "--format", "csv", *args)
+
+
+def saved_priorities(at: AppTest, tmp_path) -> str:
+    path = tmp_path / "priorities.yaml"
+    path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
+    return str(path)
+
+
+# ----------------------------------------------------------------------------- Shortlist page
+
+
+def test_app_starts_clean_on_every_page(monkeypatch):
     at = start(monkeypatch)
-    assert not at.error
+    assert not at.error and not at.warning
     assert len(at.slider) == 9
     assert len(ranking_ids(at)) >= 10
+    assert leader(at) == "azure-openai-gpt-6-luna-eu-datazone"
     assert any("Artificial Analysis" in c.value for c in at.caption)
+    for name in PAGES:
+        page(at, name)
+        assert not at.error, (name, [e.value for e in at.error])
+        assert at.title[0].value  # each page has its heading
+        assert len(at.slider) == 9  # the sidebar is on every page
 
 
 def test_preset_sets_the_sliders(monkeypatch):
@@ -51,20 +96,31 @@ def test_preset_sets_the_sliders(monkeypatch):
     assert ranking_ids(at)[0] == "anthropic-claude-haiku-5.5-api"
 
 
-def test_moving_a_slider_changes_the_ranking(monkeypatch):
+def test_moving_a_slider_changes_the_leader(monkeypatch):
     at = start(monkeypatch)
     before = ranking_ids(at)
     at.slider(key="w_capability").set_value(100).run()
     after = ranking_ids(at)
     assert after != before
-    assert after[0] in ("vertex-eu-claude-opus-5.5", "bedrock-eu-claude-opus-5.5")
+    assert leader(at) == after[0] and after[0] in ("vertex-eu-claude-opus-5.5", "bedrock-eu-claude-opus-5.5")
 
 
-def test_weights_survive_other_widget_changes(monkeypatch):
+def test_values_survive_other_widgets_and_page_switches(monkeypatch):
     at = start(monkeypatch)
     at.slider(key="w_capability").set_value(77).run()
     at.number_input(key="in_m").set_value(5.0).run()
     at.checkbox(key="must_open").check().run()
+    csv = at.session_state["export_csv"]
+    for name in ("compare", "robustness", "catalog", "policy", "shortlist"):
+        page(at, name)
+    assert at.slider(key="w_capability").value == 77
+    assert at.number_input(key="in_m").value == 5.0
+    assert at.checkbox(key="must_open").value is True
+    assert at.session_state["export_csv"] == csv
+    # another weight mode and back: the sliders keep their values
+    at.radio(key="mode").set_value("order").run()
+    assert not at.slider
+    at.radio(key="mode").set_value("direct").run()
     assert at.slider(key="w_capability").value == 77
 
 
@@ -72,10 +128,10 @@ def test_must_have_moves_offerings_to_excluded(monkeypatch):
     at = start(monkeypatch)
     assert "azure-openai-gpt-6-luna-eu-datazone" in ranking_ids(at)
     at.checkbox(key="must_open").check().run()
-    ids = ranking_ids(at) if at.dataframe else []
-    assert "azure-openai-gpt-6-luna-eu-datazone" not in ids
-    excluded = at.dataframe[-1].value
-    assert "azure-openai-gpt-6-luna-eu-datazone" in list(excluded["offering"])
+    assert "azure-openai-gpt-6-luna-eu-datazone" not in (ranking_ids(at) if at.dataframe else [])
+    assert "azure-openai-gpt-6-luna-eu-datazone" in excluded_ids(at)
+    reasons = at.table[0].value.loc["azure-openai-gpt-6-luna-eu-datazone", "reasons"]
+    assert "Open weights" in reasons
 
 
 def test_download_csv_is_byte_identical_to_the_cli(monkeypatch):
@@ -85,18 +141,14 @@ def test_download_csv_is_byte_identical_to_the_cli(monkeypatch):
         assert at.session_state["export_csv"] == cli_csv("--priorities", preset)
 
 
-def test_broken_bundled_profile_shows_error_and_the_rest_ranks(monkeypatch, tmp_path):
-    vend = tmp_path / "vendors"
-    vend.mkdir()
-    for f in VENDORS.glob("*.yaml"):
-        (vend / f.name).write_bytes(f.read_bytes())
+def test_broken_bundled_profile_shows_error_and_the_rest_ranks(monkeypatch, vendors_copy):
     broken = (
         (VENDORS / "openai.yaml")
         .read_text()
         .replace("headquarters: US\nas_of", "headquarters: USA\nas_of", 1)
     )
-    (vend / "openai.yaml").write_text(broken)
-    at = start(monkeypatch, str(vend))
+    (vendors_copy / "openai.yaml").write_text(broken)
+    at = start(monkeypatch, str(vendors_copy))
     assert at.error, "the broken file must be shown"
     msg = at.error[0].value
     assert "openai.yaml" in msg and "headquarters" in msg and "USA" in msg
@@ -113,45 +165,51 @@ def test_priorities_download_round_trips_through_the_cli(monkeypatch, tmp_path):
     at.checkbox(key="must_open").check().run()
     at.number_input(key="in_m").set_value(42.0).run()
     at.selectbox(key="currency").set_value("USD").run()
-    path = tmp_path / "priorities.yaml"
-    path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
-    assert at.session_state["export_csv"] == cli_csv("--priorities", str(path))
+    assert at.session_state["export_csv"] == cli_csv("--priorities", saved_priorities(at, tmp_path))
 
 
-def test_uploaded_profile_joins_the_ranking(monkeypatch):
-    from tests.conftest import offering_yaml, vendor_yaml
-
+def test_rank_the_criteria_gives_rank_order_centroid_weights(monkeypatch, tmp_path):
     at = start(monkeypatch)
-    profile = vendor_yaml(
-        "newco", offering_yaml("newco-eu-api", regions="[EU]", capability=60, inp=0.1, out=0.1)
-    )
-    profile = profile.replace(
-        "sources: [https://example.org/newco]",
-        "sources: [https://example.org/newco]\ncertifications:\n  items:\n    iso27001: {status: certified}",
-    )
-    at.file_uploader[0].set_value(("my-upload.yaml", profile.encode(), "application/x-yaml")).run()
-    assert not at.exception
-    assert not at.error, [e.value for e in at.error]
-    assert "newco-eu-api" in ranking_ids(at)
+    at.radio(key="mode").set_value("order").run()
+    at.multiselect(key="order").set_value(["capability", "compliance", "monthly_cost"]).run()
+    assert not at.exception and not at.error
+    path = saved_priorities(at, tmp_path)
+    text = (tmp_path / "priorities.yaml").read_text()
+    assert "weight_order: capability > compliance > monthly_cost" in text and "weights: {}" in text
+    assert at.session_state["export_csv"] == cli_csv("--priorities", path)
+    # ROC for three: 61.1 %, 27.8 %, 11.1 %
+    note = next(c.value for c in at.caption if "Weights in use" in c.value)
+    assert "Capability 61.1%" in note and "Compliance 27.8%" in note and "Monthly cost 11.1%" in note
 
 
-def test_broken_upload_shows_its_error_and_the_ranking_stays(monkeypatch):
+def test_pairwise_comparisons_give_ahp_weights(monkeypatch, tmp_path):
     at = start(monkeypatch)
-    before = ranking_ids(at)
-    at.file_uploader[0].set_value(
-        ("broken.yml", b"id: broken\nname: x\nname: y\n", "application/x-yaml")
-    ).run()
-    assert not at.exception
-    msg = at.error[0].value
-    assert "broken.yml:3" in msg and "duplicate key" in msg
-    assert ranking_ids(at) == before
+    at.radio(key="mode").set_value("ahp").run()
+    at.multiselect(key="ahp_criteria").set_value(["monthly_cost", "capability"]).run()
+    # capability 3 times as important as monthly cost: weights 25 % / 75 %
+    at.select_slider(key="ahp_monthly_cost__capability").set_value(-2).run()
+    assert not at.exception and not at.error
+    note = next(c.value for c in at.caption if "Weights in use" in c.value)
+    assert "Monthly cost 25.0%" in note and "Capability 75.0%" in note
+    path = saved_priorities(at, tmp_path)
+    assert "ahp:" in (tmp_path / "priorities.yaml").read_text()
+    assert at.session_state["export_csv"] == cli_csv("--priorities", path)
+
+
+def test_method_switch_reranks_and_matches_the_cli(monkeypatch, tmp_path):
+    at = start(monkeypatch)
+    at.selectbox(key="method").set_value("weighted-product").run()
+    assert ranking_ids(at)[0] == "google-gemini-3.8-flash-vertex"
+    assert any("not additive" in c.value for c in at.caption)
+    path = saved_priorities(at, tmp_path)
+    assert "method: weighted-product" in (tmp_path / "priorities.yaml").read_text()
+    assert at.session_state["export_csv"] == cli_csv("--priorities", path)
 
 
 def test_budget_and_trusted_jurisdiction_must_haves(monkeypatch):
     at = start(monkeypatch)
     at.number_input(key="budget").set_value(100.0).run()
-    excluded = list(at.dataframe[-1].value["offering"])
-    assert "vertex-eu-claude-opus-5.5" in excluded  # 2,363 EUR/month
+    assert "vertex-eu-claude-opus-5.5" in excluded_ids(at)  # 2,363 EUR/month
     assert "azure-openai-gpt-6-luna-eu-datazone" in ranking_ids(at)  # 64 EUR/month
     at.checkbox(key="must_trusted").check().run()
     assert set(ranking_ids(at)) <= {
@@ -162,10 +220,121 @@ def test_budget_and_trusted_jurisdiction_must_haves(monkeypatch):
     }
 
 
+def test_decision_record_is_what_is_on_screen(monkeypatch):
+    from ui.exports import record_markdown
+
+    at = start(monkeypatch)
+    at.slider(key="w_capability").set_value(100).run()
+    record = record_markdown(at.session_state["_ctx"])
+    assert record.startswith("# Decision record")
+    assert f"| 1 | {leader(at)} |" in record.split("## Ranking")[1]
+    inputs = record.split("## Inputs")[1]
+    assert "| priorities.yaml |" in inputs and "vendors/openai.yaml" in inputs
+    assert "## Robustness" in record and "Pareto front" in record
+
+
+# ----------------------------------------------------------------------------- the URL
+
+
+def test_the_url_holds_the_state_and_restores_it(monkeypatch):
+    at = start(monkeypatch)
+    at.selectbox(key="preset").set_value("sovereign-public-admin").run()
+    at.slider(key="w_capability").set_value(64).run()
+    at.checkbox(key="must_open").check().run()
+    at.number_input(key="out_m").set_value(7.5).run()
+    at.selectbox(key="method").set_value("topsis").run()
+    query = dict(at.query_params)
+    flat = {k: v[0] if isinstance(v, list) else v for k, v in query.items()}
+    assert flat["preset"] == "sovereign-public-admin" and flat["w_capability"] == "64"
+    assert flat["must_open"] == "1" and flat["out_m"] == "7.5" and flat["method"] == "topsis"
+    opened = start(monkeypatch, query=flat)
+    assert not opened.warning
+    for key in ("w_capability", "w_compliance"):
+        assert opened.slider(key=key).value == at.slider(key=key).value
+    assert opened.checkbox(key="must_open").value is True
+    assert opened.session_state["export_csv"] == at.session_state["export_csv"]
+    assert opened.session_state["export_priorities_yaml"] == at.session_state["export_priorities_yaml"]
+
+
+def test_a_bad_link_is_explained_and_the_rest_applies(monkeypatch):
+    at = start(
+        monkeypatch,
+        query={
+            "preset": "no-such",
+            "w_capability": "lots",
+            "w_compliance": "40",
+            "mode": "magic",
+            "allowed": "EU,XX",
+        },
+    )
+    assert not at.exception and not at.error
+    warning = at.warning[0].value
+    for needle in ("preset 'no-such'", "w_capability='lots'", "mode='magic'", "allowed='EU,XX'"):
+        assert needle in warning
+    assert at.slider(key="w_compliance").value == 40  # the valid part of the link applies
+    assert at.slider(key="w_capability").value == 15  # the bank preset's value stays
+
+
+# ----------------------------------------------------------------------------- Catalog page
+
+
+def _newco() -> bytes:
+    profile = vendor_yaml(
+        "newco", offering_yaml("newco-eu-api", regions="[EU]", capability=60, inp=0.1, out=0.1)
+    )
+    return profile.replace(
+        "sources: [https://example.org/newco]",
+        "sources: [https://example.org/newco]\ncertifications:\n  items:\n    iso27001: {status: certified}",
+    ).encode()
+
+
+def test_uploaded_profile_joins_the_ranking_and_survives_page_switches(monkeypatch):
+    at = page(start(monkeypatch), "catalog")
+    at.file_uploader[0].set_value(("my-upload.yaml", _newco(), "application/x-yaml")).run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("newco-eu-api" in s.value for s in at.success)
+    for name in ("robustness", "shortlist"):
+        page(at, name)
+    assert "newco-eu-api" in ranking_ids(at)
+    page(at, "catalog")
+    at.button(key="rm_my-upload.yaml").click().run()
+    page(at, "shortlist")
+    assert "newco-eu-api" not in ranking_ids(at)
+
+
+def test_broken_upload_shows_its_error_inline_and_the_ranking_stays(monkeypatch):
+    at = start(monkeypatch)
+    before = ranking_ids(at)
+    page(at, "catalog")
+    at.file_uploader[0].set_value(
+        ("broken.yml", b"id: broken\nname: x\nname: y\n", "application/x-yaml")
+    ).run()
+    msg = at.error[0].value
+    assert "broken.yml" in msg and "broken.yml:3" in msg and "duplicate key" in msg
+    page(at, "shortlist")
+    assert ranking_ids(at) == before
+    assert any("uploaded profiles" in w.value for w in at.warning)
+
+
+def test_catalog_lists_every_offering_with_sources_and_flags_stale_data(monkeypatch, vendors_copy):
+    old = (vendors_copy / "cohere.yaml").read_text()
+    (vendors_copy / "cohere.yaml").write_text(old.replace("as_of: 2026-", "as_of: 2024-"))
+    at = page(start(monkeypatch, str(vendors_copy)), "catalog")
+    table = at.dataframe[0].value
+    assert len(table) == 26
+    assert table["source"].notna().all() and any(str(s).startswith("https://") for s in table["source"])
+    stale = table[table["stale"] == "stale"]["offering"].tolist()
+    assert stale and all(o.startswith(("cohere", "command")) or "cohere" in o for o in stale)
+    at.text_input(key="p_cat_search").set_value("mistral-large-4").run()
+    assert list(at.dataframe[0].value["offering"]) == ["mistral-large-4-api"]
+    assert "Capability:" in text_of(at) and "as of" in text_of(at)
+
+
+# ----------------------------------------------------------------------------- Robustness page
+
+
 def cli_sensitivity_json(*args: str) -> bytes:
-    out = io.StringIO()
-    assert main(["sensitivity", "--format", "json", *args], out=out, err=io.StringIO()) == 0
-    return out.getvalue().encode("utf-8")
+    return cli("sensitivity", "--format", "json", *args)
 
 
 @pytest.mark.parametrize("preset", ["regulated-eu-bank", "cost-first-startup", "sovereign-public-admin"])
@@ -174,16 +343,16 @@ def test_robustness_view_agrees_with_cli_sensitivity(monkeypatch, tmp_path, pres
     the priorities the app exports, for every preset."""
     at = start(monkeypatch)
     at.selectbox(key="preset").set_value(preset).run()
-    path = tmp_path / "priorities.yaml"
-    path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
-    assert at.session_state["export_sensitivity_json"] == cli_sensitivity_json("--priorities", str(path))
+    path = saved_priorities(at, tmp_path)
+    page(at, "robustness")
+    assert at.session_state["export_sensitivity_json"] == cli_sensitivity_json("--priorities", path)
     # the stability band beside each weighted slider
     bands = [c.value for c in at.caption if "the leader stays first from" in c.value]
     assert len(bands) == sum(1 for s in at.slider if s.value > 0)
 
 
 def test_sampling_settings_change_the_analysis_and_reach_the_export(monkeypatch, tmp_path):
-    at = start(monkeypatch)
+    at = page(start(monkeypatch), "robustness")
     before = at.session_state["export_sensitivity_json"]
     at.number_input(key="samples").set_value(2000).run()
     at.number_input(key="concentration").set_value(5.0).run()
@@ -191,45 +360,57 @@ def test_sampling_settings_change_the_analysis_and_reach_the_export(monkeypatch,
     after = at.session_state["export_sensitivity_json"]
     assert after != before
     assert b'"samples": 2000' in after and b'"seed": 7' in after and b'"concentration": 5.0' in after
-    path = tmp_path / "priorities.yaml"
-    path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
-    assert after == cli_sensitivity_json("--priorities", str(path))
+    page(at, "shortlist")
+    assert after == cli_sensitivity_json("--priorities", saved_priorities(at, tmp_path))
 
 
 def test_what_would_it_take_in_plain_words(monkeypatch):
-    at = start(monkeypatch)
-    at.selectbox(key="wwit").set_value("vertex-eu-claude-opus-5.5").run()
-    text = " ".join(m.value for m in at.markdown)
-    assert "move 2.21 percentage points of weight" in text
-    assert "a monthly cost 73.8% lower" in text
-    at.selectbox(key="wwit").set_value("bedrock-eu-claude-opus-5.5").run()
-    text = " ".join(m.value for m in at.markdown)
-    assert "dominated by vertex-eu-claude-opus-5.5" in text
-
-
-def test_method_switch_reranks_and_matches_the_cli(monkeypatch, tmp_path):
-    at = start(monkeypatch)
-    at.selectbox(key="method").set_value("weighted-product").run()
-    assert not at.exception
-    assert ranking_ids(at)[0] == "google-gemini-3.8-flash-vertex"
-    assert any("not additive" in c.value for c in at.caption)
-    path = tmp_path / "priorities.yaml"
-    path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
-    assert "method: weighted-product" in path.read_text()
-    assert at.session_state["export_csv"] == cli_csv("--priorities", str(path))
+    at = page(start(monkeypatch), "robustness")
+    at.selectbox(key="p_wwit").set_value("vertex-eu-claude-opus-5.5").run()
+    assert "move 2.21 percentage points of weight" in text_of(at)
+    assert "a monthly cost 73.8% lower" in text_of(at)
+    at.selectbox(key="p_wwit").set_value("bedrock-eu-claude-opus-5.5").run()
+    assert "dominated by vertex-eu-claude-opus-5.5" in text_of(at)
 
 
 def test_only_one_weighted_criterion_keeps_the_page_working(monkeypatch):
     """The bank preset caps compliance at 50 % for "what would it take"; with compliance
     the only weighted criterion those bounds cannot hold: the page says so, no traceback."""
-    at = start(monkeypatch)
+    at = page(start(monkeypatch), "robustness")
     for s in at.slider:
         if s.key != "w_compliance":
             s.set_value(0)
     at.run()
-    assert not at.exception
     assert not at.error, [e.value for e in at.error]
-    text = " ".join(m.value for m in at.markdown)
-    # with a single criterion every non-leader is dominated (or tied): said in words
-    assert "Weights:** cannot rank first under any weights" in text
+    assert "Weights:** cannot rank first under any weights" in text_of(at)
     assert at.session_state["export_sensitivity_json"]
+
+
+# ----------------------------------------------------------------------------- Policy page
+
+
+def test_policy_page_shows_the_same_report_as_shortlist_check(monkeypatch):
+    at = page(start(monkeypatch), "policy")
+    assert not at.error
+    day = at.date_input(key="p_policy_today").value.isoformat()
+    expected = cli(
+        "check", "--policy", "eu-regulated", "--format", "json", "--today", day, "--expiring-in", "30"
+    )
+    assert at.session_state["export_policy_json"].encode("utf-8") == expected
+    report = json.loads(expected)
+    summary = at.markdown[0].value
+    exit_code = 0 if report["passed"] else 1
+    assert ("passes" if report["passed"] else "fails") in summary
+    assert f"`shortlist check` would exit {exit_code}" in summary
+    assert f"{report['summary']['offerings']} offering(s) checked" in summary
+
+
+def test_policy_page_reports_a_broken_uploaded_policy_in_place(monkeypatch):
+    at = page(start(monkeypatch), "policy")
+    at.selectbox(key="p_policy").set_value("(upload a policy file)").run()
+    at.file_uploader(key="policy_upload").set_value(
+        ("mine.yaml", b"schema_version: 1\nname: mine\nrules: 3\n", "application/x-yaml")
+    ).run()
+    assert not at.exception
+    msg = at.error[0].value
+    assert "upload:mine.yaml:3" in msg and "rules" in msg

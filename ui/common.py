@@ -1,0 +1,157 @@
+"""What every page of the app shares: the loaded inputs, the current ranking, and how
+problems are shown. Streamlit-side; the decisions are all in ``engine``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+import engine
+from engine.schema import PrioritiesFile, Robustness
+
+if TYPE_CHECKING:
+    from engine.sensitivity import SensitivityReport
+
+HERE = Path(__file__).resolve().parent.parent
+
+
+def _short(p: Path) -> Path:
+    """``p`` relative to the working directory when inside it, so that file names in
+    messages and reports read as the CLI's (``vendors/openai.yaml``)."""
+    try:
+        return p.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return p
+
+
+def vendors_dir() -> Path:
+    """The vendors directory: ``SHORTLIST_VENDORS``, else the bundled ``vendors/`` (read
+    on every rerun, so a changed variable takes effect without a restart)."""
+    return _short(Path(os.environ.get("SHORTLIST_VENDORS", HERE / "vendors")))
+
+
+def criteria_dir() -> Path:
+    """The criteria directory: ``SHORTLIST_CRITERIA``, else the bundled ``criteria/``."""
+    return _short(Path(os.environ.get("SHORTLIST_CRITERIA", HERE / "criteria")))
+
+
+DEFAULT_PRESET = engine.loading.DEFAULT_PRESET
+ATTRIBUTION = (
+    "Data: vendor profiles in `vendors/` built from public sources listed per offering "
+    "(collected 2026-11-29). Latency and capability: Artificial Analysis "
+    "(artificialanalysis.ai), Intelligence Index v4.3. Transparency: Stanford Foundation "
+    "Model Transparency Index 2025 (CC BY 4.0). Prices: genai-prices (MIT), LiteLLM (MIT), "
+    "models.dev (MIT) and vendor pages. Exchange rates: ECB reference rates of 2026-10-30."
+)
+MAX_UPLOAD_BYTES = 1_000_000
+"""Uploaded profiles and policies: 1 MB each (as ``server.maxUploadSize``; the YAML
+loader refuses larger files too)."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """The inputs and results of one rerun, shared by the pages.
+
+    Attributes
+    ----------
+    criteria : CriteriaCatalog
+    catalog : Catalog
+        Bundled profiles plus the valid uploads.
+    presets : dict
+        Preset stem → PrioritiesFile.
+    preset : PrioritiesFile
+        The chosen preset.
+    priorities : PrioritiesFile
+        What the sidebar describes (the preset with the widgets' values).
+    ranking : Ranking or None
+        ``None`` when the priorities cannot be scored (``problems`` says why).
+    problems : tuple of Issue
+        Why there is no ranking.
+    labels : dict
+        Criterion id → label.
+    """
+
+    criteria: engine.CriteriaCatalog
+    catalog: engine.Catalog
+    presets: dict[str, PrioritiesFile]
+    preset: PrioritiesFile
+    priorities: PrioritiesFile | None
+    ranking: engine.Ranking | None
+    problems: tuple[engine.Issue, ...]
+    labels: dict[str, str]
+
+
+def context() -> Context:
+    """The context the entry point (app.py) computed for this rerun."""
+    ctx: Context = st.session_state["_ctx"]
+    return ctx
+
+
+def mtimes(d: Path) -> tuple[tuple[str, float], ...]:
+    """A stamp of a directory's YAML files, so cached loads see edits on disk."""
+    if not d.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_mtime) for p in d.rglob("*.y*ml")))
+
+
+@st.cache_resource(show_spinner=False)
+def load_criteria(d: str, _stamp: tuple[tuple[str, float], ...]) -> engine.CriteriaCatalog:
+    return engine.load_criteria(d)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def load_catalog(
+    d: str,
+    _stamp: tuple[tuple[str, float], ...],
+    extra: tuple[tuple[str, bytes], ...],
+    currencies: frozenset[str],
+) -> engine.Catalog:
+    return engine.load_catalog([d], extra=extra, currencies=currencies)
+
+
+@st.cache_resource(show_spinner=False)
+def load_preset(path: str, _stamp: float) -> PrioritiesFile:
+    return engine.load_priorities(path)
+
+
+def show_issues(
+    issues: tuple[engine.Issue, ...] | list[engine.Issue], what: str, consequence: str | None = None
+) -> None:
+    """Show input problems in plain words, one line each (file:line: code [field]: message)."""
+    if issues:
+        tail = consequence or "the files named below were left out; everything else is used"
+        st.error(f"{len(issues)} problem(s) in {what} — {tail}:\n\n" + "\n".join(f"- `{i}`" for i in issues))
+
+
+def no_ranking(ctx: Context) -> bool:
+    """Say why nothing is ranked (on pages that need a ranking); True when so."""
+    if ctx.ranking is None:
+        show_issues(ctx.problems, "the current priorities", "fix them in the sidebar to see a ranking")
+        return True
+    if not ctx.ranking.ranked:
+        st.warning("No offering passes the must-haves. Relax one in the sidebar.")
+        return True
+    return False
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def robustness(
+    digest: str, _ranking: engine.Ranking, _settings: Robustness
+) -> tuple[SensitivityReport, bytes]:
+    """The sensitivity report of the ranking with this inputs digest (which covers the
+    robustness settings) and its JSON, cached so SMAA sampling runs once per state and
+    never on the slider path of the Shortlist page.
+
+    Raises
+    ------
+    InputError
+        Invalid sampling settings (see ``engine.sensitivity.sensitivity``).
+    """
+    from engine.sensitivity import sensitivity_with
+
+    rep = sensitivity_with(_ranking, _settings)
+    return rep, engine.sensitivity_json(rep, _ranking)

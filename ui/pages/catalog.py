@@ -1,0 +1,210 @@
+"""Catalog page: browse the vendors and offerings with their sources and data age
+(stale values flagged), and upload extra vendor profiles, validated on the spot and
+ranked with the rest when valid."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from ui.common import MAX_UPLOAD_BYTES, context
+
+ctx = context()
+ss = st.session_state
+st.title("Catalog")
+catalog = ctx.catalog
+day = ctx.ranking.on_date if ctx.ranking else dt.date.today()
+stale_after = ctx.priorities.stale_after_days if ctx.priorities else ctx.preset.stale_after_days
+
+# ----------------------------------------------------------------------------- uploads
+
+st.subheader("Add vendor profiles")
+ss.setdefault("uploader_n", 0)
+ss.setdefault("upload_refused", [])
+
+
+def _take_uploads() -> None:
+    """Keep the uploaded files in the session (the upload widget forgets them when the
+    page changes), then clear the widget for the next upload."""
+    refused = []
+    for f in ss.get(f"uploader_{ss['uploader_n']}") or []:
+        raw = f.getvalue()
+        if len(raw) > MAX_UPLOAD_BYTES:
+            refused.append(f"{f.name}: {len(raw):,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit")
+        else:
+            ss["uploads"] = {**ss["uploads"], f.name: raw}
+    ss["upload_refused"] = refused
+    ss["uploader_n"] += 1
+
+
+st.file_uploader(
+    "Add vendor profiles (.yaml/.yml, 1 MB max)",
+    type=["yaml", "yml"],
+    accept_multiple_files=True,
+    key=f"uploader_{ss['uploader_n']}",
+    on_change=_take_uploads,
+    help="One vendor per file, in the format of the bundled profiles (see `shortlist schema vendor`). "
+    "A valid profile joins the ranking on every page; an invalid one is shown here with its problems.",
+)
+for msg in ss["upload_refused"]:
+    st.error(f"Not uploaded — {msg}.")
+
+
+def _remove(name: str) -> None:
+    ss["uploads"] = {k: v for k, v in ss["uploads"].items() if k != name}
+
+
+with st.container(key="uploads"):
+    for name in ss["uploads"]:
+        file = f"upload:{name}"
+        problems = [i for i in catalog.issues if i.file == file]
+        offered = [o.id for o in catalog.offerings if o.file == file]
+        c1, c2 = st.columns([5, 1])
+        if problems:
+            c1.error(
+                f"**{name}** was not loaded — {len(problems)} problem(s):\n\n"
+                + "\n".join(f"- `{i}`" for i in problems)
+            )
+        elif offered:
+            c1.success(f"**{name}**: {len(offered)} offering(s) joined the ranking: {', '.join(offered)}")
+        else:
+            c1.warning(f"**{name}**: no offering loaded")
+        c2.button("Remove", key=f"rm_{name}", on_click=_remove, args=(name,))
+
+bundled_issues = [i for i in catalog.issues if not (i.file or "").startswith("upload:")]
+if bundled_issues:
+    st.error(
+        f"{len(bundled_issues)} problem(s) in the vendor profiles on disk — those files were left out:\n\n"
+        + "\n".join(f"- `{i}`" for i in bundled_issues)
+    )
+
+# ----------------------------------------------------------------------------- browse
+
+st.subheader(f"{len(catalog.vendors)} vendors, {len(catalog.offerings)} offerings")
+st.caption(
+    f"Data age is counted to the price date {day.isoformat()}; values older than {stale_after} days "
+    "(the priorities' `stale_after_days`) are flagged stale."
+)
+vendors = sorted({o.vendor.name for o in catalog.offerings})
+f1, f2 = st.columns([2, 3])
+query = f1.text_input("Search (id, model, channel)", key="p_cat_search")
+chosen = f2.multiselect("Vendors", vendors, key="p_cat_vendors")
+
+
+def _age(d: dt.date | None) -> int | None:
+    return (day - d).days if d else None
+
+
+rows = []
+for ro in catalog.offerings:
+    o, v = ro.offering, ro.vendor
+    text = f"{o.id} {o.model} {o.channel}".lower()
+    if (query and query.lower() not in text) or (chosen and v.name not in chosen):
+        continue
+    age = _age(o.as_of) or 0
+    rows.append(
+        {
+            "offering": o.id,
+            "vendor": v.name,
+            "model": o.model,
+            "channel": o.channel,
+            "deployment": o.deployment,
+            "processing regions": ", ".join(o.processing_regions),
+            "developer HQ": v.headquarters,
+            "operator (HQ)": f"{o.operator.name} ({o.operator.headquarters})",
+            "as of": o.as_of.isoformat(),
+            "data age (days)": age,
+            "stale": "stale" if age > stale_after or age < 0 else "",
+            "source": o.sources[0] if o.sources else None,
+            "file": ro.file.rsplit("/", 1)[-1],
+        }
+    )
+st.dataframe(
+    pd.DataFrame(rows),
+    hide_index=True,
+    width="stretch",
+    column_config={"source": st.column_config.LinkColumn("source", help="the offering's first source")},
+)
+
+# ----------------------------------------------------------------------------- one offering
+
+ids = [r["offering"] for r in rows]
+if ids:
+    if ss.get("p_cat_offering") not in ids:
+        ss["p_cat_offering"] = ids[0]
+    oid = st.selectbox("Offering details", ids, key="p_cat_offering")
+    ro = catalog.get(oid)
+    o, v = ro.offering, ro.vendor
+
+    def _src(sources: tuple[str, ...], as_of: dt.date | None) -> str:
+        links = (
+            ", ".join(f"[{s}]({s})" if s.startswith("http") else s for s in sources)
+            or "the offering's sources"
+        )
+        if as_of is None:
+            return links
+        age = _age(as_of) or 0
+        flag = " — **stale**" if age > stale_after or age < 0 else ""
+        return f"{links} · as of {as_of.isoformat()} ({age} days){flag}"
+
+    lines = [
+        f"**{o.model}** through {o.channel} ({o.deployment}) — vendor {v.name}, headquartered in {v.headquarters}"
+        + (f", parent {v.parent}" if v.parent else ""),
+        f"- Operator: {o.operator.name} ({o.operator.headquarters}); processing regions "
+        f"{', '.join(o.processing_regions)}" + (f" — {o.residency_note}" if o.residency_note else ""),
+    ]
+    if o.prices:
+        p = o.prices
+        lines.append(
+            f"- Prices: {p.input_per_mtok:g} input / {p.output_per_mtok:g} output {p.currency} per 1M tokens"
+            + (f" ({p.basis})" if p.basis else "")
+            + (f" — {p.note}" if p.note else "")
+            + "".join(
+                f"; from {s.from_.isoformat()}: {s.input_per_mtok:g} / {s.output_per_mtok:g}"
+                for s in p.schedule
+            )
+        )
+    else:
+        lines.append("- Prices: not published for this channel")
+    if o.context_window_tokens:
+        lines.append(f"- Context window: {o.context_window_tokens:,} tokens")
+    if o.capability:
+        c = o.capability
+        lines.append(f"- Capability: {c.value:g} ({c.metric}) — {_src(c.sources, c.as_of)}")
+    if o.latency:
+        la = o.latency
+        parts = [
+            f"time to first token {la.ttft_s:g} s" if la.ttft_s is not None else "",
+            f"{la.output_tokens_per_s:g} tokens/s" if la.output_tokens_per_s is not None else "",
+        ]
+        lines.append(f"- Latency: {', '.join(x for x in parts if x)} — {_src(la.sources, la.as_of)}")
+    if o.openness:
+        lines.append(
+            f"- Open weights: {'yes' if o.openness.open_weights else 'no'}"
+            + (f", licence {o.openness.licence}" if o.openness.licence else "")
+        )
+    if o.zero_data_retention:
+        lines.append(f"- Zero data retention: {o.zero_data_retention.status.replace('_', ' ')}")
+    certs = ro.certifications
+    if certs.items:
+        lines.append(
+            "- Certifications (of whoever processes the data): "
+            + ", ".join(f"{k} {e.status.replace('_', ' ')}" for k, e in sorted(certs.items.items()))
+            + (f" — {_src(certs.sources, certs.as_of)}" if certs.sources else "")
+        )
+    if v.gpai_code_of_practice:
+        g = v.gpai_code_of_practice
+        lines.append(f"- EU GPAI Code of Practice: {g.status.replace('_', ' ')} — {_src(g.sources, g.as_of)}")
+    if v.fmti:
+        lines.append(
+            f"- Transparency (FMTI {v.fmti.edition}): {v.fmti.score:g} — {_src(v.fmti.sources, v.fmti.as_of)}"
+        )
+    lines.append(f"- Sources: {_src(o.sources, o.as_of)}")
+    if o.notes:
+        lines.append(f"- Notes: {o.notes}")
+    lines.append(f"- File: `{ro.file}`")
+    st.markdown("\n".join(lines))
+else:
+    st.info("No offering matches the search.")

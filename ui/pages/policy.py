@@ -1,0 +1,171 @@
+"""Policy page: run a CI policy (a bundled one or an uploaded file) against the catalog
+on screen (uploads included) and show its findings and waivers — the same report as
+``shortlist check``. The policy is judged under the priorities it names, not the
+sidebar's: a policy is the organisation's rule, not one buyer's view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import engine
+from engine.loading import load_policy_bytes_doc, load_policy_doc
+from engine.policy import run_policy
+from engine.policy_output import render
+from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, show_issues
+
+ctx = context()
+ss = st.session_state
+st.title("Policy")
+st.caption(
+    "A policy says what every approved offering must meet (rules with severity deny or warn, a minimum "
+    "score, waivers with an expiry). CI runs the same check with `shortlist check --policy FILE`."
+)
+
+CRITERIA = criteria_dir()
+bundled = {p.stem: p for p in sorted((CRITERIA / "policies").glob("*.y*ml"))}
+UPLOAD = "(upload a policy file)"
+options = [*bundled, UPLOAD]
+if ss.get("p_policy") not in options:
+    ss["p_policy"] = options[0]
+c1, c2, c3 = st.columns([3, 2, 2])
+choice = c1.selectbox("Policy", options, key="p_policy")
+if "p_policy_today" not in ss:
+    ss["p_policy_today"] = dt.date.today()
+today = c2.date_input("Judge on (waivers and data age)", key="p_policy_today")
+if "p_policy_expiring" not in ss:
+    ss["p_policy_expiring"] = 30
+expiring = c3.number_input(
+    "Warn of waivers lapsing within (days)", min_value=0, step=1, key="p_policy_expiring"
+)
+
+policy = doc = None
+policy_file = None
+try:
+    if choice == UPLOAD:
+        up = st.file_uploader("Policy file (.yaml/.yml, 1 MB max)", type=["yaml", "yml"], key="policy_upload")
+        if up is not None:  # kept in the session: the upload widget forgets it on a page switch
+            ss["policy_uploaded"] = (up.name, up.getvalue())
+        if "policy_uploaded" not in ss:
+            st.info("Upload a policy file to check it against the catalog.")
+            st.stop()
+        name, raw = ss["policy_uploaded"]
+        if len(raw) > MAX_UPLOAD_BYTES:
+            st.error(f"{name} is {len(raw):,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit.")
+            st.stop()
+        policy, doc = load_policy_bytes_doc(raw, f"upload:{name}")
+    else:
+        policy_file = bundled[choice]
+        policy, doc = load_policy_doc(policy_file)
+    report = run_policy(
+        policy,
+        doc,
+        ctx.catalog,
+        ctx.criteria,
+        CRITERIA,
+        policy_file=policy_file,
+        today=today if isinstance(today, dt.date) else None,
+        expiring_in=int(expiring) or None,
+    )
+except engine.InputError as exc:
+    show_issues(exc.issues, "the policy", "fix the policy file to run the check")
+    st.stop()
+
+deny = [c for c in report.findings if c.severity == "deny"]
+warn = [c for c in report.findings if c.severity == "warn"]
+waived = [c for c in report.checks if c.status == "waived"]
+with st.container(key="policy_summary"):
+    verdict = "fails" if deny else "passes"
+    st.markdown(
+        f"**{report.policy_name}** {verdict} on {report.today.isoformat()}: {len(report.offerings)} offering(s) "
+        f"checked under {report.priorities_name or 'no priorities'} — {len(deny)} deny finding(s), "
+        f"{len(warn)} warning(s), {len(waived)} waived check(s). "
+        f"`shortlist check` would exit {report.exit_code('deny')} (with `--fail-on warn`: {report.exit_code('warn')})."
+    )
+if policy.description:
+    st.caption(policy.description)
+
+
+def _where(c: engine.policy.Check) -> str:
+    return f"{c.file}:{c.line}" if c.file and c.line else (c.file or "")
+
+
+findings = [*deny, *warn]
+st.subheader(f"Findings ({len(findings)})")
+if findings:
+    st.table(
+        pd.DataFrame(
+            [
+                {
+                    "severity": c.severity,
+                    "rule": c.rule_id,
+                    "offering": c.offering_id or "",
+                    "code": c.code,
+                    "message": c.message,
+                    "where": _where(c) + (f" [{c.field}]" if c.field else ""),
+                }
+                for c in findings
+            ]
+        )
+    )
+else:
+    st.success("No finding: every offering in scope meets the policy.")
+
+st.subheader(f"Waivers ({len(report.waivers)})")
+if report.waivers:
+    st.table(
+        pd.DataFrame(
+            [
+                {
+                    "rule": w.rule,
+                    "offering": w.offering,
+                    "status": w.status.replace("_", " "),
+                    "expires": w.expires.isoformat() if w.expires else "missing or malformed",
+                    "days left": w.days_left,
+                    "approver": w.approver,
+                    "reason": w.reason,
+                }
+                for w in report.waivers
+            ]
+        )
+    )
+else:
+    st.caption("The policy has no waivers.")
+
+with st.expander(f"Every check ({len(report.checks)}), passing ones included"):
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "status": c.status,
+                    "severity": c.severity,
+                    "rule": c.rule_id,
+                    "offering": c.offering_id or "",
+                    "message": c.message,
+                }
+                for c in report.checks
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Download the report")
+cols = st.columns(5)
+for col, (fmt, ext, mime) in zip(
+    cols,
+    [
+        ("text", "txt", "text/plain"),
+        ("json", "json", "application/json"),
+        ("junit", "xml", "application/xml"),
+        ("sarif", "sarif.json", "application/json"),
+        ("github", "txt", "text/plain"),
+    ],
+    strict=True,
+):
+    col.download_button(
+        fmt, render(report, fmt), f"policy-report.{ext}", mime, key=f"dl_policy_{fmt}", on_click="ignore"
+    )
+ss["export_policy_json"] = render(report, "json")

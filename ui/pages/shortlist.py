@@ -1,0 +1,132 @@
+"""Shortlist page: the ranking, the excluded offerings, where the points come from,
+and the exports (CSV, Excel, decision record, priorities YAML)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import engine
+from ui.common import ATTRIBUTION, context, no_ranking, show_issues
+from ui.exports import export_buttons
+
+ctx = context()
+st.title("Shortlist")
+st.caption("Gate on must-haves, rank on weighted priorities, explain every score. " + ATTRIBUTION)
+show_issues(
+    [i for i in ctx.catalog.issues if not (i.file or "").startswith("upload:")], "the vendor profiles"
+)
+uploads_broken = [i for i in ctx.catalog.issues if (i.file or "").startswith("upload:")]
+if uploads_broken:
+    st.warning(f"{len(uploads_broken)} problem(s) in uploaded profiles: see the Catalog page.")
+
+ranking = ctx.ranking
+if ranking is None:
+    no_ranking(ctx)
+    st.stop()
+
+for n in ranking.notes:
+    st.info(n)
+
+cur = ranking.currency
+ranked = ranking.ranked
+st.subheader(f"Ranking — {len(ranked)} ranked, {len(ranking.excluded)} excluded")
+
+with st.container(key="leader"):
+    if ranked:
+        lead = ranked[0]
+        gap = (
+            f", {lead.score - ranked[1].score:.1f} points ahead of {ranked[1].offering_id}"
+            if len(ranked) > 1
+            else ""
+        )
+        joint = [r.offering_id for r in ranked[1:] if r.rank == 1]
+        tie = f" (tied with {', '.join(joint)})" if joint else ""
+        st.markdown(
+            f"Leader: **{lead.offering_id}** — {lead.offering} ({lead.vendor}), score {lead.score:.1f}{tie}{gap}"
+        )
+    else:
+        st.warning("No offering passes the must-haves. Relax one in the sidebar.")
+
+
+def _unit(c: engine.schema.CriterionSpec) -> str:
+    return f"{cur}/month" if c.id == "monthly_cost" else c.unit
+
+
+def _shown(v: float | str | None) -> float | str | None:
+    return round(v, 4) if isinstance(v, float) else v
+
+
+if ranked:
+    rows = []
+    for r in ranked:
+        row: dict[str, object] = {"rank": r.rank, "offering": r.offering_id, "vendor": r.vendor}
+        row["score"] = round(r.score or 0.0, 2)
+        for c in ranking.criteria:
+            row[f"{c.label} ({_unit(c)})"] = _shown(r.cells[c.id].value) if c.id in r.cells else None
+        row["as of"] = r.as_of.isoformat()
+        row["data age (days)"] = (ranking.on_date - r.as_of).days
+        row["flags"] = "; ".join(r.reasons)
+        rows.append(row)
+    config = {
+        "score": st.column_config.ProgressColumn("score", min_value=0, max_value=100, format="%.1f"),
+        f"Monthly cost ({cur}/month)": st.column_config.NumberColumn(format="localized"),
+        "Context window (tokens)": st.column_config.NumberColumn(format="localized"),
+    }
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)  # type: ignore[arg-type]
+    st.caption(
+        "An empty cell (None) means the value is not published for this channel; the criterion's "
+        "missing-data policy applies and the flags column says so. Weights in use: "
+        + ", ".join(f"{ctx.labels[c]} {100 * w:.1f}%" for c, w in ranking.weights.items() if w > 0)
+        + f". Prices on {ranking.on_date.isoformat()}."
+    )
+
+with st.container(key="excluded"):
+    if ranking.excluded:
+        with st.expander(f"Excluded offerings ({len(ranking.excluded)}) and why", expanded=False):
+            st.table(
+                pd.DataFrame(
+                    [
+                        {"offering": r.offering_id, "vendor": r.vendor, "reasons": "; ".join(r.reasons)}
+                        for r in ranking.excluded
+                    ]
+                ).set_index("offering")
+            )
+
+if ranked and ranking.method != "weighted-sum":
+    st.subheader("Where the points come from")
+    st.caption(
+        f"{ranking.method} is not additive, so a score does not split into points per criterion; "
+        "switch the method to weighted-sum to see the contributions."
+    )
+elif ranked:
+    st.subheader("Where the points come from (top 10)")
+    top = ranked[:10]
+    contrib = pd.DataFrame(
+        [
+            {
+                "offering": r.offering_id,
+                "criterion": ctx.labels[c],
+                "points": round(r.cells[c].contribution or 0.0, 3),
+            }
+            for r in top
+            for c in ranking.weights
+            if ranking.weights[c] > 0
+        ]
+    )
+    chart = (
+        alt.Chart(contrib)
+        .mark_bar()
+        .encode(
+            x=alt.X("points:Q", title="points (0–100)"),
+            y=alt.Y(
+                "offering:N", sort=[r.offering_id for r in top], title=None, axis=alt.Axis(labelLimit=320)
+            ),
+            color=alt.Color("criterion:N"),
+            tooltip=["offering", "criterion", "points"],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+
+export_buttons(ctx)

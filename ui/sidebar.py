@@ -1,0 +1,157 @@
+"""The sidebar: the buyer's priorities (preset, weights, must-haves, workload). It is
+drawn on every page, so its values hold across page switches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+import engine
+from engine.schema import CERTIFICATION_IDS, PrioritiesFile
+from ui import state
+
+REGION_CHOICES = ["EU", "EEA", "GLOBAL", "US", "GB", "CH", "CA", "FR", "DE", "NL", "IE", "CN"]
+
+
+def apply_preset(presets: dict[str, PrioritiesFile], ids: tuple[str, ...]) -> None:
+    """``on_change`` of the preset box: copy the preset into every widget."""
+    ss = st.session_state
+    for k in [k for k in ss if isinstance(k, str) and k.startswith(("ahp_", "req_"))]:
+        del ss[k]
+    stem = ss["preset"]
+    ss.update(state.preset_state(presets[stem], ids, stem))
+
+
+def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[str, DeltaGenerator]:
+    """The weight widgets of the chosen mode; returns a caption slot per slider."""
+    ss = st.session_state
+    ids = criteria.ids()
+    st.radio(
+        "Give the weights as",
+        state.MODES,
+        key="mode",
+        format_func=state.MODE_LABELS.__getitem__,
+        help="Sliders: points per criterion (normalised to 100 %). Rank the criteria: put them in order "
+        "of importance and get rank-order-centroid weights (Barron & Barrett 1996). Pairwise: say how "
+        "much more one criterion matters than another (AHP, Saaty 1980).",
+    )
+    band: dict[str, DeltaGenerator] = {}
+    if ss["mode"] == "direct":
+        wsum = sum(ss[f"w_{c}"] for c in ids)
+        for c in criteria.criteria:
+            st.slider(c.label, 0, 100, key=f"w_{c.id}", help=c.description)
+            share = 100 * ss[f"w_{c.id}"] / wsum if wsum else 0.0
+            band[c.id] = st.empty()
+            band[c.id].caption(f"{share:.1f}% of the total")
+    elif ss["mode"] == "order":
+        st.multiselect(
+            "Criteria from most to least important (pick in order)",
+            list(ids),
+            key="order",
+            format_func=labels.__getitem__,
+            help="The first criterion you pick is the most important. Unpicked criteria get weight 0.",
+        )
+        if not ss["order"]:
+            st.caption("Pick at least one criterion; until then the sliders' weights are used.")
+    else:
+        st.multiselect(
+            "Criteria to compare (two or more)", list(ids), key="ahp_criteria", format_func=labels.__getitem__
+        )
+        pairs = state.ahp_pairs(ss["ahp_criteria"], ids)
+        if not pairs:
+            st.caption("Pick two or more criteria; until then the sliders' weights are used.")
+        for a, b in pairs:
+            key = state.pair_key(a, b)
+            if key not in ss:
+                ss[key] = 0
+            la, lb = labels[a], labels[b]
+            st.select_slider(
+                f"{la} vs {lb}",
+                options=list(range(-(state.SAATY_MAX - 1), state.SAATY_MAX)),
+                key=key,
+                format_func=lambda s, la=la, lb=lb: state.judgement_label(s, la, lb),
+                help="How many times as important one is as the other (Saaty's 1–9 scale).",
+            )
+    return band
+
+
+def draw(
+    presets: dict[str, PrioritiesFile], criteria: engine.CriteriaCatalog, labels: dict[str, str]
+) -> dict[str, DeltaGenerator]:
+    """Draw the priorities controls; returns a caption slot under each weight slider
+    (filled with its stability interval once the ranking is known)."""
+    ss = st.session_state
+    ids = criteria.ids()
+    with st.sidebar:
+        st.header("Priorities")
+        st.selectbox(
+            "Preset",
+            list(presets),
+            key="preset",
+            on_change=apply_preset,
+            args=(presets, ids),
+            format_func=lambda s: presets[s].name,
+        )
+        preset = presets[ss["preset"]]
+        if preset.description:
+            st.caption(preset.description)
+
+        st.subheader("Weights")
+        st.selectbox(
+            "Aggregation method",
+            list(engine.METHODS),
+            key="method",
+            help="weighted sum (additive, default); weighted product (punishes a weak criterion more); "
+            "TOPSIS (closeness to the ideal point). All use the same utilities.",
+        )
+        band = _weights(criteria, labels)
+
+        st.subheader("Must-haves")
+        for r in preset.requirements:
+            st.checkbox(r.message or r.id, key=f"req_{r.id}", help=f"{r.field} {r.op} {r.value}")
+        st.multiselect(
+            "Allowed processing regions",
+            REGION_CHOICES + [x for x in ss["allowed"] if x not in REGION_CHOICES],
+            key="allowed",
+        )
+        st.checkbox("Processing must be possible in the allowed regions", key="must_region")
+        st.multiselect(
+            "Trusted jurisdictions",
+            REGION_CHOICES + [x for x in ss["trusted"] if x not in REGION_CHOICES],
+            key="trusted",
+        )
+        st.checkbox("Developer and operator must be in trusted jurisdictions", key="must_trusted")
+        st.multiselect("Wanted certifications (compliance criterion)", list(CERTIFICATION_IDS), key="wanted")
+        st.multiselect(
+            "Required certifications (claimed or certified)", list(CERTIFICATION_IDS), key="must_certs"
+        )
+        st.checkbox("Open weights only", key="must_open")
+        st.number_input(
+            f"Monthly budget ({ss['currency']}, 0 = none)", min_value=0.0, step=1000.0, key="budget"
+        )
+
+        st.subheader("Workload")
+        st.number_input("Input tokens per month (millions)", min_value=0.0, step=10.0, key="in_m")
+        st.number_input("Output tokens per month (millions)", min_value=0.0, step=10.0, key="out_m")
+        st.number_input("Typical answer length (tokens)", min_value=1, step=50, key="answer")
+        currencies = sorted({criteria.fx.base, *criteria.fx.rates})
+        st.selectbox("Currency", currencies, key="currency")
+
+        with st.expander("Robustness sampling", expanded=False):
+            st.number_input("Weight samples", min_value=1, max_value=200_000, step=1000, key="samples")
+            st.number_input(
+                "Concentration (> 0; larger = closer to your weights)",
+                min_value=0.01,
+                step=10.0,
+                key="concentration",
+            )
+            st.number_input("Seed", min_value=0, step=1, key="seed")
+    return band
+
+
+def widget_state() -> dict[str, Any]:
+    """The priorities part of the session state (see :mod:`ui.state`)."""
+    ss = st.session_state
+    return {k: ss[k] for k in state.state_keys({k: None for k in ss if isinstance(k, str)})}

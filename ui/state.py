@@ -1,0 +1,449 @@
+"""The app's state: what the widgets hold, as plain data (no Streamlit here).
+
+The browser app keeps one flat mapping of widget keys to values (Streamlit's session
+state). This module says what those keys are, fills them from a preset, turns them into
+a :class:`~engine.schema.PrioritiesFile` (the same object ``shortlist rank
+--priorities`` loads), and writes them to and reads them from the URL's query
+parameters, so that a link restores the view exactly.
+
+Keys
+----
+``preset``
+    Preset file stem (``regulated-eu-bank``).
+``mode``
+    How the weights are given: ``direct`` (sliders), ``order`` (rank the criteria:
+    rank-order-centroid weights, Barron & Barrett 1996) or ``ahp`` (pairwise
+    comparisons, Saaty 1980).
+``method``
+    Aggregation method (``weighted-sum``, ``weighted-product``, ``topsis``).
+``w_<criterion>``
+    Slider weight, integer 0–100 (any scale: normalised in scoring).
+``order``
+    Criteria from most to least important (``mode: order``).
+``ahp_criteria`` and ``ahp_<a>__<b>``
+    The compared criteria and one judgement per pair (``a`` before ``b`` in catalog
+    order): an integer ``s`` from -8 to 8 on Saaty's 1–9 scale, ``s ≥ 0`` meaning
+    ``a`` is ``s + 1`` times as important as ``b``, ``s < 0`` meaning ``b`` is
+    ``1 - s`` times as important as ``a``. A preset's AHP matrix is rounded to this
+    integer scale.
+``in_m``, ``out_m``, ``answer``, ``currency``
+    Workload: millions of input and output tokens per month, typical answer length in
+    tokens, the buyer's currency.
+``allowed``, ``trusted``, ``wanted``
+    Allowed processing regions, trusted jurisdictions, wanted certifications.
+``req_<requirement id>``
+    Whether each of the preset's must-haves is on.
+``must_region``, ``must_trusted``, ``must_open``, ``must_certs``, ``budget``
+    The app's own must-haves (processing in the allowed regions, developer and
+    operator in trusted jurisdictions, open weights only, required certifications,
+    monthly budget in the buyer's currency, 0 = none).
+``samples``, ``concentration``, ``seed``
+    Robustness sampling settings (they travel with the exported priorities).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from itertools import combinations
+from typing import Any
+
+import pycountry
+
+from engine import METHODS, InputError, PrioritiesFile, elicited_weights
+from engine.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
+
+MODES = ("direct", "order", "ahp")
+MODE_LABELS = {
+    "direct": "Weights (sliders)",
+    "order": "Rank the criteria",
+    "ahp": "Pairwise comparisons (AHP)",
+}
+SAATY_MAX = 9
+
+# the app's own must-haves: key → (requirement id, field, op, message)
+APP_MUSTS = {
+    "must_region": (
+        "app-region",
+        "processing_regions",
+        "within",
+        "Processing possible in the allowed regions",
+    ),
+    "must_trusted": ("app-developer", "developer_hq", "in", "Developer in a trusted jurisdiction"),
+    "must_open": ("app-open-weights", "open_weights", "equals", "Open weights"),
+    "must_certs": ("app-certifications", "certifications", "includes_all", "Required certifications"),
+    "budget": ("app-budget", "monthly_cost", "max", "Within the monthly budget"),
+}
+
+_LISTS = ("allowed", "trusted", "wanted", "must_certs", "order", "ahp_criteria")
+_BOOLS = ("must_region", "must_trusted", "must_open")
+
+
+def known_regions() -> list[str]:
+    """Region tokens a link may name: ISO 3166-1 alpha-2 codes and the groups."""
+    return sorted({c.alpha_2 for c in pycountry.countries} | set(REGION_GROUPS) | {"GLOBAL", "BUYER"})
+
+
+def pair_key(a: str, b: str) -> str:
+    """Session key of the AHP judgement of criterion ``a`` against ``b``."""
+    return f"ahp_{a}__{b}"
+
+
+def ahp_pairs(selected: Sequence[str], ids: Sequence[str]) -> list[tuple[str, str]]:
+    """The pairs to judge among ``selected``, each in catalog order."""
+    chosen = [c for c in ids if c in selected]
+    return list(combinations(chosen, 2))
+
+
+def saaty_ratio(s: int) -> float:
+    """How many times ``a`` is as important as ``b`` for judgement ``s`` (-8…8)."""
+    return float(s + 1) if s >= 0 else 1.0 / (1 - s)
+
+
+def saaty_judgement(ratio: float) -> int:
+    """The nearest integer judgement (-8…8) for a ratio ``a:b`` (inverse of :func:`saaty_ratio`)."""
+    if ratio >= 1:
+        return min(SAATY_MAX, round(ratio)) - 1
+    return 1 - min(SAATY_MAX, round(1 / ratio))
+
+
+def judgement_label(s: int, a: str, b: str) -> str:
+    """Plain words for a judgement, e.g. ``'Capability 3× as important'``."""
+    if s == 0:
+        return "equally important"
+    return f"{a} {s + 1}×" if s > 0 else f"{b} {1 - s}×"
+
+
+def preset_state(preset: PrioritiesFile, ids: Sequence[str], stem: str) -> dict[str, Any]:
+    """The widget values a preset stands for.
+
+    Parameters
+    ----------
+    preset : PrioritiesFile
+    ids : sequence of str
+        The catalog's criterion ids, in catalog order.
+    stem : str
+        The preset's file stem (the ``preset`` key).
+
+    Returns
+    -------
+    dict
+        Every key of the module docstring (AHP pair keys only for the preset's pairs).
+    """
+    try:
+        weights, _ = elicited_weights(preset, tuple(ids))  # direct, rank-order or AHP weights
+    except InputError:
+        weights = {}
+    total = sum(weights.values()) or 1.0
+    state: dict[str, Any] = {
+        "preset": stem,
+        "mode": "order" if preset.weight_order else "ahp" if preset.ahp else "direct",
+        "method": preset.method,
+        **{f"w_{c}": round(100 * weights.get(c, 0.0) / total) for c in ids},
+        "order": [c.strip() for c in preset.weight_order.split(">")] if preset.weight_order else [],
+        "ahp_criteria": list(preset.ahp.criteria) if preset.ahp else [],
+        "in_m": preset.workload.input_tokens_per_month / 1e6,
+        "out_m": preset.workload.output_tokens_per_month / 1e6,
+        "answer": int(preset.workload.answer_tokens),
+        "currency": preset.workload.currency,
+        "allowed": list(preset.allowed_regions),
+        "trusted": list(preset.trusted_jurisdictions),
+        "wanted": list(preset.wanted_certifications),
+        **{f"req_{r.id}": True for r in preset.requirements},
+        "must_region": False,
+        "must_trusted": False,
+        "must_open": False,
+        "must_certs": [],
+        "budget": 0.0,
+        "samples": preset.robustness.samples,
+        "concentration": float(preset.robustness.concentration),
+        "seed": preset.robustness.seed,
+    }
+    if preset.ahp:
+        crit = list(preset.ahp.criteria)
+        for a, b in ahp_pairs(crit, ids):
+            state[pair_key(a, b)] = saaty_judgement(float(preset.ahp.matrix[crit.index(a)][crit.index(b)]))
+    return state
+
+
+def priorities_from_state(
+    state: Mapping[str, Any], preset: PrioritiesFile, ids: Sequence[str]
+) -> PrioritiesFile:
+    """The priorities the widgets describe: the preset with the widgets' values.
+
+    Parameters
+    ----------
+    state : mapping
+        Widget values (keys of the module docstring); missing keys take the preset's.
+    preset : PrioritiesFile
+        The chosen preset (name, description, anchors, price adjustments and
+        robustness bounds are kept from it).
+    ids : sequence of str
+        Criterion ids in catalog order.
+
+    Returns
+    -------
+    PrioritiesFile
+
+    Raises
+    ------
+    pydantic.ValidationError
+        Values a widget cannot produce (the widgets bound them).
+    """
+    base = preset_state(preset, ids, str(state.get("preset", "")))
+    s = {**base, **state}
+    reqs = [r for r in preset.requirements if s.get(f"req_{r.id}", True)]
+    extra: list[RequirementSpec] = []
+
+    def must(
+        key: str, value: Any, rid: str | None = None, field: str | None = None, msg: str | None = None
+    ) -> None:
+        r_id, r_field, op, message = APP_MUSTS[key]
+        spec = {
+            "id": rid or r_id,
+            "field": field or r_field,
+            "op": op,
+            "value": value,
+            "message": msg or message,
+        }
+        extra.append(RequirementSpec.model_validate(spec, strict=False))
+
+    if s["must_region"] and s["allowed"]:
+        must("must_region", list(s["allowed"]))
+    if s["must_trusted"] and s["trusted"]:
+        must("must_trusted", list(s["trusted"]))
+        must(
+            "must_trusted",
+            list(s["trusted"]),
+            "app-operator",
+            "operator_hq",
+            "Operator in a trusted jurisdiction",
+        )
+    if s["must_certs"]:
+        must("must_certs", list(s["must_certs"]))
+    if s["must_open"]:
+        must("must_open", True)
+    if float(s["budget"]) > 0:
+        must("budget", float(s["budget"]))
+
+    data = preset.model_dump(mode="python", by_alias=True)
+    weights: dict[str, float] = {}
+    order: str | None = None
+    ahp: dict[str, Any] | None = None
+    mode = s["mode"]
+    if mode == "order" and s["order"]:
+        order = " > ".join(s["order"])
+    elif mode == "ahp" and len(s["ahp_criteria"]) >= 2:
+        crit = [c for c in ids if c in s["ahp_criteria"]]
+        matrix = [[1.0] * len(crit) for _ in crit]
+        for a, b in ahp_pairs(crit, ids):
+            r = saaty_ratio(int(s.get(pair_key(a, b), 0)))
+            i, j = crit.index(a), crit.index(b)
+            matrix[i][j], matrix[j][i] = r, 1.0 / r
+        ahp = {"criteria": crit, "matrix": matrix}
+    else:  # direct, or an ordering / comparison still being set up: the sliders hold
+        weights = {c: float(s[f"w_{c}"]) for c in ids}
+    data.update(
+        method=s["method"],
+        weights=weights,
+        weight_order=order,
+        ahp=ahp,
+        robustness={
+            **preset.robustness.model_dump(),
+            "samples": int(s["samples"]),
+            "seed": int(s["seed"]),
+            "concentration": float(s["concentration"]),
+        },
+        workload={
+            "input_tokens_per_month": float(s["in_m"]) * 1e6,
+            "output_tokens_per_month": float(s["out_m"]) * 1e6,
+            "answer_tokens": float(s["answer"]),
+            "currency": s["currency"],
+        },
+        allowed_regions=tuple(s["allowed"]),
+        trusted_jurisdictions=tuple(s["trusted"]),
+        wanted_certifications=tuple(s["wanted"]),
+        requirements=(*reqs, *extra),
+    )
+    return PrioritiesFile.model_validate(data, strict=False)
+
+
+# ----------------------------------------------------------------------------- the URL
+
+
+def _num(x: float) -> str:
+    """Shortest text that reads back as the same float (``12.5``, ``100``)."""
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+
+
+def encode_query(state: Mapping[str, Any], preset: PrioritiesFile, ids: Sequence[str]) -> dict[str, str]:
+    """The query parameters that restore ``state`` exactly.
+
+    Every key is written (not only those that differ from the preset), so a link
+    means the same even after the preset file changes. Lists are comma-separated
+    (``allowed=EU,EEA``; an empty list is an empty value); booleans are ``1``/``0``;
+    the AHP judgements are ``ahp=<a>:<b>:<s>,…``.
+
+    Returns
+    -------
+    dict of str to str
+        In a fixed order.
+    """
+    s = {**preset_state(preset, ids, str(state.get("preset", ""))), **state}
+    q: dict[str, str] = {"preset": str(s["preset"]), "mode": s["mode"], "method": s["method"]}
+    q.update({f"w_{c}": str(int(s[f"w_{c}"])) for c in ids})
+    if s["mode"] == "order":
+        q["order"] = ",".join(s["order"])
+    if s["mode"] == "ahp":
+        q["ahp_criteria"] = ",".join(s["ahp_criteria"])
+        q["ahp"] = ",".join(
+            f"{a}:{b}:{int(s.get(pair_key(a, b), 0))}" for a, b in ahp_pairs(s["ahp_criteria"], ids)
+        )
+    q.update(
+        in_m=_num(s["in_m"]), out_m=_num(s["out_m"]), answer=str(int(s["answer"])), currency=s["currency"]
+    )
+    for k in ("allowed", "trusted", "wanted", "must_certs"):
+        q[k] = ",".join(s[k])
+    q["req"] = ",".join(r.id for r in preset.requirements if s.get(f"req_{r.id}", True))
+    for k in _BOOLS:
+        q[k] = "1" if s[k] else "0"
+    q.update(budget=_num(s["budget"]), samples=str(int(s["samples"])))
+    q.update(concentration=_num(s["concentration"]), seed=str(int(s["seed"])))
+    return q
+
+
+def decode_query(
+    params: Mapping[str, str],
+    presets: Mapping[str, PrioritiesFile],
+    ids: Sequence[str],
+    *,
+    default_preset: str,
+    currencies: Sequence[str],
+    regions: Sequence[str],
+) -> tuple[dict[str, Any], list[str]]:
+    """Read query parameters back into widget values.
+
+    The preset named by ``preset`` is applied first; every other parameter then
+    replaces its value. A parameter whose value is not valid is left out (the preset's
+    value stays) and explained in plain words; unknown parameters are ignored.
+
+    Parameters
+    ----------
+    params : mapping of str to str
+        The URL's query parameters (last value of each).
+    presets : mapping
+        Preset stem → PrioritiesFile.
+    ids : sequence of str
+        Criterion ids in catalog order.
+    default_preset : str
+    currencies : sequence of str
+        Currencies the exchange-rate table knows.
+    regions : sequence of str
+        Region tokens the must-haves accept (validated by the engine later too).
+
+    Returns
+    -------
+    state : dict
+    problems : list of str
+        One sentence per parameter that was left out.
+    """
+    problems: list[str] = []
+    stem = params.get("preset", default_preset)
+    if stem not in presets:
+        problems.append(f"preset {stem!r} is not one of {', '.join(sorted(presets))}; using {default_preset}")
+        stem = default_preset
+    preset = presets[stem]
+    state = preset_state(preset, ids, stem)
+
+    def bad(key: str, value: str, expected: str) -> None:
+        problems.append(f"{key}={value!r} is not {expected}; the preset's value is used")
+
+    def number(key: str, lo: float, hi: float, *, integer: bool = False) -> None:
+        if key not in params:
+            return
+        raw = params[key]
+        try:
+            x = float(raw)
+        except ValueError:
+            x = math.nan
+        if not (math.isfinite(x) and lo <= x <= hi) or (integer and not x.is_integer()):
+            kind = "a whole number" if integer else "a number"
+            return bad(key, raw, f"{kind} from {_num(lo)} to {_num(hi)}")
+        state[key] = int(x) if integer else x
+
+    def choice(key: str, options: Sequence[str]) -> None:
+        if key in params:
+            if params[key] in options:
+                state[key] = params[key]
+            else:
+                bad(key, params[key], "one of " + ", ".join(options))
+
+    def listing(key: str, options: Sequence[str] | None, what: str) -> list[str] | None:
+        if key not in params:
+            return None
+        items = [x.strip() for x in params[key].split(",") if x.strip()]
+        unknown = [x for x in items if options is not None and x not in options]
+        if unknown or len(set(items)) != len(items):
+            bad(key, params[key], f"a comma-separated list of distinct {what}")
+            return None
+        state[key] = items
+        return items
+
+    choice("mode", MODES)
+    choice("method", list(METHODS))
+    for c in ids:
+        number(f"w_{c}", 0, 100, integer=True)
+    listing("order", ids, "criterion ids")
+    picked = listing("ahp_criteria", ids, "criterion ids")
+    if "ahp" in params:
+        crit = picked if picked is not None else state["ahp_criteria"]
+        pairs = set(ahp_pairs(crit, ids))
+        for item in filter(None, params["ahp"].split(",")):
+            a, _, rest = item.partition(":")
+            b, _, v = rest.partition(":")
+            try:
+                s = int(v)
+            except ValueError:
+                s = 99
+            if (a, b) not in pairs or not -(SAATY_MAX - 1) <= s <= SAATY_MAX - 1:
+                bad("ahp", item, "a judgement <a>:<b>:<-8…8> on a pair of the compared criteria")
+                continue
+            state[pair_key(a, b)] = s
+    number("in_m", 0, 1e9)
+    number("out_m", 0, 1e9)
+    number("answer", 1, 1e7, integer=True)
+    choice("currency", list(currencies))
+    for key, what in (("allowed", "regions"), ("trusted", "regions")):
+        listing(key, None, what)
+        if key in params and any(x not in regions for x in state[key]):
+            unknown = [x for x in state[key] if x not in regions]
+            bad(key, params[key], "a list of known region tokens (unknown: " + ", ".join(unknown) + ")")
+            state[key] = list(preset_state(preset, ids, stem)[key])
+    listing("wanted", CERTIFICATION_IDS, "certification ids")
+    listing("must_certs", CERTIFICATION_IDS, "certification ids")
+    if "req" in params:
+        known = [r.id for r in preset.requirements]
+        on = [x for x in params["req"].split(",") if x]
+        if any(x not in known for x in on):
+            bad("req", params["req"], "a list of the preset's must-have ids (" + ", ".join(known) + ")")
+        else:
+            for r in known:
+                state[f"req_{r}"] = r in on
+    for key in _BOOLS:
+        if key in params:
+            if params[key] in ("0", "1"):
+                state[key] = params[key] == "1"
+            else:
+                bad(key, params[key], "0 or 1")
+    number("budget", 0, 1e12)
+    number("samples", 1, 200_000, integer=True)
+    number("concentration", 0.01, 1e6)
+    number("seed", 0, 2**32 - 1, integer=True)
+    return state, problems
+
+
+def state_keys(state: Mapping[str, Any]) -> list[str]:
+    """The keys of ``state`` that belong to the priorities (to keep across pages)."""
+    fixed = {"preset", "mode", "method", "in_m", "out_m", "answer", "currency", "budget"}
+    fixed |= {"samples", "concentration", "seed", *_LISTS, *_BOOLS}
+    return [k for k in state if k in fixed or k.startswith(("w_", "req_", "ahp_"))]
