@@ -108,16 +108,16 @@ for ro in catalog.offerings:
         {
             "offering": o.id,
             "vendor": v.name,
-            "model": o.model,
             "channel": o.channel,
-            "deployment": o.deployment,
-            "processing regions": ", ".join(o.processing_regions),
-            "developer HQ": v.headquarters,
-            "operator (HQ)": f"{o.operator.name} ({o.operator.headquarters})",
             "as of": o.as_of.isoformat(),
             "data age (days)": age,
             "stale": "stale" if age > stale_after or age < 0 else "",
             "source": o.sources[0] if o.sources else None,
+            "deployment": o.deployment,
+            "processing regions": ", ".join(o.processing_regions),
+            "developer HQ": v.headquarters,
+            "operator (HQ)": f"{o.operator.name} ({o.operator.headquarters})",
+            "model": o.model,
             "file": ro.file.rsplit("/", 1)[-1],
         }
     )

@@ -26,8 +26,8 @@ if ranking is None:
     no_ranking(ctx)
     st.stop()
 
-for n in ranking.notes:
-    st.info(n)
+if ranking.notes:
+    st.caption("Notes: " + "; ".join(ranking.notes) + ".")
 
 cur = ranking.currency
 ranked = ranking.ranked
@@ -54,8 +54,11 @@ def _unit(c: engine.schema.CriterionSpec) -> str:
     return f"{cur}/month" if c.id == "monthly_cost" else c.unit
 
 
-def _shown(v: float | str | None) -> float | str | None:
-    return round(v, 4) if isinstance(v, float) else v
+DECIMALS = {"monthly_cost": 2, "response_time": 1, "capability": 1}
+
+
+def _shown(c: str, v: float | str | None) -> float | str | None:
+    return round(v, DECIMALS.get(c, 3)) if isinstance(v, float) else v
 
 
 if ranked:
@@ -64,7 +67,7 @@ if ranked:
         row: dict[str, object] = {"rank": r.rank, "offering": r.offering_id, "vendor": r.vendor}
         row["score"] = round(r.score or 0.0, 2)
         for c in ranking.criteria:
-            row[f"{c.label} ({_unit(c)})"] = _shown(r.cells[c.id].value) if c.id in r.cells else None
+            row[f"{c.label} ({_unit(c)})"] = _shown(c.id, r.cells[c.id].value) if c.id in r.cells else None
         row["as of"] = r.as_of.isoformat()
         row["data age (days)"] = (ranking.on_date - r.as_of).days
         row["flags"] = "; ".join(r.reasons)
