@@ -11,6 +11,7 @@ names, so ``shortlist rank`` does not pay for it; its entry point, the function
 import importlib
 from typing import Any
 
+from engine._version import __version__
 from engine.aggregation import METHODS, aggregate, competition_ranks
 from engine.elicitation import AhpResult, ahp_weights, parse_order, roc_weights
 from engine.errors import InputError, Issue, ShortlistError
@@ -40,8 +41,6 @@ from engine.matrix import KNOWN_CRITERIA, Context, Performance, performance
 from engine.requirements import RequirementResult, check_requirements
 from engine.schema import CriteriaFile, FxFile, PrioritiesFile, VendorFile
 from engine.scoring import Cell, Ranking, Row, elicited_weights, normalise_weights, rank
-
-__version__ = "0.1.0"
 
 _SENSITIVITY = (
     "DecisionProblem",
