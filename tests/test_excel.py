@@ -19,9 +19,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import engine
 from engine.excel import SHEETS
-from tests.conftest import CRITERIA, ROOT, VENDORS, offering_yaml, priorities, vendor_yaml
+from tests.conftest import CRITERIA, ROOT, VENDORS, offering_yaml, priorities, run_cli, vendor_yaml
 
 DAY = dt.date(2026, 11, 29)
+DIRS = ("--vendors", str(VENDORS), "--criteria", str(CRITERIA))
 
 
 @pytest.fixture(scope="module")
@@ -370,3 +371,75 @@ def test_import_engine_does_not_import_openpyxl():
     code = "import sys, engine; assert 'openpyxl' not in sys.modules, 'openpyxl imported eagerly'"
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_writes_a_workbook_equal_to_the_csv(tmp_path):
+    out_file = tmp_path / "shortlist.xlsx"
+    code, out, err = run_cli(
+        "rank", "--format", "xlsx", "--output", str(out_file), "--on", "2026-11-29", *DIRS
+    )
+    assert code == 0, err
+    assert out == "" and err == ""
+    assert zipfile.is_zipfile(out_file)
+    wb = openpyxl.load_workbook(out_file)
+    assert wb.sheetnames == list(SHEETS)
+    code, text, _ = run_cli("rank", "--format", "csv", "--on", "2026-11-29", *DIRS)
+    assert code == 0
+    criteria = engine.load_criteria(CRITERIA)
+    numeric = {"rank", "score"} | {
+        f"{c.id}_{k}"
+        for c in criteria.criteria
+        for k in ("value", "contribution")
+        if k == "contribution" or c.value_function.type != "levels"
+    }
+    assert_sheet_equals_csv(wb["Shortlist"], csv_rows(text.encode()), numeric)
+    inputs = wb["Inputs"]
+    assert inputs.cell(find_row(inputs, "tool version"), 2).value == f"Shortlist {engine.__version__}"
+    # the same command again: the same bytes
+    again = tmp_path / "again.xlsx"
+    assert run_cli("rank", "--format", "xlsx", "--output", str(again), "--on", "2026-11-29", *DIRS)[0] == 0
+    assert again.read_bytes() == out_file.read_bytes()
+
+
+def test_cli_top_is_respected(tmp_path):
+    out_file = tmp_path / "top.xlsx"
+    args = ("--on", "2026-11-29", "--top", "3", *DIRS)
+    code, _, err = run_cli("rank", "--format", "xlsx", "--output", str(out_file), *args)
+    assert code == 0, err
+    _, text, _ = run_cli("rank", "--format", "csv", *args)
+    table = csv_rows(text.encode())
+    ws = openpyxl.load_workbook(out_file)["Shortlist"]
+    assert [[c.value for c in r][:2] for r in ws.iter_rows(min_row=2)] == [
+        [int(r[0]) if r[0] else None, r[1]] for r in table[1:]
+    ]
+    statuses = [r[5].value for r in ws.iter_rows(min_row=2)]
+    assert statuses.count("ranked") == 3 and statuses.count("excluded") > 0
+
+
+def test_cli_xlsx_without_output_is_a_usage_error(tmp_path):
+    code, out, err = run_cli("rank", "--format", "xlsx", *DIRS)
+    assert code == 2
+    assert out == ""
+    assert err.splitlines() == [
+        "usage.invalid: --format xlsx writes a binary workbook, not text: give --output FILE.xlsx"
+    ]
+
+
+def test_cli_excel_flag_stays_csv_only(tmp_path):
+    code, _, err = run_cli("rank", "--format", "xlsx", "--excel", "--output", str(tmp_path / "x.xlsx"))
+    assert code == 2 and "--excel applies to --format csv only" in err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_cli_help_mentions_xlsx(capsys):
+    code, _, _ = run_cli("rank", "--help")
+    assert code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert (
+        "{table,csv,json,xlsx}" in shown
+        and "Excel workbook" in shown
+        and "required with --format xlsx" in shown
+    )
