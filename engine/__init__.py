@@ -5,15 +5,18 @@ Pure: no Streamlit, no printing, no global state, no network. Only
 :mod:`engine.loading` touches the file system. The robustness analysis
 (:mod:`engine.sensitivity`, which needs scipy) is imported on first use of one of its
 names, so ``shortlist rank`` does not pay for it; its entry point, the function
-``engine.sensitivity.sensitivity``, is reached through the module.
+``engine.sensitivity.sensitivity``, is reached through the module. Likewise
+:func:`to_xlsx` imports openpyxl only when it is called.
 """
 
 import importlib
 from typing import Any
 
+from engine._version import __version__
 from engine.aggregation import METHODS, aggregate, competition_ranks
 from engine.elicitation import AhpResult, ahp_weights, parse_order, roc_weights
 from engine.errors import InputError, Issue, ShortlistError
+from engine.excel import to_xlsx
 from engine.export import (
     neutralise,
     priorities_yaml,
@@ -40,8 +43,6 @@ from engine.matrix import KNOWN_CRITERIA, Context, Performance, performance
 from engine.requirements import RequirementResult, check_requirements
 from engine.schema import CriteriaFile, FxFile, PrioritiesFile, VendorFile
 from engine.scoring import Cell, Ranking, Row, elicited_weights, normalise_weights, rank
-
-__version__ = "0.1.0"
 
 _SENSITIVITY = (
     "DecisionProblem",
@@ -121,5 +122,6 @@ __all__ = [
     "to_csv",
     "to_json",
     "to_table",
+    "to_xlsx",
     "what_would_it_take",
 ]

@@ -19,10 +19,12 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 
+from engine._version import __version__
 from engine.aggregation import METHODS
 from engine.bundled import bundled_root
 from engine.elicitation import parse_order
 from engine.errors import InputError, Issue, suggest
+from engine.excel import to_xlsx
 from engine.export import to_csv, to_json, to_table
 from engine.loading import (
     DEFAULT_PRESET,
@@ -271,6 +273,10 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.excel and args.format != "csv":
         raise InputError.single("usage.invalid", "--excel applies to --format csv only")
+    if args.format == "xlsx" and not args.output:
+        raise InputError.single(
+            "usage.invalid", "--format xlsx writes a binary workbook, not text: give --output FILE.xlsx"
+        )
     loaded = _load(args)
     catalog, ranking = loaded.catalog, loaded.ranking
     if args.record:
@@ -279,6 +285,8 @@ def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         data: bytes | str = to_csv(ranking, excel=args.excel, top=args.top)
     elif args.format == "json":
         data = to_json(ranking, top=args.top)
+    elif args.format == "xlsx":  # the notes are on its Inputs sheet
+        data = to_xlsx(ranking, loaded.priorities, catalog, top=args.top, version=__version__)
     else:
         data = to_table(ranking, top=args.top)
     _write(data, args.output, out)
@@ -798,15 +806,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rank", help="rank the offerings")
     scoring(r)
-    r.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    r.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "xlsx"),
+        default="table",
+        help="table (default), csv, json, or xlsx: a formatted Excel workbook with Shortlist, Inputs "
+        "and Sources sheets (needs --output)",
+    )
     r.add_argument(
         "--top",
         type=_positive,
         metavar="N",
         help="only the first N ranked offerings (excluded ones are always listed)",
     )
-    r.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    r.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark for Excel")
+    r.add_argument(
+        "--output", metavar="FILE", help="write to FILE instead of stdout (required with --format xlsx)"
+    )
+    r.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV with a UTF-8 byte-order mark for Excel (for a formatted workbook: --format xlsx)",
+    )
     r.add_argument(
         "--record",
         metavar="FILE.md",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist
 
 __all__ = [
     "CSV_HEAD",
+    "csv_header",
     "neutralise",
     "priorities_yaml",
     "ranking_dict",
@@ -32,6 +33,7 @@ __all__ = [
     "sensitivity_dict",
     "sensitivity_json",
     "sensitivity_table",
+    "shortlist_rows",
     "to_csv",
     "to_json",
     "to_table",
@@ -82,8 +84,8 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     ids = [c.id for c in ranking.criteria]
-    w.writerow([*CSV_HEAD, *[f"{c}_{k}" for c in ids for k in ("value", "contribution")], "as_of"])
-    for r in _rows(ranking, top):
+    w.writerow(csv_header(ranking))
+    for r in shortlist_rows(ranking, top):
         w.writerow(
             [
                 "" if r.rank is None else str(r.rank),
@@ -101,8 +103,17 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
     return (("\ufeff" + text) if excel else text).encode("utf-8")
 
 
-def _rows(ranking: Ranking, top: int | None) -> list[Row]:
-    """Ranked rows up to ``top`` (never splitting a tie at the cut), then excluded."""
+def csv_header(ranking: Ranking) -> list[str]:
+    """The shortlist's column names (CSV, and the Excel workbook's first sheet):
+    :data:`CSV_HEAD`, then ``<criterion>_value`` and ``<criterion>_contribution`` per
+    criterion in catalog order, then ``as_of``."""
+    ids = [c.id for c in ranking.criteria]
+    return [*CSV_HEAD, *[f"{c}_{k}" for c in ids for k in ("value", "contribution")], "as_of"]
+
+
+def shortlist_rows(ranking: Ranking, top: int | None = None) -> list[Row]:
+    """The rows an export lists: ranked rows up to ``top`` (never splitting a tie at
+    the cut), then every excluded row."""
     ranked = list(ranking.ranked)
     if top is not None and top < len(ranked):
         last_rank = ranked[top - 1].rank
@@ -154,7 +165,7 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
                     {"id": q.requirement_id, "outcome": q.outcome, "reason": q.reason} for q in r.requirements
                 ],
             }
-            for r in _rows(ranking, top)
+            for r in shortlist_rows(ranking, top)
         ],
     }
 
@@ -198,7 +209,7 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
     ids = [c.id for c in ranking.criteria if ranking.weights[c.id] > 0]
     head = ["rank", "score", "offering_id", *[_SHORT.get(c, c) for c in ids]]
     body = []
-    ranked = [r for r in _rows(ranking, top) if r.status == "ranked"]
+    ranked = [r for r in shortlist_rows(ranking, top) if r.status == "ranked"]
     for r in ranked:
         cells = [_short_value(r.cells[c].value) + ("*" if r.cells[c].imputed else "") for c in ids]
         body.append([str(r.rank), f"{r.score:.1f}", r.offering_id, *cells])
