@@ -233,6 +233,25 @@ def test_decision_record_is_what_is_on_screen(monkeypatch):
     assert "## Robustness" in record and "Pareto front" in record
 
 
+def test_excel_download_equals_the_cli_workbook(monkeypatch, tmp_path):
+    from ui.exports import workbook
+
+    at = start(monkeypatch)
+    at.slider(key="w_capability").set_value(40).run()
+    at.checkbox(key="must_open").check().run()
+    out = tmp_path / "cli.xlsx"
+    path = saved_priorities(at, tmp_path)
+    assert (
+        main(
+            ["rank", "--priorities", path, "--format", "xlsx", "--output", str(out)],
+            out=io.StringIO(),
+            err=io.StringIO(),
+        )
+        == 0
+    )
+    assert workbook(at.session_state["_ctx"]) == out.read_bytes()
+
+
 # ----------------------------------------------------------------------------- the URL
 
 

@@ -29,6 +29,13 @@ def priorities_yaml(ctx: Context) -> str:
     return engine.priorities_yaml(ctx.priorities.model_copy(update={"on_date": ctx.ranking.on_date}))
 
 
+def workbook(ctx: Context) -> bytes:
+    """The Excel workbook of what is on screen (same bytes as ``shortlist rank --format
+    xlsx`` with the downloaded priorities)."""
+    assert ctx.ranking is not None and ctx.priorities is not None
+    return engine.to_xlsx(ctx.ranking, ctx.priorities, ctx.catalog)
+
+
 def record_markdown(ctx: Context) -> str:
     """The decision record of what is on screen (Markdown).
 
@@ -66,6 +73,14 @@ def export_buttons(ctx: Context) -> None:
         "shortlist-excel.csv",
         "text/csv",
         key="dl_csv_excel",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "Excel workbook (ranking, inputs, sources)",
+        lambda: workbook(ctx),
+        "shortlist.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="dl_xlsx",
         on_click="ignore",
     )
     c2.download_button(
