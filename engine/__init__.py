@@ -14,6 +14,14 @@ from typing import Any
 
 from engine._version import __version__
 from engine.aggregation import METHODS, aggregate, competition_ranks
+from engine.compare import (
+    Comparison,
+    comparison,
+    comparison_csv,
+    comparison_json,
+    comparison_markdown,
+    comparison_table,
+)
 from engine.elicitation import AhpResult, ahp_weights, parse_order, roc_weights
 from engine.errors import InputError, Issue, ShortlistError
 from engine.excel import to_xlsx
@@ -72,6 +80,7 @@ __all__ = [
     "AhpResult",
     "Catalog",
     "Cell",
+    "Comparison",
     "Context",
     "CriteriaCatalog",
     "CriteriaFile",
@@ -96,6 +105,11 @@ __all__ = [
     "aggregate",
     "ahp_weights",
     "check_requirements",
+    "comparison",
+    "comparison_csv",
+    "comparison_json",
+    "comparison_markdown",
+    "comparison_table",
     "competition_ranks",
     "dominance",
     "elicited_weights",

@@ -14,7 +14,9 @@ Reason codes (stable; scripts may match on them):
 ``catalog.duplicate_id``, ``catalog.id_mismatch``, ``catalog.unknown_criterion``,
 ``priorities.invalid_weight``, ``priorities.unknown_criterion``,
 ``priorities.unknown_offering``, ``fx.unknown_currency``, ``data.missing_value``,
-``io.not_found``, ``usage.invalid``.
+``compare.offering_count``, ``compare.duplicate_offering``, ``compare.unknown_offering``,
+``compare.report_mismatch``, ``compare.catalog_mismatch``, ``io.not_found``,
+``usage.invalid``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1238 @@
+"""Two to four offerings side by side: the Compare page and ``shortlist compare``.
+
+:func:`comparison` lines up, for the offerings a committee is choosing between, what
+the ranking already computed — each criterion's performance value, utility and
+contribution, with the provenance of the value — plus the facts a procurement file
+compares (who the vendor and the operator are and where they are headquartered, where
+data is processed, open weights and licence, certifications, prices, context window),
+the gap to the leader per criterion, and, given a robustness report, what it would
+take for each to rank first.
+
+It is pure: it reads a :class:`~engine.scoring.Ranking` and the
+:class:`~engine.loading.Catalog` it was computed from, and returns frozen dataclasses;
+the renderers below (plain-text table, Markdown, CSV, JSON) turn a
+:class:`Comparison` into text or bytes. The robustness module (which needs scipy) is
+imported only when a report is given.
+
+Definitions
+-----------
+best
+    On one criterion, the compared offerings with the highest utility (ties all
+    best); none when every compared offering has the same utility, or none has one.
+    An unknown value imputed worst, and an excluded offering (which has no utility),
+    are never best.
+differs
+    The performance values (or facts) are not all equal (numbers within a relative
+    1e-9); an unknown value differs from a known one.
+gap
+    Under the weighted sum, an offering's contribution minus the leader's on each
+    criterion, in points of 100 (:math:`100 w_j (v_j(x_{ij}) - v_j(x_{lj}))`); the
+    gaps of an offering add up to its score minus the leader's. The leader is the
+    first ranked offering of the whole ranking, compared or not.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from engine.errors import InputError, Issue, suggest
+from engine.export import neutralise
+from engine.loading import Catalog, ResolvedOffering
+from engine.matrix import prices_on
+from engine.requirements import RequirementResult
+from engine.schema import CERTIFICATION_IDS
+from engine.scoring import TIE_TOLERANCE, Ranking, Row
+
+if TYPE_CHECKING:  # the robustness module imports scipy: keep it off the path without a report
+    from engine.sensitivity import SensitivityReport
+
+__all__ = [
+    "MAX_OFFERINGS",
+    "MIN_OFFERINGS",
+    "Comparison",
+    "CriterionCell",
+    "CriterionRow",
+    "FactRow",
+    "FactValue",
+    "OfferingResult",
+    "PathToFirst",
+    "Provenance",
+    "comparison",
+    "comparison_csv",
+    "comparison_dict",
+    "comparison_json",
+    "comparison_markdown",
+    "comparison_table",
+]
+
+MIN_OFFERINGS = 2
+MAX_OFFERINGS = 4
+"""A comparison holds 2 to 4 distinct offerings."""
+
+FactValue = str | int | float | bool | tuple[str, ...] | None
+"""A fact as the profile states it (``None``: not stated)."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a value comes from.
+
+    Attributes
+    ----------
+    block : str
+        The most specific block of the vendor file that holds the value:
+        ``offering.capability``, ``offering.latency``, ``offering.certifications``,
+        ``vendor.certifications``, ``vendor.fmti``, ``vendor.gpai_code_of_practice``,
+        ``vendor`` or ``offering``; ``offering`` also when that block is absent or
+        states no sources.
+    sources : tuple of str
+        The block's sources; the offering's when the block has none.
+    as_of : datetime.date
+        The block's date; the offering's when the block has none.
+    file : str
+        The vendor file.
+    """
+
+    block: str
+    sources: tuple[str, ...]
+    as_of: dt.date
+    file: str
+
+
+@dataclass(frozen=True)
+class CriterionCell:
+    """One compared offering on one criterion.
+
+    ``value``, ``utility``, ``contribution``, ``imputed`` and ``note`` are the
+    ranking's :class:`~engine.scoring.Cell` (an excluded offering has no utility and a
+    contribution of 0; ``contribution`` is ``None`` when the method is not additive).
+
+    Attributes
+    ----------
+    offering_id : str
+    value : float, str or None
+        Performance value in the criterion's unit (``None``: unknown).
+    utility : float or None
+        In [0, 1].
+    contribution : float or None
+        Points (0–100 scale).
+    gap : float or None
+        Contribution minus the leader's (points); ``None`` unless the method is the
+        weighted sum and the offering is ranked.
+    imputed : bool
+        Unknown value, imputed worst.
+    best : bool
+        Among the best compared offerings on this criterion (see the module notes).
+    note : str or None
+    provenance : Provenance
+    """
+
+    offering_id: str
+    value: float | str | None
+    utility: float | None
+    contribution: float | None
+    gap: float | None
+    imputed: bool
+    best: bool
+    note: str | None
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    """One criterion across the compared offerings.
+
+    Attributes
+    ----------
+    criterion : str
+        Criterion id.
+    label, unit : str
+        As in the criteria catalog (``monthly_cost`` is in the ranking's currency).
+    direction : {"min", "max"}
+    weight : float
+        Normalised weight (share of 1).
+    cells : tuple of CriterionCell
+        In the order of :attr:`Comparison.offering_ids`.
+    best : tuple of str
+        Ids of the best offerings, in comparison order (empty: no best).
+    differs : bool
+        The values are not all equal.
+    """
+
+    criterion: str
+    label: str
+    unit: str
+    direction: Literal["min", "max"]
+    weight: float
+    cells: tuple[CriterionCell, ...]
+    best: tuple[str, ...]
+    differs: bool
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """One fact across the compared offerings.
+
+    Attributes
+    ----------
+    key : str
+        Stable id (``developer_hq``, ``certification.iso27001``, ``price_input_per_mtok`` …).
+    label : str
+        Plain words for a table.
+    values : tuple of FactValue
+        In comparison order; ``None``: not stated in the profile.
+    provenance : tuple of Provenance
+        Where each value comes from, in comparison order.
+    differs : bool
+        The values are not all equal.
+    """
+
+    key: str
+    label: str
+    values: tuple[FactValue, ...]
+    provenance: tuple[Provenance, ...]
+    differs: bool
+
+
+@dataclass(frozen=True)
+class PathToFirst:
+    """What it would take for an offering to rank first.
+
+    For a ranked offering this is :func:`engine.sensitivity.what_would_it_take`'s
+    answer; for the leader, that it is first; for an excluded offering, what excludes
+    it (``status`` ``"excluded"``).
+
+    Attributes
+    ----------
+    status : {"first", "weights", "dominated", "never_first", "outside_bounds", "unsupported", "excluded"}
+    message : str
+        The weight answer in plain words.
+    price_message : str
+        The price answer in plain words.
+    weights : mapping or None
+        The nearest weights (shares summing to 1) that make it (jointly) first.
+    price_cut : float or None
+        Fraction (0–1) its monthly cost must fall, weights unchanged, to rank first.
+    """
+
+    status: Literal[
+        "first", "weights", "dominated", "never_first", "outside_bounds", "unsupported", "excluded"
+    ]
+    message: str
+    price_message: str
+    weights: Mapping[str, float] | None = None
+    price_cut: float | None = None
+
+
+@dataclass(frozen=True)
+class OfferingResult:
+    """One compared offering's result in the ranking.
+
+    Attributes
+    ----------
+    offering_id, vendor, offering : str
+        Id, vendor name and label (model — channel).
+    status : {"ranked", "excluded"}
+    rank : int or None
+    score : float or None
+        0–100.
+    score_gap : float or None
+        Score minus the leader's (points); ``None`` when excluded.
+    reasons : tuple of str
+        The ranking's reasons: ``excluded_by`` then ``flags``.
+    excluded_by : tuple of str
+        Why it is excluded: must-haves failed or unknown, values missing on a
+        criterion whose policy is ``exclude``. Empty when ranked.
+    failed_must_haves : tuple of str
+        Ids of the must-haves that exclude it.
+    flags : tuple of str
+        Unknown values imputed worst; stale data.
+    requirements : tuple of RequirementResult
+        Every must-have's outcome.
+    as_of : datetime.date
+    file : str
+    path_to_first : PathToFirst or None
+        ``None`` for a ranked offering when no robustness report was given.
+    """
+
+    offering_id: str
+    vendor: str
+    offering: str
+    status: Literal["ranked", "excluded"]
+    rank: int | None
+    score: float | None
+    score_gap: float | None
+    reasons: tuple[str, ...]
+    excluded_by: tuple[str, ...]
+    failed_must_haves: tuple[str, ...]
+    flags: tuple[str, ...]
+    requirements: tuple[RequirementResult, ...]
+    as_of: dt.date
+    file: str
+    path_to_first: PathToFirst | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two to four offerings side by side (see :func:`comparison`).
+
+    Attributes
+    ----------
+    offering_ids : tuple of str
+        The compared offerings, in the order asked for (the column order).
+    offerings : tuple of OfferingResult
+        Same order.
+    criteria : tuple of CriterionRow
+        Every criterion of the ranking, catalog order.
+    facts : tuple of FactRow
+    leader : str or None
+        First ranked offering of the whole ranking (``None``: nothing ranked).
+    leader_score : float or None
+    ranked_count : int
+        Ranked offerings in the whole ranking.
+    priorities_name, method, currency, inputs_digest : str
+        As in the ranking.
+    on_date : datetime.date
+        Prices in force on this date.
+    notes : tuple of str
+        The ranking's notes.
+    """
+
+    offering_ids: tuple[str, ...]
+    offerings: tuple[OfferingResult, ...]
+    criteria: tuple[CriterionRow, ...]
+    facts: tuple[FactRow, ...]
+    leader: str | None
+    leader_score: float | None
+    ranked_count: int
+    priorities_name: str
+    method: str
+    on_date: dt.date
+    currency: str
+    inputs_digest: str
+    notes: tuple[str, ...]
+
+    @property
+    def additive(self) -> bool:
+        """True under the weighted sum (contributions and gaps are points)."""
+        return self.method == "weighted-sum"
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_ids(ranking: Ranking, offering_ids: Sequence[str]) -> list[Issue]:
+    issues: list[Issue] = []
+    n = len(offering_ids)
+    if not MIN_OFFERINGS <= n <= MAX_OFFERINGS:
+        issues.append(
+            Issue(
+                "compare.offering_count",
+                f"compare takes {MIN_OFFERINGS} to {MAX_OFFERINGS} offerings, found {n}",
+            )
+        )
+    known = [r.offering_id for r in ranking.rows]
+    seen: set[str] = set()
+    for oid in offering_ids:
+        if oid in seen:
+            issues.append(
+                Issue(
+                    "compare.duplicate_offering",
+                    f"offering {oid!r} is named more than once: name each offering once",
+                )
+            )
+            continue
+        seen.add(oid)
+        if oid not in known:
+            hint = suggest(oid, known) or " (shortlist rank lists the offering ids)"
+            issues.append(Issue("compare.unknown_offering", f"no offering {oid!r}{hint}"))
+    return issues
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def _prov(ro: ResolvedOffering, block: str, sources: tuple[str, ...], as_of: dt.date | None) -> Provenance:
+    off = ro.offering
+    if not sources:
+        block, sources = "offering", off.sources
+    return Provenance(block, tuple(sources), as_of or off.as_of, ro.file)
+
+
+def _offering_prov(ro: ResolvedOffering) -> Provenance:
+    return _prov(ro, "offering", ro.offering.sources, ro.offering.as_of)
+
+
+def _vendor_prov(ro: ResolvedOffering) -> Provenance:
+    return _prov(ro, "vendor", ro.vendor.sources, ro.vendor.as_of)
+
+
+def _cert_prov(ro: ResolvedOffering) -> Provenance:
+    if ro.offering.certifications is not None:
+        block = "offering.certifications"
+    elif ro.vendor.certifications is not None:
+        block = "vendor.certifications"
+    else:
+        return _offering_prov(ro)
+    return _prov(ro, block, ro.certifications.sources, ro.certifications.as_of)
+
+
+def criterion_provenance(criterion_id: str, ro: ResolvedOffering) -> Provenance:
+    """Provenance of an offering's performance value on a criterion.
+
+    ``capability`` → the offering's ``capability`` block; ``response_time`` → its
+    ``latency``; ``transparency`` → the vendor's ``fmti``; ``compliance`` → the
+    certifications block that applies (the offering's, else the vendor's); any other
+    criterion → the offering's own ``sources`` and ``as_of``. A block that is absent,
+    or states no sources or no date, falls back to the offering's.
+    """
+    off = ro.offering
+    if criterion_id == "capability" and off.capability is not None:
+        return _prov(ro, "offering.capability", off.capability.sources, off.capability.as_of)
+    if criterion_id == "response_time" and off.latency is not None:
+        return _prov(ro, "offering.latency", off.latency.sources, off.latency.as_of)
+    if criterion_id == "transparency" and ro.vendor.fmti is not None:
+        return _prov(ro, "vendor.fmti", ro.vendor.fmti.sources, ro.vendor.fmti.as_of)
+    if criterion_id == "compliance":
+        return _cert_prov(ro)
+    return _offering_prov(ro)
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return bool(type(a) is type(b) and a == b)
+
+
+def _differs(values: Sequence[Any]) -> bool:
+    return not all(_same(values[0], v) for v in values[1:])
+
+
+def _split_reasons(row: Row) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(why it is excluded, flags). The ranking lists the exclusion reasons first; its
+    flags are unknown values imputed worst (ranked offerings only) and stale data."""
+    if row.status == "ranked":
+        return (), row.reasons
+    flags = tuple(r for r in row.reasons if r.startswith("stale data:"))
+    return tuple(r for r in row.reasons if r not in flags), flags
+
+
+def _failed(row: Row, excluded_by: tuple[str, ...]) -> tuple[str, ...]:
+    blocking = set(excluded_by)
+    return tuple(
+        q.requirement_id
+        for q in row.requirements
+        if f"fails must-have {q.reason}" in blocking or f"unknown: {q.reason}" in blocking
+    )
+
+
+def _facts(ranking: Ranking, ros: Sequence[ResolvedOffering]) -> tuple[FactRow, ...]:
+    day = ranking.on_date.isoformat()
+    prices = [prices_on(ro, ranking.on_date) for ro in ros]
+    specs: list[tuple[str, str, Any]] = [
+        ("vendor", "Vendor", lambda ro: (ro.vendor.name, _vendor_prov(ro))),
+        ("parent", "Vendor's parent", lambda ro: (ro.vendor.parent, _vendor_prov(ro))),
+        ("developer_hq", "Developer headquarters", lambda ro: (ro.vendor.headquarters, _vendor_prov(ro))),
+        ("operator", "Operator", lambda ro: (ro.offering.operator.name, _offering_prov(ro))),
+        (
+            "operator_hq",
+            "Operator headquarters",
+            lambda ro: (ro.offering.operator.headquarters, _offering_prov(ro)),
+        ),
+        ("channel", "Channel", lambda ro: (ro.offering.channel, _offering_prov(ro))),
+        ("deployment", "Deployment", lambda ro: (ro.offering.deployment, _offering_prov(ro))),
+        (
+            "processing_regions",
+            "Processing regions",
+            lambda ro: (tuple(ro.offering.processing_regions), _offering_prov(ro)),
+        ),
+        ("residency_note", "Residency note", lambda ro: (ro.offering.residency_note, _offering_prov(ro))),
+        (
+            "open_weights",
+            "Open weights",
+            lambda ro: (
+                ro.offering.openness.open_weights if ro.offering.openness else None,
+                _offering_prov(ro),
+            ),
+        ),
+        (
+            "licence",
+            "Licence",
+            lambda ro: (ro.offering.openness.licence if ro.offering.openness else None, _offering_prov(ro)),
+        ),
+        (
+            "zero_data_retention",
+            "Zero data retention",
+            lambda ro: (
+                ro.offering.zero_data_retention.status if ro.offering.zero_data_retention else None,
+                _offering_prov(ro),
+            ),
+        ),
+    ]
+    for cert in CERTIFICATION_IDS:
+        specs.append(
+            (
+                f"certification.{cert}",
+                f"Certification: {_CERT_NAMES.get(cert, cert)}",
+                lambda ro, cert=cert: (
+                    ro.certifications.items[cert].status if cert in ro.certifications.items else None,
+                    _cert_prov(ro),
+                ),
+            )
+        )
+
+    def gpai(ro: ResolvedOffering) -> tuple[FactValue, Provenance]:
+        g = ro.vendor.gpai_code_of_practice
+        if g is None:
+            return None, _offering_prov(ro)
+        return g.status, _prov(ro, "vendor.gpai_code_of_practice", g.sources, g.as_of)
+
+    specs.append(("gpai_code_of_practice", "EU GPAI Code of Practice", gpai))
+    rows = [_fact_row(key, label, [get(ro) for ro in ros]) for key, label, get in specs]
+    for key, label, k in (
+        ("price_input_per_mtok", f"List price, input per 1M tokens (on {day})", 0),
+        ("price_output_per_mtok", f"List price, output per 1M tokens (on {day})", 1),
+        ("price_currency", "Price currency", 2),
+    ):
+        rows.append(
+            _fact_row(
+                key,
+                label,
+                [
+                    (None if p is None else p[k], _offering_prov(ro))
+                    for ro, p in zip(ros, prices, strict=True)
+                ],
+            )
+        )
+    rows.append(
+        _fact_row(
+            "context_window_tokens",
+            "Context window (tokens)",
+            [(ro.offering.context_window_tokens, _offering_prov(ro)) for ro in ros],
+        )
+    )
+    return tuple(rows)
+
+
+_CERT_NAMES = {
+    "soc2_type2": "SOC 2 Type II",
+    "iso27001": "ISO/IEC 27001",
+    "iso42001": "ISO/IEC 42001",
+    "hipaa_baa": "HIPAA BAA",
+    "c5": "BSI C5",
+    "secnumcloud": "SecNumCloud",
+    "hds": "HDS",
+    "fedramp": "FedRAMP",
+}
+
+
+def _fact_row(key: str, label: str, got: Sequence[tuple[FactValue, Provenance]]) -> FactRow:
+    values = tuple(v for v, _ in got)
+    return FactRow(key, label, values, tuple(p for _, p in got), _differs(values))
+
+
+def _best(cells: Sequence[tuple[str, float | None, bool]]) -> tuple[str, ...]:
+    """Ids with the highest known utility (imputed values do not count); none when
+    every compared offering has that utility, or none has one."""
+    known = [(oid, u) for oid, u, imputed in cells if u is not None and not imputed]
+    if not known:
+        return ()
+    top = max(u for _, u in known)
+    best = tuple(oid for oid, u in known if top - u <= TIE_TOLERANCE)
+    return () if len(best) == len(cells) else best
+
+
+def _path_to_first(
+    row: Row,
+    excluded_by: tuple[str, ...],
+    leader: str | None,
+    report: SensitivityReport | None,
+    weight_bounds: Mapping[str, tuple[float, float]] | None,
+) -> PathToFirst | None:
+    if row.status == "excluded":
+        return PathToFirst(
+            "excluded",
+            "it is excluded, so no change of weights ranks it: " + "; ".join(excluded_by),
+            "it is excluded: a price cut cannot rank it unless it meets the must-haves",
+        )
+    if row.offering_id == leader:  # the same words as what_would_it_take's for rank 1
+        return PathToFirst("first", "it already ranks first", "it is already first", price_cut=0.0)
+    if report is None:
+        return None
+    from engine.sensitivity import what_would_it_take  # scipy: only with a report
+
+    wit = what_would_it_take(report.problem, row.offering_id, weight_bounds)
+    weights = dict(wit.weights) if wit.weights is not None else None
+    return PathToFirst(wit.status, wit.message, wit.price_message, weights, wit.price_cut)
+
+
+def comparison(
+    ranking: Ranking,
+    catalog: Catalog,
+    offering_ids: Sequence[str],
+    *,
+    report: SensitivityReport | None = None,
+    weight_bounds: Mapping[str, tuple[float, float]] | None = None,
+) -> Comparison:
+    """Compare two to four offerings of a ranking side by side.
+
+    Parameters
+    ----------
+    ranking : Ranking
+        The ranking the offerings are in (ranked or excluded).
+    catalog : Catalog
+        The catalog ``ranking`` was computed from (for the facts and provenance).
+    offering_ids : sequence of str
+        2 to 4 distinct offering ids; the comparison keeps their order.
+    report : SensitivityReport, optional
+        The ranking's robustness report (:func:`engine.sensitivity.sensitivity_with`);
+        when given, every ranked offering that is not the leader gets
+        :func:`engine.sensitivity.what_would_it_take`'s answer. The leader is said to
+        be first and an excluded offering is told what excludes it in any case.
+    weight_bounds : mapping, optional
+        Criterion id → (low, high) weight share for "what would it take" (e.g. the
+        priorities' ``robustness.weight_bounds``); used only with ``report``.
+
+    Returns
+    -------
+    Comparison
+
+    Raises
+    ------
+    InputError
+        All problems together: ``compare.offering_count`` (not 2 to 4 ids),
+        ``compare.duplicate_offering``, ``compare.unknown_offering`` (with the nearest
+        id), ``compare.report_mismatch`` (``report`` was computed from another
+        ranking), ``compare.catalog_mismatch`` (``catalog`` lacks a compared offering);
+        and the bound problems of
+        :func:`~engine.sensitivity.what_would_it_take`.
+
+    Notes
+    -----
+    Values, utilities, contributions and flags are the ranking's own; nothing is
+    re-scored. Under the weighted sum, each criterion's gap is
+    :math:`c_{ij} - c_{lj}` for the leader *l*, so an offering's gaps add up to its
+    score minus the leader's.
+    """
+    ids = tuple(offering_ids)
+    issues = _check_ids(ranking, ids)
+    if report is not None and report.problem.offering_ids != tuple(r.offering_id for r in ranking.ranked):
+        issues.append(
+            Issue(
+                "compare.report_mismatch",
+                "the robustness report was computed from another ranking: compute it from this one",
+            )
+        )
+    in_ranking = {r.offering_id for r in ranking.rows}
+    resolved: dict[str, ResolvedOffering] = {}
+    for oid in dict.fromkeys(ids):
+        if oid not in in_ranking:
+            continue  # reported above
+        try:
+            resolved[oid] = catalog.get(oid)
+        except KeyError:
+            msg = (
+                f"offering {oid!r} is in the ranking but not in the catalog given: "
+                "pass the catalog the ranking was computed from"
+            )
+            issues.append(Issue("compare.catalog_mismatch", msg))
+    if issues:
+        raise InputError(issues)
+    ros = [resolved[oid] for oid in ids]
+
+    rows = [ranking.row(oid) for oid in ids]
+    lead_row = ranking.ranked[0] if ranking.ranked else None
+    leader = lead_row.offering_id if lead_row else None
+    additive = ranking.method == "weighted-sum"
+
+    criteria: list[CriterionRow] = []
+    for spec in ranking.criteria:
+        c = spec.id
+        got = [r.cells[c] for r in rows]
+        best = set(
+            _best([(r.offering_id, cell.utility, cell.imputed) for r, cell in zip(rows, got, strict=True)])
+        )
+        cells = []
+        for r, ro, cell in zip(rows, ros, got, strict=True):
+            gap = None
+            if additive and lead_row is not None and r.status == "ranked" and cell.contribution is not None:
+                lead = lead_row.cells[c].contribution
+                gap = None if lead is None else cell.contribution - lead
+            cells.append(
+                CriterionCell(
+                    r.offering_id,
+                    cell.value,
+                    cell.utility,
+                    cell.contribution,
+                    gap,
+                    cell.imputed,
+                    r.offering_id in best,
+                    cell.note,
+                    criterion_provenance(c, ro),
+                )
+            )
+        criteria.append(
+            CriterionRow(
+                c,
+                spec.label,
+                spec.unit,
+                spec.direction,
+                float(ranking.weights[c]),
+                tuple(cells),
+                tuple(r.offering_id for r in rows if r.offering_id in best),
+                _differs([cell.value for cell in got]),
+            )
+        )
+
+    results = []
+    for r in rows:
+        excluded_by, flags = _split_reasons(r)
+        gap = (
+            r.score - lead_row.score
+            if r.score is not None and lead_row is not None and lead_row.score is not None
+            else None
+        )
+        results.append(
+            OfferingResult(
+                offering_id=r.offering_id,
+                vendor=r.vendor,
+                offering=r.offering,
+                status=r.status,
+                rank=r.rank,
+                score=r.score,
+                score_gap=gap,
+                reasons=r.reasons,
+                excluded_by=excluded_by,
+                failed_must_haves=_failed(r, excluded_by),
+                flags=flags,
+                requirements=r.requirements,
+                as_of=r.as_of,
+                file=r.file,
+                path_to_first=_path_to_first(r, excluded_by, leader, report, weight_bounds),
+            )
+        )
+    return Comparison(
+        offering_ids=ids,
+        offerings=tuple(results),
+        criteria=tuple(criteria),
+        facts=_facts(ranking, ros),
+        leader=leader,
+        leader_score=lead_row.score if lead_row else None,
+        ranked_count=len(ranking.ranked),
+        priorities_name=ranking.priorities_name,
+        method=ranking.method,
+        on_date=ranking.on_date,
+        currency=ranking.currency,
+        inputs_digest=ranking.inputs_digest,
+        notes=ranking.notes,
+    )
+
+
+# --------------------------------------------------------------------------- renderers
+#
+# One Comparison, four forms: a plain-text table for the terminal, Markdown for a
+# decision file or a pull-request comment, CSV (one row per item, one column per
+# offering) for a spreadsheet, and JSON for programs. Same Comparison, same bytes.
+
+
+def _show_value(v: float | str | None) -> str:
+    """A performance value, as ``shortlist explain`` writes it (unit apart)."""
+    if v is None:
+        return "unknown"
+    if isinstance(v, str):
+        return v
+    return f"{v:,.0f}" if abs(v) >= 10_000 else f"{v:,.4g}"
+
+
+def _unit(comp: Comparison, row: CriterionRow) -> str:
+    return f"{comp.currency}/month" if row.criterion == "monthly_cost" else row.unit
+
+
+def _show_fact(v: FactValue) -> str:
+    if v is None:
+        return "not stated"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, tuple):
+        return ", ".join(v)
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return v
+
+
+def _points(x: float | None, none: str = "-") -> str:
+    return none if x is None else f"{x:.2f}"
+
+
+def _signed(x: float | None, none: str = "-") -> str:
+    if x is None:
+        return none
+    s = f"{x:+.2f}"
+    return "±0.00" if s in ("+0.00", "-0.00") else s
+
+
+def _rank(comp: Comparison, r: OfferingResult, none: str = "-") -> str:
+    return none if r.rank is None else f"{r.rank} of {comp.ranked_count}"
+
+
+def _header(comp: Comparison) -> str:
+    return (
+        f"priorities: {comp.priorities_name} · method {comp.method} · "
+        f"prices on {comp.on_date.isoformat()} · cost in {comp.currency}/month"
+    )
+
+
+def _leader_line(comp: Comparison) -> str:
+    if comp.leader is None:
+        return "No offering passes the must-haves: there is no leader."
+    unit = "points" if comp.additive else f"utilities ({comp.method} has no points)"
+    return (
+        f"Leader of the ranking: {comp.leader} (score {_points(comp.leader_score)}); "
+        f"'gap' is each offering's {unit} minus the leader's."
+    )
+
+
+def _answer_lines(p: PathToFirst | None) -> tuple[str, str]:
+    if p is None:
+        return "not analysed (no robustness report)", ""
+    return p.message, p.price_message
+
+
+def _sources(comp: Comparison, i: int) -> list[Provenance]:
+    """The distinct provenances of offering ``i``: criteria first, then facts."""
+    seen: dict[tuple[str, dt.date, tuple[str, ...]], Provenance] = {}
+    for prov in [*(c.cells[i].provenance for c in comp.criteria), *(f.provenance[i] for f in comp.facts)]:
+        seen.setdefault((prov.block, prov.as_of, prov.sources), prov)
+    return list(seen.values())
+
+
+def _grid(head: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(x) for x in col) for col in zip(head, *body, strict=True)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
+    out.extend("  ".join(x.ljust(w) for x, w in zip(b, widths, strict=True)).rstrip() for b in body)
+    return out
+
+
+_TEXT_CELL = 40
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _TEXT_CELL else text[: _TEXT_CELL - 1] + "…"
+
+
+def comparison_table(comp: Comparison) -> str:
+    """Plain-text side-by-side view for a terminal.
+
+    The offerings are columns ``A``–``D`` (named at the top); each criterion has a
+    value row (``*`` marks the best) and a row of utility, points and gap to the
+    leader. ``≠`` marks a criterion or fact whose values differ. Cells longer than 40
+    characters are shortened with ``…`` (the Markdown and JSON forms are complete).
+    """
+    letters = [chr(ord("A") + i) for i in range(len(comp.offering_ids))]
+    lines = [f"Comparison · {_header(comp)}", _leader_line(comp), ""]
+    for k, r in zip(letters, comp.offerings, strict=True):
+        lines.append(f"  {k}  {r.offering_id} — {r.offering} ({r.vendor})")
+    lines.append("")
+    body = [
+        ["status", *[r.status for r in comp.offerings]],
+        ["rank", *[_rank(comp, r) for r in comp.offerings]],
+        ["score", *[_points(r.score) for r in comp.offerings]],
+        ["gap to leader", *[_signed(r.score_gap) for r in comp.offerings]],
+    ]
+    lines.extend(_grid(["Result", *letters], body))
+    lines += ["", "Criteria (* best on the criterion, ≠ values differ)"]
+    second = "utility · points (gap)" if comp.additive else "utility"
+    body = []
+    for c in comp.criteria:
+        cells = []
+        for cell in c.cells:
+            text = _show_value(cell.value) + (" (imputed worst)" if cell.imputed else "")
+            cells.append(_short(text + (" *" if cell.best else "")))
+        mark = "≠" if c.differs else " "
+        body.append([f"{mark} {c.criterion}", f"{100 * c.weight:.1f}%", _short(_unit(comp, c)), *cells])
+        sub = []
+        for cell in c.cells:
+            if cell.utility is None:
+                sub.append("-")
+            elif comp.additive:
+                sub.append(f"{cell.utility:.3f} · {_points(cell.contribution)} ({_signed(cell.gap)})")
+            else:
+                sub.append(f"{cell.utility:.3f}")
+        body.append([f"    {second}", "", "", *sub])
+    lines.extend(_grid(["criterion", "weight", "unit", *letters], body))
+    lines += ["", "Facts (≠ values differ)"]
+    body = [
+        [f"{'≠' if f.differs else ' '} {f.label}", *[_short(_show_fact(v)) for v in f.values]]
+        for f in comp.facts
+    ]
+    lines.extend(_grid(["fact", *letters], body))
+    reasons = [(k, r) for k, r in zip(letters, comp.offerings, strict=True) if r.excluded_by or r.flags]
+    if reasons:
+        lines += ["", "Exclusions and flags:"]
+        for k, r in reasons:
+            if r.excluded_by:
+                lines.append(f"  {k}: excluded: {'; '.join(r.excluded_by)}")
+            if r.flags:
+                lines.append(f"  {k}: flags: {'; '.join(r.flags)}")
+    lines += ["", "What would it take to rank first:"]
+    for k, r in zip(letters, comp.offerings, strict=True):
+        weights, price = _answer_lines(r.path_to_first)
+        lines.append(f"  {k}: weights: {weights}")
+        if price:
+            lines.append(f"     price:   {price}")
+    lines += ["", "Data as of:"]
+    for i, k in enumerate(letters):
+        parts = [f"{p.block} {p.as_of.isoformat()}" for p in _sources(comp, i)]
+        lines.append(f"  {k}: {'; '.join(parts)}")
+    if comp.notes:
+        lines.append("")
+        lines.extend(f"Note: {n}" for n in comp.notes)
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: object) -> str:
+    """Text for a Markdown table cell (backslashes, pipes and line breaks escaped)."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def comparison_markdown(comp: Comparison) -> str:
+    """Markdown for a decision file or a pull-request comment.
+
+    Sections: the offerings' results, the criteria (the best value in bold), where
+    the points are won and lost against the leader (utilities under a method that is
+    not additive), what it would take for each to rank first, the facts, the sources
+    and dates of every value, and the ranking's notes.
+    """
+    ids = comp.offering_ids
+    cols = " | ".join(f"`{_md(o)}`" for o in ids)
+    sep = "|---|" + "---|" * len(ids)
+    lines = [
+        f"# Comparison: {' vs '.join(f'`{_md(o)}`' for o in ids)}",
+        "",
+        f"- Priorities: {_md(comp.priorities_name)}; method {comp.method}",
+        f"- Prices in force on {comp.on_date.isoformat()}; money in {comp.currency}",
+        f"- Inputs digest (SHA-256 of inputs and settings): `{comp.inputs_digest}`",
+        f"- {_md(_leader_line(comp))}",
+        "",
+        "## Result",
+        "",
+        f"| | {cols} |",
+        sep,
+    ]
+    res = comp.offerings
+    for label, cells in (
+        ("Offering", [r.offering for r in res]),
+        ("Vendor", [r.vendor for r in res]),
+        ("Status", [r.status for r in res]),
+        ("Rank", [_rank(comp, r, "–") for r in res]),
+        ("Score (0–100)", [_points(r.score, "–") for r in res]),
+        ("Gap to the leader", [_signed(r.score_gap, "–") for r in res]),
+        ("Excluded by", ["; ".join(r.excluded_by) or "–" for r in res]),
+        ("Flags", ["; ".join(r.flags) or "–" for r in res]),
+    ):
+        lines.append(f"| {label} | " + " | ".join(_md(c) for c in cells) + " |")
+    lines += [
+        "",
+        "## Criteria",
+        "",
+        "Bold: best on the criterion (highest utility). ≠: the values differ.",
+        "",
+        f"| criterion | weight | {cols} |",
+        "|---|---:|" + "---|" * len(ids),
+    ]
+    for c in comp.criteria:
+        shown: list[str] = []
+        for cell in c.cells:
+            text = _md(_show_value(cell.value))
+            if isinstance(cell.value, float):
+                text += f" {_md(_unit(comp, c))}"
+            if cell.imputed:
+                text += " (imputed worst)"
+            shown.append(f"**{text}**" if cell.best else text)
+        mark = " ≠" if c.differs else ""
+        lines.append(f"| {_md(c.label)}{mark} | {100 * c.weight:.1f} % | " + " | ".join(shown) + " |")
+    if comp.additive:
+        lines += [
+            "",
+            "## Where the points are won and lost",
+            "",
+            "Points each criterion adds to the score (0–100 scale); in brackets, the difference "
+            f"to the leader `{_md(comp.leader)}`."
+            if comp.leader
+            else "Points each criterion adds to the score.",
+            "",
+            f"| criterion | {cols} |",
+            sep,
+        ]
+        for c in comp.criteria:
+            cells = [
+                "–" if cell.gap is None else f"{_points(cell.contribution)} ({_signed(cell.gap)})"
+                for cell in c.cells
+            ]
+            lines.append(f"| {_md(c.label)} | " + " | ".join(cells) + " |")
+        total = ["–" if r.score is None else f"{_points(r.score)} ({_signed(r.score_gap)})" for r in res]
+        lines.append("| **Score** | " + " | ".join(total) + " |")
+    else:
+        lines += [
+            "",
+            "## Utilities",
+            "",
+            f"{comp.method} is not additive: no points per criterion; utilities (0–1) instead.",
+            "",
+            f"| criterion | {cols} |",
+            sep,
+        ]
+        for c in comp.criteria:
+            cells = ["–" if cell.utility is None else f"{cell.utility:.3f}" for cell in c.cells]
+            lines.append(f"| {_md(c.label)} | " + " | ".join(cells) + " |")
+    lines += ["", "## What would it take to rank first", ""]
+    for r in res:
+        weights, price = _answer_lines(r.path_to_first)
+        lines.append(
+            f"- `{_md(r.offering_id)}`: {_md(weights)}" + (f"; price: {_md(price)}" if price else "")
+        )
+    lines += ["", "## Facts", "", "≠: the values differ.", "", f"| fact | {cols} |", sep]
+    for f in comp.facts:
+        mark = " ≠" if f.differs else ""
+        lines.append(f"| {_md(f.label)}{mark} | " + " | ".join(_md(_show_fact(v)) for v in f.values) + " |")
+    lines += ["", "## Sources", ""]
+    for i, oid in enumerate(ids):
+        lines.append(f"- `{_md(oid)}` ({_md(comp.offerings[i].file)})")
+        for p in _sources(comp, i):
+            lines.append(f"  - {p.block}, as of {p.as_of.isoformat()}: {_md('; '.join(p.sources))}")
+    if comp.notes:
+        lines += ["", "## Notes", ""]
+        lines += [f"- {_md(n)}" for n in comp.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _num(x: float | None, places: int = 4) -> str:
+    if x is None:
+        return ""
+    s = f"{x:.{places}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _csv_value(v: float | str | None) -> str:
+    if v is None:
+        return ""
+    return neutralise(v) if isinstance(v, str) else _num(v)
+
+
+def _csv_fact(v: FactValue) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, tuple):
+        return neutralise(", ".join(v))
+    if isinstance(v, (int, float)):
+        return _num(float(v)) if isinstance(v, float) else str(v)
+    return neutralise(v)
+
+
+CSV_HEAD = ("item", "label")
+"""The first CSV columns; then one column per offering, then ``differs`` and ``best``."""
+
+
+def comparison_csv(comp: Comparison, *, excel: bool = False) -> bytes:
+    """One row per item, one column per offering (UTF-8; with a BOM when ``excel``).
+
+    Columns: ``item`` (a stable key: ``result.score``, ``criterion.capability.value``,
+    ``fact.developer_hq`` …), ``label``, one column per offering (headed by its id),
+    ``differs`` (``yes``/``no`` on value and fact rows) and ``best`` (the best
+    offerings' ids on value rows, ``;``-separated). Numbers are plain numbers
+    (``monthly_cost`` in the ranking's currency per month, points on a 0–100 scale,
+    weights in the labels); text cells a spreadsheet would run as a formula are
+    neutralised (:func:`engine.export.neutralise`).
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([*CSV_HEAD, *[neutralise(o) for o in comp.offering_ids], "differs", "best"])
+
+    def row(item: str, label: str, cells: Sequence[str], differs: bool | None = None, best: str = "") -> None:
+        d = "" if differs is None else ("yes" if differs else "no")
+        w.writerow([item, neutralise(label), *cells, d, best])
+
+    res = comp.offerings
+    row("result.offering", "Offering", [neutralise(r.offering) for r in res])
+    row("result.vendor", "Vendor", [neutralise(r.vendor) for r in res])
+    row("result.status", "Status", [r.status for r in res])
+    row("result.rank", f"Rank (of {comp.ranked_count})", ["" if r.rank is None else str(r.rank) for r in res])
+    row("result.score", "Score (0-100)", [_num(r.score) for r in res])
+    row(
+        "result.gap_to_leader",
+        f"Score minus the leader's ({comp.leader or 'none'})",
+        [_num(r.score_gap) for r in res],
+    )
+    row("result.excluded_by", "Excluded by", [neutralise("; ".join(r.excluded_by)) for r in res])
+    row("result.flags", "Flags", [neutralise("; ".join(r.flags)) for r in res])
+    answers = [_answer_lines(r.path_to_first) for r in res]
+    row(
+        "result.to_rank_first",
+        "What would it take to rank first (weights)",
+        [neutralise(a) for a, _ in answers],
+    )
+    row(
+        "result.price_to_rank_first",
+        "What would it take to rank first (price)",
+        [neutralise(b) for _, b in answers],
+    )
+    for c in comp.criteria:
+        head = f"{c.label} ({_unit(comp, c)}), weight {100 * c.weight:.1f}%"
+        cid = f"criterion.{c.criterion}"
+        row(
+            f"{cid}.value",
+            head,
+            [_csv_value(x.value) for x in c.cells],
+            c.differs,
+            neutralise("; ".join(c.best)),
+        )
+        row(
+            f"{cid}.imputed",
+            f"{c.label}: unknown, imputed worst",
+            ["yes" if x.imputed else "no" for x in c.cells],
+        )
+        row(f"{cid}.utility", f"{c.label}: utility (0-1)", [_num(x.utility) for x in c.cells])
+        row(f"{cid}.points", f"{c.label}: points (0-100)", [_num(x.contribution) for x in c.cells])
+        row(f"{cid}.gap", f"{c.label}: points minus the leader's", [_num(x.gap) for x in c.cells])
+        row(f"{cid}.as_of", f"{c.label}: data as of", [x.provenance.as_of.isoformat() for x in c.cells])
+        row(
+            f"{cid}.sources",
+            f"{c.label}: sources",
+            [neutralise(f"{x.provenance.block}: " + "; ".join(x.provenance.sources)) for x in c.cells],
+        )
+    for f in comp.facts:
+        row(f"fact.{f.key}", f.label, [_csv_fact(v) for v in f.values], f.differs)
+    text = buf.getvalue()
+    return (("\ufeff" + text) if excel else text).encode("utf-8")
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 6)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, float):
+        return _round(v)
+    if isinstance(v, tuple):
+        return list(v)
+    return v
+
+
+def _prov_dict(p: Provenance) -> dict[str, Any]:
+    # the vendor file is the offering's ``file``, given once per offering
+    return {"block": p.block, "sources": list(p.sources), "as_of": p.as_of.isoformat()}
+
+
+def _path_dict(p: PathToFirst | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "status": p.status,
+        "message": p.message,
+        "price_message": p.price_message,
+        "weights": None if p.weights is None else {k: _round(v) for k, v in p.weights.items()},
+        "price_cut": _round(p.price_cut),
+    }
+
+
+def comparison_dict(comp: Comparison) -> dict[str, Any]:
+    """The JSON-ready content of a comparison (schema version 1).
+
+    Per-offering mappings (``values`` of a criterion or fact) are keyed by offering
+    id; ``offering_ids`` keeps the order asked for. Floats are rounded to 6 decimals.
+    """
+    return {
+        "schema_version": 1,
+        "priorities": comp.priorities_name,
+        "method": comp.method,
+        "on_date": comp.on_date.isoformat(),
+        "currency": comp.currency,
+        "inputs_digest": comp.inputs_digest,
+        "leader": comp.leader,
+        "leader_score": _round(comp.leader_score),
+        "ranked_count": comp.ranked_count,
+        "offering_ids": list(comp.offering_ids),
+        "offerings": [
+            {
+                "offering_id": r.offering_id,
+                "vendor": r.vendor,
+                "offering": r.offering,
+                "status": r.status,
+                "rank": r.rank,
+                "score": _round(r.score),
+                "score_gap": _round(r.score_gap),
+                "reasons": list(r.reasons),
+                "excluded_by": list(r.excluded_by),
+                "failed_must_haves": list(r.failed_must_haves),
+                "flags": list(r.flags),
+                "requirements": [
+                    {"id": q.requirement_id, "outcome": q.outcome, "reason": q.reason} for q in r.requirements
+                ],
+                "as_of": r.as_of.isoformat(),
+                "file": r.file,
+                "path_to_first": _path_dict(r.path_to_first),
+            }
+            for r in comp.offerings
+        ],
+        "criteria": [
+            {
+                "id": c.criterion,
+                "label": c.label,
+                "unit": c.unit,
+                "direction": c.direction,
+                "weight": _round(c.weight),
+                "best": list(c.best),
+                "differs": c.differs,
+                "values": {
+                    x.offering_id: {
+                        "value": _json_value(x.value),
+                        "utility": _round(x.utility),
+                        "contribution": _round(x.contribution),
+                        "gap": _round(x.gap),
+                        "imputed": x.imputed,
+                        "best": x.best,
+                        "note": x.note,
+                        "provenance": _prov_dict(x.provenance),
+                    }
+                    for x in c.cells
+                },
+            }
+            for c in comp.criteria
+        ],
+        "facts": [
+            {
+                "key": f.key,
+                "label": f.label,
+                "differs": f.differs,
+                "values": {o: _json_value(v) for o, v in zip(comp.offering_ids, f.values, strict=True)},
+                "provenance": {
+                    o: _prov_dict(p) for o, p in zip(comp.offering_ids, f.provenance, strict=True)
+                },
+            }
+            for f in comp.facts
+        ],
+        "notes": list(comp.notes),
+    }
+
+
+def comparison_json(comp: Comparison) -> bytes:
+    """Deterministic JSON bytes of :func:`comparison_dict` (sorted keys, 2-space indent)."""
+    return (json.dumps(comparison_dict(comp), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(
+        "utf-8"
+    )
