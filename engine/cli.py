@@ -1,4 +1,4 @@
-"""Command-line interface: ``shortlist validate | rank | explain | sensitivity | check | diff | schema | init``.
+"""Command-line interface: ``shortlist validate | rank | explain | compare | sensitivity | check | diff | schema | init``.
 
 Exit codes: 0 success; 2 invalid input or usage (one line per problem on stderr, in
 the form ``file:line:column: code [field]: message``). Data goes to stdout (or
@@ -458,6 +458,52 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.compare import (
+        comparison,
+        comparison_csv,
+        comparison_json,
+        comparison_markdown,
+        comparison_table,
+    )
+
+    loaded = _load(args)
+    catalog, ranking = loaded.catalog, loaded.ranking
+    rob = loaded.priorities.robustness
+    report = None
+    if ranking.ranked:
+        from engine.sensitivity import sensitivity_with
+
+        report = sensitivity_with(ranking, rob)
+    try:
+        comp = comparison(
+            ranking, catalog, args.offering_ids, report=report, weight_bounds=dict(rob.weight_bounds)
+        )
+    except InputError as exc:
+        if not catalog.issues or not any(i.code == "compare.unknown_offering" for i in exc.issues):
+            raise
+        broken = (
+            f" ({len(catalog.issues)} vendor file problem(s) above: it may be in a file that did not load)"
+        )
+        issues = [
+            Issue(i.code, i.message + broken) if i.code == "compare.unknown_offering" else i
+            for i in exc.issues
+        ]
+        raise InputError([*catalog.issues, *issues]) from None
+    if args.format == "csv":
+        data: bytes | str = comparison_csv(comp)
+    elif args.format == "json":
+        data = comparison_json(comp)
+    elif args.format == "markdown":
+        data = comparison_markdown(comp)
+    else:
+        data = comparison_table(comp)
+    _write(data, args.output, out)
+    if _vendor_problems(catalog, err, "compared"):
+        return 2
+    return 0
+
+
 def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.export import sensitivity_csv, sensitivity_json, sensitivity_table
     from engine.sensitivity import sensitivity_with
@@ -840,6 +886,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("offering_id", metavar="OFFERING_ID")
     scoring(e)
 
+    cp = sub.add_parser(
+        "compare",
+        help="compare two to four offerings side by side: values, points won and lost, facts, "
+        "what would make each first",
+    )
+    cp.add_argument(
+        "offering_ids", nargs="+", metavar="OFFERING_ID", help="two to four offering ids (the column order)"
+    )
+    scoring(cp)
+    cp.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
+    cp.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+
     s = sub.add_parser(
         "sensitivity",
         help="robustness of the ranking: stability intervals, rank acceptability (SMAA-2), Pareto front",
@@ -957,6 +1015,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "validate": _cmd_validate,
         "rank": _cmd_rank,
         "explain": _cmd_explain,
+        "compare": _cmd_compare,
         "sensitivity": _cmd_sensitivity,
         "check": _cmd_check,
         "schema": _cmd_schema,
