@@ -542,14 +542,17 @@ def _fact_row(key: str, label: str, got: Sequence[tuple[FactValue, Provenance]])
 
 
 def _best(cells: Sequence[tuple[str, float | None, bool]]) -> tuple[str, ...]:
-    """Ids with the highest known utility (imputed values do not count); none when
-    every compared offering has that utility, or none has one."""
-    known = [(oid, u) for oid, u, imputed in cells if u is not None and not imputed]
-    if not known:
+    """Ids with the highest utility, tied ones all; none when every compared offering
+    has that utility, or none has one. An unknown value imputed worst is never best
+    (with an excluded offering, which has no utility, it could otherwise be)."""
+    scored = [(oid, u, imputed) for oid, u, imputed in cells if u is not None]
+    if not scored:
         return ()
-    top = max(u for _, u in known)
-    best = tuple(oid for oid, u in known if top - u <= TIE_TOLERANCE)
-    return () if len(best) == len(cells) else best
+    top = max(u for _, u, _ in scored)
+    at_top = [(oid, imputed) for oid, u, imputed in scored if top - u <= TIE_TOLERANCE]
+    if len(at_top) == len(cells):
+        return ()
+    return tuple(oid for oid, imputed in at_top if not imputed)
 
 
 def _path_to_first(

@@ -261,9 +261,13 @@ def test_best_and_differs(write_vendors, criteria):
         + offering_yaml("c", capability=60.0, inp=3.0, out=6.0)
         + offering_yaml("d", capability=None)
         + offering_yaml("e", capability=None)
+        + offering_yaml("f", capability=10.0)  # the worst anchor: utility 0
+        + offering_yaml("us", capability=60.0, regions="[US]")
     )
     cat = _catalog(write_vendors, criteria, {"acme.yaml": vendor_yaml(offerings=offerings)})
-    ranking = engine.rank(cat, criteria, priorities())
+    eu = {"id": "eu", "field": "processing_regions", "op": "within", "value": ["EU"]}
+    ranking = engine.rank(cat, criteria, priorities(requirements=[eu]))
+    assert ranking.row("us").status == "excluded"
     comp = comparison(ranking, cat, ["a", "b", "c"])
     row = {c.criterion: c for c in comp.criteria}
     assert row["capability"].best == ("b", "c") and row["capability"].differs  # a tie: both best
@@ -284,6 +288,18 @@ def test_best_and_differs(write_vendors, criteria):
     comp = comparison(ranking, cat, ["d", "e"])
     cap = next(c for c in comp.criteria if c.criterion == "capability")
     assert cap.best == () and not cap.differs
+    # a known worst value and an unknown one have the same utility (0): no best
+    comp = comparison(ranking, cat, ["f", "d"])
+    cap = next(c for c in comp.criteria if c.criterion == "capability")
+    assert [x.utility for x in cap.cells] == [0.0, 0.0] and cap.best == () and cap.differs
+    # an excluded offering has no utility: the ranked ones are best among themselves,
+    # but an unknown value imputed worst is never best
+    comp = comparison(ranking, cat, ["b", "a", "us"])
+    cap = next(c for c in comp.criteria if c.criterion == "capability")
+    assert cap.cells[2].utility is None and cap.best == ("b",)
+    comp = comparison(ranking, cat, ["d", "us"])
+    cap = next(c for c in comp.criteria if c.criterion == "capability")
+    assert cap.cells[0].imputed and cap.best == ()
 
 
 PROV_VENDOR = """\
