@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the robustness module imports scipy: keep it off the path w
     from engine.sensitivity import SensitivityReport
 
 __all__ = [
+    "FACTS",
     "MAX_OFFERINGS",
     "MIN_OFFERINGS",
     "Comparison",
@@ -70,6 +71,7 @@ __all__ = [
     "comparison_json",
     "comparison_markdown",
     "comparison_table",
+    "criterion_provenance",
 ]
 
 MIN_OFFERINGS = 2
@@ -436,94 +438,6 @@ def _failed(row: Row, excluded_by: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
-def _facts(ranking: Ranking, ros: Sequence[ResolvedOffering]) -> tuple[FactRow, ...]:
-    day = ranking.on_date.isoformat()
-    prices = [prices_on(ro, ranking.on_date) for ro in ros]
-    specs: list[tuple[str, str, Any]] = [
-        ("vendor", "Vendor", lambda ro: (ro.vendor.name, _vendor_prov(ro))),
-        ("parent", "Vendor's parent", lambda ro: (ro.vendor.parent, _vendor_prov(ro))),
-        ("developer_hq", "Developer headquarters", lambda ro: (ro.vendor.headquarters, _vendor_prov(ro))),
-        ("operator", "Operator", lambda ro: (ro.offering.operator.name, _offering_prov(ro))),
-        (
-            "operator_hq",
-            "Operator headquarters",
-            lambda ro: (ro.offering.operator.headquarters, _offering_prov(ro)),
-        ),
-        ("channel", "Channel", lambda ro: (ro.offering.channel, _offering_prov(ro))),
-        ("deployment", "Deployment", lambda ro: (ro.offering.deployment, _offering_prov(ro))),
-        (
-            "processing_regions",
-            "Processing regions",
-            lambda ro: (tuple(ro.offering.processing_regions), _offering_prov(ro)),
-        ),
-        ("residency_note", "Residency note", lambda ro: (ro.offering.residency_note, _offering_prov(ro))),
-        (
-            "open_weights",
-            "Open weights",
-            lambda ro: (
-                ro.offering.openness.open_weights if ro.offering.openness else None,
-                _offering_prov(ro),
-            ),
-        ),
-        (
-            "licence",
-            "Licence",
-            lambda ro: (ro.offering.openness.licence if ro.offering.openness else None, _offering_prov(ro)),
-        ),
-        (
-            "zero_data_retention",
-            "Zero data retention",
-            lambda ro: (
-                ro.offering.zero_data_retention.status if ro.offering.zero_data_retention else None,
-                _offering_prov(ro),
-            ),
-        ),
-    ]
-    for cert in CERTIFICATION_IDS:
-        specs.append(
-            (
-                f"certification.{cert}",
-                f"Certification: {_CERT_NAMES.get(cert, cert)}",
-                lambda ro, cert=cert: (
-                    ro.certifications.items[cert].status if cert in ro.certifications.items else None,
-                    _cert_prov(ro),
-                ),
-            )
-        )
-
-    def gpai(ro: ResolvedOffering) -> tuple[FactValue, Provenance]:
-        g = ro.vendor.gpai_code_of_practice
-        if g is None:
-            return None, _offering_prov(ro)
-        return g.status, _prov(ro, "vendor.gpai_code_of_practice", g.sources, g.as_of)
-
-    specs.append(("gpai_code_of_practice", "EU GPAI Code of Practice", gpai))
-    rows = [_fact_row(key, label, [get(ro) for ro in ros]) for key, label, get in specs]
-    for key, label, k in (
-        ("price_input_per_mtok", f"List price, input per 1M tokens (on {day})", 0),
-        ("price_output_per_mtok", f"List price, output per 1M tokens (on {day})", 1),
-        ("price_currency", "Price currency", 2),
-    ):
-        rows.append(
-            _fact_row(
-                key,
-                label,
-                [
-                    (None if p is None else p[k], _offering_prov(ro))
-                    for ro, p in zip(ros, prices, strict=True)
-                ],
-            )
-        )
-    rows.append(
-        _fact_row(
-            "context_window_tokens",
-            "Context window (tokens)",
-            [(ro.offering.context_window_tokens, _offering_prov(ro)) for ro in ros],
-        )
-    )
-    return tuple(rows)
-
-
 _CERT_NAMES = {
     "soc2_type2": "SOC 2 Type II",
     "iso27001": "ISO/IEC 27001",
@@ -534,6 +448,76 @@ _CERT_NAMES = {
     "hds": "HDS",
     "fedramp": "FedRAMP",
 }
+
+FACTS: tuple[tuple[str, str], ...] = (
+    ("vendor", "Vendor"),
+    ("parent", "Vendor's parent"),
+    ("developer_hq", "Developer headquarters"),
+    ("operator", "Operator"),
+    ("operator_hq", "Operator headquarters"),
+    ("channel", "Channel"),
+    ("deployment", "Deployment"),
+    ("processing_regions", "Processing regions"),
+    ("residency_note", "Residency note"),
+    ("open_weights", "Open weights"),
+    ("licence", "Licence"),
+    ("zero_data_retention", "Zero data retention"),
+    *((f"certification.{c}", f"Certification: {_CERT_NAMES.get(c, c)}") for c in CERTIFICATION_IDS),
+    ("gpai_code_of_practice", "EU GPAI Code of Practice"),
+    ("price_input_per_mtok", "List price, input per 1M tokens"),
+    ("price_output_per_mtok", "List price, output per 1M tokens"),
+    ("price_currency", "Price currency"),
+    ("context_window_tokens", "Context window (tokens)"),
+)
+"""The fact rows of a comparison, in order: (key, label). Prices are the list prices
+in force on the ranking's date, in the offering's own currency, before any negotiated
+discount (their labels name the date); a certification is the status its evidence
+states (``None``: not listed)."""
+
+
+def _fact_values(ro: ResolvedOffering, on: dt.date) -> dict[str, tuple[FactValue, Provenance]]:
+    """Every fact of :data:`FACTS` for one offering, with its provenance."""
+    off, vendor = ro.offering, ro.vendor
+    mine, theirs, certs = _offering_prov(ro), _vendor_prov(ro), _cert_prov(ro)
+    gpai = vendor.gpai_code_of_practice
+    prices = prices_on(ro, on)
+    out: dict[str, tuple[FactValue, Provenance]] = {
+        "vendor": (vendor.name, theirs),
+        "parent": (vendor.parent, theirs),
+        "developer_hq": (vendor.headquarters, theirs),
+        "operator": (off.operator.name, mine),
+        "operator_hq": (off.operator.headquarters, mine),
+        "channel": (off.channel, mine),
+        "deployment": (off.deployment, mine),
+        "processing_regions": (tuple(off.processing_regions), mine),
+        "residency_note": (off.residency_note, mine),
+        "open_weights": (off.openness.open_weights if off.openness else None, mine),
+        "licence": (off.openness.licence if off.openness else None, mine),
+        "zero_data_retention": (off.zero_data_retention.status if off.zero_data_retention else None, mine),
+        "gpai_code_of_practice": (
+            (None, mine)
+            if gpai is None
+            else (gpai.status, _prov(ro, "vendor.gpai_code_of_practice", gpai.sources, gpai.as_of))
+        ),
+        "price_input_per_mtok": (None if prices is None else prices[0], mine),
+        "price_output_per_mtok": (None if prices is None else prices[1], mine),
+        "price_currency": (None if prices is None else prices[2], mine),
+        "context_window_tokens": (off.context_window_tokens, mine),
+    }
+    status = {str(k): v.status for k, v in ro.certifications.items.items()}
+    for c in CERTIFICATION_IDS:
+        out[f"certification.{c}"] = (status.get(c), certs)
+    return out
+
+
+def _facts(ranking: Ranking, ros: Sequence[ResolvedOffering]) -> tuple[FactRow, ...]:
+    got = [_fact_values(ro, ranking.on_date) for ro in ros]
+    day = ranking.on_date.isoformat()
+    rows = []
+    for key, label in FACTS:
+        dated = key in ("price_input_per_mtok", "price_output_per_mtok")
+        rows.append(_fact_row(key, f"{label} (on {day})" if dated else label, [g[key] for g in got]))
+    return tuple(rows)
 
 
 def _fact_row(key: str, label: str, got: Sequence[tuple[FactValue, Provenance]]) -> FactRow:

@@ -19,6 +19,7 @@ import pytest
 
 import engine
 from engine.compare import (
+    FACTS,
     Comparison,
     comparison,
     comparison_csv,
@@ -218,6 +219,7 @@ def test_facts_a_committee_compares(bank, bundled):
     comp = compare_bank(
         bank, bundled, ["mistral-large-4-api", "azure-openai-gpt-6-luna-eu-datazone", "cohere-command-a-api"]
     )
+    assert [f.key for f in comp.facts] == [k for k, _ in FACTS]
     facts = {f.key: f for f in comp.facts}
     mistral, azure, cohere = (bundled.get(o) for o in comp.offering_ids)
     assert facts["vendor"].values == ("Mistral AI", azure.vendor.name, cohere.vendor.name)
