@@ -784,11 +784,12 @@ def _header(comp: Comparison) -> str:
 def _leader_line(comp: Comparison) -> str:
     if comp.leader is None:
         return "No offering passes the must-haves: there is no leader."
-    unit = "points" if comp.additive else f"utilities ({comp.method} has no points)"
-    return (
-        f"Leader of the ranking: {comp.leader} (score {_points(comp.leader_score)}); "
-        f"'gap' is each offering's {unit} minus the leader's."
+    what = (
+        "each offering's points minus the leader's"
+        if comp.additive
+        else f"each score minus the leader's ({comp.method} is not additive: no points per criterion)"
     )
+    return f"Leader of the ranking: {comp.leader} (score {_points(comp.leader_score)}); 'gap' is {what}."
 
 
 def _answer_lines(p: PathToFirst | None) -> tuple[str, str]:

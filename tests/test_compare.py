@@ -407,6 +407,8 @@ def test_a_method_that_is_not_additive_has_no_points_or_gaps(bank, bundled, crit
     assert comp.offerings[1].score_gap == pytest.approx(comp.offerings[1].score - ranking.ranked[0].score)
     md = comparison_markdown(comp)
     assert "## Utilities" in md and "## Where the points are won and lost" not in md
+    table = comparison_table(comp)
+    assert "topsis is not additive: no points per criterion" in table and "utility · points" not in table
     assert "linear in the weights" in comp.offerings[1].path_to_first.message
 
 
