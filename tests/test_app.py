@@ -405,6 +405,42 @@ def test_only_one_weighted_criterion_keeps_the_page_working(monkeypatch):
     assert at.session_state["export_sensitivity_json"]
 
 
+# ----------------------------------------------------------------------------- Compare page
+
+
+def test_compare_page_equals_shortlist_compare(monkeypatch, tmp_path):
+    at = start(monkeypatch)
+    at.slider(key="w_capability").set_value(30).run()
+    path = saved_priorities(at, tmp_path)
+    page(at, "compare")
+    assert not at.error
+    top3 = ranking_ids(page(at, "shortlist"))[:3]
+    page(at, "compare")
+    assert at.multiselect(key="p_compare").value == top3  # the top three by default
+    pick = ["mistral-large-4-api", "aleph-alpha-phariaai-private", top3[1]]
+    at.multiselect(key="p_compare").set_value(pick).run()
+    assert at.session_state["export_comparison_json"] == cli(
+        "compare", *pick, "--priorities", path, "--format", "json"
+    )
+    result, criteria_table, facts = (t.value for t in at.table)
+    assert list(result.columns) == pick and list(criteria_table.columns) == pick
+    assert "excluded" in result.loc["status"].tolist()
+    assert "ISO 27001" in result.loc["excluded by", "aleph-alpha-phariaai-private"]
+    assert "Developer headquarters" in facts.index
+    wwit = text_of(at)
+    assert "**aleph-alpha-phariaai-private** — Weights: it is excluded" in wwit
+    assert f"**{top3[1]}** — Weights: move" in wwit
+
+
+def test_compare_selection_survives_page_switches(monkeypatch):
+    at = page(start(monkeypatch), "compare")
+    pick = ["mistral-large-4-api", "mistral-small-4-api"]
+    at.multiselect(key="p_compare").set_value(pick).run()
+    page(at, "shortlist")
+    page(at, "compare")
+    assert at.multiselect(key="p_compare").value == pick
+
+
 # ----------------------------------------------------------------------------- Policy page
 
 

@@ -1,5 +1,190 @@
-"""Compare page (being built)."""
+"""Compare page: two to four offerings side by side — every value with its utility and
+points, the gap to the leader, the source and date of each value, the facts a committee
+compares, differences highlighted, and what it would take for each to rank first.
+The same comparison as ``shortlist compare``."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-st.title("Compare")
+import engine
+from engine.compare import (
+    MAX_OFFERINGS,
+    MIN_OFFERINGS,
+    Comparison,
+    Provenance,
+    comparison,
+    comparison_csv,
+    comparison_json,
+    comparison_markdown,
+)
+from ui.common import context, no_ranking, robustness, show_issues
+
+DIFFERS = "background-color: #fff4d6"  # a row whose values differ
+BEST = "background-color: #d7f0dc; font-weight: 600"  # the best value on a criterion
+
+ctx = context()
+ss = st.session_state
+st.title("Compare offerings")
+if no_ranking(ctx):
+    st.stop()
+ranking, priorities = ctx.ranking, ctx.priorities
+assert ranking is not None and priorities is not None
+
+every = [r.offering_id for r in ranking.rows]
+chosen = [o for o in ss.get("p_compare", []) if o in every]
+if len(chosen) < MIN_OFFERINGS:
+    chosen = [r.offering_id for r in ranking.ranked[:3]] or every[:MIN_OFFERINGS]
+ss["p_compare"] = chosen
+ids = st.multiselect(
+    f"Offerings to compare ({MIN_OFFERINGS} to {MAX_OFFERINGS}; excluded ones too)",
+    every,
+    key="p_compare",
+    max_selections=MAX_OFFERINGS,
+    format_func=lambda o: f"{o} (rank {ranking.row(o).rank})" if ranking.row(o).rank else f"{o} (excluded)",
+)
+if len(ids) < MIN_OFFERINGS:
+    st.info(f"Pick at least {MIN_OFFERINGS} offerings.")
+    st.stop()
+
+rob = priorities.robustness
+try:
+    report = robustness(ranking.inputs_digest, ranking, rob)[0] if ranking.ranked else None
+    comp = comparison(ranking, ctx.catalog, ids, report=report, weight_bounds=dict(rob.weight_bounds))
+except engine.InputError as exc:
+    show_issues(exc.issues, "the comparison", "fix them to see it")
+    st.stop()
+
+
+def _num(v: float | str | None, unit: str = "") -> str:
+    if v is None:
+        return "unknown"
+    if isinstance(v, float):
+        text = f"{v:,.2f}" if abs(v) < 1000 else f"{v:,.0f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    else:
+        text = str(v)
+    return f"{text} {unit}".strip()
+
+
+def _styled(frame: pd.DataFrame, differs: list[bool], best: list[list[bool]] | None = None) -> object:
+    """Highlight the rows whose values differ and, per row, the best cells."""
+
+    def paint(row: pd.Series) -> list[str]:
+        i = frame.index.get_loc(row.name)
+        base = DIFFERS if differs[i] else ""
+        return [BEST if best and best[i][j] else base for j in range(len(row))]
+
+    return frame.style.apply(paint, axis=1)
+
+
+with st.container(key="compare_summary"):
+    lead = f"Leader of the ranking: **{comp.leader}**, score {comp.leader_score:.1f}." if comp.leader else ""
+    st.markdown(
+        f"{lead} Priorities *{comp.priorities_name}*, method {comp.method}, prices on {comp.on_date.isoformat()}, "
+        f"cost in {comp.currency}/month. Rows whose values differ are shaded; the best value on a criterion is green."
+    )
+
+st.subheader("Result")
+result = pd.DataFrame(
+    {
+        o.offering_id: [
+            o.status,
+            f"{o.rank} of {comp.ranked_count}" if o.rank else "—",
+            f"{o.score:.2f}" if o.score is not None else "—",
+            f"{o.score_gap:+.2f}" if o.score_gap is not None else "—",
+            "; ".join(o.excluded_by) or "—",
+            "; ".join(o.flags) or "—",
+        ]
+        for o in comp.offerings
+    },
+    index=["status", "rank", "score (0–100)", "gap to the leader", "excluded by", "flags"],
+)
+st.table(_styled(result, [len(set(result.loc[k])) > 1 for k in result.index]))
+
+st.subheader("Criteria: value · utility · points (gap to the leader)")
+rows, differs, best = {}, [], []
+for c in comp.criteria:
+    unit = f"{comp.currency}/month" if c.criterion == "monthly_cost" else c.unit
+    label = f"{c.label} ({100 * c.weight:.1f}%)"
+    cells = []
+    for cell in c.cells:
+        text = _num(cell.value, unit) + (" (imputed worst)" if cell.imputed else "")
+        if cell.utility is not None:
+            text += f" · u {cell.utility:.2f}"
+        if cell.contribution is not None and comp.additive:
+            text += f" · {cell.contribution:.2f} pts"
+        if cell.gap is not None:
+            text += f" ({cell.gap:+.2f})"
+        cells.append(text)
+    rows[label] = cells
+    differs.append(c.differs)
+    best.append([cell.best for cell in c.cells])
+criteria_table = pd.DataFrame.from_dict(rows, orient="index", columns=list(comp.offering_ids))
+st.table(_styled(criteria_table, differs, best))
+if not comp.additive:
+    st.caption(f"{comp.method} is not additive: no points per criterion, and the gap is the score's.")
+
+st.subheader("What would it take to rank first?")
+with st.container(key="compare_wwit"):
+    for o in comp.offerings:
+        p = o.path_to_first
+        if p is None:
+            continue
+        price = f" Price: {p.price_message}." if p.price_message else ""
+        st.markdown(f"- **{o.offering_id}** — Weights: {p.message}.{price}")
+
+st.subheader("Facts")
+facts = pd.DataFrame.from_dict(
+    {
+        f.label: [
+            ", ".join(v)
+            if isinstance(v, tuple)
+            else ("yes" if v is True else "no" if v is False else _num(v))
+            for v in f.values
+        ]
+        for f in comp.facts
+    },
+    orient="index",
+    columns=list(comp.offering_ids),
+)
+st.table(_styled(facts, [f.differs for f in comp.facts]))
+
+
+def _source(p: Provenance) -> str:
+    links = ", ".join(f"[{s}]({s})" if s.startswith("http") else s.replace("|", "\\|") for s in p.sources)
+    return f"{links} ({p.as_of.isoformat()}, {p.block})"
+
+
+def _provenance(comp: Comparison) -> str:
+    head = "| value | " + " | ".join(comp.offering_ids) + " |"
+    lines = [head, "|---" * (len(comp.offering_ids) + 1) + "|"]
+    for c in comp.criteria:
+        lines.append(f"| {c.label} | " + " | ".join(_source(cell.provenance) for cell in c.cells) + " |")
+    return "\n".join(lines)
+
+
+with st.expander("Sources and dates of every value", expanded=False):
+    st.markdown(_provenance(comp))
+
+st.subheader("Download the comparison")
+d1, d2, d3 = st.columns(3)
+d1.download_button(
+    "Markdown",
+    comparison_markdown(comp),
+    "comparison.md",
+    "text/markdown",
+    key="dl_cmp_md",
+    on_click="ignore",
+)
+d2.download_button(
+    "CSV", comparison_csv(comp), "comparison.csv", "text/csv", key="dl_cmp_csv", on_click="ignore"
+)
+d3.download_button(
+    "JSON", comparison_json(comp), "comparison.json", "application/json", key="dl_cmp_json", on_click="ignore"
+)
+ss["export_comparison_json"] = comparison_json(comp)
+st.caption(
+    "Same bytes as `shortlist compare " + " ".join(ids) + " --priorities priorities.yaml --format json`."
+)
