@@ -323,21 +323,27 @@ if not table.empty:
         "An empty cell (None) means the value is not published for this channel; the criterion's "
         "missing-data policy applies and the flags column says so. Hover a column for its full name."
     )
+    # the leader and the excluded list as DOM text (the dataframe draws on a canvas): for
+    # people who copy from the page, and for the browser tests (tests/e2e/)
+    with st.container(key="leader"):
+        st.markdown(
+            f"Leader: **{ranked[0].offering_id}** — {ranked[0].offering}, score {ranked[0].score or 0.0:.1f}"
+        )
 else:
     st.warning("No offering passes the must-haves. Relax one in the sidebar.")
 
 if ranking.excluded:
     with st.expander(f"Excluded offerings ({len(ranking.excluded)})", expanded=False):
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {"offering": r.offering_id, "vendor": r.vendor, "reasons": "; ".join(r.reasons)}
-                    for r in ranking.excluded
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        with st.container(key="excluded"):
+            st.table(
+                pd.DataFrame(
+                    [
+                        {"offering": r.offering_id, "vendor": r.vendor, "reasons": "; ".join(r.reasons)}
+                        for r in ranking.excluded
+                    ]
+                ),
+                hide_index=True,
+            )
 
 if ranked and ranking.method != "weighted-sum":
     st.subheader("Where the points come from")

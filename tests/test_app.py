@@ -74,7 +74,7 @@ def test_must_have_moves_offerings_to_excluded(monkeypatch):
     at.checkbox(key="must_open").check().run()
     ids = ranking_ids(at) if at.dataframe else []
     assert "azure-openai-gpt-6-luna-eu-datazone" not in ids
-    excluded = at.dataframe[-1].value
+    excluded = at.table[0].value
     assert "azure-openai-gpt-6-luna-eu-datazone" in list(excluded["offering"])
 
 
@@ -150,7 +150,7 @@ def test_broken_upload_shows_its_error_and_the_ranking_stays(monkeypatch):
 def test_budget_and_trusted_jurisdiction_must_haves(monkeypatch):
     at = start(monkeypatch)
     at.number_input(key="budget").set_value(100.0).run()
-    excluded = list(at.dataframe[-1].value["offering"])
+    excluded = list(at.table[0].value["offering"])
     assert "vertex-eu-claude-opus-5.5" in excluded  # 2,363 EUR/month
     assert "azure-openai-gpt-6-luna-eu-datazone" in ranking_ids(at)  # 64 EUR/month
     at.checkbox(key="must_trusted").check().run()
@@ -233,3 +233,14 @@ def test_only_one_weighted_criterion_keeps_the_page_working(monkeypatch):
     # with a single criterion every non-leader is dominated (or tied): said in words
     assert "Weights:** cannot rank first under any weights" in text
     assert at.session_state["export_sensitivity_json"]
+
+
+def test_leader_and_excluded_are_page_text(monkeypatch):
+    """The leader line and the excluded table are DOM text (the browser tests read them)."""
+    at = start(monkeypatch)
+    leader = [m.value for m in at.markdown if m.value.startswith("Leader: ")]
+    assert leader and leader[0].startswith(f"Leader: **{ranking_ids(at)[0]}** — ")
+    assert "azure-openai-gpt-6-luna-eu-datazone" in leader[0]
+    excluded = at.table[0].value
+    assert list(excluded.columns) == ["offering", "vendor", "reasons"]
+    assert "deepseek-v4-pro-api" in list(excluded["offering"])
