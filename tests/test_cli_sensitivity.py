@@ -397,7 +397,9 @@ def test_explain_runner_up_shows_robustness_and_what_it_would_take():
     acc = next(o["acceptability"] for o in doc["offerings"] if o["offering_id"] == runner_up)
     shown = dict(re.findall(r"rank (\d+): ([\d.]+)%", out.split("rank acceptability:")[1].splitlines()[0]))
     # both sides are rounded (the text to 0.1 %, the JSON to 0.01 %): they may differ by 0.05 + 0.005
-    assert shown and all(float(v) == pytest.approx(100 * acc[int(r) - 1], abs=0.056) for r, v in shown.items())
+    assert shown and all(
+        float(v) == pytest.approx(100 * acc[int(r) - 1], abs=0.056) for r, v in shown.items()
+    )
     # each "stays at rank" interval contains the current weight
     section = out.split("stays at rank 2")[1].split("What would it take")[0]
     rows = re.findall(r"^\s+(\w+)\s+([\d.]+)%\s+([\d.]+)% – ([\d.]+)%", section, re.M)
