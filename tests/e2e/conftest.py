@@ -121,7 +121,7 @@ class Server:
     def assert_log_clean(self) -> None:
         """No traceback and no warning (Python's or Streamlit's widget warning) in the log."""
         bad = [line for line in self.log().splitlines() if BAD_LOG.search(line)]
-        assert not bad, "the Streamlit server logged problems:\n" + self.log()
+        assert not bad, "the Streamlit server logged problems (its whole log is below):\n" + "\n".join(bad)
 
 
 @dataclass
