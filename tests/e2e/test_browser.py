@@ -27,6 +27,7 @@ skip_module_without_browser()
 pytestmark = pytest.mark.e2e
 
 LUNA = "azure-openai-gpt-6-luna-eu-datazone"  # the default preset's leader
+ARTIFACTS_README = ARTIFACTS / "shortlist-page.png"  # copied by hand to docs/ once looked at
 OPUS_LEADER = re.compile(r"^Leader: (vertex|bedrock)-eu-claude-opus-5\.5 — ")
 
 
@@ -75,8 +76,8 @@ def test_the_app_loads_with_title_ranking_and_no_exception(app: Page, server: Se
         app.get_by_role("heading", name=f"Ranking — {len(ranked)} ranked, {len(rows) - len(ranked)} excluded")
     ).to_be_visible()
     expect(app.get_by_test_id("stDataFrame").first).to_be_visible()
-    expect(leader(app)).to_have_text(
-        f"Leader: {top['offering_id']} — {top['offering']}, score {float(top['score']):.1f}"
+    expect(leader(app)).to_contain_text(
+        f"Leader: {top['offering_id']} — {top['offering']} ({top['vendor']}), score {float(top['score']):.1f}"
     )
     assert top["offering_id"] == LUNA
     expect(app.get_by_test_id("stException")).to_have_count(0)
@@ -167,7 +168,11 @@ def _png_size(path: Path) -> tuple[int, int]:
 def test_full_page_screenshot(app: Page, server: Server, screenshots: Screenshots) -> None:
     """The main area scrolls inside the page, so a full-page screenshot needs a window as
     tall as the content: grow the viewport, then shoot."""
-    expect(app.get_by_test_id("stVegaLiteChart")).to_have_count(4)
+    expect(app.get_by_test_id("stVegaLiteChart")).to_have_count(1)  # where the points come from
+    # the README's picture: the top of the Shortlist page as a user first sees it
+    ARTIFACTS.mkdir(exist_ok=True)
+    app.screenshot(path=str(ARTIFACTS_README))
+    screenshots.paths.append(ARTIFACTS_README)
     height = app.evaluate(
         "() => Math.max(...['stMain', 'stSidebarContent'].map("
         "id => document.querySelector(`[data-testid=${id}]`)?.scrollHeight ?? 0))"
@@ -184,5 +189,76 @@ def test_full_page_screenshot(app: Page, server: Server, screenshots: Screenshot
     print(f"screenshot: {path}")
     screenshots.paths.append(path)
     width, shot_height = _png_size(path)
-    assert width == 1400 and shot_height >= int(height) > 2000
+    assert width == 1400 and shot_height >= int(height) > 1000
+    server.assert_log_clean()
+
+
+def open_page(page: Page, title: str) -> None:
+    """Switch page with the navigation at the top, as a user would."""
+    page.get_by_test_id("stTopNavLink").filter(has_text=title).first.click()
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
+    settle(page)
+
+
+def test_a_broken_upload_shows_its_error_and_the_ranking_stays(app: Page, server: Server) -> None:
+    before = leader(app).inner_text()
+    open_page(app, "Catalog")
+    expect(app.get_by_role("heading", name="Catalog", exact=True)).to_be_visible()
+    app.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[
+            {
+                "name": "broken.yml",
+                "mimeType": "application/x-yaml",
+                "buffer": b"id: broken\nname: x\nname: y\n",
+            }
+        ]
+    )
+    uploads = app.locator(".st-key-uploads")
+    expect(uploads).to_contain_text("broken.yml was not loaded")
+    expect(uploads).to_contain_text("broken.yml:3")
+    expect(uploads).to_contain_text("duplicate key")
+    settle(app)
+    open_page(app, "Shortlist")
+    expect(leader(app)).to_have_text(before)  # the valid profiles are still ranked, unchanged
+    expect(app.get_by_text("problem(s) in uploaded profiles")).to_be_visible()
+    expect(app.get_by_test_id("stException")).to_have_count(0)
+    server.assert_log_clean()
+
+
+def test_a_shared_link_restores_the_same_state(app: Page, server: Server, browser) -> None:
+    press(app, slider_thumb(app, "Capability"), "End", 100, "54.1%")
+    app.get_by_text("Open weights only", exact=True).click()
+    expect(app.get_by_role("checkbox", name="Open weights only")).to_be_checked()
+    settle(app)
+    expect(app).to_have_url(re.compile(r"w_capability=100.*must_open=1"))
+    shown = leader(app).inner_text()
+    _, mine = download(app, "Download shortlist (CSV)")
+    link = app.url
+
+    other = browser.new_context(accept_downloads=True)  # a colleague opening the link
+    try:
+        page = other.new_page()
+        page.goto(link)
+        expect(page.get_by_role("button", name="Download shortlist (CSV)")).to_be_visible()
+        settle(page)
+        expect(slider_thumb(page, "Capability")).to_have_value("100")
+        expect(page.get_by_role("checkbox", name="Open weights only")).to_be_checked()
+        expect(leader(page)).to_have_text(shown)
+        _, theirs = download(page, "Download shortlist (CSV)")
+        assert theirs == mine
+    finally:
+        other.close()
+    server.assert_log_clean()
+
+
+def test_weights_survive_a_page_switch_and_a_download(app: Page, server: Server) -> None:
+    press(app, slider_thumb(app, "Capability"), "PageUp", 25, "22.7%")
+    shown = leader(app).inner_text()
+    download(app, "Download shortlist (CSV)")
+    expect(slider_thumb(app, "Capability")).to_have_value("25")  # a download does not reset the page
+    for title in ("Compare", "Robustness", "Catalog", "Policy", "Shortlist"):
+        open_page(app, title)
+        expect(app.get_by_test_id("stException")).to_have_count(0)
+        expect(slider_thumb(app, "Capability")).to_have_value("25")
+    expect(leader(app)).to_have_text(shown)
     server.assert_log_clean()
