@@ -1,0 +1,1015 @@
+"""Speed of the app's rerun after a weight-slider move, on the bundled data and on 1,000 offerings.
+
+Run from the repository root::
+
+    python -m benchmarks.bench_app                 # full: bundled data and 1,000 offerings, 15 runs each
+    python -m benchmarks.bench_app --quick         # smoke run (200 offerings, 3 runs): targets not judged
+    python -m benchmarks.bench_app --runs 31 --json bench-app.json
+    python -m benchmarks.bench_app --profile       # add cProfiles of engine.rank and of the app script
+
+Targets (issue #5), judged on the median of the timed runs at full size: after a weight
+slider moves, the Streamlit script rerun finishes in **under 150 ms on the bundled data**
+(26 offerings) and **under 500 ms with 1,000 offerings**; robustness sampling (SMAA) is
+kept off the slider path or cached.
+
+How it measures:
+
+* The real ``app.py`` (or ``--app``) runs under ``streamlit.testing.v1.AppTest``, with
+  ``SHORTLIST_VENDORS`` pointing at the vendors directory; whatever page ``app.py`` opens
+  by default is timed, as long as it has the slider ``w_capability``. After the first run
+  and a few warm-up moves (the catalog caches are hot, as in a live session), each timed
+  run is ``at.slider(key="w_capability").set_value(v).run()``, wall time of ``run()``.
+  Two series: the slider **alternates** between two values (each run re-ranks; the
+  app's robustness cache, keyed by the inputs digest, has both already) and the slider
+  moves to a **value not used before** (what dragging a slider gives: the robustness
+  analysis is recomputed unless the app keeps it off this path).
+* The **1,000-offering catalog is synthetic**: copies of the bundled vendor profiles with
+  new vendor and offering ids, each offering replicated and its prices and capability
+  perturbed with a seeded generator, written as real YAML files in a temporary directory.
+  It is derived from the bundled profiles for timing only and is not real data.
+* The engine alone: ``engine.rank`` on the same inputs (the catalog and criteria loaded
+  once, as the app caches them; the priorities the app exported for the CLI), and a plain
+  numpy baseline of the aggregation (``utilities @ weights`` and competition ranks), so
+  the table shows how much of the rerun is the engine. The other engine calls the app
+  script makes on a slider move are timed as well (information).
+* Garbage collection stays enabled everywhere (a live server does not disable it); the
+  time spent in it is reported per row (``gc.callbacks``).
+* ``AppTest`` adds its own cost: it builds a new script cache per run (``app.py`` is
+  parsed and compiled again; a live server keeps the bytecode) and parses the output
+  messages into an element tree. Both are shown as information rows (recompiling
+  ``app.py``, a one-slider script) so they can be told apart from the app's own time.
+
+It is a report, not a test: the exit code is 0 even when a target is missed (missed
+targets are listed at the end); it is 1 only when the app cannot be measured (an
+exception in the app, no ``w_capability`` slider) or a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import cProfile
+import dataclasses
+import datetime as dt
+import gc
+import hashlib
+import importlib.metadata
+import io
+import json
+import logging
+import os
+import pstats
+import resource
+import statistics
+import sys
+import sysconfig
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import engine
+from benchmarks.bench_robustness import machine
+from engine.scoring import TIE_TOLERANCE
+from engine.sensitivity import sensitivity_with, what_would_it_take
+from engine.yamlio import load_yaml_file
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+BUNDLED_VENDORS = ROOT / "vendors"
+CRITERIA = ROOT / "criteria"
+SLIDER = "w_capability"
+
+BUNDLED_MAX_MS = 150.0
+LARGE_MAX_MS = 500.0
+ENGINE_BUDGET_MS = 150.0  # engine.rank at 1,000 offerings: the budget of this work, not in issue #5
+LARGE_OFFERINGS = 1_000
+
+FULL = {"offerings": LARGE_OFFERINGS, "runs": 15, "warmup": 4, "other_calls": 5}
+QUICK = {"offerings": 100, "runs": 2, "warmup": 1, "other_calls": 1}
+
+SYNTH_SEED = 20_261_201
+PRICE_SIGMA = 0.3  # prices × exp(N(0, 0.3)): about ±30 %
+CAPABILITY_SD = 3.0  # capability index points + N(0, 3), kept in [0, 100]
+REPLICAS_PER_FILE = 4  # each offering appears this many times in a copied vendor file
+
+_PRICE_KEYS = tuple(f"{side}_per_mtok{end}" for side in ("input", "output") for end in ("", "_low", "_high"))
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+# --------------------------------------------------------------------------- synthetic catalog
+
+
+@dataclasses.dataclass(frozen=True)
+class Synthetic:
+    """What :func:`synthetic_catalog` wrote."""
+
+    directory: Path
+    offerings: int
+    files: int
+    digest: str  # SHA-256 over the files' names and bytes: equal digests, equal catalogs
+
+
+def synthetic_catalog(
+    dest: Path, n: int, *, seed: int = SYNTH_SEED, source: Path = BUNDLED_VENDORS
+) -> Synthetic:
+    """Write a synthetic catalog of exactly ``n`` offerings into ``dest`` (deterministic).
+
+    Copy ``k`` (0, 1, …) of every bundled vendor profile becomes the vendor
+    ``<id>-synth-<k>`` in its own file; it holds each of the vendor's offerings
+    :data:`REPLICAS_PER_FILE` times with new ids (``<id>-k<k>-r<r>``). Every replica's
+    prices (list price, low/high bounds and scheduled steps alike, so the bounds still
+    bracket it) are multiplied by one factor ``exp(N(0, 0.3))`` and its capability value
+    moved by ``N(0, 3)`` points, so copies rank apart. Gates (regions, certifications,
+    licences) are unchanged. Files say in a comment, the vendor name and each offering's
+    notes that they are synthetic. The profiles are read with the engine's strict loader.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    sources = [(p, load_yaml_file(p).data) for p in sorted(source.glob("*.yaml"))]
+    if not any(doc.get("offerings") for _, doc in sources):
+        raise ValueError(f"no offerings in {source}")
+    written = 0
+    files: list[Path] = []
+    k = 0
+    while written < n:
+        for path, doc in sources:
+            if written >= n:
+                break
+            vendor = copy.deepcopy(doc)
+            vendor["id"] = f"{doc['id']}-synth-{k:03d}"
+            vendor["name"] = f"{doc['name']} [synthetic copy {k}]"
+            offerings = []
+            for r in range(REPLICAS_PER_FILE):
+                for off in doc.get("offerings", []):
+                    if written >= n:
+                        break
+                    o = copy.deepcopy(off)
+                    o["id"] = f"{off['id']}-k{k:03d}-r{r}"
+                    factor = float(np.exp(rng.normal(0.0, PRICE_SIGMA)))
+                    shift = float(rng.normal(0.0, CAPABILITY_SD))
+                    prices = o.get("prices")
+                    if prices:
+                        for key in _PRICE_KEYS:
+                            if prices.get(key) is not None:
+                                prices[key] = round(prices[key] * factor, 6)
+                        for step in prices.get("schedule") or []:
+                            for key in ("input_per_mtok", "output_per_mtok"):
+                                step[key] = round(step[key] * factor, 6)
+                    cap = o.get("capability")
+                    if cap and cap.get("value") is not None:
+                        cap["value"] = round(min(100.0, max(0.0, cap["value"] + shift)), 1)
+                    note = f"SYNTHETIC benchmark copy of {off['id']} (prices ×{factor:.3f}, capability {shift:+.1f})"
+                    o["notes"] = f"{note}. {o['notes']}" if o.get("notes") else note
+                    offerings.append(o)
+                    written += 1
+            vendor["offerings"] = offerings
+            head = (
+                f"# SYNTHETIC benchmark data, not a real vendor profile: copy {k} of {path.name} from\n"
+                f"# Shortlist's bundled vendors/, offerings replicated with new ids, prices and capability\n"
+                f"# perturbed (seed {seed}). Written by benchmarks/bench_app.py for timing only.\n"
+            )
+            body = yaml.dump(vendor, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+            out = dest / f"{vendor['id']}.yaml"
+            out.write_text(head + body, encoding="utf-8")
+            files.append(out)
+        k += 1
+    h = hashlib.sha256()
+    for f in sorted(files):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return Synthetic(dest, written, len(files), h.hexdigest())
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclasses.dataclass
+class Row:
+    case: str
+    times: list[float]  # seconds
+    target_ms: float | None = None
+    gc_times: list[float] = dataclasses.field(default_factory=list)
+    peak_mb: float | None = None
+    judged: bool = False
+    note: str = ""
+
+    @property
+    def median_ms(self) -> float:
+        return 1000 * statistics.median(self.times)
+
+    @property
+    def p90_ms(self) -> float:
+        return 1000 * p90(self.times)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median_ms / self.target_ms if self.target_ms else None
+
+    @property
+    def gc_ms(self) -> float | None:
+        return 1000 * statistics.median(self.gc_times) if self.gc_times else None
+
+
+def p90(xs: list[float]) -> float:
+    """90th percentile, linear between order statistics (numpy's default)."""
+    return float(np.percentile(np.asarray(xs, dtype=np.float64), 90))
+
+
+class GcClock:
+    """Time spent in the garbage collector (all generations, every thread) while active."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.full = 0  # generation-2 collections
+        self._t0 = 0.0
+
+    def _cb(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._t0
+            self.full += info.get("generation") == 2
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[GcClock]:
+        self.seconds, self.full = 0.0, 0
+        gc.callbacks.append(self._cb)
+        try:
+            yield self
+        finally:
+            gc.callbacks.remove(self._cb)
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall seconds of one call and the seconds the garbage collector took within it."""
+    clock = GcClock()
+    with clock.running():
+        t0 = time.perf_counter()
+        fn()
+        wall = time.perf_counter() - t0
+    return wall, clock.seconds
+
+
+def peak_mb(fn: Callable[[], object]) -> float:
+    """Peak traced memory (MB) above the start of one call (tracemalloc sees numpy's buffers)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        start = tracemalloc.get_traced_memory()[0]
+        fn()
+        return (tracemalloc.get_traced_memory()[1] - start) / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+def series(case: str, fns: list[Callable[[], object]], **kw: Any) -> Row:
+    """Time each call of ``fns`` once, in order."""
+    row = Row(case, [], **kw)
+    for fn in fns:
+        wall, in_gc = timed(fn)
+        row.times.append(wall)
+        row.gc_times.append(in_gc)
+    return row
+
+
+# --------------------------------------------------------------------------- the app under AppTest
+
+
+def _quiet_streamlit() -> None:
+    """Drop AppTest's "missing ScriptRunContext" warning (the main thread has none: harmless)."""
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
+
+
+class AppUnderTest:
+    """The app script under ``AppTest``, on one vendors directory.
+
+    ``SHORTLIST_VENDORS`` is set before every run (the app reads it on each rerun), so
+    several of these can be interleaved in one process. ``script`` holds the time of the
+    latest run's script thread (the script itself, without AppTest's parsing of the
+    output into an element tree), measured by wrapping the private
+    ``LocalScriptRunner._run_script_thread`` of the Streamlit version in use (see
+    :func:`script_clock`); ``None`` when that could not be measured.
+    """
+
+    def __init__(self, app: Path, vendors: Path | None, timeout: float = 300) -> None:
+        from streamlit.testing.v1 import AppTest  # noqa: TID251
+
+        self.vendors = vendors
+        self._env()
+        self.at = AppTest.from_file(str(app), default_timeout=timeout)
+        self.used: set[int] = set()
+        self.script: float | None = None
+
+    def _env(self) -> None:
+        if self.vendors is None:
+            os.environ.pop("SHORTLIST_VENDORS", None)
+        else:
+            os.environ["SHORTLIST_VENDORS"] = str(self.vendors)
+        os.environ.pop("SHORTLIST_CRITERIA", None)
+
+    def problems(self) -> list[str]:
+        out = [f"exception in the app: {e.value}" for e in self.at.exception]
+        out += [f"error shown by the app: {e.value}" for e in self.at.error]
+        return out
+
+    def start(self) -> float:
+        """First run (cold); returns its seconds. Exits when the slider is missing."""
+        self._env()
+        t0 = time.perf_counter()
+        self.at.run()
+        seconds = time.perf_counter() - t0
+        if self.at.exception:
+            return seconds
+        try:
+            self.used.add(self.value())
+        except KeyError:
+            raise SystemExit(
+                f"the page the app opens by default has no slider with key {SLIDER!r}: "
+                "nothing to measure (update SLIDER in benchmarks/bench_app.py)"
+            ) from None
+        return seconds
+
+    def value(self) -> int:
+        v = self.at.slider(key=SLIDER).value
+        if not isinstance(v, int):
+            raise SystemExit(f"the slider {SLIDER!r} holds {v!r}, not one whole number: nothing to measure")
+        return v
+
+    def move(self, value: int) -> None:
+        self._env()
+        self.used.add(value)
+        _SCRIPT_TIMES.clear()
+        self.at.slider(key=SLIDER).set_value(value).run()
+        self.script = _SCRIPT_TIMES[-1] if _SCRIPT_TIMES else None
+
+    def export(self, key: str) -> bytes:
+        v = self.at.session_state[key]
+        return v.encode("utf-8") if isinstance(v, str) else bytes(v)
+
+    def fresh_values(self, count: int) -> list[int]:
+        """Slider values not used yet, from the top of the range down (a slider being dragged)."""
+        free = [v for v in range(100, -1, -1) if v not in self.used]
+        if len(free) < count:
+            raise SystemExit(f"only {len(free)} unused slider values left for {count} runs: use fewer --runs")
+        return free[:count]
+
+
+_SCRIPT_TIMES: list[float] = []
+
+
+@contextlib.contextmanager
+def script_clock() -> Iterator[None]:
+    """Record the seconds of every AppTest script thread in ``_SCRIPT_TIMES`` meanwhile.
+
+    Wraps ``LocalScriptRunner._run_script_thread`` (private; absent in other Streamlit
+    versions, in which case nothing is recorded).
+    """
+    try:
+        from streamlit.testing.v1.local_script_runner import LocalScriptRunner  # noqa: TID251
+    except ImportError:
+        yield
+        return
+    original = getattr(LocalScriptRunner, "_run_script_thread", None)
+    if original is None:
+        yield
+        return
+
+    def wrapped(runner: Any) -> None:
+        t0 = time.perf_counter()
+        try:
+            original(runner)
+        finally:
+            _SCRIPT_TIMES.append(time.perf_counter() - t0)
+
+    setattr(LocalScriptRunner, "_run_script_thread", wrapped)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(LocalScriptRunner, "_run_script_thread", original)  # noqa: B010
+
+
+@dataclasses.dataclass
+class Case:
+    """One catalog: its app under test and what the timed series need."""
+
+    label: str
+    vendors: Path
+    target_ms: float
+    judged: bool
+    app: AppUnderTest
+    info: dict[str, Any]
+    alternate: tuple[int, int] = (30, 70)
+    fresh: list[int] = dataclasses.field(default_factory=list)
+    rows: dict[str, Row] = dataclasses.field(default_factory=dict)
+    inputs: EngineInputs | None = None
+
+
+def prepare(
+    label: str,
+    app: Path,
+    vendors: Path,
+    env: Path | None,
+    target_ms: float,
+    judged: bool,
+    runs: int,
+    warmup: int,
+) -> Case:
+    """First run, warm-up moves (the catalog caches are hot), and the values to time."""
+    a = AppUnderTest(app, env)
+    info: dict[str, Any] = {"first_run_s": a.start()}
+    case = Case(label, vendors, target_ms, judged, a, info)
+    info["problems"] = a.problems()
+    if info["problems"]:
+        return case
+    start = a.value()
+    lo, hi = (30, 70) if start not in (30, 70) else (35, 65)
+    case.alternate = (lo, hi)
+    for i in range(warmup):
+        a.move(lo if i % 2 == 0 else hi)
+    a.move(lo)
+    csv_lo = a.export("export_csv")
+    a.move(hi)
+    info["alternating_changes_the_ranking"] = csv_lo != a.export("export_csv")
+    case.fresh = a.fresh_values(runs + 1)  # the last one for the memory run
+    case.inputs = engine_inputs(vendors, a.export("export_priorities_yaml"), case.alternate)
+    a.move(lo)
+    info["app_csv_equals_engine"] = a.export("export_csv") == engine.to_csv(
+        engine.rank(case.inputs.catalog, case.inputs.criteria, case.inputs.low)
+    )
+    return case
+
+
+APP_ALT = "app rerun, slider alternates {lo}/{hi} (robustness cached)"
+APP_NEW = "app rerun, slider to a value not used before (robustness recomputed)"
+SCRIPT = "  of which the script thread (info)"
+
+
+def time_app(cases: list[Case], runs: int) -> None:
+    """Timed reruns, interleaved: round r moves every case's slider to an alternate value,
+    then to a new one, so background load on a shared machine hits every series alike."""
+    for c in cases:
+        lo, hi = c.alternate
+        for name in (APP_ALT.format(lo=lo, hi=hi), APP_NEW):
+            c.rows[name] = Row(name, [], target_ms=c.target_ms, judged=c.judged)
+            c.rows[name + SCRIPT] = Row(SCRIPT, [], note="run() minus AppTest's parsing of the output")
+    with script_clock():
+        for r in range(runs):
+            for c in cases:
+                lo, hi = c.alternate
+                # the last warm-up move left the slider at `lo`; new values sit between the moves
+                for name, value in (
+                    (APP_ALT.format(lo=lo, hi=hi), hi if r % 2 == 0 else lo),
+                    (APP_NEW, c.fresh[r]),
+                ):
+                    wall, in_gc = timed(partial(c.app.move, value))
+                    c.rows[name].times.append(wall)
+                    c.rows[name].gc_times.append(in_gc)
+                    if c.app.script is not None:
+                        c.rows[name + SCRIPT].times.append(c.app.script)
+    for c in cases:
+        lo, hi = c.alternate
+        c.rows[APP_ALT.format(lo=lo, hi=hi)].peak_mb = peak_mb(
+            partial(c.app.move, hi if runs % 2 == 0 else lo)
+        )
+        c.rows[APP_NEW].peak_mb = peak_mb(partial(c.app.move, c.fresh[runs]))
+        for k in [k for k, row in c.rows.items() if k.endswith(SCRIPT) and not row.times]:
+            del c.rows[k]  # no script-thread times in this Streamlit version
+        c.info["problems"] = c.app.problems()
+
+
+def _floor_move(at: Any, value: int) -> None:
+    at.slider(key=SLIDER).set_value(value).run()
+
+
+def harness_rows(app: Path, runs: int) -> list[Row]:
+    """AppTest's own cost: recompiling the app script, and a rerun of a one-slider script."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: TID251
+    from streamlit.testing.v1 import AppTest  # noqa: TID251
+
+    rows = [
+        series(
+            f"AppTest: parse + compile {app.name} (each run; info)",
+            [partial(ScriptCache().get_bytecode, str(app)) for _ in range(runs)],
+            note="AppTest builds a new script cache per run; a live server compiles the script once",
+        )
+    ]
+    with tempfile.TemporaryDirectory(prefix="shortlist-bench-floor-") as d:
+        script = Path(d) / "floor.py"
+        script.write_text(f"import streamlit as st\n\nst.slider('w', 0, 100, 50, key={SLIDER!r})\n")
+        at = AppTest.from_file(str(script), default_timeout=60)
+        at.run()
+        at.slider(key=SLIDER).set_value(1).run()
+        rows.append(
+            series(
+                "AppTest: rerun of a one-slider script (info)",
+                [partial(_floor_move, at, v) for v in range(2, 2 + runs)],
+                note="the floor of any AppTest rerun on this machine",
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- the engine alone
+
+
+@dataclasses.dataclass
+class EngineInputs:
+    catalog: engine.Catalog
+    criteria: engine.CriteriaCatalog
+    low: engine.PrioritiesFile  # the app's priorities with the slider at its lower value
+    high: engine.PrioritiesFile
+
+
+def engine_inputs(vendors: Path, prio_yaml: bytes, values: tuple[int, int]) -> EngineInputs:
+    """The app's inputs: the catalog and criteria (loaded once, as the app caches them)
+    and the priorities the app exported for the CLI, with the slider at each value."""
+    criteria = engine.load_criteria(CRITERIA)
+    catalog = engine.load_catalog([vendors], currencies=criteria.currencies())
+    prio = engine.load_priorities_bytes(prio_yaml, "app-priorities.yaml")
+    lo, hi = (prio.model_copy(update={"weights": {**prio.weights, "capability": float(v)}}) for v in values)
+    return EngineInputs(catalog, criteria, lo, hi)
+
+
+def numpy_baseline(U: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Plain numpy aggregation: weighted sum and competition ranks (ties within 1e-9 share a rank)."""
+    s = U @ w
+    order = np.argsort(-s, kind="stable")
+    ss = s[order]
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = (ss[:-1] - ss[1:]) > TIE_TOLERANCE
+    ranks = np.empty(len(s), dtype=np.int64)
+    ranks[order] = np.maximum.accumulate(np.where(new, np.arange(1, len(s) + 1), 0))
+    return ranks
+
+
+def utilities(ranking: engine.Ranking) -> tuple[np.ndarray, np.ndarray]:
+    """The ranked offerings' utilities (offerings × criteria) and the normalised weights."""
+    ids = [c.id for c in ranking.criteria]
+    rows = ranking.ranked
+    U = np.array([[r.cells[c].utility or 0.0 for c in ids] for r in rows], dtype=np.float64)
+    w = np.array([ranking.weights[c] for c in ids], dtype=np.float64)
+    return U.reshape(len(rows), len(ids)), w
+
+
+RANK = "engine.rank, same inputs"
+BASELINE = "numpy baseline: U @ w + ranks ({n}×{m})"
+
+
+def time_engine(cases: list[Case], runs: int, other_calls: int) -> None:
+    """engine.rank on each case's inputs, interleaved across cases, alternating the two
+    slider values; then the numpy baseline and the other engine calls of a slider move."""
+    for c in cases:
+        assert c.inputs is not None
+        for p in (c.inputs.low, c.inputs.high):
+            engine.rank(c.inputs.catalog, c.inputs.criteria, p)  # warm-up
+        budget = c.judged and c.vendors != BUNDLED_VENDORS
+        c.rows[RANK] = Row(
+            RANK,
+            [],
+            target_ms=ENGINE_BUDGET_MS if budget else None,
+            judged=budget,
+            note="the budget of this work (not in issue #5)" if budget else "",
+        )
+    for r in range(runs):
+        for c in cases:
+            assert c.inputs is not None
+            inp = c.inputs
+            p = inp.low if r % 2 == 0 else inp.high
+            wall, in_gc = timed(partial(engine.rank, inp.catalog, inp.criteria, p))
+            c.rows[RANK].times.append(wall)
+            c.rows[RANK].gc_times.append(in_gc)
+    for c in cases:
+        assert c.inputs is not None
+        inp = c.inputs
+        c.rows[RANK].peak_mb = peak_mb(partial(engine.rank, inp.catalog, inp.criteria, inp.low))
+        ranking = engine.rank(inp.catalog, inp.criteria, inp.low)
+        U, w = utilities(ranking)
+        name = BASELINE.format(n=U.shape[0], m=U.shape[1])
+        base = series(name, [partial(numpy_baseline, U, w)] * max(runs, 50))
+        base.peak_mb = peak_mb(partial(numpy_baseline, U, w))
+        c.rows[name] = base
+        c.info["baseline_ranks_equal_engine"] = bool(
+            np.array_equal(numpy_baseline(U, w), np.array([r.rank for r in ranking.ranked]))
+        )
+        c.info["ranked"], c.info["excluded"] = len(ranking.ranked), len(ranking.excluded)
+        rob = inp.low.robustness
+        report = sensitivity_with(ranking, rob)
+        calls: dict[str, Callable[[], object]] = {
+            "engine.to_csv (the app calls it twice: CSV, Excel CSV)": partial(engine.to_csv, ranking),
+            "engine.priorities_yaml": partial(engine.priorities_yaml, inp.low),
+        }
+        if report.problem.n > 1:
+            calls["what_would_it_take, runner-up (an LP, every rerun)"] = partial(
+                what_would_it_take, report.problem, report.problem.offering_ids[1], dict(rob.weight_bounds)
+            )
+        calls["sensitivity_with: SMAA, stability, dominance (cache miss)"] = partial(
+            sensitivity_with, ranking, rob
+        )
+        calls["engine.sensitivity_json, download payload (cache miss)"] = partial(
+            engine.sensitivity_json, report, ranking
+        )
+        for label, fn in calls.items():
+            fn()
+            row = series(f"  {label} (info)", [fn] * other_calls)
+            row.peak_mb = peak_mb(fn)
+            c.rows[label] = row
+
+
+# --------------------------------------------------------------------------- profiles
+
+# (label, predicate on (file, function name)); cumulative time of the matching functions
+_GROUPS: list[tuple[str, Callable[[str, str], bool]]] = [
+    ("engine.rank", lambda f, n: f.endswith("engine/scoring.py") and n == "rank"),
+    (
+        "engine.to_csv (×2) and priorities_yaml",
+        lambda f, n: f.endswith("engine/export.py") and n in ("to_csv", "priorities_yaml"),
+    ),
+    (
+        "sensitivity_with (SMAA …), cache miss",
+        lambda f, n: f.endswith("engine/sensitivity.py") and n == "sensitivity_with",
+    ),
+    (
+        "engine.sensitivity_json, cache miss",
+        lambda f, n: f.endswith("engine/export.py") and n == "sensitivity_json",
+    ),
+    (
+        "what_would_it_take (LP)",
+        lambda f, n: f.endswith("engine/sensitivity.py") and n == "what_would_it_take",
+    ),
+    (
+        "st.altair_chart (Vega-Lite spec, Arrow data)",
+        lambda f, n: f.endswith("streamlit/elements/vega_charts.py") and n == "altair_chart",
+    ),
+    (
+        "Altair chart building (.encode)",
+        lambda f, n: f.endswith("altair/vegalite/v6/schema/channels.py") and n == "encode",
+    ),
+    ("st.dataframe", lambda f, n: f.endswith("streamlit/elements/arrow.py") and n == "dataframe"),
+    ("pandas.DataFrame(...)", lambda f, n: f.endswith("pandas/core/frame.py") and n == "__init__"),
+    (
+        "st.download_button (×4)",
+        lambda f, n: f.endswith("streamlit/elements/widgets/button.py") and n == "download_button",
+    ),
+    (
+        "sidebar widgets (slider, selectbox, …)",
+        lambda f, n: (
+            "streamlit/elements/widgets/" in f
+            and n in ("slider", "selectbox", "multiselect", "number_input", "checkbox", "file_uploader")
+        ),
+    ),
+    (
+        "pickle dumps/loads (st.cache_data copies)",
+        lambda f, n: f == "~" and n in ("<built-in method _pickle.dumps>", "<built-in method _pickle.loads>"),
+    ),
+    ("app.py _mtimes (stat of every vendor file)", lambda f, n: f.endswith("app.py") and n == "_mtimes"),
+    (
+        "AppTest: parse + compile the script",
+        lambda f, n: f.endswith("scriptrunner/script_cache.py") and n == "get_bytecode",
+    ),
+]
+
+
+def profile_groups(stats: pstats.Stats) -> tuple[float, list[tuple[str, float]]]:
+    """Total profiled seconds of the script thread and the cumulative seconds per group."""
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
+    total = max((v[3] for (f, _, n), v in raw.items() if n == "_run_script_thread"), default=0.0)
+    out = []
+    for label, match in _GROUPS:
+        out.append((label, sum(v[3] for (f, _, n), v in raw.items() if match(f.replace("\\", "/"), n))))
+    return total, out
+
+
+def print_profile(prof: cProfile.Profile, title: str, limit: int, restrict: str | None = None) -> None:
+    """Top ``limit`` functions by cumulative time (``restrict``: a regex on their file path)."""
+    buf = io.StringIO()
+    st = pstats.Stats(prof, stream=buf).sort_stats("cumulative")
+    st.print_stats(*([restrict] if restrict else []), limit)
+    body = buf.getvalue()
+    for prefix in (sysconfig.get_paths()["purelib"], str(ROOT), sys.base_prefix):
+        body = body.replace(prefix + os.sep, "")
+    print(title)
+    print(body[body.find("   ncalls") :].rstrip() if "   ncalls" in body else body)
+
+
+@contextlib.contextmanager
+def gc_disabled() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def run_profiles(
+    a: AppUnderTest, inp: EngineInputs, label: str, values: tuple[int, int], reruns: int, limit: int
+) -> dict[str, Any]:
+    """cProfile of engine.rank and of the app script's thread (alternating and new values)."""
+    out: dict[str, Any] = {}
+    prof = cProfile.Profile()
+    with gc_disabled():
+        prof.enable()
+        for i in range(reruns):
+            engine.rank(inp.catalog, inp.criteria, inp.low if i % 2 == 0 else inp.high)
+        prof.disable()
+    print_profile(
+        prof,
+        f"cProfile of engine.rank, {label}, {reruns} calls, garbage collector off "
+        "(cumulative; engine functions):",
+        limit,
+        r"engine[/\\]",
+    )
+
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner  # noqa: TID251
+
+    lo, hi = values
+    for mode, moves in (
+        ("alternating", [lo if i % 2 == 0 else hi for i in range(reruns)]),
+        ("new values", a.fresh_values(reruns)),
+    ):
+        prof = cProfile.Profile()
+        original = LocalScriptRunner._run_script_thread
+
+        def wrapped(runner: Any, prof: cProfile.Profile = prof, original: Any = original) -> None:
+            prof.enable()
+            try:
+                original(runner)
+            finally:
+                prof.disable()
+
+        setattr(LocalScriptRunner, "_run_script_thread", wrapped)  # noqa: B010
+        try:
+            with gc_disabled():
+                for v in moves:
+                    a.move(v)
+        finally:
+            setattr(LocalScriptRunner, "_run_script_thread", original)  # noqa: B010
+        stats = pstats.Stats(prof)
+        total, groups = profile_groups(stats)
+        print(
+            f"app script under cProfile, {label}, slider {mode}, {reruns} reruns: "
+            f"{1000 * total / reruns:.0f} ms per rerun with the profiler's overhead, garbage collector "
+            "off (its time is the table's gc column); by part (cumulative time, share of the script "
+            "thread):"
+        )
+        for name, sec in groups:
+            if sec > 0:
+                print(
+                    f"  {name:<48} {1000 * sec / reruns:8.1f} ms  {100 * sec / total if total else 0:5.1f}%"
+                )
+        out[mode] = {"profiled_ms_per_rerun": 1000 * total / reruns} | {
+            name: 1000 * sec / reruns for name, sec in groups
+        }
+        print_profile(prof, f"top functions of the app script ({mode}, cumulative):", limit)
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for pkg in ("streamlit", "pandas", "altair", "pyarrow", "pydantic"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            out[pkg] = importlib.metadata.version(pkg)
+    return out
+
+
+def print_table(rows: list[Row], judge: bool) -> None:
+    """The table; a row without times is a section heading."""
+    hdr = (
+        f"{'case':<70} {'median ms':>9} {'p90 ms':>8} {'target ms':>9} {'ratio':>6} "
+        f"{'pass':>5} {'gc ms':>6} {'peak MB':>8}"
+    )
+    print(hdr)
+    print("-" * len(hdr))
+    for r in rows:
+        if not r.times:
+            print(r.case)
+            continue
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
+        target = f"{r.target_ms:g}" if r.target_ms else ""
+        ok = ""
+        if r.target_ms:
+            ok = ("PASS" if r.ratio is not None and r.ratio < 1 else "FAIL") if judge and r.judged else "n/a"
+        gc_ms = f"{r.gc_ms:.1f}" if r.gc_ms is not None else ""
+        peak = f"{r.peak_mb:.1f}" if r.peak_mb is not None else ""
+        med = f"{r.median_ms:.3f}" if r.median_ms < 1 else f"{r.median_ms:.1f}"
+        p = f"{r.p90_ms:.3f}" if r.p90_ms < 1 else f"{r.p90_ms:.1f}"
+        print(f"  {r.case:<68} {med:>9} {p:>8} {target:>9} {ratio:>6} {ok:>5} {gc_ms:>6} {peak:>8}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--runs", type=int, help="timed reruns per series (default 15; 2 with --quick)")
+    ap.add_argument(
+        "--offerings", type=int, help="size of the synthetic catalog (default 1,000; 100 with --quick)"
+    )
+    ap.add_argument("--quick", action="store_true", help="smoke run: small sizes, targets not judged")
+    ap.add_argument("--app", type=Path, default=APP, help="the app script (default: app.py)")
+    ap.add_argument("--seed", type=int, default=SYNTH_SEED, help="seed of the synthetic catalog")
+    ap.add_argument(
+        "--keep", type=Path, metavar="DIR", help="write the synthetic catalog to DIR/vendors and keep it"
+    )
+    ap.add_argument("--json", metavar="FILE", help="also write every time, check and the machine as JSON")
+    ap.add_argument("--profile", action="store_true", help="add cProfiles of engine.rank and the app script")
+    args = ap.parse_args(argv)
+    size = QUICK if args.quick else FULL
+    runs = max(2, args.runs or size["runs"])
+    n_large = args.offerings or size["offerings"]
+    warmup = size["warmup"]
+    judge = not args.quick and n_large == LARGE_OFFERINGS
+    app = args.app.resolve()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    load_start = round(os.getloadavg()[0], 2)
+    _quiet_streamlit()
+
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            synth_dir = args.keep.resolve()
+        else:
+            synth_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="shortlist-bench-")))
+        t0 = time.perf_counter()
+        synth = synthetic_catalog(synth_dir / "vendors", n_large, seed=args.seed)
+        synth_s = time.perf_counter() - t0
+        print(
+            f"Shortlist app benchmark — slider {SLIDER!r} moves under Streamlit's AppTest, {runs} timed "
+            f"rerun(s) per series after {warmup} warm-up moves, median and p90"
+            f"{' (QUICK: targets not judged)' if args.quick else ''}"
+        )
+        print(f"app      {app} (the page it opens by default)")
+        print(
+            f"data     (1) the bundled vendors/; (2) a SYNTHETIC catalog of {synth.offerings:,} offerings in "
+            f"{synth.files} files derived from the bundled profiles — copies with new ids, prices "
+            f"×exp(N(0, {PRICE_SIGMA})), capability +N(0, {CAPABILITY_SD:g}), seed {args.seed}, sha256 "
+            f"{synth.digest[:16]}…, written in {synth_s:.1f} s. Not real data: for timing only."
+        )
+        synthetic_label = f"synthetic catalog, {synth.offerings:,} offerings (derived from the bundled data)"
+        bundled_label = f"bundled data, {len(engine.load_catalog([BUNDLED_VENDORS]).offerings)} offerings"
+        cases: list[Case] = []
+        problems: list[str] = []
+        for label, vendors, env, target in (
+            (bundled_label, BUNDLED_VENDORS, None, BUNDLED_MAX_MS),
+            (synthetic_label, synth.directory, synth.directory, LARGE_MAX_MS),
+        ):
+            case = prepare(label, app, vendors, env, target, judge, runs, warmup)
+            problems += [f"{label}: {p}" for p in case.info["problems"]]
+            if not case.info["problems"]:
+                cases.append(case)
+        time_app(cases, runs)
+        time_engine(cases, runs, size["other_calls"])
+        harness = harness_rows(app, runs)
+        for c in cases:
+            problems += [f"{c.label}: {p}" for p in c.info["problems"] if f"{c.label}: {p}" not in problems]
+        info_m = machine() | versions()
+        max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        print(f"date     {now.isoformat()}")
+        print(
+            f"machine  {info_m['cpu']}; {info_m['cores']} cores ({info_m['usable_cores']} usable); "
+            f"load average (1 min) {load_start} at the start, {round(os.getloadavg()[0], 2)} at the end"
+        )
+        print(
+            f"software Python {info_m['python']}, numpy {info_m['numpy']} ({info_m['blas']}), "
+            + ", ".join(f"{k} {v}" for k, v in versions().items())
+        )
+        print()
+        checks: dict[str, Any] = {}
+        for c in cases:
+            checks[f"{c.label[:24]}…: the two slider values rank differently"] = c.info[
+                "alternating_changes_the_ranking"
+            ]
+            checks[f"{c.label[:24]}…: app CSV == engine.to_csv(engine.rank(same inputs))"] = c.info[
+                "app_csv_equals_engine"
+            ]
+            checks[f"{c.label[:24]}…: numpy baseline ranks == engine.rank's"] = c.info[
+                "baseline_ranks_equal_engine"
+            ]
+        if any(c.vendors == synth.directory for c in cases):
+            cat = next(c for c in cases if c.vendors == synth.directory).inputs
+            assert cat is not None
+            checks["synthetic catalog loads without issues, every offering kept"] = (
+                not cat.catalog.issues and len(cat.catalog.offerings) == synth.offerings
+            )
+        rows: list[Row] = []
+        for c in cases:
+            rows.append(
+                Row(
+                    f"{c.label}: {c.info['ranked']} ranked, {c.info['excluded']} excluded "
+                    f"(default preset); first run {c.info['first_run_s']:.2f} s",
+                    [],
+                )
+            )
+            rows += list(c.rows.values())
+        rows.append(Row("AppTest's own cost", []))
+        rows += harness
+        print_table(rows, judge)
+        print(
+            f"median and p90 of {runs} runs per row (the numpy baseline: {max(runs, 50)}; the other engine "
+            f"calls: {size['other_calls']}); app rows: wall time of AppTest's run(), the series interleaved round by "
+            "round; gc ms: median time in the garbage collector within one run (left enabled, as in a live "
+            "server); peak MB: tracemalloc peak of one separate run; "
+            f"process max RSS {max_rss_mb:.0f} MB."
+        )
+        print()
+        print("checks (not timed):")
+        for k, v in checks.items():
+            print(f"  {k:<78} {v}")
+        bad = [k for k, v in checks.items() if isinstance(v, bool) and not v]
+
+        profiles: dict[str, Any] = {}
+        large = next((c for c in cases if c.vendors == synth.directory), None)
+        if args.profile and large is not None and large.inputs is not None:
+            print()
+            profiles = run_profiles(
+                large.app, large.inputs, large.label, large.alternate, reruns=max(5, min(runs, 10)), limit=25
+            )
+
+        missed = [
+            f"{c.label}: {r.case.strip()}: median {r.median_ms:.0f} ms ≥ {r.target_ms:g} ms (p90 {r.p90_ms:.0f} ms)"
+            for c in cases
+            for r in c.rows.values()
+            if judge and r.judged and r.ratio is not None and r.ratio >= 1
+        ]
+        print()
+        if problems:
+            print("THE APP COULD NOT BE MEASURED:")
+            for p in problems:
+                print(f"  - {p}")
+        if not judge:
+            print("targets: not judged (--quick, or a synthetic size other than 1,000 offerings)")
+        elif missed:
+            print("TARGETS MISSED:")
+            for m in missed:
+                print(f"  - {m}")
+        else:
+            print("all targets met")
+        if bad:
+            print(f"CHECKS FAILED: {', '.join(bad)}")
+
+        if args.json:
+            doc = {
+                "date": now.isoformat(),
+                "machine": info_m,
+                "load_average_1m": {"start": load_start, "end": round(os.getloadavg()[0], 2)},
+                "max_rss_mb": max_rss_mb,
+                "app": str(app),
+                "runs": runs,
+                "warmup": warmup,
+                "synthetic": {
+                    "offerings": synth.offerings,
+                    "files": synth.files,
+                    "seed": args.seed,
+                    "sha256": synth.digest,
+                    "note": "synthetic, derived from the bundled profiles; not real data",
+                },
+                "targets_ms": {"bundled": BUNDLED_MAX_MS, "large": LARGE_MAX_MS, "judged": judge},
+                "cases": [
+                    {
+                        "label": c.label,
+                        "info": {k: v for k, v in c.info.items() if k != "problems"},
+                        "alternate": c.alternate,
+                        "results": [
+                            {
+                                "case": r.case.strip(),
+                                "times_s": r.times,
+                                "gc_s": r.gc_times,
+                                "median_ms": r.median_ms,
+                                "p90_ms": r.p90_ms,
+                                "target_ms": r.target_ms,
+                                "ratio": r.ratio,
+                                "judged": r.judged and judge,
+                                "peak_mb": r.peak_mb,
+                                "note": r.note or None,
+                            }
+                            for r in c.rows.values()
+                        ],
+                    }
+                    for c in cases
+                ],
+                "harness": [{"case": r.case, "times_s": r.times, "median_ms": r.median_ms} for r in harness],
+                "checks": checks,
+                "missed": missed,
+                "problems": problems,
+                "profiles": profiles,
+            }
+            Path(args.json).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            print(f"wrote {args.json}")
+    return 1 if problems or bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
