@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.errors import InputError
 from engine.loading import ResolvedOffering
-from engine.regions import any_within, region_within
+from engine.regions import expand, within_expanded
 from engine.schema import FxFile, PrioritiesFile
 
 __all__ = [
@@ -64,15 +64,24 @@ class Context:
         Prices in force on this date are used.
     capability_metric : str or None
         Only capability values whose metric starts with this name are comparable.
+    allowed_set, trusted_set : frozenset of str
+        The priorities' allowed regions and trusted jurisdictions with their groups
+        expanded (derived, not arguments): expanded once, not once per offering.
     """
 
     priorities: PrioritiesFile
     fx: FxFile
     on_date: dt.date
     capability_metric: str | None = None
+    allowed_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    trusted_set: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed_set", expand(self.priorities.allowed_regions))
+        object.__setattr__(self, "trusted_set", expand(self.priorities.trusted_jurisdictions))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Performance:
     """One cell of the decision matrix.
 
@@ -201,14 +210,13 @@ def _context_window(ro: ResolvedOffering, ctx: Context) -> Performance:
 
 
 def _data_residency(ro: ResolvedOffering, ctx: Context) -> Performance:
-    ok = any_within(ro.offering.processing_regions, ctx.priorities.allowed_regions)
+    ok = any(within_expanded(r, ctx.allowed_set) for r in ro.offering.processing_regions)
     return Performance(1.0 if ok else 0.0)
 
 
 def _jurisdiction(ro: ResolvedOffering, ctx: Context) -> Performance:
-    trusted = ctx.priorities.trusted_jurisdictions
-    dev = region_within(ro.vendor.headquarters, trusted)
-    op = region_within(ro.offering.operator.headquarters, trusted)
+    dev = within_expanded(ro.vendor.headquarters, ctx.trusted_set)
+    op = within_expanded(ro.offering.operator.headquarters, ctx.trusted_set)
     return Performance((float(dev) + float(op)) / 2)
 
 

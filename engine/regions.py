@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from engine.schema import REGION_GROUPS
 
-__all__ = ["all_within", "any_within", "expand", "region_within"]
+__all__ = ["all_within", "any_within", "expand", "region_within", "within_expanded"]
 
 
 def expand(tokens: Iterable[str]) -> frozenset[str]:
@@ -30,7 +30,15 @@ def region_within(region: str, allowed: Iterable[str]) -> bool:
     allows everything; a ``GLOBAL`` offering region (no location guarantee) is within
     nothing else; a group is within when all of its members are.
     """
-    allowed_set = expand(allowed)
+    return within_expanded(region, expand(allowed))
+
+
+def within_expanded(region: str, allowed_set: frozenset[str]) -> bool:
+    """:func:`region_within` against a set already passed through :func:`expand`.
+
+    For callers that test many regions against the same allowed set (expanding it
+    once instead of once per region).
+    """
     if region == "BUYER" or "GLOBAL" in allowed_set:
         return True
     if region == "GLOBAL":
@@ -42,11 +50,11 @@ def region_within(region: str, allowed: Iterable[str]) -> bool:
 
 def any_within(regions: Iterable[str], allowed: Iterable[str]) -> bool:
     """True when processing *can* be kept inside ``allowed`` (some region is within)."""
-    allowed = tuple(allowed)
-    return any(region_within(r, allowed) for r in regions)
+    allowed_set = expand(allowed)
+    return any(within_expanded(r, allowed_set) for r in regions)
 
 
 def all_within(regions: Iterable[str], allowed: Iterable[str]) -> bool:
     """True when every listed processing region is inside ``allowed``."""
-    allowed = tuple(allowed)
-    return all(region_within(r, allowed) for r in regions)
+    allowed_set = expand(allowed)
+    return all(within_expanded(r, allowed_set) for r in regions)

@@ -44,7 +44,7 @@ __all__ = ["FIELDS", "RequirementResult", "check_requirements", "evaluate"]
 Outcome = Literal["pass", "fail", "unknown"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequirementResult:
     """Outcome of one requirement for one offering, with a human reason."""
 

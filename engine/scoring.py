@@ -57,7 +57,7 @@ TIE_TOLERANCE = 1e-9
 """Scores (0–1 scale) closer than this share a rank."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One offering on one criterion.
 
@@ -88,7 +88,7 @@ class Cell:
     high: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One offering in the result (ranked or excluded)."""
 
@@ -434,10 +434,11 @@ def rank(
     excluded: set[str] = set()
     fail_issues: list[Issue] = []
     for ro in catalog.offerings:
+        oid = ro.id
         p = {c: performance(c, ro, ctx) for c in ids}
-        perf[ro.id] = p
+        perf[oid] = p
         results = [evaluate(r, ro, p, day) for r in priorities.requirements]
-        gates[ro.id] = results
+        gates[oid] = results
         why: list[str] = []
         for spec, res in zip(priorities.requirements, results, strict=True):
             if res.blocks(spec.allow_unknown):
@@ -460,8 +461,8 @@ def rank(
                     )
                 )
         if why:
-            excluded.add(ro.id)
-        reasons[ro.id] = why
+            excluded.add(oid)
+        reasons[oid] = why
     if fail_issues:
         raise InputError(fail_issues)
 
@@ -515,30 +516,35 @@ def rank(
     additive = priorities.method == "weighted-sum"
 
     def make_row(ro: ResolvedOffering, status: Literal["ranked", "excluded"]) -> Row:
+        oid = ro.id
         cells: dict[str, Cell] = {}
-        why = list(reasons[ro.id])
-        for c in criteria.criteria:
-            pv = perf[ro.id][c.id]
-            u = util[ro.id].get(c.id) if status == "ranked" else None
-            imp = status == "ranked" and c.id in imputed[ro.id]
-            contrib = 100.0 * w[c.id] * (u or 0.0) if additive else None
-            cells[c.id] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high)
+        why = list(reasons[oid])
+        row_perf = perf[oid]
+        ranked = status == "ranked"
+        row_util = util[oid] if ranked else {}
+        row_imputed = imputed[oid] if ranked else set()
+        for cid in ids:
+            pv = row_perf[cid]
+            u = row_util.get(cid)
+            imp = cid in row_imputed
+            contrib = 100.0 * w[cid] * (u or 0.0) if additive else None
+            cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high)
             if imp:
-                why.append(f"{c.id} unknown, imputed worst ({pv.note or 'no value'})")
+                why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
         age = (day - ro.offering.as_of).days
         if age > priorities.stale_after_days:
             why.append(f"stale data: as_of {ro.offering.as_of.isoformat()} is {age} days old")
         return Row(
-            offering_id=ro.id,
+            offering_id=oid,
             vendor=ro.vendor.name,
             offering=ro.label,
             status=status,
-            rank=ranks.get(ro.id),
-            score=100.0 * score_of[ro.id] if status == "ranked" else None,
+            rank=ranks.get(oid),
+            score=100.0 * score_of[oid] if ranked else None,
             reasons=tuple(why),
             cells=cells,
             as_of=ro.offering.as_of,
-            requirements=tuple(gates[ro.id]),
+            requirements=tuple(gates[oid]),
             file=ro.file,
         )
 
