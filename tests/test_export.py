@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
 import json
 
+import numpy as np
 import pytest
 
 import engine
 from engine.export import CSV_HEAD, neutralise
-from tests.conftest import offering_yaml, priorities, vendor_yaml
+from engine.sensitivity import sensitivity
+from tests.conftest import CRITERIA, offering_yaml, priorities, vendor_yaml
 
 
 @pytest.fixture
@@ -113,3 +117,35 @@ def test_priorities_yaml_round_trips(tmp_path):
         p = engine.load_priorities(preset)
         text = engine.priorities_yaml(p)
         assert engine.load_priorities_bytes(text.encode(), "p.yaml") == p
+
+
+def _plain_sensitivity_json(report, ranking) -> bytes:
+    d = engine.sensitivity_dict(report, ranking)
+    return (json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("preset", ["regulated-eu-bank", "cost-first-startup", "sovereign-public-admin"])
+@pytest.mark.parametrize("method", engine.METHODS)
+def test_sensitivity_json_is_json_dumps_of_the_dict(bundled, criteria, preset, method):
+    # sensitivity_json writes the acceptability rows itself (json's indenting encoder is
+    # slow): the bytes must be exactly json.dumps(sensitivity_dict(...), indent=2, ...)
+    prio = engine.load_priorities(CRITERIA / "presets" / f"{preset}.yaml")
+    ranking = engine.rank(bundled, criteria, prio, method=method, on_date=dt.date(2026, 11, 29))
+    report = sensitivity(ranking, samples=400, seed=1)
+    assert engine.sensitivity_json(report, ranking) == _plain_sensitivity_json(report, ranking)
+
+
+def test_sensitivity_json_one_offering_and_non_finite_values(write_vendors, criteria):
+    cat = engine.load_catalog(
+        [write_vendors({"acme.yaml": vendor_yaml(offerings=offering_yaml("acme-api"))})]
+    )
+    ranking = engine.rank(cat, criteria, priorities())
+    report = sensitivity(ranking, samples=50, seed=0)
+    assert engine.sensitivity_json(report, ranking) == _plain_sensitivity_json(report, ranking)
+    acc = report.acceptability
+    odd = np.array([[float("nan")], [float("inf")], [float("-inf")], [-0.0], [1e-7]])
+    for row in odd:
+        weird = dataclasses.replace(
+            report, acceptability=dataclasses.replace(acc, acceptability=row[None, :])
+        )
+        assert engine.sensitivity_json(weird, ranking) == _plain_sensitivity_json(weird, ranking)
