@@ -16,13 +16,15 @@ How it measures:
 
 * The real ``app.py`` (or ``--app``) runs under ``streamlit.testing.v1.AppTest``, with
   ``SHORTLIST_VENDORS`` pointing at the vendors directory; whatever page ``app.py`` opens
-  by default is timed, as long as it has the slider ``w_capability``. After the first run
-  and a few warm-up moves (the catalog caches are hot, as in a live session), each timed
-  run is ``at.slider(key="w_capability").set_value(v).run()``, wall time of ``run()``.
-  Two series: the slider **alternates** between two values (each run re-ranks; the
-  app's robustness cache, keyed by the inputs digest, has both already) and the slider
-  moves to a **value not used before** (what dragging a slider gives: the robustness
-  analysis is recomputed unless the app keeps it off this path).
+  by default (``st.navigation``'s default page in the multipage app) is timed, as long
+  as the slider ``w_capability`` is drawn. After the first run and a few warm-up moves
+  (the catalog caches are hot, as in a live session), each timed run is
+  ``at.slider(key="w_capability").set_value(v).run()``, wall time of ``run()``. Two
+  series: the slider **alternates** between two values (each run re-ranks, but anything
+  the app caches by the weights, such as a robustness analysis keyed by the inputs
+  digest, is already cached for both) and the slider moves to a **value not used
+  before** (what dragging a slider gives: such caches miss). The two series and the two
+  catalogs are interleaved round by round, so background load hits them alike.
 * The **1,000-offering catalog is synthetic**: copies of the bundled vendor profiles with
   new vendor and offering ids, each offering replicated and its prices and capability
   perturbed with a seeded generator, written as real YAML files in a temporary directory.
@@ -89,6 +91,7 @@ APP = ROOT / "app.py"
 BUNDLED_VENDORS = ROOT / "vendors"
 CRITERIA = ROOT / "criteria"
 SLIDER = "w_capability"
+DEFAULT_PRESET = "regulated-eu-bank"  # the engine rows' priorities when the app exports none
 
 BUNDLED_MAX_MS = 150.0
 LARGE_MAX_MS = 500.0
@@ -355,9 +358,20 @@ class AppUnderTest:
         self.at.slider(key=SLIDER).set_value(value).run()
         self.script = _SCRIPT_TIMES[-1] if _SCRIPT_TIMES else None
 
-    def export(self, key: str) -> bytes:
-        v = self.at.session_state[key]
+    def export(self, key: str) -> bytes | None:
+        """What the app put in ``st.session_state[key]`` (its exports), if anything."""
+        try:
+            v = self.at.session_state[key]
+        except KeyError:
+            return None
         return v.encode("utf-8") if isinstance(v, str) else bytes(v)
+
+    def shown(self) -> bytes:
+        """The ranking on screen: the app's CSV export, else the tables drawn."""
+        csv = self.export("export_csv")
+        if csv is not None:
+            return csv
+        return "\n".join(str(df.value) for df in self.at.dataframe).encode("utf-8")
 
     def fresh_values(self, count: int) -> list[int]:
         """Slider values not used yet, from the top of the range down (a slider being dragged)."""
@@ -414,6 +428,7 @@ class Case:
     alternate: tuple[int, int] = (30, 70)
     fresh: list[int] = dataclasses.field(default_factory=list)
     rows: dict[str, Row] = dataclasses.field(default_factory=dict)
+    prio_yaml: bytes | None = None
     inputs: EngineInputs | None = None
 
 
@@ -440,20 +455,34 @@ def prepare(
     for i in range(warmup):
         a.move(lo if i % 2 == 0 else hi)
     a.move(lo)
-    csv_lo = a.export("export_csv")
+    shown_lo = a.shown()
     a.move(hi)
-    info["alternating_changes_the_ranking"] = csv_lo != a.export("export_csv")
+    info["alternating_changes_the_ranking"] = shown_lo != a.shown()
     case.fresh = a.fresh_values(runs + 1)  # the last one for the memory run
-    case.inputs = engine_inputs(vendors, a.export("export_priorities_yaml"), case.alternate)
-    a.move(lo)
-    info["app_csv_equals_engine"] = a.export("export_csv") == engine.to_csv(
-        engine.rank(case.inputs.catalog, case.inputs.criteria, case.inputs.low)
-    )
+    case.prio_yaml = a.export("export_priorities_yaml")
     return case
 
 
-APP_ALT = "app rerun, slider alternates {lo}/{hi} (robustness cached)"
-APP_NEW = "app rerun, slider to a value not used before (robustness recomputed)"
+def check_engine_inputs(case: Case) -> None:
+    """After the app's timings (so the app ran without the benchmark's own copy of the
+    catalog on the heap): the engine's inputs, and the app's CSV against the engine's."""
+    a, info = case.app, case.info
+    prio_yaml = case.prio_yaml
+    info["engine_priorities"] = "the app's export" if prio_yaml else f"preset {DEFAULT_PRESET} (approximate)"
+    if prio_yaml is None:
+        prio_yaml = (CRITERIA / "presets" / f"{DEFAULT_PRESET}.yaml").read_bytes()
+    case.inputs = engine_inputs(case.vendors, prio_yaml, case.alternate)
+    a.move(case.alternate[0])
+    csv = a.export("export_csv")
+    info["app_csv_equals_engine"] = (
+        "n/a (no export_csv in the session state)"
+        if csv is None
+        else csv == engine.to_csv(engine.rank(case.inputs.catalog, case.inputs.criteria, case.inputs.low))
+    )
+
+
+APP_ALT = "app rerun, slider alternates {lo}/{hi} (caches by weights hit)"
+APP_NEW = "app rerun, slider to a value not used before (they miss)"
 SCRIPT = "  of which the script thread (info)"
 
 
@@ -501,7 +530,7 @@ def harness_rows(app: Path, runs: int) -> list[Row]:
 
     rows = [
         series(
-            f"AppTest: parse + compile {app.name} (each run; info)",
+            f"AppTest: parse + compile {app.name}, not its pages (each run; info)",
             [partial(ScriptCache().get_bytecode, str(app)) for _ in range(runs)],
             note="AppTest builds a new script cache per run; a live server compiles the script once",
         )
@@ -608,17 +637,17 @@ def time_engine(cases: list[Case], runs: int, other_calls: int) -> None:
         rob = inp.low.robustness
         report = sensitivity_with(ranking, rob)
         calls: dict[str, Callable[[], object]] = {
-            "engine.to_csv (the app calls it twice: CSV, Excel CSV)": partial(engine.to_csv, ranking),
+            "engine.to_csv (the Shortlist page: twice, CSV and Excel CSV)": partial(engine.to_csv, ranking),
             "engine.priorities_yaml": partial(engine.priorities_yaml, inp.low),
         }
         if report.problem.n > 1:
-            calls["what_would_it_take, runner-up (an LP, every rerun)"] = partial(
+            calls["what_would_it_take, runner-up (an LP)"] = partial(
                 what_would_it_take, report.problem, report.problem.offering_ids[1], dict(rob.weight_bounds)
             )
-        calls["sensitivity_with: SMAA, stability, dominance (cache miss)"] = partial(
+        calls[f"sensitivity_with: SMAA ({rob.samples:,} samples), stability, dominance"] = partial(
             sensitivity_with, ranking, rob
         )
-        calls["engine.sensitivity_json, download payload (cache miss)"] = partial(
+        calls["engine.sensitivity_json (the robustness download)"] = partial(
             engine.sensitivity_json, report, ranking
         )
         for label, fn in calls.items():
@@ -630,38 +659,52 @@ def time_engine(cases: list[Case], runs: int, other_calls: int) -> None:
 
 # --------------------------------------------------------------------------- profiles
 
-# (label, predicate on (file, function name)); cumulative time of the matching functions
-_GROUPS: list[tuple[str, Callable[[str, str], bool]]] = [
-    ("engine.rank", lambda f, n: f.endswith("engine/scoring.py") and n == "rank"),
+# (label, predicate on (file, function name), self time instead of cumulative time)
+Group = tuple[str, Callable[[str, str], bool], bool]
+_GROUPS: list[Group] = [
+    ("engine.rank", lambda f, n: f.endswith("engine/scoring.py") and n == "rank", False),
     (
-        "engine.to_csv (×2) and priorities_yaml",
+        "engine.to_csv and priorities_yaml",
         lambda f, n: f.endswith("engine/export.py") and n in ("to_csv", "priorities_yaml"),
+        False,
     ),
     (
-        "sensitivity_with (SMAA …), cache miss",
+        "engine sensitivity_with (SMAA, …)",
         lambda f, n: f.endswith("engine/sensitivity.py") and n == "sensitivity_with",
+        False,
     ),
     (
-        "engine.sensitivity_json, cache miss",
+        "engine stability_intervals (all callers)",
+        lambda f, n: f.endswith("engine/sensitivity.py") and n == "stability_intervals",
+        False,
+    ),
+    (
+        "engine.sensitivity_json",
         lambda f, n: f.endswith("engine/export.py") and n == "sensitivity_json",
+        False,
     ),
     (
-        "what_would_it_take (LP)",
+        "engine what_would_it_take (LP)",
         lambda f, n: f.endswith("engine/sensitivity.py") and n == "what_would_it_take",
+        False,
     ),
     (
         "st.altair_chart (Vega-Lite spec, Arrow data)",
         lambda f, n: f.endswith("streamlit/elements/vega_charts.py") and n == "altair_chart",
+        False,
     ),
     (
         "Altair chart building (.encode)",
         lambda f, n: f.endswith("altair/vegalite/v6/schema/channels.py") and n == "encode",
+        False,
     ),
-    ("st.dataframe", lambda f, n: f.endswith("streamlit/elements/arrow.py") and n == "dataframe"),
-    ("pandas.DataFrame(...)", lambda f, n: f.endswith("pandas/core/frame.py") and n == "__init__"),
+    ("st.dataframe", lambda f, n: f.endswith("streamlit/elements/arrow.py") and n == "dataframe", False),
+    ("st.table", lambda f, n: f.endswith("streamlit/elements/table.py") and n == "table", False),
+    ("pandas.DataFrame(...)", lambda f, n: f.endswith("pandas/core/frame.py") and n == "__init__", False),
     (
-        "st.download_button (×4)",
+        "st.download_button",
         lambda f, n: f.endswith("streamlit/elements/widgets/button.py") and n == "download_button",
+        False,
     ),
     (
         "sidebar widgets (slider, selectbox, …)",
@@ -669,15 +712,22 @@ _GROUPS: list[tuple[str, Callable[[str, str], bool]]] = [
             "streamlit/elements/widgets/" in f
             and n in ("slider", "selectbox", "multiselect", "number_input", "checkbox", "file_uploader")
         ),
+        False,
     ),
     (
         "pickle dumps/loads (st.cache_data copies)",
         lambda f, n: f == "~" and n in ("<built-in method _pickle.dumps>", "<built-in method _pickle.loads>"),
+        False,
     ),
-    ("app.py _mtimes (stat of every vendor file)", lambda f, n: f.endswith("app.py") and n == "_mtimes"),
     (
-        "AppTest: parse + compile the script",
+        "app.py and ui/ own code (self time)",
+        lambda f, n: f.endswith("/app.py") or "/ui/" in f,
+        True,
+    ),
+    (
+        "AppTest: parse + compile the scripts",
         lambda f, n: f.endswith("scriptrunner/script_cache.py") and n == "get_bytecode",
+        False,
     ),
 ]
 
@@ -687,8 +737,9 @@ def profile_groups(stats: pstats.Stats) -> tuple[float, list[tuple[str, float]]]
     raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
     total = max((v[3] for (f, _, n), v in raw.items() if n == "_run_script_thread"), default=0.0)
     out = []
-    for label, match in _GROUPS:
-        out.append((label, sum(v[3] for (f, _, n), v in raw.items() if match(f.replace("\\", "/"), n))))
+    for label, match, self_time in _GROUPS:
+        k = 2 if self_time else 3
+        out.append((label, sum(v[k] for (f, _, n), v in raw.items() if match(f.replace("\\", "/"), n))))
     return total, out
 
 
@@ -826,6 +877,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--json", metavar="FILE", help="also write every time, check and the machine as JSON")
     ap.add_argument("--profile", action="store_true", help="add cProfiles of engine.rank and the app script")
+    ap.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="EXPERIMENT: gc.freeze() after the warm-up, to show what the app would gain from it",
+    )
     args = ap.parse_args(argv)
     size = QUICK if args.quick else FULL
     runs = max(2, args.runs or size["runs"])
@@ -851,6 +907,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{' (QUICK: targets not judged)' if args.quick else ''}"
         )
         print(f"app      {app} (the page it opens by default)")
+        if args.gc_freeze:
+            print(
+                "EXPERIMENT gc.freeze() after the warm-up moves: not what the app does; the objects alive "
+                "then are never collected again"
+            )
         print(
             f"data     (1) the bundled vendors/; (2) a SYNTHETIC catalog of {synth.offerings:,} offerings in "
             f"{synth.files} files derived from the bundled profiles — copies with new ids, prices "
@@ -869,7 +930,12 @@ def main(argv: list[str] | None = None) -> int:
             problems += [f"{label}: {p}" for p in case.info["problems"]]
             if not case.info["problems"]:
                 cases.append(case)
+        if args.gc_freeze:
+            gc.collect()
+            gc.freeze()  # EXPERIMENT: every object alive after the warm-up leaves the collector's sight
         time_app(cases, runs)
+        for case in cases:
+            check_engine_inputs(case)
         time_engine(cases, runs, size["other_calls"])
         harness = harness_rows(app, runs)
         for c in cases:
@@ -909,7 +975,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(
                 Row(
                     f"{c.label}: {c.info['ranked']} ranked, {c.info['excluded']} excluded "
-                    f"(default preset); first run {c.info['first_run_s']:.2f} s",
+                    f"(default preset); first run {c.info['first_run_s']:.2f} s; engine rows' priorities: "
+                    f"{c.info['engine_priorities']}",
                     [],
                 )
             )
@@ -969,6 +1036,7 @@ def main(argv: list[str] | None = None) -> int:
                 "app": str(app),
                 "runs": runs,
                 "warmup": warmup,
+                "gc_freeze_experiment": args.gc_freeze,
                 "synthetic": {
                     "offerings": synth.offerings,
                     "files": synth.files,
