@@ -52,8 +52,11 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+_FIXED = {p: f".{p}f" for p in range(10)}  # format specs, not rebuilt for every number
+
+
 def _num(x: float, places: int = 4) -> str:
-    s = f"{x:.{places}f}"
+    s = format(x, _FIXED.get(places) or f".{places}f")
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
@@ -87,19 +90,22 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
     ids = [c.id for c in ranking.criteria]
     w.writerow(csv_header(ranking))
     for r in shortlist_rows(ranking, top):
-        w.writerow(
-            [
-                "" if r.rank is None else str(r.rank),
-                neutralise(r.offering_id),
-                neutralise(r.vendor),
-                neutralise(r.offering),
-                "" if r.score is None else _num(r.score),
-                r.status,
-                neutralise("; ".join(r.reasons)),
-                *[x for c in ids for x in (_value(r.cells[c].value), _opt(r.cells[c].contribution))],
-                r.as_of.isoformat(),
-            ]
-        )
+        line = [
+            "" if r.rank is None else str(r.rank),
+            neutralise(r.offering_id),
+            neutralise(r.vendor),
+            neutralise(r.offering),
+            "" if r.score is None else _num(r.score),
+            r.status,
+            neutralise("; ".join(r.reasons)),
+        ]
+        cells = r.cells
+        for c in ids:
+            cell = cells[c]
+            line.append(_value(cell.value))
+            line.append("" if cell.contribution is None else _num(cell.contribution))
+        line.append(r.as_of.isoformat())
+        w.writerow(line)
     text = buf.getvalue()
     return (("\ufeff" + text) if excel else text).encode("utf-8")
 
