@@ -1052,7 +1052,7 @@ def main(argv: list[str] | None = None) -> int:
                         "alternate": c.alternate,
                         "results": [
                             {
-                                "case": r.case.strip(),
+                                "case": key.strip(),
                                 "times_s": r.times,
                                 "gc_s": r.gc_times,
                                 "median_ms": r.median_ms,
@@ -1063,7 +1063,7 @@ def main(argv: list[str] | None = None) -> int:
                                 "peak_mb": r.peak_mb,
                                 "note": r.note or None,
                             }
-                            for r in c.rows.values()
+                            for key, r in c.rows.items()
                         ],
                     }
                     for c in cases
