@@ -3,9 +3,10 @@
 Run from the repository root::
 
     python -m benchmarks.bench_app                 # full: bundled data and 1,000 offerings, 15 runs each
-    python -m benchmarks.bench_app --quick         # smoke run (200 offerings, 3 runs): targets not judged
+    python -m benchmarks.bench_app --quick         # smoke run (100 offerings, 2 runs, ~5 s): targets not judged
     python -m benchmarks.bench_app --runs 31 --json bench-app.json
     python -m benchmarks.bench_app --profile       # add cProfiles of engine.rank and of the app script
+    python -m benchmarks.bench_app --gc-freeze     # experiment: gc.freeze() after the warm-up
 
 Targets (issue #5), judged on the median of the timed runs at full size: after a weight
 slider moves, the Streamlit script rerun finishes in **under 150 ms on the bundled data**
@@ -32,8 +33,10 @@ How it measures:
 * The engine alone: ``engine.rank`` on the same inputs (the catalog and criteria loaded
   once, as the app caches them; the priorities the app exported for the CLI), and a plain
   numpy baseline of the aggregation (``utilities @ weights`` and competition ranks), so
-  the table shows how much of the rerun is the engine. The other engine calls the app
-  script makes on a slider move are timed as well (information).
+  the table shows how much of the rerun is the engine. Other engine calls the app makes
+  (on the default page or on others) are timed as well, for information. The 150 ms
+  beside ``engine.rank`` at 1,000 offerings is the engine's budget in this work, not a
+  target of issue #5.
 * Garbage collection stays enabled everywhere (a live server does not disable it); the
   time spent in it is reported per row (``gc.callbacks``).
 * ``AppTest`` adds its own cost: it builds a new script cache per run (``app.py`` is
@@ -62,7 +65,6 @@ import json
 import logging
 import os
 import pstats
-import resource
 import statistics
 import sys
 import sysconfig
@@ -76,6 +78,11 @@ from typing import Any
 
 import numpy as np
 import yaml
+
+try:
+    import resource  # max RSS; not on Windows
+except ImportError:  # pragma: no cover
+    resource = None  # type: ignore[assignment]
 
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -941,7 +948,7 @@ def main(argv: list[str] | None = None) -> int:
         for c in cases:
             problems += [f"{c.label}: {p}" for p in c.info["problems"] if f"{c.label}: {p}" not in problems]
         info_m = machine() | versions()
-        max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource else float("nan")
 
         print(f"date     {now.isoformat()}")
         print(
@@ -988,7 +995,8 @@ def main(argv: list[str] | None = None) -> int:
             f"median and p90 of {runs} runs per row (the numpy baseline: {max(runs, 50)}; the other engine "
             f"calls: {size['other_calls']}); app rows: wall time of AppTest's run(), the series interleaved round by "
             "round; gc ms: median time in the garbage collector within one run (left enabled, as in a live "
-            "server); peak MB: tracemalloc peak of one separate run; "
+            "server); peak MB: tracemalloc peak of one separate run; engine.rank's 150 ms at 1,000 offerings "
+            "is the engine's budget in this work, not a target of issue #5; "
             f"process max RSS {max_rss_mb:.0f} MB."
         )
         print()
