@@ -7,6 +7,7 @@ Run from the repository root::
     python -m benchmarks.bench_app --runs 31 --json bench-app.json
     python -m benchmarks.bench_app --profile       # add cProfiles of engine.rank and of the app script
     python -m benchmarks.bench_app --gc-freeze     # experiment: gc.freeze() after the warm-up
+    python -m benchmarks.bench_app --page ui/pages/robustness.py   # another page (not judged)
 
 Targets (issue #5), judged on the median of the timed runs at full size: after a weight
 slider moves, the Streamlit script rerun finishes in **under 150 ms on the bundled data**
@@ -314,10 +315,13 @@ class AppUnderTest:
     :func:`script_clock`); ``None`` when that could not be measured.
     """
 
-    def __init__(self, app: Path, vendors: Path | None, timeout: float = 300) -> None:
+    def __init__(
+        self, app: Path, vendors: Path | None, page: str | None = None, timeout: float = 300
+    ) -> None:
         from streamlit.testing.v1 import AppTest  # noqa: TID251
 
         self.vendors = vendors
+        self.page = page
         self._env()
         self.at = AppTest.from_file(str(app), default_timeout=timeout)
         self.used: set[int] = set()
@@ -340,14 +344,17 @@ class AppUnderTest:
         self._env()
         t0 = time.perf_counter()
         self.at.run()
+        if self.page and not self.at.exception:
+            self.at.switch_page(self.page).run()
         seconds = time.perf_counter() - t0
         if self.at.exception:
             return seconds
         try:
             self.used.add(self.value())
         except KeyError:
+            where = f"the page {self.page}" if self.page else "the page the app opens by default"
             raise SystemExit(
-                f"the page the app opens by default has no slider with key {SLIDER!r}: "
+                f"{where} has no slider with key {SLIDER!r}: "
                 "nothing to measure (update SLIDER in benchmarks/bench_app.py)"
             ) from None
         return seconds
@@ -374,11 +381,12 @@ class AppUnderTest:
         return v.encode("utf-8") if isinstance(v, str) else bytes(v)
 
     def shown(self) -> bytes:
-        """The ranking on screen: the app's CSV export, else the tables drawn."""
-        csv = self.export("export_csv")
+        """What is on screen: the app's CSV export (default page), else the text and tables."""
+        csv = None if self.page else self.export("export_csv")
         if csv is not None:
             return csv
-        return "\n".join(str(df.value) for df in self.at.dataframe).encode("utf-8")
+        elements = [*self.at.markdown, *self.at.caption, *self.at.dataframe, *self.at.table]
+        return "\n".join(str(e.value) for e in elements).encode("utf-8")
 
     def fresh_values(self, count: int) -> list[int]:
         """Slider values not used yet, from the top of the range down (a slider being dragged)."""
@@ -448,9 +456,10 @@ def prepare(
     judged: bool,
     runs: int,
     warmup: int,
+    page: str | None = None,
 ) -> Case:
     """First run, warm-up moves (the catalog caches are hot), and the values to time."""
-    a = AppUnderTest(app, env)
+    a = AppUnderTest(app, env, page)
     info: dict[str, Any] = {"first_run_s": a.start()}
     case = Case(label, vendors, target_ms, judged, a, info)
     info["problems"] = a.problems()
@@ -480,9 +489,9 @@ def check_engine_inputs(case: Case) -> None:
         prio_yaml = (CRITERIA / "presets" / f"{DEFAULT_PRESET}.yaml").read_bytes()
     case.inputs = engine_inputs(case.vendors, prio_yaml, case.alternate)
     a.move(case.alternate[0])
-    csv = a.export("export_csv")
+    csv = None if a.page else a.export("export_csv")
     info["app_csv_equals_engine"] = (
-        "n/a (no export_csv in the session state)"
+        "n/a (no export_csv from this page)"
         if csv is None
         else csv == engine.to_csv(engine.rank(case.inputs.catalog, case.inputs.criteria, case.inputs.low))
     )
@@ -878,6 +887,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--quick", action="store_true", help="smoke run: small sizes, targets not judged")
     ap.add_argument("--app", type=Path, default=APP, help="the app script (default: app.py)")
+    ap.add_argument(
+        "--page",
+        metavar="PATH",
+        help="time this page of a multipage app (AppTest.switch_page, e.g. ui/pages/robustness.py) "
+        "instead of the default one; targets are judged on the default page only",
+    )
     ap.add_argument("--seed", type=int, default=SYNTH_SEED, help="seed of the synthetic catalog")
     ap.add_argument(
         "--keep", type=Path, metavar="DIR", help="write the synthetic catalog to DIR/vendors and keep it"
@@ -894,7 +909,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = max(2, args.runs or size["runs"])
     n_large = args.offerings or size["offerings"]
     warmup = size["warmup"]
-    judge = not args.quick and n_large == LARGE_OFFERINGS
+    judge = not args.quick and n_large == LARGE_OFFERINGS and not args.page
     app = args.app.resolve()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     load_start = round(os.getloadavg()[0], 2)
@@ -913,7 +928,7 @@ def main(argv: list[str] | None = None) -> int:
             f"rerun(s) per series after {warmup} warm-up moves, median and p90"
             f"{' (QUICK: targets not judged)' if args.quick else ''}"
         )
-        print(f"app      {app} (the page it opens by default)")
+        print(f"app      {app} ({f'page {args.page}' if args.page else 'the page it opens by default'})")
         if args.gc_freeze:
             print(
                 "EXPERIMENT gc.freeze() after the warm-up moves: not what the app does; the objects alive "
@@ -933,7 +948,7 @@ def main(argv: list[str] | None = None) -> int:
             (bundled_label, BUNDLED_VENDORS, None, BUNDLED_MAX_MS),
             (synthetic_label, synth.directory, synth.directory, LARGE_MAX_MS),
         ):
-            case = prepare(label, app, vendors, env, target, judge, runs, warmup)
+            case = prepare(label, app, vendors, env, target, judge, runs, warmup, args.page)
             problems += [f"{label}: {p}" for p in case.info["problems"]]
             if not case.info["problems"]:
                 cases.append(case)
@@ -1025,7 +1040,7 @@ def main(argv: list[str] | None = None) -> int:
             for p in problems:
                 print(f"  - {p}")
         if not judge:
-            print("targets: not judged (--quick, or a synthetic size other than 1,000 offerings)")
+            print("targets: not judged (--quick, --page, or a synthetic size other than 1,000 offerings)")
         elif missed:
             print("TARGETS MISSED:")
             for m in missed:
@@ -1045,6 +1060,7 @@ def main(argv: list[str] | None = None) -> int:
                 "runs": runs,
                 "warmup": warmup,
                 "gc_freeze_experiment": args.gc_freeze,
+                "page": args.page,
                 "synthetic": {
                     "offerings": synth.offerings,
                     "files": synth.files,
