@@ -157,6 +157,20 @@ def test_broken_bundled_profile_shows_error_and_the_rest_ranks(monkeypatch, vend
     assert "mistral-large-4-api" in ids
 
 
+def test_an_edited_profile_on_disk_is_read_again(monkeypatch, vendors_copy):
+    import os
+
+    at = start(monkeypatch, str(vendors_copy))
+    before = at.session_state["export_csv"]
+    f = vendors_copy / "mistral-ai.yaml"
+    f.write_text(f.read_text().replace("as_of: 2026-11-29", "as_of: 2026-11-28"))
+    st = f.stat()
+    os.utime(f, (st.st_atime, st.st_mtime + 5))
+    at.run()
+    assert at.session_state["export_csv"] != before
+    assert "2026-11-28" in at.session_state["export_csv"].decode()
+
+
 def test_priorities_download_round_trips_through_the_cli(monkeypatch, tmp_path):
     """Change weights, a must-have and the workload; the downloaded priorities YAML
     fed to ``shortlist rank`` gives the same CSV bytes as the app's download."""

@@ -98,15 +98,17 @@ def mtimes(d: Path) -> tuple[tuple[str, float], ...]:
     return tuple(sorted((str(p), p.stat().st_mtime) for p in d.rglob("*.y*ml")))
 
 
+# The ``stamp`` arguments (file names and modification times) are part of each cache key,
+# so an edited file on disk is loaded again on the next rerun.
 @st.cache_resource(show_spinner=False)
-def load_criteria(d: str, _stamp: tuple[tuple[str, float], ...]) -> engine.CriteriaCatalog:
+def load_criteria(d: str, stamp: tuple[tuple[str, float], ...]) -> engine.CriteriaCatalog:
     return engine.load_criteria(d)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def load_catalog(
     d: str,
-    _stamp: tuple[tuple[str, float], ...],
+    stamp: tuple[tuple[str, float], ...],
     extra: tuple[tuple[str, bytes], ...],
     currencies: frozenset[str],
 ) -> engine.Catalog:
@@ -114,7 +116,7 @@ def load_catalog(
 
 
 @st.cache_resource(show_spinner=False)
-def load_preset(path: str, _stamp: float) -> PrioritiesFile:
+def load_preset(path: str, stamp: float) -> PrioritiesFile:
     return engine.load_priorities(path)
 
 

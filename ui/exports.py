@@ -69,7 +69,7 @@ def export_buttons(ctx: Context) -> None:
     )
     c1.download_button(
         "CSV for Excel (UTF-8 BOM)",
-        engine.to_csv(ranking, excel=True),
+        lambda: engine.to_csv(ranking, excel=True),
         "shortlist-excel.csv",
         "text/csv",
         key="dl_csv_excel",
