@@ -56,10 +56,15 @@ __all__ = [
     "RangedCell",
     "RankAcceptability",
     "Scale",
+    "SensitivityPlan",
     "SensitivityReport",
+    "SmaaCounts",
+    "SmaaPlan",
     "StabilityInterval",
     "WhatItTakes",
     "dominance",
+    "plan_sensitivity",
+    "plan_sensitivity_with",
     "rank_stability",
     "sample_weights",
     "sensitivity",
@@ -674,12 +679,17 @@ def sample_weights(
 
 def _ranged_scores(problem: DecisionProblem, W: FloatArray, rng: np.random.Generator | None) -> FloatArray:
     """Scores (samples × n) under weights W, with ranged values drawn when rng is given."""
-    U = problem.utilities
     if rng is None or not problem.ranged:
         return problem.scores(W)
+    return _scores_with_draws(problem, W, rng.random((W.shape[0], len(problem.ranged))))
+
+
+def _scores_with_draws(problem: DecisionProblem, W: FloatArray, r: FloatArray) -> FloatArray:
+    """Scores (samples × n) under weights W with the ranged values set by uniform draws
+    ``r`` (samples × ranged cells, in [0, 1): each cell's value is ``low + r (high - low)``)."""
+    U = problem.utilities
     size = W.shape[0]
     cells = problem.ranged
-    r = rng.random((size, len(cells)))
     us = np.empty((size, len(cells)))
     for k, c in enumerate(cells):
         scale = problem.scales[problem.criteria[c.col]]
@@ -708,6 +718,196 @@ def _ranged_scores(problem: DecisionProblem, W: FloatArray, rng: np.random.Gener
         S[:, rows[k]] += W[:, cols[k]] * (a_s[:, k] - a_0[k])
     res: FloatArray = np.exp(S) if method == "weighted-product" else S
     return res
+
+
+@dataclass(frozen=True)
+class SmaaCounts:
+    """What one chunk of SMAA samples adds up to.
+
+    Attributes
+    ----------
+    counts : ndarray of int64, shape (n * n,)
+        ``counts[i * n + r]``: samples in which offering i takes rank r+1.
+    central : ndarray, shape (n, m)
+        Sum of the weight vectors of the samples in which i is (jointly) first.
+    firsts : ndarray of int64, shape (n,)
+        Samples in which i is (jointly) first.
+    """
+
+    counts: NDArray[np.int64]
+    central: FloatArray
+    firsts: NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class SmaaPlan:
+    """One SMAA-2 run cut into its steps: draw a chunk, count it, finish.
+
+    :func:`smaa` runs the steps in one loop (:meth:`run`); :mod:`engine.batch` runs
+    the same steps as a chunked ``dask.array``. Both draw from one random stream, in
+    the order of :meth:`chunk_sizes`, and add the chunks' central weights up in that
+    order, so their results are equal bit for bit.
+
+    Attributes
+    ----------
+    problem : DecisionProblem
+        n offerings × m criteria.
+    samples, seed : int
+    concentration : float or None
+        ``None`` when sampling within an order.
+    order : tuple of str or None
+    cols : tuple of int or None
+        Column indices of ``order`` in ``problem.criteria``.
+    chunk : int
+        Samples per chunk (the last may be smaller): about :data:`_CHUNK_CELLS`
+        scores each.
+    """
+
+    problem: DecisionProblem
+    samples: int
+    seed: int
+    concentration: float | None
+    order: tuple[str, ...] | None
+    cols: tuple[int, ...] | None
+    chunk: int
+
+    @classmethod
+    def make(
+        cls,
+        problem: DecisionProblem,
+        *,
+        samples: int = 10_000,
+        seed: int = 0,
+        concentration: float | None = 50.0,
+        order: Sequence[str] | None = None,
+    ) -> SmaaPlan:
+        """Check the settings (as :func:`smaa`) and plan the chunks.
+
+        Raises
+        ------
+        InputError
+            As :func:`smaa`.
+        """
+        _check_sampling(samples, None if order is not None else concentration, seed)
+        cols: list[int] | None = None
+        if order is not None:
+            problems = [
+                Issue(
+                    "sensitivity.unknown_criterion",
+                    f"order names {c!r}, which is not a weighted criterion here{suggest(c, problem.criteria)}",
+                    field="order",
+                )
+                for c in order
+                if c not in problem.criteria
+            ]
+            problems += [
+                Issue("sensitivity.repeated_criterion", f"order names {c!r} more than once", field="order")
+                for k, c in enumerate(order)
+                if c in order[:k]
+            ]
+            if problems:
+                raise InputError(problems)
+            cols = [problem.criteria.index(c) for c in order]
+        return cls(
+            problem,
+            samples,
+            seed,
+            None if order is not None else concentration,
+            tuple(order) if order is not None else None,
+            tuple(cols) if cols is not None else None,
+            max(1, _CHUNK_CELLS // max(problem.n, 1)),
+        )
+
+    def chunk_sizes(self) -> tuple[int, ...]:
+        """Samples of each chunk, in drawing order (they sum to ``samples``)."""
+        full, rest = divmod(self.samples, self.chunk)
+        return (self.chunk,) * full + ((rest,) if rest else ())
+
+    def draw(self, rng: np.random.Generator, size: int) -> tuple[FloatArray, FloatArray | None]:
+        """The next chunk's draws from ``rng``: weights, shape (size, m), then the
+        uniform draws of the ranged values, shape (size, len(ranged)) (``None`` when
+        no value has a range)."""
+        p = self.problem
+        W = sample_weights(
+            p.weights,
+            size,
+            rng,
+            concentration=self.concentration,
+            order=list(self.cols) if self.cols is not None else None,
+        )
+        r = rng.random((size, len(p.ranged))) if p.ranged else None
+        return W, r
+
+    def count(self, W: FloatArray, r: FloatArray | None) -> SmaaCounts:
+        """Ranks under each sampled weight vector of one chunk, counted (pure)."""
+        p = self.problem
+        n = p.n
+        S = p.scores(W) if r is None else _scores_with_draws(p, W, r)
+        ranks = competition_ranks(S, TIE_TOLERANCE)
+        counts = np.bincount((np.arange(n)[None, :] * n + ranks - 1).ravel(), minlength=n * n)
+        first = ranks == 1
+        central: FloatArray = first.T.astype(np.float64) @ W
+        return SmaaCounts(counts.astype(np.int64), central, first.sum(axis=0).astype(np.int64))
+
+    def finish(
+        self,
+        counts: NDArray[np.int64],
+        central: FloatArray,
+        firsts: NDArray[np.int64],
+        rng: np.random.Generator,
+    ) -> RankAcceptability:
+        """The result from the totals of every chunk; ``rng`` continues the stream after
+        the last chunk (it draws the values of the confidence factors)."""
+        problem, samples = self.problem, self.samples
+        n = problem.n
+        acc = counts.reshape(n, n) / samples
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cw = central / firsts[:, None]
+        cw[firsts == 0] = np.nan
+        conf = np.full(n, np.nan)
+        has = np.flatnonzero(firsts > 0)
+        if len(has):
+            if problem.ranged:
+                reps = min(samples, 2_000)
+                hit = np.zeros(len(has))
+                for _ in range(reps):
+                    # (len(has), n): one value draw per central weight
+                    S = _ranged_scores(problem, cw[has], rng)
+                    hit += competition_ranks(S, TIE_TOLERANCE)[np.arange(len(has)), has] == 1
+                conf[has] = hit / reps
+            else:
+                S = problem.scores(cw[has])
+                first = competition_ranks(np.atleast_2d(S), TIE_TOLERANCE)[np.arange(len(has)), has] == 1
+                conf[has] = first.astype(float)
+        # rank-order centroid meta-weights: alpha_r = (1/n) sum_{k=r..n} 1/k
+        meta = np.cumsum(1.0 / np.arange(n, 0, -1))[::-1] / n
+        return RankAcceptability(
+            offering_ids=problem.offering_ids,
+            criteria=problem.criteria,
+            acceptability=acc,
+            central_weights=cw,
+            confidence=conf,
+            holistic=acc @ meta,
+            samples=samples,
+            seed=self.seed,
+            concentration=self.concentration,
+            order=self.order,
+            value_uncertainty=bool(problem.ranged),
+        )
+
+    def run(self) -> RankAcceptability:
+        """Draw, count and finish every chunk in one loop (what :func:`smaa` does)."""
+        n, m = self.problem.n, len(self.problem.criteria)
+        rng = np.random.default_rng(self.seed)
+        counts = np.zeros(n * n, dtype=np.int64)
+        central = np.zeros((n, m))
+        firsts = np.zeros(n, dtype=np.int64)
+        for size in self.chunk_sizes():
+            c = self.count(*self.draw(rng, size))
+            counts += c.counts
+            central += c.central
+            firsts += c.firsts
+        return self.finish(counts, central, firsts, rng)
 
 
 def smaa(
@@ -749,80 +949,11 @@ def smaa(
     Notes
     -----
     Memory is bounded by processing the samples in chunks of half a million scores
-    (about 35 MB at peak, whatever the number of samples). Ties (scores within 1e-9) share the better rank, as in the ranking.
+    (about 35 MB at peak, whatever the number of samples; see :class:`SmaaPlan`). Ties (scores within 1e-9) share the better rank, as in the ranking.
     With ranged values (price low/high, time to first token p95), each sample also
     draws every ranged value uniformly within its range.
     """
-    _check_sampling(samples, None if order is not None else concentration, seed)
-    cols: list[int] | None = None
-    if order is not None:
-        problems = [
-            Issue(
-                "sensitivity.unknown_criterion",
-                f"order names {c!r}, which is not a weighted criterion here{suggest(c, problem.criteria)}",
-                field="order",
-            )
-            for c in order
-            if c not in problem.criteria
-        ]
-        problems += [
-            Issue("sensitivity.repeated_criterion", f"order names {c!r} more than once", field="order")
-            for k, c in enumerate(order)
-            if c in order[:k]
-        ]
-        if problems:
-            raise InputError(problems)
-        cols = [problem.criteria.index(c) for c in order]
-    n, m = problem.n, len(problem.criteria)
-    rng = np.random.default_rng(seed)
-    counts = np.zeros(n * n, dtype=np.int64)
-    central = np.zeros((n, m))
-    firsts = np.zeros(n, dtype=np.int64)
-    chunk = max(1, _CHUNK_CELLS // max(n, 1))
-    done = 0
-    while done < samples:
-        size = min(chunk, samples - done)
-        W = sample_weights(problem.weights, size, rng, concentration=concentration, order=cols)
-        S = _ranged_scores(problem, W, rng)
-        ranks = competition_ranks(S, TIE_TOLERANCE)
-        counts += np.bincount((np.arange(n)[None, :] * n + ranks - 1).ravel(), minlength=n * n)
-        first = ranks == 1
-        central += first.T.astype(np.float64) @ W
-        firsts += first.sum(axis=0)
-        done += size
-    acc = counts.reshape(n, n) / samples
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cw = central / firsts[:, None]
-    cw[firsts == 0] = np.nan
-    conf = np.full(n, np.nan)
-    has = np.flatnonzero(firsts > 0)
-    if len(has):
-        if problem.ranged:
-            reps = min(samples, 2_000)
-            hit = np.zeros(len(has))
-            for _ in range(reps):
-                S = _ranged_scores(problem, cw[has], rng)  # (len(has), n): one value draw per central weight
-                hit += competition_ranks(S, TIE_TOLERANCE)[np.arange(len(has)), has] == 1
-            conf[has] = hit / reps
-        else:
-            S = problem.scores(cw[has])
-            S2 = np.atleast_2d(S)
-            conf[has] = (competition_ranks(S2, TIE_TOLERANCE)[np.arange(len(has)), has] == 1).astype(float)
-    # rank-order centroid meta-weights: alpha_r = (1/n) sum_{k=r..n} 1/k
-    meta = np.cumsum(1.0 / np.arange(n, 0, -1))[::-1] / n
-    return RankAcceptability(
-        offering_ids=problem.offering_ids,
-        criteria=problem.criteria,
-        acceptability=acc,
-        central_weights=cw,
-        confidence=conf,
-        holistic=acc @ meta,
-        samples=samples,
-        seed=seed,
-        concentration=None if order is not None else concentration,
-        order=tuple(order) if order is not None else None,
-        value_uncertainty=bool(problem.ranged),
-    )
+    return SmaaPlan.make(problem, samples=samples, seed=seed, concentration=concentration, order=order).run()
 
 
 # --------------------------------------------------------------------------- what would it take
@@ -1110,13 +1241,45 @@ def sensitivity_with(
     InputError
         As :func:`sensitivity`, and for an ordering naming unknown or repeated criteria.
     """
+    plan = plan_sensitivity_with(
+        ranking,
+        settings,
+        samples=samples,
+        seed=seed,
+        concentration=concentration,
+        order_text=order_text,
+        order_field=order_field,
+        top_k=top_k,
+    )
+    return plan.report(plan.smaa.run())
+
+
+def plan_sensitivity_with(
+    ranking: Ranking,
+    settings: Robustness,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    concentration: float | None = None,
+    order_text: str | None = None,
+    order_field: str = "order",
+    top_k: int | None = None,
+) -> SensitivityPlan:
+    """:func:`plan_sensitivity` with a priorities file's ``robustness`` settings (the
+    arguments as in :func:`sensitivity_with`).
+
+    Raises
+    ------
+    InputError
+        As :func:`sensitivity_with`.
+    """
     text, field = (
         (order_text, order_field)
         if order_text is not None
         else (settings.weight_order, "robustness.weight_order")
     )
     order = parse_order(text, tuple(ranking.weights), field=field) if text is not None else None
-    return sensitivity(
+    return plan_sensitivity(
         ranking,
         samples=settings.samples if samples is None else samples,
         seed=settings.seed if seed is None else seed,
@@ -1135,6 +1298,26 @@ class SensitivityReport:
     stability: tuple[StabilityInterval, ...]
     acceptability: RankAcceptability
     notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SensitivityPlan:
+    """A :class:`SensitivityReport` but for its sampling: the analyses that need no
+    random draws, done, and the SMAA-2 run still to do (:attr:`smaa`).
+
+    ``plan.report(plan.smaa.run())`` is :func:`sensitivity`; :mod:`engine.batch` runs
+    ``plan.smaa`` as a chunked ``dask.array`` instead.
+    """
+
+    problem: DecisionProblem
+    dominance: Dominance
+    stability: tuple[StabilityInterval, ...]
+    notes: tuple[str, ...]
+    smaa: SmaaPlan
+
+    def report(self, acceptability: RankAcceptability) -> SensitivityReport:
+        """The report, given the result of :attr:`smaa`."""
+        return SensitivityReport(self.problem, self.dominance, self.stability, acceptability, self.notes)
 
 
 def sensitivity(
@@ -1170,6 +1353,29 @@ def sensitivity(
     InputError
         No ranked offering; invalid sampling settings.
     """
+    plan = plan_sensitivity(
+        ranking, samples=samples, seed=seed, concentration=concentration, order=order, top_k=top_k
+    )
+    return plan.report(plan.smaa.run())
+
+
+def plan_sensitivity(
+    ranking: Ranking,
+    *,
+    samples: int = 10_000,
+    seed: int = 0,
+    concentration: float = 50.0,
+    order: Sequence[str] | None = None,
+    top_k: int = 3,
+) -> SensitivityPlan:
+    """Dominance, stability intervals and the plan of the SMAA-2 run of a ranking
+    (arguments as in :func:`sensitivity`).
+
+    Raises
+    ------
+    InputError
+        As :func:`sensitivity`.
+    """
     _check_sampling(samples, None if order is not None else concentration, seed)
     problem = DecisionProblem.from_ranking(ranking)
     notes = []
@@ -1181,18 +1387,17 @@ def sensitivity(
         notes.append(
             f"weights sampled from a Dirichlet around the buyer's weights (concentration {concentration:g})"
         )
-    return SensitivityReport(
+    dom = dominance(problem)
+    stability = stability_intervals(problem, top_k)
+    sampled = (
+        problem
+        if order is None
+        else DecisionProblem.from_ranking(ranking, criteria=list(dict.fromkeys(order)))
+    )
+    return SensitivityPlan(
         problem=problem,
-        dominance=dominance(problem),
-        stability=stability_intervals(problem, top_k),
-        acceptability=smaa(
-            problem
-            if order is None
-            else DecisionProblem.from_ranking(ranking, criteria=list(dict.fromkeys(order))),
-            samples=samples,
-            seed=seed,
-            concentration=concentration,
-            order=order,
-        ),
+        dominance=dom,
+        stability=stability,
         notes=tuple(notes),
+        smaa=SmaaPlan.make(sampled, samples=samples, seed=seed, concentration=concentration, order=order),
     )
