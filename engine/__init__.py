@@ -6,7 +6,8 @@ Pure: no Streamlit, no printing, no global state, no network. Only
 (:mod:`engine.sensitivity`, which needs scipy) is imported on first use of one of its
 names, so ``shortlist rank`` does not pay for it; its entry point, the function
 ``engine.sensitivity.sensitivity``, is reached through the module. Likewise
-:func:`to_xlsx` imports openpyxl only when it is called.
+:func:`to_xlsx` imports openpyxl only when it is called, and :func:`rank_many` /
+:func:`robustness_many` import Dask only when given a Dask scheduler.
 """
 
 import importlib
@@ -14,6 +15,7 @@ from typing import Any
 
 from engine._version import __version__
 from engine.aggregation import METHODS, aggregate, competition_ranks
+from engine.batch import BatchItem, BatchResult, rank_many, robustness_many
 from engine.compare import (
     Comparison,
     comparison,
@@ -78,6 +80,8 @@ __all__ = [
     "KNOWN_CRITERIA",
     "METHODS",
     "AhpResult",
+    "BatchItem",
+    "BatchResult",
     "Catalog",
     "Cell",
     "Comparison",
@@ -124,8 +128,10 @@ __all__ = [
     "performance",
     "priorities_yaml",
     "rank",
+    "rank_many",
     "rank_stability",
     "ranking_dict",
+    "robustness_many",
     "roc_weights",
     "sensitivity_csv",
     "sensitivity_dict",

@@ -16,7 +16,7 @@ Reason codes (stable; scripts may match on them):
 ``priorities.unknown_offering``, ``fx.unknown_currency``, ``data.missing_value``,
 ``compare.offering_count``, ``compare.duplicate_offering``, ``compare.unknown_offering``,
 ``compare.report_mismatch``, ``compare.catalog_mismatch``, ``io.not_found``,
-``usage.invalid``.
+``usage.invalid``, ``usage.missing_dependency``.
 """
 
 from __future__ import annotations

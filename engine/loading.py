@@ -42,9 +42,11 @@ __all__ = [
     "load_criteria",
     "load_policy_doc",
     "load_priorities",
+    "load_priorities_bytes_doc",
     "load_priorities_doc",
     "load_vendor_bytes",
     "locate",
+    "read_input",
     "validation_issues",
 ]
 
@@ -589,6 +591,32 @@ def load_priorities_doc(path: str | Path) -> tuple[PrioritiesFile, LoadedYaml]:
         Every problem of the file, with file, line and field.
     """
     return _load_doc(PrioritiesFile, path)
+
+
+def load_priorities_bytes_doc(raw: bytes, file: str) -> tuple[PrioritiesFile, LoadedYaml]:
+    """Load a priorities file from bytes and keep its document (to locate later problems).
+
+    :mod:`engine.batch` reads each file where the batch starts and parses it where it
+    runs (a Dask worker need not see the files).
+
+    Raises
+    ------
+    InputError
+        Every problem of the file, with file, line and field.
+    """
+    loaded = load_yaml_bytes(raw, file)
+    return _validate(PrioritiesFile, loaded), loaded
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of one input file.
+
+    Raises
+    ------
+    InputError
+        ``io.not_found`` or ``io.read_error``, naming the file.
+    """
+    return _read(Path(path))
 
 
 def _load_doc(model: type[M], path: str | Path) -> tuple[M, LoadedYaml]:
