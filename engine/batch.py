@@ -271,10 +271,14 @@ def _count(x: FloatArray, plan: SmaaPlan) -> FloatArray:
 
 
 def _finish(
-    plan: SmaaPlan, counts: FloatArray, firsts: FloatArray, central: FloatArray, state: dict[str, Any]
+    plan: SmaaPlan,
+    counts: FloatArray,
+    firsts: FloatArray,
+    central: Sequence[FloatArray],
+    state: dict[str, Any],
 ) -> RankAcceptability:
-    """The result from the summed counts and the chunks' central-weight sums
-    (shape (chunks, n m)), added up in chunk order as the serial loop does."""
+    """The result from the summed counts and each chunk's central-weight sums (one
+    array of n m values per chunk), added up in chunk order as the serial loop does."""
     n, m = plan.problem.n, len(plan.problem.criteria)
     total = np.zeros((n, m))
     for block in central:
@@ -306,10 +310,20 @@ def _smaa_graph(plan: SmaaPlan) -> tuple[Any, Any]:
         blocks.append(da.from_delayed(x, shape=(size, m + len(p.ranged)), dtype=np.float64))
     draws = da.concatenate(blocks, axis=0)
     width = n * n + n + n * m
-    stats = da.map_blocks(_count, draws, plan_key, chunks=((1,) * len(blocks), (width,)), dtype=np.float64)
-    counts = stats[:, : n * n].sum(axis=0)
-    firsts = stats[:, n * n : n * n + n].sum(axis=0)
-    central = stats[:, n * n + n :]
+    # meta given: dask need not call _count on empty arrays to learn what it returns
+    stats = da.map_blocks(
+        _count, draws, plan_key, chunks=((1,) * len(blocks), (width,)), meta=np.empty((0, 0))
+    )
+
+    def keys(a: Any) -> list[Any]:
+        # the blocks as delayed values that keep the array's own keys: handed to a
+        # delayed function as arrays, each of the three would be optimised (fused) into
+        # a graph of its own and every chunk counted three times
+        return list(a.to_delayed(optimize_graph=False).ravel())
+
+    (counts,) = keys(stats[:, : n * n].sum(axis=0))
+    (firsts,) = keys(stats[:, n * n : n * n + n].sum(axis=0))
+    central = keys(stats[:, n * n + n :])
     return draws, dask.delayed(_finish, pure=False)(plan_key, counts, firsts, central, state)
 
 

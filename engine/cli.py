@@ -1,4 +1,4 @@
-"""Command-line interface: ``shortlist validate | rank | explain | compare | sensitivity | check | diff | schema | init``.
+"""Command-line interface: ``shortlist validate | rank | explain | compare | sensitivity | batch | check | diff | schema | init``.
 
 Exit codes: 0 success; 2 invalid input or usage (one line per problem on stderr, in
 the form ``file:line:column: code [field]: message``). Data goes to stdout (or
@@ -539,6 +539,118 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _output_stems(sources: Sequence[str], criteria_dir: Path) -> tuple[list[str], dict[int, Issue]]:
+    """The output name (file stem) of each priorities argument, and an issue for each
+    argument whose name an earlier one already takes (it would overwrite its files)."""
+    stems: list[str] = []
+    clashes: dict[int, Issue] = {}
+    first: dict[str, tuple[str, Path | None]] = {}
+    for k, src in enumerate(sources):
+        try:
+            path: Path | None = resolve_priorities(src, criteria_dir).resolve()
+        except InputError:
+            path = None  # not found: the batch reports it
+        stem = path.stem if path is not None else Path(src).stem
+        stems.append(stem)
+        if stem not in first:
+            first[stem] = (src, path)
+            continue
+        other, other_path = first[stem]
+        if path is not None and path == other_path:
+            msg = f"the same priorities file as {other!r}, given twice: it is ranked once"
+        else:
+            msg = (
+                f"its output files would be named {stem!r}, as those of {other!r}, and overwrite them: "
+                "give each priorities file its own name"
+            )
+        clashes[k] = Issue("usage.invalid", msg, file=src)
+    return stems, clashes
+
+
+def _summary(rows: Sequence[tuple[str, ...]]) -> str:
+    head = ("file", "leader", "score", "ranked", "excluded", "status")
+    widths = [max(len(r[j]) for r in (head, *rows)) for j in range(len(head))]
+    right = {2, 3, 4}
+
+    def line(r: tuple[str, ...]) -> str:
+        cells = [
+            c.rjust(w) if j in right else c.ljust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    return "\n".join(line(r) for r in (head, *rows)) + "\n"
+
+
+def _cmd_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.batch import BatchItem, rank_many, robustness_many
+    from engine.export import sensitivity_json
+
+    criteria_dir, vendors_dir = _dirs(args)
+    criteria = load_criteria(criteria_dir)
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+    if not catalog.offerings:
+        raise InputError(
+            [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
+        )
+    sources: list[str] = list(args.priorities)
+    stems, clashes = _output_stems(sources, criteria_dir)
+    run = robustness_many if args.robustness else rank_many
+    todo = [s for k, s in enumerate(sources) if k not in clashes]
+    result = run(
+        catalog, criteria, todo, on_date=args.on, criteria_dir=criteria_dir, scheduler=args.scheduler
+    )
+    done = iter(result.items)
+    items = [
+        BatchItem(s, None, None, None, None, (clashes[k],)) if k in clashes else next(done)
+        for k, s in enumerate(sources)
+    ]
+    out_dir = Path(args.output_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"cannot create the output directory: {exc.strerror}"
+        raise InputError([*catalog.issues, Issue("io.write_error", msg, str(out_dir))]) from None
+    rows: list[tuple[str, ...]] = []
+    problems: list[Issue] = []
+    for item, stem in zip(items, stems, strict=True):
+        issues = list(item.issues)
+        ranking = item.ranking
+        outputs: dict[str, bytes] = {}
+        if ranking is not None:
+            outputs[f"{stem}.{args.format}"] = to_csv(ranking) if args.format == "csv" else to_json(ranking)
+            if item.report is not None:
+                outputs[f"{stem}.sensitivity.json"] = sensitivity_json(item.report, ranking)
+        for name, data in outputs.items():
+            try:
+                (out_dir / name).write_bytes(data)
+            except OSError as exc:
+                msg = f"cannot write the output file: {exc.strerror}"
+                issues.append(Issue("io.write_error", msg, str(out_dir / name)))
+        problems += issues
+        leader = ranking.ranked[0] if ranking is not None and ranking.ranked else None
+        status = "ok" if not issues else f"invalid ({len(issues)} problem{'s' if len(issues) > 1 else ''})"
+        rows.append(
+            (
+                item.source,
+                leader.offering_id if leader is not None else "-",
+                f"{leader.score:.2f}" if leader is not None and leader.score is not None else "-",
+                str(len(ranking.ranked)) if ranking is not None else "-",
+                str(len(ranking.excluded)) if ranking is not None else "-",
+                status,
+            )
+        )
+    _write(_summary(rows), None, out)
+    broken_vendors = _vendor_problems(catalog, err, "ranked")
+    if problems:
+        _print_issues(problems, err)
+        bad = sum(1 for r in rows if r[-1] != "ok")
+        print(
+            f"{bad} of {len(rows)} priorities file(s) had problems; the others' results are in {out_dir}",
+            file=err,
+        )
+    return 2 if problems or broken_vendors else 0
+
+
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.policy import run_policy
     from engine.policy_output import render
@@ -928,6 +1040,44 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     s.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark for Excel")
 
+    from engine.batch import SCHEDULERS
+
+    b = sub.add_parser(
+        "batch",
+        help="rank the catalog under many priorities files (and analyse each ranking's robustness), "
+        "one output file each, serially or on Dask",
+    )
+    b.add_argument(
+        "priorities",
+        nargs="+",
+        metavar="PRIORITIES",
+        help="priorities YAML files or preset names; each writes DIR/<name>.csv (or .json)",
+    )
+    b.add_argument(
+        "--robustness",
+        action="store_true",
+        help="also run each file's robustness analysis with its own robustness settings "
+        "(DIR/<name>.sensitivity.json, as shortlist sensitivity --format json)",
+    )
+    b.add_argument(
+        "--scheduler",
+        choices=SCHEDULERS,
+        default="serial",
+        help="serial (default: one process, no Dask) or a Dask scheduler: threads, processes, "
+        "synchronous (needs pip install 'shortlist[dask]')",
+    )
+    b.add_argument(
+        "--format", choices=("csv", "json"), default="csv", help="of each ranking, as shortlist rank"
+    )
+    b.add_argument("--output-dir", required=True, metavar="DIR", help="directory for the output files")
+    b.add_argument(
+        "--on",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="use prices in force on this date (default: each file's on_date, else today)",
+    )
+    common(b)
+
     from engine.policy_output import FORMATS
 
     c = sub.add_parser(
@@ -1021,6 +1171,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "schema": _cmd_schema,
         "init": _cmd_init,
         "diff": _cmd_diff,
+        "batch": _cmd_batch,
     }
     try:
         return handlers[args.command](args, out, err)
