@@ -535,3 +535,30 @@ def test_cli_batch_as_a_subprocess(tmp_path):
     assert (out_dir / "sovereign-public-admin.sensitivity.json").read_bytes() == cli_exports(
         "sovereign-public-admin"
     )[2]
+
+
+def test_cli_batch_with_a_broken_vendor_file_ranks_the_valid_offerings_and_exits_2(write_vendors, tmp_path):
+    vendors = write_vendors(
+        {
+            "acme.yaml": vendor_yaml(offerings=offering_yaml("acme-api") + offering_yaml("acme-eu", inp=3.0)),
+            "broken.yaml": "schema_version: 1\nid: broken\nid: again\n",
+        }
+    )
+    out_dir = tmp_path / "out"
+    code, out, err = run(
+        "batch",
+        "cost-first-startup",
+        "sovereign-public-admin",
+        "--vendors",
+        str(vendors),
+        "--output-dir",
+        str(out_dir),
+    )
+    assert code == 2
+    assert [row[-1] for row in summary(out).values()] == ["ok", "ok"]
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{vendors / 'broken.yaml'}:3:") and "yaml.duplicate_key" in lines[0]
+    assert lines[1] == "1 problem(s) in the vendor files; ranked the valid offerings" and len(lines) == 2
+    assert (out_dir / "cost-first-startup.csv").read_bytes() == run(
+        "rank", "--priorities", "cost-first-startup", "--vendors", str(vendors), "--format", "csv"
+    )[1].encode("utf-8")
