@@ -36,9 +36,12 @@ Pure: no printing, no global state; only :mod:`engine.loading` reads files.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -400,13 +403,35 @@ def _run(
         )
         for e in entries
     ]
-    outcomes: list[_Outcome] = list(dask.compute(*tasks, scheduler=sched))
-    planned = [(k, o.plan) for k, o in enumerate(outcomes) if o.plan is not None]
-    if planned:
-        accs = dask.compute(*(_smaa_graph(plan.smaa)[1] for _, plan in planned), scheduler=sched)
-        for (k, plan), acc in zip(planned, accs, strict=True):
-            outcomes[k] = _Outcome(replace(outcomes[k].item, report=plan.report(acc)))
+    with _compute_on(sched) as compute:
+        outcomes: list[_Outcome] = list(compute(*tasks))
+        planned = [(k, o.plan) for k, o in enumerate(outcomes) if o.plan is not None]
+        if planned:
+            accs = compute(*(_smaa_graph(plan.smaa)[1] for _, plan in planned))
+            for (k, plan), acc in zip(planned, accs, strict=True):
+                outcomes[k] = _Outcome(replace(outcomes[k].item, report=plan.report(acc)))
     return BatchResult(tuple(o.item for o in outcomes), name, robustness)
+
+
+@contextlib.contextmanager
+def _compute_on(scheduler: object) -> Iterator[Callable[..., tuple[Any, ...]]]:
+    """``dask.compute`` on ``scheduler``. For ``processes``, both steps of a batch share
+    one pool of worker processes (dask would start a pool, and import the engine in
+    each of its processes, for every call)."""
+    import dask
+
+    if scheduler != "processes":
+        yield functools.partial(dask.compute, scheduler=scheduler)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from dask.multiprocessing import get_context, initialize_worker_process
+
+    workers = dask.config.get("num_workers", None) or os.cpu_count() or 1
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context(), initializer=initialize_worker_process
+    ) as pool:
+        yield functools.partial(dask.compute, scheduler="processes", pool=pool)
 
 
 def rank_many(
