@@ -205,9 +205,16 @@ def test_pairwise_comparisons_give_ahp_weights(monkeypatch, tmp_path):
     assert not at.exception and not at.error
     note = next(c.value for c in at.caption if "Weights in use" in c.value)
     assert "Monthly cost 25.0%" in note and "Capability 75.0%" in note
+    assert any("consistency ratio 0.000" in c.value for c in at.sidebar.caption)
     path = saved_priorities(at, tmp_path)
     assert "ahp:" in (tmp_path / "priorities.yaml").read_text()
     assert at.session_state["export_csv"] == cli_csv("--priorities", path)
+    # three criteria judged in contradiction: the consistency warning shows in the sidebar
+    at.multiselect(key="ahp_criteria").set_value(["monthly_cost", "capability", "compliance"]).run()
+    at.select_slider(key="ahp_monthly_cost__capability").set_value(8).run()  # cost 9x capability
+    at.select_slider(key="ahp_capability__compliance").set_value(8).run()  # capability 9x compliance
+    at.select_slider(key="ahp_monthly_cost__compliance").set_value(-8).run()  # compliance 9x cost
+    assert any("consistency ratio" in w.value for w in at.sidebar.warning)
 
 
 def test_method_switch_reranks_and_matches_the_cli(monkeypatch, tmp_path):

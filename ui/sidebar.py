@@ -12,6 +12,8 @@ import engine
 from engine.schema import CERTIFICATION_IDS, PrioritiesFile
 from ui import state
 
+MODE_SLOT = "_mode"
+"""Key of the slot under the ordering or the pairwise comparisons."""
 REGION_CHOICES = ["EU", "EEA", "GLOBAL", "US", "GB", "CH", "CA", "FR", "DE", "NL", "IE", "CN"]
 
 
@@ -74,6 +76,8 @@ def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[s
                 format_func=lambda s, la=la, lb=lb: state.judgement_label(s, la, lb),
                 help="How many times as important one is as the other (Saaty's 1–9 scale).",
             )
+    if ss["mode"] != "direct":
+        band[MODE_SLOT] = st.empty()  # the resulting weights (and the AHP consistency), once ranked
     return band
 
 
