@@ -69,11 +69,15 @@ def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[s
             if key not in ss:
                 ss[key] = 0
             la, lb = labels[a], labels[b]
+
+            def words(s: int, la: str = la, lb: str = lb) -> str:
+                return state.judgement_label(s, la, lb)
+
             st.select_slider(
                 f"{la} vs {lb}",
                 options=list(range(-(state.SAATY_MAX - 1), state.SAATY_MAX)),
                 key=key,
-                format_func=lambda s, la=la, lb=lb: state.judgement_label(s, la, lb),
+                format_func=words,
                 help="How many times as important one is as the other (Saaty's 1–9 scale).",
             )
     if ss["mode"] != "direct":

@@ -135,7 +135,7 @@ if ids:
     if ss.get("p_cat_offering") not in ids:
         ss["p_cat_offering"] = ids[0]
     oid = st.selectbox("Offering details", ids, key="p_cat_offering")
-    ro = catalog.get(oid)
+    ro = catalog.get(str(oid))
     o, v = ro.offering, ro.vendor
 
     def _src(sources: tuple[str, ...], as_of: dt.date | None) -> str:
