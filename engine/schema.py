@@ -232,10 +232,14 @@ class Fmti(_Model):
 
 
 class Operator(_Model):
-    """Who runs the channel and processes the data; ``BUYER`` when self-hosted."""
+    """Who runs the channel and processes the data; ``BUYER`` when self-hosted.
+
+    ``headquarters`` absent: not known (e.g. a profile imported from a price dataset),
+    which the jurisdiction criterion and ``operator_hq`` must-haves treat as unknown.
+    """
 
     name: Text
-    headquarters: Headquarters
+    headquarters: Headquarters | None = None
 
 
 class PriceStep(_Model):
@@ -333,7 +337,8 @@ class Offering(_Model):
     channel: Text
     operator: Operator
     deployment: Literal["api", "cloud", "private-cloud", "self-hosted"]
-    processing_regions: Annotated[tuple[Region, ...], Field(min_length=1)]
+    # absent: not known (an empty list is an error: it would say "nowhere")
+    processing_regions: Annotated[tuple[Region, ...], Field(min_length=1)] | None = None
     residency_note: Text | None = None
     prices: Prices | None = None
     context_window_tokens: Annotated[int, Field(gt=0)] | None = None
@@ -348,12 +353,16 @@ class Offering(_Model):
 
 
 class VendorFile(_Model):
-    """A vendor profile file: the legal entity and its offerings."""
+    """A vendor profile file: the legal entity and its offerings.
+
+    ``headquarters`` absent: not known (the jurisdiction criterion and ``developer_hq``
+    must-haves then treat it as unknown, never as some country).
+    """
 
     schema_version: Literal[1]
     id: Ident
     name: Text
-    headquarters: Country
+    headquarters: Country | None = None
     parent: Text | None = None
     as_of: Date
     sources: Annotated[Sources, Field(min_length=1)]
