@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,7 +28,6 @@ from engine.importers.genai_prices import (
     CurrencyOverride,
     Units,
     build_import,
-    dataset_from_objects,
     make_id,
     price_on,
     profile_files,
@@ -39,6 +37,7 @@ from engine.importers.genai_prices import (
 from engine.loading import load_vendor_bytes
 from engine.matrix import prices_on
 from tests.conftest import CRITERIA, ROOT, run_cli
+from tests.genai_prices_fixtures import D, cond, dataset, model, mp, provider, tiered
 
 ON = dt.date(2026, 12, 1)
 AS_OF = dt.date(2026, 11, 1)
@@ -56,62 +55,6 @@ needs_package = pytest.mark.skipif(
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-def D(x: str | float) -> Decimal:
-    return Decimal(str(x))
-
-
-def mp(inp: Any = None, out: Any = None, **other: Any) -> SimpleNamespace:
-    """A price set like ``genai_prices.types.ModelPrice``."""
-    return SimpleNamespace(input_mtok=inp, output_mtok=out, **other)
-
-
-def tiered(base: str, *tiers: tuple[int, str]) -> SimpleNamespace:
-    """Like ``TieredPrices``."""
-    return SimpleNamespace(base=D(base), tiers=[SimpleNamespace(start=s, price=D(p)) for s, p in tiers])
-
-
-def cond(prices: SimpleNamespace, start: dt.date | None = None, daily: tuple[str, str] | None = None) -> Any:
-    """Like ``ConditionalPrice`` with a start-date or time-of-day constraint."""
-    constraint: Any = None
-    if start is not None:
-        constraint = SimpleNamespace(start_date=start)
-    if daily is not None:
-        constraint = SimpleNamespace(
-            start_time=dt.time.fromisoformat(daily[0]), end_time=dt.time.fromisoformat(daily[1])
-        )
-    return SimpleNamespace(constraint=constraint, prices=prices)
-
-
-def model(mid: str, prices: Any, **kw: Any) -> SimpleNamespace:
-    """Like ``ModelInfo``."""
-    fields = {
-        "name": None,
-        "context_window": None,
-        "price_variants": None,
-        "deprecated": None,
-        "price_comments": None,
-        "match": None,
-    }
-    fields.update(kw)
-    return SimpleNamespace(id=mid, prices=prices, **fields)
-
-
-def provider(pid: str, *models: SimpleNamespace, **kw: Any) -> SimpleNamespace:
-    """Like ``Provider``."""
-    fields = {
-        "name": pid.title(),
-        "pricing_urls": [f"https://{pid}.example/pricing"],
-        "fallback_model_providers": None,
-        "price_comments": None,
-    }
-    fields.update(kw)
-    return SimpleNamespace(id=pid, models=list(models), **fields)
-
-
-def dataset(*providers: SimpleNamespace, version: str = "0.2.3", units: Units | None = None) -> gp.Dataset:
-    return dataset_from_objects(providers, version=version, units=units)
 
 
 def one_offering(ds: gp.Dataset, on: dt.date = ON, **kw: Any) -> dict[str, Any]:
