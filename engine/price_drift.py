@@ -239,28 +239,30 @@ def _check(
     overrides: Mapping[str, CurrencyOverride],
 ) -> PriceCheck:
     off = ro.offering
+    item = f"offerings[{ro.index}]"
 
     def done(status: Status, reason: str, **more: Any) -> PriceCheck:
         return PriceCheck(ro.id, status, reason, ro.file, **more)
 
     if off.deployment == "self-hosted" or off.operator.headquarters == "BUYER":
-        return done("not_compared", "self-hosted: no list price", line=ro.line_of("deployment"))
+        at = {"line": ro.line_of("deployment"), "field": f"{item}.deployment"}
+        return done("not_compared", "self-hosted: no list price", **at)
     provider, how = match_provider(ro, dataset)
     if provider is None:
         if off.prices is None:
-            return done("not_compared", "no list price in the profile", line=ro.line_of("id"))
-        return done("unmatched", how, line=ro.line_of("operator"))
+            return done("not_compared", "no list price in the profile", line=ro.line_of("id"), field=item)
+        return done("unmatched", how, line=ro.line_of("operator"), field=f"{item}.operator")
     found = match_model(provider, ro, dataset)
     if found is None and off.prices is None:
-        return done(
-            "not_compared", "no list price in the profile", line=ro.line_of("id"), provider=provider.id
-        )
+        at = {"line": ro.line_of("id"), "field": item, "provider": provider.id}
+        return done("not_compared", "no list price in the profile", **at)
     if found is None:
         refs = " or ".join(repr(r) for r in (off.model_api_id, off.model) if r)
         return done(
             "unmatched",
             f"provider {provider.id!r} of {DATASET} {dataset.version} has no model {refs}",
             line=ro.line_of("model_api_id") if off.model_api_id else ro.line_of("model"),
+            field=f"{item}.model_api_id" if off.model_api_id else f"{item}.model",
             provider=provider.id,
         )
     model, holder = found
@@ -276,6 +278,7 @@ def _check(
             "not_compared",
             f"no list price in the profile (the dataset has {label})",
             line=ro.line_of("id"),
+            field=item,
             **where,
         )
     override = overrides.get(holder.id)
@@ -284,6 +287,7 @@ def _check(
             "not_compared",
             f"the currency of {holder.id!r} in the dataset is not settled: {override.reason}",
             line=ro.line_of("prices"),
+            field=f"{item}.prices",
             **where,
         )
     currency = override.currency if override is not None and override.currency is not None else "USD"
@@ -292,6 +296,7 @@ def _check(
             "not_compared",
             f"the profile's price is in {mine[2]}, the dataset's in {currency}: not compared",
             line=ro.line_of("prices", "currency"),
+            field=f"{item}.prices.currency",
             currency=mine[2],
             **where,
         )
@@ -301,6 +306,7 @@ def _check(
             "not_compared",
             f"{label} in {DATASET} {dataset.version}: {SKIP_REASONS[theirs]}",
             line=ro.line_of("prices"),
+            field=f"{item}.prices",
             **where,
         )
     prof = (float(mine[0]), float(mine[1]))

@@ -46,6 +46,7 @@ __all__ = [
     "Openness",
     "Operator",
     "PriceAdjustment",
+    "PriceDrift",
     "PriceStep",
     "Prices",
     "PrioritiesFile",
@@ -556,6 +557,16 @@ class MinScore(_Model):
     severity: Literal["deny", "warn"] = "deny"
 
 
+class PriceDrift(_Model):
+    """Compare every offering's list price with the ``genai-prices`` dataset: a price
+    more than ``tolerance_pct`` per cent away from the dataset's (input or output, on
+    the policy's price date) is a finding of ``severity`` (``warn`` by default). Needs
+    the package (``pip install 'shortlist[import]'``)."""
+
+    tolerance_pct: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)] = 5.0
+    severity: Literal["deny", "warn"] = "warn"
+
+
 class PolicyFile(_Model):
     """A CI policy: rules, approved offerings, a minimum score and waivers.
 
@@ -571,6 +582,7 @@ class PolicyFile(_Model):
     approved: tuple[Text, ...] = ()
     rules: tuple[PolicyRule, ...] = ()
     min_score: MinScore | None = None
+    price_drift: PriceDrift | None = None
     max_waiver_days: Annotated[int, Field(ge=1, le=3650)] = 365
     waivers: tuple[Waiver, ...] = ()
 
