@@ -436,6 +436,33 @@ def test_deterministic_bytes_and_a_header(tmp_path):
     assert (tmp_path / "out" / "a.yaml").read_bytes() == first["a.yaml"]
 
 
+def test_the_import_never_overwrites_a_profile_it_did_not_write(tmp_path, monkeypatch):
+    """Importing into a hand-kept vendors directory (the bundled one has anthropic.yaml,
+    openai.yaml …) is refused whole; a profile an earlier import wrote is replaced."""
+    import shutil
+
+    from tests.conftest import VENDORS
+
+    mine = tmp_path / "vendors"
+    shutil.copytree(VENDORS, mine)
+    before = {p.name: p.read_bytes() for p in mine.iterdir()}
+    ds = dataset(
+        provider("anthropic", model("m", mp(D(1), D(2)))), provider("newco", model("m", mp(D(1), D(2))))
+    )
+    monkeypatch.setattr(gp, "load_dataset", lambda: ds)
+    code, out, err = run_cli("import", "genai-prices", "--output", str(mine))
+    assert code == 2 and out == ""
+    assert f"{mine / 'anthropic.yaml'}: io.would_overwrite: exists and was not written by" in err
+    with pytest.raises(engine.InputError):
+        write_profiles(profile_files(build_import(ds, ON)), mine)
+    assert {p.name: p.read_bytes() for p in mine.iterdir()} == before  # nothing written, not even newco
+    fresh = tmp_path / "fresh"
+    write_profiles(profile_files(build_import(ds, ON)), fresh)
+    again = profile_files(build_import(ds, dt.date(2027, 1, 1)))
+    write_profiles(again, fresh)
+    assert (fresh / "anthropic.yaml").read_bytes() == again["anthropic.yaml"]
+
+
 def test_the_written_directory_validates_and_ranks(tmp_path):
     ds = dataset(
         provider("acme", dated_model(), model("cheap", mp(D("0.1"), D("0.2")), context_window=32_000)),
