@@ -99,7 +99,7 @@ __all__ = [
 DATASET = "genai-prices"
 """The PyPI name of the package whose data is imported."""
 
-INSTALL_HINT = "shortlist import genai-prices needs the genai-prices package: pip install 'shortlist[import]'"
+INSTALL_HINT = "the genai-prices package is not installed: pip install 'shortlist[import]'"
 """The one line printed when the package is not installed."""
 
 MTOK = Decimal(1_000_000)
