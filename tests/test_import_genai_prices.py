@@ -189,6 +189,18 @@ def test_the_engine_prices_the_imported_schedule_like_the_dataset():
         day += dt.timedelta(days=7)
 
 
+def test_a_date_before_every_dated_price_gets_the_first_as_the_package_does():
+    m = model(
+        "m",
+        [cond(mp(D(1), D(2)), start=dt.date(2027, 1, 1)), cond(mp(D(3), D(4)), start=dt.date(2027, 3, 1))],
+    )
+    p = one_offering(dataset(provider("acme", m)))["prices"]
+    assert (p["input_per_mtok"], p["output_per_mtok"]) == (1, 2)
+    assert "since" not in p["basis"]
+    assert "the dataset's earliest price starts on 2027-01-01, after 2026-12-01" in p["note"]
+    assert [s["from"] for s in p["schedule"]] == ["2027-03-01"]
+
+
 def test_a_future_change_without_a_token_price_is_left_out_and_said():
     m = model("m", [cond(mp(D(1), D(2))), cond(mp(D(1), None), start=dt.date(2027, 1, 1))])
     p = one_offering(dataset(provider("acme", m)))["prices"]

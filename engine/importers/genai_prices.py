@@ -486,8 +486,7 @@ class PriceOnDate:
 
 def _num(d: Decimal) -> str:
     """A decimal amount in plain digits: ``0.15``, ``600``."""
-    text = format(d.normalize(), "f")
-    return text
+    return format(d.normalize(), "f")
 
 
 def _in_force(dated: Sequence[Period], day: dt.date) -> Period | None:
@@ -568,6 +567,12 @@ def price_on(model: SourceModel, on: dt.date, currency: str = "USD") -> PriceOnD
         if current is None:
             return "no_prices"
         chosen, since, dated_changes = current, current.start, True
+        if current.start is not None and current.start > on:  # nothing in force yet
+            notes.append(
+                f"the dataset's earliest price starts on {current.start.isoformat()}, after "
+                f"{on.isoformat()}: it is given, as genai-prices' own calculator does"
+            )
+            since = None
     reason = _missing(chosen.prices)
     if reason is not None:
         return reason
