@@ -118,6 +118,16 @@ if ranking is not None and ranking.ranked and ss["mode"] == "direct":
             f"{100 * s_int.first_low:.1f}% to {100 * s_int.first_high:.1f}%"
         )
 
+if ranking is not None and sidebar.MODE_SLOT in band:
+    shares = ", ".join(f"{labels[c]} {100 * w:.1f}%" for c, w in ranking.weights.items() if w > 0)
+    with band[sidebar.MODE_SLOT].container():
+        st.caption(f"Weights: {shares}.")
+        for note in ranking.notes:
+            if note.startswith("AHP weights"):
+                st.caption(note + " — below 0.10 the judgements are consistent enough (Saaty 1980).")
+            elif "consistency ratio" in note:
+                st.warning(note)
+
 # the URL holds the whole state, so the address bar is always a shareable link
 query = state.encode_query(sidebar.widget_state(), preset, ids)
 if st.query_params.to_dict() != query:

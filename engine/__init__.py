@@ -2,7 +2,8 @@
 robustness, export.
 
 Pure: no Streamlit, no printing, no global state, no network. Only
-:mod:`engine.loading` touches the file system. The robustness analysis
+:mod:`engine.loading` touches the file system (and the writing step of an importer,
+:func:`engine.importers.genai_prices.write_profiles`). The robustness analysis
 (:mod:`engine.sensitivity`, which needs scipy) is imported on first use of one of its
 names, so ``shortlist rank`` does not pay for it; its entry point, the function
 ``engine.sensitivity.sensitivity``, is reached through the module. Likewise

@@ -1,4 +1,4 @@
-"""Command-line interface: ``shortlist validate | rank | explain | compare | sensitivity | batch | check | diff | schema | init``.
+"""Command-line interface: ``shortlist validate | rank | explain | compare | sensitivity | batch | check | diff | schema | init | import | prices``.
 
 Exit codes: 0 success; 2 invalid input or usage (one line per problem on stderr, in
 the form ``file:line:column: code [field]: message``). Data goes to stdout (or
@@ -735,6 +735,45 @@ def _cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.importers import genai_prices as gp
+
+    try:
+        dataset = gp.load_dataset()
+    except gp.MissingPackage as exc:
+        print(str(exc), file=err)
+        return 2
+    result = gp.build_import(dataset, args.on or dt.date.today(), args.as_of)
+    others = gp.write_profiles(gp.profile_files(result), args.output)
+    out.write(gp.summary_text(result, args.output))
+    if others:
+        shown = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+        print(
+            f"note: {args.output} also holds {len(others)} other profile file(s), loaded with the "
+            f"imported ones: {shown}",
+            file=err,
+        )
+    return 0
+
+
+def _cmd_prices(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.importers.genai_prices import MissingPackage, load_dataset
+    from engine.price_drift import compare_prices, drift_json, drift_text
+
+    _, vendors_dir = _dirs(args)
+    try:
+        dataset = load_dataset()
+    except MissingPackage as exc:
+        print(str(exc), file=err)
+        return 2
+    catalog = load_catalog([vendors_dir])
+    report = compare_prices(catalog.offerings, dataset, args.on or dt.date.today(), args.tolerance)
+    _write(drift_json(report) if args.format == "json" else drift_text(report), args.output, out)
+    if _vendor_problems(catalog, err, "checked"):
+        return 2
+    return 1 if report.drifted else 0
+
+
 def _git_checkout(rev: str, paths: Sequence[Path], dest: Path) -> Path:
     """Extract ``paths`` (files or directories) as of git revision ``rev`` under
     ``dest``; return the repository's top directory (paths are relative to it)."""
@@ -858,6 +897,16 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
     if not np.isfinite(x) or x <= 0:
         raise argparse.ArgumentTypeError(f"expected a finite number > 0, found {text!r}")
+    return x
+
+
+def _percent(text: str) -> float:
+    try:
+        x = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of per cent, found {text!r}") from None
+    if not np.isfinite(x) or x < 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number of per cent ≥ 0, found {text!r}")
     return x
 
 
@@ -1143,6 +1192,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     it.add_argument("directory", metavar="DIR", help="a new (or empty) directory")
 
+    im = sub.add_parser(
+        "import",
+        help="write vendor profiles from a price dataset installed as a package (genai-prices)",
+    )
+    im.add_argument("source", choices=("genai-prices",), help="the dataset (pip install 'shortlist[import]')")
+    im.add_argument(
+        "--output",
+        metavar="DIR",
+        default="vendors-genai-prices",
+        help="directory for the profiles, one per provider (default: ./vendors-genai-prices)",
+    )
+    im.add_argument(
+        "--on",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="take the prices in force on this date; later known changes go to prices.schedule "
+        "(default: today)",
+    )
+    im.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the data date of the profiles (default: the package's release date, when known)",
+    )
+
+    pr = sub.add_parser("prices", help="compare the profiles' list prices with a price dataset")
+    pr_sub = pr.add_subparsers(dest="prices_command", required=True)
+    pc = pr_sub.add_parser(
+        "check",
+        help="report price drift against genai-prices (exit 0 none, 1 drift, 2 invalid input)",
+    )
+    pc.add_argument(
+        "--tolerance",
+        type=_percent,
+        default=5.0,
+        metavar="PCT",
+        help="per cent a price may differ before it counts as drift (default: 5)",
+    )
+    pc.add_argument(
+        "--on",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="compare the prices in force on this date (default: today)",
+    )
+    pc.add_argument("--format", choices=("text", "json"), default="text")
+    pc.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    pc.add_argument(
+        "--vendors",
+        metavar="DIR",
+        help="vendor profiles directory (default: ./vendors, else the bundled one)",
+    )
+    pc.set_defaults(criteria=None)
+
     sc = sub.add_parser("schema", help="print the JSON Schema of a YAML file kind (for editors and CI)")
     sc.add_argument("kind", choices=tuple(SCHEMA_KINDS))
     sc.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -1172,6 +1274,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         "init": _cmd_init,
         "diff": _cmd_diff,
         "batch": _cmd_batch,
+        "import": _cmd_import,
+        "prices": _cmd_prices,
     }
     try:
         return handlers[args.command](args, out, err)

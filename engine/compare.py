@@ -489,7 +489,10 @@ def _fact_values(ro: ResolvedOffering, on: dt.date) -> dict[str, tuple[FactValue
         "operator_hq": (off.operator.headquarters, mine),
         "channel": (off.channel, mine),
         "deployment": (off.deployment, mine),
-        "processing_regions": (tuple(off.processing_regions), mine),
+        "processing_regions": (
+            None if off.processing_regions is None else tuple(off.processing_regions),
+            mine,
+        ),
         "residency_note": (off.residency_note, mine),
         "open_weights": (off.openness.open_weights if off.openness else None, mine),
         "licence": (off.openness.licence if off.openness else None, mine),

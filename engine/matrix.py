@@ -210,13 +210,20 @@ def _context_window(ro: ResolvedOffering, ctx: Context) -> Performance:
 
 
 def _data_residency(ro: ResolvedOffering, ctx: Context) -> Performance:
-    ok = any(within_expanded(r, ctx.allowed_set) for r in ro.offering.processing_regions)
+    regions = ro.offering.processing_regions
+    if regions is None:
+        return Performance(None, "processing regions not published")
+    ok = any(within_expanded(r, ctx.allowed_set) for r in regions)
     return Performance(1.0 if ok else 0.0)
 
 
 def _jurisdiction(ro: ResolvedOffering, ctx: Context) -> Performance:
-    dev = within_expanded(ro.vendor.headquarters, ctx.trusted_set)
-    op = within_expanded(ro.offering.operator.headquarters, ctx.trusted_set)
+    dev_hq, op_hq = ro.vendor.headquarters, ro.offering.operator.headquarters
+    if dev_hq is None or op_hq is None:
+        who = " and ".join(n for n, v in (("developer", dev_hq), ("operator", op_hq)) if v is None)
+        return Performance(None, f"{who} headquarters not known")
+    dev = within_expanded(dev_hq, ctx.trusted_set)
+    op = within_expanded(op_hq, ctx.trusted_set)
     return Performance((float(dev) + float(op)) / 2)
 
 

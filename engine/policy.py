@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from engine.errors import InputError, Issue, suggest
 from engine.loading import (
@@ -41,7 +41,11 @@ from engine.schema import PolicyFile, PolicyRule, PrioritiesFile
 from engine.scoring import Ranking, check_priorities, rank
 from engine.yamlio import LoadedYaml
 
+if TYPE_CHECKING:  # the price dataset is read only for a policy with price_drift
+    from engine.importers.genai_prices import Dataset
+
 __all__ = [
+    "PRICE_DRIFT_RULE",
     "SEVERITIES",
     "Check",
     "PolicyReport",
@@ -57,6 +61,7 @@ SEVERITIES: tuple[str, ...] = ("deny", "warn")
 
 INPUT_RULE = "valid-profiles"
 MIN_SCORE_RULE = "min-score"
+PRICE_DRIFT_RULE = "price-drift"
 APPROVED_RULE = "approved-exists"
 WAIVER_RULE = "waivers"
 
@@ -119,7 +124,8 @@ class Check:
     Attributes
     ----------
     rule_id : str
-        A rule id, or ``valid-profiles``, ``min-score``, ``approved-exists`` or ``waivers``.
+        A rule id, or ``valid-profiles``, ``min-score``, ``price-drift``,
+        ``approved-exists`` or ``waivers``.
     offering_id : str or None
     severity : {"deny", "warn"}
     status : {"pass", "fail", "waived"}
@@ -127,7 +133,8 @@ class Check:
     code : str
         Stable reason code (``rule.failed``, ``rule.unknown``, ``rule.passed``,
         ``rule.waived``, ``min_score.below``, ``min_score.excluded``,
-        ``min_score.passed``, ``min_score.waived``,
+        ``min_score.passed``, ``min_score.waived``, ``price_drift.drifted``,
+        ``price_drift.within``, ``price_drift.not_compared``, ``price_drift.waived``,
         ``approved.missing``, ``input.invalid`` (a vendor profile that did not load),
         ``waiver.expired``, ``waiver.invalid_expiry``,
         ``waiver.beyond_horizon``, ``waiver.unknown_rule``,
@@ -192,6 +199,11 @@ class PolicyReport:
         return 1 if self.failing(fail_on) else 0
 
 
+def _check_ids(policy: PolicyFile) -> list[str]:
+    """The policy-level checks a waiver may name."""
+    return ([MIN_SCORE_RULE] if policy.min_score else []) + ([PRICE_DRIFT_RULE] if policy.price_drift else [])
+
+
 def _policy_dir_priorities(policy: PolicyFile) -> bool:
     return bool(policy.min_score) or any(r.field in KNOWN_CRITERIA for r in policy.rules)
 
@@ -212,7 +224,7 @@ def validate_policy(policy: PolicyFile) -> list[Issue]:
     issues = check_requirements(policy.rules, where="rules", kind="policy")
     seen: set[str] = set()
     for i, r in enumerate(policy.rules):
-        if r.id in (MIN_SCORE_RULE, APPROVED_RULE, WAIVER_RULE, INPUT_RULE):
+        if r.id in (MIN_SCORE_RULE, PRICE_DRIFT_RULE, APPROVED_RULE, WAIVER_RULE, INPUT_RULE):
             issues.append(
                 Issue("policy.reserved_rule_id", f"rule id {r.id!r} is reserved", field=f"rules[{i}].id")
             )
@@ -256,7 +268,7 @@ def _parse_date(value: object) -> dt.date | None:
 def _judge_waivers(
     policy: PolicyFile, doc: LoadedYaml | None, today: dt.date, known_offerings: set[str]
 ) -> list[WaiverState]:
-    rule_ids = {r.id for r in policy.rules} | ({MIN_SCORE_RULE} if policy.min_score else set())
+    rule_ids = {r.id for r in policy.rules} | set(_check_ids(policy))
     out = []
     for i, w in enumerate(policy.waivers):
         line = doc.line_of(("waivers", i)) if doc else None
@@ -321,7 +333,7 @@ def _waiver_checks(
     scope: Sequence[str] = (),
 ) -> list[Check]:
     file = doc.file if doc else None
-    rule_ids = [r.id for r in policy.rules] + ([MIN_SCORE_RULE] if policy.min_score else [])
+    rule_ids = [r.id for r in policy.rules] + _check_ids(policy)
     checks = []
     for s in states:
         kind: str = s.status
@@ -363,6 +375,7 @@ def check_policy(
     priorities: PrioritiesFile | None = None,
     today: dt.date | None = None,
     expiring_in: int | None = None,
+    price_data: Dataset | None = None,
 ) -> PolicyReport:
     """Evaluate a policy against a catalog.
 
@@ -381,6 +394,9 @@ def check_policy(
         ``shortlist rank``).
     expiring_in : int, optional
         Report active waivers that lapse within this many days (``warn`` findings).
+    price_data : Dataset, optional
+        The price dataset a ``price_drift`` section compares with (default: the one
+        the installed ``genai-prices`` package ships).
 
     Returns
     -------
@@ -390,7 +406,8 @@ def check_policy(
     ------
     InputError
         The problems of :func:`validate_policy` (field paths in the policy file; the
-        caller locates them), or priorities that cannot be scored.
+        caller locates them), priorities that cannot be scored, or a ``price_drift``
+        section without the ``genai-prices`` package (``policy.price_drift_unavailable``).
     """
     issues = validate_policy(policy)
     if _policy_dir_priorities(policy) and priorities is None and not issues:
@@ -499,6 +516,9 @@ def check_policy(
                     Check(MIN_SCORE_RULE, ro.id, ms.severity, "fail", code, msg, ro.file, line, fld)
                 )
 
+    if policy.price_drift is not None:
+        checks.extend(_price_drift_checks(policy, scope, price_day, active, price_data))
+
     checks.extend(_waiver_checks(policy, states, doc, expiring_in, [ro.id for ro in scope]))
     return PolicyReport(
         policy_name=policy.name,
@@ -512,6 +532,77 @@ def check_policy(
     )
 
 
+def _price_drift_checks(
+    policy: PolicyFile,
+    scope: Sequence[ResolvedOffering],
+    on: dt.date,
+    active: dict[tuple[str, str], WaiverState],
+    price_data: Dataset | None,
+) -> list[Check]:
+    """The ``price-drift`` checks: each offering's list price against the dataset."""
+    from engine.importers.genai_prices import DATASET, MissingPackage, load_dataset
+    from engine.price_drift import compare_prices
+
+    spec = policy.price_drift
+    assert spec is not None
+    if price_data is None:
+        try:
+            price_data = load_dataset()
+        except MissingPackage:
+            msg = (
+                f"price_drift compares list prices with the {DATASET} package, which is not installed: "
+                "pip install 'shortlist[import]'"
+            )
+            raise InputError([Issue("policy.price_drift_unavailable", msg, field="price_drift")]) from None
+    report = compare_prices(scope, price_data, on, spec.tolerance_pct)
+    by_id = {ro.id: ro for ro in scope}
+    checks = []
+    for pc in report.checks:
+        ro = by_id[pc.offering_id]
+        fld = pc.field or f"offerings[{ro.index}]"
+        line = pc.line if pc.line is not None else ro.line_of("id")
+        if pc.status != "drifted":
+            code = "price_drift.within" if pc.status == "matched" else "price_drift.not_compared"
+            msg = pc.reason if pc.status == "matched" else f"not compared: {pc.reason}"
+            checks.append(
+                Check(PRICE_DRIFT_RULE, ro.id, spec.severity, "pass", code, msg, ro.file, line, fld)
+            )
+            continue
+        msg = f"list price drift: {pc.reason}"
+        waiver = active.get((PRICE_DRIFT_RULE, ro.id))
+        if waiver is not None:
+            assert waiver.expires is not None
+            msg += f" — waived until {waiver.expires.isoformat()} by {waiver.approver}: {waiver.reason}"
+            checks.append(
+                Check(
+                    PRICE_DRIFT_RULE,
+                    ro.id,
+                    spec.severity,
+                    "waived",
+                    "price_drift.waived",
+                    msg,
+                    ro.file,
+                    line,
+                    fld,
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    PRICE_DRIFT_RULE,
+                    ro.id,
+                    spec.severity,
+                    "fail",
+                    "price_drift.drifted",
+                    msg,
+                    ro.file,
+                    line,
+                    fld,
+                )
+            )
+    return checks
+
+
 def run_policy(
     policy: PolicyFile,
     doc: LoadedYaml,
@@ -522,6 +613,7 @@ def run_policy(
     policy_file: Path | None = None,
     today: dt.date | None = None,
     expiring_in: int | None = None,
+    price_data: Dataset | None = None,
 ) -> PolicyReport:
     """Load the priorities a policy names and check the policy against a catalog:
     what ``shortlist check`` and the app's Policy page both run.
@@ -537,7 +629,7 @@ def run_policy(
     policy_file : pathlib.Path, optional
         The policy's path, against which a relative ``priorities`` path is resolved
         (``None`` for an uploaded policy: only preset names resolve).
-    today, expiring_in
+    today, expiring_in, price_data
         See :func:`check_policy`.
 
     Returns
@@ -559,7 +651,14 @@ def run_policy(
             raise InputError(locate(found, pdoc))
     try:
         return check_policy(
-            policy, catalog, criteria, doc=doc, priorities=priorities, today=today, expiring_in=expiring_in
+            policy,
+            catalog,
+            criteria,
+            doc=doc,
+            priorities=priorities,
+            today=today,
+            expiring_in=expiring_in,
+            price_data=price_data,
         )
     except InputError as exc:
         raise InputError(locate(exc.issues, doc)) from None

@@ -35,6 +35,7 @@ from engine.policy import (
     APPROVED_RULE,
     INPUT_RULE,
     MIN_SCORE_RULE,
+    PRICE_DRIFT_RULE,
     SEVERITIES,
     WAIVER_RULE,
     Check,
@@ -73,11 +74,14 @@ INFORMATION_URI: str | None = None
 """The tool's home page for SARIF's ``tool.driver.informationUri`` (an absolute URI);
 left out while the project has no public address."""
 
-POLICY_CHECKS: tuple[str, ...] = (MIN_SCORE_RULE, APPROVED_RULE, WAIVER_RULE, INPUT_RULE)
+POLICY_CHECKS: tuple[str, ...] = (MIN_SCORE_RULE, PRICE_DRIFT_RULE, APPROVED_RULE, WAIVER_RULE, INPUT_RULE)
 """Policy-level check ids, reported after the policy's own rules, in this order."""
+_OPTIONAL_CHECKS = (PRICE_DRIFT_RULE,)
+"""Policy-level checks SARIF lists only when the policy has them."""
 
 _POLICY_CHECK_TEXT = {
     MIN_SCORE_RULE: "Every offering in scope scores at least the policy's minimum under its priorities",
+    PRICE_DRIFT_RULE: "Every offering's list price is within the policy's tolerance of the genai-prices dataset",
     APPROVED_RULE: "Every approved offering exists in the catalog",
     INPUT_RULE: "Every vendor profile loads (a profile that does not is left out of every check)",
     WAIVER_RULE: (
@@ -87,6 +91,7 @@ _POLICY_CHECK_TEXT = {
 }
 _POLICY_CHECK_LEVEL = {
     MIN_SCORE_RULE: "warning",
+    PRICE_DRIFT_RULE: "warning",
     APPROVED_RULE: "error",
     WAIVER_RULE: "warning",
     INPUT_RULE: "error",
@@ -127,7 +132,10 @@ def _rule_ids(report: PolicyReport, *, all_policy_checks: bool = False) -> list[
         if c.rule_id not in POLICY_CHECKS:
             seen.setdefault(c.rule_id)
     present = {c.rule_id for c in report.checks}
-    return [*seen, *(r for r in POLICY_CHECKS if all_policy_checks or r in present)]
+    return [
+        *seen,
+        *(r for r in POLICY_CHECKS if r in present or (all_policy_checks and r not in _OPTIONAL_CHECKS)),
+    ]
 
 
 def _waiver_for(report: PolicyReport, c: Check) -> WaiverState | None:
@@ -290,7 +298,7 @@ def policy_junit(
 
     - ``<testsuites name="shortlist check: POLICY">`` holds the totals.
     - One ``<testsuite>`` per rule id that was evaluated, in policy order, then
-      ``min-score``, ``approved-exists`` and ``waivers``. Its ``<properties>`` name the
+      ``min-score``, ``price-drift``, ``approved-exists`` and ``waivers``. Its ``<properties>`` name the
       policy, the severity and ``fail_on``.
     - One ``<testcase classname=RULE name=OFFERING>`` per check, with ``file`` and
       ``line`` attributes where known (read by reporters that annotate). A repeated
@@ -525,7 +533,7 @@ def policy_sarif_dict(
         sev = next((c.severity for c in report.checks if c.rule_id == rid), None)
         if rid in POLICY_CHECKS:
             text, level = _POLICY_CHECK_TEXT[rid], _POLICY_CHECK_LEVEL[rid]
-            if rid == MIN_SCORE_RULE and sev is not None:  # its severity is the policy's choice
+            if rid in (MIN_SCORE_RULE, PRICE_DRIFT_RULE) and sev is not None:  # the policy's choice
                 level = _SARIF_LEVEL[sev]
         else:
             assert sev is not None  # a rule id comes from its checks
@@ -593,7 +601,7 @@ def policy_sarif(
     One run; ``tool.driver`` is Shortlist with its version and a ``rules`` array of
     one ``reportingDescriptor`` per policy rule (in policy order) and per policy-level
     check (``min-score``, ``approved-exists``, ``waivers``, always listed so the rules
-    do not change from run to run), each with ``shortDescription`` and
+    do not change from run to run; ``price-drift`` when the policy has it), each with ``shortDescription`` and
     ``defaultConfiguration.level`` (``deny`` → ``error``, ``warn`` → ``warning``).
 
     One ``result`` per finding and per waived check, in report order, with ``ruleId``,

@@ -46,6 +46,7 @@ __all__ = [
     "Openness",
     "Operator",
     "PriceAdjustment",
+    "PriceDrift",
     "PriceStep",
     "Prices",
     "PrioritiesFile",
@@ -232,10 +233,14 @@ class Fmti(_Model):
 
 
 class Operator(_Model):
-    """Who runs the channel and processes the data; ``BUYER`` when self-hosted."""
+    """Who runs the channel and processes the data; ``BUYER`` when self-hosted.
+
+    ``headquarters`` absent: not known (e.g. a profile imported from a price dataset),
+    which the jurisdiction criterion and ``operator_hq`` must-haves treat as unknown.
+    """
 
     name: Text
-    headquarters: Headquarters
+    headquarters: Headquarters | None = None
 
 
 class PriceStep(_Model):
@@ -333,7 +338,8 @@ class Offering(_Model):
     channel: Text
     operator: Operator
     deployment: Literal["api", "cloud", "private-cloud", "self-hosted"]
-    processing_regions: Annotated[tuple[Region, ...], Field(min_length=1)]
+    # absent: not known (an empty list is an error: it would say "nowhere")
+    processing_regions: Annotated[tuple[Region, ...], Field(min_length=1)] | None = None
     residency_note: Text | None = None
     prices: Prices | None = None
     context_window_tokens: Annotated[int, Field(gt=0)] | None = None
@@ -348,12 +354,16 @@ class Offering(_Model):
 
 
 class VendorFile(_Model):
-    """A vendor profile file: the legal entity and its offerings."""
+    """A vendor profile file: the legal entity and its offerings.
+
+    ``headquarters`` absent: not known (the jurisdiction criterion and ``developer_hq``
+    must-haves then treat it as unknown, never as some country).
+    """
 
     schema_version: Literal[1]
     id: Ident
     name: Text
-    headquarters: Country
+    headquarters: Country | None = None
     parent: Text | None = None
     as_of: Date
     sources: Annotated[Sources, Field(min_length=1)]
@@ -547,6 +557,16 @@ class MinScore(_Model):
     severity: Literal["deny", "warn"] = "deny"
 
 
+class PriceDrift(_Model):
+    """Compare every offering's list price with the ``genai-prices`` dataset: a price
+    more than ``tolerance_pct`` per cent away from the dataset's (input or output, on
+    the policy's price date) is a finding of ``severity`` (``warn`` by default). Needs
+    the package (``pip install 'shortlist[import]'``)."""
+
+    tolerance_pct: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)] = 5.0
+    severity: Literal["deny", "warn"] = "warn"
+
+
 class PolicyFile(_Model):
     """A CI policy: rules, approved offerings, a minimum score and waivers.
 
@@ -562,6 +582,7 @@ class PolicyFile(_Model):
     approved: tuple[Text, ...] = ()
     rules: tuple[PolicyRule, ...] = ()
     min_score: MinScore | None = None
+    price_drift: PriceDrift | None = None
     max_waiver_days: Annotated[int, Field(ge=1, le=3650)] = 365
     waivers: tuple[Waiver, ...] = ()
 

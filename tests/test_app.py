@@ -5,6 +5,7 @@ URL and the exports are checked against the CLI."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 
@@ -205,9 +206,16 @@ def test_pairwise_comparisons_give_ahp_weights(monkeypatch, tmp_path):
     assert not at.exception and not at.error
     note = next(c.value for c in at.caption if "Weights in use" in c.value)
     assert "Monthly cost 25.0%" in note and "Capability 75.0%" in note
+    assert any("consistency ratio 0.000" in c.value for c in at.sidebar.caption)
     path = saved_priorities(at, tmp_path)
     assert "ahp:" in (tmp_path / "priorities.yaml").read_text()
     assert at.session_state["export_csv"] == cli_csv("--priorities", path)
+    # three criteria judged in contradiction: the consistency warning shows in the sidebar
+    at.multiselect(key="ahp_criteria").set_value(["monthly_cost", "capability", "compliance"]).run()
+    at.select_slider(key="ahp_monthly_cost__capability").set_value(8).run()  # cost 9x capability
+    at.select_slider(key="ahp_capability__compliance").set_value(8).run()  # capability 9x compliance
+    at.select_slider(key="ahp_monthly_cost__compliance").set_value(-8).run()  # compliance 9x cost
+    assert any("consistency ratio" in w.value for w in at.sidebar.warning)
 
 
 def test_method_switch_reranks_and_matches_the_cli(monkeypatch, tmp_path):
@@ -483,3 +491,61 @@ def test_policy_page_reports_a_broken_uploaded_policy_in_place(monkeypatch):
     assert not at.exception
     msg = at.error[0].value
     assert "upload:mine.yaml:3" in msg and "rules" in msg
+
+
+# ----------------------------------------------------------------------------- an imported catalog
+
+
+def _imported(tmp_path, real: bool) -> str:
+    """A catalog written by ``shortlist import genai-prices``: from the installed package's
+    data (``real``), or from a small hand-made dataset."""
+    import datetime as dt
+
+    from engine.importers import genai_prices as gp
+    from tests.genai_prices_fixtures import D, dataset, model, mp, provider
+
+    if real:
+        ds = gp.load_dataset()
+        as_of = None if ds.version in gp.RELEASES else dt.date(2026, 11, 1)
+    else:
+        ds = dataset(
+            provider(
+                "acme",
+                model("big", mp(D(3), D(15)), context_window=200_000),
+                model("small", mp(D("0.1"), D("0.4"))),
+            ),
+            provider("zeta", model("mid", mp(D(1), D(4)), context_window=128_000)),
+        )
+        as_of = None
+    out = tmp_path / "imported"
+    gp.write_profiles(gp.profile_files(gp.build_import(ds, dt.date(2026, 12, 1), as_of)), out)
+    return str(out)
+
+
+def test_an_imported_catalog_on_every_page(monkeypatch, tmp_path):
+    """``SHORTLIST_VENDORS=DIR streamlit run app.py`` on an imported catalog: the bank's
+    EU-processing must-have excludes offerings whose regions are unknown; the start-up
+    preset ranks them; every page works and says what is unknown."""
+    at = start(monkeypatch, _imported(tmp_path, real=False))
+    assert any("No offering passes the must-haves" in w.value for w in at.warning)
+    at = start(monkeypatch, _imported(tmp_path, real=False), query={"preset": "cost-first-startup"})
+    assert ranking_ids(at) == ["acme-small", "zeta-mid", "acme-big"]
+    for name in PAGES:
+        page(at, name)
+        assert not at.error, (name, [e.value for e in at.error])
+    page(at, "catalog")
+    table = at.dataframe[0].value
+    assert set(table["developer HQ"]) == {"unknown"} and set(table["processing regions"]) == {"unknown"}
+    assert "headquarters unknown" in text_of(at)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("genai_prices") is None,
+    reason="genai-prices is not installed (pip install 'shortlist[import]')",
+)
+def test_the_real_imported_catalog_ranks_in_the_app(monkeypatch, tmp_path):
+    at = start(monkeypatch, _imported(tmp_path, real=True), query={"preset": "cost-first-startup"})
+    assert len(ranking_ids(at)) > 1000
+    for name in ("compare", "catalog", "shortlist"):
+        page(at, name)
+        assert not at.error, (name, [e.value for e in at.error])

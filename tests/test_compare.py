@@ -727,3 +727,27 @@ def test_the_output_file_is_written(tmp_path, bank):
     out = tmp_path / "c.md"
     assert cli_ok("compare", *picks(ranking)[:2], "--format", "markdown", "--output", str(out)) == ""
     assert Path(out).read_text(encoding="utf-8").startswith("# Comparison: ")
+
+
+def test_unknown_headquarters_and_regions_are_shown_as_unknown(write_vendors, criteria):
+    """Facts a profile leaves out are None in the comparison and 'unknown' in every format."""
+    off = (
+        "  - id: u\n    model: U\n    channel: Acme API\n    operator: {name: Acme}\n"
+        "    deployment: api\n    prices: {input_per_mtok: 1, output_per_mtok: 2, currency: USD}\n"
+        "    as_of: 2026-11-01\n    sources: [s]\n"
+    )
+    text = vendor_yaml(offerings=off + offering_yaml("k")).replace("headquarters: FR\n", "", 1)
+    cat = engine.load_catalog([write_vendors({"acme.yaml": text})])
+    ranking = engine.rank(cat, criteria, priorities())
+    comp = comparison(ranking, cat, ["u", "k"])
+    facts = {f.key: f for f in comp.facts}
+    assert facts["developer_hq"].values == (None, None)
+    assert facts["operator_hq"].values == (None, "FR")
+    assert facts["processing_regions"].values == (None, ("EU",))
+    table, md = comparison_table(comp), comparison_markdown(comp)
+    assert "Processing regions" in table and "not stated" in table and "not stated" in md
+    rows = {r[0]: r for r in csv.reader(io.StringIO(comparison_csv(comp).decode("utf-8")))}
+    assert rows["fact.processing_regions"][2:4] == ["", "EU"]
+    got = json.loads(comparison_json(comp))
+    regions = next(f for f in got["facts"] if f["key"] == "processing_regions")
+    assert regions["values"] == {"u": None, "k": ["EU"]}

@@ -95,3 +95,27 @@ def test_convert_unknown_currency(criteria):
 def test_unknown_criterion(bundled, ctx):
     with pytest.raises(KeyError):
         performance("vibes", bundled.get("mistral-large-4-api"), ctx)
+
+
+def test_unknown_headquarters_and_regions_stay_unknown(ctx):
+    """Absent headquarters or processing regions give no value (the criterion's missing
+    policy decides), with a note naming what is not known — never 0 or a guess."""
+    from tests.conftest import vendor_yaml
+
+    off = (
+        "  - id: x\n    model: X\n    channel: Acme API\n    operator: {name: Acme}\n"
+        "    deployment: api\n    as_of: 2026-11-01\n    sources: [s]\n"
+        "  - id: y\n    model: Y\n    channel: Acme API\n    operator: {name: Acme, headquarters: FR}\n"
+        "    deployment: api\n    processing_regions: [EU]\n    as_of: 2026-11-01\n    sources: [s]\n"
+    )
+    text = vendor_yaml(offerings=off).replace("headquarters: FR\n", "", 1)
+    cat = engine.load_catalog([], extra=[("acme.yaml", text.encode())])
+    assert not cat.issues
+    x, y = cat.get("x"), cat.get("y")
+    res = performance("data_residency", x, ctx)
+    assert res.value is None and res.note == "processing regions not published"
+    jur = performance("jurisdiction", x, ctx)
+    assert jur.value is None and jur.note == "developer and operator headquarters not known"
+    assert performance("data_residency", y, ctx).value == 1.0
+    jur = performance("jurisdiction", y, ctx)
+    assert jur.value is None and jur.note == "developer headquarters not known"

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib.util
 import io
 import json
 import os
 import shutil
+import sys
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -31,6 +33,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from pydantic import ValidationError
 
 import engine
 from engine.cli import main
@@ -597,3 +600,226 @@ def test_sarif_path_on_another_drive(monkeypatch: pytest.MonkeyPatch) -> None:
     art = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert art == {"uri": "file:///srv/vendors/x%20y.yaml"}
     assert "file=/srv/vendors/x y.yaml," in policy_github(_synthetic(checks))
+
+
+# --- price drift (a policy's price_drift section) -------------------------------------------
+#
+# The bundled vendors checked against a hand-made genai-prices dataset (so the goldens do
+# not depend on the installed package's version): one price that agrees, one that drifted
+# (a finding), one that drifted and is waived, one offering the dataset does not sell, one
+# self-hosted. Goldens in tests/data/policy/price-drift/.
+
+DRIFT_DATA = DATA / "price-drift"
+
+DRIFT_POLICY = textwrap.dedent(
+    """\
+    # A policy whose only check is price drift, for tests/test_policy_output.py.
+    schema_version: 1
+    name: Price drift gate
+    approved:
+      - mistral-large-4-api
+      - vertex-eu-claude-opus-5.5
+      - azure-openai-gpt-6-luna-eu-datazone
+      - scaleway-genapi-mistral-medium-3.5
+      - mistral-large-3-selfhosted
+    price_drift:
+      tolerance_pct: 5
+      severity: warn
+    max_waiver_days: 180
+    waivers:
+      - rule: price-drift
+        offering: azure-openai-gpt-6-luna-eu-datazone
+        reason: The EU Data Zone rate is above the global rate the dataset lists
+        approver: finops@example.com
+        expires: 2027-01-31
+    """
+)
+
+
+def _drift_dataset() -> Any:
+    from tests.genai_prices_fixtures import D, dataset, model, mp, provider
+
+    return dataset(
+        provider("mistral", model("mistral-large-4", mp(D("0.7"), D("2.1")))),
+        provider("google", model("claude-opus-5-5", mp(D(4), D(20)))),
+        provider("azure", name="Microsoft Azure", fallback_model_providers=["openai"]),
+        provider("openai", model("gpt-6-luna", mp(D("0.1"), D("0.5"))), name="OpenAI"),
+    )
+
+
+@pytest.fixture(scope="module")
+def drift_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("price-drift-scenario")
+    shutil.copytree(VENDORS, root / "vendors")
+    (root / "policy.yaml").write_text(DRIFT_POLICY, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def drift_report(drift_scenario: Path, criteria: engine.CriteriaCatalog) -> PolicyReport:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(drift_scenario)
+        policy, doc = load_policy_doc("policy.yaml")
+        catalog = load_catalog([Path("vendors")], currencies=criteria.currencies())
+        return check_policy(policy, catalog, criteria, doc=doc, today=TODAY, price_data=_drift_dataset())
+
+
+def test_drift_scenario_is_what_the_tests_think_it_is(drift_report: PolicyReport) -> None:
+    got = {(c.offering_id, c.status, c.code) for c in drift_report.checks}
+    assert got == {
+        ("azure-openai-gpt-6-luna-eu-datazone", "waived", "price_drift.waived"),
+        ("mistral-large-3-selfhosted", "pass", "price_drift.not_compared"),
+        ("mistral-large-4-api", "pass", "price_drift.within"),
+        ("scaleway-genapi-mistral-medium-3.5", "pass", "price_drift.not_compared"),
+        ("vertex-eu-claude-opus-5.5", "fail", "price_drift.drifted"),
+    }
+    assert {c.rule_id for c in drift_report.checks} == {"price-drift"}
+    [finding] = drift_report.findings
+    assert finding.severity == "warn"
+    assert (finding.file, finding.field) == ("vendors/anthropic.yaml", "offerings[4].prices.input_per_mtok")
+    assert "+10.0% / +10.0%" in finding.message and "beyond the 5% tolerance" in finding.message
+    assert drift_report.exit_code("deny") == 0 and drift_report.exit_code("warn") == 1
+    assert [w.status for w in drift_report.waivers] == ["active"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_drift_golden_through_shortlist_check(
+    fmt: str, drift_report: PolicyReport, drift_scenario: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``shortlist check --format FMT`` on the scenario prints the golden file byte for
+    byte (``UPDATE_GOLDEN=1`` rewrites it), and so does the engine's own rendering."""
+    from engine.importers import genai_prices as gp
+
+    monkeypatch.chdir(drift_scenario)
+    monkeypatch.setattr(gp, "load_dataset", _drift_dataset)
+    path = DRIFT_DATA / GOLDEN[fmt]
+    argv = ["check", "--policy", "policy.yaml", "--vendors", "vendors", "--criteria", str(CRITERIA)]
+    argv += ["--today", TODAY.isoformat(), "--format", fmt]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(argv, out, err) == 0, err.getvalue()  # a warn finding: exit 0 at --fail-on deny
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(out.getvalue().encode("utf-8"))
+    assert path.is_file(), f"missing golden file {path.name}: run with UPDATE_GOLDEN=1"
+    golden = path.read_bytes().decode("utf-8")
+    assert out.getvalue() == golden, f"{fmt} differs from price-drift/{path.name} (UPDATE_GOLDEN=1)"
+    assert render(drift_report, fmt) == golden
+    out = io.StringIO()
+    assert main([*argv, "--fail-on", "warn"], out, io.StringIO()) == 1
+
+
+def test_drift_in_every_format(drift_report: PolicyReport, drift_scenario: Path, monkeypatch) -> None:
+    """What each format says of the drift: the finding at the price's line, the waiver
+    as waived, the SARIF rule listed (only because the policy has the check)."""
+    monkeypatch.chdir(drift_scenario)
+    text = render(drift_report, "text")
+    assert "WARN  price-drift [price_drift.drifted]" in text
+    data = json.loads(render(drift_report, "json"))
+    codes = sorted(c["code"] for c in data["checks"])
+    assert codes == [
+        "price_drift.drifted",
+        "price_drift.not_compared",
+        "price_drift.not_compared",
+        "price_drift.waived",
+        "price_drift.within",
+    ]
+    junit = _parse_junit(policy_junit(drift_report, "warn"))
+    suite = junit.find("testsuite[@name='price-drift']")
+    assert suite is not None and suite.get("tests") == "5" and suite.get("failures") == "1"
+    assert suite.get("skipped") == "1"
+    [gh_warning] = [x for x in policy_github(drift_report).splitlines() if x.startswith("::warning")]
+    _, props, _ = _parse_command(gh_warning)
+    lines = (drift_scenario / props["file"]).read_text(encoding="utf-8").splitlines()
+    assert lines[int(props["line"]) - 1].strip().startswith("input_per_mtok: 4.4")
+    sarif = json.loads(policy_sarif(drift_report))
+    rules = [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]]
+    assert rules == ["min-score", "price-drift", "approved-exists", "waivers", "valid-profiles"]
+    [level] = {r["level"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "price-drift"}
+    assert level == "warning"
+
+
+def test_drift_rule_only_in_sarif_when_the_policy_has_it(report: PolicyReport, in_scenario: Path) -> None:
+    sarif = json.loads(policy_sarif(report))
+    assert "price-drift" not in [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]]
+
+
+def test_drift_severity_deny_fails_the_check(drift_scenario: Path, criteria: engine.CriteriaCatalog) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(drift_scenario)
+        text = DRIFT_POLICY.replace("severity: warn", "severity: deny").replace(
+            "tolerance_pct: 5", "tolerance_pct: 15"
+        )
+        Path("deny.yaml").write_text(text, encoding="utf-8")
+        policy, doc = load_policy_doc("deny.yaml")
+        catalog = load_catalog([Path("vendors")], currencies=criteria.currencies())
+        rep = check_policy(policy, catalog, criteria, doc=doc, today=TODAY, price_data=_drift_dataset())
+    assert rep.findings == () and rep.exit_code("deny") == 0  # 10 % is within 15 %
+    assert {c.severity for c in rep.checks} == {"deny"}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(drift_scenario)
+        Path("deny.yaml").write_text(text.replace("tolerance_pct: 15", "tolerance_pct: 1"), encoding="utf-8")
+        policy, doc = load_policy_doc("deny.yaml")
+        rep = check_policy(policy, catalog, criteria, doc=doc, today=TODAY, price_data=_drift_dataset())
+    assert [c.offering_id for c in rep.failing("deny")] == ["vertex-eu-claude-opus-5.5"]
+
+
+def test_drift_needs_the_package(drift_scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without genai-prices a policy asking for price drift is invalid input (exit 2),
+    at the line of its price_drift section — never a silent pass."""
+    monkeypatch.chdir(drift_scenario)
+    monkeypatch.setitem(sys.modules, "genai_prices.data", None)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["check", "--policy", "policy.yaml", "--vendors", "vendors", "--criteria", str(CRITERIA)]
+    assert main(argv, out, err) == 2
+    assert out.getvalue() == ""
+    line = DRIFT_POLICY.splitlines().index("price_drift:") + 1
+    assert err.getvalue() == (
+        f"policy.yaml:{line}: policy.price_drift_unavailable [price_drift]: price_drift compares list "
+        "prices with the genai-prices package, which is not installed: pip install 'shortlist[import]'\n"
+    )
+
+
+def test_drift_waiver_names_and_reserved_id(drift_scenario: Path, criteria: engine.CriteriaCatalog) -> None:
+    """``price-drift`` is a rule a waiver may name only when the policy has the section,
+    and no rule may take the id."""
+    from engine.policy import validate_policy
+    from engine.schema import PolicyFile
+
+    base = {"schema_version": 1, "name": "p"}
+    waiver = {
+        "rule": "price-drift",
+        "offering": "mistral-large-4-api",
+        "reason": "r",
+        "approver": "a",
+        "expires": "2027-01-01",
+    }
+    policy = PolicyFile.model_validate({**base, "approved": ["mistral-large-4-api"], "waivers": [waiver]})
+    catalog = load_catalog([VENDORS])
+    rep = check_policy(policy, catalog, criteria, today=TODAY)
+    assert [w.status for w in rep.waivers] == ["unknown_rule"]
+    rule = {"id": "price-drift", "field": "deployment", "op": "in", "value": ["api"]}
+    bad = PolicyFile.model_validate({**base, "rules": [rule]})
+    assert [i.code for i in validate_policy(bad)] == ["policy.reserved_rule_id"]
+    with pytest.raises(ValidationError):
+        PolicyFile.model_validate({**base, "price_drift": {"tolerance_pct": -1}})
+    ok = PolicyFile.model_validate({**base, "price_drift": {}})
+    assert ok.price_drift is not None and (ok.price_drift.tolerance_pct, ok.price_drift.severity) == (
+        5.0,
+        "warn",
+    )
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("genai_prices") is None,
+    reason="genai-prices is not installed (pip install 'shortlist[import]')",
+)
+def test_drift_with_the_installed_dataset(drift_scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``shortlist check`` reads the installed package when a policy asks for drift."""
+    monkeypatch.chdir(drift_scenario)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["check", "--policy", "policy.yaml", "--vendors", "vendors", "--criteria", str(CRITERIA)]
+    assert main([*argv, "--today", TODAY.isoformat(), "--format", "json"], out, err) == 0, err.getvalue()
+    checks = {c["offering"]: c for c in json.loads(out.getvalue())["checks"]}
+    assert checks["mistral-large-4-api"]["code"] == "price_drift.within"
+    assert checks["mistral-large-3-selfhosted"]["code"] == "price_drift.not_compared"
+    assert "genai-prices" in checks["mistral-large-4-api"]["message"]

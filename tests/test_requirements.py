@@ -92,3 +92,36 @@ def test_unknown_operator_name_is_a_schema_error():
     with pytest.raises(Exception) as exc:
         RequirementSpec.model_validate({"id": "r", "field": "deployment", "op": "contains", "value": ["api"]})
     assert "within" in str(exc.value)
+
+
+@pytest.fixture(scope="module")
+def ro_unknown():
+    """An offering whose developer and operator headquarters and regions are not known."""
+    off = (
+        "  - id: u\n    model: U\n    channel: Acme API\n    operator: {name: Acme}\n"
+        "    deployment: api\n    as_of: 2026-11-01\n    sources: [s]\n"
+    )
+    text = vendor_yaml(offerings=off).replace("headquarters: FR\n", "", 1)
+    cat = engine.load_catalog([], extra=[("acme.yaml", text.encode())])
+    assert not cat.issues
+    return cat.get("u")
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"field": "processing_regions", "op": "within", "value": ["EU"]},
+        {"field": "processing_regions", "op": "subset_of", "value": ["GLOBAL"]},
+        {"field": "developer_hq", "op": "in", "value": ["EU"]},
+        {"field": "developer_hq", "op": "not_in", "value": ["CN"]},
+        {"field": "operator_hq", "op": "in", "value": ["EU"]},
+        {"field": "operator_hq", "op": "not_in", "value": ["US"]},
+    ],
+)
+def test_unknown_facts_give_unknown(ro_unknown, spec):
+    """A fact the profile leaves out is unknown for every operator (in and not_in alike)."""
+    req = RequirementSpec.model_validate({"id": "r", **spec})
+    res = evaluate(req, ro_unknown, {})
+    assert res.outcome == "unknown"
+    assert res.blocks(False) and not res.blocks(True)
+    assert "not known" in res.reason

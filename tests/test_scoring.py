@@ -213,3 +213,31 @@ def test_deterministic_digest(small, criteria):
     assert a.inputs_digest == b.inputs_digest and len(a.inputs_digest) == 64
     c = engine.rank(small, criteria, priorities(), weights={"capability": 5, "monthly_cost": 1})
     assert c.inputs_digest != a.inputs_digest
+
+
+def test_unknown_headquarters_and_regions_in_a_ranking(write_vendors, criteria):
+    """An offering without headquarters or processing regions: the residency and
+    jurisdiction criteria impute worst (flagged), a must-have on them is unknown and
+    excludes it unless ``allow_unknown``."""
+    off = (
+        "  - id: u\n    model: U\n    channel: Acme API\n    operator: {name: Acme}\n"
+        "    deployment: api\n    prices: {input_per_mtok: 1, output_per_mtok: 2, currency: USD}\n"
+        "    as_of: 2026-11-01\n    sources: [s]\n"
+    )
+    text = vendor_yaml(offerings=off + offering_yaml("k")).replace("headquarters: FR\n", "", 1)
+    cat = engine.load_catalog([write_vendors({"acme.yaml": text})])
+    assert not cat.issues
+    w = {"monthly_cost": 1, "data_residency": 1, "jurisdiction": 1}
+    r = engine.rank(cat, criteria, priorities(weights=w))
+    row = r.row("u")
+    assert row.status == "ranked"
+    for c in ("data_residency", "jurisdiction"):
+        assert row.cells[c].imputed and row.cells[c].utility == 0.0 and row.cells[c].value is None
+    assert any("data_residency unknown, imputed worst" in x for x in row.reasons)
+    assert r.row("k").cells["jurisdiction"].value is None  # its developer's headquarters is unknown too
+    req = {"id": "eu", "field": "processing_regions", "op": "within", "value": ["EU"]}
+    r = engine.rank(cat, criteria, priorities(weights=w, requirements=[req]))
+    assert r.row("u").status == "excluded" and "not known" in r.row("u").reasons[0]
+    assert r.row("k").status == "ranked"
+    r = engine.rank(cat, criteria, priorities(weights=w, requirements=[{**req, "allow_unknown": True}]))
+    assert r.row("u").status == "ranked" and r.row("u").requirements[0].outcome == "unknown"

@@ -12,6 +12,8 @@ import engine
 from engine.schema import CERTIFICATION_IDS, PrioritiesFile
 from ui import state
 
+MODE_SLOT = "_mode"
+"""Key of the slot under the ordering or the pairwise comparisons."""
 REGION_CHOICES = ["EU", "EEA", "GLOBAL", "US", "GB", "CH", "CA", "FR", "DE", "NL", "IE", "CN"]
 
 
@@ -67,13 +69,19 @@ def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[s
             if key not in ss:
                 ss[key] = 0
             la, lb = labels[a], labels[b]
+
+            def words(s: int, la: str = la, lb: str = lb) -> str:
+                return state.judgement_label(s, la, lb)
+
             st.select_slider(
                 f"{la} vs {lb}",
                 options=list(range(-(state.SAATY_MAX - 1), state.SAATY_MAX)),
                 key=key,
-                format_func=lambda s, la=la, lb=lb: state.judgement_label(s, la, lb),
+                format_func=words,
                 help="How many times as important one is as the other (Saaty's 1–9 scale).",
             )
+    if ss["mode"] != "direct":
+        band[MODE_SLOT] = st.empty()  # the resulting weights (and the AHP consistency), once ranked
     return band
 
 

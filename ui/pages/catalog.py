@@ -114,9 +114,9 @@ for ro in catalog.offerings:
             "stale": "stale" if age > stale_after or age < 0 else "",
             "source": o.sources[0] if o.sources else None,
             "deployment": o.deployment,
-            "processing regions": ", ".join(o.processing_regions),
-            "developer HQ": v.headquarters,
-            "operator (HQ)": f"{o.operator.name} ({o.operator.headquarters})",
+            "processing regions": ", ".join(o.processing_regions or ("unknown",)),
+            "developer HQ": v.headquarters or "unknown",
+            "operator (HQ)": f"{o.operator.name} ({o.operator.headquarters or 'unknown'})",
             "model": o.model,
             "file": ro.file.rsplit("/", 1)[-1],
         }
@@ -135,7 +135,7 @@ if ids:
     if ss.get("p_cat_offering") not in ids:
         ss["p_cat_offering"] = ids[0]
     oid = st.selectbox("Offering details", ids, key="p_cat_offering")
-    ro = catalog.get(oid)
+    ro = catalog.get(str(oid))
     o, v = ro.offering, ro.vendor
 
     def _src(sources: tuple[str, ...], as_of: dt.date | None) -> str:
@@ -150,10 +150,12 @@ if ids:
         return f"{links} · as of {as_of.isoformat()} ({age} days){flag}"
 
     lines = [
-        f"**{o.model}** through {o.channel} ({o.deployment}) — vendor {v.name}, headquartered in {v.headquarters}"
+        f"**{o.model}** through {o.channel} ({o.deployment}) — vendor {v.name}, "
+        + (f"headquartered in {v.headquarters}" if v.headquarters else "headquarters unknown")
         + (f", parent {v.parent}" if v.parent else ""),
-        f"- Operator: {o.operator.name} ({o.operator.headquarters}); processing regions "
-        f"{', '.join(o.processing_regions)}" + (f" — {o.residency_note}" if o.residency_note else ""),
+        f"- Operator: {o.operator.name} ({o.operator.headquarters or 'headquarters unknown'}); processing regions "
+        f"{', '.join(o.processing_regions or ('unknown',))}"
+        + (f" — {o.residency_note}" if o.residency_note else ""),
     ]
     if o.prices:
         p = o.prices

@@ -31,6 +31,7 @@ if no_ranking(ctx):
     st.stop()
 ranking, priorities = ctx.ranking, ctx.priorities
 assert ranking is not None and priorities is not None
+ranks = {r.offering_id: r.rank for r in ranking.rows}
 
 every = [r.offering_id for r in ranking.rows]
 chosen = [o for o in ss.get("p_compare", []) if o in every]
@@ -42,7 +43,7 @@ ids = st.multiselect(
     every,
     key="p_compare",
     max_selections=MAX_OFFERINGS,
-    format_func=lambda o: f"{o} (rank {ranking.row(o).rank})" if ranking.row(o).rank else f"{o} (excluded)",
+    format_func=lambda o: f"{o} (rank {ranks[o]})" if ranks[o] else f"{o} (excluded)",
 )
 if len(ids) < MIN_OFFERINGS:
     st.info(f"Pick at least {MIN_OFFERINGS} offerings.")

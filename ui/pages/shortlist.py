@@ -36,8 +36,9 @@ st.subheader(f"Ranking — {len(ranked)} ranked, {len(ranking.excluded)} exclude
 with st.container(key="leader"):
     if ranked:
         lead = ranked[0]
+        score = lead.score or 0.0
         gap = (
-            f", {lead.score - ranked[1].score:.1f} points ahead of {ranked[1].offering_id}"
+            f", {score - (ranked[1].score or 0.0):.1f} points ahead of {ranked[1].offering_id}"
             if len(ranked) > 1
             else ""
         )
@@ -77,7 +78,7 @@ if ranked:
         f"Monthly cost ({cur}/month)": st.column_config.NumberColumn(format="localized"),
         "Context window (tokens)": st.column_config.NumberColumn(format="localized"),
     }
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)  # type: ignore[arg-type]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)
     st.caption(
         "An empty cell (None) means the value is not published for this channel; the criterion's "
         "missing-data policy applies and the flags column says so. Weights in use: "
