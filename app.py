@@ -98,7 +98,7 @@ priorities: PrioritiesFile | None = None
 ranking: engine.Ranking | None = None
 problems: tuple[engine.Issue, ...] = ()
 try:
-    priorities = state.priorities_from_state(sidebar.widget_state(), preset, ids)
+    priorities = state.priorities_from_state(sidebar.widget_state(), preset, ids, criteria)
     ranking = engine.rank(catalog, criteria, priorities)
 except engine.InputError as exc:
     problems = exc.issues

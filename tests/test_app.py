@@ -183,6 +183,17 @@ def test_priorities_download_round_trips_through_the_cli(monkeypatch, tmp_path):
     assert at.session_state["export_csv"] == cli_csv("--priorities", saved_priorities(at, tmp_path))
 
 
+def test_another_currency_keeps_the_ranking_and_the_budget(monkeypatch, tmp_path):
+    at = start(monkeypatch, query={"preset": "cost-first-startup"})
+    at.number_input(key="budget").set_value(1000.0).run()
+    before, excluded = ranking_ids(at), excluded_ids(at)
+    at.selectbox(key="currency").set_value("JPY").run()
+    assert ranking_ids(at) == before and excluded_ids(at) == excluded
+    assert at.number_input(key="budget").value > 100_000  # the same amount of money, in yen
+    assert any("converted at the ECB rate" in c.value for c in at.sidebar.caption)
+    assert at.session_state["export_csv"] == cli_csv("--priorities", saved_priorities(at, tmp_path))
+
+
 def test_rank_the_criteria_gives_rank_order_centroid_weights(monkeypatch, tmp_path):
     at = start(monkeypatch)
     at.radio(key="mode").set_value("order").run()

@@ -125,3 +125,24 @@ def test_order_and_ahp_modes_become_weight_order_and_ahp(bundled, criteria):
     # an ordering not yet given falls back to the sliders
     s.update(mode="order", order=[])
     assert state.priorities_from_state(s, preset, IDS).weights["compliance"] == 25
+
+
+@pytest.mark.parametrize("stem", sorted(PRESET_FILES))
+@pytest.mark.parametrize("currency", ["JPY", "GBP", "EUR", "USD"])
+def test_another_currency_changes_the_units_not_the_ranking(stem, currency, bundled, criteria):
+    preset = PRESET_FILES[stem]
+    s = state.preset_state(preset, IDS, stem)
+    same = engine.rank(bundled, criteria, state.priorities_from_state(s, preset, IDS, criteria))
+    other = engine.rank(
+        bundled, criteria, state.priorities_from_state({**s, "currency": currency}, preset, IDS, criteria)
+    )
+    assert other.currency == currency
+    assert [(r.offering_id, r.status) for r in other.rows] == [(r.offering_id, r.status) for r in same.rows]
+    for a, b in zip(other.rows, same.rows, strict=True):
+        assert (a.score is None and b.score is None) or a.score == pytest.approx(b.score, abs=1e-9)
+    if currency != preset.workload.currency:
+        f = state.fx_factor(criteria.fx, preset.workload.currency, currency)
+        for a, b in zip(other.ranked, same.ranked, strict=True):
+            cost_a, cost_b = a.cells["monthly_cost"].value, b.cells["monthly_cost"].value
+            if isinstance(cost_b, float):
+                assert cost_a == pytest.approx(cost_b * f, rel=1e-9)

@@ -24,6 +24,16 @@ def apply_preset(presets: dict[str, PrioritiesFile], ids: tuple[str, ...]) -> No
         del ss[k]
     stem = ss["preset"]
     ss.update(state.preset_state(presets[stem], ids, stem))
+    ss["_currency"] = ss["currency"]
+
+
+def _convert_budget(criteria: engine.CriteriaCatalog) -> None:
+    """``on_change`` of the currency: keep the monthly budget the same amount of money."""
+    ss = st.session_state
+    old, new = ss.get("_currency", ss["currency"]), ss["currency"]
+    if ss["budget"] and old != new:
+        ss["budget"] = round(ss["budget"] * state.fx_factor(criteria.fx, old, new), 2)
+    ss["_currency"] = new
 
 
 def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[str, DeltaGenerator]:
@@ -140,12 +150,18 @@ def draw(
             f"Monthly budget ({ss['currency']}, 0 = none)", min_value=0.0, step=1000.0, key="budget"
         )
 
+        ss.setdefault("_currency", ss["currency"])
         st.subheader("Workload")
         st.number_input("Input tokens per month (millions)", min_value=0.0, step=10.0, key="in_m")
         st.number_input("Output tokens per month (millions)", min_value=0.0, step=10.0, key="out_m")
         st.number_input("Typical answer length (tokens)", min_value=1, step=50, key="answer")
         currencies = sorted({criteria.fx.base, *criteria.fx.rates})
-        st.selectbox("Currency", currencies, key="currency")
+        st.selectbox("Currency", currencies, key="currency", on_change=_convert_budget, args=(criteria,))
+        if ss["currency"] != preset.workload.currency:
+            st.caption(
+                f"The preset's amounts ({preset.workload.currency}: cost anchors, budget must-haves) are "
+                f"converted at the ECB rate of {criteria.fx.as_of.isoformat()}, so the ranking stays the same."
+            )
 
         with st.expander("Robustness sampling", expanded=False):
             st.number_input("Weight samples", min_value=1, max_value=200_000, step=1000, key="samples")
