@@ -206,9 +206,10 @@ def _in_currency(
         anchors[c] = {"worst": worst * f, "best": best * f}
     data["anchors"] = anchors
     reqs = []
+    own = {r.id for r in preset.requirements}  # the app's budget is entered in ``new`` already
     for r in data["requirements"]:
         r = dict(r)
-        if r["field"] in MONEY_CRITERIA and r["op"] in ("min", "max") and isinstance(r["value"], int | float):
+        if r["id"] in own and r["field"] in MONEY_CRITERIA and r["op"] in ("min", "max") and isinstance(r["value"], int | float):
             r["value"] = float(r["value"]) * f
             r["message"] = (
                 f"{r.get('message') or r['id']} ({r['value']:,.0f} {new} at the rate of {criteria.fx.as_of.isoformat()})"
