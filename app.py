@@ -67,15 +67,20 @@ labels = {c.id: c.label for c in criteria.criteria}
 
 if "_init" not in ss:  # a new session: the link's state, else the default preset
     default = DEFAULT_PRESET if DEFAULT_PRESET in presets else next(iter(presets))
+    params = st.query_params.to_dict()
     start, url_problems = state.decode_query(
-        st.query_params.to_dict(),
+        params,
         presets,
         ids,
         default_preset=default,
         currencies=sorted({criteria.fx.base, *criteria.fx.rates}),
         regions=state.known_regions(),
+        repeated=[k for k in params if len(st.query_params.get_all(k)) > 1],
     )
+    pages_state, page_problems = state.decode_pages(params)
     ss.update(start)
+    ss.update(pages_state)
+    url_problems += page_problems
     ss["_url_problems"] = url_problems
     ss["uploads"] = {}  # uploaded vendor profiles: file name → bytes
     ss["_init"] = True
@@ -129,7 +134,10 @@ if ranking is not None and sidebar.MODE_SLOT in band:
                 st.warning(note)
 
 # the URL holds the whole state, so the address bar is always a shareable link
-query = state.encode_query(sidebar.widget_state(), preset, ids)
+query = {
+    **state.encode_query(sidebar.widget_state(), preset, ids),
+    **state.encode_pages({k: ss[k] for k in state.PAGE_PARAMS.values() if k in ss}),
+}
 if st.query_params.to_dict() != query:
     st.query_params.from_dict(query)
 

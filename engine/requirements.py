@@ -57,6 +57,14 @@ class RequirementResult:
         return self.outcome == "fail" or (self.outcome == "unknown" and not allow_unknown)
 
 
+def _amount(x: float) -> str:
+    """A number for a reason text: whole units with thousands separators from 100 on
+    (``5,032,010``), else four significant digits (``27.52``, ``0.5``)."""
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
 def _regions(ro: ResolvedOffering) -> Any:
     return ro.offering.processing_regions
 
@@ -233,16 +241,19 @@ def evaluate(
                 + (f" ({perf[spec.field].note})" if perf[spec.field].note else ""),
             )
         limit = float(spec.value)
+        shown, bound = _amount(pv), _amount(limit)
+        if shown == bound and pv != limit:  # rounding must not hide why it fails
+            shown, bound = f"{pv:,.6f}".rstrip("0"), f"{limit:,.6f}".rstrip("0")
         if spec.op == "max":
             return (
-                res("pass", f"{spec.field} {pv:,.6g} ≤ {limit:,g}")
+                res("pass", f"{spec.field} {shown} ≤ {bound}")
                 if pv <= limit
-                else res("fail", f"{spec.field} {pv:,.6g} exceeds the maximum {limit:,g}")
+                else res("fail", f"{spec.field} {shown} exceeds the maximum {bound}")
             )
         return (
-            res("pass", f"{spec.field} {pv:,.6g} ≥ {limit:,g}")
+            res("pass", f"{spec.field} {shown} ≥ {bound}")
             if pv >= limit
-            else res("fail", f"{spec.field} {pv:,.6g} is below the minimum {limit:,g}")
+            else res("fail", f"{spec.field} {shown} is below the minimum {bound}")
         )
 
     getter = _GETTERS[spec.field][0]

@@ -465,6 +465,22 @@ def test_compare_page_equals_shortlist_compare(monkeypatch, tmp_path):
     assert f"**{top3[1]}** — Weights: move" in wwit
 
 
+def test_a_link_carries_the_comparison(monkeypatch):
+    at = page(start(monkeypatch), "compare")
+    pick = ["mistral-large-4-api", "aleph-alpha-phariaai-private"]
+    at.multiselect(key="p_compare").set_value(pick).run()
+    flat = {k: v[0] if isinstance(v, list) else v for k, v in dict(at.query_params).items()}
+    assert flat["compare"] == ",".join(pick)
+    opened = page(
+        start(monkeypatch, query={**flat, "compare": ",".join([*pick, "no-such-offering"])}), "compare"
+    )
+    assert opened.multiselect(key="p_compare").value == pick
+    assert any("no-such-offering" in w.value for w in opened.warning)
+    opened.multiselect(key="p_compare").set_value(["mistral-large-4-api"]).run()  # one left: kept, not reset
+    assert opened.multiselect(key="p_compare").value == ["mistral-large-4-api"]
+    assert any("at least 2" in i.value for i in opened.info)
+
+
 def test_compare_selection_survives_page_switches(monkeypatch):
     at = page(start(monkeypatch), "compare")
     pick = ["mistral-large-4-api", "mistral-small-4-api"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -146,3 +148,43 @@ def test_another_currency_changes_the_units_not_the_ranking(stem, currency, bund
             cost_a, cost_b = a.cells["monthly_cost"].value, b.cells["monthly_cost"].value
             if isinstance(cost_b, float):
                 assert cost_a == pytest.approx(cost_b * f, rel=1e-9)
+
+
+def test_unknown_repeated_and_odd_parameters_are_named():
+    _, problems = decode(
+        {"foo": "bar", "w_foo": "1", "w_capability": "٣", "must_certs": "iso99999", "compare": "a,b"},
+    )
+    text = "\n".join(problems)
+    assert "unknown parameter(s) foo, w_foo ignored" in text
+    assert "w_capability='٣'" in text  # not read as 3
+    assert "unknown: iso99999" in text
+    _, problems = state.decode_query(
+        {"w_capability": "90"},
+        PRESET_FILES,
+        IDS,
+        default_preset="regulated-eu-bank",
+        currencies=["EUR"],
+        regions=REGIONS,
+        repeated=["w_capability"],
+    )
+    assert problems == ["given more than once: w_capability (the last value is used)"]
+
+
+def test_a_pair_given_the_other_way_round_is_the_same_judgement():
+    params = {"mode": "ahp", "ahp_criteria": "capability,compliance"}
+    a, pa = decode({**params, "ahp": "capability:compliance:3"})
+    b, pb = decode({**params, "ahp": "compliance:capability:-3"})
+    assert pa == pb == [] and a == b and a["ahp_capability__compliance"] == 3
+
+
+def test_page_selections_round_trip():
+    sel = {
+        "p_compare": ["x", "y"],
+        "p_wwit": "z",
+        "p_policy": "eu-regulated",
+        "p_policy_today": dt.date(2027, 1, 5),
+    }
+    back, problems = state.decode_pages(state.encode_pages(sel))
+    assert problems == [] and back == sel
+    _, problems = state.decode_pages({"policy_date": "tomorrow"})
+    assert problems == ["policy_date='tomorrow' is not a date YYYY-MM-DD; today is used"]

@@ -43,6 +43,7 @@ Keys
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from itertools import combinations
@@ -209,7 +210,12 @@ def _in_currency(
     own = {r.id for r in preset.requirements}  # the app's budget is entered in ``new`` already
     for r in data["requirements"]:
         r = dict(r)
-        if r["id"] in own and r["field"] in MONEY_CRITERIA and r["op"] in ("min", "max") and isinstance(r["value"], int | float):
+        if (
+            r["id"] in own
+            and r["field"] in MONEY_CRITERIA
+            and r["op"] in ("min", "max")
+            and isinstance(r["value"], int | float)
+        ):
             r["value"] = float(r["value"]) * f
             r["message"] = (
                 f"{r.get('message') or r['id']} ({r['value']:,.0f} {new} at the rate of {criteria.fx.as_of.isoformat()})"
@@ -385,6 +391,7 @@ def decode_query(
     default_preset: str,
     currencies: Sequence[str],
     regions: Sequence[str],
+    repeated: Sequence[str] = (),
 ) -> tuple[dict[str, Any], list[str]]:
     """Read query parameters back into widget values.
 
@@ -405,6 +412,8 @@ def decode_query(
         Currencies the exchange-rate table knows.
     regions : sequence of str
         Region tokens the must-haves accept (validated by the engine later too).
+    repeated : sequence of str
+        Parameters the link gives more than once (the last value is used, and said).
 
     Returns
     -------
@@ -413,6 +422,35 @@ def decode_query(
         One sentence per parameter that was left out.
     """
     problems: list[str] = []
+    known = {
+        "preset",
+        "mode",
+        "method",
+        "order",
+        "ahp_criteria",
+        "ahp",
+        "in_m",
+        "out_m",
+        "answer",
+        "currency",
+    }
+    known |= {
+        "allowed",
+        "trusted",
+        "wanted",
+        "must_certs",
+        "req",
+        "budget",
+        "samples",
+        "concentration",
+        "seed",
+    }
+    known |= {*_BOOLS, *(f"w_{c}" for c in ids), *PAGE_PARAMS}
+    unknown = sorted(k for k in params if k not in known)
+    if unknown:
+        problems.append(f"unknown parameter(s) {', '.join(unknown)} ignored")
+    if repeated:
+        problems.append(f"given more than once: {', '.join(sorted(repeated))} (the last value is used)")
     stem = params.get("preset", default_preset)
     if stem not in presets:
         problems.append(f"preset {stem!r} is not one of {', '.join(sorted(presets))}; using {default_preset}")
@@ -428,7 +466,7 @@ def decode_query(
             return
         raw = params[key]
         try:
-            x = float(raw)
+            x = float(raw) if raw.isascii() else math.nan  # float() would read "٣" as 3
         except ValueError:
             x = math.nan
         if not (math.isfinite(x) and lo <= x <= hi) or (integer and not x.is_integer()):
@@ -449,7 +487,8 @@ def decode_query(
         items = [x.strip() for x in params[key].split(",") if x.strip()]
         unknown = [x for x in items if options is not None and x not in options]
         if unknown or len(set(items)) != len(items):
-            bad(key, params[key], f"a comma-separated list of distinct {what}")
+            why = f" (unknown: {', '.join(unknown)})" if unknown else " (repeated items)"
+            bad(key, params[key], f"a comma-separated list of distinct {what}{why}")
             return None
         state[key] = items
         return items
@@ -470,6 +509,8 @@ def decode_query(
                 s = int(v)
             except ValueError:
                 s = 99
+            if (b, a) in pairs:  # the same judgement seen from the other side
+                a, b, s = b, a, -s
             if (a, b) not in pairs or not -(SAATY_MAX - 1) <= s <= SAATY_MAX - 1:
                 bad("ahp", item, "a judgement <a>:<b>:<-8…8> on a pair of the compared criteria")
                 continue
@@ -487,12 +528,12 @@ def decode_query(
     listing("wanted", CERTIFICATION_IDS, "certification ids")
     listing("must_certs", CERTIFICATION_IDS, "certification ids")
     if "req" in params:
-        known = [r.id for r in preset.requirements]
+        preset_reqs = [r.id for r in preset.requirements]
         on = [x for x in params["req"].split(",") if x]
-        if any(x not in known for x in on):
-            bad("req", params["req"], "a list of the preset's must-have ids (" + ", ".join(known) + ")")
+        if any(x not in preset_reqs for x in on):
+            bad("req", params["req"], "a list of the preset's must-have ids (" + ", ".join(preset_reqs) + ")")
         else:
-            for r in known:
+            for r in preset_reqs:
                 state[f"req_{r}"] = r in on
     for key in _BOOLS:
         if key in params:
@@ -504,6 +545,49 @@ def decode_query(
     number("samples", 1, 200_000, integer=True)
     number("concentration", 0.01, 1e6)
     number("seed", 0, 2**32 - 1, integer=True)
+    return state, problems
+
+
+PAGE_PARAMS = {
+    "compare": "p_compare",
+    "wwit": "p_wwit",
+    "policy": "p_policy",
+    "policy_date": "p_policy_today",
+}
+"""Query parameters of the pages' own selections → their session keys: the compared
+offerings, the offering "what would it take" is about, the policy and its date (checked
+by their pages against the catalog, which this module does not know)."""
+
+
+def encode_pages(state: Mapping[str, Any]) -> dict[str, str]:
+    """The pages' selections as query parameters (only those made)."""
+    out: dict[str, str] = {}
+    for param, key in PAGE_PARAMS.items():
+        if key in state and state[key] is not None:
+            v = state[key]
+            out[param] = (
+                ",".join(v) if isinstance(v, list) else v.isoformat() if isinstance(v, dt.date) else str(v)
+            )
+    return out
+
+
+def decode_pages(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """Read the pages' selections back; a malformed date is explained and left out."""
+    state: dict[str, Any] = {}
+    problems: list[str] = []
+    for param, key in PAGE_PARAMS.items():
+        if param not in params:
+            continue
+        raw = params[param]
+        if param == "compare":
+            state[key] = [x for x in raw.split(",") if x]
+        elif param == "policy_date":
+            try:
+                state[key] = dt.date.fromisoformat(raw)
+            except ValueError:
+                problems.append(f"policy_date={raw!r} is not a date YYYY-MM-DD; today is used")
+        else:
+            state[key] = raw
     return state, problems
 
 

@@ -60,23 +60,35 @@ with st.container(key="uploads"):
     for name in ss["uploads"]:
         file = f"upload:{name}"
         problems = [i for i in catalog.issues if i.file == file]
-        offered = [o.id for o in catalog.offerings if o.file == file]
+        offered = [o for o in catalog.offerings if o.file == file]
+        listed = "\n".join(f"- `{i}`" for i in problems)
         c1, c2 = st.columns([5, 1])
-        if problems:
-            c1.error(
-                f"**{name}** was not loaded — {len(problems)} problem(s):\n\n"
-                + "\n".join(f"- `{i}`" for i in problems)
+        if offered and problems:
+            c1.warning(
+                f"**{name}**: {len(offered)} offering(s) joined the ranking ({', '.join(o.id for o in offered)}), "
+                f"but {len(problems)} problem(s) left the rest out:\n\n{listed}"
             )
+        elif problems:
+            c1.error(f"**{name}** was not loaded — {len(problems)} problem(s):\n\n{listed}")
         elif offered:
-            c1.success(f"**{name}**: {len(offered)} offering(s) joined the ranking: {', '.join(offered)}")
+            c1.success(
+                f"**{name}**: {len(offered)} offering(s) joined the ranking: {', '.join(o.id for o in offered)}"
+            )
         else:
             c1.warning(f"**{name}**: no offering loaded")
+        vid = offered[0].vendor.id if offered else None
+        if vid and name.rsplit(".", 1)[0] != vid:
+            c1.caption(
+                f"Its vendor id is `{vid}`: in a catalog repository save it as `vendors/{vid}.yaml` "
+                "(`shortlist validate` requires the file name to match the id)."
+            )
         c2.button("Remove", key=f"rm_{name}", on_click=_remove, args=(name,))
 
 bundled_issues = [i for i in catalog.issues if not (i.file or "").startswith("upload:")]
 if bundled_issues:
     st.error(
-        f"{len(bundled_issues)} problem(s) in the vendor profiles on disk — those files were left out:\n\n"
+        f"{len(bundled_issues)} problem(s) in the vendor profiles on disk — an invalid file is left out, "
+        "an offering id defined in two files is left out of both (a person decides which is right):\n\n"
         + "\n".join(f"- `{i}`" for i in bundled_issues)
     )
 

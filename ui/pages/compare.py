@@ -34,10 +34,12 @@ assert ranking is not None and priorities is not None
 ranks = {r.offering_id: r.rank for r in ranking.rows}
 
 every = [r.offering_id for r in ranking.rows]
-chosen = [o for o in ss.get("p_compare", []) if o in every]
-if len(chosen) < MIN_OFFERINGS:
-    chosen = [r.offering_id for r in ranking.ranked[:3]] or every[:MIN_OFFERINGS]
-ss["p_compare"] = chosen
+if "p_compare" not in ss:  # a first visit: the top three
+    ss["p_compare"] = [r.offering_id for r in ranking.ranked[:3]] or every[:MIN_OFFERINGS]
+gone = [o for o in ss["p_compare"] if o not in every]
+if gone:  # e.g. from a link, or an upload removed: say so, keep the rest
+    st.warning(f"Not in the catalog now, left out of the comparison: {', '.join(gone)}.")
+ss["p_compare"] = [o for o in ss["p_compare"] if o in every][:MAX_OFFERINGS]
 ids = st.multiselect(
     f"Offerings to compare ({MIN_OFFERINGS} to {MAX_OFFERINGS}; excluded ones too)",
     every,

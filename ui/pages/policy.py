@@ -161,7 +161,7 @@ for col, (fmt, ext, mime) in zip(
         ("json", "json", "application/json"),
         ("junit", "xml", "application/xml"),
         ("sarif", "sarif.json", "application/json"),
-        ("github", "txt", "text/plain"),
+        ("github", "github.txt", "text/plain"),
     ],
     strict=True,
 ):

@@ -15,7 +15,9 @@ ctx = context()
 st.title("Shortlist")
 st.caption("Gate on must-haves, rank on weighted priorities, explain every score. " + ATTRIBUTION)
 show_issues(
-    [i for i in ctx.catalog.issues if not (i.file or "").startswith("upload:")], "the vendor profiles"
+    [i for i in ctx.catalog.issues if not (i.file or "").startswith("upload:")],
+    "the vendor profiles",
+    "an invalid file is left out, an offering id defined in two files is left out of both; everything else is used",
 )
 uploads_broken = [i for i in ctx.catalog.issues if (i.file or "").startswith("upload:")]
 if uploads_broken:
@@ -37,12 +39,11 @@ with st.container(key="leader"):
     if ranked:
         lead = ranked[0]
         score = lead.score or 0.0
-        gap = (
-            f", {score - (ranked[1].score or 0.0):.1f} points ahead of {ranked[1].offering_id}"
-            if len(ranked) > 1
-            else ""
-        )
         joint = [r.offering_id for r in ranked[1:] if r.rank == 1]
+        after = [r for r in ranked if r.rank != 1]
+        gap = (
+            f", {score - (after[0].score or 0.0):.1f} points ahead of {after[0].offering_id}" if after else ""
+        )
         tie = f" (tied with {', '.join(joint)})" if joint else ""
         st.markdown(
             f"Leader: **{lead.offering_id}** — {lead.offering} ({lead.vendor}), score {lead.score:.1f}{tie}{gap}"
