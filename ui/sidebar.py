@@ -85,7 +85,8 @@ def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[s
 
             st.select_slider(
                 f"{la} vs {lb}",
-                options=list(range(-(state.SAATY_MAX - 1), state.SAATY_MAX)),
+                # the left end favours the criterion named first, the right end the second
+                options=list(range(state.SAATY_MAX - 1, -state.SAATY_MAX, -1)),
                 key=key,
                 format_func=words,
                 help="How many times as important one is as the other (Saaty's 1–9 scale).",

@@ -71,6 +71,17 @@ def _num(v: float | str | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+def _fact(v: object) -> str:
+    """A fact for the table: lists joined, booleans in words, whole numbers grouped."""
+    if isinstance(v, tuple):
+        return ", ".join(map(str, v))
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return _num(v if isinstance(v, float | str) or v is None else str(v))
+
+
 def _styled(frame: pd.DataFrame, differs: list[bool], best: list[list[bool]] | None = None) -> object:
     """Highlight the rows whose values differ and, per row, the best cells."""
 
@@ -140,15 +151,7 @@ with st.container(key="compare_wwit"):
 
 st.subheader("Facts")
 facts = pd.DataFrame.from_dict(
-    {
-        f.label: [
-            ", ".join(v)
-            if isinstance(v, tuple)
-            else ("yes" if v is True else "no" if v is False else _num(v))
-            for v in f.values
-        ]
-        for f in comp.facts
-    },
+    {f.label: [_fact(v) for v in f.values] for f in comp.facts},
     orient="index",
     columns=list(comp.offering_ids),
 )

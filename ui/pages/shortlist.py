@@ -65,16 +65,22 @@ def _shown(c: str, v: float | str | None) -> float | str | None:
 
 if ranked:
     rows = []
+    # the most heavily weighted criteria first, so the values that decide are in view
+    weights = ranking.weights
+    shown = sorted(ranking.criteria, key=lambda c: -weights.get(c.id, 0.0))
     for r in ranked:
-        row: dict[str, object] = {"rank": r.rank, "offering": r.offering_id, "vendor": r.vendor}
+        row: dict[str, object] = {"rank": r.rank, "offering": r.offering_id}
         row["score"] = round(r.score or 0.0, 2)
-        for c in ranking.criteria:
+        for c in shown:
             row[f"{c.label} ({_unit(c)})"] = _shown(c.id, r.cells[c.id].value) if c.id in r.cells else None
+        row["vendor"] = r.vendor
         row["as of"] = r.as_of.isoformat()
         row["data age (days)"] = (ranking.on_date - r.as_of).days
         row["flags"] = "; ".join(r.reasons)
         rows.append(row)
     config = {
+        "rank": st.column_config.NumberColumn("rank", pinned=True, width="small"),
+        "offering": st.column_config.TextColumn("offering", pinned=True),
         "score": st.column_config.ProgressColumn("score", min_value=0, max_value=100, format="%.1f"),
         f"Monthly cost ({cur}/month)": st.column_config.NumberColumn(format="localized"),
         "Context window (tokens)": st.column_config.NumberColumn(format="localized"),
@@ -128,7 +134,8 @@ elif ranked:
             y=alt.Y(
                 "offering:N", sort=[r.offering_id for r in top], title=None, axis=alt.Axis(labelLimit=320)
             ),
-            color=alt.Color("criterion:N"),
+            # one colour per criterion whatever the weights, so colours mean the same across presets
+            color=alt.Color("criterion:N", scale=alt.Scale(domain=[c.label for c in ranking.criteria])),
             tooltip=["offering", "criterion", "points"],
         )
     )
