@@ -250,24 +250,24 @@ def process_row(
 def import_profile(
     cmd: list[str], env: dict[str, str], cwd: Path
 ) -> tuple[float, list[tuple[str, float]], set[str]]:
-    """``python -X importtime``: total import time (s), the 8 slowest top-level imports, all modules."""
+    """``python -X importtime``: total import time (s), the 8 packages that take longest to
+    import (each module's own time summed by top-level package) and every module imported."""
     _, _, _, _, err = run_process([cmd[0], "-X", "importtime", *cmd[1:]], env, cwd)
-    rows: list[tuple[int, str, float]] = []
+    own: dict[str, float] = {}
+    modules: set[str] = set()
     for line in err.decode(errors="replace").splitlines():
-        if not line.startswith("import time:") or "|" not in line:
+        if not line.startswith("import time:") or line.count("|") != 2:
             continue
-        parts = line[len("import time:") :].split("|")
+        self_us, _, name = line[len("import time:") :].split("|")
         try:
-            cumulative = int(parts[1]) / 1e6
+            seconds = int(self_us) / 1e6
         except ValueError:
             continue  # the header line
-        name = parts[2]
-        depth = (len(name) - len(name.lstrip())) // 2
-        rows.append((depth, name.strip(), cumulative))
-    top = [(n, c) for d, n, c in rows if d == 0]
-    total = sum(c for _, c in top)
-    modules = {n for _, n, _ in rows}
-    return total, sorted(top, key=lambda x: -x[1])[:8], modules
+        name = name.strip()
+        modules.add(name)
+        package = name.split(".")[0]
+        own[package] = own.get(package, 0.0) + seconds
+    return sum(own.values()), sorted(own.items(), key=lambda x: -x[1])[:8], modules
 
 
 # --------------------------------------------------------------------------- main
@@ -452,8 +452,8 @@ def main(argv: list[str] | None = None) -> int:
         "peak MB: 'traced' = tracemalloc peak of one separate call (Python and numpy allocations); "
         "'RSS' = the process's peak resident set (VmHWM, interpreter included), read as it exits in one "
         "more run (the console script's: that of `python -m engine rank`, the same program).",
-        f"import profile of `python -m engine rank` (python -X importtime): {1000 * total:.0f} ms of imports; "
-        "slowest top-level: " + ", ".join(f"{n} {1000 * c:.0f} ms" for n, c in top) + ".",
+        f"import profile of `python -m engine rank` (python -X importtime): {1000 * total:.0f} ms of imports, "
+        "by package: " + ", ".join(f"{n} {1000 * c:.0f} ms" for n, c in top) + ".",
         "not imported by `shortlist rank`: "
         + (", ".join(avoided) or "—")
         + (f"; imported: {', '.join(imported_heavy)}" if imported_heavy else ""),
