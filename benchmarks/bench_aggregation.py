@@ -713,7 +713,9 @@ def main(argv: list[str] | None = None) -> int:
         "tolerance may come in any order) and its scores are within 1e-9 of the reference's.",
         *(n for p in peers if not p.unavailable for n in p.notes),
     ]
-    for size, inf in infos.items():
+    for key, inf in infos.items():
+        n_, m_ = (int(x) for x in key.split("x"))
+        size = f"{n_:,}×{m_}"
         for method in METHODS:
             per_round = inf.get(f"{method}_shortlist_ratio_per_round")
             ties = inf.get(f"{method}_shortlist_offerings_in_a_tie", 0)
