@@ -61,6 +61,12 @@ WPM_FLOOR = 0.01
 
 FloatArray = NDArray[np.float64]
 
+_PACKED_MIN = 2_048
+_PACKED_MAX = 2**31
+"""Sizes of one score vector ranked by sorting packed (score, index) keys (see :func:`_ranks_packed`)."""
+_INF_BITS = np.uint64(0x7FF0_0000_0000_0000)
+"""Bit pattern of +inf: a float64 whose pattern is below it is finite and non-negative (not -0.0)."""
+
 
 def aggregate(U: FloatArray, W: FloatArray, method: str = "weighted-sum") -> FloatArray:
     """Scores of every offering under one or many weight vectors.
@@ -98,7 +104,8 @@ def aggregate(U: FloatArray, W: FloatArray, method: str = "weighted-sum") -> Flo
         s = np.divide(d_minus, total, out=np.zeros_like(total), where=total > 0)
     else:
         raise ValueError(f"unknown aggregation method {method!r}; expected one of {', '.join(METHODS)}")
-    out: FloatArray = np.clip(s, 0.0, 1.0)
+    # s is a fresh array whichever the method: clip it in place (no second n-sized buffer)
+    out: FloatArray = np.clip(s, 0.0, 1.0, out=s)
     return out
 
 
@@ -149,14 +156,14 @@ def competition_ranks(scores: FloatArray, tol: float = 1e-9) -> NDArray[np.int64
         Rank 1 is best.
     """
     s = np.asarray(scores, dtype=np.float64)
-    one = s.ndim == 1
-    s2 = s[None, :] if one else s
-    n_s, n = s2.shape
+    if s.ndim == 1:
+        return _ranks_1d(s, tol)
+    n_s, n = s.shape
     if n == 0:
         return np.zeros(s.shape, dtype=np.int64)
     # the sort need not be stable: tied scores get the rank of the first of them anyway
-    order = np.argsort(-s2, axis=1)
-    ss = np.take_along_axis(s2, order, axis=1)
+    order = np.argsort(-s, axis=1)
+    ss = np.take_along_axis(s, order, axis=1)
     pos = np.arange(1, n + 1, dtype=np.int64)
     rank_sorted = np.broadcast_to(pos, (n_s, n)).copy()
     new = (ss[:, :-1] - ss[:, 1:]) > tol
@@ -167,4 +174,92 @@ def competition_ranks(scores: FloatArray, tol: float = 1e-9) -> NDArray[np.int64
         rank_sorted[tied] = np.maximum.accumulate(np.where(first, pos[None, :], 0), axis=1)
     ranks = np.empty_like(rank_sorted)
     np.put_along_axis(ranks, order, rank_sorted, axis=1)
-    return ranks[0] if one else ranks
+    return ranks
+
+
+def _ranks_1d(s: FloatArray, tol: float) -> NDArray[np.int64]:
+    """:func:`competition_ranks` of one score vector: the same ranks as the 2-D path, faster.
+
+    A vector of at least :data:`_PACKED_MIN` finite non-negative scores (every score
+    :func:`aggregate` gives) is sorted by packed integer keys (:func:`_sorted_packed`);
+    any other by ``argsort``, the near-ties found from the sorted scores. Then
+    (:func:`_ranks_from`) each sorted position p gets rank p + 1, and only the positions
+    continuing a near-tie are revisited, instead of a tie pass over the whole vector.
+    """
+    n = s.shape[0]
+    if _PACKED_MIN <= n <= _PACKED_MAX and tol >= 0:
+        bits = s.view(np.uint64)
+        if bits.max() < _INF_BITS:  # all finite and >= 0: no NaN, no -0.0
+            order, cont = _sorted_packed(s, bits, tol)
+            return _ranks_from(order, cont)
+    order = np.argsort(-s)  # need not be stable: exactly tied scores share a rank anyway
+    ss = s[order]
+    cont = np.flatnonzero(~((ss[:-1] - ss[1:]) > tol)) + 1  # positions sharing the rank before
+    return _ranks_from(order, cont)
+
+
+def _ranks_from(order: NDArray[np.int64], cont: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Ranks from a descending order and the sorted positions that continue a near-tie.
+
+    Position p gets rank p + 1 (one scatter, as a plain ``argsort`` ranking does); a
+    position continuing a near-tie (its score within ``tol`` of the one before, or not
+    comparable: NaN) gets the rank of the position starting its chain: a run of
+    consecutive continuing positions ``c0 … ck`` continues position ``c0 - 1``, whose
+    rank is ``c0``. The same as ``maximum.accumulate`` over the rank starts.
+    """
+    n = order.shape[0]
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[order] = np.arange(1, n + 1, dtype=np.int64)
+    if len(cont):
+        run_start = np.ones(len(cont), dtype=bool)
+        run_start[1:] = cont[1:] - cont[:-1] != 1
+        ranks[order[cont]] = cont[run_start][np.cumsum(run_start) - 1]
+    return ranks
+
+
+def _sorted_packed(
+    s: FloatArray, bits: NDArray[np.uint64], tol: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Descending order of ``s`` and the sorted positions continuing a near-tie, by one sort of keys.
+
+    For non-negative finite floats the bit pattern, read as an unsigned integer, is in
+    the same order as the value. Each key is the score's pattern with its lowest
+    ``k - 1`` bits cleared, shifted up one (the sign bit is 0) and the offering's index
+    in the ``k`` low bits (``2**k >= n``); an in-place ``sort`` of these integers (numpy
+    sorts integers with SIMD; several times faster than ``argsort`` of floats) gives the
+    order and, from the keys alone, each sorted score's interval ``[lo, hi)``.
+
+    Between two neighbours whose intervals are more than ``tol`` apart (``lo`` of the
+    higher minus ``hi`` of the lower, a bound the exact difference can only exceed, and
+    float subtraction is monotone) a new rank starts and their order is exact. The
+    other gaps (near-ties, and scores equal in their kept bits, whose order the index
+    decided) are few: each run of positions they link is re-sorted by the exact scores
+    and its gaps computed exactly, as in the plain path. So the ranks equal those of
+    ``argsort`` and exact differences.
+    """
+    n = s.shape[0]
+    k = max(1, (n - 1).bit_length())
+    low = np.uint64((1 << k) - 1)
+    key = bits << np.uint64(1)
+    key &= ~low
+    key |= np.arange(n, dtype=np.uint64)
+    key.sort()
+    order = (key & low).view(np.int64)[::-1]  # highest score first
+    lo_bits = (key & ~low) >> np.uint64(1)
+    lo = lo_bits.view(np.float64)[::-1]
+    hi = (lo_bits + np.uint64(1 << (k - 1))).view(np.float64)[::-1]  # an inf or NaN pattern: a candidate
+    cand = np.flatnonzero(~((lo[:-1] - hi[1:]) > tol))  # gaps p (positions p, p + 1) to compute exactly
+    if not len(cand):
+        return order, cand
+    # runs of candidate gaps: run r links the positions starts[r] .. ends[r]
+    brk = np.ones(len(cand), dtype=bool)
+    brk[1:] = cand[1:] != cand[:-1] + 1
+    starts = cand[brk]
+    ends = cand[np.append(brk[1:], True)] + 1
+    length = ends - starts + 1
+    run = np.repeat(np.arange(len(starts)), length)
+    pos = np.arange(int(length.sum())) + np.repeat(starts - (np.cumsum(length) - length), length)
+    ids = order[pos]
+    order[pos] = ids[np.lexsort((-s[ids], run))]  # each run by its exact scores, highest first
+    exact = s[order[cand]] - s[order[cand + 1]]
+    return order, cand[~(exact > tol)] + 1

@@ -54,6 +54,17 @@ _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 
+_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL")),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+"""The core schema's null and boolean spellings (what ``_NULL``, ``_TRUE``, ``_FALSE`` match)."""
+_NUMERIC_START = frozenset("0123456789+-.")
+"""Every integer, float, ``.inf`` and ``.nan`` spelling starts with one of these."""
+_NOT_A_WORD = object()
+
+
 def resolve_plain_scalar(text: str) -> Any:
     """Resolve an unquoted scalar with the YAML 1.2 core schema.
 
@@ -66,6 +77,14 @@ def resolve_plain_scalar(text: str) -> Any:
     -------
     None, bool, int, float or str
     """
+    # fast paths, same answers: most scalars are words that cannot be a number, null or
+    # boolean. (The patterns' ``$`` also matches before a final newline, which a plain
+    # scalar never ends with; such a text still takes the patterns below.)
+    word = _WORDS.get(text, _NOT_A_WORD)
+    if word is not _NOT_A_WORD:
+        return word
+    if text[:1] not in _NUMERIC_START and not text.endswith("\n"):
+        return text
     if _NULL.match(text):
         return None
     if _TRUE.match(text):
@@ -133,13 +152,23 @@ def _decode(raw: bytes, file: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("container", "key_lines", "path", "pending_key")
+    __slots__ = ("container", "is_list", "path", "pending_key")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: Path_) -> None:
-        self.container = container
+        self.container: Any = container  # a dict or a list, as is_list says
+        self.is_list = isinstance(container, list)
         self.path = path
         self.pending_key: str | None = None
-        self.key_lines: dict[str, int] = {}
+
+
+_Scalar = yaml.ScalarEvent
+_MappingStart = yaml.MappingStartEvent
+_SequenceStart = yaml.SequenceStartEvent
+_MappingEnd = yaml.MappingEndEvent
+_SequenceEnd = yaml.SequenceEndEvent
+_Alias = yaml.AliasEvent
+_DocumentStart = yaml.DocumentStartEvent
+_StreamEnd = yaml.StreamEndEvent
 
 
 def load_yaml_bytes(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> LoadedYaml:
@@ -176,48 +205,109 @@ def load_yaml_bytes(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Loa
     def fail(code: str, msg: str, mark: Any) -> InputError:
         return InputError.single(code, msg, file=file, line=mark.line + 1, column=mark.column + 1)
 
+    def alias(event: Any) -> InputError:
+        return fail(
+            "yaml.alias",
+            "anchors and aliases (&name / *name) are not allowed: write the value out in full",
+            event.start_mark,
+        )
+
+    def bad_tag(event: Any) -> InputError:
+        return fail(
+            "yaml.tag",
+            f"explicit tag {event.tag!r} is not allowed (only plain values, mappings and lists)",
+            event.start_mark,
+        )
+
     lines: dict[Path_, int] = {}
     stack: list[_Frame] = []
+    top: _Frame | None = None  # stack[-1]
     root: Any = None
     documents = 0
+    loader: Any = None
 
-    def place(value: Any, mark: Any) -> Path_ | None:
-        """Attach value to the current container; return its path (None at root)."""
-        nonlocal root
-        if not stack:
-            root = value
-            lines[()] = mark.line + 1
-            return ()
-        top = stack[-1]
-        if isinstance(top.container, list):
-            path = (*top.path, len(top.container))
-            top.container.append(value)
-            lines[path] = mark.line + 1
-            return path
-        assert top.pending_key is not None
-        key = top.pending_key
-        top.pending_key = None
-        path = (*top.path, key)
-        top.container[key] = value
-        return path
-
+    # The event loop below is the hot path of loading a catalog (a vendor file is a few
+    # hundred events): events are told apart by their exact class, most frequent first,
+    # and attached to their container inline. Same checks, same order, as event by event:
+    # an anchor or alias, then an explicit tag, on every event that can carry one.
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            anchor = getattr(event, "anchor", None)
-            if isinstance(event, yaml.AliasEvent) or anchor is not None:
-                raise fail(
-                    "yaml.alias",
-                    "anchors and aliases (&name / *name) are not allowed: write the value out in full",
-                    event.start_mark,
-                )
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag != "!":
-                raise fail(
-                    "yaml.tag",
-                    f"explicit tag {tag!r} is not allowed (only plain values, mappings and lists)",
-                    event.start_mark,
-                )
-            if isinstance(event, yaml.DocumentStartEvent):
+        loader = _Loader(text)
+        get_event = loader.get_event
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is _Scalar:
+                if event.anchor is not None:
+                    raise alias(event)
+                tag = event.tag
+                if tag is not None and tag != "!":
+                    raise bad_tag(event)
+                mark = event.start_mark
+                if top is not None and not top.is_list and top.pending_key is None:
+                    key = event.value
+                    container = top.container
+                    if key in container:  # a key is in its mapping once its value is placed
+                        first = lines[(*top.path, key)]
+                        raise fail(
+                            "yaml.duplicate_key",
+                            f"duplicate key {key!r}: first on line {first}, again on line {mark.line + 1}",
+                            mark,
+                        )
+                    top.pending_key = key
+                    lines[(*top.path, key)] = mark.line + 1
+                    continue
+                if not event.style and event.implicit[0] and tag is None:
+                    value: Any = resolve_plain_scalar(event.value)
+                else:
+                    value = event.value
+                if top is None:
+                    root = value
+                    lines[()] = mark.line + 1
+                elif top.is_list:
+                    seq: Any = top.container
+                    lines[(*top.path, len(seq))] = mark.line + 1
+                    seq.append(value)
+                else:
+                    assert top.pending_key is not None
+                    top.container[top.pending_key] = value
+                    top.pending_key = None
+            elif cls is _MappingEnd or cls is _SequenceEnd:
+                stack.pop()
+                top = stack[-1] if stack else None
+            elif cls is _MappingStart or cls is _SequenceStart:
+                if event.anchor is not None:
+                    raise alias(event)
+                if event.tag is not None and event.tag != "!":
+                    raise bad_tag(event)
+                mark = event.start_mark
+                if top is not None and not top.is_list and top.pending_key is None:
+                    raise fail(
+                        "yaml.syntax",
+                        "a mapping key must be a plain value, not a list or mapping",
+                        mark,
+                    )
+                container_: dict[str, Any] | list[Any] = {} if cls is _MappingStart else []
+                path: Path_
+                if top is None:
+                    root = container_
+                    path = ()
+                    lines[()] = mark.line + 1
+                elif top.is_list:
+                    seq = top.container
+                    path = (*top.path, len(seq))
+                    lines[path] = mark.line + 1
+                    seq.append(container_)
+                else:
+                    key = top.pending_key
+                    assert key is not None
+                    path = (*top.path, key)
+                    top.container[key] = container_
+                    top.pending_key = None
+                top = _Frame(container_, path)
+                stack.append(top)
+            elif cls is _Alias:
+                raise alias(event)
+            elif cls is _DocumentStart:
                 documents += 1
                 if documents > 1:
                     raise fail(
@@ -225,48 +315,8 @@ def load_yaml_bytes(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Loa
                         "more than one YAML document (---) in one file; keep one per file",
                         event.start_mark,
                     )
-                continue
-            if isinstance(event, yaml.ScalarEvent):
-                mark = event.start_mark
-                assert mark is not None
-                if not event.style and event.implicit[0] and tag is None:
-                    value: Any = resolve_plain_scalar(event.value)
-                else:
-                    value = event.value
-                top = stack[-1] if stack else None
-                if top is not None and isinstance(top.container, dict) and top.pending_key is None:
-                    key = event.value
-                    if key in top.key_lines:
-                        raise fail(
-                            "yaml.duplicate_key",
-                            f"duplicate key {key!r}: first on line {top.key_lines[key]}, "
-                            f"again on line {mark.line + 1}",
-                            mark,
-                        )
-                    top.key_lines[key] = mark.line + 1
-                    top.pending_key = key
-                    lines[(*top.path, key)] = mark.line + 1
-                    continue
-                place(value, event.start_mark)
-                continue
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                top = stack[-1] if stack else None
-                if top is not None and isinstance(top.container, dict) and top.pending_key is None:
-                    raise fail(
-                        "yaml.syntax",
-                        "a mapping key must be a plain value, not a list or mapping",
-                        event.start_mark,
-                    )
-                container: dict[str, Any] | list[Any] = (
-                    {} if isinstance(event, yaml.MappingStartEvent) else []
-                )
-                path = place(container, event.start_mark)
-                assert path is not None
-                stack.append(_Frame(container, path))
-                continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-                continue
+            elif cls is _StreamEnd or event is None:
+                break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -294,6 +344,9 @@ def load_yaml_bytes(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Loa
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other errors carry a mark
         raise InputError.single("yaml.syntax", f"YAML error: {exc}".splitlines()[0], file=file) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
     if root is None:
         raise InputError.single("yaml.empty", "file holds no value (expected a mapping)", file=file)

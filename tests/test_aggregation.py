@@ -247,3 +247,75 @@ def test_competition_ranks_agree_with_scipy_on_exact_ties():
     for _ in range(30):
         s = rng.integers(0, 5, size=12) / 4.0  # many exact ties, gaps 0.25
         np.testing.assert_array_equal(competition_ranks(s), competition_reference(s))
+
+
+# --------------------------------------------------------------------------- long score vectors
+
+
+def chain_reference(s: np.ndarray, tol: float) -> np.ndarray:
+    """The definition, in plain Python: sort best first; a score within ``tol`` of the one
+    before it shares that one's rank (chains of near-ties share one rank)."""
+    order = sorted(range(len(s)), key=lambda i: -s[i])
+    ranks = np.empty(len(s), dtype=np.int64)
+    for pos, i in enumerate(order):
+        if pos and not (s[order[pos - 1]] - s[i] > tol):
+            ranks[i] = ranks[order[pos - 1]]
+        else:
+            ranks[i] = pos + 1
+    return ranks
+
+
+def long_vectors(rng: np.random.Generator, n: int):
+    """Score vectors long enough for the packed-key sort, with the awkward cases in them."""
+    yield rng.uniform(size=n)
+    yield rng.integers(0, 40, n) / 4.0  # many exact ties
+    yield np.cumsum(rng.choice([0.0, 3e-10, 9e-10, 1e-9, 1.0000001e-9, 2e-9, 1e-6], n))  # chains
+    base = rng.choice([0.25, 0.5, 0.7, 1.0], n)
+    yield base + rng.integers(-3000, 3000, n) * np.spacing(base)  # equal in all but the last bits
+    yield 10.0 ** rng.uniform(-300, 300, n)  # every magnitude
+    yield rng.integers(0, 50, n) * 5e-324  # subnormals
+    top = np.finfo(np.float64).max
+    yield top - rng.integers(0, 5_000, n) * (top - np.nextafter(top, 0))  # the largest floats
+    yield 1.79e308 - rng.uniform(size=n) * 1e300
+    yield np.where(rng.uniform(size=n) < 0.3, 0.0, rng.uniform(size=n))
+    yield np.full(n, 0.3)
+    yield np.sort(rng.uniform(size=n))[::-1]  # already in order, and a strided view
+    yield rng.uniform(size=2 * n)[::2]
+
+
+@pytest.mark.parametrize("n", [2_047, 2_048, 2_049, 4_096, 5_001])
+@pytest.mark.parametrize("tol", [1e-9, 0.0, 1e-3, 1e300])
+def test_competition_ranks_of_long_vectors_equal_the_definition(n, tol):
+    rng = np.random.default_rng(n)
+    for s in long_vectors(rng, n):
+        np.testing.assert_array_equal(competition_ranks(s, tol), chain_reference(s, tol))
+
+
+def test_competition_ranks_one_vector_equals_the_row_of_a_matrix():
+    # the 2-D path (one sort per row, maximum.accumulate) and the 1-D one agree, also on
+    # what the packed keys leave to the plain sort: NaN, inf, negative scores and -0.0
+    rng = np.random.default_rng(8)
+    specials = [np.nan, np.inf, -np.inf, -0.0, -1.0]
+    for n in (50, 3_000):
+        for s in long_vectors(rng, n):
+            s = np.array(s)
+            for extra in [None, *specials]:
+                if extra is not None:
+                    s[rng.integers(0, n, 3)] = extra
+                with np.errstate(invalid="ignore"):
+                    one, row = competition_ranks(s), competition_ranks(s[None, :])[0]
+                np.testing.assert_array_equal(one, row)
+
+
+def test_competition_ranks_of_a_million_scores():
+    rng = np.random.default_rng(9)
+    s = rng.uniform(size=(1_000_000, 4)) @ np.array([0.4, 0.3, 0.2, 0.1])
+    ranks = competition_ranks(s)
+    order = np.argsort(-s, kind="stable")
+    ss = s[order]
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = (ss[:-1] - ss[1:]) > 1e-9
+    expected = np.empty(len(s), dtype=np.int64)
+    expected[order] = np.maximum.accumulate(np.where(new, np.arange(1, len(s) + 1), 0))
+    np.testing.assert_array_equal(ranks, expected)
+    assert (ranks != np.argsort(np.argsort(-s)) + 1).any()  # near-ties do occur at this size

@@ -47,6 +47,66 @@ def test_yaml_12_core_scalars(text, expected):
     assert load(f"v: {text}\n").data["v"] == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "nUll",
+        "TRUE",
+        "tRue",
+        "FALSE",
+        "0",
+        "+12",
+        "-0",
+        "0o8",
+        "0X1F",
+        ".5",
+        "5.",
+        "1E-3",
+        "+.inf",
+        "-.INF",
+        ".NaN",
+        "NaN",
+        "nan",
+        "-",
+        "+",
+        ".",
+        "e3",
+        "1_000",
+        " 1",
+        "12\n",
+        "true\n",
+    ],
+)
+def test_core_scalar_fast_path_agrees_with_the_patterns(text):
+    # resolve_plain_scalar answers most words without its regular expressions; the
+    # answer must be what the patterns alone give (type included: True is not 1)
+    import math
+    import re
+
+    def by_patterns(s: str):
+        pats = [
+            (r"^(?:~|null|Null|NULL|)$", lambda s: None),
+            (r"^(?:true|True|TRUE)$", lambda s: True),
+            (r"^(?:false|False|FALSE)$", lambda s: False),
+            (r"^[-+]?[0-9]+$", int),
+            (r"^0o[0-7]+$", lambda s: int(s[2:], 8)),
+            (r"^0x[0-9a-fA-F]+$", lambda s: int(s[2:], 16)),
+            (r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$", float),
+            (r"^[-+]?\.(?:inf|Inf|INF)$", lambda s: float("-inf") if s.startswith("-") else float("inf")),
+            (r"^\.(?:nan|NaN|NAN)$", lambda s: float("nan")),
+        ]
+        return next((f(s) for p, f in pats if re.match(p, s)), s)
+
+    got, want = resolve_plain_scalar(text), by_patterns(text)
+    assert type(got) is type(want)
+    assert got == want or (isinstance(want, float) and math.isnan(want) and math.isnan(got))
+
+
 def test_quoted_values_stay_text():
     assert load("v: \"3.10\"\nw: 'true'\n").data == {"v": "3.10", "w": "true"}
 
