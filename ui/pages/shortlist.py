@@ -52,8 +52,12 @@ with st.container(key="leader"):
         st.warning("No offering passes the must-haves. Relax one in the sidebar.")
 
 
+# column headers stay short; the full unit is in the criteria catalog and the README
+SHORT_UNITS = {"share (0-1)": "0–1", "index points": "index", "FMTI points (0-100)": "FMTI 0–100"}
+
+
 def _unit(c: engine.schema.CriterionSpec) -> str:
-    return f"{cur}/month" if c.id == "monthly_cost" else c.unit
+    return f"{cur}/month" if c.id == "monthly_cost" else SHORT_UNITS.get(c.unit, c.unit)
 
 
 DECIMALS = {"monthly_cost": 2, "response_time": 1, "capability": 1}
@@ -72,7 +76,9 @@ if ranked:
         row: dict[str, object] = {"rank": r.rank, "offering": r.offering_id}
         row["score"] = round(r.score or 0.0, 2)
         for c in shown:
-            row[f"{c.label} ({_unit(c)})"] = _shown(c.id, r.cells[c.id].value) if c.id in r.cells else None
+            row[f"{c.label} ({_unit(c)})" if _unit(c) != "level" else c.label] = (
+                _shown(c.id, r.cells[c.id].value) if c.id in r.cells else None
+            )
         row["vendor"] = r.vendor
         row["as of"] = r.as_of.isoformat()
         row["data age (days)"] = (ranking.on_date - r.as_of).days
