@@ -56,9 +56,7 @@ import dataclasses
 import datetime as dt
 import gc
 import importlib
-import json
 import math
-import os
 import statistics
 import sys
 import time
@@ -74,7 +72,14 @@ from numpy.typing import NDArray
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_robustness import machine
+from benchmarks._report import (
+    load_averages,
+    load_span,
+    machine,
+    machine_line,
+    print_checks_failed,
+    write_json,
+)
 from engine.aggregation import aggregate, competition_ranks
 from engine.scoring import TIE_TOLERANCE
 
@@ -654,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown libraries: {', '.join(sorted(unknown))} (known: {', '.join(LIBRARIES)})")
 
-    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
+    load_start = load_averages()
     t_start = time.perf_counter()
     peers = load_peers(wanted)
     # pyDecision alone imports ~100,000 objects (LLM clients among them): keep them out of the
@@ -673,18 +678,12 @@ def main(argv: list[str] | None = None) -> int:
         rows.extend(r)
         infos[f"{n}x{m}"] = info
     elapsed = time.perf_counter() - t_start
-    load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
+    load_end = load_averages()
     info = machine()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
     print(f"date     {now.isoformat()}  ({elapsed:.0f} s)")
-    la = (
-        f"load avg (1/5/15 min) {' '.join(f'{x:.2f}' for x in load_start)} at the start, "
-        f"{' '.join(f'{x:.2f}' for x in load_end)} at the end"
-        if load_start and load_end
-        else "load average unknown"
-    )
-    print(f"machine  {info['cpu']}; {info['cores']} cores ({info['usable_cores']} usable); {la}")
+    print(machine_line(info, load_span(load_start, load_end)))
     print(
         f"software Python {info['python']}, numpy {info['numpy']} ({info['blas']}, "
         f"{info['blas_threads'] or '?'} BLAS threads), scipy {info['scipy']}"
@@ -764,8 +763,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {mark} {t.what}")
         missed = [t for t in targets if t.passed is False]
         print("all targets met" if not missed else f"TARGETS MISSED: {len(missed)}")
-    if bad:
-        print("CHECKS FAILED: " + "; ".join(f"{r.size[0]:,}×{r.size[1]} {r.method} {r.library}" for r in bad))
+    print_checks_failed((f"{r.size[0]:,}×{r.size[1]} {r.method} {r.library}" for r in bad), sep="; ")
 
     if args.json:
         doc = {
@@ -799,8 +797,7 @@ def main(argv: list[str] | None = None) -> int:
             "info": infos,
             "targets": [{"what": t.what, "passed": t.passed} for t in targets],
         }
-        Path(args.json).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote {args.json}")
+        write_json(args.json, doc)
     return 1 if bad else 0
 
 

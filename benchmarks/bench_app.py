@@ -62,7 +62,6 @@ import gc
 import hashlib
 import importlib.metadata
 import io
-import json
 import logging
 import os
 import pstats
@@ -89,7 +88,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine
-from benchmarks.bench_robustness import machine
+from benchmarks._report import machine, machine_line, print_verdict, write_json
 from engine.scoring import TIE_TOLERANCE
 from engine.sensitivity import sensitivity_with, what_would_it_take
 from engine.yamlio import load_yaml_file
@@ -967,8 +966,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"date     {now.isoformat()}")
         print(
-            f"machine  {info_m['cpu']}; {info_m['cores']} cores ({info_m['usable_cores']} usable); "
-            f"load average (1 min) {load_start} at the start, {round(os.getloadavg()[0], 2)} at the end"
+            machine_line(
+                info_m,
+                f"load average (1 min) {load_start} at the start, {round(os.getloadavg()[0], 2)} at the end",
+            )
         )
         print(
             f"software Python {info_m['python']}, numpy {info_m['numpy']} ({info_m['blas']}), "
@@ -1039,16 +1040,9 @@ def main(argv: list[str] | None = None) -> int:
             print("THE APP COULD NOT BE MEASURED:")
             for p in problems:
                 print(f"  - {p}")
-        if not judge:
-            print("targets: not judged (--quick, --page, or a synthetic size other than 1,000 offerings)")
-        elif missed:
-            print("TARGETS MISSED:")
-            for m in missed:
-                print(f"  - {m}")
-        else:
-            print("all targets met")
-        if bad:
-            print(f"CHECKS FAILED: {', '.join(bad)}")
+        print_verdict(
+            judge, "not judged (--quick, --page, or a synthetic size other than 1,000 offerings)", missed, bad
+        )
 
         if args.json:
             doc = {
@@ -1098,8 +1092,7 @@ def main(argv: list[str] | None = None) -> int:
                 "problems": problems,
                 "profiles": profiles,
             }
-            Path(args.json).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            print(f"wrote {args.json}")
+            write_json(args.json, doc)
     return 1 if problems or bad else 0
 
 

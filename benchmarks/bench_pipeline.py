@@ -44,7 +44,6 @@ import copy
 import dataclasses
 import datetime as dt
 import gc
-import json
 import os
 import shutil
 import statistics
@@ -62,7 +61,7 @@ import yaml
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_robustness import machine
+from benchmarks._report import load_averages, load_span, machine, machine_line, print_verdict, write_json
 from engine.loading import load_catalog, load_criteria, load_vendor_bytes
 from engine.schema import VendorFile
 from engine.yamlio import load_yaml_bytes, load_yaml_file
@@ -292,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = 2 if args.quick and args.repeat == 7 else max(1, args.repeat)
     n_files = args.files or (QUICK_FILES if args.quick else FILES)
     judge = not args.quick and n_files == FILES
-    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
+    load_start = load_averages()
     started = time.perf_counter()
 
     tmp = Path(tempfile.mkdtemp(prefix="shortlist-bench-pipeline-"))
@@ -455,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
     elapsed = time.perf_counter() - started
-    load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
+    load_end = load_averages()
     info = machine()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     print(
@@ -463,13 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         f"median of {repeat} runs{' (QUICK: targets not judged)' if args.quick else ''}"
     )
     print(f"date     {now.isoformat()}  ({elapsed:.0f} s)")
-    la = (
-        f"load avg (1/5/15 min) {' '.join(f'{x:.2f}' for x in load_start)} at the start, "
-        f"{' '.join(f'{x:.2f}' for x in load_end)} at the end"
-        if load_start and load_end
-        else "load average unknown"
-    )
-    print(f"machine  {info['cpu']}; {info['cores']} cores ({info['usable_cores']} usable); {la}")
+    print(machine_line(info, load_span(load_start, load_end)))
     print(
         f"software Python {info['python']}, numpy {info['numpy']}, PyYAML {yaml.__version__} "
         f"({'libyaml C parser' if hasattr(yaml, 'CSafeLoader') else 'pure-Python parser'})"
@@ -507,16 +500,12 @@ def main(argv: list[str] | None = None) -> int:
     bad = [k for k, v in checks.items() if v is not True]
     missed = [r for r in rows if r.passed is False]
     print()
-    if not judge:
-        print("targets: not judged (--quick, or a file count other than 1,000)")
-    elif missed:
-        print("TARGETS MISSED:")
-        for r in missed:
-            print(f"  - {r.name}: median {r.median:.3f} s ≥ {r.target_s:g} s")
-    else:
-        print("all targets met")
-    if bad:
-        print(f"CHECKS FAILED: {', '.join(bad)}")
+    print_verdict(
+        judge,
+        "not judged (--quick, or a file count other than 1,000)",
+        [f"{r.name}: median {r.median:.3f} s ≥ {r.target_s:g} s" for r in missed],
+        bad,
+    )
 
     if args.json:
         doc = {
@@ -548,8 +537,7 @@ def main(argv: list[str] | None = None) -> int:
             "checks": checks,
             "problems": problems,
         }
-        Path(args.json).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote {args.json}")
+        write_json(args.json, doc)
     return 1 if bad else 0
 
 

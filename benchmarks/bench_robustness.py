@@ -37,12 +37,8 @@ import cProfile
 import dataclasses
 import datetime as dt
 import gc
-import importlib
 import io
-import json
 import math
-import os
-import platform
 import pstats
 import statistics
 import sys
@@ -53,12 +49,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy
 from numpy.typing import NDArray
 
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._report import THREADPOOLCTL, machine, machine_line, print_verdict, write_json
 from engine import sensitivity as sens
 from engine.aggregation import competition_ranks
 from engine.scoring import TIE_TOLERANCE
@@ -84,10 +80,6 @@ FloatArray = NDArray[np.float64]
 Clock = Callable[[str], contextlib.AbstractContextManager[None]]
 
 CHUNK_CELLS: int = sens._CHUNK_CELLS  # scores per smaa chunk (samples × offerings)
-
-_THREADPOOLCTL: Any = None  # optional: limits BLAS threads for the one-thread row
-with contextlib.suppress(ImportError):
-    _THREADPOOLCTL = importlib.import_module("threadpoolctl")
 
 
 def chunk_samples(n: int) -> int:
@@ -253,7 +245,7 @@ def smaa_loop_prototype(
 
 def one_blas_thread(fn: Callable[[], object]) -> object:
     """Call ``fn`` with the BLAS (OpenBLAS, MKL) thread pool limited to one thread."""
-    with _THREADPOOLCTL.threadpool_limits(limits=1, user_api="blas"):
+    with THREADPOOLCTL.threadpool_limits(limits=1, user_api="blas"):
         return fn()
 
 
@@ -461,50 +453,6 @@ def same_smaa(
     )
 
 
-# --------------------------------------------------------------------------- machine
-
-
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count() or 0
-    blas = "?"
-    with contextlib.suppress(Exception):
-        cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        blas = f"{cfg.get('name', '?')} {cfg.get('version', '')}".strip()
-    blas_threads = None
-    if _THREADPOOLCTL is not None:
-        pools = [p for p in _THREADPOOLCTL.threadpool_info() if p.get("user_api") == "blas"]
-        blas_threads = pools[0]["num_threads"] if pools else None
-    info: dict[str, Any] = {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "usable_cores": usable,
-        "load_average_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "blas": blas,
-        "blas_threads": blas_threads,
-        "platform": platform.platform(),
-    }
-    threads = {
-        k: v
-        for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-        if (v := os.environ.get(k))
-    }
-    if threads:
-        info["thread_env"] = threads
-    return info
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -563,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         SMAA_NAME: lambda: smaa(problem, samples=samples, seed=seed),
     }
     # the prototype is compared with the engine under the same BLAS setting
-    if _THREADPOOLCTL is not None:
+    if THREADPOOLCTL is not None:
         smaa_fns[SMAA_1T_NAME] = lambda: one_blas_thread(lambda: smaa(problem, samples=samples, seed=seed))
         smaa_fns[PROTO_1T_NAME] = lambda: one_blas_thread(lambda: smaa_loop_prototype(problem, samples, seed))
     else:
@@ -622,10 +570,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # --- report
     print(f"date     {now.isoformat()}")
-    print(
-        f"machine  {info['cpu']}; {info['cores']} cores ({info['usable_cores']} usable); "
-        f"load avg (1 min) {info['load_average_1m']}"
-    )
+    print(machine_line(info, f"load avg (1 min) {info['load_average_1m']}"))
     print(
         f"software Python {info['python']}, numpy {info['numpy']} ({info['blas']}, "
         f"{info['blas_threads'] or '?'} threads), scipy {info['scipy']}"
@@ -679,16 +624,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"stability intervals median {1000 * st.median:.1f} ms ≥ {1000 * STABILITY_MAX_SECONDS:g} ms"
             )
     print()
-    if not judge:
-        print("targets: not judged in --quick mode")
-    elif missed:
-        print("TARGETS MISSED:")
-        for s in missed:
-            print(f"  - {s}")
-    else:
-        print("all targets met")
-    if bad_checks:
-        print(f"CHECKS FAILED: {', '.join(bad_checks)}")
+    print_verdict(judge, "not judged in --quick mode", missed, bad_checks)
 
     if args.cprofile:
         prof = cProfile.Profile()
@@ -733,8 +669,7 @@ def main(argv: list[str] | None = None) -> int:
             "checks": checks,
             "missed": missed,
         }
-        Path(args.json).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote {args.json}")
+        write_json(args.json, doc)
     return 0
 
 

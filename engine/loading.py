@@ -604,8 +604,7 @@ def load_priorities_bytes_doc(raw: bytes, file: str) -> tuple[PrioritiesFile, Lo
     InputError
         Every problem of the file, with file, line and field.
     """
-    loaded = load_yaml_bytes(raw, file)
-    return _validate(PrioritiesFile, loaded), loaded
+    return _load_bytes_doc(PrioritiesFile, raw, file)
 
 
 def read_input(path: str | Path) -> bytes:
@@ -622,7 +621,12 @@ def read_input(path: str | Path) -> bytes:
 def _load_doc(model: type[M], path: str | Path) -> tuple[M, LoadedYaml]:
     """Read, strictly load and validate one file, keeping its document for lines."""
     p = Path(path)
-    loaded = load_yaml_bytes(_read(p), str(p))
+    return _load_bytes_doc(model, _read(p), str(p))
+
+
+def _load_bytes_doc(model: type[M], raw: bytes, file: str) -> tuple[M, LoadedYaml]:
+    """Strictly load and validate one file's bytes, keeping its document for lines."""
+    loaded = load_yaml_bytes(raw, file)
     return _validate(model, loaded), loaded
 
 
@@ -801,5 +805,4 @@ def load_policy_bytes_doc(raw: bytes, file: str) -> tuple[PolicyFile, LoadedYaml
     InputError
         Every problem of the file, with file, line and field.
     """
-    loaded = load_yaml_bytes(raw, file)
-    return _validate(PolicyFile, loaded), loaded
+    return _load_bytes_doc(PolicyFile, raw, file)

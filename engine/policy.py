@@ -459,19 +459,18 @@ def check_policy(
             res = evaluate(rule, ro, perf.get(ro.id, {}), day)
             line, fld = _location(rule, ro)
             failed = res.blocks(rule.allow_unknown)
-            waiver = active.get((rule.id, ro.id))
-            status: Literal["pass", "fail", "waived"]
             if not failed:
-                code, status = "rule.passed", "pass"
-                msg = res.reason
-            elif waiver is not None:
-                assert waiver.expires is not None
-                code, status = "rule.waived", "waived"
-                msg = f"{res.reason} — waived until {waiver.expires.isoformat()} by {waiver.approver}: {waiver.reason}"
+                checks.append(
+                    Check(
+                        rule.id, ro.id, rule.severity, "pass", "rule.passed", res.reason, ro.file, line, fld
+                    )
+                )
             else:
-                code, status = ("rule.unknown" if res.outcome == "unknown" else "rule.failed"), "fail"
-                msg = res.reason
-            checks.append(Check(rule.id, ro.id, rule.severity, status, code, msg, ro.file, line, fld))
+                code = "rule.unknown" if res.outcome == "unknown" else "rule.failed"
+                waiver = active.get((rule.id, ro.id))
+                checks.append(
+                    _finding(rule.id, ro, rule.severity, code, "rule.waived", res.reason, line, fld, waiver)
+                )
 
     ranking: Ranking | None = None
     if policy.min_score is not None and priorities is not None:
@@ -495,25 +494,11 @@ def check_policy(
                 checks.append(
                     Check(MIN_SCORE_RULE, ro.id, ms.severity, "pass", code, msg, ro.file, line, fld)
                 )
-            elif waiver is not None:
-                assert waiver.expires is not None
-                msg += f" — waived until {waiver.expires.isoformat()} by {waiver.approver}: {waiver.reason}"
-                checks.append(
-                    Check(
-                        MIN_SCORE_RULE,
-                        ro.id,
-                        ms.severity,
-                        "waived",
-                        "min_score.waived",
-                        msg,
-                        ro.file,
-                        line,
-                        fld,
-                    )
-                )
             else:
                 checks.append(
-                    Check(MIN_SCORE_RULE, ro.id, ms.severity, "fail", code, msg, ro.file, line, fld)
+                    _finding(
+                        MIN_SCORE_RULE, ro, ms.severity, code, "min_score.waived", msg, line, fld, waiver
+                    )
                 )
 
     if policy.price_drift is not None:
@@ -530,6 +515,26 @@ def check_policy(
         priorities_name=priorities.name if priorities is not None else None,
         expiring_in=expiring_in,
     )
+
+
+def _finding(
+    rule_id: str,
+    ro: ResolvedOffering,
+    severity: Severity,
+    code: str,
+    waived_code: str,
+    msg: str,
+    line: int | None,
+    fld: str,
+    waiver: WaiverState | None,
+) -> Check:
+    """A failed check of ``ro``, or with an active ``waiver`` a waived one (its message then
+    names the waiver's expiry, approver and reason)."""
+    if waiver is None:
+        return Check(rule_id, ro.id, severity, "fail", code, msg, ro.file, line, fld)
+    assert waiver.expires is not None
+    msg += f" — waived until {waiver.expires.isoformat()} by {waiver.approver}: {waiver.reason}"
+    return Check(rule_id, ro.id, severity, "waived", waived_code, msg, ro.file, line, fld)
 
 
 def _price_drift_checks(
@@ -570,36 +575,19 @@ def _price_drift_checks(
             continue
         msg = f"list price drift: {pc.reason}"
         waiver = active.get((PRICE_DRIFT_RULE, ro.id))
-        if waiver is not None:
-            assert waiver.expires is not None
-            msg += f" — waived until {waiver.expires.isoformat()} by {waiver.approver}: {waiver.reason}"
-            checks.append(
-                Check(
-                    PRICE_DRIFT_RULE,
-                    ro.id,
-                    spec.severity,
-                    "waived",
-                    "price_drift.waived",
-                    msg,
-                    ro.file,
-                    line,
-                    fld,
-                )
+        checks.append(
+            _finding(
+                PRICE_DRIFT_RULE,
+                ro,
+                spec.severity,
+                "price_drift.drifted",
+                "price_drift.waived",
+                msg,
+                line,
+                fld,
+                waiver,
             )
-        else:
-            checks.append(
-                Check(
-                    PRICE_DRIFT_RULE,
-                    ro.id,
-                    spec.severity,
-                    "fail",
-                    "price_drift.drifted",
-                    msg,
-                    ro.file,
-                    line,
-                    fld,
-                )
-            )
+        )
     return checks
 
 
