@@ -70,7 +70,6 @@ import sys
 import sysconfig
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -88,7 +87,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine
-from benchmarks._report import machine, machine_line, print_verdict, write_json
+from benchmarks._report import machine, machine_line, peak_mb, print_verdict, write_json
 from engine.scoring import TIE_TOLERANCE
 from engine.sensitivity import sensitivity_with, what_would_it_take
 from engine.yamlio import load_yaml_file
@@ -268,19 +267,6 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
         fn()
         wall = time.perf_counter() - t0
     return wall, clock.seconds
-
-
-def peak_mb(fn: Callable[[], object]) -> float:
-    """Peak traced memory (MB) above the start of one call (tracemalloc sees numpy's buffers)."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        start = tracemalloc.get_traced_memory()[0]
-        fn()
-        return (tracemalloc.get_traced_memory()[1] - start) / 1e6
-    finally:
-        tracemalloc.stop()
 
 
 def series(case: str, fns: list[Callable[[], object]], **kw: Any) -> Row:

@@ -51,7 +51,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,7 +60,15 @@ import yaml
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._report import load_averages, load_span, machine, machine_line, print_verdict, write_json
+from benchmarks._report import (
+    load_averages,
+    load_span,
+    machine,
+    machine_line,
+    peak_mb,
+    print_verdict,
+    write_json,
+)
 from engine.loading import load_catalog, load_criteria, load_vendor_bytes
 from engine.schema import VendorFile
 from engine.yamlio import load_yaml_bytes, load_yaml_file
@@ -165,18 +172,6 @@ def timed(fn: Callable[[], object]) -> float:
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
-
-
-def traced_peak_mb(fn: Callable[[], object]) -> float:
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        start = tracemalloc.get_traced_memory()[0]
-        fn()
-        return (tracemalloc.get_traced_memory()[1] - start) / 1e6
-    finally:
-        tracemalloc.stop()
 
 
 def run_process(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, bytes, bytes]:
@@ -338,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, fn, _ in inproc:
                 series[name].append(timed(fn))
         for name, fn, target in inproc:
-            rows.append(Row(name, series[name], target, traced_peak_mb(fn), "traced"))
+            rows.append(Row(name, series[name], target, peak_mb(fn), "traced"))
         cat = load_catalog([synth_dir], currencies=currencies)
         checks["synthetic files load without issues, every offering kept"] = (
             not cat.issues and len(cat.offerings) == synth.offerings and len(cat.files) == synth.files

@@ -43,7 +43,6 @@ import pstats
 import statistics
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -54,7 +53,7 @@ from numpy.typing import NDArray
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._report import THREADPOOLCTL, machine, machine_line, print_verdict, write_json
+from benchmarks._report import THREADPOOLCTL, machine, machine_line, peak_mb, print_verdict, write_json
 from engine import sensitivity as sens
 from engine.aggregation import competition_ranks
 from engine.scoring import TIE_TOLERANCE
@@ -273,19 +272,6 @@ def measure(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, list
         for name, fn in fns.items():
             times[name].append(_timed(fn))
     return times
-
-
-def peak_mb(fn: Callable[[], object]) -> float:
-    """Peak traced memory (MB) of one call; numpy reports its buffers to tracemalloc."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        start = tracemalloc.get_traced_memory()[0]
-        fn()
-        return (tracemalloc.get_traced_memory()[1] - start) / 1e6
-    finally:
-        tracemalloc.stop()
 
 
 # --------------------------------------------------------------------------- where SMAA's time goes
