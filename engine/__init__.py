@@ -53,7 +53,7 @@ from engine.loading import (
 from engine.matrix import KNOWN_CRITERIA, Context, Performance, performance
 from engine.requirements import RequirementResult, check_requirements
 from engine.schema import CriteriaFile, FxFile, PrioritiesFile, VendorFile
-from engine.scoring import Cell, Ranking, Row, elicited_weights, normalise_weights, rank
+from engine.scoring import Cell, Ranking, Row, elicited_weights, in_currency, normalise_weights, rank
 
 _SENSITIVITY = (
     "DecisionProblem",
@@ -118,6 +118,7 @@ __all__ = [
     "competition_ranks",
     "dominance",
     "elicited_weights",
+    "in_currency",
     "load_catalog",
     "load_criteria",
     "load_priorities",

@@ -36,7 +36,7 @@ from engine.aggregation import METHODS, aggregate
 from engine.elicitation import ahp_weights, parse_order, roc_weights
 from engine.errors import InputError, Issue, suggest
 from engine.loading import Catalog, CriteriaCatalog, ResolvedOffering
-from engine.matrix import Context, Performance, performance
+from engine.matrix import Context, Performance, convert, performance
 from engine.requirements import RequirementResult, check_requirements, evaluate
 from engine.schema import CriterionSpec, PrioritiesFile
 from engine.value_functions import check_anchors
@@ -256,6 +256,56 @@ def elicited_weights(
             notes.append(res.warning)
         return dict(res.weights), notes
     return dict(priorities.weights), []
+
+
+MONEY_CRITERIA = ("monthly_cost",)
+"""Criteria whose values are amounts of money in the buyer's currency."""
+
+
+def in_currency(priorities: PrioritiesFile, criteria: CriteriaCatalog, currency: str) -> PrioritiesFile:
+    """The same priorities for a buyer who counts in ``currency``.
+
+    The workload's currency becomes ``currency`` and every amount of money the file
+    states in its own currency is converted with the catalog's dated rate table
+    (``criteria/fx.yaml``): the anchors of the money criteria (the catalog's, made
+    explicit, when the file has none), ``min``/``max`` must-haves on them (their
+    message says the converted amount) and price adjustments without a currency (which
+    are given their original one). Utilities, exclusions and so the ranking stay the
+    same; only the units change.
+
+    Raises
+    ------
+    InputError
+        ``fx.unknown_currency`` for a currency the rate table lacks.
+    """
+    old = priorities.workload.currency
+    if currency == old:
+        return priorities
+
+    def cv(x: float) -> float:
+        return convert(float(x), old, currency, criteria.fx)
+
+    data = priorities.model_dump(mode="python", by_alias=True)
+    data["workload"]["currency"] = currency
+    for c in MONEY_CRITERIA:
+        if c in data["anchors"]:
+            worst, best = data["anchors"][c]["worst"], data["anchors"][c]["best"]
+        elif c in criteria.ids():
+            spec = criteria.get(c).value_function
+            if spec.worst is None or spec.best is None:
+                continue
+            worst, best = spec.worst, spec.best
+        else:
+            continue
+        data["anchors"][c] = {"worst": cv(worst), "best": cv(best)}
+    for r in data["requirements"]:
+        if r["field"] in MONEY_CRITERIA and r["op"] in ("min", "max") and isinstance(r["value"], int | float):
+            r["value"] = cv(r["value"])
+            rate = criteria.fx.as_of.isoformat()
+            r["message"] = f"{r['message'] or r['id']} ({r['value']:,.0f} {currency} at the rate of {rate})"
+    for adj in data["price_adjustments"].values():
+        adj["currency"] = adj["currency"] or old
+    return PrioritiesFile.model_validate(data, strict=False)
 
 
 def check_priorities(

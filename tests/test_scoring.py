@@ -9,7 +9,7 @@ import pytest
 
 import engine
 from engine.scoring import normalise_weights
-from tests.conftest import offering_yaml, priorities, vendor_yaml
+from tests.conftest import CRITERIA, offering_yaml, priorities, vendor_yaml
 
 
 @pytest.fixture
@@ -241,3 +241,22 @@ def test_unknown_headquarters_and_regions_in_a_ranking(write_vendors, criteria):
     assert r.row("k").status == "ranked"
     r = engine.rank(cat, criteria, priorities(weights=w, requirements=[{**req, "allow_unknown": True}]))
     assert r.row("u").status == "ranked" and r.row("u").requirements[0].outcome == "unknown"
+
+
+def test_in_currency_changes_the_units_not_the_ranking(bundled, criteria):
+    from engine.matrix import convert
+
+    preset = engine.load_priorities(CRITERIA / "presets" / "cost-first-startup.yaml")
+    assert engine.in_currency(preset, criteria, preset.workload.currency) is preset
+    jpy = engine.in_currency(preset, criteria, "JPY")
+    assert jpy.workload.currency == "JPY"
+    budget = next(r for r in jpy.requirements if r.field == "monthly_cost")
+    assert budget.value == pytest.approx(convert(20000.0, "USD", "JPY", criteria.fx))
+    assert "JPY at the rate of" in (budget.message or "")
+    a, b = engine.rank(bundled, criteria, preset), engine.rank(bundled, criteria, jpy)
+    assert [(r.offering_id, r.status, r.rank) for r in a.rows] == [
+        (r.offering_id, r.status, r.rank) for r in b.rows
+    ]
+    with pytest.raises(engine.InputError) as exc:
+        engine.in_currency(preset, criteria, "XXX")
+    assert exc.value.issues[0].code == "fx.unknown_currency"

@@ -143,7 +143,7 @@ def test_another_currency_changes_the_units_not_the_ranking(stem, currency, bund
     for a, b in zip(other.rows, same.rows, strict=True):
         assert (a.score is None and b.score is None) or a.score == pytest.approx(b.score, abs=1e-9)
     if currency != preset.workload.currency:
-        f = state.fx_factor(criteria.fx, preset.workload.currency, currency)
+        f = engine.matrix.convert(1.0, preset.workload.currency, currency, criteria.fx)
         for a, b in zip(other.ranked, same.ranked, strict=True):
             cost_a, cost_b = a.cells["monthly_cost"].value, b.cells["monthly_cost"].value
             if isinstance(cost_b, float):

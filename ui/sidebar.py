@@ -32,7 +32,7 @@ def _convert_budget(criteria: engine.CriteriaCatalog) -> None:
     ss = st.session_state
     old, new = ss.get("_currency", ss["currency"]), ss["currency"]
     if ss["budget"] and old != new:
-        ss["budget"] = round(ss["budget"] * state.fx_factor(criteria.fx, old, new), 2)
+        ss["budget"] = round(engine.matrix.convert(ss["budget"], old, new, criteria.fx), 2)
     ss["_currency"] = new
 
 

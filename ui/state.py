@@ -51,8 +51,9 @@ from typing import Any
 
 import pycountry
 
+import engine
 from engine import METHODS, CriteriaCatalog, InputError, PrioritiesFile, elicited_weights
-from engine.schema import CERTIFICATION_IDS, REGION_GROUPS, FxFile, RequirementSpec
+from engine.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
 
 MODES = ("direct", "order", "ahp")
 MODE_LABELS = {
@@ -167,68 +168,6 @@ def preset_state(preset: PrioritiesFile, ids: Sequence[str], stem: str) -> dict[
     return state
 
 
-MONEY_CRITERIA = ("monthly_cost",)
-"""Criteria whose values are amounts in the buyer's currency."""
-
-
-def fx_factor(fx: FxFile, old: str, new: str) -> float:
-    """Units of ``new`` per unit of ``old`` in the exchange-rate table.
-
-    Raises
-    ------
-    KeyError
-        A currency the table lacks.
-    """
-
-    def rate(c: str) -> float:
-        return 1.0 if c == fx.base else float(fx.rates[c])
-
-    return rate(new) / rate(old)
-
-
-def _in_currency(
-    data: dict[str, Any], preset: PrioritiesFile, criteria: CriteriaCatalog, new: str
-) -> dict[str, Any]:
-    """The preset's amounts of money (monthly-cost anchors, the catalog's when the preset
-    has none; monthly-cost must-haves; price adjustments without a currency) converted
-    from the preset's currency to ``new`` at the table's rate, so that choosing another
-    currency changes the units, not the ranking."""
-    old = preset.workload.currency
-    f = fx_factor(criteria.fx, old, new)
-    anchors = dict(data.get("anchors") or {})
-    for c in MONEY_CRITERIA:
-        if c in anchors:
-            worst, best = anchors[c]["worst"], anchors[c]["best"]
-        else:
-            vf = criteria.get(c).value_function
-            if vf.worst is None or vf.best is None:
-                continue
-            worst, best = vf.worst, vf.best
-        anchors[c] = {"worst": worst * f, "best": best * f}
-    data["anchors"] = anchors
-    reqs = []
-    own = {r.id for r in preset.requirements}  # the app's budget is entered in ``new`` already
-    for r in data["requirements"]:
-        r = dict(r)
-        if (
-            r["id"] in own
-            and r["field"] in MONEY_CRITERIA
-            and r["op"] in ("min", "max")
-            and isinstance(r["value"], int | float)
-        ):
-            r["value"] = float(r["value"]) * f
-            r["message"] = (
-                f"{r.get('message') or r['id']} ({r['value']:,.0f} {new} at the rate of {criteria.fx.as_of.isoformat()})"
-            )
-        reqs.append(r)
-    data["requirements"] = reqs
-    data["price_adjustments"] = {
-        k: {**v, "currency": v.get("currency") or old}
-        for k, v in (data.get("price_adjustments") or {}).items()
-    }
-    return data
-
-
 def priorities_from_state(
     state: Mapping[str, Any],
     preset: PrioritiesFile,
@@ -248,7 +187,7 @@ def priorities_from_state(
         Criterion ids in catalog order.
     criteria : CriteriaCatalog, optional
         Needed when the chosen currency differs from the preset's: the preset's
-        amounts of money are then converted with its exchange-rate table (ECB rates).
+        amounts of money are then converted (:func:`engine.in_currency`).
 
     Returns
     -------
@@ -261,6 +200,8 @@ def priorities_from_state(
     """
     base = preset_state(preset, ids, str(state.get("preset", "")))
     s = {**base, **state}
+    if criteria is not None:  # the preset's amounts in the chosen currency: same ranking
+        preset = engine.in_currency(preset, criteria, s["currency"])
     reqs = [r for r in preset.requirements if s.get(f"req_{r.id}", True)]
     extra: list[RequirementSpec] = []
 
@@ -332,10 +273,8 @@ def priorities_from_state(
         allowed_regions=tuple(s["allowed"]),
         trusted_jurisdictions=tuple(s["trusted"]),
         wanted_certifications=tuple(s["wanted"]),
-        requirements=[r.model_dump(mode="python", by_alias=True) for r in (*reqs, *extra)],
+        requirements=(*reqs, *extra),
     )
-    if s["currency"] != preset.workload.currency and criteria is not None:
-        data = _in_currency(data, preset, criteria, s["currency"])
     return PrioritiesFile.model_validate(data, strict=False)
 
 
