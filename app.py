@@ -99,11 +99,12 @@ preset = presets[ss["preset"]]
 
 extra = tuple((f"upload:{name}", raw) for name, raw in ss["uploads"].items())
 catalog = load_catalog(str(VENDORS), mtimes(VENDORS), extra, criteria.currencies())
+values = sidebar.widget_state()  # the priorities part of the session state, read once
 priorities: PrioritiesFile | None = None
 ranking: engine.Ranking | None = None
 problems: tuple[engine.Issue, ...] = ()
 try:
-    priorities = state.priorities_from_state(sidebar.widget_state(), preset, ids, criteria)
+    priorities = state.priorities_from_state(values, preset, ids, criteria)
     ranking = engine.rank(catalog, criteria, priorities)
 except engine.InputError as exc:
     problems = exc.issues
@@ -135,7 +136,7 @@ if ranking is not None and sidebar.MODE_SLOT in band:
 
 # the URL holds the whole state, so the address bar is always a shareable link
 query = {
-    **state.encode_query(sidebar.widget_state(), preset, ids),
+    **state.encode_query(values, preset, ids),
     **state.encode_pages({k: ss[k] for k in state.PAGE_PARAMS.values() if k in ss}),
 }
 if st.query_params.to_dict() != query:

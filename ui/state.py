@@ -395,7 +395,8 @@ def decode_query(
         problems.append(f"preset {stem!r} is not one of {', '.join(sorted(presets))}; using {default_preset}")
         stem = default_preset
     preset = presets[stem]
-    state = preset_state(preset, ids, stem)
+    defaults = preset_state(preset, ids, stem)
+    state = dict(defaults)
 
     def bad(key: str, value: str, expected: str) -> None:
         problems.append(f"{key}={value!r} is not {expected}; the preset's value is used")
@@ -463,7 +464,7 @@ def decode_query(
         if key in params and any(x not in regions for x in state[key]):
             unknown = [x for x in state[key] if x not in regions]
             bad(key, params[key], "a list of known region tokens (unknown: " + ", ".join(unknown) + ")")
-            state[key] = list(preset_state(preset, ids, stem)[key])
+            state[key] = list(defaults[key])
     listing("wanted", CERTIFICATION_IDS, "certification ids")
     listing("must_certs", CERTIFICATION_IDS, "certification ids")
     if "req" in params:

@@ -187,10 +187,11 @@ d1.download_button(
 d2.download_button(
     "CSV", comparison_csv(comp), "comparison.csv", "text/csv", key="dl_cmp_csv", on_click="ignore"
 )
+comp_json = comparison_json(comp)
 d3.download_button(
-    "JSON", comparison_json(comp), "comparison.json", "application/json", key="dl_cmp_json", on_click="ignore"
+    "JSON", comp_json, "comparison.json", "application/json", key="dl_cmp_json", on_click="ignore"
 )
-ss["export_comparison_json"] = comparison_json(comp)
+ss["export_comparison_json"] = comp_json
 st.caption(
     "Same bytes as `shortlist compare " + " ".join(ids) + " --priorities priorities.yaml --format json`."
 )

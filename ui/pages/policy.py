@@ -153,6 +153,8 @@ with st.expander(f"Every check ({len(report.checks)}), passing ones included"):
     )
 
 st.subheader("Download the report")
+policy_json = render(report, "json")  # also what the tests read; the other formats are built on click
+ss["export_policy_json"] = policy_json
 cols = st.columns(5)
 for col, (fmt, ext, mime) in zip(
     cols,
@@ -165,7 +167,5 @@ for col, (fmt, ext, mime) in zip(
     ],
     strict=True,
 ):
-    col.download_button(
-        fmt, render(report, fmt), f"policy-report.{ext}", mime, key=f"dl_policy_{fmt}", on_click="ignore"
-    )
-ss["export_policy_json"] = render(report, "json")
+    data = policy_json if fmt == "json" else (lambda fmt=fmt: render(report, fmt))
+    col.download_button(fmt, data, f"policy-report.{ext}", mime, key=f"dl_policy_{fmt}", on_click="ignore")
