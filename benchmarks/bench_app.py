@@ -54,12 +54,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import cProfile
 import dataclasses
 import datetime as dt
 import gc
-import hashlib
 import importlib.metadata
 import io
 import logging
@@ -76,7 +74,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 try:
     import resource  # max RSS; not on Windows
@@ -88,9 +85,9 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 import engine
 from benchmarks._report import machine, machine_line, peak_mb, print_verdict, write_json
+from benchmarks._synthetic import CAPABILITY_SD, PRICE_SIGMA, synthetic_vendors
 from engine.scoring import TIE_TOLERANCE
 from engine.sensitivity import sensitivity_with, what_would_it_take
-from engine.yamlio import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -108,95 +105,7 @@ FULL = {"offerings": LARGE_OFFERINGS, "runs": 15, "warmup": 4, "other_calls": 5}
 QUICK = {"offerings": 100, "runs": 2, "warmup": 1, "other_calls": 1}
 
 SYNTH_SEED = 20_261_201
-PRICE_SIGMA = 0.3  # prices × exp(N(0, 0.3)): about ±30 %
-CAPABILITY_SD = 3.0  # capability index points + N(0, 3), kept in [0, 100]
 REPLICAS_PER_FILE = 4  # each offering appears this many times in a copied vendor file
-
-_PRICE_KEYS = tuple(f"{side}_per_mtok{end}" for side in ("input", "output") for end in ("", "_low", "_high"))
-_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-# --------------------------------------------------------------------------- synthetic catalog
-
-
-@dataclasses.dataclass(frozen=True)
-class Synthetic:
-    """What :func:`synthetic_catalog` wrote."""
-
-    directory: Path
-    offerings: int
-    files: int
-    digest: str  # SHA-256 over the files' names and bytes: equal digests, equal catalogs
-
-
-def synthetic_catalog(
-    dest: Path, n: int, *, seed: int = SYNTH_SEED, source: Path = BUNDLED_VENDORS
-) -> Synthetic:
-    """Write a synthetic catalog of exactly ``n`` offerings into ``dest`` (deterministic).
-
-    Copy ``k`` (0, 1, …) of every bundled vendor profile becomes the vendor
-    ``<id>-synth-<k>`` in its own file; it holds each of the vendor's offerings
-    :data:`REPLICAS_PER_FILE` times with new ids (``<id>-k<k>-r<r>``). Every replica's
-    prices (list price, low/high bounds and scheduled steps alike, so the bounds still
-    bracket it) are multiplied by one factor ``exp(N(0, 0.3))`` and its capability value
-    moved by ``N(0, 3)`` points, so copies rank apart. Gates (regions, certifications,
-    licences) are unchanged. Files say in a comment, the vendor name and each offering's
-    notes that they are synthetic. The profiles are read with the engine's strict loader.
-    """
-    dest.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    sources = [(p, load_yaml_file(p).data) for p in sorted(source.glob("*.yaml"))]
-    if not any(doc.get("offerings") for _, doc in sources):
-        raise ValueError(f"no offerings in {source}")
-    written = 0
-    files: list[Path] = []
-    k = 0
-    while written < n:
-        for path, doc in sources:
-            if written >= n:
-                break
-            vendor = copy.deepcopy(doc)
-            vendor["id"] = f"{doc['id']}-synth-{k:03d}"
-            vendor["name"] = f"{doc['name']} [synthetic copy {k}]"
-            offerings = []
-            for r in range(REPLICAS_PER_FILE):
-                for off in doc.get("offerings", []):
-                    if written >= n:
-                        break
-                    o = copy.deepcopy(off)
-                    o["id"] = f"{off['id']}-k{k:03d}-r{r}"
-                    factor = float(np.exp(rng.normal(0.0, PRICE_SIGMA)))
-                    shift = float(rng.normal(0.0, CAPABILITY_SD))
-                    prices = o.get("prices")
-                    if prices:
-                        for key in _PRICE_KEYS:
-                            if prices.get(key) is not None:
-                                prices[key] = round(prices[key] * factor, 6)
-                        for step in prices.get("schedule") or []:
-                            for key in ("input_per_mtok", "output_per_mtok"):
-                                step[key] = round(step[key] * factor, 6)
-                    cap = o.get("capability")
-                    if cap and cap.get("value") is not None:
-                        cap["value"] = round(min(100.0, max(0.0, cap["value"] + shift)), 1)
-                    note = f"SYNTHETIC benchmark copy of {off['id']} (prices ×{factor:.3f}, capability {shift:+.1f})"
-                    o["notes"] = f"{note}. {o['notes']}" if o.get("notes") else note
-                    offerings.append(o)
-                    written += 1
-            vendor["offerings"] = offerings
-            head = (
-                f"# SYNTHETIC benchmark data, not a real vendor profile: copy {k} of {path.name} from\n"
-                f"# Shortlist's bundled vendors/, offerings replicated with new ids, prices and capability\n"
-                f"# perturbed (seed {seed}). Written by benchmarks/bench_app.py for timing only.\n"
-            )
-            body = yaml.dump(vendor, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
-            out = dest / f"{vendor['id']}.yaml"
-            out.write_text(head + body, encoding="utf-8")
-            files.append(out)
-        k += 1
-    h = hashlib.sha256()
-    for f in sorted(files):
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
-    return Synthetic(dest, written, len(files), h.hexdigest())
 
 
 # --------------------------------------------------------------------------- measuring
@@ -906,7 +815,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             synth_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="shortlist-bench-")))
         t0 = time.perf_counter()
-        synth = synthetic_catalog(synth_dir / "vendors", n_large, seed=args.seed)
+        synth = synthetic_vendors(
+            synth_dir / "vendors",
+            writer="benchmarks/bench_app.py",
+            offerings=n_large,
+            replicas=REPLICAS_PER_FILE,
+            seed=args.seed,
+        )
         synth_s = time.perf_counter() - t0
         print(
             f"Shortlist app benchmark — slider {SLIDER!r} moves under Streamlit's AppTest, {runs} timed "

@@ -40,7 +40,6 @@ the end); it is 1 when a check fails.
 from __future__ import annotations
 
 import argparse
-import copy
 import dataclasses
 import datetime as dt
 import gc
@@ -69,9 +68,10 @@ from benchmarks._report import (
     print_verdict,
     write_json,
 )
+from benchmarks._synthetic import synthetic_vendors
 from engine.loading import load_catalog, load_criteria, load_vendor_bytes
 from engine.schema import VendorFile
-from engine.yamlio import load_yaml_bytes, load_yaml_file
+from engine.yamlio import load_yaml_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_VENDORS = ROOT / "vendors"
@@ -88,59 +88,6 @@ IMPORT_ON = "2026-12-01"
 """Price date of the import and of the runs on it (fixed, so runs compare)."""
 PROCESS_MAX_S = 1.0
 HEAVY = ("scipy", "openpyxl", "pandas", "streamlit", "pyarrow")  # what `rank` should not import
-
-_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-# --------------------------------------------------------------------------- synthetic files
-
-
-@dataclasses.dataclass(frozen=True)
-class Synthetic:
-    directory: Path
-    files: int
-    offerings: int
-    bytes: int
-
-
-def synthetic_vendor_files(dest: Path, count: int, source: Path = BUNDLED_VENDORS) -> Synthetic:
-    """Write ``count`` synthetic vendor files into ``dest``: renamed copies of the bundled ones.
-
-    Copy ``k`` of ``<id>.yaml`` is ``<id>-synth-<kkk>.yaml`` with the vendor and every
-    offering id suffixed ``-synth-<kkk>``; facts are unchanged. Each file says it is
-    synthetic (a leading comment, the vendor name, every offering's notes).
-    """
-    dest.mkdir(parents=True, exist_ok=True)
-    sources = [(p, load_yaml_file(p).data) for p in sorted(source.glob("*.yaml"))]
-    if not sources:
-        raise ValueError(f"no vendor profiles in {source}")
-    written = offerings = size = 0
-    k = 0
-    while written < count:
-        for path, doc in sources:
-            if written >= count:
-                break
-            vendor = copy.deepcopy(doc)
-            suffix = f"-synth-{k:03d}"
-            vendor["id"] = doc["id"] + suffix
-            vendor["name"] = f"{doc['name']} [synthetic copy {k}]"
-            for off in vendor.get("offerings", []):
-                note = f"SYNTHETIC benchmark copy of {off['id']}"
-                off["id"] += suffix
-                off["notes"] = f"{note}. {off['notes']}" if off.get("notes") else note
-                offerings += 1
-            head = (
-                f"# SYNTHETIC benchmark data, not a real vendor profile: copy {k} of {path.name} from\n"
-                "# Shortlist's bundled vendors/ with new ids. Written by benchmarks/bench_pipeline.py.\n"
-            )
-            body = yaml.dump(vendor, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
-            out = dest / f"{vendor['id']}.yaml"
-            out.write_text(head + body, encoding="utf-8")
-            size += out.stat().st_size
-            written += 1
-        k += 1
-    return Synthetic(dest, written, offerings, size)
-
 
 # --------------------------------------------------------------------------- measuring
 
@@ -294,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         synth_dir = args.keep or (tmp / "vendors")
         if args.keep and any(args.keep.glob("*.yaml")):
             raise SystemExit(f"{args.keep} already holds YAML files; name an empty or new directory")
-        synth = synthetic_vendor_files(synth_dir, n_files)
+        synth = synthetic_vendors(synth_dir, writer="benchmarks/bench_pipeline.py", files=n_files)
         work = tmp / "cwd"  # an empty working directory: no ./vendors, so the bundled data is used
         work.mkdir()
         criteria = load_criteria(BUNDLED_CRITERIA)
