@@ -132,8 +132,8 @@ def diff_markdown(
             f"| offering | {base_label} | {head_label} | score Δ |",
             "|---|---|---|---:|",
         ]
-        changed, left = cut(changed)
-        for c in changed:
+        listed, left = cut(changed)
+        for c in listed:
             delta = (
                 f"{c.head_score - c.base_score:+.2f}"
                 if c.head_score is not None and c.base_score is not None
@@ -160,8 +160,8 @@ def diff_markdown(
         for title, items in (("New findings", new), ("Resolved findings", resolved)):
             if items:
                 lines += [f"**{title} ({len(items)})**", ""]
-                listed, left = cut(items)
-                for f in listed:
+                shown, left = cut(items)
+                for f in shown:
                     where = f" (`{f.file}:{f.line}`)" if f.file and f.line else ""
                     lines.append(f"- {f.severity.upper()} {f.rule_id} · {f.offering_id}: {f.message}{where}")
                 if left:
