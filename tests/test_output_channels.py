@@ -44,7 +44,14 @@ def _commands(vendors: Path, tmp: Path) -> dict[str, list[str]]:
         "rank-csv": ["rank", *v, "--on", TODAY, "--format", "csv"],
         "rank-json": ["rank", *v, "--on", TODAY, "--format", "json"],
         "explain": ["explain", "aleph-alpha-phariaai-private", *v, "--on", TODAY],
-        "compare-table": ["compare", "aleph-alpha-phariaai-private", "mistral-large-4-api", *v, "--on", TODAY],
+        "compare-table": [
+            "compare",
+            "aleph-alpha-phariaai-private",
+            "mistral-large-4-api",
+            *v,
+            "--on",
+            TODAY,
+        ],
         "compare-markdown": [
             "compare",
             "aleph-alpha-phariaai-private",
@@ -117,15 +124,13 @@ def test_full_disk_on_stdout_is_one_line_and_exit_2(name, unicode_vendors, tmp_p
 @pytest.mark.parametrize("error", [errno.EIO, errno.EBADF, errno.ENOSPC])
 def test_other_stream_errors_are_one_line(error):
     code, err = _run(["schema", "policy"], _failing(error))
-    assert code == 2 and err == (
-        f"<stdout>: io.write_error: cannot write the output: {os.strerror(error)}\n"
-    )
+    assert code == 2 and err == (f"<stdout>: io.write_error: cannot write the output: {os.strerror(error)}\n")
 
 
 def test_real_dev_full_in_process():
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
-    full = open("/dev/full", "w", encoding="utf-8")  # noqa: SIM115 (its close fails too)
+    full = open("/dev/full", "w", encoding="utf-8")
     try:
         code, err = _run(["schema", "criteria"], full)  # type: ignore[arg-type]
     finally:
@@ -155,7 +160,9 @@ def test_ascii_table_escapes_the_vendor_name(unicode_vendors):
     code, _ = _run(["explain", "aleph-alpha-phariaai-private", "--vendors", str(unicode_vendors)], out)
     text = raw.getvalue().decode("ascii")
     assert code == 0
-    assert "Aleph Alpha GmbH \\u2014 Gr\\xfc\\xdfe aus Heidelberg, 5 \\u20ac \\u2264 \\u221e \\U0001f600" in text
+    assert (
+        "Aleph Alpha GmbH \\u2014 Gr\\xfc\\xdfe aus Heidelberg, 5 \\u20ac \\u2264 \\u221e \\U0001f600" in text
+    )
 
 
 def test_undecodable_file_name_in_the_record(tmp_path, unicode_vendors):
@@ -294,8 +301,12 @@ def test_process_full_disk(argv, tmp_path):
 def test_process_closed_stdout(tmp_path):
     """Started without a stdout at all (``>&-``)."""
     proc = subprocess.run(
-        [sys.executable, "-c", "import os, runpy, sys; os.close(1); sys.argv=['shortlist','schema','vendor'];"
-         " runpy.run_module('engine', run_name='__main__')"],
+        [
+            sys.executable,
+            "-c",
+            "import os, runpy, sys; os.close(1); sys.argv=['shortlist','schema','vendor'];"
+            " runpy.run_module('engine', run_name='__main__')",
+        ],
         stderr=subprocess.PIPE,
         cwd=tmp_path,
         env=_env(),
@@ -311,7 +322,10 @@ def test_process_closed_stdout(tmp_path):
     ("env", "argv"),
     [
         ({"PYTHONIOENCODING": "ascii"}, ["explain", "aleph-alpha-phariaai-private"]),
-        ({"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii"}, ["rank", "--format", "csv"]),
+        (
+            {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii"},
+            ["rank", "--format", "csv"],
+        ),
         ({"PYTHONIOENCODING": "latin-1"}, ["compare", "aleph-alpha-phariaai-private", "mistral-large-4-api"]),
     ],
 )
