@@ -59,9 +59,10 @@ def decision_record(
         Rank rows to list (default: at most :data:`engine.summarise.ROWS`). The
         excluded offerings, the Pareto front and the dominated offerings are listed
         up to :data:`~engine.summarise.ROWS` and :data:`~engine.summarise.LIST_ITEMS`
-        too, the rest counted, so the record stays small for any catalog (about
-        0.3 MB at 5,000 offerings); the complete lists are in ``shortlist rank
-        --format json`` and ``shortlist sensitivity --format json`` of the same inputs.
+        too, the rest counted, so the record grows with the number of input files
+        only (well under 1 MB at 5,000 offerings); the complete lists are in
+        ``shortlist rank --format json`` and ``shortlist sensitivity --format json`` of
+        the same inputs.
 
     Returns
     -------
