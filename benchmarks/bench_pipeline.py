@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m benchmarks.bench_pipeline               # full: 1,000 files, 7 runs each (about 30 s)
+    python -m benchmarks.bench_pipeline               # full: 1,000 files, 7 runs each (about 2.5 minutes)
     python -m benchmarks.bench_pipeline --quick       # 50 files, 300 offerings, 2 runs: smoke run, not judged
     python -m benchmarks.bench_pipeline --repeat 11 --json bench-pipeline.json
     python -m benchmarks.bench_pipeline --keep DIR    # write the synthetic files to DIR and keep them
