@@ -363,3 +363,22 @@ def test_process_stderr_closed_pipe(tmp_path):
     finally:
         os.close(w)
     assert proc.returncode in (2, 141)
+
+
+def test_stderr_that_cannot_be_written_still_gives_the_exit_code():
+    """Diagnostics into a full disk: nothing to say it on, the exit code still tells."""
+    code = main(["rank", "--weight", "nope=1"], out=io.StringIO(), err=_failing(errno.ENOSPC))
+    assert code == 2
+    code = main(["rank", "--weight", "nope=1"], out=io.StringIO(), err=_failing(errno.EPIPE))
+    assert code == EXIT_PIPE_CLOSED
+
+
+def test_interrupt_is_one_line_and_exit_130(monkeypatch):
+    import engine.cli
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine.cli, "load_criteria", interrupted)
+    code, err = _run(["rank"], io.StringIO())
+    assert code == 130 and err == "shortlist: interrupted\n"
