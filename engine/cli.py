@@ -1349,7 +1349,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
     0 success; 1 findings (``check``) or drift (``prices check``); 2 invalid input,
     usage, or an output that could not be written (one line per problem on ``err``);
-    130 interrupted; 141 ``out`` closed by its reader (a broken pipe: no message).
+    130 interrupted; 141 ``out`` (or ``err``) closed by its reader (a broken pipe: no message).
     ``out`` and ``err`` default to ``sys.stdout`` and ``sys.stderr``; text they cannot
     encode is written as backslash escapes.
     """
