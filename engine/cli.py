@@ -9,8 +9,8 @@ goes to stdout (or ``--output``), diagnostics to stderr. When some vendor files 
 invalid, ``rank`` and ``explain`` still work on the valid ones, print the problems and
 exit 2.
 
-Output channels: data formats (CSV, JSON) go to stdout as UTF-8 bytes whatever the
-terminal's encoding; text for people follows the encoding of stdout and stderr, and a
+Output channels: data formats (CSV, JSON, XML, SARIF, workflow commands) go to stdout
+as UTF-8 bytes whatever the terminal's encoding; text for people follows the encoding of stdout and stderr, and a
 character it cannot represent is written as a backslash escape (``\\xe4``), never an
 error. Files are written as UTF-8.
 """
@@ -98,11 +98,12 @@ def _vendor_problems(catalog: Catalog, err: TextIO, verb: str) -> bool:
     return bool(catalog.issues)
 
 
-def _write(data: bytes | str, output: str | None, out: TextIO) -> None:
+def _write(data: bytes | str, output: str | None, out: TextIO, *, binary: bool = False) -> None:
     """Write ``data`` to the file ``output`` (UTF-8; text it cannot encode, such as a file
-    name with undecodable bytes, as backslash escapes) or to ``out``: bytes (the data
-    formats) to its binary buffer when it has one, so they arrive as UTF-8 whatever the
-    terminal's encoding.
+    name with undecodable bytes, as backslash escapes) or to ``out``: bytes, and text
+    with ``binary`` (the data formats: CSV, JSON, XML, workflow commands), to its
+    binary buffer when it has one, so they arrive as UTF-8 whatever the terminal's
+    encoding (a backslash escape would make JSON or XML invalid).
 
     Raises
     ------
@@ -110,6 +111,8 @@ def _write(data: bytes | str, output: str | None, out: TextIO) -> None:
         ``io.write_error`` naming the file and the system's reason when it cannot be
         written (a missing directory, a directory, no permission, a full disk).
     """
+    if isinstance(data, str) and (binary or output):
+        data = data.encode("utf-8", errors="backslashreplace")
     if output:
         raw = data if isinstance(data, bytes) else data.encode("utf-8", errors="backslashreplace")
         try:
@@ -701,7 +704,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         today=args.today,
         expiring_in=args.expiring_in,
     )
-    _write(render(report, args.format, args.fail_on), args.output, out)
+    _write(render(report, args.format, args.fail_on), args.output, out, binary=args.format != "text")
     if _vendor_problems(catalog, err, "checked"):
         return 2
     return report.exit_code(args.fail_on)
@@ -797,7 +800,8 @@ def _cmd_prices(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     catalog = load_catalog([vendors_dir])
     report = compare_prices(catalog.offerings, dataset, args.on or dt.date.today(), args.tolerance)
-    _write(drift_json(report) if args.format == "json" else drift_text(report), args.output, out)
+    text = drift_json(report) if args.format == "json" else drift_text(report)
+    _write(text, args.output, out, binary=args.format == "json")
     if _vendor_problems(catalog, err, "checked"):
         return 2
     return 1 if report.drifted else 0
@@ -915,7 +919,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.schema import json_schema
 
     text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
-    _write(text, args.output, out)
+    _write(text, args.output, out, binary=True)
     return 0
 
 

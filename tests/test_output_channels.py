@@ -75,6 +75,8 @@ def _commands(vendors: Path, tmp: Path) -> dict[str, list[str]]:
 
 
 COMMANDS = list(_commands(Path("v"), Path("t")))
+DATA = {"rank-csv", "rank-json", "check-github", "schema"}
+"""Commands above whose output is data (CSV, JSON, workflow commands): always UTF-8."""
 
 
 class _Raw(io.RawIOBase):
@@ -148,8 +150,9 @@ def test_narrow_encoding_escapes_instead_of_failing(name, encoding, unicode_vend
     assert code in (0, 1), err  # check and prices check may report findings
     written = raw.getvalue()
     assert written  # something was written
-    if name in ("rank-csv", "rank-json"):  # data formats: UTF-8 bytes whatever the terminal
-        assert HOSTILE_NAME in written.decode("utf-8")
+    if name in DATA:  # data formats: UTF-8 bytes whatever the terminal
+        text = written.decode("utf-8")
+        assert name not in ("rank-csv", "rank-json") or HOSTILE_NAME in text
     else:
         written.decode(encoding)  # only what the terminal's encoding can show
 
@@ -382,3 +385,35 @@ def test_interrupt_is_one_line_and_exit_130(monkeypatch):
     monkeypatch.setattr(engine.cli, "load_criteria", interrupted)
     code, err = _run(["rank"], io.StringIO())
     assert code == 130 and err == "shortlist: interrupted\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--policy", "eu-regulated", "--today", TODAY, "--format", "json"],
+        ["check", "--policy", "eu-regulated", "--today", TODAY, "--format", "sarif"],
+        ["check", "--policy", "eu-regulated", "--today", TODAY, "--format", "junit"],
+        ["compare", "aleph-alpha-phariaai-private", "mistral-large-4-api", "--on", TODAY, "--format", "json"],
+        ["rank", "--on", TODAY, "--format", "json"],
+        ["sensitivity", "--on", TODAY, "--samples", "100", "--format", "json"],
+        ["prices", "check", "--on", TODAY, "--format", "json"],
+        ["schema", "vendor"],
+    ],
+)
+def test_data_formats_stay_valid_on_an_ascii_stdout(argv, unicode_vendors):
+    """A backslash escape would break JSON (``\\xe4``) and XML: data goes out as UTF-8."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii")
+    vendors = [] if argv[0] == "schema" else ["--vendors", str(unicode_vendors)]
+    code, err = _run([*argv, *vendors], out)
+    assert code in (0, 1), err
+    text = raw.getvalue().decode("utf-8")
+    if "junit" in argv:
+        ET.fromstring(text)
+    else:
+        json.loads(text)
+    if argv[0] in ("compare", "rank"):
+        assert HOSTILE_NAME in text
