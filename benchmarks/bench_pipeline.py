@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    python -m benchmarks.bench_pipeline               # full: 1,000 files, 7 runs each (about 30 s)
-    python -m benchmarks.bench_pipeline --quick       # 50 files, 2 runs: smoke run, targets not judged
+    python -m benchmarks.bench_pipeline               # full: 1,000 files, 7 runs each (about 2.5 minutes)
+    python -m benchmarks.bench_pipeline --quick       # 50 files, 300 offerings, 2 runs: smoke run, not judged
     python -m benchmarks.bench_pipeline --repeat 11 --json bench-pipeline.json
     python -m benchmarks.bench_pipeline --keep DIR    # write the synthetic files to DIR and keep them
 
@@ -16,6 +16,15 @@ Targets (issue #6), judged on the median at full size:
   imports, loading, ranking, the table on stdout) in **under 1 s**, measured both as
   ``python -m engine rank`` and through the ``shortlist`` console script when the
   environment has one.
+
+Output size (issue #11, "output stays proportionate"), on a synthetic catalog of
+**5,000 offerings** (perturbed copies, so they rank apart and many dominate others), as
+whole processes: ``shortlist rank --record`` (the decision record: **≤ 1 MB**, process
+**under 10 s**), ``shortlist sensitivity`` as a table (**≤ 100 kB**, **under 10 s**) and
+``shortlist check --format text`` with every offering in scope (**≤ 100 kB**, **under
+5 s**). On this catalog, before the summaries, they wrote 23 MB in 12.9 s, 22 MB in
+10.8 s and 1.8 MB (the issue saw 152 MB and 150 MB on another one). ``--quick`` runs
+them on 300 offerings.
 
 The **1,000 files are synthetic**: copy ``k`` of each bundled profile becomes the vendor
 ``<id>-synth-<k>`` (every offering id gets the same suffix, the vendor name says
@@ -44,6 +53,7 @@ import dataclasses
 import datetime as dt
 import gc
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -87,6 +97,17 @@ IMPORTED_SMAA_MAX_S = 5.0
 IMPORT_ON = "2026-12-01"
 """Price date of the import and of the runs on it (fixed, so runs compare)."""
 PROCESS_MAX_S = 1.0
+OUTPUT_OFFERINGS = 5_000
+"""Synthetic offerings for the output-size rows (issue #11)."""
+QUICK_OUTPUT_OFFERINGS = 300
+OUTPUT_PRIORITIES = "cost-first-startup"
+"""The preset of the output-size rows: few must-haves, so most offerings are ranked."""
+RECORD_MAX_MB, RECORD_MAX_S = 1.0, 10.0
+"""Targets (issue #11): the decision record at 5,000 offerings, and `rank --record` as a process."""
+SENSITIVITY_TABLE_MAX_MB, SENSITIVITY_MAX_S = 0.1, 10.0
+CHECK_TEXT_MAX_MB, CHECK_MAX_S = 0.1, 5.0
+OUTPUT_RUNS = 3
+"""Timed runs of each output-size row (each takes seconds)."""
 HEAVY = ("scipy", "openpyxl", "pandas", "streamlit", "pyarrow")  # what `rank` should not import
 
 # --------------------------------------------------------------------------- measuring
@@ -100,6 +121,8 @@ class Row:
     peak_mb: float | None = None
     peak_kind: str = ""  # "traced" (tracemalloc) or "RSS" (max resident set of the process)
     note: str = ""
+    out_mb: float | None = None  # size of the output (stdout, or the file written)
+    out_max_mb: float | None = None
 
     @property
     def median(self) -> float:
@@ -111,7 +134,10 @@ class Row:
 
     @property
     def passed(self) -> bool | None:
-        return None if self.target_s is None else self.median < self.target_s
+        if self.target_s is None:
+            return None
+        fits = self.out_max_mb is None or (self.out_mb is not None and self.out_mb <= self.out_max_mb)
+        return self.median < self.target_s and fits
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -217,6 +243,89 @@ def import_profile(
     return sum(own.values()), sorted(own.items(), key=lambda x: -x[1])[:8], modules
 
 
+# --------------------------------------------------------------------------- output size
+
+
+_ALL_IN_SCOPE = re.compile(r"approved:\n(  - .*\n)+")
+
+
+def output_rows(
+    tmp: Path, env: dict[str, str], work: Path, offerings: int, runs: int, judge: bool
+) -> tuple[list[Row], dict[str, Any], list[str]]:
+    """``rank --record``, ``sensitivity`` (table) and ``check --format text`` on a synthetic
+    catalog of ``offerings`` offerings: time, peak RSS and the size of what each writes."""
+    vendors = tmp / "vendors-output"
+    synth = synthetic_vendors(
+        vendors, writer="benchmarks/bench_pipeline.py", offerings=offerings, replicas=10, seed=1
+    )
+    policy = tmp / "policy-all-in-scope.yaml"  # the bundled policy, every offering in scope
+    text = (BUNDLED_CRITERIA / "policies" / "eu-regulated.yaml").read_text(encoding="utf-8")
+    policy.write_text(_ALL_IN_SCOPE.sub("approved: []\n", text), encoding="utf-8")
+    record = tmp / "record.md"
+    py = sys.executable
+    common = ["--vendors", str(vendors), "--priorities", OUTPUT_PRIORITIES, "--on", IMPORT_ON]
+    what = f"<{synth.offerings:,} synthetic offerings>"
+    specs: list[tuple[str, list[str], tuple[int, ...], Path | None, float, float]] = [
+        (
+            f"process: shortlist rank --record {what}: the record",
+            [py, "-m", "engine", "rank", *common, "--record", str(record)],
+            (0,),
+            record,
+            RECORD_MAX_S,
+            RECORD_MAX_MB,
+        ),
+        (
+            f"process: shortlist sensitivity (table, 10,000 samples) {what}",
+            [py, "-m", "engine", "sensitivity", *common],
+            (0,),
+            None,
+            SENSITIVITY_MAX_S,
+            SENSITIVITY_TABLE_MAX_MB,
+        ),
+        (
+            f"process: shortlist check --format text, all in scope {what}",
+            [
+                py,
+                "-m",
+                "engine",
+                "check",
+                "--policy",
+                str(policy),
+                "--vendors",
+                str(vendors),
+                "--today",
+                IMPORT_ON,
+            ],
+            (0, 1),
+            None,
+            CHECK_MAX_S,
+            CHECK_TEXT_MAX_MB,
+        ),
+    ]
+    rows: list[Row] = []
+    checks: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, cmd, ok, written, max_s, max_mb in specs:
+        row, out, bad = process_row(name, cmd, env, work, runs, ok)
+        size = written.stat().st_size if written is not None and written.exists() else len(out)
+        row.out_mb, row.out_max_mb = size / 1e6, max_mb
+        row.target_s = max_s if judge else None
+        rows.append(row)
+        problems += bad
+        if written is not None:
+            text = written.read_text(encoding="utf-8") if written.exists() else ""
+            checks["the record counts the ranked offerings it does not list"] = (
+                synth.offerings <= 100 or "more ranked offerings" in text
+            )
+        elif "sensitivity" in cmd:
+            checks["the sensitivity table counts the dominated offerings it does not list"] = (
+                b"dominance pairs" in out and (synth.offerings <= 100 or b"more dominated offerings" in out)
+            )
+        else:
+            checks["the check text ends with the verdict"] = b"FAILED:" in out or b"PASSED:" in out
+    return rows, checks, problems
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -227,12 +336,24 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help=f"{QUICK_FILES} files, 2 runs: smoke run, not judged"
     )
     ap.add_argument("--files", type=int, help=f"number of synthetic vendor files (default {FILES:,})")
+    ap.add_argument(
+        "--offerings",
+        type=int,
+        help=f"synthetic offerings of the output-size rows (default {OUTPUT_OFFERINGS:,}; 0 leaves them out)",
+    )
     ap.add_argument("--keep", type=Path, metavar="DIR", help="write the synthetic files to DIR and keep them")
     ap.add_argument("--json", metavar="FILE", help="also write every time, check and the machine as JSON")
     args = ap.parse_args(argv)
     repeat = 2 if args.quick and args.repeat == 7 else max(1, args.repeat)
     n_files = args.files or (QUICK_FILES if args.quick else FILES)
     judge = not args.quick and n_files == FILES
+    n_output = (
+        args.offerings
+        if args.offerings is not None
+        else QUICK_OUTPUT_OFFERINGS
+        if args.quick
+        else OUTPUT_OFFERINGS
+    )
     load_start = load_averages()
     started = time.perf_counter()
 
@@ -384,7 +505,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             outputs[name] = out
             problems += bad
-        checks["every process exits 0"] = not problems
+        if n_output:
+            more_rows, more_checks, bad = output_rows(
+                tmp, env, work, n_output, min(repeat, OUTPUT_RUNS), judge and n_output == OUTPUT_OFFERINGS
+            )
+            rows += more_rows
+            checks.update(more_checks)
+            problems += bad
+        checks["every process exits 0 (check: 0 or 1)"] = not problems
         ranked = [o for k, o in outputs.items() if "engine rank (bundled" in k]
         checks["shortlist rank prints the ranking table"] = bool(ranked) and b"mistral" in ranked[0].lower()
 
@@ -410,14 +538,21 @@ def main(argv: list[str] | None = None) -> int:
         f"({'libyaml C parser' if hasattr(yaml, 'CSafeLoader') else 'pure-Python parser'})"
     )
     print()
-    hdr = f"{'measurement':<82} {'median s':>9} {'min s':>8} {'target':>8} {'pass':>5} {'peak MB':>8}"
+    hdr = (
+        f"{'measurement':<82} {'median s':>9} {'min s':>8} {'target':>8} {'out MB':>8} {'≤ MB':>6} "
+        f"{'pass':>5} {'peak MB':>8}"
+    )
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
         target = f"<{r.target_s:g} s" if r.target_s is not None else ""
         ok = "" if r.passed is None else ("PASS" if r.passed else "FAIL")
         peak = f"{r.peak_mb:.1f} {r.peak_kind}" if r.peak_mb is not None else ""
-        print(f"{r.name:<82} {r.median:9.3f} {r.best:8.3f} {target:>8} {ok:>5} {peak:>8}")
+        size = f"{r.out_mb:.3f}" if r.out_mb is not None else ""
+        size_max = f"{r.out_max_mb:g}" if r.out_max_mb is not None else ""
+        print(
+            f"{r.name:<82} {r.median:9.3f} {r.best:8.3f} {target:>8} {size:>8} {size_max:>6} {ok:>5} {peak:>8}"
+        )
     print()
     print("notes:")
     for s in [
@@ -445,7 +580,15 @@ def main(argv: list[str] | None = None) -> int:
     print_verdict(
         judge,
         "not judged (--quick, or a file count other than 1,000)",
-        [f"{r.name}: median {r.median:.3f} s ≥ {r.target_s:g} s" for r in missed],
+        [
+            f"{r.name}: median {r.median:.3f} s (target < {r.target_s:g} s)"
+            + (
+                f", output {r.out_mb:.3f} MB (target ≤ {r.out_max_mb:g} MB)"
+                if r.out_max_mb is not None
+                else ""
+            )
+            for r in missed
+        ],
         bad,
     )
 
@@ -472,6 +615,8 @@ def main(argv: list[str] | None = None) -> int:
                     "passed": r.passed,
                     "peak_mb": r.peak_mb,
                     "peak_kind": r.peak_kind,
+                    "output_mb": r.out_mb,
+                    "output_max_mb": r.out_max_mb,
                 }
                 for r in rows
             ],

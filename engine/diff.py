@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from engine.policy import Check, PolicyReport
 from engine.scoring import Ranking
+from engine.summarise import cut, more_line
 
 __all__ = ["OfferingChange", "RankingDiff", "diff_markdown", "diff_policy", "diff_rankings"]
 
@@ -113,7 +114,9 @@ def diff_markdown(
     policy: tuple[PolicyReport, PolicyReport] | None = None,
     fail_on: str = "deny",
 ) -> str:
-    """Render the difference as Markdown (GitHub-flavoured tables)."""
+    """Render the difference as Markdown (GitHub-flavoured tables): at most
+    :data:`engine.summarise.ROWS` changed offerings and findings of each kind, the rest
+    counted (a pull-request comment holds 65,536 characters)."""
     d = ranking_diff
     lines = [f"## Shortlist: {base_label} → {head_label}", "", f"Priorities: **{priorities_name}**."]
     if d.base_leader != d.head_leader:
@@ -129,7 +132,8 @@ def diff_markdown(
             f"| offering | {base_label} | {head_label} | score Δ |",
             "|---|---|---|---:|",
         ]
-        for c in changed:
+        listed, left = cut(changed)
+        for c in listed:
             delta = (
                 f"{c.head_score - c.base_score:+.2f}"
                 if c.head_score is not None and c.base_score is not None
@@ -139,6 +143,11 @@ def diff_markdown(
                 f"| {c.offering_id} | {_place(c.base_status, c.base_rank, c.base_score)} | "
                 f"{_place(c.head_status, c.head_rank, c.head_score)} | {delta} |"
             )
+        if left:
+            lines += [
+                "",
+                more_line(left, "changed offerings", "compare `shortlist rank --format json` of each side"),
+            ]
     else:
         lines.append("### Ranking: no change")
     if policy is not None:
@@ -151,8 +160,13 @@ def diff_markdown(
         for title, items in (("New findings", new), ("Resolved findings", resolved)):
             if items:
                 lines += [f"**{title} ({len(items)})**", ""]
-                for f in items:
+                shown, left = cut(items)
+                for f in shown:
                     where = f" (`{f.file}:{f.line}`)" if f.file and f.line else ""
                     lines.append(f"- {f.severity.upper()} {f.rule_id} · {f.offering_id}: {f.message}{where}")
+                if left:
+                    lines.append(
+                        f"- {more_line(left, 'findings', '`shortlist check --format json` lists all')}"
+                    )
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -15,7 +15,7 @@ Reason codes (stable; scripts may match on them):
 ``priorities.invalid_weight``, ``priorities.unknown_criterion``,
 ``priorities.unknown_offering``, ``fx.unknown_currency``, ``data.missing_value``,
 ``compare.offering_count``, ``compare.duplicate_offering``, ``compare.unknown_offering``,
-``compare.report_mismatch``, ``compare.catalog_mismatch``, ``io.not_found``,
+``compare.report_mismatch``, ``compare.catalog_mismatch``, ``io.not_found``, ``io.write_error``,
 ``usage.invalid``, ``usage.missing_dependency``.
 """
 

@@ -20,6 +20,7 @@ import yaml
 
 from engine.schema import PrioritiesFile
 from engine.scoring import Cell, Ranking, Row
+from engine.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist rank`'s path
     from engine.sensitivity import SensitivityReport
@@ -211,12 +212,19 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
     """Render a plain-text table for a terminal: ranked rows, then excluded ones.
 
     Shows the criteria with a positive weight; ``?*`` marks an unknown value imputed
-    worst. Flags other than imputed values (e.g. stale data) are listed below.
+    worst. Flags other than imputed values (e.g. stale data) are listed below. Without
+    ``top``, at most :data:`engine.summarise.ROWS` ranked rows (a tie at the cut kept
+    whole), flags and excluded offerings are listed, each list then counted (CSV and
+    JSON hold them all).
     """
     ids = [c.id for c in ranking.criteria if ranking.weights[c.id] > 0]
     head = ["rank", "score", "offering_id", *[_SHORT.get(c, c) for c in ids]]
     body = []
+    asked = top  # an explicit --top lists that many rows and their flags
+    if top is None and len(ranking.ranked) > ROWS:
+        top = ROWS
     ranked = [r for r in shortlist_rows(ranking, top) if r.status == "ranked"]
+    unlisted = len(ranking.ranked) - len(ranked)
     for r in ranked:
         cells = [_short_value(r.cells[c].value) + ("*" if r.cells[c].imputed else "") for c in ids]
         body.append([str(r.rank), f"{r.score:.1f}", r.offering_id, *cells])
@@ -231,21 +239,30 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
         lines.append("  ".join(h.ljust(wd) for h, wd in zip(head, widths, strict=True)).rstrip())
         for b in body:
             lines.append("  ".join(x.ljust(wd) for x, wd in zip(b, widths, strict=True)).rstrip())
+        if unlisted:
+            lines.append(
+                more_line(unlisted, "ranked offerings", "--top N lists more; --format csv or json has all")
+            )
         if any(r.cells[c].imputed for r in ranked for c in ids):
             lines.append("(?* unknown value, imputed worst)")
     else:
         lines.append("No offering passes the must-haves.")
     flagged = [(r, [x for x in r.reasons if "imputed worst" not in x]) for r in ranked]
-    flagged = [(r, fl) for r, fl in flagged if fl]
+    flagged, left = cut([(r, fl) for r, fl in flagged if fl], ROWS if asked is None else None)
     if flagged:
         lines.append("")
         lines.append("Flags:")
         lines.extend(f"  {r.offering_id}: {'; '.join(fl)}" for r, fl in flagged)
+        if left:
+            lines.append("  " + more_line(left, "flagged offerings", "see --format csv or json"))
     if ranking.excluded:
         lines.append("")
         lines.append(f"Excluded ({len(ranking.excluded)}):")
-        for r in ranking.excluded:
+        excluded, left = cut(ranking.excluded)
+        for r in excluded:
             lines.append(f"  {r.offering_id}: {'; '.join(r.reasons)}")
+        if left:
+            lines.append("  " + more_line(left, "excluded offerings", "see --format csv or json"))
     if ranking.notes:
         lines.append("")
         lines.extend(f"Note: {n}" for n in ranking.notes)
@@ -407,7 +424,11 @@ def sensitivity_csv(report: SensitivityReport, ranking: Ranking, *, excel: bool 
     """One row per ranked offering: rank, score, Pareto membership, dominators, the
     rank acceptabilities (``acceptability_rank_1`` … in %), holistic acceptability,
     confidence factor and central weights (%). The stability intervals are per
-    criterion and are in the table and JSON formats."""
+    criterion and are in the table and JSON formats.
+
+    ``dominated_by`` names at most :data:`engine.summarise.LIST_ITEMS` offerings (then
+    ``and N more``: a spreadsheet cell holds 32,767 characters, and the list grows with
+    the catalog); ``dominated_by_count`` is the exact number, and the JSON lists all."""
     p, acc = report.problem, report.acceptability
     n = p.n
     buf = io.StringIO()
@@ -419,6 +440,7 @@ def sensitivity_csv(report: SensitivityReport, ranking: Ranking, *, excel: bool 
             "score",
             "pareto_front",
             "dominated_by",
+            "dominated_by_count",
             *[f"acceptability_rank_{r}" for r in range(1, n + 1)],
             "holistic_acceptability",
             "confidence",
@@ -435,7 +457,8 @@ def sensitivity_csv(report: SensitivityReport, ranking: Ranking, *, excel: bool 
                 neutralise(o),
                 _opt(r.score),
                 "yes" if o in report.dominance.pareto_front else "no",
-                neutralise("; ".join(report.dominance.dominated_by.get(o, ()))),
+                neutralise(names(doms := report.dominance.dominated_by.get(o, ()), LIST_ITEMS, "; ")),
+                str(len(doms)),
                 *[_num(100 * float(x), 2) for x in acc.acceptability[i]],
                 _num(100 * float(acc.holistic[i]), 2),
                 "" if np.isnan(acc.confidence[i]) else _num(100 * float(acc.confidence[i]), 2),
@@ -483,7 +506,8 @@ def sensitivity_table(report: SensitivityReport, ranking: Ranking, *, max_ranks:
     head += ["holistic", "confidence"]
     body = []
     rows = {r.offering_id: r for r in ranking.ranked}
-    for i, o in enumerate(p.offering_ids):
+    shown, left = cut(p.offering_ids)
+    for i, o in enumerate(shown):
         a = acc.acceptability[i]
         cells = [f"{100 * float(x):.1f}" for x in a[:k]]
         if p.n > k:
@@ -491,11 +515,17 @@ def sensitivity_table(report: SensitivityReport, ranking: Ranking, *, max_ranks:
         conf = "-" if np.isnan(acc.confidence[i]) else f"{100 * float(acc.confidence[i]):.0f}%"
         body.append([str(rows[o].rank), o, *cells, f"{100 * float(acc.holistic[i]):.1f}", conf])
     lines.extend(_grid(head, body))
+    if left:
+        lines.append(more_line(left, "ranked offerings", "see --format csv or json"))
     dom = report.dominance
-    lines += ["", f"Pareto front ({len(dom.pareto_front)}): " + ", ".join(dom.pareto_front)]
+    lines += ["", f"Pareto front ({len(dom.pareto_front)}): " + names(dom.pareto_front, LIST_ITEMS)]
     if dom.dominated_by:
-        lines.append(f"Dominated ({len(dom.dominated_by)}):")
-        lines.extend(f"  {b} by {', '.join(a)}" for b, a in dom.dominated_by.items())
+        pairs = sum(len(a) for a in dom.dominated_by.values())
+        lines.append(f"Dominated ({len(dom.dominated_by):,}; {pairs:,} dominance pairs):")
+        dominated, left = cut(list(dom.dominated_by.items()), LIST_ITEMS)
+        lines.extend(f"  {b} by {names(a)}" for b, a in dominated)
+        if left:
+            lines.append("  " + more_line(left, "dominated offerings", "see --format json"))
     else:
         lines.append("Dominated: none")
     lines.append("")

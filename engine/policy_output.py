@@ -42,6 +42,7 @@ from engine.policy import (
     PolicyReport,
     WaiverState,
 )
+from engine.summarise import ROWS, cut, more_line
 
 __all__ = [
     "FORMATS",
@@ -98,6 +99,7 @@ _POLICY_CHECK_LEVEL = {
 }
 _SARIF_LEVEL = {"deny": "error", "warn": "warning"}
 _SRCROOT = "%SRCROOT%"
+_ALL = "--format json, junit, sarif or github lists all"
 # characters XML 1.0 cannot carry (C0 controls but tab, CR, LF; surrogates; U+FFFE/U+FFFF)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -161,7 +163,13 @@ def _where(c: Check) -> str:
 
 
 def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
-    """Human summary: findings grouped by offering, then waivers, then the verdict."""
+    """Human summary: findings grouped by offering, then waivers, then the verdict.
+
+    Findings are listed offering by offering until :data:`engine.summarise.ROWS` are
+    shown (the policy's own findings first), then counted; waived checks and waivers
+    likewise. The verdict and the counts always cover every finding; the other formats
+    list them all.
+    """
     findings = report.findings
     lines = [
         f"Policy: {report.policy_name} ({report.policy_file}) · checked on {report.today.isoformat()}"
@@ -173,7 +181,14 @@ def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
     by_offering: dict[str, list[Check]] = {}
     for c in findings:
         by_offering.setdefault(c.offering_id or "(policy)", []).append(c)
-    for oid in sorted(by_offering):
+    shown = 0
+    groups = sorted(by_offering)
+    for k, oid in enumerate(groups):
+        if shown >= ROWS:
+            rest = sum(len(by_offering[o]) for o in groups[k:])
+            lines += ["", more_line(len(groups) - k, f"offerings with {rest:,} finding(s)", _ALL)]
+            break
+        shown += len(by_offering[oid])
         lines.append("")
         lines.append(f"{oid}:")
         for c in by_offering[oid]:
@@ -184,16 +199,22 @@ def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
     if waived:
         lines.append("")
         lines.append(f"Waived ({len(waived)}):")
+        waived, left = cut(waived)
         lines.extend(f"  {c.offering_id}: {c.rule_id} — {c.message}" for c in waived)
+        if left:
+            lines.append("  " + more_line(left, "waived checks", _ALL))
     if report.waivers:
         lines.append("")
         lines.append("Waivers:")
-        for w in report.waivers:
+        waivers, left = cut(report.waivers)
+        for w in waivers:
             exp = w.expires.isoformat() if w.expires else "no valid expiry"
-            left = f", {w.days_left} day(s) left" if w.days_left is not None and w.days_left >= 0 else ""
+            days = f", {w.days_left} day(s) left" if w.days_left is not None and w.days_left >= 0 else ""
             lines.append(
-                f"  {w.rule} / {w.offering}: {w.status} (expires {exp}{left}; approved by {w.approver})"
+                f"  {w.rule} / {w.offering}: {w.status} (expires {exp}{days}; approved by {w.approver})"
             )
+        if left:
+            lines.append("  " + more_line(left, "waivers", _ALL))
     failing = report.failing(fail_on)
     lines.append("")
     if failing:

@@ -44,6 +44,7 @@ from engine.importers.genai_prices import (
 )
 from engine.loading import ResolvedOffering
 from engine.matrix import prices_on
+from engine.summarise import cut, more_line
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -383,7 +384,8 @@ def compare_prices(
 
 
 def drift_text(report: DriftReport) -> str:
-    """A plain-text report: the counts, then the offerings by status (drifted first)."""
+    """A plain-text report: the counts, then the offerings by status (drifted first),
+    at most :data:`engine.summarise.ROWS` of each status (the JSON lists all)."""
     lines = [
         f"Prices on {report.on.isoformat()} against {DATASET} {report.dataset_version} "
         f"(tolerance {report.tolerance_pct:g}%): {len(report.checks)} offerings — "
@@ -395,9 +397,12 @@ def drift_text(report: DriftReport) -> str:
             continue
         lines.append("")
         lines.append(f"{status.replace('_', ' ').capitalize()}:")
-        for c in got:
+        listed, left = cut(got)
+        for c in listed:
             where = f"{c.file}:{c.line}" if c.line is not None else c.file
             lines.append(f"  {c.offering_id}  {c.reason}  [{where}]")
+        if left:
+            lines.append("  " + more_line(left, "offerings", "--format json lists all"))
     return "\n".join(lines) + "\n"
 
 

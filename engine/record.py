@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING
 
 from engine.schema import PrioritiesFile
 from engine.scoring import Ranking
+from engine.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness report
     from engine.sensitivity import SensitivityReport
 
 __all__ = ["decision_record"]
+
+_ALL_RANKED = "all are in `shortlist rank --format json` of the same inputs"
+_ALL_DOMINATED = "all are in `shortlist sensitivity --format json` of the same inputs"
 
 
 def _cell(text: object) -> str:
@@ -52,7 +56,13 @@ def decision_record(
         Adds the rank acceptability of the leading offerings, the stability interval
         of each weight and the Pareto front.
     top : int, optional
-        Rank rows to list (default all).
+        Rank rows to list (default: at most :data:`engine.summarise.ROWS`). The
+        excluded offerings, the Pareto front and the dominated offerings are listed
+        up to :data:`~engine.summarise.ROWS` and :data:`~engine.summarise.LIST_ITEMS`
+        too, the rest counted, so the record grows with the number of input files
+        only (well under 1 MB at 5,000 offerings); the complete lists are in
+        ``shortlist rank --format json`` and ``shortlist sensitivity --format json`` of
+        the same inputs.
 
     Returns
     -------
@@ -90,8 +100,7 @@ def decision_record(
     else:
         lines.append("None.")
     ranked = list(ranking.ranked)
-    if top is not None:
-        ranked = ranked[:top]
+    ranked, unlisted = cut(ranked, top if top is not None else ROWS)
     lines += [
         "",
         "## Ranking",
@@ -105,6 +114,8 @@ def decision_record(
             f"| {r.rank} | {_cell(r.offering_id)} | {_cell(r.vendor)} | {r.score:.2f} | "
             f"{r.as_of.isoformat()} | {(day - r.as_of).days} |"
         )
+    if unlisted:
+        lines += ["", more_line(unlisted, "ranked offerings", _ALL_RANKED)]
     flagged = [(r, [x for x in r.reasons]) for r in ranked if r.reasons]
     if flagged:
         lines += ["", "Flags:", ""]
@@ -112,10 +123,13 @@ def decision_record(
     lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
     if ranking.excluded:
         lines += ["| offering | vendor | data as of | reasons |", "|---|---|---|---|"]
+        excluded, left = cut(ranking.excluded)
         lines += [
             f"| {_cell(r.offering_id)} | {_cell(r.vendor)} | {r.as_of.isoformat()} | {_cell('; '.join(r.reasons))} |"
-            for r in ranking.excluded
+            for r in excluded
         ]
+        if left:
+            lines += ["", more_line(left, "excluded offerings", _ALL_RANKED)]
     else:
         lines.append("None.")
     if robustness is not None:
@@ -148,10 +162,14 @@ def decision_record(
             for s in robustness.stability
         ]
         dom = robustness.dominance
-        lines += ["", f"Pareto front: {', '.join(dom.pareto_front)}."]
+        lines += ["", f"Pareto front ({len(dom.pareto_front):,}): {names(dom.pareto_front, LIST_ITEMS)}."]
         if dom.dominated_by:
+            dominated, left = cut(list(dom.dominated_by.items()), LIST_ITEMS)
             lines.append(
-                "Dominated: " + "; ".join(f"{b} by {', '.join(a)}" for b, a in dom.dominated_by.items()) + "."
+                f"Dominated ({len(dom.dominated_by):,}): "
+                + "; ".join(f"{b} by {names(a)}" for b, a in dominated)
+                + (f"; {more_line(left, 'dominated offerings', _ALL_DOMINATED)}" if left else "")
+                + "."
             )
     if ranking.notes:
         lines += ["", "## Notes", ""]

@@ -14,6 +14,7 @@ import engine
 from engine.loading import load_policy_bytes_doc, load_policy_doc
 from engine.policy import run_policy
 from engine.policy_output import render
+from engine.summarise import cut, more_line
 from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, show_issues
 
 ctx = context()
@@ -95,6 +96,7 @@ def _where(c: engine.policy.Check) -> str:
 findings = [*deny, *warn]
 st.subheader(f"Findings ({len(findings)})")
 if findings:
+    listed, left = cut(findings)  # an HTML table draws every row: the first ones
     st.table(
         pd.DataFrame(
             [
@@ -106,15 +108,18 @@ if findings:
                     "message": c.message,
                     "where": _where(c) + (f" [{c.field}]" if c.field else ""),
                 }
-                for c in findings
+                for c in listed
             ]
         )
     )
+    if left:
+        st.caption(more_line(left, "findings", "the JSON report and the table of every check below list all"))
 else:
     st.success("No finding: every offering in scope meets the policy.")
 
 st.subheader(f"Waivers ({len(report.waivers)})")
 if report.waivers:
+    waivers, left = cut(report.waivers)
     st.table(
         pd.DataFrame(
             [
@@ -127,10 +132,12 @@ if report.waivers:
                     "approver": w.approver,
                     "reason": w.reason,
                 }
-                for w in report.waivers
+                for w in waivers
             ]
         )
     )
+    if left:
+        st.caption(more_line(left, "waivers", "the JSON report lists all"))
 else:
     st.caption("The policy has no waivers.")
 

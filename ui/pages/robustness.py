@@ -10,6 +10,7 @@ import streamlit as st
 
 import engine
 from engine.sensitivity import what_would_it_take
+from engine.summarise import cut, more_line, names
 from ui.common import context, no_ranking, robustness, show_issues
 
 ctx = context()
@@ -44,6 +45,7 @@ n_show = min(report.problem.n, 10)  # ranks beyond 10 are pooled in one column
 rank_labels = [str(r + 1) for r in range(n_show)]
 if report.problem.n > n_show:
     rank_labels.append(f"{n_show + 1}+")
+heat_ids, heat_left = cut(report.problem.offering_ids)  # the top of a long ranking
 heat = pd.DataFrame(
     [
         {
@@ -53,7 +55,7 @@ heat = pd.DataFrame(
                 100 * float(acc.acceptability[i, r:].sum() if r == n_show else acc.acceptability[i, r]), 1
             ),
         }
-        for i, o in enumerate(report.problem.offering_ids)
+        for i, o in enumerate(heat_ids)
         for r in range(len(rank_labels))
     ]
 )
@@ -62,14 +64,16 @@ st.altair_chart(
     .mark_rect()
     .encode(
         x=alt.X("rank:O", title="rank", sort=rank_labels),
-        y=alt.Y(
-            "offering:N", sort=list(report.problem.offering_ids), title=None, axis=alt.Axis(labelLimit=320)
-        ),
+        y=alt.Y("offering:N", sort=heat_ids, title=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("share:Q", title="% of samples", scale=alt.Scale(scheme="blues")),
         tooltip=["offering", "rank", "share"],
     ),
     width="stretch",
 )
+if heat_left:
+    st.caption(
+        more_line(heat_left, "ranked offerings are not drawn", "the sensitivity JSON download has all")
+    )
 
 st.markdown(
     "**Stability intervals** — how far each weight can move (the others rescaled in proportion) "
@@ -124,7 +128,8 @@ points = pd.DataFrame(
             "cost": r.cells["monthly_cost"].value,
             "capability": r.cells["capability"].value,
             "status": "Pareto front" if r.offering_id in front else "dominated",
-            "dominated by": ", ".join(report.dominance.dominated_by.get(r.offering_id, ())),
+            # a tooltip: the first few names (the list grows with the catalog; the JSON has all)
+            "dominated by": names(report.dominance.dominated_by.get(r.offering_id, ())),
         }
         # dominated first, so a front point sharing its spot is drawn on top
         for r in sorted(ranked, key=lambda r: r.offering_id in front)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import engine
+from engine.summarise import cut, more_line
 from ui.common import ATTRIBUTION, context, no_ranking, show_issues
 from ui.exports import export_buttons
 
@@ -101,15 +102,18 @@ if ranked:
 
 if ranking.excluded:
     with st.expander(f"Excluded offerings ({len(ranking.excluded)})", expanded=False):
+        excluded, left = cut(ranking.excluded)  # an HTML table draws every row: the first ones
         with st.container(key="excluded"):  # an HTML table, so the browser tests can read it
             st.table(
                 pd.DataFrame(
                     [
                         {"offering": r.offering_id, "vendor": r.vendor, "reasons": "; ".join(r.reasons)}
-                        for r in ranking.excluded
+                        for r in excluded
                     ]
                 ).set_index("offering")
             )
+            if left:
+                st.caption(more_line(left, "excluded offerings", "the CSV and JSON downloads list all"))
 
 if ranked and ranking.method != "weighted-sum":
     st.subheader("Where the points come from")
