@@ -29,6 +29,7 @@ from engine.export import to_csv, to_json, to_table
 from engine.loading import (
     DEFAULT_PRESET,
     Catalog,
+    LocalResolver,
     CriteriaCatalog,
     file_digests,
     load_catalog,
@@ -36,7 +37,7 @@ from engine.loading import (
     load_policy_doc,
     load_priorities_doc,
     locate,
-    policy_priorities_path,
+    policy_priorities,
     resolve_policy,
     resolve_priorities,
 )
@@ -60,8 +61,14 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
         return None
     out, _ = elicited_weights(base, ids)
     issues = []
+    given: dict[str, str] = {}
     for pair in pairs:
         key, sep, val = pair.partition("=")
+        if sep and key.strip() in given:  # the last would win silently
+            msg = f"--weight gives {key.strip()!r} twice ({given[key.strip()]!r}, then {pair!r}): give it once"
+            issues.append(Issue("usage.invalid", msg))
+            continue
+        given[key.strip()] = pair
         try:
             if not sep:
                 raise ValueError
@@ -192,7 +199,7 @@ def _validate_policy(path: Path, criteria_dir: Path) -> list[Issue]:
     found = locate(validate_policy(policy), doc)
     if policy.priorities:
         try:
-            pr, pdoc = load_priorities_doc(policy_priorities_path(policy.priorities, path, criteria_dir, doc))
+            pr, pdoc = policy_priorities(policy.priorities, LocalResolver(criteria_dir, path), doc)
         except InputError as exc:
             return [*found, *exc.issues]
         try:
@@ -539,12 +546,16 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _output_stems(sources: Sequence[str], criteria_dir: Path) -> tuple[list[str], dict[int, Issue]]:
+def _output_stems(
+    sources: Sequence[str], criteria_dir: Path, suffixes: Sequence[str] = (".csv",)
+) -> tuple[list[str], dict[int, Issue]]:
     """The output name (file stem) of each priorities argument, and an issue for each
-    argument whose name an earlier one already takes (it would overwrite its files)."""
+    argument whose output files (``stem`` + each of ``suffixes``) an earlier one's
+    already take, compared without regard to case (``Team.yaml`` and ``team.yaml``
+    are one file on macOS and Windows): it would overwrite them."""
     stems: list[str] = []
     clashes: dict[int, Issue] = {}
-    first: dict[str, tuple[str, Path | None]] = {}
+    taken: dict[str, tuple[str, Path | None, str]] = {}  # output name, case-folded → first owner
     for k, src in enumerate(sources):
         try:
             path: Path | None = resolve_priorities(src, criteria_dir).resolve()
@@ -552,16 +563,20 @@ def _output_stems(sources: Sequence[str], criteria_dir: Path) -> tuple[list[str]
             path = None  # not found: the batch reports it
         stem = path.stem if path is not None else Path(src).stem
         stems.append(stem)
-        if stem not in first:
-            first[stem] = (src, path)
+        names = [stem + suffix for suffix in suffixes]
+        hit = next((taken[n.casefold()] for n in names if n.casefold() in taken), None)
+        if hit is None:
+            taken.update({n.casefold(): (src, path, n) for n in names})
             continue
-        other, other_path = first[stem]
+        other, other_path, other_name = hit
         if path is not None and path == other_path:
             msg = f"the same priorities file as {other!r}, given twice: it is ranked once"
         else:
+            mine = next(n for n in names if n.casefold() == other_name.casefold())
             msg = (
-                f"its output files would be named {stem!r}, as those of {other!r}, and overwrite them: "
-                "give each priorities file its own name"
+                f"its output files would be named {stem!r}, and {mine!r} is {other!r}'s {other_name!r} "
+                "(file names compared without regard to case): it would overwrite it; give each "
+                "priorities file its own name"
             )
         clashes[k] = Issue("usage.invalid", msg, file=src)
     return stems, clashes
@@ -593,7 +608,8 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
         )
     sources: list[str] = list(args.priorities)
-    stems, clashes = _output_stems(sources, criteria_dir)
+    suffixes = [f".{args.format}", *([".sensitivity.json"] if args.robustness else [])]
+    stems, clashes = _output_stems(sources, criteria_dir, suffixes)
     run = robustness_many if args.robustness else rank_many
     todo = [s for k, s in enumerate(sources) if k not in clashes]
     result = run(
@@ -659,16 +675,16 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     criteria = load_criteria(criteria_dir)
     policy_path = resolve_policy(args.policy, criteria_dir)
     policy, doc = load_policy_doc(policy_path)
+    resolver = LocalResolver(criteria_dir, policy_path)
     if policy.priorities:  # a missing priorities file is reported before the catalog loads
-        policy_priorities_path(policy.priorities, policy_path, criteria_dir, doc)
+        policy_priorities(policy.priorities, resolver, doc)
     catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
     report = run_policy(
         policy,
         doc,
         catalog,
         criteria,
-        criteria_dir,
-        policy_file=policy_path,
+        resolver,
         today=args.today,
         expiring_in=args.expiring_in,
     )
@@ -854,8 +870,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 policy, doc = load_policy_doc(policy_path)
                 pol_pr = priorities
                 if policy.priorities:
-                    pol_path = policy_priorities_path(policy.priorities, policy_path, cdir, doc)
-                    pol_pr, _ = load_priorities_doc(pol_path)
+                    pol_pr, _ = policy_priorities(policy.priorities, LocalResolver(cdir, policy_path), doc)
                 try:
                     report = check_policy(
                         policy, catalog, criteria, doc=doc, priorities=pol_pr, today=args.today
@@ -953,7 +968,45 @@ class UsageError(Exception):
     """A command-line usage mistake (exit code 2)."""
 
 
+_GIVEN = "_shortlist_given"
+"""Namespace attribute: the options given so far on this command line."""
+
+
+class _Once(argparse.Action):
+    """argparse's ``store`` that refuses a second occurrence of its option: argparse's
+    own keeps the last value silently (``--vendors a --vendors b`` would use ``b``
+    alone). Options meant to repeat say so with ``action="append"``."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        given: dict[str, str] = getattr(namespace, _GIVEN, {})
+        this = f"{option_string} {values}" if self.nargs != 0 else str(option_string)
+        if self.dest in given:
+            raise argparse.ArgumentError(self, f"given more than once ({given[self.dest]}, then {this}): give it once")
+        setattr(namespace, _GIVEN, {**given, self.dest: this})
+        setattr(namespace, self.dest, values if self.nargs != 0 else self.const)
+
+
+class _OnceTrue(_Once):
+    """argparse's ``store_true``, refusing a second occurrence (see :class:`_Once`)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, default: object = False, **kw: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, const=True, default=default, **kw)  # type: ignore[arg-type]
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # every single-valued option, in groups too, refuses a repeat
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
+        self.register("action", "store_true", _OnceTrue)
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -45,7 +45,12 @@ __all__ = [
     "load_priorities_bytes_doc",
     "load_priorities_doc",
     "load_vendor_bytes",
+    "LocalResolver",
     "locate",
+    "policy_priorities",
+    "preset_files",
+    "PrioritiesResolver",
+    "SessionResolver",
     "read_input",
     "validation_issues",
 ]
@@ -724,9 +729,34 @@ DEFAULT_PRESET = "regulated-eu-bank"
 """Preset used when no priorities file is named."""
 
 
+def _named_files(directory: Path) -> dict[str, Path]:
+    """The YAML files directly in ``directory`` by name: ``x`` and ``x.yaml`` (or
+    ``x.yml``) both name ``x.yaml``. A name is looked up in this listing, never joined
+    to a path, so no spelling of a name (``../x``, ``/etc/x``, ``x\0``) reaches a file
+    outside ``directory``."""
+    try:
+        found = sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
+    except OSError:
+        return {}
+    out: dict[str, Path] = {}
+    for p in found:
+        out.setdefault(p.stem, p)
+        out.setdefault(p.name, p)
+    return out
+
+
+def preset_files(criteria_dir: Path) -> dict[str, Path]:
+    """The bundled presets of ``<criteria_dir>/presets``: name (file stem) → file."""
+    return {k: v for k, v in _named_files(criteria_dir / "presets").items() if k == v.stem}
+
+
 def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
-    """Map a priorities argument to a file: a path, or the name of a preset in
-    ``<criteria>/presets`` (with or without ``.yaml``); default :data:`DEFAULT_PRESET`.
+    """Map a priorities argument typed on the command line to a file: a path, or the
+    name of a preset in ``<criteria>/presets`` (with or without ``.yaml``); default
+    :data:`DEFAULT_PRESET`.
+
+    Only for values a person typed on this machine (the CLI): documents name their
+    priorities through a :class:`PrioritiesResolver`.
 
     Raises
     ------
@@ -737,17 +767,18 @@ def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
     p = Path(name)
     if p.is_file():
         return p
-    for cand in (criteria_dir / "presets" / name, criteria_dir / "presets" / f"{name}.yaml"):
-        if cand.is_file():
-            return cand
-    presets = ", ".join(sorted(x.stem for x in (criteria_dir / "presets").glob("*.yaml")))
+    presets = _named_files(criteria_dir / "presets")
+    if name in presets:
+        return presets[name]
+    listed = ", ".join(sorted(preset_files(criteria_dir)))
     raise InputError.single(
-        "io.not_found", f"no priorities file or preset named {name!r} (presets: {presets})", file=name
+        "io.not_found", f"no priorities file or preset named {name!r} (presets: {listed})", file=name
     )
 
 
 def resolve_policy(arg: str, criteria_dir: Path) -> Path:
-    """A policy argument: a file, or the name of a policy in ``<criteria>/policies``.
+    """A policy argument typed on the command line: a file, or the name of a policy in
+    ``<criteria>/policies``.
 
     Raises
     ------
@@ -757,44 +788,146 @@ def resolve_policy(arg: str, criteria_dir: Path) -> Path:
     p = Path(arg)
     if p.is_file():
         return p
-    for cand in (criteria_dir / "policies" / arg, criteria_dir / "policies" / f"{arg}.yaml"):
-        if cand.is_file():
-            return cand
-    names = ", ".join(sorted(x.stem for x in (criteria_dir / "policies").glob("*.y*ml"))) or "none"
+    bundled = _named_files(criteria_dir / "policies")
+    if arg in bundled:
+        return bundled[arg]
+    names = ", ".join(sorted({x.stem for x in bundled.values()})) or "none"
     raise InputError.single(
         "io.not_found", f"no policy file or bundled policy named {arg!r} (policies: {names})", file=arg
     )
 
 
-def policy_priorities_path(ref: str, policy_file: Path | None, criteria_dir: Path, doc: LoadedYaml) -> Path:
-    """A policy's ``priorities``: a path relative to the policy file, else a preset name.
+class PrioritiesResolver(Protocol):
+    """What a document's reference to a priorities file (a policy's ``priorities:``)
+    may name, given by the adapter that runs the document.
+
+    The engine never turns such a reference into a path itself: the command line
+    passes a :class:`LocalResolver` (relative paths inside the catalog, and presets),
+    the app a :class:`SessionResolver` (presets by name and the documents uploaded in
+    the same session, nothing else).
+    """
+
+    def __call__(self, ref: str) -> tuple[bytes, str]:
+        """The referenced document's bytes and the name to show for it.
+
+        Raises
+        ------
+        InputError
+            ``policy.priorities_not_found`` (field ``priorities``, not yet located).
+        """
+        ...
+
+
+_MAX_REF_SHOWN = 80
+
+
+def _shown(ref: str) -> str:
+    """The reference as the user wrote it, quoted and cut short (never file content)."""
+    cut = ref if len(ref) <= _MAX_REF_SHOWN else ref[:_MAX_REF_SHOWN] + "…"
+    return repr(cut)
+
+
+def _ref_issue(message: str) -> InputError:
+    return InputError([Issue("policy.priorities_not_found", message, field="priorities")])
+
+
+def _plain_ref(ref: str) -> bool:
+    """True for a relative path in plain form: no drive, no root, no ``~``, no URL
+    scheme, no backslash, no control character (NUL included)."""
+    if not ref or ref != ref.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in ref):
+        return False
+    if "\\" in ref or ref.startswith(("/", "~")) or ":" in ref:
+        return False  # Windows paths and drives, home directories, file:// and other URLs
+    return True
+
+
+@dataclass(frozen=True)
+class SessionResolver:
+    """The app's namespace: bundled presets by name and documents uploaded in this
+    session by file name (with or without ``.yaml``/``.yml``). A reference is looked
+    up in these two listings and never reaches the file system, so every other value
+    (a path, ``../…``, ``~``, a URL) gets the same message, whether or not a file of
+    that name exists on the server, and the message shows no server path.
 
     Parameters
     ----------
-    ref : str
-        The policy's ``priorities`` value.
-    policy_file : pathlib.Path or None
-        Where the policy lives (``None`` for an uploaded policy: presets only).
-    criteria_dir : pathlib.Path
-    doc : LoadedYaml
-        The policy's document, to locate the problem.
+    presets : mapping of str to Path
+        Preset name → file (from :func:`preset_files`, listed by the server).
+    uploads : mapping of str to bytes
+        Uploaded file name → its bytes.
+    """
+
+    presets: Mapping[str, Path]
+    uploads: Mapping[str, bytes] = field(default_factory=dict)
+
+    def __call__(self, ref: str) -> tuple[bytes, str]:
+        if ref in self.presets:
+            path = self.presets[ref]
+            return _read(path), f"preset:{ref}"
+        for name, raw in self.uploads.items():
+            if ref == name or (ref == name.rsplit(".", 1)[0] and name.endswith((".yaml", ".yml"))):
+                return raw, f"upload:{name}"
+        ups = ", ".join(sorted(self.uploads)) or "none"
+        raise _ref_issue(
+            f"the policy's priorities {_shown(ref)} is neither a bundled preset "
+            f"({', '.join(sorted(self.presets)) or 'none'}) nor a priorities file uploaded in this "
+            f"session (uploaded: {ups}); an uploaded policy cannot name any other file"
+        )
+
+
+@dataclass(frozen=True)
+class LocalResolver:
+    """The command line's namespace for a policy on disk: a relative path from the
+    policy file's directory that stays inside the catalog (the directory holding
+    ``criteria/``) or the policy's own directory, symbolic links resolved; else the
+    name of a preset. Absolute paths, ``~``, URLs, Windows paths and control
+    characters are refused in the document (a path typed on the command line is
+    another matter: see :func:`resolve_priorities`).
+
+    Parameters
+    ----------
+    criteria_dir : Path
+    policy_file : Path or None
+        The policy's file (``None``: presets only).
+    """
+
+    criteria_dir: Path
+    policy_file: Path | None = None
+
+    def __call__(self, ref: str) -> tuple[bytes, str]:
+        presets = preset_files(self.criteria_dir)
+        if self.policy_file is not None and _plain_ref(ref):
+            base = self.policy_file.parent
+            roots = [self.criteria_dir.resolve().parent, base.resolve()]
+            cand = (base / ref).resolve()
+            inside = any(cand == r or r in cand.parents for r in roots)
+            if inside and cand.is_file():
+                return _read(cand), str(base / ref)
+        named = _named_files(self.criteria_dir / "presets")
+        if ref in named:
+            return _read(named[ref]), str(named[ref])
+        raise _ref_issue(
+            f"the policy's priorities {_shown(ref)} is neither a preset ({', '.join(sorted(presets)) or 'none'}) "
+            "nor a priorities file inside the catalog, given as a path relative to the policy file"
+        )
+
+
+def policy_priorities(
+    ref: str, resolver: PrioritiesResolver, doc: LoadedYaml
+) -> tuple[PrioritiesFile, LoadedYaml]:
+    """Load the priorities a policy names, through the adapter's ``resolver``.
 
     Raises
     ------
     InputError
-        ``policy.priorities_not_found`` at the line of ``priorities:`` in the policy.
+        ``policy.priorities_not_found`` at the line of ``priorities:`` in the policy, or
+        the problems of the priorities file itself.
     """
-    if policy_file is not None:
-        cand = policy_file.parent / ref
-        if cand.is_file():
-            return cand
     try:
-        return resolve_priorities(ref, criteria_dir)
+        raw, name = resolver(ref)
     except InputError as exc:
-        msg = f"the policy's priorities {ref!r} cannot be found: {exc.issues[0].message}"
-        raise InputError(
-            locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
-        ) from None
+        raise InputError(locate(exc.issues, doc)) from None
+    return _load_bytes_doc(PrioritiesFile, raw, name)
 
 
 def load_policy_bytes_doc(raw: bytes, file: str) -> tuple[PolicyFile, LoadedYaml]:
