@@ -29,8 +29,8 @@ from engine.export import to_csv, to_json, to_table
 from engine.loading import (
     DEFAULT_PRESET,
     Catalog,
-    LocalResolver,
     CriteriaCatalog,
+    LocalResolver,
     file_digests,
     load_catalog,
     load_criteria,
@@ -65,7 +65,9 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
     for pair in pairs:
         key, sep, val = pair.partition("=")
         if sep and key.strip() in given:  # the last would win silently
-            msg = f"--weight gives {key.strip()!r} twice ({given[key.strip()]!r}, then {pair!r}): give it once"
+            msg = (
+                f"--weight gives {key.strip()!r} twice ({given[key.strip()]!r}, then {pair!r}): give it once"
+            )
             issues.append(Issue("usage.invalid", msg))
             continue
         given[key.strip()] = pair
@@ -987,7 +989,9 @@ class _Once(argparse.Action):
         given: dict[str, str] = getattr(namespace, _GIVEN, {})
         this = f"{option_string} {values}" if self.nargs != 0 else str(option_string)
         if self.dest in given:
-            raise argparse.ArgumentError(self, f"given more than once ({given[self.dest]}, then {this}): give it once")
+            raise argparse.ArgumentError(
+                self, f"given more than once ({given[self.dest]}, then {this}): give it once"
+            )
         setattr(namespace, _GIVEN, {**given, self.dest: this})
         setattr(namespace, self.dest, values if self.nargs != 0 else self.const)
 
@@ -995,7 +999,9 @@ class _Once(argparse.Action):
 class _OnceTrue(_Once):
     """argparse's ``store_true``, refusing a second occurrence (see :class:`_Once`)."""
 
-    def __init__(self, option_strings: Sequence[str], dest: str, default: object = False, **kw: object) -> None:
+    def __init__(
+        self, option_strings: Sequence[str], dest: str, default: object = False, **kw: object
+    ) -> None:
         super().__init__(option_strings, dest, nargs=0, const=True, default=default, **kw)  # type: ignore[arg-type]
 
 

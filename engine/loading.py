@@ -35,7 +35,10 @@ from engine.yamlio import LoadedYaml, Path_, load_yaml_bytes
 __all__ = [
     "Catalog",
     "CriteriaCatalog",
+    "LocalResolver",
+    "PrioritiesResolver",
     "ResolvedOffering",
+    "SessionResolver",
     "file_digests",
     "format_path",
     "load_catalog",
@@ -45,12 +48,9 @@ __all__ = [
     "load_priorities_bytes_doc",
     "load_priorities_doc",
     "load_vendor_bytes",
-    "LocalResolver",
     "locate",
     "policy_priorities",
     "preset_files",
-    "PrioritiesResolver",
-    "SessionResolver",
     "read_input",
     "validation_issues",
 ]
@@ -878,11 +878,12 @@ class SessionResolver:
 @dataclass(frozen=True)
 class LocalResolver:
     """The command line's namespace for a policy on disk: a relative path from the
-    policy file's directory that stays inside the catalog (the directory holding
-    ``criteria/``) or the policy's own directory, symbolic links resolved; else the
-    name of a preset. Absolute paths, ``~``, URLs, Windows paths and control
-    characters are refused in the document (a path typed on the command line is
-    another matter: see :func:`resolve_priorities`).
+    policy file's directory that stays, symbolic links resolved, inside the catalog
+    (the directory holding the criteria directory) or the directory above the policy's
+    own (a catalog's ``policies/`` sits below it); else the name of a preset. Absolute
+    paths, ``~``, URLs, Windows paths and control characters are refused in the
+    document (a path typed on the command line is another matter: see
+    :func:`resolve_priorities`).
 
     Parameters
     ----------
@@ -898,7 +899,7 @@ class LocalResolver:
         presets = preset_files(self.criteria_dir)
         if self.policy_file is not None and _plain_ref(ref):
             base = self.policy_file.parent
-            roots = [self.criteria_dir.resolve().parent, base.resolve()]
+            roots = [self.criteria_dir.resolve().parent, base.resolve().parent]
             cand = (base / ref).resolve()
             inside = any(cand == r or r in cand.parents for r in roots)
             if inside and cand.is_file():

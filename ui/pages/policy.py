@@ -46,7 +46,9 @@ choice = c1.selectbox("Policy", options, key="p_policy", placeholder="Choose a p
 if choice is None:
     named = ss.get("_policy_unknown")
     why = f"The link names the policy {named!r}, which is not one of this catalog's: " if named else ""
-    st.error(f"{why}nothing was checked. Choose a policy ({', '.join(bundled) or 'none bundled'}) or upload one.")
+    st.error(
+        f"{why}nothing was checked. Choose a policy ({', '.join(bundled) or 'none bundled'}) or upload one."
+    )
     st.stop()
 if "p_policy_today" not in ss:
     ss["p_policy_today"] = dt.date.today()
