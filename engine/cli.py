@@ -31,7 +31,9 @@ from engine.loading import (
     Catalog,
     CriteriaCatalog,
     LocalResolver,
+    catalog_roots,
     file_digests,
+    input_name,
     load_catalog,
     load_criteria,
     load_policy_doc,
@@ -125,6 +127,7 @@ class _Loaded:
     priorities: PrioritiesFile
     priorities_path: Path
     ranking: Ranking
+    roots: tuple[tuple[str, Path], ...]
 
 
 def _load(args: argparse.Namespace) -> _Loaded:
@@ -132,7 +135,8 @@ def _load(args: argparse.Namespace) -> _Loaded:
     criteria = load_criteria(criteria_dir)
     priorities_path = resolve_priorities(args.priorities, criteria_dir)
     priorities, doc = load_priorities_doc(priorities_path)
-    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+    roots = catalog_roots(vendors_dir, criteria_dir)
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots)
     if not catalog.offerings:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
@@ -153,7 +157,7 @@ def _load(args: argparse.Namespace) -> _Loaded:
         from_cli = [i for i in exc.issues if weights is not None and (i.field or "").startswith("weights")]
         rest = [i for i in exc.issues if i not in from_cli]
         raise InputError([*from_cli, *locate(rest, doc)]) from None
-    return _Loaded(catalog, criteria, priorities, priorities_path, ranking)
+    return _Loaded(catalog, criteria, priorities, priorities_path, ranking, roots)
 
 
 def _kind(loaded_keys: set[str]) -> str:
@@ -318,12 +322,14 @@ def _record(args: argparse.Namespace, loaded: _Loaded) -> str:
     from engine.sensitivity import sensitivity_with
 
     ranking = loaded.ranking
-    inputs: list[str | Path] = [*loaded.catalog.files, *loaded.criteria.files, loaded.priorities_path]
+    # named from the catalog root (catalog_roots): the same record from any working directory
+    digests = dict(loaded.catalog.digests)
+    digests.update(file_digests([*loaded.criteria.files, loaded.priorities_path], loaded.roots))
     report = sensitivity_with(ranking, loaded.priorities.robustness) if ranking.ranked else None
     return decision_record(
         ranking,
         loaded.priorities,
-        input_digests=file_digests(inputs, roots=(("shortlist:", _REPO),)),
+        input_digests=digests,
         version=__version__,
         robustness=report,
         top=args.top,
@@ -604,7 +610,8 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
-    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+    roots = catalog_roots(vendors_dir, criteria_dir)
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots)
     if not catalog.offerings:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
@@ -676,11 +683,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
     policy_path = resolve_policy(args.policy, criteria_dir)
-    policy, doc = load_policy_doc(policy_path)
+    roots = catalog_roots(vendors_dir, criteria_dir)  # reports name files from the catalog root
+    policy, doc = load_policy_doc(policy_path, input_name(policy_path, roots))
     resolver = LocalResolver(criteria_dir, policy_path)
     if policy.priorities:  # a missing priorities file is reported before the catalog loads
         policy_priorities(policy.priorities, resolver, doc)
-    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots)
     report = run_policy(
         policy,
         doc,
@@ -856,12 +864,16 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 raise InputError.single(
                     "usage.invalid", "--base-vendors expects a vendors directory", file=str(base_vendors)
                 )
-            base_label, head_label = f"`{args.base_vendors}`", f"`{vendors_dir}`"
+            # named from the catalog root, as the files in the report: the same from any cwd
+            head_roots = catalog_roots(vendors_dir, criteria_dir)
+            base_label = f"`{input_name(base_vendors, head_roots)}`"
+            head_label = f"`{input_name(vendors_dir, head_roots)}`"
         sides = []
         for vdir, cdir in ((base_vendors, base_criteria), (vendors_dir, criteria_dir)):
             criteria = load_criteria(cdir)
             priorities, pdoc = load_priorities_doc(pr_path)
-            catalog = load_catalog([vdir], currencies=criteria.currencies())
+            roots = catalog_roots(vdir, cdir)
+            catalog = load_catalog([vdir], currencies=criteria.currencies(), roots=roots)
             try:
                 ranking = rank(catalog, criteria, priorities, on_date=args.on)
             except InputError as exc:
@@ -869,7 +881,9 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             report = None
             if args.policy:
                 policy_path = resolve_policy(args.policy, criteria_dir)
-                policy, doc = load_policy_doc(policy_path)
+                policy, doc = load_policy_doc(
+                    policy_path, input_name(policy_path, catalog_roots(vendors_dir, criteria_dir))
+                )
                 pol_pr = priorities
                 if policy.priorities:
                     pol_pr, _ = policy_priorities(policy.priorities, LocalResolver(cdir, policy_path), doc)

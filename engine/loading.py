@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +40,10 @@ __all__ = [
     "PrioritiesResolver",
     "ResolvedOffering",
     "SessionResolver",
+    "catalog_roots",
     "file_digests",
     "format_path",
+    "input_name",
     "load_catalog",
     "load_criteria",
     "load_policy_doc",
@@ -489,6 +492,7 @@ def load_catalog(
     extra: Iterable[tuple[str, bytes]] = (),
     *,
     currencies: Collection[str] | None = None,
+    roots: Sequence[tuple[str, Path]] | None = None,
 ) -> Catalog:
     """Load every vendor profile under ``paths`` (directories or files).
 
@@ -502,6 +506,10 @@ def load_catalog(
     currencies : collection of str, optional
         Currencies the exchange-rate table knows; an offering priced in another one
         is reported (``fx.unknown_currency``, with its line) and left out.
+    roots : sequence of (prefix, directory), optional
+        Name each file by its :func:`input_name` under these roots (from
+        :func:`catalog_roots`), in the offerings, the issues and the digests, so
+        reports do not depend on the working directory; default: as given.
 
     Returns
     -------
@@ -514,7 +522,8 @@ def load_catalog(
     sources: list[tuple[str, bytes, bool]] = []
     for f in files:
         try:
-            sources.append((str(f), f.read_bytes(), True))
+            name = str(f) if roots is None else input_name(f, roots)
+            sources.append((name, f.read_bytes(), True))
         except OSError as exc:
             issues.append(Issue("io.read_error", f"cannot read file: {exc.strerror}", str(f)))
     sources.extend((name, raw, False) for name, raw in extra)
@@ -635,46 +644,80 @@ def _load_bytes_doc(model: type[M], raw: bytes, file: str) -> tuple[M, LoadedYam
     return _validate(model, loaded), loaded
 
 
+def input_name(path: str | Path, roots: Sequence[tuple[str, Path]]) -> str:
+    """The name of an input file in records and reports: independent of the working
+    directory and of how the path was typed.
+
+    Parameters
+    ----------
+    path : path
+    roots : sequence of (prefix, directory)
+        The first directory holding the file names it: ``prefix`` + the file's path
+        relative to it, with ``/`` (see :func:`catalog_roots`). A file in none of them
+        is named by its absolute path (the same from any working directory).
+    """
+    full = Path(os.path.abspath(path))
+    for prefix, root in roots:
+        try:
+            return prefix + full.relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            continue
+    return full.as_posix()
+
+
+def catalog_roots(vendors_dir: str | Path, criteria_dir: str | Path) -> tuple[tuple[str, Path], ...]:
+    """Where the names of the inputs of one run start (:func:`input_name`).
+
+    The *catalog root* is the directory holding the vendors directory: a vendor file
+    is ``vendors/openai.yaml`` whatever the working directory or the spelling of
+    ``--vendors``. A file outside it but in the bundled data is ``shortlist:`` + its
+    path there (``shortlist:criteria/fx.yaml``); else it is named relative to the
+    directory holding the criteria directory (``criteria/presets/x.yaml``); else by
+    its absolute path.
+    """
+    from engine.bundled import bundled_root
+
+    return (
+        ("", Path(os.path.abspath(vendors_dir)).parent),
+        ("shortlist:", bundled_root()),
+        ("", Path(os.path.abspath(criteria_dir)).parent),
+    )
+
+
 def file_digests(paths: Iterable[str | Path], roots: Sequence[tuple[str, Path]] = ()) -> dict[str, str]:
-    """SHA-256 hex digest of each file, by a name that does not depend on the machine.
+    """SHA-256 hex digest of each file, by its :func:`input_name` under ``roots`` (a
+    name that depends neither on the machine nor on the working directory).
 
     Parameters
     ----------
     paths : iterable of path
     roots : sequence of (prefix, directory)
-        A file below the working directory is named relative to it; else below one of
-        these directories, ``prefix`` + its path relative to that directory (e.g.
-        ``shortlist:vendors/openai.yaml`` for the bundled data); else as given.
+        See :func:`input_name` and :func:`catalog_roots`.
 
     Raises
     ------
     InputError
         ``io.not_found`` / ``io.read_error`` for a file that cannot be read.
     """
-    out = {}
-    for p in paths:
-        path = Path(p)
-        full = path.resolve()
-        name = str(path)
-        for prefix, root in (("", Path.cwd()), *roots):
-            try:
-                name = prefix + full.relative_to(root.resolve()).as_posix()
-                break
-            except ValueError:
-                continue
-        out[name] = hashlib.sha256(_read(path)).hexdigest()
-    return out
+    return {input_name(p, roots): hashlib.sha256(_read(Path(p))).hexdigest() for p in paths}
 
 
-def load_policy_doc(path: str | Path) -> tuple[PolicyFile, LoadedYaml]:
+def load_policy_doc(path: str | Path, name: str | None = None) -> tuple[PolicyFile, LoadedYaml]:
     """Load a CI policy file (:class:`~engine.schema.PolicyFile`) and keep its document.
+
+    Parameters
+    ----------
+    path : path
+    name : str, optional
+        The file's name in reports and messages (default: ``path`` as given), e.g.
+        its :func:`input_name`.
 
     Raises
     ------
     InputError
         Every problem of the file, with file, line and field.
     """
-    return _load_doc(PolicyFile, path)
+    return _load_bytes_doc(PolicyFile, _read(Path(path)), name or str(path))
 
 
 def _path_of(field: str, loaded: LoadedYaml) -> Path_:

@@ -17,7 +17,7 @@ import pytest
 from engine.cli import main
 from engine.errors import InputError
 from engine.loading import LocalResolver, SessionResolver, preset_files
-from tests.conftest import CRITERIA, ROOT
+from tests.conftest import CRITERIA, ROOT, VENDORS
 
 SECRET = "TOPSECRET-7f3a9c"
 BANK = CRITERIA / "presets" / "regulated-eu-bank.yaml"
@@ -337,3 +337,119 @@ def test_app_an_upload_of_the_same_name_says_it_replaced_the_earlier(monkeypatch
     assert not any("replaced" in w.value for w in at.warning)
     at.file_uploader[0].set_value(("newco.yaml", two, "application/x-yaml")).run()
     assert any("newco.yaml replaced the earlier upload" in w.value for w in at.warning)
+
+
+# ----------------------------------------------------------------------------- kind 9
+
+
+def _catalog(tmp_path: Path) -> Path:
+    """A catalog repository: vendors/, criteria/ (presets, policies) and priorities/."""
+    import shutil
+
+    cat = tmp_path / "cat"
+    shutil.copytree(VENDORS, cat / "vendors")
+    shutil.copytree(CRITERIA, cat / "criteria")
+    (cat / "priorities").mkdir()
+    (cat / "priorities" / "team.yaml").write_bytes(BANK.read_bytes())
+    return cat
+
+
+def _run_in(cwd: Path, monkeypatch, argv: list[str]) -> tuple[int, str, str]:
+    monkeypatch.chdir(cwd)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+COMMANDS = [
+    ["rank", "--on", "2026-11-29", "--format", "json"],
+    ["rank", "--on", "2026-11-29", "--format", "csv"],
+    ["rank", "--on", "2026-11-29", "--priorities", "{cat}/priorities/team.yaml", "--record", "{out}/r.md"],
+    ["compare", "mistral-large-4-api", "mistral-small-4-api", "--on", "2026-11-29", "--format", "json"],
+    ["compare", "mistral-large-4-api", "mistral-small-4-api", "--on", "2026-11-29", "--format", "markdown"],
+    ["explain", "mistral-large-4-api", "--on", "2026-11-29"],
+    ["sensitivity", "--on", "2026-11-29", "--samples", "500", "--format", "json"],
+    *(
+        [
+            "check",
+            "--policy",
+            "{cat}/criteria/policies/eu-regulated.yaml",
+            "--today",
+            "2026-11-29",
+            "--format",
+            f,
+        ]
+        for f in ("text", "json", "sarif", "junit", "github")
+    ),
+    ["check", "--policy", "eu-regulated", "--today", "2026-11-29", "--format", "json"],
+    ["diff", "--base-vendors", "{cat}/vendors", "--on", "2026-11-29", "--policy", "eu-regulated"],
+]
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: "-".join(a[:1] + a[-1:]))
+def test_same_inputs_same_bytes_from_any_working_directory(tmp_path, monkeypatch, argv):
+    """The catalog typed relative from its root, absolute from elsewhere, and through
+    ``..`` from a sibling: one output (records and reports name files from the
+    catalog root)."""
+    cat = _catalog(tmp_path)
+    elsewhere = tmp_path / "else" / "deep"
+    elsewhere.mkdir(parents=True)
+    runs = []
+    for k, (cwd, base) in enumerate(((cat, "."), (elsewhere, str(cat)), (elsewhere, "../../cat"))):
+        out_dir = tmp_path / f"out{k}"
+        out_dir.mkdir()
+        args = [a.replace("{cat}", base).replace("{out}", str(out_dir)) for a in argv]
+        args += ["--vendors", f"{base}/vendors", "--criteria", f"{base}/criteria"]
+        code, out, err = _run_in(cwd, monkeypatch, args)
+        assert code in (0, 1), err
+        record = (out_dir / "r.md").read_text(encoding="utf-8") if (out_dir / "r.md").exists() else ""
+        runs.append((out, record))
+    assert runs[0] == runs[1] == runs[2]
+    text = runs[0][0] + runs[0][1]
+    assert str(tmp_path) not in text and "../" not in text
+    if "--record" in argv:
+        assert "| vendors/openai.yaml |" in runs[0][1] and "| priorities/team.yaml |" in runs[0][1]
+        assert "| criteria/fx.yaml |" in runs[0][1]
+
+
+def test_the_bundled_catalog_gives_one_record_from_its_checkout_and_from_elsewhere(tmp_path, monkeypatch):
+    """With no --vendors/--criteria: ./vendors in the checkout, the bundled one elsewhere
+    (the same files): the same record, where before the names depended on the cwd."""
+    records = []
+    for k, cwd in enumerate((ROOT, tmp_path)):
+        target = tmp_path / f"r{k}.md"
+        code, _, err = _run_in(cwd, monkeypatch, ["rank", "--on", "2026-11-29", "--record", str(target)])
+        assert code == 0, err
+        records.append(target.read_bytes())
+    assert records[0] == records[1]
+    assert b"| vendors/openai.yaml |" in records[0] and b"| criteria/criteria.yaml |" in records[0]
+
+
+def test_a_record_is_the_same_from_a_subprocess_in_another_directory(tmp_path):
+    import subprocess
+    import sys
+
+    cat = _catalog(tmp_path)
+    (tmp_path / "x").mkdir()
+    outs = []
+    for k, (cwd, base) in enumerate(((cat, "."), (tmp_path / "x", "../cat"))):
+        rec = tmp_path / f"s{k}.md"
+        argv = [
+            "rank",
+            "--on",
+            "2026-11-29",
+            "--vendors",
+            f"{base}/vendors",
+            "--criteria",
+            f"{base}/criteria",
+        ]
+        proc = subprocess.run(
+            [sys.executable, "-m", "engine", *argv, "--record", str(rec), "--format", "json"],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert proc.returncode == 0, proc.stderr
+        outs.append((proc.stdout, rec.read_bytes()))
+    assert outs[0] == outs[1]

@@ -111,8 +111,12 @@ def load_catalog(
     stamp: tuple[tuple[str, float], ...],
     extra: tuple[tuple[str, bytes], ...],
     currencies: frozenset[str],
+    criteria: str,
 ) -> engine.Catalog:
-    return engine.load_catalog([d], extra=extra, currencies=currencies)
+    """The catalog, its files named from the catalog root as the CLI names them
+    (:func:`engine.loading.catalog_roots`)."""
+    roots = engine.loading.catalog_roots(d, criteria)
+    return engine.load_catalog([d], extra=extra, currencies=currencies, roots=roots)
 
 
 @st.cache_resource(show_spinner=False)

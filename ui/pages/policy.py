@@ -15,13 +15,15 @@ from engine.loading import (
     LocalResolver,
     PrioritiesResolver,
     SessionResolver,
+    catalog_roots,
+    input_name,
     load_policy_bytes_doc,
     load_policy_doc,
     preset_files,
 )
 from engine.policy import run_policy
 from engine.policy_output import render
-from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, show_issues
+from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, show_issues, vendors_dir
 
 ctx = context()
 ss = st.session_state
@@ -90,7 +92,8 @@ try:
         # an uploaded policy names presets by name and files uploaded here, never a server path
         resolver = SessionResolver(preset_files(CRITERIA), extra)
     else:
-        policy, doc = load_policy_doc(bundled[choice])
+        roots = catalog_roots(vendors_dir(), CRITERIA)  # named as `shortlist check` names it
+        policy, doc = load_policy_doc(bundled[choice], input_name(bundled[choice], roots))
         resolver = LocalResolver(CRITERIA, bundled[choice])  # a policy on the server: its own catalog
     report = run_policy(
         policy,
