@@ -453,3 +453,22 @@ def test_a_record_is_the_same_from_a_subprocess_in_another_directory(tmp_path):
         assert proc.returncode == 0, proc.stderr
         outs.append((proc.stdout, rec.read_bytes()))
     assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize(
+    ("param", "said"),
+    [
+        ("mistral-large-4-api,no-such,mistral-small-4-api", "left out of the comparison: no-such"),
+        ("mistral-large-4-api,mistral-large-4-api,mistral-small-4-api", "named more than once"),
+        (
+            "mistral-large-4-api,mistral-small-4-api,openai-gpt-6-luna-api,"
+            "azure-openai-gpt-6-luna-eu-datazone,aleph-alpha-phariaai-private",
+            "left out: aleph-alpha-phariaai-private",
+        ),
+    ],
+)
+def test_app_a_compare_link_says_what_it_did_not_use(monkeypatch, param, said):
+    from tests.test_app import page, start
+
+    at = page(start(monkeypatch, query={"compare": param}), "compare")
+    assert any(said in w.value for w in at.warning), [w.value for w in at.warning]
