@@ -904,9 +904,9 @@ class SessionResolver:
     uploads: Mapping[str, bytes] = field(default_factory=dict)
 
     def __call__(self, ref: str) -> tuple[bytes, str]:
-        if ref in self.presets:
-            path = self.presets[ref]
-            return _read(path), f"preset:{ref}"
+        stem = ref.rsplit(".", 1)[0] if ref.endswith((".yaml", ".yml")) else ref
+        if stem in self.presets:  # `regulated-eu-bank` or `regulated-eu-bank.yaml`, as in the CLI
+            return _read(self.presets[stem]), f"preset:{stem}"
         for name, raw in self.uploads.items():
             if ref == name or (ref == name.rsplit(".", 1)[0] and name.endswith((".yaml", ".yml"))):
                 return raw, f"upload:{name}"

@@ -88,6 +88,7 @@ def test_the_session_namespace_names_presets_and_uploads_only(secret, monkeypatc
     monkeypatch.chdir(ROOT)
     resolver = SessionResolver(preset_files(CRITERIA), {"team.yaml": b"x: 1\n"})
     assert resolver("regulated-eu-bank")[1] == "preset:regulated-eu-bank"
+    assert resolver("regulated-eu-bank.yaml") == resolver("regulated-eu-bank")
     assert resolver("team.yaml") == (b"x: 1\n", "upload:team.yaml")
     assert resolver("team") == (b"x: 1\n", "upload:team.yaml")
     for ref in hostile_refs(secret):
@@ -472,3 +473,14 @@ def test_app_a_compare_link_says_what_it_did_not_use(monkeypatch, param, said):
 
     at = page(start(monkeypatch, query={"compare": param}), "compare")
     assert any(said in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_app_an_upload_with_a_bundled_vendor_id_is_refused_by_name(monkeypatch):
+    from tests.test_app import page, start
+
+    at = page(start(monkeypatch), "catalog")
+    raw = (VENDORS / "mistral-ai.yaml").read_bytes()
+    at.file_uploader[0].set_value(("my-mistral.yaml", raw, "application/x-yaml")).run()
+    msg = next(e.value for e in at.error if "my-mistral.yaml" in e.value)
+    assert "was not loaded" in msg and "catalog.duplicate_id" in msg
+    assert "vendors/mistral-ai.yaml" in msg  # names the bundled file it collides with

@@ -43,7 +43,9 @@ kept = list(dict.fromkeys(o for o in ss["p_compare"] if o in every))  # a repeat
 if len(kept) < len([o for o in ss["p_compare"] if o in every]):
     st.warning("An offering named more than once is compared once.")
 if len(kept) > MAX_OFFERINGS:  # e.g. a hand-edited link: never a silent cut
-    st.warning(f"At most {MAX_OFFERINGS} offerings are compared; left out: {', '.join(kept[MAX_OFFERINGS:])}.")
+    st.warning(
+        f"At most {MAX_OFFERINGS} offerings are compared; left out: {', '.join(kept[MAX_OFFERINGS:])}."
+    )
 ss["p_compare"] = kept[:MAX_OFFERINGS]
 ids = st.multiselect(
     f"Offerings to compare ({MIN_OFFERINGS} to {MAX_OFFERINGS}; excluded ones too)",
