@@ -775,7 +775,7 @@ DEFAULT_PRESET = "regulated-eu-bank"
 def _named_files(directory: Path) -> dict[str, Path]:
     """The YAML files directly in ``directory`` by name: ``x`` and ``x.yaml`` (or
     ``x.yml``) both name ``x.yaml``. A name is looked up in this listing, never joined
-    to a path, so no spelling of a name (``../x``, ``/etc/x``, ``x\0``) reaches a file
+    to a path, so no spelling of a name (``../x``, ``/etc/x``, a NUL byte) reaches a file
     outside ``directory``."""
     try:
         found = sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
