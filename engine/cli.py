@@ -786,13 +786,13 @@ def _cmd_prices(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.importers.genai_prices import MissingPackage, load_dataset
     from engine.price_drift import compare_prices, drift_json, drift_text
 
-    _, vendors_dir = _dirs(args)
+    criteria_dir, vendors_dir = _dirs(args)
     try:
         dataset = load_dataset()
     except MissingPackage as exc:
         print(str(exc), file=err)
         return 2
-    catalog = load_catalog([vendors_dir])
+    catalog = load_catalog([vendors_dir], roots=catalog_roots(vendors_dir, criteria_dir))
     report = compare_prices(catalog.offerings, dataset, args.on or dt.date.today(), args.tolerance)
     _write(drift_json(report) if args.format == "json" else drift_text(report), args.output, out)
     if _vendor_problems(catalog, err, "checked"):
