@@ -98,7 +98,7 @@ preset = presets[ss["preset"]]
 # ----------------------------------------------------------------------------- ranking
 
 extra = tuple((f"upload:{name}", raw) for name, raw in ss["uploads"].items())
-catalog = load_catalog(str(VENDORS), mtimes(VENDORS), extra, criteria.currencies())
+catalog = load_catalog(str(VENDORS), mtimes(VENDORS), extra, criteria.currencies(), str(CRITERIA))
 values = sidebar.widget_state()  # the priorities part of the session state, read once
 priorities: PrioritiesFile | None = None
 ranking: engine.Ranking | None = None

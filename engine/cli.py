@@ -41,13 +41,16 @@ from engine.loading import (
     DEFAULT_PRESET,
     Catalog,
     CriteriaCatalog,
+    LocalResolver,
+    catalog_roots,
     file_digests,
+    input_name,
     load_catalog,
     load_criteria,
     load_policy_doc,
     load_priorities_doc,
     locate,
-    policy_priorities_path,
+    policy_priorities,
     resolve_policy,
     resolve_priorities,
 )
@@ -71,8 +74,16 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
         return None
     out, _ = elicited_weights(base, ids)
     issues = []
+    given: dict[str, str] = {}
     for pair in pairs:
         key, sep, val = pair.partition("=")
+        if sep and key.strip() in given:  # the last would win silently
+            msg = (
+                f"--weight gives {key.strip()!r} twice ({given[key.strip()]!r}, then {pair!r}): give it once"
+            )
+            issues.append(Issue("usage.invalid", msg))
+            continue
+        given[key.strip()] = pair
         try:
             if not sep:
                 raise ValueError
@@ -148,6 +159,7 @@ class _Loaded:
     priorities: PrioritiesFile
     priorities_path: Path
     ranking: Ranking
+    roots: tuple[tuple[str, Path], ...]
 
 
 def _load(args: argparse.Namespace) -> _Loaded:
@@ -155,7 +167,8 @@ def _load(args: argparse.Namespace) -> _Loaded:
     criteria = load_criteria(criteria_dir)
     priorities_path = resolve_priorities(args.priorities, criteria_dir)
     priorities, doc = load_priorities_doc(priorities_path)
-    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+    roots = catalog_roots(vendors_dir, criteria_dir)
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots)
     if not catalog.offerings:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
@@ -176,7 +189,7 @@ def _load(args: argparse.Namespace) -> _Loaded:
         from_cli = [i for i in exc.issues if weights is not None and (i.field or "").startswith("weights")]
         rest = [i for i in exc.issues if i not in from_cli]
         raise InputError([*from_cli, *locate(rest, doc)]) from None
-    return _Loaded(catalog, criteria, priorities, priorities_path, ranking)
+    return _Loaded(catalog, criteria, priorities, priorities_path, ranking, roots)
 
 
 def _kind(loaded_keys: set[str]) -> str:
@@ -224,7 +237,7 @@ def _validate_policy(path: Path, criteria_dir: Path) -> list[Issue]:
     found = locate(validate_policy(policy), doc)
     if policy.priorities:
         try:
-            pr, pdoc = load_priorities_doc(policy_priorities_path(policy.priorities, path, criteria_dir, doc))
+            pr, pdoc = policy_priorities(policy.priorities, LocalResolver(criteria_dir, path), doc)
         except InputError as exc:
             return [*found, *exc.issues]
         try:
@@ -341,12 +354,14 @@ def _record(args: argparse.Namespace, loaded: _Loaded) -> str:
     from engine.sensitivity import sensitivity_with
 
     ranking = loaded.ranking
-    inputs: list[str | Path] = [*loaded.catalog.files, *loaded.criteria.files, loaded.priorities_path]
+    # named from the catalog root (catalog_roots): the same record from any working directory
+    digests = dict(loaded.catalog.digests)
+    digests.update(file_digests([*loaded.criteria.files, loaded.priorities_path], loaded.roots))
     report = sensitivity_with(ranking, loaded.priorities.robustness) if ranking.ranked else None
     return decision_record(
         ranking,
         loaded.priorities,
-        input_digests=file_digests(inputs, roots=(("shortlist:", _REPO),)),
+        input_digests=digests,
         version=__version__,
         robustness=report,
         top=args.top,
@@ -571,12 +586,16 @@ def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _output_stems(sources: Sequence[str], criteria_dir: Path) -> tuple[list[str], dict[int, Issue]]:
+def _output_stems(
+    sources: Sequence[str], criteria_dir: Path, suffixes: Sequence[str] = (".csv",)
+) -> tuple[list[str], dict[int, Issue]]:
     """The output name (file stem) of each priorities argument, and an issue for each
-    argument whose name an earlier one already takes (it would overwrite its files)."""
+    argument whose output files (``stem`` + each of ``suffixes``) an earlier one's
+    already take, compared without regard to case (``Team.yaml`` and ``team.yaml``
+    are one file on macOS and Windows): it would overwrite them."""
     stems: list[str] = []
     clashes: dict[int, Issue] = {}
-    first: dict[str, tuple[str, Path | None]] = {}
+    taken: dict[str, tuple[str, Path | None, str]] = {}  # output name, case-folded → first owner
     for k, src in enumerate(sources):
         try:
             path: Path | None = resolve_priorities(src, criteria_dir).resolve()
@@ -584,16 +603,20 @@ def _output_stems(sources: Sequence[str], criteria_dir: Path) -> tuple[list[str]
             path = None  # not found: the batch reports it
         stem = path.stem if path is not None else Path(src).stem
         stems.append(stem)
-        if stem not in first:
-            first[stem] = (src, path)
+        names = [stem + suffix for suffix in suffixes]
+        hit = next((taken[n.casefold()] for n in names if n.casefold() in taken), None)
+        if hit is None:
+            taken.update({n.casefold(): (src, path, n) for n in names})
             continue
-        other, other_path = first[stem]
+        other, other_path, other_name = hit
         if path is not None and path == other_path:
             msg = f"the same priorities file as {other!r}, given twice: it is ranked once"
         else:
+            mine = next(n for n in names if n.casefold() == other_name.casefold())
             msg = (
-                f"its output files would be named {stem!r}, as those of {other!r}, and overwrite them: "
-                "give each priorities file its own name"
+                f"its output files would be named {stem!r}, and {mine!r} is {other!r}'s {other_name!r} "
+                "(file names compared without regard to case): it would overwrite it; give each "
+                "priorities file its own name"
             )
         clashes[k] = Issue("usage.invalid", msg, file=src)
     return stems, clashes
@@ -619,13 +642,15 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
-    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+    roots = catalog_roots(vendors_dir, criteria_dir)
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots)
     if not catalog.offerings:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
         )
     sources: list[str] = list(args.priorities)
-    stems, clashes = _output_stems(sources, criteria_dir)
+    suffixes = [f".{args.format}", *([".sensitivity.json"] if args.robustness else [])]
+    stems, clashes = _output_stems(sources, criteria_dir, suffixes)
     run = robustness_many if args.robustness else rank_many
     todo = [s for k, s in enumerate(sources) if k not in clashes]
     result = run(
@@ -690,17 +715,18 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
     policy_path = resolve_policy(args.policy, criteria_dir)
-    policy, doc = load_policy_doc(policy_path)
+    roots = catalog_roots(vendors_dir, criteria_dir)  # reports name files from the catalog root
+    policy, doc = load_policy_doc(policy_path, input_name(policy_path, roots))
+    resolver = LocalResolver(criteria_dir, policy_path)
     if policy.priorities:  # a missing priorities file is reported before the catalog loads
-        policy_priorities_path(policy.priorities, policy_path, criteria_dir, doc)
-    catalog = load_catalog([vendors_dir], currencies=criteria.currencies())
+        policy_priorities(policy.priorities, resolver, doc)
+    catalog = load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots)
     report = run_policy(
         policy,
         doc,
         catalog,
         criteria,
-        criteria_dir,
-        policy_file=policy_path,
+        resolver,
         today=args.today,
         expiring_in=args.expiring_in,
     )
@@ -792,13 +818,13 @@ def _cmd_prices(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.importers.genai_prices import MissingPackage, load_dataset
     from engine.price_drift import compare_prices, drift_json, drift_text
 
-    _, vendors_dir = _dirs(args)
+    criteria_dir, vendors_dir = _dirs(args)
     try:
         dataset = load_dataset()
     except MissingPackage as exc:
         print(str(exc), file=err)
         return 2
-    catalog = load_catalog([vendors_dir])
+    catalog = load_catalog([vendors_dir], roots=catalog_roots(vendors_dir, criteria_dir))
     report = compare_prices(catalog.offerings, dataset, args.on or dt.date.today(), args.tolerance)
     text = drift_json(report) if args.format == "json" else drift_text(report)
     _write(text, args.output, out, binary=args.format == "json")
@@ -871,12 +897,16 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 raise InputError.single(
                     "usage.invalid", "--base-vendors expects a vendors directory", file=str(base_vendors)
                 )
-            base_label, head_label = f"`{args.base_vendors}`", f"`{vendors_dir}`"
+            # named from the catalog root, as the files in the report: the same from any cwd
+            head_roots = catalog_roots(vendors_dir, criteria_dir)
+            base_label = f"`{input_name(base_vendors, head_roots)}`"
+            head_label = f"`{input_name(vendors_dir, head_roots)}`"
         sides = []
         for vdir, cdir in ((base_vendors, base_criteria), (vendors_dir, criteria_dir)):
             criteria = load_criteria(cdir)
             priorities, pdoc = load_priorities_doc(pr_path)
-            catalog = load_catalog([vdir], currencies=criteria.currencies())
+            roots = catalog_roots(vdir, cdir)
+            catalog = load_catalog([vdir], currencies=criteria.currencies(), roots=roots)
             try:
                 ranking = rank(catalog, criteria, priorities, on_date=args.on)
             except InputError as exc:
@@ -884,11 +914,12 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             report = None
             if args.policy:
                 policy_path = resolve_policy(args.policy, criteria_dir)
-                policy, doc = load_policy_doc(policy_path)
+                policy, doc = load_policy_doc(
+                    policy_path, input_name(policy_path, catalog_roots(vendors_dir, criteria_dir))
+                )
                 pol_pr = priorities
                 if policy.priorities:
-                    pol_path = policy_priorities_path(policy.priorities, policy_path, cdir, doc)
-                    pol_pr, _ = load_priorities_doc(pol_path)
+                    pol_pr, _ = policy_priorities(policy.priorities, LocalResolver(cdir, policy_path), doc)
                 try:
                     report = check_policy(
                         policy, catalog, criteria, doc=doc, priorities=pol_pr, today=args.today
@@ -986,7 +1017,49 @@ class UsageError(Exception):
     """A command-line usage mistake (exit code 2)."""
 
 
+_GIVEN = "_shortlist_given"
+"""Namespace attribute: the options given so far on this command line."""
+
+
+class _Once(argparse.Action):
+    """argparse's ``store`` that refuses a second occurrence of its option: argparse's
+    own keeps the last value silently (``--vendors a --vendors b`` would use ``b``
+    alone). Options meant to repeat say so with ``action="append"``."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        given: dict[str, str] = getattr(namespace, _GIVEN, {})
+        this = f"{option_string} {values}" if self.nargs != 0 else str(option_string)
+        if self.dest in given:
+            raise argparse.ArgumentError(
+                self, f"given more than once ({given[self.dest]}, then {this}): give it once"
+            )
+        setattr(namespace, _GIVEN, {**given, self.dest: this})
+        setattr(namespace, self.dest, values if self.nargs != 0 else self.const)
+
+
+class _OnceTrue(_Once):
+    """argparse's ``store_true``, refusing a second occurrence (see :class:`_Once`)."""
+
+    def __init__(
+        self, option_strings: Sequence[str], dest: str, default: object = False, **kw: object
+    ) -> None:
+        super().__init__(option_strings, dest, nargs=0, const=True, default=default, **kw)  # type: ignore[arg-type]
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # every single-valued option, in groups too, refuses a repeat
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
+        self.register("action", "store_true", _OnceTrue)
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
+import os
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,9 +36,14 @@ from engine.yamlio import LoadedYaml, Path_, load_yaml_bytes
 __all__ = [
     "Catalog",
     "CriteriaCatalog",
+    "LocalResolver",
+    "PrioritiesResolver",
     "ResolvedOffering",
+    "SessionResolver",
+    "catalog_roots",
     "file_digests",
     "format_path",
+    "input_name",
     "load_catalog",
     "load_criteria",
     "load_policy_doc",
@@ -46,6 +52,8 @@ __all__ = [
     "load_priorities_doc",
     "load_vendor_bytes",
     "locate",
+    "policy_priorities",
+    "preset_files",
     "read_input",
     "validation_issues",
 ]
@@ -484,6 +492,7 @@ def load_catalog(
     extra: Iterable[tuple[str, bytes]] = (),
     *,
     currencies: Collection[str] | None = None,
+    roots: Sequence[tuple[str, Path]] | None = None,
 ) -> Catalog:
     """Load every vendor profile under ``paths`` (directories or files).
 
@@ -497,6 +506,10 @@ def load_catalog(
     currencies : collection of str, optional
         Currencies the exchange-rate table knows; an offering priced in another one
         is reported (``fx.unknown_currency``, with its line) and left out.
+    roots : sequence of (prefix, directory), optional
+        Name each file by its :func:`input_name` under these roots (from
+        :func:`catalog_roots`), in the offerings, the issues and the digests, so
+        reports do not depend on the working directory; default: as given.
 
     Returns
     -------
@@ -509,7 +522,8 @@ def load_catalog(
     sources: list[tuple[str, bytes, bool]] = []
     for f in files:
         try:
-            sources.append((str(f), f.read_bytes(), True))
+            name = str(f) if roots is None else input_name(f, roots)
+            sources.append((name, f.read_bytes(), True))
         except OSError as exc:
             issues.append(Issue("io.read_error", f"cannot read file: {exc.strerror}", str(f)))
     sources.extend((name, raw, False) for name, raw in extra)
@@ -630,46 +644,80 @@ def _load_bytes_doc(model: type[M], raw: bytes, file: str) -> tuple[M, LoadedYam
     return _validate(model, loaded), loaded
 
 
+def input_name(path: str | Path, roots: Sequence[tuple[str, Path]]) -> str:
+    """The name of an input file in records and reports: independent of the working
+    directory and of how the path was typed.
+
+    Parameters
+    ----------
+    path : path
+    roots : sequence of (prefix, directory)
+        The first directory holding the file names it: ``prefix`` + the file's path
+        relative to it, with ``/`` (see :func:`catalog_roots`). A file in none of them
+        is named by its absolute path (the same from any working directory).
+    """
+    full = Path(os.path.abspath(path))
+    for prefix, root in roots:
+        try:
+            return prefix + full.relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            continue
+    return full.as_posix()
+
+
+def catalog_roots(vendors_dir: str | Path, criteria_dir: str | Path) -> tuple[tuple[str, Path], ...]:
+    """Where the names of the inputs of one run start (:func:`input_name`).
+
+    The *catalog root* is the directory holding the vendors directory: a vendor file
+    is ``vendors/openai.yaml`` whatever the working directory or the spelling of
+    ``--vendors``. A file outside it but in the bundled data is ``shortlist:`` + its
+    path there (``shortlist:criteria/fx.yaml``); else it is named relative to the
+    directory holding the criteria directory (``criteria/presets/x.yaml``); else by
+    its absolute path.
+    """
+    from engine.bundled import bundled_root
+
+    return (
+        ("", Path(os.path.abspath(vendors_dir)).parent),
+        ("shortlist:", bundled_root()),
+        ("", Path(os.path.abspath(criteria_dir)).parent),
+    )
+
+
 def file_digests(paths: Iterable[str | Path], roots: Sequence[tuple[str, Path]] = ()) -> dict[str, str]:
-    """SHA-256 hex digest of each file, by a name that does not depend on the machine.
+    """SHA-256 hex digest of each file, by its :func:`input_name` under ``roots`` (a
+    name that depends neither on the machine nor on the working directory).
 
     Parameters
     ----------
     paths : iterable of path
     roots : sequence of (prefix, directory)
-        A file below the working directory is named relative to it; else below one of
-        these directories, ``prefix`` + its path relative to that directory (e.g.
-        ``shortlist:vendors/openai.yaml`` for the bundled data); else as given.
+        See :func:`input_name` and :func:`catalog_roots`.
 
     Raises
     ------
     InputError
         ``io.not_found`` / ``io.read_error`` for a file that cannot be read.
     """
-    out = {}
-    for p in paths:
-        path = Path(p)
-        full = path.resolve()
-        name = str(path)
-        for prefix, root in (("", Path.cwd()), *roots):
-            try:
-                name = prefix + full.relative_to(root.resolve()).as_posix()
-                break
-            except ValueError:
-                continue
-        out[name] = hashlib.sha256(_read(path)).hexdigest()
-    return out
+    return {input_name(p, roots): hashlib.sha256(_read(Path(p))).hexdigest() for p in paths}
 
 
-def load_policy_doc(path: str | Path) -> tuple[PolicyFile, LoadedYaml]:
+def load_policy_doc(path: str | Path, name: str | None = None) -> tuple[PolicyFile, LoadedYaml]:
     """Load a CI policy file (:class:`~engine.schema.PolicyFile`) and keep its document.
+
+    Parameters
+    ----------
+    path : path
+    name : str, optional
+        The file's name in reports and messages (default: ``path`` as given), e.g.
+        its :func:`input_name`.
 
     Raises
     ------
     InputError
         Every problem of the file, with file, line and field.
     """
-    return _load_doc(PolicyFile, path)
+    return _load_bytes_doc(PolicyFile, _read(Path(path)), name or str(path))
 
 
 def _path_of(field: str, loaded: LoadedYaml) -> Path_:
@@ -724,9 +772,34 @@ DEFAULT_PRESET = "regulated-eu-bank"
 """Preset used when no priorities file is named."""
 
 
+def _named_files(directory: Path) -> dict[str, Path]:
+    """The YAML files directly in ``directory`` by name: ``x`` and ``x.yaml`` (or
+    ``x.yml``) both name ``x.yaml``. A name is looked up in this listing, never joined
+    to a path, so no spelling of a name (``../x``, ``/etc/x``, a NUL byte) reaches a file
+    outside ``directory``."""
+    try:
+        found = sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
+    except OSError:
+        return {}
+    out: dict[str, Path] = {}
+    for p in found:
+        out.setdefault(p.stem, p)
+        out.setdefault(p.name, p)
+    return out
+
+
+def preset_files(criteria_dir: Path) -> dict[str, Path]:
+    """The bundled presets of ``<criteria_dir>/presets``: name (file stem) → file."""
+    return {k: v for k, v in _named_files(criteria_dir / "presets").items() if k == v.stem}
+
+
 def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
-    """Map a priorities argument to a file: a path, or the name of a preset in
-    ``<criteria>/presets`` (with or without ``.yaml``); default :data:`DEFAULT_PRESET`.
+    """Map a priorities argument typed on the command line to a file: a path, or the
+    name of a preset in ``<criteria>/presets`` (with or without ``.yaml``); default
+    :data:`DEFAULT_PRESET`.
+
+    Only for values a person typed on this machine (the CLI): documents name their
+    priorities through a :class:`PrioritiesResolver`.
 
     Raises
     ------
@@ -737,17 +810,18 @@ def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
     p = Path(name)
     if p.is_file():
         return p
-    for cand in (criteria_dir / "presets" / name, criteria_dir / "presets" / f"{name}.yaml"):
-        if cand.is_file():
-            return cand
-    presets = ", ".join(sorted(x.stem for x in (criteria_dir / "presets").glob("*.yaml")))
+    presets = _named_files(criteria_dir / "presets")
+    if name in presets:
+        return presets[name]
+    listed = ", ".join(sorted(preset_files(criteria_dir)))
     raise InputError.single(
-        "io.not_found", f"no priorities file or preset named {name!r} (presets: {presets})", file=name
+        "io.not_found", f"no priorities file or preset named {name!r} (presets: {listed})", file=name
     )
 
 
 def resolve_policy(arg: str, criteria_dir: Path) -> Path:
-    """A policy argument: a file, or the name of a policy in ``<criteria>/policies``.
+    """A policy argument typed on the command line: a file, or the name of a policy in
+    ``<criteria>/policies``.
 
     Raises
     ------
@@ -757,44 +831,147 @@ def resolve_policy(arg: str, criteria_dir: Path) -> Path:
     p = Path(arg)
     if p.is_file():
         return p
-    for cand in (criteria_dir / "policies" / arg, criteria_dir / "policies" / f"{arg}.yaml"):
-        if cand.is_file():
-            return cand
-    names = ", ".join(sorted(x.stem for x in (criteria_dir / "policies").glob("*.y*ml"))) or "none"
+    bundled = _named_files(criteria_dir / "policies")
+    if arg in bundled:
+        return bundled[arg]
+    names = ", ".join(sorted({x.stem for x in bundled.values()})) or "none"
     raise InputError.single(
         "io.not_found", f"no policy file or bundled policy named {arg!r} (policies: {names})", file=arg
     )
 
 
-def policy_priorities_path(ref: str, policy_file: Path | None, criteria_dir: Path, doc: LoadedYaml) -> Path:
-    """A policy's ``priorities``: a path relative to the policy file, else a preset name.
+class PrioritiesResolver(Protocol):
+    """What a document's reference to a priorities file (a policy's ``priorities:``)
+    may name, given by the adapter that runs the document.
+
+    The engine never turns such a reference into a path itself: the command line
+    passes a :class:`LocalResolver` (relative paths inside the catalog, and presets),
+    the app a :class:`SessionResolver` (presets by name and the documents uploaded in
+    the same session, nothing else).
+    """
+
+    def __call__(self, ref: str) -> tuple[bytes, str]:
+        """The referenced document's bytes and the name to show for it.
+
+        Raises
+        ------
+        InputError
+            ``policy.priorities_not_found`` (field ``priorities``, not yet located).
+        """
+        ...
+
+
+_MAX_REF_SHOWN = 80
+
+
+def _shown(ref: str) -> str:
+    """The reference as the user wrote it, quoted and cut short (never file content)."""
+    cut = ref if len(ref) <= _MAX_REF_SHOWN else ref[:_MAX_REF_SHOWN] + "…"
+    return repr(cut)
+
+
+def _ref_issue(message: str) -> InputError:
+    return InputError([Issue("policy.priorities_not_found", message, field="priorities")])
+
+
+def _plain_ref(ref: str) -> bool:
+    """True for a relative path in plain form: no drive, no root, no ``~``, no URL
+    scheme, no backslash, no control character (NUL included)."""
+    if not ref or ref != ref.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in ref):
+        return False
+    if "\\" in ref or ref.startswith(("/", "~")) or ":" in ref:
+        return False  # Windows paths and drives, home directories, file:// and other URLs
+    return True
+
+
+@dataclass(frozen=True)
+class SessionResolver:
+    """The app's namespace: bundled presets by name and documents uploaded in this
+    session by file name (with or without ``.yaml``/``.yml``). A reference is looked
+    up in these two listings and never reaches the file system, so every other value
+    (a path, ``../…``, ``~``, a URL) gets the same message, whether or not a file of
+    that name exists on the server, and the message shows no server path.
 
     Parameters
     ----------
-    ref : str
-        The policy's ``priorities`` value.
-    policy_file : pathlib.Path or None
-        Where the policy lives (``None`` for an uploaded policy: presets only).
-    criteria_dir : pathlib.Path
-    doc : LoadedYaml
-        The policy's document, to locate the problem.
+    presets : mapping of str to Path
+        Preset name → file (from :func:`preset_files`, listed by the server).
+    uploads : mapping of str to bytes
+        Uploaded file name → its bytes.
+    """
+
+    presets: Mapping[str, Path]
+    uploads: Mapping[str, bytes] = field(default_factory=dict)
+
+    def __call__(self, ref: str) -> tuple[bytes, str]:
+        stem = ref.rsplit(".", 1)[0] if ref.endswith((".yaml", ".yml")) else ref
+        if stem in self.presets:  # `regulated-eu-bank` or `regulated-eu-bank.yaml`, as in the CLI
+            return _read(self.presets[stem]), f"preset:{stem}"
+        for name, raw in self.uploads.items():
+            if ref == name or (ref == name.rsplit(".", 1)[0] and name.endswith((".yaml", ".yml"))):
+                return raw, f"upload:{name}"
+        ups = ", ".join(sorted(self.uploads)) or "none"
+        raise _ref_issue(
+            f"the policy's priorities {_shown(ref)} is neither a bundled preset "
+            f"({', '.join(sorted(self.presets)) or 'none'}) nor a priorities file uploaded in this "
+            f"session (uploaded: {ups}); an uploaded policy cannot name any other file"
+        )
+
+
+@dataclass(frozen=True)
+class LocalResolver:
+    """The command line's namespace for a policy on disk: a relative path from the
+    policy file's directory that stays, symbolic links resolved, inside the catalog
+    (the directory holding the criteria directory) or the directory above the policy's
+    own (a catalog's ``policies/`` sits below it); else the name of a preset. Absolute
+    paths, ``~``, URLs, Windows paths and control characters are refused in the
+    document (a path typed on the command line is another matter: see
+    :func:`resolve_priorities`).
+
+    Parameters
+    ----------
+    criteria_dir : Path
+    policy_file : Path or None
+        The policy's file (``None``: presets only).
+    """
+
+    criteria_dir: Path
+    policy_file: Path | None = None
+
+    def __call__(self, ref: str) -> tuple[bytes, str]:
+        presets = preset_files(self.criteria_dir)
+        if self.policy_file is not None and _plain_ref(ref):
+            base = self.policy_file.parent
+            roots = [self.criteria_dir.resolve().parent, base.resolve().parent]
+            cand = (base / ref).resolve()
+            inside = any(cand == r or r in cand.parents for r in roots)
+            if inside and cand.is_file():
+                return _read(cand), str(base / ref)
+        named = _named_files(self.criteria_dir / "presets")
+        if ref in named:
+            return _read(named[ref]), str(named[ref])
+        raise _ref_issue(
+            f"the policy's priorities {_shown(ref)} is neither a preset ({', '.join(sorted(presets)) or 'none'}) "
+            "nor a priorities file inside the catalog, given as a path relative to the policy file"
+        )
+
+
+def policy_priorities(
+    ref: str, resolver: PrioritiesResolver, doc: LoadedYaml
+) -> tuple[PrioritiesFile, LoadedYaml]:
+    """Load the priorities a policy names, through the adapter's ``resolver``.
 
     Raises
     ------
     InputError
-        ``policy.priorities_not_found`` at the line of ``priorities:`` in the policy.
+        ``policy.priorities_not_found`` at the line of ``priorities:`` in the policy, or
+        the problems of the priorities file itself.
     """
-    if policy_file is not None:
-        cand = policy_file.parent / ref
-        if cand.is_file():
-            return cand
     try:
-        return resolve_priorities(ref, criteria_dir)
+        raw, name = resolver(ref)
     except InputError as exc:
-        msg = f"the policy's priorities {ref!r} cannot be found: {exc.issues[0].message}"
-        raise InputError(
-            locate([Issue("policy.priorities_not_found", msg, field="priorities")], doc)
-        ) from None
+        raise InputError(locate(exc.issues, doc)) from None
+    return _load_bytes_doc(PrioritiesFile, raw, name)
 
 
 def load_policy_bytes_doc(raw: bytes, file: str) -> tuple[PolicyFile, LoadedYaml]:

@@ -23,17 +23,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from engine.errors import InputError, Issue, suggest
 from engine.loading import (
     Catalog,
     CriteriaCatalog,
+    PrioritiesResolver,
     ResolvedOffering,
-    load_priorities_doc,
     locate,
-    policy_priorities_path,
+    policy_priorities,
 )
 from engine.matrix import KNOWN_CRITERIA, Context, Performance, performance
 from engine.requirements import check_requirements, evaluate
@@ -596,9 +595,8 @@ def run_policy(
     doc: LoadedYaml,
     catalog: Catalog,
     criteria: CriteriaCatalog,
-    criteria_dir: Path,
+    resolver: PrioritiesResolver,
     *,
-    policy_file: Path | None = None,
     today: dt.date | None = None,
     expiring_in: int | None = None,
     price_data: Dataset | None = None,
@@ -612,11 +610,12 @@ def run_policy(
         The policy and its loaded document (from ``load_policy_doc`` or
         ``load_policy_bytes_doc``).
     catalog, criteria
-    criteria_dir : pathlib.Path
-        Where the presets a policy may name live.
-    policy_file : pathlib.Path, optional
-        The policy's path, against which a relative ``priorities`` path is resolved
-        (``None`` for an uploaded policy: only preset names resolve).
+    resolver : PrioritiesResolver
+        What the policy's ``priorities`` may name, given by the adapter: the command
+        line's :class:`~engine.loading.LocalResolver` (a relative path inside the
+        catalog, or a preset), the app's :class:`~engine.loading.SessionResolver` for an
+        uploaded policy (a preset name or a file uploaded in the same session, never a
+        server path).
     today, expiring_in, price_data
         See :func:`check_policy`.
 
@@ -632,8 +631,7 @@ def run_policy(
     """
     priorities = None
     if policy.priorities:
-        path = policy_priorities_path(policy.priorities, policy_file, criteria_dir, doc)
-        priorities, pdoc = load_priorities_doc(path)
+        priorities, pdoc = policy_priorities(policy.priorities, resolver, doc)
         found = check_priorities(priorities, criteria, catalog)
         if found:
             raise InputError(locate(found, pdoc))

@@ -570,7 +570,8 @@ class PriceDrift(_Model):
 class PolicyFile(_Model):
     """A CI policy: rules, approved offerings, a minimum score and waivers.
 
-    ``priorities`` (a path relative to the policy file, or a preset name) gives the
+    ``priorities`` (a preset name, or a path relative to the policy file, resolved by
+    the adapter's namespace: see :class:`engine.loading.PrioritiesResolver`) gives the
     workload, regions and weights that criterion rules (``monthly_cost max …``) and
     ``min_score`` are evaluated under.
     """

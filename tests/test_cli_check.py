@@ -81,7 +81,7 @@ def findings(out: str) -> list[dict[str, object]]:
 
 def test_done_when_scenario_end_to_end(tmp_path, us_only_mistral):
     vendors = us_only_mistral
-    mistral_file = str(vendors / "mistral-ai.yaml")
+    mistral_file = "vendors/mistral-ai.yaml"  # named from the catalog root (the dir holding vendors/)
     policy = write_policy(tmp_path)  # `priorities: regulated-eu-bank`: the bundled preset
 
     # 1. the change breaks the policy: exit 1, the text names rule, offering, file and line
@@ -146,7 +146,7 @@ def test_done_when_scenario_end_to_end(tmp_path, us_only_mistral):
     assert ("eu-processing", "rule.failed") in got
     assert ("waivers", "waiver.expired") in got
     expired = next(f for f in findings(out) if f["code"] == "waiver.expired")
-    assert expired["file"] == str(waived) and expired["offering"] == MISTRAL
+    assert expired["file"] == waived.name and expired["offering"] == MISTRAL
 
 
 def test_waiver_beyond_max_waiver_days_does_not_waive(tmp_path, us_only_mistral):
@@ -226,13 +226,15 @@ def test_broken_vendor_file_exit_2_with_the_valid_offerings_checked(tmp_path, ve
     report = tmp_path / "report.json"
     code, out, err = check(POLICY, "--format", "json", "--output", str(report), vendors=vendors_copy)
     assert code == 2 and out == ""
-    assert f"{cohere}:" in err and "yaml.duplicate_key" in err
+    assert "vendors/cohere.yaml:" in err and "yaml.duplicate_key" in err  # from the catalog root
     assert "checked the valid offerings" in err
     doc = json.loads(report.read_text())
     # the valid offerings are all checked; the broken profile is a deny finding at its line
     assert len(doc["offerings"]) == 5 and doc["passed"] is False
     (bad,) = doc["findings"]
-    assert bad["code"] == "input.invalid" and bad["file"] == str(cohere) and bad["line"] == 7  # the 2nd name
+    assert (
+        bad["code"] == "input.invalid" and bad["file"] == "vendors/cohere.yaml" and bad["line"] == 7
+    )  # the 2nd name
     assert doc["summary"]["checks"] == 31
 
 
@@ -241,10 +243,12 @@ def test_broken_file_of_an_approved_offering_is_a_deny_finding(tmp_path, vendors
     f.write_text(f.read_text().replace("headquarters: FR\n", "headquarters: France\n", 1))
     code, out, err = check(POLICY, "--format", "json", vendors=vendors_copy)
     assert code == 2  # invalid input wins over findings
-    assert f"{f}:" in err
+    assert f"vendors/{f.name}:" in err  # named from the catalog root
     (missing,) = [x for x in findings(out) if x["code"] == "approved.missing"]
     assert missing["offering"] == MISTRAL and missing["severity"] == "deny"
-    assert missing["file"] == str(POLICY) and missing["line"] == line_of(POLICY, f"- {MISTRAL}")
+    assert missing["file"] == "shortlist:criteria/policies/eu-regulated.yaml" and missing["line"] == line_of(
+        POLICY, f"- {MISTRAL}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -327,7 +331,11 @@ def test_json_is_versioned_and_byte_identical(us_only_mistral):
     assert list(doc) == sorted(doc)  # stable key order
     assert all(list(c) == sorted(c) for c in doc["checks"])
     assert doc["today"] == TODAY and doc["fail_on"] == "deny"
-    assert doc["policy"] == {"name": "EU regulated AI suppliers", "file": str(POLICY)}
+    # the bundled policy outside the catalog root (tmp_path): named in the bundled data, as from any cwd
+    assert doc["policy"] == {
+        "name": "EU regulated AI suppliers",
+        "file": "shortlist:criteria/policies/eu-regulated.yaml",
+    }
     assert doc["summary"] == {"checks": 30, "deny": 1, "findings": 2, "offerings": 5, "waived": 0, "warn": 1}
 
 

@@ -516,8 +516,17 @@ def test_cli_json_is_byte_identical_and_the_engines(bank, bundled, tmp_path):
     doc = json.loads(first)
     assert doc["offering_ids"] == ids
     assert first == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    # the CLI computes what the engine computes (weight bounds from the preset)
-    assert first.encode("utf-8") == comparison_json(compare_bank(bank, bundled, ids))
+    # the CLI computes what the engine computes (weight bounds from the preset), with the
+    # files named as the CLI names them: from the catalog root (engine.catalog_roots)
+    import datetime as dt
+
+    from engine.loading import catalog_roots
+
+    named = engine.load_catalog([VENDORS], roots=catalog_roots(VENDORS, CRITERIA))
+    pr = bank[0]
+    ranking = engine.rank(named, engine.load_criteria(CRITERIA), pr, on_date=dt.date.fromisoformat(ON))
+    bank_named = (pr, ranking, sensitivity_with(ranking, pr.robustness))
+    assert first.encode("utf-8") == comparison_json(compare_bank(bank_named, named, ids))
 
 
 def test_json_content(bank, bundled):

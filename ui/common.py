@@ -30,7 +30,12 @@ def _short(p: Path) -> Path:
 
 def vendors_dir() -> Path:
     """The vendors directory: ``SHORTLIST_VENDORS``, else the bundled ``vendors/`` (read
-    on every rerun, so a changed variable takes effect without a restart)."""
+    on every rerun, so a changed variable takes effect without a restart).
+
+    Set by whoever runs the server, never by the browser: no upload, link parameter or
+    widget value names a path. The app reads only the files listed in this directory and
+    the criteria directory (presets and policies by their listed names), and resolves
+    an uploaded policy's references through :class:`engine.loading.SessionResolver`."""
     return _short(Path(os.environ.get("SHORTLIST_VENDORS", HERE / "vendors")))
 
 
@@ -111,8 +116,12 @@ def load_catalog(
     stamp: tuple[tuple[str, float], ...],
     extra: tuple[tuple[str, bytes], ...],
     currencies: frozenset[str],
+    criteria: str,
 ) -> engine.Catalog:
-    return engine.load_catalog([d], extra=extra, currencies=currencies)
+    """The catalog, its files named from the catalog root as the CLI names them
+    (:func:`engine.loading.catalog_roots`)."""
+    roots = engine.loading.catalog_roots(d, criteria)
+    return engine.load_catalog([d], extra=extra, currencies=currencies, roots=roots)
 
 
 @st.cache_resource(show_spinner=False)

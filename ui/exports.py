@@ -18,9 +18,9 @@ import hashlib
 import streamlit as st
 
 import engine
-from engine.loading import file_digests
+from engine.loading import catalog_roots, file_digests
 from engine.record import decision_record
-from ui.common import HERE, Context, robustness
+from ui.common import Context, criteria_dir, robustness, vendors_dir
 
 
 def priorities_yaml(ctx: Context) -> str:
@@ -39,15 +39,14 @@ def workbook(ctx: Context) -> bytes:
 def record_markdown(ctx: Context) -> str:
     """The decision record of what is on screen (Markdown).
 
-    Input digests: each vendor profile (bundled files named ``shortlist:…`` as the
-    CLI does, uploads ``upload:…``), the criteria files, and the priorities as
-    downloaded (``priorities.yaml``).
+    Input digests: each vendor profile (named from the catalog root as the CLI names
+    it, uploads ``upload:…``), the criteria files, and the priorities as downloaded
+    (``priorities.yaml``).
     """
     ranking, priorities = ctx.ranking, ctx.priorities
     assert ranking is not None and priorities is not None
-    on_disk = [f for f in (*ctx.catalog.files, *ctx.criteria.files) if not str(f).startswith("upload:")]
-    digests = file_digests(on_disk, roots=(("shortlist:", HERE),))
-    digests.update({f: d for f, d in ctx.catalog.digests.items() if f.startswith("upload:")})
+    digests = dict(ctx.catalog.digests)  # named when loaded (ui.common.load_catalog)
+    digests.update(file_digests(ctx.criteria.files, catalog_roots(vendors_dir(), criteria_dir())))
     digests["priorities.yaml"] = hashlib.sha256(priorities_yaml(ctx).encode("utf-8")).hexdigest()
     report = robustness(ranking.inputs_digest, ranking, priorities.robustness)[0] if ranking.ranked else None
     return decision_record(

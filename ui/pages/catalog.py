@@ -28,14 +28,21 @@ ss.setdefault("upload_refused", [])
 def _take_uploads() -> None:
     """Keep the uploaded files in the session (the upload widget forgets them when the
     page changes), then clear the widget for the next upload."""
-    refused = []
+    refused, replaced = [], []
+    taken: set[str] = set()
     for f in ss.get(f"uploader_{ss['uploader_n']}") or []:
         raw = f.getvalue()
         if len(raw) > MAX_UPLOAD_BYTES:
             refused.append(f"{f.name}: {len(raw):,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit")
+        elif f.name in taken:  # two files of one name in one upload: neither silently wins
+            refused.append(f"{f.name}: another file of this upload has the same name; rename one")
         else:
+            if f.name in ss["uploads"] and ss["uploads"][f.name] != raw:
+                replaced.append(f.name)
+            taken.add(f.name)
             ss["uploads"] = {**ss["uploads"], f.name: raw}
     ss["upload_refused"] = refused
+    ss["upload_replaced"] = replaced
     ss["uploader_n"] += 1
 
 
@@ -50,6 +57,8 @@ st.file_uploader(
 )
 for msg in ss["upload_refused"]:
     st.error(f"Not uploaded — {msg}.")
+for name in ss.get("upload_replaced", []):
+    st.warning(f"{name} replaced the earlier upload of the same name.")
 
 
 def _remove(name: str) -> None:

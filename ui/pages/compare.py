@@ -39,7 +39,14 @@ if "p_compare" not in ss:  # a first visit: the top three
 gone = [o for o in ss["p_compare"] if o not in every]
 if gone:  # e.g. from a link, or an upload removed: say so, keep the rest
     st.warning(f"Not in the catalog now, left out of the comparison: {', '.join(gone)}.")
-ss["p_compare"] = [o for o in ss["p_compare"] if o in every][:MAX_OFFERINGS]
+kept = list(dict.fromkeys(o for o in ss["p_compare"] if o in every))  # a repeat counts once
+if len(kept) < len([o for o in ss["p_compare"] if o in every]):
+    st.warning("An offering named more than once is compared once.")
+if len(kept) > MAX_OFFERINGS:  # e.g. a hand-edited link: never a silent cut
+    st.warning(
+        f"At most {MAX_OFFERINGS} offerings are compared; left out: {', '.join(kept[MAX_OFFERINGS:])}."
+    )
+ss["p_compare"] = kept[:MAX_OFFERINGS]
 ids = st.multiselect(
     f"Offerings to compare ({MIN_OFFERINGS} to {MAX_OFFERINGS}; excluded ones too)",
     every,

@@ -11,11 +11,20 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine.loading import load_policy_bytes_doc, load_policy_doc
+from engine.loading import (
+    LocalResolver,
+    PrioritiesResolver,
+    SessionResolver,
+    catalog_roots,
+    input_name,
+    load_policy_bytes_doc,
+    load_policy_doc,
+    preset_files,
+)
 from engine.policy import run_policy
 from engine.policy_output import render
 from engine.summarise import cut, more_line
-from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, show_issues
+from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, show_issues, vendors_dir
 
 ctx = context()
 ss = st.session_state
@@ -29,10 +38,21 @@ CRITERIA = criteria_dir()
 bundled = {p.stem: p for p in sorted((CRITERIA / "policies").glob("*.y*ml"))}
 UPLOAD = "(upload a policy file)"
 options = [*bundled, UPLOAD]
-if ss.get("p_policy") not in options:
+unknown = ss.get("p_policy")
+if unknown is not None and unknown not in options:  # e.g. ?policy=<unknown> in a link
+    ss["_policy_unknown"] = str(unknown)
+    ss["p_policy"] = None  # never another policy in its place: the user chooses
+elif "p_policy" not in ss:
     ss["p_policy"] = options[0]
 c1, c2, c3 = st.columns([3, 2, 2])
-choice = c1.selectbox("Policy", options, key="p_policy")
+choice = c1.selectbox("Policy", options, key="p_policy", placeholder="Choose a policy")
+if choice is None:
+    named = ss.get("_policy_unknown")
+    why = f"The link names the policy {named!r}, which is not one of this catalog's: " if named else ""
+    st.error(
+        f"{why}nothing was checked. Choose a policy ({', '.join(bundled) or 'none bundled'}) or upload one."
+    )
+    st.stop()
 if "p_policy_today" not in ss:
     ss["p_policy_today"] = dt.date.today()
 today = c2.date_input("Judge on (waivers and data age)", key="p_policy_today")
@@ -43,30 +63,45 @@ expiring = c3.number_input(
 )
 
 policy = doc = None
-policy_file = None
+resolver: PrioritiesResolver
 try:
     if choice == UPLOAD:
         up = st.file_uploader("Policy file (.yaml/.yml, 1 MB max)", type=["yaml", "yml"], key="policy_upload")
         if up is not None:  # kept in the session: the upload widget forgets it on a page switch
             ss["policy_uploaded"] = (up.name, up.getvalue())
+        ups = st.file_uploader(
+            "Priorities files the policy names (optional)",
+            type=["yaml", "yml"],
+            accept_multiple_files=True,
+            key="policy_priorities_upload",
+            help="An uploaded policy's `priorities:` may name a bundled preset or one of these files by its "
+            "name; never a file on the server.",
+        )
+        if ups:
+            ss["policy_priorities_uploaded"] = {f.name: f.getvalue() for f in ups}
         if "policy_uploaded" not in ss:
             st.info("Upload a policy file to check it against the catalog.")
             st.stop()
         name, raw = ss["policy_uploaded"]
-        if len(raw) > MAX_UPLOAD_BYTES:
-            st.error(f"{name} is {len(raw):,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit.")
+        extra: dict[str, bytes] = ss.get("policy_priorities_uploaded", {})
+        too_big = [(n, len(b)) for n, b in [(name, raw), *extra.items()] if len(b) > MAX_UPLOAD_BYTES]
+        if too_big:
+            for n, size in too_big:
+                st.error(f"{n} is {size:,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit.")
             st.stop()
         policy, doc = load_policy_bytes_doc(raw, f"upload:{name}")
+        # an uploaded policy names presets by name and files uploaded here, never a server path
+        resolver = SessionResolver(preset_files(CRITERIA), extra)
     else:
-        policy_file = bundled[choice]
-        policy, doc = load_policy_doc(policy_file)
+        roots = catalog_roots(vendors_dir(), CRITERIA)  # named as `shortlist check` names it
+        policy, doc = load_policy_doc(bundled[choice], input_name(bundled[choice], roots))
+        resolver = LocalResolver(CRITERIA, bundled[choice])  # a policy on the server: its own catalog
     report = run_policy(
         policy,
         doc,
         ctx.catalog,
         ctx.criteria,
-        CRITERIA,
-        policy_file=policy_file,
+        resolver,
         today=today if isinstance(today, dt.date) else None,
         expiring_in=int(expiring) or None,
     )

@@ -155,7 +155,13 @@ if not points.empty:
 st.markdown("**What would it take** for another offering to rank first?")
 others = list(report.problem.offering_ids[1:])
 if others:
-    if ss.get("p_wwit") not in others:
+    asked = ss.get("p_wwit")
+    if asked not in others:
+        if asked is not None:  # e.g. from a link, or an upload removed: say what is shown instead
+            st.warning(
+                f"{str(asked)!r} is not among the ranked offerings behind the leader now; "
+                f"showing {others[0]} instead."
+            )
         ss["p_wwit"] = others[0]
     target = st.selectbox("Offering", others, key="p_wwit")
     try:
