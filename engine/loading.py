@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import InputError, Issue, suggest
+from engine.ranges import CRITERION_RANGES
 from engine.schema import (
     CertificationBlock,
     CriteriaFile,
@@ -358,7 +359,7 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
             vf = c.value_function
             vloc = ("criteria", i, "value_function")
             vfield = f"criteria[{i}].value_function"
-            problem = check_anchors(vf.type, c.direction, vf.worst, vf.best)
+            problem = check_anchors(vf.type, c.direction, vf.worst, vf.best, CRITERION_RANGES.get(c.id))
             if problem:
                 issues.append(
                     Issue(
