@@ -908,19 +908,29 @@ def _decimal(text: str) -> float | None:
 def _number(text: str) -> float:
     # --concentration: the same range as robustness.concentration in a priorities file
     x = _decimal(text)
-    if x is None:
+    if x is None and not _floatish(text):
         raise argparse.ArgumentTypeError(f"expected a number, found {text!r}")
-    if not 0.01 <= x <= 1e6:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 0.01 and ≤ 1e+06, found {text!r}")
+    if x is None or not 0.01 <= x <= 1e6:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0 (0.01 to 1e+06), found {text!r}")
     return x
+
+
+def _floatish(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _percent(text: str) -> float:
     x = _decimal(text.removesuffix("%"))
-    if x is None:
+    if x is None and not _floatish(text.removesuffix("%")):
         raise argparse.ArgumentTypeError(f"expected a number of per cent, found {text!r}")
-    if not 0 <= x <= 1000:
-        raise argparse.ArgumentTypeError(f"expected a number of per cent ≥ 0 and ≤ 1000, found {text!r}")
+    if x is None or not 0 <= x <= 1000:
+        raise argparse.ArgumentTypeError(
+            f"expected a finite number of per cent ≥ 0 and ≤ 1000, found {text!r}"
+        )
     return x
 
 

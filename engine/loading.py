@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import InputError, Issue, suggest
-from engine.ranges import CRITERION_RANGES
+from engine.ranges import CRITERION_RANGES, int_digits
 from engine.schema import (
     CertificationBlock,
     CriteriaFile,
@@ -68,6 +68,8 @@ def format_path(path: Sequence[str | int]) -> str:
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"boolean {str(value).lower()}"
+    if isinstance(value, int) and abs(value) > 10**20:  # never printed in full (nor converted)
+        return f"an integer of {int_digits(value)} digits"
     if isinstance(value, (int, float)):
         return f"number {value!r}"
     if isinstance(value, str):

@@ -29,6 +29,7 @@ __all__ = [
     "SEED_MAX",
     "TOP_MAX",
     "WEIGHT_MAX",
+    "int_digits",
     "number_problem",
 ]
 
@@ -41,8 +42,9 @@ CONTEXT_WINDOW_MAX = 1_000_000_000
 FX_RATE_MIN = 1e-6
 FX_RATE_MAX = 1e7
 """An exchange rate (units of a currency per 1 base unit) lies in 10^-6 … 10^7."""
-AHP_MAX = 9.0
-"""An AHP judgement lies on Saaty's scale: from 1/9 to 9."""
+AHP_MAX = 1e6
+"""An AHP matrix entry is a positive ratio from 10^-6 to 10^6 (Saaty's scale is 1/9 to 9;
+a matrix built from measured ratios may go beyond it)."""
 MAX_AGE_DAYS = 36_500
 """Day counts (``stale_after_days``, ``max_age_days`` thresholds, CLI ``--expiring-in``)
 are at most 100 years."""
@@ -68,6 +70,19 @@ currency per month, response time in seconds, capability in index points, contex
 in tokens, shares from 0 to 1, FMTI points from 0 to 100."""
 
 
+def int_digits(value: int) -> int:
+    """Decimal digits of an integer of any size, without ``str()`` (refused beyond 4300)."""
+    n = abs(value)
+    if n == 0:
+        return 1
+    d = int(math.log10(n)) + 1  # the float logarithm can be one off near a power of ten
+    if n >= 10**d:
+        d += 1
+    elif n < 10 ** (d - 1):
+        d -= 1
+    return d
+
+
 def number_problem(value: object, low: float, high: float, *, what: str = "a number") -> str | None:
     """What is wrong with ``value`` as a finite number in ``[low, high]``, or ``None``.
 
@@ -82,7 +97,9 @@ def number_problem(value: object, low: float, high: float, *, what: str = "a num
         return f"{expected}, found {value!r}"
     if not low <= value <= high:
         # an integer too large for a float is described, never converted or printed in full
-        big = isinstance(value, int) and abs(value) > 10**20
-        shown = f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits" if big else f"{value:g}"
+        if isinstance(value, int) and abs(value) > 10**20:
+            shown = f"an integer of {int_digits(value)} digits"
+        else:
+            shown = f"{value:g}"
         return f"{expected}, found {shown}"
     return None

@@ -28,7 +28,6 @@ from pydantic import (
 
 from engine.dates import parse_date
 from engine.ranges import (
-    AHP_MAX,
     ANCHOR_LIMIT,
     CAPABILITY_LIMIT,
     CONTEXT_WINDOW_MAX,
@@ -198,6 +197,8 @@ Weight = Annotated[
 """A weight on any scale (per cent, points): 0 to 10^6."""
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, description="A share: 0 to 1."), _Z]
 """A share or utility: 0 to 1."""
+Bound = Annotated[float, Field(ge=0, allow_inf_nan=False), _Z]
+"""A weight bound: ≥ 0 here; above 1 is refused with the criteria (engine.sensitivity)."""
 AnchorValue = Annotated[
     float,
     Field(
@@ -553,10 +554,11 @@ class Ahp(_Model):
             Annotated[
                 float,
                 Field(
-                    ge=0.1,
-                    le=AHP_MAX,
                     allow_inf_nan=False,
-                    description="Saaty's scale: 1/9 (0.1 accepted for rounding) to 9.",
+                    description=(
+                        "A positive ratio from 10^-6 to 10^6 (Saaty's scale: 1/9 to 9); "
+                        "checked with the criteria, the cell named."
+                    ),
                 ),
             ],
             ...,
@@ -580,8 +582,9 @@ class Robustness(_Model):
         float, Field(ge=0.01, le=1e6, allow_inf_nan=False, description="A number from 0.01 to 10^6.")
     ] = 50.0
     weight_order: Text | None = None
-    weight_bounds: dict[str, tuple[Share, Share]] = Field(
-        default_factory=dict, description="Criterion → (low, high) normalised weight, each 0 to 1."
+    weight_bounds: dict[str, tuple[Bound, Bound]] = Field(
+        default_factory=dict,
+        description="Criterion → (low, high) normalised weight, each 0 to 1 (checked with the criteria).",
     )
     top_k: Annotated[int, Field(ge=1, le=1000, description="A whole number from 1 to 1000.")] = 3
 

@@ -257,7 +257,15 @@ def load_yaml_bytes(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Loa
                     lines[(*top.path, key)] = mark.line + 1
                     continue
                 if not event.style and event.implicit[0] and tag is None:
-                    value: Any = resolve_plain_scalar(event.value)
+                    try:
+                        value: Any = resolve_plain_scalar(event.value)
+                    except ValueError:  # int() refuses > 4300 digits; far beyond every range
+                        raise fail(
+                            "yaml.number_too_long",
+                            f"expected a number within its field's range, found an integer of "
+                            f"{len(event.value)} characters",
+                            mark,
+                        ) from None
                 else:
                     value = event.value
                 if top is None:
