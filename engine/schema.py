@@ -150,7 +150,11 @@ def _currency(value: str) -> str:
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_parse_date),
+    Field(description="A date YYYY-MM-DD from 1970-01-01 to 2999-12-31 (no week or ordinal dates, no time)."),
+]
 Text = Annotated[str, Field(min_length=1)]
 Ident = Annotated[str, AfterValidator(_ident)]
 Country = Annotated[str, AfterValidator(_country)]
@@ -197,7 +201,15 @@ Weight = Annotated[
 """A weight on any scale (per cent, points): 0 to 10^6."""
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, description="A share: 0 to 1."), _Z]
 """A share or utility: 0 to 1."""
-Bound = Annotated[float, Field(ge=0, allow_inf_nan=False), _Z]
+Bound = Annotated[
+    float,
+    Field(
+        ge=0,
+        allow_inf_nan=False,
+        description="A normalised weight bound: 0 to 1 (checked with the criteria).",
+    ),
+    _Z,
+]
 """A weight bound: ≥ 0 here; above 1 is refused with the criteria (engine.sensitivity)."""
 AnchorValue = Annotated[
     float,

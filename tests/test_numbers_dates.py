@@ -594,6 +594,13 @@ def test_app_flags_an_upload_dated_after_the_ranking_date(monkeypatch):
     table = at.dataframe[0].value
     flags = table[table["offering"] == "newco-eu-api"].iloc[0]["flags"]
     assert FUTURE_FLAG in flags
+    leader = str(table["offering"].iloc[0])
+    _page(at, "compare")
+    others = [leader] if leader != "newco-eu-api" else [str(table["offering"].iloc[1])]
+    at.multiselect(key="p_compare").set_value(["newco-eu-api", *others]).run()
+    assert not at.exception, at.exception
+    shown = at.table[0].value
+    assert any(FUTURE_FLAG in str(v) for v in shown.loc["flags"].tolist()), shown
 
 
 @pytest.mark.parametrize(
@@ -613,3 +620,32 @@ def test_app_link_with_a_hostile_number_or_date_is_explained(monkeypatch, query,
     assert not at.error, [e.value for e in at.error]
     warning = " ".join(w.value for w in at.warning)
     assert needle in warning, warning
+
+
+def _numbers(node: object, path: str = ""):  # type: ignore[no-untyped-def]
+    """Every number/integer node of a JSON Schema, with its path."""
+    if isinstance(node, dict):
+        if node.get("type") in ("number", "integer"):
+            yield path, node
+        for k, v in node.items():
+            yield from _numbers(v, f"{path}/{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _numbers(v, f"{path}/{i}")
+
+
+@pytest.mark.parametrize("kind", ["vendor", "priorities", "policy", "criteria"])
+def test_every_number_in_the_schema_has_a_documented_finite_range(kind):
+    code, out, _ = run_cli("schema", kind)
+    assert code == 0
+    unranged = []
+    for path, node in _numbers(strict_json(out)):
+        low = "minimum" in node or "exclusiveMinimum" in node
+        high = "maximum" in node or "exclusiveMaximum" in node
+        if path.endswith("/Ahp/properties/matrix/items/items") or "weight_bounds" in path:
+            low = high = True  # checked with the criteria (elicitation, sensitivity), documented
+        if "const" in node or "enum" in node:
+            continue  # schema_version: 1
+        if not (low and high and node.get("description")):
+            unranged.append(path)
+    assert not unranged, unranged
