@@ -85,6 +85,7 @@ def test_a_number_too_long_for_python_is_a_yaml_error_not_a_crash(tmp_path):
     d = vendors_with(tmp_path, offering_yaml("acme-api", capability="1" + "0" * 5000))
     err = validate_fails("--vendors", str(d))
     assert "yaml.number_too_long" in err and "acme.yaml:" in err and "5001 characters" in err
+    assert "[offerings[0].capability.value]" in err
 
 
 def test_minus_zero_is_plain_zero_in_every_output(tmp_path):
