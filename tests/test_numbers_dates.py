@@ -650,3 +650,23 @@ def test_every_number_in_the_schema_has_a_documented_finite_range(kind):
         if not (low and high and node.get("description")):
             unranged.append(path)
     assert not unranged, unranged
+
+
+@pytest.mark.parametrize("expires", ["2026-W52-1", "2026-365", "20261231", "2026-12-31T00:00", "9999-12-31"])
+def test_a_waiver_with_a_malformed_expiry_fails_closed_in_the_cli(tmp_path, expires):
+    d = vendors_with(tmp_path, offering_yaml("acme-api", inp=1, out=1))
+    pol = tmp_path / "policy.yaml"
+    pol.write_text(
+        "schema_version: 1\nname: p\nrules:\n  - id: cheap\n    field: monthly_cost\n    op: max\n"
+        "    value: 0\npriorities: regulated-eu-bank\n"
+        "waivers:\n  - {rule: cheap, offering: acme-api, reason: r, approver: a, "
+        f"expires: '{expires}'}}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(
+        "check", "--policy", str(pol), "--vendors", str(d), "--today", "2026-12-04", "--format", "json"
+    )
+    assert code == 1, err
+    doc = strict_json(out)
+    assert doc["passed"] is False  # type: ignore[index]
+    assert "invalid" in out
