@@ -104,7 +104,9 @@ def print_verdict(judge: bool, not_judged: str, missed: Sequence[str], bad: Sequ
 
 def write_json(path: str, doc: dict[str, Any]) -> None:
     """Write the report's JSON document to `path` and say so."""
-    Path(path).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    Path(path).write_text(
+        json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+    )
     print(f"wrote {path}")
 
 

@@ -22,6 +22,7 @@ import datetime as dt
 import errno
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ import numpy as np
 from engine._version import __version__
 from engine.aggregation import METHODS
 from engine.bundled import bundled_root
+from engine.dates import parse_date
 from engine.elicitation import parse_order
 from engine.errors import InputError, Issue, suggest
 from engine.excel import to_xlsx
@@ -54,6 +56,7 @@ from engine.loading import (
     resolve_policy,
     resolve_priorities,
 )
+from engine.ranges import MAX_AGE_DAYS, SEED_MAX, TOP_MAX
 from engine.schema import PrioritiesFile
 from engine.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
 from engine.yamlio import load_yaml_file
@@ -87,7 +90,10 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
         try:
             if not sep:
                 raise ValueError
-            out[key.strip()] = float(val)
+            x = _decimal(val.strip())
+            if x is None:
+                raise ValueError
+            out[key.strip()] = x
         except ValueError:
             issues.append(Issue("usage.invalid", f"--weight expects CRITERION=NUMBER, found {pair!r}"))
     if issues:
@@ -949,38 +955,54 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from engine.schema import json_schema
 
-    text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     _write(text, args.output, out, binary=True)
     return 0
 
 
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?")
+"""A plain ASCII decimal number (``float`` alone would also read ``1_000``, ``inf``,
+``nan`` and non-ASCII digits)."""
+
+
+def _decimal(text: str) -> float | None:
+    return float(text) if _DECIMAL.fullmatch(text) else None
+
+
 def _number(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
-    if not np.isfinite(x) or x <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, found {text!r}")
+    # --concentration: the same range as robustness.concentration in a priorities file
+    x = _decimal(text)
+    if x is None and not _floatish(text):
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}")
+    if x is None or not 0.01 <= x <= 1e6:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0 (0.01 to 1e+06), found {text!r}")
     return x
 
 
-def _percent(text: str) -> float:
+def _floatish(text: str) -> bool:
     try:
-        x = float(text.rstrip("%"))
+        float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of per cent, found {text!r}") from None
-    if not np.isfinite(x) or x < 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number of per cent ≥ 0, found {text!r}")
+        return False
+    return True
+
+
+def _percent(text: str) -> float:
+    x = _decimal(text.removesuffix("%"))
+    if x is None and not _floatish(text.removesuffix("%")):
+        raise argparse.ArgumentTypeError(f"expected a number of per cent, found {text!r}")
+    if x is None or not 0 <= x <= 1000:
+        raise argparse.ArgumentTypeError(
+            f"expected a finite number of per cent ≥ 0 and ≤ 1000, found {text!r}"
+        )
     return x
 
 
 def _date(text: str) -> dt.date:
     try:
-        if len(text) != 10 or text[4] != "-" or text[7] != "-":
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}") from None
+        return parse_date(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _whole(
@@ -994,10 +1016,9 @@ def _whole(
     """An argparse type: a whole number in [low, high], with messages in the user's terms."""
 
     def parse_text(text: str) -> int:
-        try:
-            n = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {parse}, found {text!r}") from None
+        if not re.fullmatch(r"[+-]?[0-9]{1,30}", text):  # int() would read "1_000", " 7", "٣"
+            raise argparse.ArgumentTypeError(f"expected {parse}, found {text!r}")
+        n = int(text)
         if n < low:
             raise argparse.ArgumentTypeError(f"expected {noun} ≥ {low}, found {n}")
         if high is not None and n > high:
@@ -1007,9 +1028,11 @@ def _whole(
     return parse_text
 
 
-_positive = _whole(1)
-_days = _whole(0, parse="a whole number of days", noun="a number of days")
-_seed = _whole(0, parse="a whole number ≥ 0", noun="a whole number")
+# every whole-number option has a finite range (engine.ranges; README "Number ranges")
+_positive = _whole(1, TOP_MAX, unit="offerings")
+_top_k = _whole(1, 1000, unit="places")
+_days = _whole(0, MAX_AGE_DAYS, parse="a whole number of days", noun="a number of days", unit="days")
+_seed = _whole(0, SEED_MAX, parse="a whole number ≥ 0", noun="a whole number", unit="as a seed")
 _samples = _whole(1, 1_000_000, unit="samples")
 
 
@@ -1190,7 +1213,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="'A > B > …'",
         help="sample weights uniformly among those that respect this order of criteria instead",
     )
-    s.add_argument("--top-k", type=_positive, metavar="K", help="track the order of the top K (default 3)")
+    s.add_argument("--top-k", type=_top_k, metavar="K", help="track the order of the top K (default 3)")
     s.add_argument("--format", choices=("table", "csv", "json"), default="table")
     s.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     s.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark for Excel")

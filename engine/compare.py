@@ -42,6 +42,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from engine.dates import FUTURE_FLAG, STALE_FLAG
 from engine.errors import InputError, Issue, suggest
 from engine.export import neutralise
 from engine.loading import Catalog, ResolvedOffering
@@ -422,10 +423,11 @@ def _differs(values: Sequence[Any]) -> bool:
 
 def _split_reasons(row: Row) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(why it is excluded, flags). The ranking lists the exclusion reasons first; its
-    flags are unknown values imputed worst (ranked offerings only) and stale data."""
+    flags are unknown values imputed worst (ranked offerings only), stale data and data
+    dated after the ranking date."""
     if row.status == "ranked":
         return (), row.reasons
-    flags = tuple(r for r in row.reasons if r.startswith("stale data:"))
+    flags = tuple(r for r in row.reasons if r.startswith((f"{STALE_FLAG}:", f"{FUTURE_FLAG}:")))
     return tuple(r for r in row.reasons if r not in flags), flags
 
 
@@ -1224,6 +1226,7 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
 
 def comparison_json(comp: Comparison) -> bytes:
     """Deterministic JSON bytes of :func:`comparison_dict` (sorted keys, 2-space indent)."""
-    return (json.dumps(comparison_dict(comp), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(
-        "utf-8"
-    )
+    return (
+        json.dumps(comparison_dict(comp), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    ).encode("utf-8")

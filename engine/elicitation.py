@@ -12,6 +12,7 @@ that feed the additive value model like direct weights do:
 Input problems are collected and raised together as one :class:`~engine.errors.InputError`.
 Reason codes (stable): ``elicitation.unknown_criterion``, ``elicitation.repeated_criterion``,
 ``elicitation.invalid_order``, ``elicitation.ahp_shape``, ``elicitation.ahp_non_positive``,
+``elicitation.ahp_out_of_scale``,
 ``elicitation.ahp_diagonal``, ``elicitation.ahp_not_reciprocal``,
 ``elicitation.ahp_missing_pair``, ``elicitation.ahp_bad_key``.
 """
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.errors import InputError, Issue, suggest
+from engine.ranges import AHP_MAX
 
 __all__ = [
     "CR_THRESHOLD",
@@ -276,6 +278,7 @@ def ahp_weights(
     ------
     InputError
         With all problems: ``elicitation.ahp_shape``, ``elicitation.ahp_non_positive``,
+        ``elicitation.ahp_out_of_scale`` (outside 10^-6 to 10^6),
         ``elicitation.ahp_diagonal``, ``elicitation.ahp_not_reciprocal``,
         ``elicitation.unknown_criterion``, ``elicitation.repeated_criterion``.
     """
@@ -297,6 +300,9 @@ def ahp_weights(
             if (x := _positive(raw)) is None:
                 msg = f"expected a positive finite number, found a[{i}][{j}] = {raw!r}"
                 issues.append(Issue("elicitation.ahp_non_positive", msg, field=fld))
+            elif not 1 / AHP_MAX <= x <= AHP_MAX:
+                msg = f"expected a ratio from 1e-06 to 1e+06 (Saaty's scale: 1/9 to 9), found a[{i}][{j}] = {x:g}"
+                issues.append(Issue("elicitation.ahp_out_of_scale", msg, field=fld))
             elif i == j and abs(x - 1.0) > _RTOL:
                 msg = f"expected 1 on the diagonal (a criterion is as important as itself), found a[{i}][{i}] = {x:g}"
                 issues.append(Issue("elicitation.ahp_diagonal", msg, field=fld))

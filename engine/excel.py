@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from engine._version import __version__
+from engine.dates import age_status
 from engine.export import csv_header, neutralise, shortlist_rows
 from engine.loading import Catalog, ResolvedOffering
 from engine.schema import CriterionSpec, PrioritiesFile
@@ -110,7 +111,8 @@ def to_xlsx(
         - ``Inputs``: weights as shares formatted as percentages (they sum to 100 %),
           value-function anchors in each criterion's unit.
         - ``Sources``: ``age_days`` is whole days from ``as_of`` to the price date;
-          ``stale`` is ``yes`` when it exceeds ``priorities.stale_after_days``.
+          ``stale`` is ``yes`` when it exceeds ``priorities.stale_after_days`` and
+          ``dated after the ranking date`` when ``as_of`` is after the price date.
 
     Raises
     ------
@@ -551,6 +553,7 @@ def _sources_sheet(
     columns: list[list[tuple[Any, str | None]]] = [[(h, None)] for h in head]
     for i, (r, ro) in enumerate(zip(rows, resolved, strict=True)):
         age = (day - ro.offering.as_of).days
+        status = age_status(ro.offering.as_of, day, priorities.stale_after_days)
         values: list[Any] = [
             r.offering_id,
             r.vendor,
@@ -558,7 +561,7 @@ def _sources_sheet(
             ro.file,
             ro.offering.as_of,
             age,
-            "yes" if age > priorities.stale_after_days else "no",
+            {"stale": "yes", "": "no"}.get(status, status),
         ]
         for (name, items), n in zip(blocks, counts, strict=True):
             as_of, sources = items[i]

@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import InputError, Issue, suggest
+from engine.ranges import CRITERION_RANGES, int_digits
 from engine.schema import (
     CertificationBlock,
     CriteriaFile,
@@ -75,6 +76,8 @@ def format_path(path: Sequence[str | int]) -> str:
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"boolean {str(value).lower()}"
+    if isinstance(value, int) and abs(value) > 10**20:  # never printed in full (nor converted)
+        return f"an integer of {int_digits(value)} digits"
     if isinstance(value, (int, float)):
         return f"number {value!r}"
     if isinstance(value, str):
@@ -366,7 +369,7 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
             vf = c.value_function
             vloc = ("criteria", i, "value_function")
             vfield = f"criteria[{i}].value_function"
-            problem = check_anchors(vf.type, c.direction, vf.worst, vf.best)
+            problem = check_anchors(vf.type, c.direction, vf.worst, vf.best, CRITERION_RANGES.get(c.id))
             if problem:
                 issues.append(
                     Issue(

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from engine.dates import parse_date
 from engine.errors import InputError, Issue, suggest
 from engine.loading import (
     Catalog,
@@ -254,14 +255,11 @@ def validate_policy(policy: PolicyFile) -> list[Issue]:
 
 
 def _parse_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    # the one date grammar (engine.dates); a malformed date is None (the waiver fails closed)
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
 
 
 def _judge_waivers(

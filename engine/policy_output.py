@@ -276,7 +276,12 @@ def policy_dict(report: PolicyReport, fail_on: str = "deny") -> dict[str, Any]:
 
 def policy_json(report: PolicyReport, fail_on: str = "deny") -> str:
     """Deterministic JSON (sorted keys, 2-space indent)."""
-    return json.dumps(policy_dict(report, fail_on), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            policy_dict(report, fail_on), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False
+        )
+        + "\n"
+    )
 
 
 # --- JUnit XML -----------------------------------------------------------------------
@@ -662,7 +667,12 @@ def policy_sarif(
     Errata 01* (2023), https://docs.oasis-open.org/sarif/sarif/v2.1.0/; GitHub Docs,
     "SARIF support for code scanning".
     """
-    return json.dumps(policy_sarif_dict(report, fail_on, base=base), indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            policy_sarif_dict(report, fail_on, base=base), indent=2, ensure_ascii=False, allow_nan=False
+        )
+        + "\n"
+    )
 
 
 def render(report: PolicyReport, fmt: str, fail_on: str = "deny") -> str:

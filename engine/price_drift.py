@@ -447,4 +447,6 @@ def drift_dict(report: DriftReport) -> dict[str, Any]:
 
 def drift_json(report: DriftReport) -> str:
     """:func:`drift_dict` as indented JSON (same report → same bytes)."""
-    return json.dumps(drift_dict(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return (
+        json.dumps(drift_dict(report), indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"
+    )

@@ -28,14 +28,15 @@ outcome ``unknown``, which fails the gate unless ``allow_unknown: true``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from engine.dates import FUTURE_FLAG
 from engine.errors import Issue, suggest
 from engine.loading import ResolvedOffering
 from engine.matrix import KNOWN_CRITERIA, KNOWN_LEVELS, Performance
+from engine.ranges import ANCHOR_LIMIT, CRITERION_RANGES, MAX_AGE_DAYS, number_problem
 from engine.regions import all_within, any_within, region_within
 from engine.schema import CERTIFICATION_IDS, LICENCE_ID, RequirementSpec, is_region
 
@@ -120,14 +121,14 @@ def _value_problem(r: RequirementSpec) -> str | None:
     """What is wrong with a requirement's value for its field and operator."""
     v = list(r.value) if isinstance(r.value, tuple) else r.value  # shown as written in YAML
     if r.op == "max_age_days":
-        ok = not isinstance(v, bool) and isinstance(v, int) and v >= 0
-        return None if ok else f"value must be a whole number of days ≥ 0, found {v!r}"
+        ok = not isinstance(v, bool) and isinstance(v, int) and 0 <= v <= MAX_AGE_DAYS
+        return None if ok else f"value must be a whole number of days from 0 to {MAX_AGE_DAYS}, found {v!r}"
     if r.op in ("min", "max"):
         if r.field in KNOWN_LEVELS:
             return f"{r.field!r} is categorical ({', '.join(KNOWN_LEVELS[r.field])}): min/max do not apply"
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
-            return f"value must be a number ≥ 0 in the criterion's unit, found {v!r}"
-        return None
+        lo, hi = CRITERION_RANGES.get(r.field, (0.0, ANCHOR_LIMIT))
+        problem = number_problem(v, max(lo, 0.0), hi, what="a number in the criterion's unit")
+        return f"value: {problem}" if problem else None
     if r.op == "equals":
         if r.field == "open_weights":
             return None if isinstance(v, bool) else f"value must be true or false, found {v!r}"
@@ -262,10 +263,13 @@ def evaluate(
         return res("unknown", f"{spec.field} is not known for this offering")
     v = spec.value
     if spec.op == "max_age_days":
-        age = ((today or dt.date.today()) - actual).days
+        day = today or dt.date.today()
+        age = (day - actual).days
         if age < 0:
             return res(
-                "fail", f"data as of {actual.isoformat()} is dated {-age} days in the future: check the date"
+                "fail",
+                f"{FUTURE_FLAG}: as of {actual.isoformat()} is dated {-age} days in the future "
+                f"of {day.isoformat()}: check the date",
             )
         ok = age <= int(v)
         return res(

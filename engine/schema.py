@@ -26,6 +26,18 @@ from pydantic import (
     model_validator,
 )
 
+from engine.dates import parse_date
+from engine.ranges import (
+    ANCHOR_LIMIT,
+    CAPABILITY_LIMIT,
+    CONTEXT_WINDOW_MAX,
+    FX_RATE_MAX,
+    FX_RATE_MIN,
+    MAX_AGE_DAYS,
+    SEED_MAX,
+    WEIGHT_MAX,
+)
+
 __all__ = [
     "CERTIFICATION_IDS",
     "EVIDENCE_STATUSES",
@@ -86,14 +98,8 @@ LICENCE_ID = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+)$")
 
 
 def _parse_date(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"expected a date YYYY-MM-DD, found {value!r}") from None
-    raise ValueError(f"expected a date YYYY-MM-DD, found {type(value).__name__} {value!r}")
+    # the one date grammar (engine.dates): YYYY-MM-DD, no week/ordinal dates, no times
+    return parse_date(value)
 
 
 def _country(value: str) -> str:
@@ -144,7 +150,11 @@ def _currency(value: str) -> str:
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_parse_date),
+    Field(description="A date YYYY-MM-DD from 1970-01-01 to 2999-12-31 (no week or ordinal dates, no time)."),
+]
 Text = Annotated[str, Field(min_length=1)]
 Ident = Annotated[str, AfterValidator(_ident)]
 Country = Annotated[str, AfterValidator(_country)]
@@ -152,20 +162,71 @@ Region = Annotated[str, AfterValidator(_region)]
 Headquarters = Annotated[str, AfterValidator(_hq)]
 Licence = Annotated[str, AfterValidator(_licence)]
 Currency = Annotated[str, AfterValidator(_currency)]
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-# Plausibility limits: far beyond any real offering, they keep arithmetic finite (a
-# price of 1e308 would overflow the monthly cost to infinity).
-Price = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
+
+
+def _plus_zero(x: float) -> float:
+    return x + 0.0  # -0.0 → 0.0, so no output ever shows "-0"
+
+
+# Plausibility limits (engine.ranges; README "Number ranges"): far beyond any real
+# offering, they keep arithmetic finite (a price of 1e308 would overflow the monthly cost
+# to infinity). Every number of every file kind has one; the description says it, so
+# `shortlist schema` shows it.
+_Z = AfterValidator(_plus_zero)
+Price = Annotated[
+    float, Field(ge=0, le=1e6, allow_inf_nan=False, description="Money per 1M tokens: 0 to 10^6."), _Z
+]
 """Money per 1M tokens: 0 to 1,000,000."""
-Seconds = Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)]
+Seconds = Annotated[
+    float, Field(gt=0, le=3600, allow_inf_nan=False, description="Seconds: above 0, at most 3600."), _Z
+]
 """A latency: above 0, at most an hour."""
-Speed = Annotated[float, Field(ge=0.01, le=1e6, allow_inf_nan=False)]
+Speed = Annotated[
+    float, Field(ge=0.01, le=1e6, allow_inf_nan=False, description="Tokens per second: 0.01 to 10^6."), _Z
+]
 """Tokens per second: 0.01 to 1,000,000."""
-Volume = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
+Volume = Annotated[
+    float, Field(ge=0, le=1e15, allow_inf_nan=False, description="Tokens per month: 0 to 10^15."), _Z
+]
 """Tokens per month: 0 to 10^15."""
-Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+Money = Annotated[
+    float, Field(ge=0, le=1e12, allow_inf_nan=False, description="A monthly amount: 0 to 10^12."), _Z
+]
 """A monthly amount: 0 to 10^12."""
+Weight = Annotated[
+    float,
+    Field(ge=0, le=WEIGHT_MAX, allow_inf_nan=False, description="A weight (any scale): 0 to 10^6."),
+    _Z,
+]
+"""A weight on any scale (per cent, points): 0 to 10^6."""
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, description="A share: 0 to 1."), _Z]
+"""A share or utility: 0 to 1."""
+Bound = Annotated[
+    float,
+    Field(
+        ge=0,
+        allow_inf_nan=False,
+        description="A normalised weight bound: 0 to 1 (checked with the criteria).",
+    ),
+    _Z,
+]
+"""A weight bound: ≥ 0 here; above 1 is refused with the criteria (engine.sensitivity)."""
+AnchorValue = Annotated[
+    float,
+    Field(
+        ge=-ANCHOR_LIMIT,
+        le=ANCHOR_LIMIT,
+        allow_inf_nan=False,
+        description=(
+            "A value-function anchor in the criterion's unit, within the criterion's range "
+            "(monthly_cost 0 to 10^15, response_time 0 to 10^9 s, capability -10^6 to 10^6, "
+            "context_window 1 to 10^9 tokens, shares 0 to 1, transparency 0 to 100); "
+            "worst and best differ."
+        ),
+    ),
+    _Z,
+]
+"""A value-function anchor: finite, within the criterion's range (engine.ranges)."""
 Sources = tuple[Text, ...]
 
 
@@ -225,7 +286,9 @@ class GpaiStatus(_Model):
 class Fmti(_Model):
     """Foundation Model Transparency Index score (0–100) of the model developer."""
 
-    score: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+    score: Annotated[
+        float, Field(ge=0, le=100, allow_inf_nan=False, description="FMTI points: 0 to 100."), _Z
+    ]
     edition: Text
     as_of: Date | None = None
     sources: Sources = ()
@@ -308,7 +371,16 @@ class Capability(_Model):
     """A capability benchmark value with its metric name and version."""
 
     metric: Text
-    value: Annotated[float, Field(allow_inf_nan=False)]
+    value: Annotated[
+        float,
+        Field(
+            ge=-CAPABILITY_LIMIT,
+            le=CAPABILITY_LIMIT,
+            allow_inf_nan=False,
+            description="Benchmark value: a finite number from -10^6 to 10^6.",
+        ),
+        _Z,
+    ]
     as_of: Date | None = None
     sources: Sources = ()
     note: Text | None = None
@@ -342,7 +414,12 @@ class Offering(_Model):
     processing_regions: Annotated[tuple[Region, ...], Field(min_length=1)] | None = None
     residency_note: Text | None = None
     prices: Prices | None = None
-    context_window_tokens: Annotated[int, Field(gt=0)] | None = None
+    context_window_tokens: (
+        Annotated[
+            int, Field(gt=0, le=CONTEXT_WINDOW_MAX, description="Tokens: a whole number from 1 to 10^9.")
+        ]
+        | None
+    ) = None
     latency: Latency | None = None
     capability: Capability | None = None
     openness: Openness | None = None
@@ -386,9 +463,9 @@ class ValueFunctionSpec(_Model):
     """
 
     type: Literal["linear", "log", "levels"]
-    worst: Annotated[float, Field(allow_inf_nan=False)] | None = None
-    best: Annotated[float, Field(allow_inf_nan=False)] | None = None
-    levels: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = None
+    worst: AnchorValue | None = None
+    best: AnchorValue | None = None
+    levels: dict[str, Share] | None = None
 
 
 class CriterionSpec(_Model):
@@ -419,7 +496,18 @@ class FxFile(_Model):
     base: Currency
     as_of: Date
     sources: Annotated[Sources, Field(min_length=1)]
-    rates: dict[Currency, Positive]
+    rates: dict[
+        Currency,
+        Annotated[
+            float,
+            Field(
+                ge=FX_RATE_MIN,
+                le=FX_RATE_MAX,
+                allow_inf_nan=False,
+                description="Units of the currency per 1 base: 10^-6 to 10^7.",
+            ),
+        ],
+    ]
 
 
 # --------------------------------------------------------------------------- priorities
@@ -430,7 +518,10 @@ class Workload(_Model):
 
     input_tokens_per_month: Volume
     output_tokens_per_month: Volume
-    answer_tokens: Annotated[float, Field(gt=0, le=1e7, allow_inf_nan=False)] = 500
+    answer_tokens: Annotated[
+        float,
+        Field(gt=0, le=1e7, allow_inf_nan=False, description="Tokens per answer: above 0, at most 10^7."),
+    ] = 500
     currency: Currency = "EUR"
 
 
@@ -449,15 +540,17 @@ class RequirementSpec(_Model):
 class Anchors(_Model):
     """Buyer-specific anchors for a criterion's value function."""
 
-    worst: Annotated[float, Field(allow_inf_nan=False)]
-    best: Annotated[float, Field(allow_inf_nan=False)]
+    worst: AnchorValue
+    best: AnchorValue
 
 
 class PriceAdjustment(_Model):
     """A buyer-specific price: a negotiated discount and/or a fixed monthly fee
     (e.g. the infrastructure cost of a self-hosted offering)."""
 
-    discount_pct: Annotated[float, Field(ge=0, lt=100)] = 0.0
+    discount_pct: Annotated[
+        float, Field(ge=0, lt=100, allow_inf_nan=False, description="Per cent: from 0, below 100."), _Z
+    ] = 0.0
     monthly_fixed: Money = 0.0
     currency: Currency | None = None
     note: Text | None = None
@@ -468,7 +561,22 @@ class Ahp(_Model):
     ``criteria[i]`` is than ``criteria[j]`` (Saaty's 1–9 scale; reciprocal)."""
 
     criteria: tuple[Ident, ...]
-    matrix: tuple[tuple[Annotated[float, Field(allow_inf_nan=False)], ...], ...]
+    matrix: tuple[
+        tuple[
+            Annotated[
+                float,
+                Field(
+                    allow_inf_nan=False,
+                    description=(
+                        "A positive ratio from 10^-6 to 10^6 (Saaty's scale: 1/9 to 9); "
+                        "checked with the criteria, the cell named."
+                    ),
+                ),
+            ],
+            ...,
+        ],
+        ...,
+    ]
 
 
 class Robustness(_Model):
@@ -480,12 +588,17 @@ class Robustness(_Model):
     far "what would it take" may move each weight.
     """
 
-    samples: Annotated[int, Field(ge=1, le=1_000_000)] = 10_000
-    seed: Annotated[int, Field(ge=0)] = 0
-    concentration: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 50.0
+    samples: Annotated[int, Field(ge=1, le=1_000_000, description="A whole number from 1 to 10^6.")] = 10_000
+    seed: Annotated[int, Field(ge=0, le=SEED_MAX, description="A whole number from 0 to 2^32-1.")] = 0
+    concentration: Annotated[
+        float, Field(ge=0.01, le=1e6, allow_inf_nan=False, description="A number from 0.01 to 10^6.")
+    ] = 50.0
     weight_order: Text | None = None
-    weight_bounds: dict[str, tuple[NonNeg, NonNeg]] = Field(default_factory=dict)
-    top_k: Annotated[int, Field(ge=1)] = 3
+    weight_bounds: dict[str, tuple[Bound, Bound]] = Field(
+        default_factory=dict,
+        description="Criterion → (low, high) normalised weight, each 0 to 1 (checked with the criteria).",
+    )
+    top_k: Annotated[int, Field(ge=1, le=1000, description="A whole number from 1 to 1000.")] = 3
 
 
 class PrioritiesFile(_Model):
@@ -499,7 +612,7 @@ class PrioritiesFile(_Model):
     name: Text
     description: Text | None = None
     method: Literal["weighted-sum", "weighted-product", "topsis"] = "weighted-sum"
-    weights: dict[str, NonNeg] = Field(default_factory=dict)
+    weights: dict[str, Weight] = Field(default_factory=dict)
     weight_order: Text | None = None
     ahp: Ahp | None = None
     robustness: Robustness = Field(default_factory=Robustness)
@@ -507,12 +620,14 @@ class PrioritiesFile(_Model):
     allowed_regions: tuple[Region, ...] = ("EU", "EEA")
     trusted_jurisdictions: tuple[Region, ...] = ("EU", "EEA")
     wanted_certifications: tuple[CertId, ...] = ()
-    claimed_credit: Annotated[float, Field(ge=0, le=1)] = 0.5
+    claimed_credit: Share = 0.5
     requirements: tuple[RequirementSpec, ...] = ()
     anchors: dict[str, Anchors] = Field(default_factory=dict)
     price_adjustments: dict[str, PriceAdjustment] = Field(default_factory=dict)
     on_date: Date | None = None
-    stale_after_days: Annotated[int, Field(gt=0)] = 365
+    stale_after_days: Annotated[
+        int, Field(gt=0, le=MAX_AGE_DAYS, description="Days: a whole number from 1 to 36500.")
+    ] = 365
 
     @model_validator(mode="after")
     def _one_weight_source(self) -> PrioritiesFile:
@@ -553,7 +668,7 @@ class MinScore(_Model):
     """Every approved offering must score at least ``score`` (0–100) under the
     policy's priorities file."""
 
-    score: Annotated[float, Field(ge=0, le=100)]
+    score: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, description="Score: 0 to 100."), _Z]
     severity: Literal["deny", "warn"] = "deny"
 
 
@@ -563,7 +678,9 @@ class PriceDrift(_Model):
     the policy's price date) is a finding of ``severity`` (``warn`` by default). Needs
     the package (``pip install 'shortlist[import]'``)."""
 
-    tolerance_pct: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)] = 5.0
+    tolerance_pct: Annotated[
+        float, Field(ge=0, le=1000, allow_inf_nan=False, description="Per cent: 0 to 1000."), _Z
+    ] = 5.0
     severity: Literal["deny", "warn"] = "warn"
 
 
@@ -584,7 +701,9 @@ class PolicyFile(_Model):
     rules: tuple[PolicyRule, ...] = ()
     min_score: MinScore | None = None
     price_drift: PriceDrift | None = None
-    max_waiver_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    max_waiver_days: Annotated[
+        int, Field(ge=1, le=3650, description="Days: a whole number from 1 to 3650.")
+    ] = 365
     waivers: tuple[Waiver, ...] = ()
 
 

@@ -33,10 +33,12 @@ import numpy as np
 
 from engine import value_functions as vf
 from engine.aggregation import METHODS, aggregate
+from engine.dates import age_flags
 from engine.elicitation import ahp_weights, parse_order, roc_weights
 from engine.errors import InputError, Issue, suggest
 from engine.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.matrix import Context, Performance, convert, performance
+from engine.ranges import CRITERION_RANGES, WEIGHT_MAX, number_problem
 from engine.requirements import RequirementResult, check_requirements, evaluate
 from engine.schema import CriterionSpec, PrioritiesFile
 from engine.value_functions import check_anchors
@@ -47,6 +49,7 @@ __all__ = [
     "Ranking",
     "Row",
     "check_priorities",
+    "data_age_flags",
     "elicited_weights",
     "normalise_weights",
     "rank",
@@ -159,6 +162,34 @@ class Ranking:
         raise KeyError(offering_id)
 
 
+def data_age_flags(ro: ResolvedOffering, day: dt.date, stale_after_days: int) -> list[str]:
+    """The data-age flags of one offering on the ranking date ``day``.
+
+    The one place data age is judged for a ranking (every output — table, CSV, JSON,
+    Excel, decision record, compare, the app — shows these flags): the offering's
+    ``as_of`` older than ``stale_after_days`` is ``stale data: …``; the offering's,
+    its vendor's or any field's own date after ``day`` is
+    ``data dated after the ranking date: …`` (see :func:`engine.dates.age_flags`).
+    """
+    flags = age_flags(ro.offering.as_of, day, stale_after_days)
+    off, ven = ro.offering, ro.vendor
+    dated = {
+        "vendor.as_of": ven.as_of,
+        "latency.as_of": off.latency.as_of if off.latency else None,
+        "capability.as_of": off.capability.as_of if off.capability else None,
+        "certifications.as_of": off.certifications.as_of if off.certifications else None,
+        "vendor.certifications.as_of": ven.certifications.as_of if ven.certifications else None,
+        "vendor.gpai_code_of_practice.as_of": ven.gpai_code_of_practice.as_of
+        if ven.gpai_code_of_practice
+        else None,
+        "vendor.fmti.as_of": ven.fmti.as_of if ven.fmti else None,
+    }
+    for what, d in dated.items():
+        if d is not None and d > day:
+            flags += age_flags(d, day, stale_after_days, what)
+    return flags
+
+
 def normalise_weights(
     weights: Mapping[str, float], criteria_ids: tuple[str, ...]
 ) -> tuple[dict[str, float], list[str]]:
@@ -195,11 +226,11 @@ def normalise_weights(
                     field=f"weights.{k}",
                 )
             )
-        elif isinstance(w, bool) or not isinstance(w, (int, float)) or not np.isfinite(w) or w < 0:
+        elif problem := number_problem(w, 0.0, WEIGHT_MAX, what="a weight"):
             issues.append(
                 Issue(
                     "priorities.invalid_weight",
-                    f"weight of {k!r} must be a number ≥ 0, found {w!r}",
+                    f"weight of {k!r}: {problem}",
                     field=f"weights.{k}",
                 )
             )
@@ -331,7 +362,9 @@ def check_priorities(
             issues.append(Issue("priorities.unknown_criterion", msg, field=f"anchors.{k}"))
             continue
         spec = criteria.get(k)
-        problem = check_anchors(spec.value_function.type, spec.direction, a.worst, a.best)
+        problem = check_anchors(
+            spec.value_function.type, spec.direction, a.worst, a.best, CRITERION_RANGES.get(k)
+        )
         if problem:
             issues.append(
                 Issue("priorities.invalid_anchors", f"anchors of {k!r}: {problem}", field=f"anchors.{k}")
@@ -408,7 +441,7 @@ def _digest(catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesF
         "priorities": priorities.model_dump(mode="json", exclude={"on_date"}),  # the effective date is below
         "on_date": on_date.isoformat(),
     }
-    blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
     return hashlib.sha256(blob).hexdigest()
 
 
@@ -581,9 +614,7 @@ def rank(
             cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high)
             if imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
-        age = (day - ro.offering.as_of).days
-        if age > priorities.stale_after_days:
-            why.append(f"stale data: as_of {ro.offering.as_of.isoformat()} is {age} days old")
+        why += data_age_flags(ro, day, priorities.stale_after_days)
         return Row(
             offering_id=oid,
             vendor=ro.vendor.name,

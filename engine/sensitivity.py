@@ -216,6 +216,8 @@ class DecisionProblem:
                 if not present:
                     continue
                 lo, hi = min(present), max(present)
+                if hi == lo:  # a constant column: no scale to re-score a sampled value on
+                    continue
                 worst, best = (lo, hi) if spec.direction == "max" else (hi, lo)
                 scales[c] = Scale("linear", worst, best)
             elif c in ranking.anchors:

@@ -36,7 +36,7 @@ def linear(x: FloatArray, worst: float, best: float) -> FloatArray:
     if worst == best:
         raise ValueError("linear value function needs worst != best")
     u = (np.asarray(x, dtype=np.float64) - worst) / (best - worst)
-    return np.clip(u, 0.0, 1.0)
+    return np.clip(u, 0.0, 1.0) + 0.0  # + 0.0: -0.0 (x at worst, best < worst) becomes 0.0
 
 
 def log(x: FloatArray, worst: float, best: float) -> FloatArray:
@@ -55,7 +55,7 @@ def log(x: FloatArray, worst: float, best: float) -> FloatArray:
     lo, hi = min(worst, best), max(worst, best)
     xc = np.clip(np.asarray(x, dtype=np.float64), lo, hi)
     u: FloatArray = (np.log10(xc) - np.log10(worst)) / (np.log10(best) - np.log10(worst))
-    return np.clip(u, 0.0, 1.0)
+    return np.clip(u, 0.0, 1.0) + 0.0
 
 
 def levels(x: Sequence[str], mapping: Mapping[str, float]) -> FloatArray:
@@ -82,10 +82,16 @@ def relative(x: FloatArray, direction: str) -> FloatArray:
     if hi == lo:
         return np.ones_like(a)
     u = (a - lo) / (hi - lo)
-    return u if direction == "max" else 1.0 - u
+    return (u if direction == "max" else 1.0 - u) + 0.0
 
 
-def check_anchors(kind: str, direction: str, worst: float | None, best: float | None) -> str | None:
+def check_anchors(
+    kind: str,
+    direction: str,
+    worst: float | None,
+    best: float | None,
+    limits: tuple[float, float] | None = None,
+) -> str | None:
     """Return what is wrong with a value function's anchors, or ``None``.
 
     Parameters
@@ -93,7 +99,10 @@ def check_anchors(kind: str, direction: str, worst: float | None, best: float | 
     kind : {"linear", "log", "levels"}
     direction : {"min", "max"}
     worst, best : float or None
-        The anchors (utility 0 and 1).
+        The anchors (utility 0 and 1): finite and distinct.
+    limits : (float, float), optional
+        The criterion's range (:data:`engine.ranges.CRITERION_RANGES`); both anchors
+        must lie in it.
     """
     if kind == "levels":
         return (
@@ -103,8 +112,16 @@ def check_anchors(kind: str, direction: str, worst: float | None, best: float | 
         )
     if worst is None or best is None:
         return "needs both 'worst' and 'best' anchors"
+    for name, v in (("worst", worst), ("best", best)):
+        if not np.isfinite(v):
+            return f"'{name}' must be a finite number, found {v!r}"
     if worst == best:
         return f"'worst' and 'best' must differ (both are {worst:g})"
+    if limits is not None:
+        lo, hi = limits
+        for name, v in (("worst", worst), ("best", best)):
+            if not lo <= v <= hi:
+                return f"'{name}' must lie in the criterion's range {lo:g} to {hi:g}, found {v:g}"
     if kind == "log" and (worst <= 0 or best <= 0):
         return f"a log value function needs anchors > 0 (worst {worst:g}, best {best:g})"
     if direction == "min" and worst < best:

@@ -257,7 +257,22 @@ def load_yaml_bytes(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Loa
                     lines[(*top.path, key)] = mark.line + 1
                     continue
                 if not event.style and event.implicit[0] and tag is None:
-                    value: Any = resolve_plain_scalar(event.value)
+                    try:
+                        value: Any = resolve_plain_scalar(event.value)
+                    except ValueError:  # int() refuses > 4300 digits; far beyond every range
+                        where: list[str | int] = [*top.path] if top is not None else []
+                        if top is not None:
+                            where.append(len(top.container) if top.is_list else str(top.pending_key))
+                        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+                        raise InputError.single(
+                            "yaml.number_too_long",
+                            f"expected a number within its field's range, found an integer of "
+                            f"{len(event.value)} characters",
+                            file=file,
+                            line=mark.line + 1,
+                            column=mark.column + 1,
+                            field=field.lstrip(".") or None,
+                        ) from None
                 else:
                     value = event.value
                 if top is None:

@@ -121,7 +121,9 @@ def test_priorities_yaml_round_trips(tmp_path):
 
 def _plain_sensitivity_json(report, ranking) -> bytes:
     d = engine.sensitivity_dict(report, ranking)
-    return (json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n").encode(
+        "utf-8"
+    )
 
 
 @pytest.mark.parametrize("preset", ["regulated-eu-bank", "cost-first-startup", "sovereign-public-admin"])
@@ -148,4 +150,8 @@ def test_sensitivity_json_one_offering_and_non_finite_values(write_vendors, crit
         weird = dataclasses.replace(
             report, acceptability=dataclasses.replace(acc, acceptability=row[None, :])
         )
-        assert engine.sensitivity_json(weird, ranking) == _plain_sensitivity_json(weird, ranking)
+        if np.isfinite(row).all():
+            assert engine.sensitivity_json(weird, ranking) == _plain_sensitivity_json(weird, ranking)
+        else:  # JSON is written strictly (issue 11): a NaN/infinity leak is an error, never "NaN"
+            with pytest.raises(ValueError, match="JSON compliant"):
+                engine.sensitivity_json(weird, ranking)

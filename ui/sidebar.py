@@ -148,14 +148,24 @@ def draw(
         )
         st.checkbox("Open weights only", key="must_open")
         st.number_input(
-            f"Monthly budget ({ss['currency']}, 0 = none)", min_value=0.0, step=1000.0, key="budget"
+            f"Monthly budget ({ss['currency']}, 0 = none)",
+            min_value=0.0,
+            max_value=1e15,
+            step=1000.0,
+            key="budget",
         )
 
         ss.setdefault("_currency", ss["currency"])
         st.subheader("Workload")
-        st.number_input("Input tokens per month (millions)", min_value=0.0, step=10.0, key="in_m")
-        st.number_input("Output tokens per month (millions)", min_value=0.0, step=10.0, key="out_m")
-        st.number_input("Typical answer length (tokens)", min_value=1, step=50, key="answer")
+        st.number_input(
+            "Input tokens per month (millions)", min_value=0.0, max_value=1e9, step=10.0, key="in_m"
+        )
+        st.number_input(
+            "Output tokens per month (millions)", min_value=0.0, max_value=1e9, step=10.0, key="out_m"
+        )
+        st.number_input(
+            "Typical answer length (tokens)", min_value=1, max_value=10_000_000, step=50, key="answer"
+        )
         currencies = sorted({criteria.fx.base, *criteria.fx.rates})
         st.selectbox("Currency", currencies, key="currency", on_change=_convert_budget, args=(criteria,))
         if ss["currency"] != preset.workload.currency:
@@ -169,10 +179,11 @@ def draw(
             st.number_input(
                 "Concentration (> 0; larger = closer to your weights)",
                 min_value=0.01,
+                max_value=1e6,
                 step=10.0,
                 key="concentration",
             )
-            st.number_input("Seed", min_value=0, step=1, key="seed")
+            st.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key="seed")
     return band
 
 

@@ -53,6 +53,7 @@ import pycountry
 
 import engine
 from engine import METHODS, CriteriaCatalog, InputError, PrioritiesFile, elicited_weights
+from engine.dates import parse_date
 from engine.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
 
 MODES = ("direct", "order", "ahp")
@@ -523,7 +524,7 @@ def decode_pages(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
             state[key] = [x for x in raw.split(",") if x]
         elif param == "policy_date":
             try:
-                state[key] = dt.date.fromisoformat(raw)
+                state[key] = parse_date(raw)
             except ValueError:
                 problems.append(f"policy_date={raw!r} is not a date YYYY-MM-DD; today is used")
         else:

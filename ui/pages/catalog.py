@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from engine.dates import age_status
 from ui.common import MAX_UPLOAD_BYTES, context
 
 ctx = context()
@@ -132,7 +133,7 @@ for ro in catalog.offerings:
             "channel": o.channel,
             "as of": o.as_of.isoformat(),
             "data age (days)": age,
-            "stale": "stale" if age > stale_after or age < 0 else "",
+            "stale": age_status(o.as_of, day, stale_after),
             "source": o.sources[0] if o.sources else None,
             "deployment": o.deployment,
             "processing regions": ", ".join(o.processing_regions or ("unknown",)),
@@ -167,7 +168,8 @@ if ids:
         if as_of is None:
             return links
         age = _age(as_of) or 0
-        flag = " — **stale**" if age > stale_after or age < 0 else ""
+        status = age_status(as_of, day, stale_after)
+        flag = f" — **{status}**" if status else ""
         return f"{links} · as of {as_of.isoformat()} ({age} days){flag}"
 
     lines = [

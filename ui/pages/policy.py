@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import engine
+from engine.dates import MAX_DATE, MIN_DATE
 from engine.loading import (
     LocalResolver,
     PrioritiesResolver,
@@ -23,6 +24,7 @@ from engine.loading import (
 )
 from engine.policy import run_policy
 from engine.policy_output import render
+from engine.ranges import MAX_AGE_DAYS
 from engine.summarise import cut, more_line
 from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, show_issues, vendors_dir
 
@@ -55,11 +57,21 @@ if choice is None:
     st.stop()
 if "p_policy_today" not in ss:
     ss["p_policy_today"] = dt.date.today()
-today = c2.date_input("Judge on (waivers and data age)", key="p_policy_today")
+today = c2.date_input(
+    "Judge on (waivers and data age)",
+    min_value=MIN_DATE,
+    max_value=MAX_DATE,
+    format="YYYY-MM-DD",  # the one date grammar (engine.dates)
+    key="p_policy_today",
+)
 if "p_policy_expiring" not in ss:
     ss["p_policy_expiring"] = 30
 expiring = c3.number_input(
-    "Warn of waivers lapsing within (days)", min_value=0, step=1, key="p_policy_expiring"
+    "Warn of waivers lapsing within (days)",
+    min_value=0,
+    max_value=MAX_AGE_DAYS,
+    step=1,
+    key="p_policy_expiring",
 )
 
 policy = doc = None

@@ -1,0 +1,105 @@
+"""The documented finite ranges of every number Shortlist reads.
+
+Every number in every input — vendor profiles, the criteria catalog, the exchange-rate
+table, priorities, policies, CLI options and the app's link parameters — has a finite
+range, checked when the input is validated, so that a value which validates can always
+be ranked: no arithmetic on it overflows to infinity or turns into NaN, and NaN or
+infinity never reach an output. The ranges are far beyond any real offering; they are
+listed in the README ("Number ranges") and in the field descriptions of
+``shortlist schema``.
+
+:data:`CRITERION_RANGES` gives, per criterion, the range its anchors
+(``value_function.worst``/``best`` in the catalog, ``anchors`` in a priorities file)
+and its ``min``/``max`` requirement thresholds must lie in.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "AHP_MAX",
+    "ANCHOR_LIMIT",
+    "CAPABILITY_LIMIT",
+    "CONTEXT_WINDOW_MAX",
+    "CRITERION_RANGES",
+    "FX_RATE_MAX",
+    "FX_RATE_MIN",
+    "MAX_AGE_DAYS",
+    "SEED_MAX",
+    "TOP_MAX",
+    "WEIGHT_MAX",
+    "int_digits",
+    "number_problem",
+]
+
+WEIGHT_MAX = 1e6
+"""A weight (any scale: per cent, points) is a number from 0 to 10^6."""
+CAPABILITY_LIMIT = 1e6
+"""A capability benchmark value lies in −10^6 … 10^6 (indices, Elo ratings, per cent)."""
+CONTEXT_WINDOW_MAX = 1_000_000_000
+"""A context window is a whole number of tokens from 1 to 10^9."""
+FX_RATE_MIN = 1e-6
+FX_RATE_MAX = 1e7
+"""An exchange rate (units of a currency per 1 base unit) lies in 10^-6 … 10^7."""
+AHP_MAX = 1e6
+"""An AHP matrix entry is a positive ratio from 10^-6 to 10^6 (Saaty's scale is 1/9 to 9;
+a matrix built from measured ratios may go beyond it)."""
+MAX_AGE_DAYS = 36_500
+"""Day counts (``stale_after_days``, ``max_age_days`` thresholds, CLI ``--expiring-in``)
+are at most 100 years."""
+SEED_MAX = 2**32 - 1
+"""A random seed is a whole number from 0 to 2^32 − 1."""
+TOP_MAX = 1_000_000
+"""``--top``, ``--top-k`` and ``robustness.top_k`` are at most 10^6 (``top_k`` at most 1,000)."""
+ANCHOR_LIMIT = 1e15
+"""A criterion the engine does not know has anchors within ±10^15 (it is refused anyway)."""
+
+CRITERION_RANGES: dict[str, tuple[float, float]] = {
+    "monthly_cost": (0.0, 1e15),
+    "response_time": (0.0, 1e9),
+    "capability": (-CAPABILITY_LIMIT, CAPABILITY_LIMIT),
+    "context_window": (1.0, float(CONTEXT_WINDOW_MAX)),
+    "data_residency": (0.0, 1.0),
+    "jurisdiction": (0.0, 1.0),
+    "compliance": (0.0, 1.0),
+    "transparency": (0.0, 100.0),
+}
+"""Criterion id → (low, high), in the criterion's unit: monthly cost in the buyer's
+currency per month, response time in seconds, capability in index points, context window
+in tokens, shares from 0 to 1, FMTI points from 0 to 100."""
+
+
+def int_digits(value: int) -> int:
+    """Decimal digits of an integer of any size, without ``str()`` (refused beyond 4300)."""
+    n = abs(value)
+    if n == 0:
+        return 1
+    d = int(math.log10(n)) + 1  # the float logarithm can be one off near a power of ten
+    if n >= 10**d:
+        d += 1
+    elif n < 10 ** (d - 1):
+        d -= 1
+    return d
+
+
+def number_problem(value: object, low: float, high: float, *, what: str = "a number") -> str | None:
+    """What is wrong with ``value`` as a finite number in ``[low, high]``, or ``None``.
+
+    Safe on anything YAML gives: booleans, text, NaN, infinities and integers too large
+    for a float (compared exactly, never converted) are all refused with a message
+    naming what was expected and what was found.
+    """
+    expected = f"expected {what} ≥ {low:g} and ≤ {high:g}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{expected}, found {type(value).__name__} {value!r}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{expected}, found {value!r}"
+    if not low <= value <= high:
+        # an integer too large for a float is described, never converted or printed in full
+        if isinstance(value, int) and abs(value) > 10**20:
+            shown = f"an integer of {int_digits(value)} digits"
+        else:
+            shown = f"{value:g}"
+        return f"{expected}, found {shown}"
+    return None
