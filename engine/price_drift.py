@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from engine.escape import json_text, terminal, terminal_block
 from engine.importers.genai_prices import (
     CURRENCY_OVERRIDES,
     DATASET,
@@ -397,8 +398,8 @@ def drift_text(report: DriftReport) -> str:
         lines.append(f"{status.replace('_', ' ').capitalize()}:")
         for c in got:
             where = f"{c.file}:{c.line}" if c.line is not None else c.file
-            lines.append(f"  {c.offering_id}  {c.reason}  [{where}]")
-    return "\n".join(lines) + "\n"
+            lines.append(f"  {terminal(c.offering_id)}  {terminal(c.reason)}  [{terminal(where or '')}]")
+    return terminal_block("\n".join(lines) + "\n")
 
 
 def _check_dict(c: PriceCheck) -> dict[str, Any]:
@@ -442,4 +443,4 @@ def drift_dict(report: DriftReport) -> dict[str, Any]:
 
 def drift_json(report: DriftReport) -> str:
     """:func:`drift_dict` as indented JSON (same report → same bytes)."""
-    return json.dumps(drift_dict(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return json_text(json.dumps(drift_dict(report), indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
