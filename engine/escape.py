@@ -41,6 +41,7 @@ __all__ = [
     "markdown",
     "markdown_code",
     "markdown_url",
+    "safe_url",
     "streamlit_markdown",
     "terminal",
     "terminal_block",
@@ -197,18 +198,25 @@ def markdown_code(text: str) -> str:
 _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+")
 
 
+def safe_url(url: str) -> str | None:
+    """``url`` when it is a plain ``http(s)`` URL fit to be a link target (RFC 3986
+    characters only: no spaces, quotes, angle brackets, parentheses or square
+    brackets), else ``None`` (``javascript:…``, free text)."""
+    return url if _URL.fullmatch(url) else None
+
+
 def markdown_url(url: str) -> str:
     """A source URL as a live link when it is a plain ``http(s)`` URL, else as text.
 
-    The link text is the URL escaped by :func:`markdown`; the target is the URL
+    The link text is the URL escaped by :func:`streamlit_markdown`; the target is the URL
     itself, written only when it consists of URL characters (RFC 3986, without
     parentheses, brackets, spaces or quotes), so it cannot close the link early
     or add markup. Anything else (``javascript:…``, a URL with spaces or brackets)
     is shown as escaped text, never as a link.
     """
-    if _URL.fullmatch(url):
-        return f"[{markdown(url)}](<{url}>)"
-    return markdown(url)
+    if safe_url(url):
+        return f"[{streamlit_markdown(url)}](<{url}>)"
+    return streamlit_markdown(url)
 
 
 # --------------------------------------------------------------------------- GitHub Actions

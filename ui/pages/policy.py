@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 import engine
+from engine.escape import streamlit_markdown as md
 from engine.loading import load_policy_bytes_doc, load_policy_doc
 from engine.policy import run_policy
 from engine.policy_output import render
-from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, show_issues
+from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, md_frame, show_issues
 
 ctx = context()
 ss = st.session_state
@@ -53,7 +54,7 @@ try:
             st.stop()
         name, raw = ss["policy_uploaded"]
         if len(raw) > MAX_UPLOAD_BYTES:
-            st.error(f"{name} is {len(raw):,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit.")
+            st.error(f"{md(name)} is {len(raw):,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit.")
             st.stop()
         policy, doc = load_policy_bytes_doc(raw, f"upload:{name}")
     else:
@@ -79,13 +80,13 @@ waived = [c for c in report.checks if c.status == "waived"]
 with st.container(key="policy_summary"):
     verdict = "fails" if deny else "passes"
     st.markdown(
-        f"**{report.policy_name}** {verdict} on {report.today.isoformat()}: {len(report.offerings)} offering(s) "
-        f"checked under {report.priorities_name or 'no priorities'} — {len(deny)} deny finding(s), "
+        f"**{md(report.policy_name)}** {verdict} on {report.today.isoformat()}: {len(report.offerings)} offering(s) "
+        f"checked under {md(report.priorities_name or 'no priorities')} — {len(deny)} deny finding(s), "
         f"{len(warn)} warning(s), {len(waived)} waived check(s). "
         f"`shortlist check` would exit {report.exit_code('deny')} (with `--fail-on warn`: {report.exit_code('warn')})."
     )
 if policy.description:
-    st.caption(policy.description)
+    st.caption(md(policy.description))
 
 
 def _where(c: engine.policy.Check) -> str:
@@ -95,19 +96,21 @@ def _where(c: engine.policy.Check) -> str:
 findings = [*deny, *warn]
 st.subheader(f"Findings ({len(findings)})")
 if findings:
-    st.table(
-        pd.DataFrame(
-            [
-                {
-                    "severity": c.severity,
-                    "rule": c.rule_id,
-                    "offering": c.offering_id or "",
-                    "code": c.code,
-                    "message": c.message,
-                    "where": _where(c) + (f" [{c.field}]" if c.field else ""),
-                }
-                for c in findings
-            ]
+    st.table(  # st.table renders Markdown: every cell escaped
+        md_frame(
+            pd.DataFrame(
+                [
+                    {
+                        "severity": c.severity,
+                        "rule": c.rule_id,
+                        "offering": c.offering_id or "",
+                        "code": c.code,
+                        "message": c.message,
+                        "where": _where(c) + (f" [{c.field}]" if c.field else ""),
+                    }
+                    for c in findings
+                ]
+            )
         )
     )
 else:
@@ -116,19 +119,21 @@ else:
 st.subheader(f"Waivers ({len(report.waivers)})")
 if report.waivers:
     st.table(
-        pd.DataFrame(
-            [
-                {
-                    "rule": w.rule,
-                    "offering": w.offering,
-                    "status": w.status.replace("_", " "),
-                    "expires": w.expires.isoformat() if w.expires else "missing or malformed",
-                    "days left": w.days_left,
-                    "approver": w.approver,
-                    "reason": w.reason,
-                }
-                for w in report.waivers
-            ]
+        md_frame(
+            pd.DataFrame(
+                [
+                    {
+                        "rule": w.rule,
+                        "offering": w.offering,
+                        "status": w.status.replace("_", " "),
+                        "expires": w.expires.isoformat() if w.expires else "missing or malformed",
+                        "days left": w.days_left,
+                        "approver": w.approver,
+                        "reason": w.reason,
+                    }
+                    for w in report.waivers
+                ]
+            )
         )
     )
 else:
