@@ -748,9 +748,9 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     result = gp.build_import(dataset, args.on or dt.date.today(), args.as_of)
     others = gp.write_profiles(gp.profile_files(result), args.output)
-    out.write(gp.summary_text(result, args.output))
+    out.write(terminal_block(gp.summary_text(result, args.output)))  # names from the dataset
     if others:
-        shown = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+        shown = terminal(", ".join(others[:5]) + (", …" if len(others) > 5 else ""))
         print(
             f"note: {args.output} also holds {len(others)} other profile file(s), loaded with the "
             f"imported ones: {shown}",

@@ -64,18 +64,18 @@ with st.container(key="uploads"):
         problems = [i for i in catalog.issues if i.file == file]
         offered = [o for o in catalog.offerings if o.file == file]
         listed = "\n".join(f"- {markdown_code(str(i))}" for i in problems)
-        ids = md(", ".join(o.id for o in offered))
+        joined = md(", ".join(o.id for o in offered))
         shown = md(name)  # the browser's file name: text, never markup
         c1, c2 = st.columns([5, 1])
         if offered and problems:
             c1.warning(
-                f"**{shown}**: {len(offered)} offering(s) joined the ranking ({ids}), "
+                f"**{shown}**: {len(offered)} offering(s) joined the ranking ({joined}), "
                 f"but {len(problems)} problem(s) left the rest out:\n\n{listed}"
             )
         elif problems:
             c1.error(f"**{shown}** was not loaded — {len(problems)} problem(s):\n\n{listed}")
         elif offered:
-            c1.success(f"**{shown}**: {len(offered)} offering(s) joined the ranking: {ids}")
+            c1.success(f"**{shown}**: {len(offered)} offering(s) joined the ranking: {joined}")
         else:
             c1.warning(f"**{shown}**: no offering loaded")
         vid = offered[0].vendor.id if offered else None
