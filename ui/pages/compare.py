@@ -19,7 +19,7 @@ from engine.compare import (
     comparison_json,
     comparison_markdown,
 )
-from engine.escape import markdown_url
+from engine.escape import markdown_code, markdown_url
 from engine.escape import streamlit_markdown as md
 from ui.common import context, md_frame, no_ranking, robustness, show_issues
 
@@ -200,5 +200,7 @@ d3.download_button(
 )
 ss["export_comparison_json"] = comp_json
 st.caption(
-    "Same bytes as `shortlist compare " + " ".join(ids) + " --priorities priorities.yaml --format json`."
+    "Same bytes as "
+    + markdown_code(f"shortlist compare {' '.join(ids)} --priorities priorities.yaml --format json")
+    + "."
 )
