@@ -112,9 +112,9 @@ def markdown(text: str) -> str:
     """Text for Markdown, shown as written: in a paragraph, a list item, a heading or
     a table cell.
 
-    For GitHub-flavoured Markdown (CommonMark), GitHub's own extensions and
-    Streamlit's ``st.markdown`` (and every Streamlit element that renders Markdown:
-    captions, alerts, ``st.table`` cells, widget labels):
+    For GitHub-flavoured Markdown (CommonMark with GitHub's extensions: tables,
+    autolinks, strikethrough, math, emoji, mentions), as in the decision record, the
+    comparison and ``shortlist diff``:
 
     - controls are made visible (:func:`visible`); line breaks and tabs become
       spaces, so the text never leaves its line or its table row; leading and
