@@ -349,7 +349,8 @@ def _round_all(a: np.ndarray) -> list[list[float]]:
 def sensitivity_json(report: SensitivityReport, ranking: Ranking) -> bytes:
     """Deterministic JSON bytes of :func:`sensitivity_dict`.
 
-    Exactly ``json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False) + "\\n"``.
+    Exactly ``json_text(json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False)) + "\\n"``
+    (:func:`engine.escape.json_text`: controls ``json.dumps`` leaves raw as ``\\u`` escapes).
     The acceptability rows (n × n numbers, most of the document) are written here in
     json's own layout, because its indenting encoder is pure Python: 1,000 offerings'
     rows take ~0.2 s there.

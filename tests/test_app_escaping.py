@@ -111,3 +111,19 @@ def test_uploaded_profile_with_a_hostile_file_name(monkeypatch):
     assert shown and streamlit_markdown("[x](http://e) :red[boo] <img src=x>.yaml") in shown[0]
     for body in _bodies(at):
         _safe(body)
+
+
+def test_frames_for_tables_and_dataframes_escape_every_text_cell():
+    import pandas as pd
+
+    from ui.common import md_frame, text_frame
+
+    frame = pd.DataFrame(
+        {"[c](http://e)": ["<img src=x>", "a\u202eb\x1b[2J"], "n": [1, 3]}, index=["**i**", ":red[j]"]
+    )
+    shown = md_frame(frame)
+    assert list(shown.columns) == [streamlit_markdown("[c](http://e)"), "n"]
+    assert list(shown.index) == [streamlit_markdown("**i**"), streamlit_markdown(":red[j]")]
+    assert shown.iloc[0, 0] == "&lt;img src=x&gt;" and shown.iloc[1, 1] == 3
+    plain = text_frame(frame.reset_index(drop=True))
+    assert plain.iloc[1, 0] == "a\\u202eb\\x1b[2J" and plain.iloc[0, 0] == "<img src=x>"

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine.escape import markdown_code
+from engine.escape import markdown_code, visible
 from engine.escape import streamlit_markdown as md
 from engine.schema import PrioritiesFile, Robustness
 
@@ -133,6 +133,19 @@ def md_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     out = frame.map(cell)
     out.index = pd.Index([cell(x) for x in frame.index], name=frame.index.name)
+    out.columns = pd.Index([cell(x) for x in frame.columns])
+    return out
+
+
+def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with control characters and bidirectional overrides in its text cells
+    and column names shown as visible escapes (:func:`engine.escape.visible`), for
+    ``st.dataframe``, which shows text as it is (no Markdown)."""
+
+    def cell(v: object) -> object:
+        return visible(v) if isinstance(v, str) else v
+
+    out = frame.map(cell)
     out.columns = pd.Index([cell(x) for x in frame.columns])
     return out
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from engine.escape import markdown_code, markdown_url, safe_url
 from engine.escape import streamlit_markdown as md
-from ui.common import MAX_UPLOAD_BYTES, context
+from ui.common import MAX_UPLOAD_BYTES, context, text_frame
 
 ctx = context()
 ss = st.session_state
@@ -139,7 +139,7 @@ for ro in catalog.offerings:
         }
     )
 st.dataframe(
-    pd.DataFrame(rows),
+    text_frame(pd.DataFrame(rows)),
     hide_index=True,
     width="stretch",
     column_config={

@@ -15,7 +15,7 @@ from engine.escape import streamlit_markdown as md
 from engine.loading import load_policy_bytes_doc, load_policy_doc
 from engine.policy import run_policy
 from engine.policy_output import render
-from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, md_frame, show_issues
+from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, md_frame, show_issues, text_frame
 
 ctx = context()
 ss = st.session_state
@@ -141,17 +141,19 @@ else:
 
 with st.expander(f"Every check ({len(report.checks)}), passing ones included"):
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "status": c.status,
-                    "severity": c.severity,
-                    "rule": c.rule_id,
-                    "offering": c.offering_id or "",
-                    "message": c.message,
-                }
-                for c in report.checks
-            ]
+        text_frame(
+            pd.DataFrame(
+                [
+                    {
+                        "status": c.status,
+                        "severity": c.severity,
+                        "rule": c.rule_id,
+                        "offering": c.offering_id or "",
+                        "message": c.message,
+                    }
+                    for c in report.checks
+                ]
+            )
         ),
         hide_index=True,
         width="stretch",

@@ -9,7 +9,7 @@ import streamlit as st
 
 import engine
 from engine.escape import streamlit_markdown as md
-from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues
+from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame
 from ui.exports import export_buttons
 
 ctx = context()
@@ -95,7 +95,7 @@ if ranked:
         f"Monthly cost ({cur}/month)": st.column_config.NumberColumn(format="localized"),
         "Context window (tokens)": st.column_config.NumberColumn(format="localized"),
     }
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)
+    st.dataframe(text_frame(pd.DataFrame(rows)), hide_index=True, width="stretch", column_config=config)
     st.caption(
         "An empty cell (None) means the value is not published for this channel; the criterion's "
         "missing-data policy applies and the flags column says so. Weights in use: "
