@@ -18,6 +18,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 import engine
+from engine.escape import streamlit_markdown as md
 from engine.schema import PrioritiesFile
 from ui import sidebar, state
 from ui.common import (
@@ -125,14 +126,14 @@ if ranking is not None and ranking.ranked and ss["mode"] == "direct":
         )
 
 if ranking is not None and sidebar.MODE_SLOT in band:
-    shares = ", ".join(f"{labels[c]} {100 * w:.1f}%" for c, w in ranking.weights.items() if w > 0)
+    shares = ", ".join(f"{md(labels[c])} {100 * w:.1f}%" for c, w in ranking.weights.items() if w > 0)
     with band[sidebar.MODE_SLOT].container():
         st.caption(f"Weights: {shares}.")
         for note in ranking.notes:
             if note.startswith("AHP weights"):
-                st.caption(note + " — below 0.10 the judgements are consistent enough (Saaty 1980).")
+                st.caption(md(note) + " — below 0.10 the judgements are consistent enough (Saaty 1980).")
             elif "consistency ratio" in note:
-                st.warning(note)
+                st.warning(md(note))
 
 # the URL holds the whole state, so the address bar is always a shareable link
 query = {
@@ -144,7 +145,8 @@ if st.query_params.to_dict() != query:
 
 if ss["_url_problems"]:
     st.warning(
-        "Some values in this link could not be used:\n\n" + "\n".join(f"- {p}" for p in ss["_url_problems"])
+        "Some values in this link could not be used:\n\n"
+        + "\n".join(f"- {md(p)}" for p in ss["_url_problems"])
     )
 show_issues(preset_issues, "the presets")
 

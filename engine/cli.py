@@ -37,6 +37,7 @@ from engine.bundled import bundled_root
 from engine.dates import parse_date
 from engine.elicitation import parse_order
 from engine.errors import InputError, Issue, suggest
+from engine.escape import terminal, terminal_block
 from engine.excel import to_xlsx
 from engine.export import to_csv, to_json, to_table
 from engine.loading import (
@@ -102,8 +103,8 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
 
 
 def _print_issues(issues: Sequence[Issue], err: TextIO) -> None:
-    for i in issues:
-        print(str(i), file=err)
+    for i in issues:  # one line each, controls in quoted input made visible
+        print(terminal(str(i)), file=err)
 
 
 def _vendor_problems(catalog: Catalog, err: TextIO, verb: str) -> bool:
@@ -227,7 +228,7 @@ def _validate_priorities(path: Path, criteria: CriteriaCatalog, catalog: Catalog
         else:
             for n in notes:
                 if "consistency ratio" in n and "above" in n:  # the AHP warning: valid, but say it
-                    print(f"{path}: warning: {n}", file=err)
+                    print(terminal(f"{path}: warning: {n}"), file=err)
     return locate(found, doc)
 
 
@@ -347,7 +348,7 @@ def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         for n in ranking.notes:
-            print(f"note: {n}", file=err)
+            print(terminal(f"note: {n}"), file=err)
     if _vendor_problems(catalog, err, "ranked"):
         return 2
     return 0
@@ -379,14 +380,15 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
     must-haves and the gap to the leader per criterion."""
     row = ranking.row(offering_id)
     leader = ranking.ranked[0] if ranking.ranked else None
-    lines = [f"{row.offering_id} — {row.offering} ({row.vendor})"]
+    t = terminal  # input text stays on its line, controls made visible
+    lines = [f"{t(row.offering_id)} — {t(row.offering)} ({t(row.vendor)})"]
     if row.status == "ranked":
         assert row.score is not None
         lines.append(
-            f"Rank {row.rank} of {len(ranking.ranked)} · score {row.score:.2f} / 100 · priorities: {ranking.priorities_name}"
+            f"Rank {row.rank} of {len(ranking.ranked)} · score {row.score:.2f} / 100 · priorities: {t(ranking.priorities_name)}"
         )
     else:
-        lines.append(f"Excluded under priorities: {ranking.priorities_name}")
+        lines.append(f"Excluded under priorities: {t(ranking.priorities_name)}")
     lines.append(
         f"Data as of {row.as_of.isoformat()} · prices on {ranking.on_date.isoformat()} · source file {row.file}"
     )
@@ -410,7 +412,7 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
         if cell.value is None:
             shown = "unknown"
         elif isinstance(cell.value, str):
-            shown = cell.value
+            shown = t(cell.value)
         else:
             num = f"{cell.value:,.0f}" if abs(cell.value) >= 10_000 else f"{cell.value:,.4g}"
             unit = f"{ranking.currency}/month" if c.id == "monthly_cost" else c.unit
@@ -431,19 +433,19 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
         lines.append("")
         lines.append("Must-haves:")
         for q in row.requirements:
-            lines.append(f"  [{q.outcome}] {q.reason}")
+            lines.append(f"  [{q.outcome}] {t(q.reason)}")
     if row.reasons:
         lines.append("")
         lines.append("Flags and reasons:")
-        lines.extend(f"  - {r}" for r in row.reasons)
+        lines.extend(f"  - {t(r)}" for r in row.reasons)
     if leader is not None and row.status == "ranked" and leader.offering_id != row.offering_id:
         assert leader.score is not None and row.score is not None
         lines.append("")
         lines.append(f"Gap to the leader {leader.offering_id}: {row.score - leader.score:+.2f} points")
     if ranking.notes:
         lines.append("")
-        lines.extend(f"Note: {n}" for n in ranking.notes)
-    return "\n".join(lines) + "\n"
+        lines.extend(f"Note: {t(n)}" for n in ranking.notes)
+    return terminal_block("\n".join(lines) + "\n")
 
 
 def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFile) -> str:
@@ -478,9 +480,9 @@ def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFi
         lines.append(f"  {c:<16}{100 * w:>6.1f}%   {100 * lo:.1f}% – {100 * hi:.1f}%")
     wit = what_would_it_take(problem, offering_id, dict(rob.weight_bounds))
     lines += ["", "What would it take to rank first:"]
-    lines.append(f"  weights: {wit.message}")
-    lines.append(f"  price:   {wit.price_message}")
-    return "\n".join(lines) + "\n"
+    lines.append(f"  weights: {terminal(wit.message)}")
+    lines.append(f"  price:   {terminal(wit.price_message)}")
+    return terminal_block("\n".join(lines) + "\n")
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -630,6 +632,7 @@ def _output_stems(
 
 def _summary(rows: Sequence[tuple[str, ...]]) -> str:
     head = ("file", "leader", "score", "ranked", "excluded", "status")
+    rows = [tuple(terminal(c) for c in r) for r in rows]
     widths = [max(len(r[j]) for r in (head, *rows)) for j in range(len(head))]
     right = {2, 3, 4}
 
@@ -809,9 +812,9 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     result = gp.build_import(dataset, args.on or dt.date.today(), args.as_of)
     others = gp.write_profiles(gp.profile_files(result), args.output)
-    out.write(gp.summary_text(result, args.output))
+    out.write(terminal_block(gp.summary_text(result, args.output)))  # names from the dataset
     if others:
-        shown = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+        shown = terminal(", ".join(others[:5]) + (", …" if len(others) > 5 else ""))
         print(
             f"note: {args.output} also holds {len(others)} other profile file(s), loaded with the "
             f"imported ones: {shown}",
@@ -896,7 +899,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 base_criteria = Path(tmp) / criteria_dir.resolve().relative_to(root)
             except InputError:
                 base_criteria = criteria_dir
-            base_label, head_label = f"`{args.base}`", "working tree"
+            base_label, head_label = str(args.base), "working tree"
         else:
             base_vendors, base_criteria = Path(args.base_vendors), criteria_dir
             if not base_vendors.is_dir():
@@ -904,9 +907,10 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     "usage.invalid", "--base-vendors expects a vendors directory", file=str(base_vendors)
                 )
             # named from the catalog root, as the files in the report: the same from any cwd
+            # (plain text: diff_markdown shows the labels as code)
             head_roots = catalog_roots(vendors_dir, criteria_dir)
-            base_label = f"`{input_name(base_vendors, head_roots)}`"
-            head_label = f"`{input_name(vendors_dir, head_roots)}`"
+            base_label = input_name(base_vendors, head_roots)
+            head_label = input_name(vendors_dir, head_roots)
         sides = []
         for vdir, cdir in ((base_vendors, base_criteria), (vendors_dir, criteria_dir)):
             criteria = load_criteria(cdir)

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from engine.dates import FUTURE_FLAG, STALE_FLAG
 from engine.errors import InputError, Issue, suggest
+from engine.escape import json_text, markdown, markdown_code, terminal, terminal_block
 from engine.export import neutralise
 from engine.loading import Catalog, ResolvedOffering
 from engine.matrix import prices_on
@@ -781,7 +782,7 @@ def _rank(comp: Comparison, r: OfferingResult, none: str = "-") -> str:
 
 def _header(comp: Comparison) -> str:
     return (
-        f"priorities: {comp.priorities_name} · method {comp.method} · "
+        f"priorities: {terminal(comp.priorities_name)} · method {comp.method} · "
         f"prices on {comp.on_date.isoformat()} · cost in {comp.currency}/month"
     )
 
@@ -822,6 +823,7 @@ _TEXT_CELL = 40
 
 
 def _short(text: str) -> str:
+    text = terminal(text)
     return text if len(text) <= _TEXT_CELL else text[: _TEXT_CELL - 1] + "…"
 
 
@@ -834,9 +836,9 @@ def comparison_table(comp: Comparison) -> str:
     characters are shortened with ``…`` (the Markdown and JSON forms are complete).
     """
     letters = [chr(ord("A") + i) for i in range(len(comp.offering_ids))]
-    lines = [f"Comparison · {_header(comp)}", _leader_line(comp), ""]
+    lines = [f"Comparison · {_header(comp)}", terminal(_leader_line(comp)), ""]
     for k, r in zip(letters, comp.offerings, strict=True):
-        lines.append(f"  {k}  {r.offering_id} — {r.offering} ({r.vendor})")
+        lines.append(f"  {k}  {terminal(r.offering_id)} — {terminal(r.offering)} ({terminal(r.vendor)})")
     lines.append("")
     body = [
         ["status", *[r.status for r in comp.offerings]],
@@ -876,28 +878,28 @@ def comparison_table(comp: Comparison) -> str:
         lines += ["", "Exclusions and flags:"]
         for k, r in reasons:
             if r.excluded_by:
-                lines.append(f"  {k}: excluded: {'; '.join(r.excluded_by)}")
+                lines.append(f"  {k}: excluded: {terminal('; '.join(r.excluded_by))}")
             if r.flags:
-                lines.append(f"  {k}: flags: {'; '.join(r.flags)}")
+                lines.append(f"  {k}: flags: {terminal('; '.join(r.flags))}")
     lines += ["", "What would it take to rank first:"]
     for k, r in zip(letters, comp.offerings, strict=True):
         weights, price = _answer_lines(r.path_to_first)
-        lines.append(f"  {k}: weights: {weights}")
+        lines.append(f"  {k}: weights: {terminal(weights)}")
         if price:
-            lines.append(f"     price:   {price}")
+            lines.append(f"     price:   {terminal(price)}")
     lines += ["", "Data as of:"]
     for i, k in enumerate(letters):
-        parts = [f"{p.block} {p.as_of.isoformat()}" for p in _sources(comp, i)]
+        parts = [f"{terminal(p.block)} {p.as_of.isoformat()}" for p in _sources(comp, i)]
         lines.append(f"  {k}: {'; '.join(parts)}")
     if comp.notes:
         lines.append("")
-        lines.extend(f"Note: {n}" for n in comp.notes)
-    return "\n".join(lines) + "\n"
+        lines.extend(f"Note: {terminal(n)}" for n in comp.notes)
+    return terminal_block("\n".join(lines) + "\n")
 
 
 def _md(text: object) -> str:
-    """Text for a Markdown table cell (backslashes, pipes and line breaks escaped)."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Input text for Markdown, in a table cell or a line (:func:`engine.escape.markdown`)."""
+    return markdown(str(text))
 
 
 def comparison_markdown(comp: Comparison) -> str:
@@ -909,10 +911,10 @@ def comparison_markdown(comp: Comparison) -> str:
     and dates of every value, and the ranking's notes.
     """
     ids = comp.offering_ids
-    cols = " | ".join(f"`{_md(o)}`" for o in ids)
+    cols = " | ".join(markdown_code(o) for o in ids)
     sep = "|---|" + "---|" * len(ids)
     lines = [
-        f"# Comparison: {' vs '.join(f'`{_md(o)}`' for o in ids)}",
+        f"# Comparison: {' vs '.join(markdown_code(o) for o in ids)}",
         "",
         f"- Priorities: {_md(comp.priorities_name)}; method {comp.method}",
         f"- Prices in force on {comp.on_date.isoformat()}; money in {comp.currency}",
@@ -962,7 +964,7 @@ def comparison_markdown(comp: Comparison) -> str:
             "## Where the points are won and lost",
             "",
             "Points each criterion adds to the score (0–100 scale); in brackets, the difference "
-            f"to the leader `{_md(comp.leader)}`."
+            f"to the leader {markdown_code(comp.leader)}."
             if comp.leader
             else "Points each criterion adds to the score.",
             "",
@@ -994,7 +996,7 @@ def comparison_markdown(comp: Comparison) -> str:
     for r in res:
         weights, price = _answer_lines(r.path_to_first)
         lines.append(
-            f"- `{_md(r.offering_id)}`: {_md(weights)}" + (f"; price: {_md(price)}" if price else "")
+            f"- {markdown_code(r.offering_id)}: {_md(weights)}" + (f"; price: {_md(price)}" if price else "")
         )
     lines += ["", "## Facts", "", "≠: the values differ.", "", f"| fact | {cols} |", sep]
     for f in comp.facts:
@@ -1002,9 +1004,9 @@ def comparison_markdown(comp: Comparison) -> str:
         lines.append(f"| {_md(f.label)}{mark} | " + " | ".join(_md(_show_fact(v)) for v in f.values) + " |")
     lines += ["", "## Sources", ""]
     for i, oid in enumerate(ids):
-        lines.append(f"- `{_md(oid)}` ({_md(comp.offerings[i].file)})")
+        lines.append(f"- {markdown_code(oid)} ({_md(comp.offerings[i].file)})")
         for p in _sources(comp, i):
-            lines.append(f"  - {p.block}, as of {p.as_of.isoformat()}: {_md('; '.join(p.sources))}")
+            lines.append(f"  - {_md(p.block)}, as of {p.as_of.isoformat()}: {_md('; '.join(p.sources))}")
     if comp.notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {_md(n)}" for n in comp.notes]
@@ -1226,7 +1228,5 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
 
 def comparison_json(comp: Comparison) -> bytes:
     """Deterministic JSON bytes of :func:`comparison_dict` (sorted keys, 2-space indent)."""
-    return (
-        json.dumps(comparison_dict(comp), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
-        + "\n"
-    ).encode("utf-8")
+    text = json.dumps(comparison_dict(comp), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return (json_text(text) + "\n").encode("utf-8")

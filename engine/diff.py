@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.escape import markdown as md
+from engine.escape import markdown_code
 from engine.policy import Check, PolicyReport
 from engine.scoring import Ranking
 from engine.summarise import cut, more_line
@@ -116,13 +118,22 @@ def diff_markdown(
 ) -> str:
     """Render the difference as Markdown (GitHub-flavoured tables): at most
     :data:`engine.summarise.ROWS` changed offerings and findings of each kind, the rest
-    counted (a pull-request comment holds 65,536 characters)."""
+    counted (a pull-request comment holds 65,536 characters).
+
+    ``base_label`` and ``head_label`` (a git revision, a directory, ``working tree``)
+    are plain text, shown as code; every input text (labels, names, ids, messages,
+    file names) is escaped (:mod:`engine.escape`), so none renders as a link, an
+    image, HTML, a mention or a table row of its own.
+    """
     d = ranking_diff
-    lines = [f"## Shortlist: {base_label} → {head_label}", "", f"Priorities: **{priorities_name}**."]
+    base_label, head_label = markdown_code(base_label), markdown_code(head_label)
+    lines = [f"## Shortlist: {base_label} → {head_label}", "", f"Priorities: **{md(priorities_name)}**."]
     if d.base_leader != d.head_leader:
-        lines.append(f"**The leader changes: {d.base_leader or '(none)'} → {d.head_leader or '(none)'}.**")
+        lines.append(
+            f"**The leader changes: {md(d.base_leader or '(none)')} → {md(d.head_leader or '(none)')}.**"
+        )
     else:
-        lines.append(f"The leader stays {d.head_leader or '(none)'}.")
+        lines.append(f"The leader stays {md(d.head_leader or '(none)')}.")
     changed = d.changed
     lines.append("")
     if changed:
@@ -140,7 +151,7 @@ def diff_markdown(
                 else "–"
             )
             lines.append(
-                f"| {c.offering_id} | {_place(c.base_status, c.base_rank, c.base_score)} | "
+                f"| {md(c.offering_id)} | {_place(c.base_status, c.base_rank, c.base_score)} | "
                 f"{_place(c.head_status, c.head_rank, c.head_score)} | {delta} |"
             )
         if left:
@@ -154,7 +165,7 @@ def diff_markdown(
         base_rep, head_rep = policy
         new, resolved = diff_policy(base_rep, head_rep)
         verdict = "fails" if head_rep.failing(fail_on) else "passes"
-        lines += ["", f"### Policy {head_rep.policy_name}: {verdict} at '{fail_on}' on {head_label}", ""]
+        lines += ["", f"### Policy {md(head_rep.policy_name)}: {verdict} at '{fail_on}' on {head_label}", ""]
         if not new and not resolved:
             lines.append("No finding added or resolved.")
         for title, items in (("New findings", new), ("Resolved findings", resolved)):
@@ -162,8 +173,10 @@ def diff_markdown(
                 lines += [f"**{title} ({len(items)})**", ""]
                 shown, left = cut(items)
                 for f in shown:
-                    where = f" (`{f.file}:{f.line}`)" if f.file and f.line else ""
-                    lines.append(f"- {f.severity.upper()} {f.rule_id} · {f.offering_id}: {f.message}{where}")
+                    where = f" ({markdown_code(f'{f.file}:{f.line}')})" if f.file and f.line else ""
+                    lines.append(
+                        f"- {f.severity.upper()} {md(f.rule_id)} · {md(f.offering_id or '')}: {md(f.message)}{where}"
+                    )
                 if left:
                     lines.append(
                         f"- {more_line(left, 'findings', '`shortlist check --format json` lists all')}"

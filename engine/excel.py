@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 
 from engine._version import __version__
 from engine.dates import age_status
+from engine.escape import visible
 from engine.export import csv_header, neutralise, shortlist_rows
 from engine.loading import Catalog, ResolvedOffering
 from engine.schema import CriterionSpec, PrioritiesFile
@@ -154,7 +155,7 @@ def to_xlsx(
     when = dt.datetime.combine(ranking.on_date, dt.time())
     props = wb.properties
     props.creator = f"Shortlist {version}"
-    props.title = _ILLEGAL.sub("\ufffd", f"Shortlist: {ranking.priorities_name}")
+    props.title = visible(_ILLEGAL.sub("\ufffd", f"Shortlist: {ranking.priorities_name}"))
     props.created = when
     props.modified = when
     buf = io.BytesIO()

@@ -4,7 +4,10 @@ The CLI and the app call the same functions, so the same settings give
 byte-identical files. CSV is RFC 4180 (CRLF line ends, quoted when needed); text
 cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return) are prefixed with ``'`` (OWASP, "CSV Injection");
-numbers are written as plain numbers and never altered.
+numbers are written as plain numbers and never altered; control characters other
+than tab, CR and LF are shown as visible escapes (:func:`engine.escape.csv_cell`).
+The table formats make every control visible (:mod:`engine.escape`), JSON writes
+the ones ``json.dumps`` leaves raw as ``\\u`` escapes.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
+from engine.escape import csv_cell, json_text, terminal, terminal_block
 from engine.schema import PrioritiesFile
 from engine.scoring import Cell, Ranking, Row
 from engine.summarise import LIST_ITEMS, ROWS, cut, more_line, names
@@ -45,12 +49,12 @@ CSV_HEAD = ("rank", "offering_id", "vendor", "offering", "score", "status", "rea
 """The first CSV columns; then ``<criterion>_value``, ``<criterion>_contribution`` per
 criterion in catalog order, then ``as_of``."""
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def neutralise(text: str) -> str:
-    """Prefix a text cell that a spreadsheet would treat as a formula with ``'``."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Prefix a text cell that a spreadsheet would treat as a formula with ``'``, and
+    show control characters other than tab, CR and LF as visible escapes
+    (:func:`engine.escape.csv_cell`)."""
+    return csv_cell(text)
 
 
 _FIXED = {p: f".{p}f" for p in range(10)}  # format specs, not rebuilt for every number
@@ -181,7 +185,11 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
 def to_json(ranking: Ranking, *, top: int | None = None) -> bytes:
     """Render the ranking as deterministic JSON bytes (sorted keys, 2-space indent)."""
     return (
-        json.dumps(ranking_dict(ranking, top), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        json_text(
+            json.dumps(
+                ranking_dict(ranking, top), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False
+            )
+        )
         + "\n"
     ).encode("utf-8")
 
@@ -203,7 +211,7 @@ def _short_value(v: float | str | None) -> str:
     if v is None:
         return "?"
     if isinstance(v, str):
-        return v
+        return terminal(v)
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     return f"{v:.4g}"
@@ -228,10 +236,10 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
     unlisted = len(ranking.ranked) - len(ranked)
     for r in ranked:
         cells = [_short_value(r.cells[c].value) + ("*" if r.cells[c].imputed else "") for c in ids]
-        body.append([str(r.rank), f"{r.score:.1f}", r.offering_id, *cells])
+        body.append([str(r.rank), f"{r.score:.1f}", terminal(r.offering_id), *cells])
     widths = [max(len(x) for x in col) for col in zip(head, *body, strict=False)]
     lines = [
-        f"Priorities: {ranking.priorities_name} · method {ranking.method} · "
+        f"Priorities: {terminal(ranking.priorities_name)} · method {ranking.method} · "
         f"prices on {ranking.on_date.isoformat()} · cost in {ranking.currency}/month"
     ]
     lines.append("Weights: " + ", ".join(f"{c} {ranking.weights[c] * 100:.1f}%" for c in ids))
@@ -253,7 +261,7 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
     if flagged:
         lines.append("")
         lines.append("Flags:")
-        lines.extend(f"  {r.offering_id}: {'; '.join(fl)}" for r, fl in flagged)
+        lines.extend(f"  {terminal(r.offering_id)}: {terminal('; '.join(fl))}" for r, fl in flagged)
         if left:
             lines.append("  " + more_line(left, "flagged offerings", "see --format csv or json"))
     if ranking.excluded:
@@ -261,13 +269,13 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
         lines.append(f"Excluded ({len(ranking.excluded)}):")
         excluded, left = cut(ranking.excluded)
         for r in excluded:
-            lines.append(f"  {r.offering_id}: {'; '.join(r.reasons)}")
+            lines.append(f"  {terminal(r.offering_id)}: {terminal('; '.join(r.reasons))}")
         if left:
             lines.append("  " + more_line(left, "excluded offerings", "see --format csv or json"))
     if ranking.notes:
         lines.append("")
-        lines.extend(f"Note: {n}" for n in ranking.notes)
-    return "\n".join(lines) + "\n"
+        lines.extend(f"Note: {terminal(n)}" for n in ranking.notes)
+    return terminal_block("\n".join(lines) + "\n")
 
 
 def priorities_yaml(priorities: PrioritiesFile) -> str:
@@ -363,7 +371,8 @@ def _round_all(a: np.ndarray) -> list[list[float]]:
 def sensitivity_json(report: SensitivityReport, ranking: Ranking) -> bytes:
     """Deterministic JSON bytes of :func:`sensitivity_dict`.
 
-    Exactly ``json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\\n"``.
+    Exactly ``json_text(json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)) + "\\n"``
+    (:func:`engine.escape.json_text`: controls ``json.dumps`` leaves raw as ``\\u`` escapes).
     The acceptability rows (n × n numbers, most of the document) are written here in
     json's own layout, because its indenting encoder is pure Python: 1,000 offerings'
     rows take ~0.2 s there.
@@ -379,7 +388,7 @@ def sensitivity_json(report: SensitivityReport, ranking: Ranking) -> bytes:
             o["acceptability"] = row
     if text is None:
         text = json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    return (text + "\n").encode("utf-8")
+    return (json_text(text) + "\n").encode("utf-8")
 
 
 _MARK = "\x00acceptability\x00"
@@ -465,7 +474,7 @@ def sensitivity_table(report: SensitivityReport, ranking: Ranking, *, max_ranks:
     """Plain-text report: stability intervals, rank acceptability, Pareto front, dominance."""
     p, acc = report.problem, report.acceptability
     lines = [
-        f"Sensitivity · priorities: {ranking.priorities_name} · method {p.method} · "
+        f"Sensitivity · priorities: {terminal(ranking.priorities_name)} · method {p.method} · "
         f"{p.n} ranked offering(s) · {acc.samples:,} weight samples, seed {acc.seed}",
         "",
         "Stability intervals: how far each weight can move (the others rescaled in proportion)",
@@ -505,7 +514,7 @@ def sensitivity_table(report: SensitivityReport, ranking: Ranking, *, max_ranks:
         if p.n > k:
             cells.append(f"{100 * float(a[k:].sum()):.1f}")
         conf = "-" if np.isnan(acc.confidence[i]) else f"{100 * float(acc.confidence[i]):.0f}%"
-        body.append([str(rows[o].rank), o, *cells, f"{100 * float(acc.holistic[i]):.1f}", conf])
+        body.append([str(rows[o].rank), terminal(o), *cells, f"{100 * float(acc.holistic[i]):.1f}", conf])
     lines.extend(_grid(head, body))
     if left:
         lines.append(more_line(left, "ranked offerings", "see --format csv or json"))
@@ -521,8 +530,8 @@ def sensitivity_table(report: SensitivityReport, ranking: Ranking, *, max_ranks:
     else:
         lines.append("Dominated: none")
     lines.append("")
-    lines.extend(f"Note: {n}" for n in (*ranking.notes, *report.notes))
-    return "\n".join(lines) + "\n"
+    lines.extend(f"Note: {terminal(n)}" for n in (*ranking.notes, *report.notes))
+    return terminal_block("\n".join(lines) + "\n")
 
 
 def _grid(head: list[str], body: list[list[str]]) -> list[str]:

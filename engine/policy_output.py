@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from engine.escape import github_data, github_property, json_text, terminal, terminal_block, xml
 from engine.policy import (
     APPROVED_RULE,
     INPUT_RULE,
@@ -100,8 +100,6 @@ _POLICY_CHECK_LEVEL = {
 _SARIF_LEVEL = {"deny": "error", "warn": "warning"}
 _SRCROOT = "%SRCROOT%"
 _ALL = "--format json, junit, sarif or github lists all"
-# characters XML 1.0 cannot carry (C0 controls but tab, CR, LF; surrogates; U+FFFE/U+FFFF)
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _check_fail_on(fail_on: str) -> None:
@@ -171,9 +169,10 @@ def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
     list them all.
     """
     findings = report.findings
+    t = terminal  # every input-derived field stays on its line, controls made visible
     lines = [
-        f"Policy: {report.policy_name} ({report.policy_file}) · checked on {report.today.isoformat()}"
-        + (f" · priorities: {report.priorities_name}" if report.priorities_name else ""),
+        f"Policy: {t(report.policy_name)} ({t(report.policy_file)}) · checked on {report.today.isoformat()}"
+        + (f" · priorities: {t(report.priorities_name)}" if report.priorities_name else ""),
         f"{len(report.offerings)} offering(s) in scope, {len(report.checks)} check(s), "
         f"{len(findings)} finding(s): "
         + ", ".join(f"{sum(1 for c in findings if c.severity == s)} {s}" for s in ("deny", "warn")),
@@ -190,17 +189,17 @@ def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
             break
         shown += len(by_offering[oid])
         lines.append("")
-        lines.append(f"{oid}:")
+        lines.append(f"{t(oid)}:")
         for c in by_offering[oid]:
-            lines.append(f"  {c.severity.upper():<5} {c.rule_id} [{c.code}] {c.message}")
+            lines.append(f"  {c.severity.upper():<5} {t(c.rule_id)} [{t(c.code)}] {t(c.message)}")
             if _where(c):
-                lines.append(f"        at {_where(c)}" + (f" ({c.field})" if c.field else ""))
+                lines.append(f"        at {t(_where(c))}" + (f" ({t(c.field)})" if c.field else ""))
     waived = [c for c in report.checks if c.status == "waived"]
     if waived:
         lines.append("")
         lines.append(f"Waived ({len(waived)}):")
         waived, left = cut(waived)
-        lines.extend(f"  {c.offering_id}: {c.rule_id} — {c.message}" for c in waived)
+        lines.extend(f"  {t(c.offering_id or '')}: {t(c.rule_id)} — {t(c.message)}" for c in waived)
         if left:
             lines.append("  " + more_line(left, "waived checks", _ALL))
     if report.waivers:
@@ -211,7 +210,7 @@ def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
             exp = w.expires.isoformat() if w.expires else "no valid expiry"
             days = f", {w.days_left} day(s) left" if w.days_left is not None and w.days_left >= 0 else ""
             lines.append(
-                f"  {w.rule} / {w.offering}: {w.status} (expires {exp}{days}; approved by {w.approver})"
+                f"  {t(w.rule)} / {t(w.offering)}: {w.status} (expires {exp}{days}; approved by {t(w.approver)})"
             )
         if left:
             lines.append("  " + more_line(left, "waivers", _ALL))
@@ -221,7 +220,7 @@ def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
         lines.append(f"FAILED: {len(failing)} finding(s) at or above '{fail_on}'")
     else:
         lines.append(f"PASSED: no finding at or above '{fail_on}'")
-    return "\n".join(lines) + "\n"
+    return terminal_block("\n".join(lines) + "\n")
 
 
 def _check_dict(c: Check) -> dict[str, Any]:
@@ -277,8 +276,10 @@ def policy_dict(report: PolicyReport, fail_on: str = "deny") -> dict[str, Any]:
 def policy_json(report: PolicyReport, fail_on: str = "deny") -> str:
     """Deterministic JSON (sorted keys, 2-space indent)."""
     return (
-        json.dumps(
-            policy_dict(report, fail_on), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False
+        json_text(
+            json.dumps(
+                policy_dict(report, fail_on), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False
+            )
         )
         + "\n"
     )
@@ -288,8 +289,8 @@ def policy_json(report: PolicyReport, fail_on: str = "deny") -> str:
 
 
 def _xml(s: str) -> str:
-    """Text XML 1.0 can carry: illegal characters become U+FFFD, newlines ``\\n``."""
-    return _XML_ILLEGAL.sub("\ufffd", s.replace("\r\n", "\n").replace("\r", "\n"))
+    """Text XML 1.0 can carry (:func:`engine.escape.xml`)."""
+    return xml(s)
 
 
 def _el(parent: ET.Element, tag: str, attrs: dict[str, str], text: str | None = None) -> ET.Element:
@@ -421,14 +422,8 @@ def policy_junit(
 # --- GitHub Actions workflow commands --------------------------------------------------
 
 
-def _gh_data(s: str) -> str:
-    """Escape a workflow command's message (``%``, CR, LF), as ``@actions/core`` does."""
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(s: str) -> str:
-    """Escape a workflow command's property value: the message escapes plus ``:`` and ``,``."""
-    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
+_gh_data = github_data
+_gh_property = github_property
 
 
 def policy_github(
@@ -445,7 +440,11 @@ def policy_github(
 
     Escaping follows ``@actions/core`` (``toCommandValue``/``escapeData``/
     ``escapeProperty``): in the message ``%`` → ``%25``, CR → ``%0D``, LF → ``%0A``; in
-    property values also ``:`` → ``%3A`` and ``,`` → ``%2C``.
+    property values also ``:`` → ``%3A`` and ``,`` → ``%2C`` (:func:`engine.escape.github_data`,
+    :func:`engine.escape.github_property`; other controls are made visible). The summary
+    line is escaped as a message too, so no input text (a policy name, a message, a
+    file name) can start a line of its own and with it a command (``::add-mask::``,
+    ``::stop-commands::``).
 
     The last line is a plain-text summary (verdict and counts), not a command: it stays
     in the log without using one of the step's annotations. GitHub shows at most 10
@@ -496,10 +495,12 @@ def policy_github(
     waived = sum(1 for c in report.checks if c.status == "waived")
     verdict = f"FAILED: {len(failing)} finding(s)" if failing else "PASSED: no finding"
     counts = ", ".join(f"{sum(1 for c in findings if c.severity == s)} {s}" for s in SEVERITIES)
-    lines.append(
-        f"shortlist check {verdict} at or above '{fail_on}' · policy {report.policy_name} · "
-        f"{len(report.checks)} check(s), {len(findings)} finding(s) ({counts}), {waived} waived · "
-        f"checked on {report.today.isoformat()}"
+    lines.append(  # not a command, but escaped as one: the policy name cannot start a line
+        _gh_data(
+            f"shortlist check {verdict} at or above '{fail_on}' · policy {report.policy_name} · "
+            f"{len(report.checks)} check(s), {len(findings)} finding(s) ({counts}), {waived} waived · "
+            f"checked on {report.today.isoformat()}"
+        )
     )
     return "\n".join(lines) + "\n"
 
@@ -668,8 +669,10 @@ def policy_sarif(
     "SARIF support for code scanning".
     """
     return (
-        json.dumps(
-            policy_sarif_dict(report, fail_on, base=base), indent=2, ensure_ascii=False, allow_nan=False
+        json_text(
+            json.dumps(
+                policy_sarif_dict(report, fail_on, base=base), indent=2, ensure_ascii=False, allow_nan=False
+            )
         )
         + "\n"
     )

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from engine.escape import json_text, terminal, terminal_block
 from engine.importers.genai_prices import (
     CURRENCY_OVERRIDES,
     DATASET,
@@ -400,10 +401,10 @@ def drift_text(report: DriftReport) -> str:
         listed, left = cut(got)
         for c in listed:
             where = f"{c.file}:{c.line}" if c.line is not None else c.file
-            lines.append(f"  {c.offering_id}  {c.reason}  [{where}]")
+            lines.append(f"  {terminal(c.offering_id)}  {terminal(c.reason)}  [{terminal(where or '')}]")
         if left:
             lines.append("  " + more_line(left, "offerings", "--format json lists all"))
-    return "\n".join(lines) + "\n"
+    return terminal_block("\n".join(lines) + "\n")
 
 
 def _check_dict(c: PriceCheck) -> dict[str, Any]:
@@ -448,5 +449,8 @@ def drift_dict(report: DriftReport) -> dict[str, Any]:
 def drift_json(report: DriftReport) -> str:
     """:func:`drift_dict` as indented JSON (same report → same bytes)."""
     return (
-        json.dumps(drift_dict(report), indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"
+        json_text(
+            json.dumps(drift_dict(report), indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False)
+        )
+        + "\n"
     )

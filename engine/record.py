@@ -5,7 +5,10 @@ holds the date, the tool version, the SHA-256 digest of every input file, the
 weights, must-haves and method, the ranking, the excluded offerings with their
 reasons, the data age of each offering and, when given, the robustness summary. It is
 a pure function of its inputs: the same inputs give a byte-identical record (the
-date in it is the ranking's price date, fixed with ``--on``).
+date in it is the ranking's price date, fixed with ``--on``). Every input text in it
+(names, reasons, notes, messages, file names) is escaped for Markdown
+(:func:`engine.escape.markdown`): it reads as written and never renders as a link,
+an image, HTML or a table row of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from engine.escape import markdown, markdown_code
 from engine.schema import PrioritiesFile
 from engine.scoring import Ranking
 from engine.summarise import LIST_ITEMS, ROWS, cut, more_line, names
@@ -27,8 +31,8 @@ _ALL_DOMINATED = "all are in `shortlist sensitivity --format json` of the same i
 
 
 def _cell(text: object) -> str:
-    """Text for a Markdown table cell (pipes and line breaks escaped)."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Input text for Markdown, in a table cell or a line (:func:`engine.escape.markdown`)."""
+    return markdown(str(text))
 
 
 def decision_record(
@@ -71,7 +75,7 @@ def decision_record(
     """
     day = ranking.on_date
     lines = [
-        f"# Decision record: {ranking.priorities_name}",
+        f"# Decision record: {_cell(ranking.priorities_name)}",
         "",
         f"- Date (prices in force): {day.isoformat()}",
         f"- Tool: Shortlist {version}",
@@ -86,17 +90,17 @@ def decision_record(
         "| criterion | weight |",
         "|---|---:|",
     ]
-    lines += [f"| {c} | {100 * w:.1f} % |" for c, w in ranking.weights.items() if w > 0]
+    lines += [f"| {_cell(c)} | {100 * w:.1f} % |" for c, w in ranking.weights.items() if w > 0]
     zero = [c for c, w in ranking.weights.items() if w == 0]
     if zero:
-        lines += ["", f"Not weighted: {', '.join(zero)}."]
+        lines += ["", f"Not weighted: {_cell(', '.join(zero))}."]
     lines += ["", "## Must-haves", ""]
     if priorities.requirements:
         for q in priorities.requirements:
             unknown = " (unknown allowed)" if q.allow_unknown else ""
             value = ", ".join(map(str, q.value)) if isinstance(q.value, (list, tuple)) else q.value
-            said = f": {q.message}" if q.message else ""
-            lines.append(f"- **{q.id}**{said} — `{q.field} {q.op} {value}`{unknown}")
+            said = f": {_cell(q.message)}" if q.message else ""
+            lines.append(f"- **{_cell(q.id)}**{said} — {markdown_code(f'{q.field} {q.op} {value}')}{unknown}")
     else:
         lines.append("None.")
     ranked = list(ranking.ranked)
@@ -119,7 +123,7 @@ def decision_record(
     flagged = [(r, [x for x in r.reasons]) for r in ranked if r.reasons]
     if flagged:
         lines += ["", "Flags:", ""]
-        lines += [f"- {r.offering_id}: {_cell('; '.join(fl))}" for r, fl in flagged]
+        lines += [f"- {_cell(r.offering_id)}: {_cell('; '.join(fl))}" for r, fl in flagged]
     lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
     if ranking.excluded:
         lines += ["| offering | vendor | data as of | reasons |", "|---|---|---|---|"]
@@ -152,22 +156,25 @@ def decision_record(
             )
         lines += [
             "",
-            f"Weight range in which {p.offering_ids[0]} stays first (others rescaled in proportion):",
+            f"Weight range in which {_cell(p.offering_ids[0])} stays first (others rescaled in proportion):",
             "",
             "| criterion | weight | leader holds |",
             "|---|---:|---|",
         ]
         lines += [
-            f"| {s.criterion} | {100 * s.weight:.1f} % | {100 * s.first_low:.1f} – {100 * s.first_high:.1f} % |"
+            f"| {_cell(s.criterion)} | {100 * s.weight:.1f} % | {100 * s.first_low:.1f} – {100 * s.first_high:.1f} % |"
             for s in robustness.stability
         ]
         dom = robustness.dominance
-        lines += ["", f"Pareto front ({len(dom.pareto_front):,}): {names(dom.pareto_front, LIST_ITEMS)}."]
+        lines += [
+            "",
+            f"Pareto front ({len(dom.pareto_front):,}): {_cell(names(dom.pareto_front, LIST_ITEMS))}.",
+        ]
         if dom.dominated_by:
             dominated, left = cut(list(dom.dominated_by.items()), LIST_ITEMS)
             lines.append(
                 f"Dominated ({len(dom.dominated_by):,}): "
-                + "; ".join(f"{b} by {names(a)}" for b, a in dominated)
+                + "; ".join(f"{_cell(b)} by {_cell(names(a))}" for b, a in dominated)
                 + (f"; {more_line(left, 'dominated offerings', _ALL_DOMINATED)}" if left else "")
                 + "."
             )

@@ -84,7 +84,7 @@ def test_diff_against_a_git_revision(repo):
         "2026-11-29",
     )
     assert code == 0
-    assert out.startswith("## Shortlist: `HEAD` → working tree")
+    assert out.startswith("## Shortlist: `HEAD` → `working tree`")
     assert "| mistral-large-4-api | #10 (58.20) | excluded | – |" in out
     assert "New findings (2)" in out and "vendors/mistral-ai.yaml:47" in out
     # once the change is stashed, the working tree equals HEAD again

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import streamlit as st
 
 import engine
+from engine.escape import markdown_code, visible
+from engine.escape import streamlit_markdown as md
 from engine.schema import PrioritiesFile, Robustness
 
 if TYPE_CHECKING:
@@ -129,13 +132,43 @@ def load_preset(path: str, stamp: float) -> PrioritiesFile:
     return engine.load_priorities(path)
 
 
+def md_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell, index label and column name escaped for
+    Streamlit's Markdown (:func:`engine.escape.streamlit_markdown`), for ``st.table``,
+    which renders its cells as Markdown. Numbers and ``None`` are kept."""
+
+    def cell(v: object) -> object:
+        return md(v) if isinstance(v, str) else v
+
+    out = frame.map(cell)
+    out.index = pd.Index([cell(x) for x in frame.index], name=frame.index.name)
+    out.columns = pd.Index([cell(x) for x in frame.columns])
+    return out
+
+
+def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with control characters and bidirectional overrides in its text cells
+    and column names shown as visible escapes (:func:`engine.escape.visible`), for
+    ``st.dataframe``, which shows text as it is (no Markdown)."""
+
+    def cell(v: object) -> object:
+        return visible(v) if isinstance(v, str) else v
+
+    out = frame.map(cell)
+    out.columns = pd.Index([cell(x) for x in frame.columns])
+    return out
+
+
 def show_issues(
     issues: tuple[engine.Issue, ...] | list[engine.Issue], what: str, consequence: str | None = None
 ) -> None:
     """Show input problems in plain words, one line each (file:line: code [field]: message)."""
     if issues:
         tail = consequence or "the files named below were left out; everything else is used"
-        st.error(f"{len(issues)} problem(s) in {what} — {tail}:\n\n" + "\n".join(f"- `{i}`" for i in issues))
+        st.error(
+            f"{len(issues)} problem(s) in {what} — {tail}:\n\n"
+            + "\n".join(f"- {markdown_code(str(i))}" for i in issues)
+        )
 
 
 def no_ranking(ctx: Context) -> bool:

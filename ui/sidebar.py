@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 import engine
+from engine.escape import streamlit_markdown as md
 from engine.schema import CERTIFICATION_IDS, PrioritiesFile
 from ui import state
 
@@ -53,7 +54,7 @@ def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[s
     if ss["mode"] == "direct":
         wsum = sum(ss[f"w_{c}"] for c in ids)
         for c in criteria.criteria:
-            st.slider(c.label, 0, 100, key=f"w_{c.id}", help=c.description)
+            st.slider(md(c.label), 0, 100, key=f"w_{c.id}", help=md(c.description) if c.description else None)
             share = 100 * ss[f"w_{c.id}"] / wsum if wsum else 0.0
             band[c.id] = st.empty()
             band[c.id].caption(f"{share:.1f}% of the total")
@@ -84,7 +85,7 @@ def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[s
                 return state.judgement_label(s, la, lb)
 
             st.select_slider(
-                f"{la} vs {lb}",
+                f"{md(la)} vs {md(lb)}",
                 # the left end favours the criterion named first, the right end the second
                 options=list(range(state.SAATY_MAX - 1, -state.SAATY_MAX, -1)),
                 key=key,
@@ -115,7 +116,7 @@ def draw(
         )
         preset = presets[ss["preset"]]
         if preset.description:
-            st.caption(preset.description)
+            st.caption(md(preset.description))
 
         st.subheader("Weights")
         st.selectbox(
@@ -129,7 +130,7 @@ def draw(
 
         st.subheader("Must-haves")
         for r in preset.requirements:
-            st.checkbox(r.message or r.id, key=f"req_{r.id}", help=f"{r.field} {r.op} {r.value}")
+            st.checkbox(md(r.message or r.id), key=f"req_{r.id}", help=md(f"{r.field} {r.op} {r.value}"))
         st.multiselect(
             "Allowed processing regions",
             REGION_CHOICES + [x for x in ss["allowed"] if x not in REGION_CHOICES],

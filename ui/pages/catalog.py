@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from engine.dates import age_status
-from ui.common import MAX_UPLOAD_BYTES, context
+from engine.escape import markdown_code, markdown_url, safe_url
+from engine.escape import streamlit_markdown as md
+from ui.common import MAX_UPLOAD_BYTES, context, text_frame
 
 ctx = context()
 ss = st.session_state
@@ -57,9 +59,9 @@ st.file_uploader(
     "A valid profile joins the ranking on every page; an invalid one is shown here with its problems.",
 )
 for msg in ss["upload_refused"]:
-    st.error(f"Not uploaded — {msg}.")
+    st.error(f"Not uploaded — {md(msg)}.")
 for name in ss.get("upload_replaced", []):
-    st.warning(f"{name} replaced the earlier upload of the same name.")
+    st.warning(f"{md(name)} replaced the earlier upload of the same name.")
 
 
 def _remove(name: str) -> None:
@@ -71,25 +73,26 @@ with st.container(key="uploads"):
         file = f"upload:{name}"
         problems = [i for i in catalog.issues if i.file == file]
         offered = [o for o in catalog.offerings if o.file == file]
-        listed = "\n".join(f"- `{i}`" for i in problems)
+        listed = "\n".join(f"- {markdown_code(str(i))}" for i in problems)
+        joined = md(", ".join(o.id for o in offered))
+        shown = md(name)  # the browser's file name: text, never markup
         c1, c2 = st.columns([5, 1])
         if offered and problems:
             c1.warning(
-                f"**{name}**: {len(offered)} offering(s) joined the ranking ({', '.join(o.id for o in offered)}), "
+                f"**{shown}**: {len(offered)} offering(s) joined the ranking ({joined}), "
                 f"but {len(problems)} problem(s) left the rest out:\n\n{listed}"
             )
         elif problems:
-            c1.error(f"**{name}** was not loaded — {len(problems)} problem(s):\n\n{listed}")
+            c1.error(f"**{shown}** was not loaded — {len(problems)} problem(s):\n\n{listed}")
         elif offered:
-            c1.success(
-                f"**{name}**: {len(offered)} offering(s) joined the ranking: {', '.join(o.id for o in offered)}"
-            )
+            c1.success(f"**{shown}**: {len(offered)} offering(s) joined the ranking: {joined}")
         else:
-            c1.warning(f"**{name}**: no offering loaded")
+            c1.warning(f"**{shown}**: no offering loaded")
         vid = offered[0].vendor.id if offered else None
         if vid and name.rsplit(".", 1)[0] != vid:
             c1.caption(
-                f"Its vendor id is `{vid}`: in a catalog repository save it as `vendors/{vid}.yaml` "
+                f"Its vendor id is {markdown_code(vid)}: in a catalog repository save it as "
+                f"{markdown_code(f'vendors/{vid}.yaml')} "
                 "(`shortlist validate` requires the file name to match the id)."
             )
         c2.button("Remove", key=f"rm_{name}", on_click=_remove, args=(name,))
@@ -99,7 +102,7 @@ if bundled_issues:
     st.error(
         f"{len(bundled_issues)} problem(s) in the vendor profiles on disk — an invalid file is left out, "
         "an offering id defined in two files is left out of both (a person decides which is right):\n\n"
-        + "\n".join(f"- `{i}`" for i in bundled_issues)
+        + "\n".join(f"- {markdown_code(str(i))}" for i in bundled_issues)
     )
 
 # ----------------------------------------------------------------------------- browse
@@ -135,6 +138,8 @@ for ro in catalog.offerings:
             "data age (days)": age,
             "stale": age_status(o.as_of, day, stale_after),
             "source": o.sources[0] if o.sources else None,
+            # a link only when the source is a plain http(s) URL, never javascript: or free text
+            "link": safe_url(o.sources[0]) if o.sources else None,
             "deployment": o.deployment,
             "processing regions": ", ".join(o.processing_regions or ("unknown",)),
             "developer HQ": v.headquarters or "unknown",
@@ -144,10 +149,15 @@ for ro in catalog.offerings:
         }
     )
 st.dataframe(
-    pd.DataFrame(rows),
+    text_frame(pd.DataFrame(rows)),
     hide_index=True,
     width="stretch",
-    column_config={"source": st.column_config.LinkColumn("source", help="the offering's first source")},
+    column_config={
+        "source": st.column_config.TextColumn("source", help="the offering's first source"),
+        "link": st.column_config.LinkColumn(
+            "link", display_text="open", help="the first source, when a web address"
+        ),
+    },
 )
 
 # ----------------------------------------------------------------------------- one offering
@@ -161,10 +171,7 @@ if ids:
     o, v = ro.offering, ro.vendor
 
     def _src(sources: tuple[str, ...], as_of: dt.date | None) -> str:
-        links = (
-            ", ".join(f"[{s}]({s})" if s.startswith("http") else s for s in sources)
-            or "the offering's sources"
-        )
+        links = ", ".join(markdown_url(s) for s in sources) or "the offering's sources"
         if as_of is None:
             return links
         age = _age(as_of) or 0
@@ -172,20 +179,21 @@ if ids:
         flag = f" — **{status}**" if status else ""
         return f"{links} · as of {as_of.isoformat()} ({age} days){flag}"
 
+    # every input text through md(): a name, note or source never renders as markup
     lines = [
-        f"**{o.model}** through {o.channel} ({o.deployment}) — vendor {v.name}, "
-        + (f"headquartered in {v.headquarters}" if v.headquarters else "headquarters unknown")
-        + (f", parent {v.parent}" if v.parent else ""),
-        f"- Operator: {o.operator.name} ({o.operator.headquarters or 'headquarters unknown'}); processing regions "
-        f"{', '.join(o.processing_regions or ('unknown',))}"
-        + (f" — {o.residency_note}" if o.residency_note else ""),
+        f"**{md(o.model)}** through {md(o.channel)} ({md(o.deployment)}) — vendor {md(v.name)}, "
+        + (f"headquartered in {md(v.headquarters)}" if v.headquarters else "headquarters unknown")
+        + (f", parent {md(v.parent)}" if v.parent else ""),
+        f"- Operator: {md(o.operator.name)} ({md(o.operator.headquarters or 'headquarters unknown')}); "
+        f"processing regions {md(', '.join(o.processing_regions or ('unknown',)))}"
+        + (f" — {md(o.residency_note)}" if o.residency_note else ""),
     ]
     if o.prices:
         p = o.prices
         lines.append(
-            f"- Prices: {p.input_per_mtok:g} input / {p.output_per_mtok:g} output {p.currency} per 1M tokens"
-            + (f" ({p.basis})" if p.basis else "")
-            + (f" — {p.note}" if p.note else "")
+            f"- Prices: {p.input_per_mtok:g} input / {p.output_per_mtok:g} output {md(p.currency)} per 1M tokens"
+            + (f" ({md(p.basis)})" if p.basis else "")
+            + (f" — {md(p.note)}" if p.note else "")
             + "".join(
                 f"; from {s.from_.isoformat()}: {s.input_per_mtok:g} / {s.output_per_mtok:g}"
                 for s in p.schedule
@@ -197,7 +205,7 @@ if ids:
         lines.append(f"- Context window: {o.context_window_tokens:,} tokens")
     if o.capability:
         c = o.capability
-        lines.append(f"- Capability: {c.value:g} ({c.metric}) — {_src(c.sources, c.as_of)}")
+        lines.append(f"- Capability: {c.value:g} ({md(c.metric)}) — {_src(c.sources, c.as_of)}")
     if o.latency:
         la = o.latency
         parts = [
@@ -208,7 +216,7 @@ if ids:
     if o.openness:
         lines.append(
             f"- Open weights: {'yes' if o.openness.open_weights else 'no'}"
-            + (f", licence {o.openness.licence}" if o.openness.licence else "")
+            + (f", licence {md(o.openness.licence)}" if o.openness.licence else "")
         )
     if o.zero_data_retention:
         lines.append(f"- Zero data retention: {o.zero_data_retention.status.replace('_', ' ')}")
@@ -216,7 +224,7 @@ if ids:
     if certs.items:
         lines.append(
             "- Certifications (of whoever processes the data): "
-            + ", ".join(f"{k} {e.status.replace('_', ' ')}" for k, e in sorted(certs.items.items()))
+            + ", ".join(f"{md(k)} {md(e.status.replace('_', ' '))}" for k, e in sorted(certs.items.items()))
             + (f" — {_src(certs.sources, certs.as_of)}" if certs.sources else "")
         )
     if v.gpai_code_of_practice:
@@ -224,12 +232,12 @@ if ids:
         lines.append(f"- EU GPAI Code of Practice: {g.status.replace('_', ' ')} — {_src(g.sources, g.as_of)}")
     if v.fmti:
         lines.append(
-            f"- Transparency (FMTI {v.fmti.edition}): {v.fmti.score:g} — {_src(v.fmti.sources, v.fmti.as_of)}"
+            f"- Transparency (FMTI {md(str(v.fmti.edition))}): {v.fmti.score:g} — {_src(v.fmti.sources, v.fmti.as_of)}"
         )
     lines.append(f"- Sources: {_src(o.sources, o.as_of)}")
     if o.notes:
-        lines.append(f"- Notes: {o.notes}")
-    lines.append(f"- File: `{ro.file}`")
+        lines.append(f"- Notes: {md(o.notes)}")
+    lines.append(f"- File: {markdown_code(ro.file)}")
     st.markdown("\n".join(lines))
 else:
     st.info("No offering matches the search.")

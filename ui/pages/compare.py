@@ -19,7 +19,9 @@ from engine.compare import (
     comparison_json,
     comparison_markdown,
 )
-from ui.common import context, no_ranking, robustness, show_issues
+from engine.escape import markdown_code, markdown_url
+from engine.escape import streamlit_markdown as md
+from ui.common import context, md_frame, no_ranking, robustness, show_issues
 
 DIFFERS = "background-color: #fff4d6"  # a row whose values differ
 BEST = "background-color: #d7f0dc; font-weight: 600"  # the best value on a criterion
@@ -38,13 +40,13 @@ if "p_compare" not in ss:  # a first visit: the top three
     ss["p_compare"] = [r.offering_id for r in ranking.ranked[:3]] or every[:MIN_OFFERINGS]
 gone = [o for o in ss["p_compare"] if o not in every]
 if gone:  # e.g. from a link, or an upload removed: say so, keep the rest
-    st.warning(f"Not in the catalog now, left out of the comparison: {', '.join(gone)}.")
+    st.warning(f"Not in the catalog now, left out of the comparison: {md(', '.join(map(str, gone)))}.")
 kept = list(dict.fromkeys(o for o in ss["p_compare"] if o in every))  # a repeat counts once
 if len(kept) < len([o for o in ss["p_compare"] if o in every]):
     st.warning("An offering named more than once is compared once.")
 if len(kept) > MAX_OFFERINGS:  # e.g. a hand-edited link: never a silent cut
     st.warning(
-        f"At most {MAX_OFFERINGS} offerings are compared; left out: {', '.join(kept[MAX_OFFERINGS:])}."
+        f"At most {MAX_OFFERINGS} offerings are compared; left out: {md(', '.join(kept[MAX_OFFERINGS:]))}."
     )
 ss["p_compare"] = kept[:MAX_OFFERINGS]
 ids = st.multiselect(
@@ -90,7 +92,9 @@ def _fact(v: object) -> str:
 
 
 def _styled(frame: pd.DataFrame, differs: list[bool], best: list[list[bool]] | None = None) -> object:
-    """Highlight the rows whose values differ and, per row, the best cells."""
+    """Highlight the rows whose values differ and, per row, the best cells (every text
+    escaped: ``st.table`` renders Markdown)."""
+    frame = md_frame(frame)
 
     def paint(row: pd.Series) -> list[str]:
         i = frame.index.get_loc(row.name)
@@ -101,10 +105,13 @@ def _styled(frame: pd.DataFrame, differs: list[bool], best: list[list[bool]] | N
 
 
 with st.container(key="compare_summary"):
-    lead = f"Leader of the ranking: **{comp.leader}**, score {comp.leader_score:.1f}." if comp.leader else ""
+    lead = (
+        f"Leader of the ranking: **{md(comp.leader)}**, score {comp.leader_score:.1f}." if comp.leader else ""
+    )
     st.markdown(
-        f"{lead} Priorities *{comp.priorities_name}*, method {comp.method}, prices on {comp.on_date.isoformat()}, "
-        f"cost in {comp.currency}/month. Rows whose values differ are shaded; the best value on a criterion is green."
+        f"{lead} Priorities *{md(comp.priorities_name)}*, method {comp.method}, prices on "
+        f"{comp.on_date.isoformat()}, cost in {md(comp.currency)}/month. Rows whose values differ are shaded; "
+        "the best value on a criterion is green."
     )
 
 st.subheader("Result")
@@ -153,8 +160,8 @@ with st.container(key="compare_wwit"):
         p = o.path_to_first
         if p is None:
             continue
-        price = f" Price: {p.price_message}." if p.price_message else ""
-        st.markdown(f"- **{o.offering_id}** — Weights: {p.message}.{price}")
+        price = f" Price: {md(p.price_message)}." if p.price_message else ""
+        st.markdown(f"- **{md(o.offering_id)}** — Weights: {md(p.message)}.{price}")
 
 st.subheader("Facts")
 facts = pd.DataFrame.from_dict(
@@ -166,15 +173,15 @@ st.table(_styled(facts, [f.differs for f in comp.facts]))
 
 
 def _source(p: Provenance) -> str:
-    links = ", ".join(f"[{s}]({s})" if s.startswith("http") else s.replace("|", "\\|") for s in p.sources)
-    return f"{links} ({p.as_of.isoformat()}, {p.block})"
+    links = ", ".join(markdown_url(s) for s in p.sources)
+    return f"{links} ({p.as_of.isoformat()}, {md(p.block)})"
 
 
 def _provenance(comp: Comparison) -> str:
-    head = "| value | " + " | ".join(comp.offering_ids) + " |"
+    head = "| value | " + " | ".join(md(o) for o in comp.offering_ids) + " |"
     lines = [head, "|---" * (len(comp.offering_ids) + 1) + "|"]
     for c in comp.criteria:
-        lines.append(f"| {c.label} | " + " | ".join(_source(cell.provenance) for cell in c.cells) + " |")
+        lines.append(f"| {md(c.label)} | " + " | ".join(_source(cell.provenance) for cell in c.cells) + " |")
     return "\n".join(lines)
 
 
@@ -200,5 +207,7 @@ d3.download_button(
 )
 ss["export_comparison_json"] = comp_json
 st.caption(
-    "Same bytes as `shortlist compare " + " ".join(ids) + " --priorities priorities.yaml --format json`."
+    "Same bytes as "
+    + markdown_code(f"shortlist compare {' '.join(ids)} --priorities priorities.yaml --format json")
+    + "."
 )

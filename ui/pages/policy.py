@@ -12,6 +12,7 @@ import streamlit as st
 
 import engine
 from engine.dates import MAX_DATE, MIN_DATE
+from engine.escape import streamlit_markdown as md
 from engine.loading import (
     LocalResolver,
     PrioritiesResolver,
@@ -26,7 +27,7 @@ from engine.policy import run_policy
 from engine.policy_output import render
 from engine.ranges import MAX_AGE_DAYS
 from engine.summarise import cut, more_line
-from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, show_issues, vendors_dir
+from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, md_frame, show_issues, text_frame, vendors_dir
 
 ctx = context()
 ss = st.session_state
@@ -99,7 +100,7 @@ try:
         too_big = [(n, len(b)) for n, b in [(name, raw), *extra.items()] if len(b) > MAX_UPLOAD_BYTES]
         if too_big:
             for n, size in too_big:
-                st.error(f"{n} is {size:,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit.")
+                st.error(f"{md(n)} is {size:,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit.")
             st.stop()
         policy, doc = load_policy_bytes_doc(raw, f"upload:{name}")
         # an uploaded policy names presets by name and files uploaded here, never a server path
@@ -127,13 +128,13 @@ waived = [c for c in report.checks if c.status == "waived"]
 with st.container(key="policy_summary"):
     verdict = "fails" if deny else "passes"
     st.markdown(
-        f"**{report.policy_name}** {verdict} on {report.today.isoformat()}: {len(report.offerings)} offering(s) "
-        f"checked under {report.priorities_name or 'no priorities'} — {len(deny)} deny finding(s), "
+        f"**{md(report.policy_name)}** {verdict} on {report.today.isoformat()}: {len(report.offerings)} offering(s) "
+        f"checked under {md(report.priorities_name or 'no priorities')} — {len(deny)} deny finding(s), "
         f"{len(warn)} warning(s), {len(waived)} waived check(s). "
         f"`shortlist check` would exit {report.exit_code('deny')} (with `--fail-on warn`: {report.exit_code('warn')})."
     )
 if policy.description:
-    st.caption(policy.description)
+    st.caption(md(policy.description))
 
 
 def _where(c: engine.policy.Check) -> str:
@@ -144,19 +145,21 @@ findings = [*deny, *warn]
 st.subheader(f"Findings ({len(findings)})")
 if findings:
     listed, left = cut(findings)  # an HTML table draws every row: the first ones
-    st.table(
-        pd.DataFrame(
-            [
-                {
-                    "severity": c.severity,
-                    "rule": c.rule_id,
-                    "offering": c.offering_id or "",
-                    "code": c.code,
-                    "message": c.message,
-                    "where": _where(c) + (f" [{c.field}]" if c.field else ""),
-                }
-                for c in listed
-            ]
+    st.table(  # st.table renders Markdown: every cell escaped
+        md_frame(
+            pd.DataFrame(
+                [
+                    {
+                        "severity": c.severity,
+                        "rule": c.rule_id,
+                        "offering": c.offering_id or "",
+                        "code": c.code,
+                        "message": c.message,
+                        "where": _where(c) + (f" [{c.field}]" if c.field else ""),
+                    }
+                    for c in listed
+                ]
+            )
         )
     )
     if left:
@@ -168,19 +171,21 @@ st.subheader(f"Waivers ({len(report.waivers)})")
 if report.waivers:
     waivers, left = cut(report.waivers)
     st.table(
-        pd.DataFrame(
-            [
-                {
-                    "rule": w.rule,
-                    "offering": w.offering,
-                    "status": w.status.replace("_", " "),
-                    "expires": w.expires.isoformat() if w.expires else "missing or malformed",
-                    "days left": w.days_left,
-                    "approver": w.approver,
-                    "reason": w.reason,
-                }
-                for w in waivers
-            ]
+        md_frame(
+            pd.DataFrame(
+                [
+                    {
+                        "rule": w.rule,
+                        "offering": w.offering,
+                        "status": w.status.replace("_", " "),
+                        "expires": w.expires.isoformat() if w.expires else "missing or malformed",
+                        "days left": w.days_left,
+                        "approver": w.approver,
+                        "reason": w.reason,
+                    }
+                    for w in waivers
+                ]
+            )
         )
     )
     if left:
@@ -190,17 +195,19 @@ else:
 
 with st.expander(f"Every check ({len(report.checks)}), passing ones included"):
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "status": c.status,
-                    "severity": c.severity,
-                    "rule": c.rule_id,
-                    "offering": c.offering_id or "",
-                    "message": c.message,
-                }
-                for c in report.checks
-            ]
+        text_frame(
+            pd.DataFrame(
+                [
+                    {
+                        "status": c.status,
+                        "severity": c.severity,
+                        "rule": c.rule_id,
+                        "offering": c.offering_id or "",
+                        "message": c.message,
+                    }
+                    for c in report.checks
+                ]
+            )
         ),
         hide_index=True,
         width="stretch",

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import engine
+from engine.escape import streamlit_markdown as md
 from engine.sensitivity import what_would_it_take
 from engine.summarise import cut, more_line, names
 from ui.common import context, no_ranking, robustness, show_issues
@@ -39,7 +40,7 @@ acc = report.acceptability
 st.markdown(
     f"**Rank acceptability** — share of {acc.samples:,} weight vectors sampled around your weights "
     f"in which each offering takes each rank (SMAA-2; settings under *Robustness sampling* in the sidebar). "
-    f"{leader} is first in {100 * acc.acceptability[0, 0]:.0f}% of them."
+    f"{md(leader)} is first in {100 * acc.acceptability[0, 0]:.0f}% of them."
 )
 n_show = min(report.problem.n, 10)  # ranks beyond 10 are pooled in one column
 rank_labels = [str(r + 1) for r in range(n_show)]
@@ -77,7 +78,7 @@ if heat_left:
 
 st.markdown(
     "**Stability intervals** — how far each weight can move (the others rescaled in proportion) "
-    f"before {leader} loses first place; the tick is your weight."
+    f"before {md(leader)} loses first place; the tick is your weight."
 )
 bands = pd.DataFrame(
     [
@@ -169,10 +170,10 @@ if others:
     except engine.InputError as exc:
         show_issues(exc.issues, "the weight bounds", "fix them to see this answer")
     else:
-        st.write(f"**Weights:** {wit.message}.")
-        st.write(f"**Price:** {wit.price_message}.")
+        st.markdown(f"**Weights:** {md(wit.message)}.")
+        st.markdown(f"**Price:** {md(wit.price_message)}.")
 for note in report.notes:
-    st.caption(note)
+    st.caption(md(note))
 
 st.download_button(
     "Robustness analysis (JSON, as `shortlist sensitivity --format json`)",

@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 import engine
+from engine.escape import streamlit_markdown as md
 from engine.summarise import cut, more_line
-from ui.common import ATTRIBUTION, context, no_ranking, show_issues
+from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame
 from ui.exports import export_buttons
 
 ctx = context()
@@ -30,7 +31,7 @@ if ranking is None:
     st.stop()
 
 if ranking.notes:
-    st.caption("Notes: " + "; ".join(ranking.notes) + ".")
+    st.caption("Notes: " + "; ".join(md(n) for n in ranking.notes) + ".")
 
 cur = ranking.currency
 ranked = ranking.ranked
@@ -40,14 +41,17 @@ with st.container(key="leader"):
     if ranked:
         lead = ranked[0]
         score = lead.score or 0.0
-        joint = [r.offering_id for r in ranked[1:] if r.rank == 1]
+        joint = [md(r.offering_id) for r in ranked[1:] if r.rank == 1]
         after = [r for r in ranked if r.rank != 1]
         gap = (
-            f", {score - (after[0].score or 0.0):.1f} points ahead of {after[0].offering_id}" if after else ""
+            f", {score - (after[0].score or 0.0):.1f} points ahead of {md(after[0].offering_id)}"
+            if after
+            else ""
         )
         tie = f" (tied with {', '.join(joint)})" if joint else ""
-        st.markdown(
-            f"Leader: **{lead.offering_id}** — {lead.offering} ({lead.vendor}), score {lead.score:.1f}{tie}{gap}"
+        st.markdown(  # every input text escaped: a vendor name never renders as a link or markup
+            f"Leader: **{md(lead.offering_id)}** — {md(lead.offering)} ({md(lead.vendor)}), "
+            f"score {lead.score:.1f}{tie}{gap}"
         )
     else:
         st.warning("No offering passes the must-haves. Relax one in the sidebar.")
@@ -92,11 +96,11 @@ if ranked:
         f"Monthly cost ({cur}/month)": st.column_config.NumberColumn(format="localized"),
         "Context window (tokens)": st.column_config.NumberColumn(format="localized"),
     }
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)
+    st.dataframe(text_frame(pd.DataFrame(rows)), hide_index=True, width="stretch", column_config=config)
     st.caption(
         "An empty cell (None) means the value is not published for this channel; the criterion's "
         "missing-data policy applies and the flags column says so. Weights in use: "
-        + ", ".join(f"{ctx.labels[c]} {100 * w:.1f}%" for c, w in ranking.weights.items() if w > 0)
+        + ", ".join(f"{md(ctx.labels[c])} {100 * w:.1f}%" for c, w in ranking.weights.items() if w > 0)
         + f". Prices on {ranking.on_date.isoformat()}."
     )
 
@@ -104,13 +108,15 @@ if ranking.excluded:
     with st.expander(f"Excluded offerings ({len(ranking.excluded)})", expanded=False):
         excluded, left = cut(ranking.excluded)  # an HTML table draws every row: the first ones
         with st.container(key="excluded"):  # an HTML table, so the browser tests can read it
-            st.table(
-                pd.DataFrame(
-                    [
-                        {"offering": r.offering_id, "vendor": r.vendor, "reasons": "; ".join(r.reasons)}
-                        for r in excluded
-                    ]
-                ).set_index("offering")
+            st.table(  # st.table renders Markdown: every cell escaped
+                md_frame(
+                    pd.DataFrame(
+                        [
+                            {"offering": r.offering_id, "vendor": r.vendor, "reasons": "; ".join(r.reasons)}
+                            for r in excluded
+                        ]
+                    ).set_index("offering")
+                )
             )
             if left:
                 st.caption(more_line(left, "excluded offerings", "the CSV and JSON downloads list all"))
