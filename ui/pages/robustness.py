@@ -160,8 +160,8 @@ if others:
     if asked not in others:
         if asked is not None:  # e.g. from a link, or an upload removed: say what is shown instead
             st.warning(
-                f"{str(asked)!r} is not among the ranked offerings behind the leader now; "
-                f"showing {others[0]} instead."
+                f"{md(repr(str(asked)))} is not among the ranked offerings behind the leader now; "
+                f"showing {md(others[0])} instead."
             )
         ss["p_wwit"] = others[0]
     target = st.selectbox("Offering", others, key="p_wwit")
