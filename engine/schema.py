@@ -25,6 +25,9 @@ from pydantic import (
     Field,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from engine.text import char_name, id_problem, text_problem
 
 __all__ = [
     "CERTIFICATION_IDS",
@@ -81,8 +84,11 @@ CERTIFICATION_IDS = (
 """Certifications and attestations the profiles track."""
 EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-LICENCE_ID = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+)$")
+# Identifiers and codes are ASCII and match in full (``fullmatch``: ``match`` with ``$``
+# would accept a final newline); see :mod:`engine.text`.
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+LICENCE_ID = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+")
+"""An SPDX licence id or ``LicenseRef-<name>``; use with ``fullmatch``."""
 
 
 def _parse_date(value: Any) -> Any:
@@ -97,7 +103,7 @@ def _parse_date(value: Any) -> Any:
 
 
 def _country(value: str) -> str:
-    if value != value.upper() or pycountry.countries.get(alpha_2=value) is None:
+    if not re.fullmatch(r"[A-Z]{2}", value) or pycountry.countries.get(alpha_2=value) is None:
         raise ValueError(f"expected an ISO 3166-1 alpha-2 country code, found {value!r}")
     return value
 
@@ -127,14 +133,52 @@ def _hq(value: str) -> str:
 
 
 def _ident(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError(f"expected an id of lowercase letters, digits, '.', '_' or '-', found {value!r}")
+    problem = id_problem(value, _ID)
+    if problem:
+        raise ValueError(
+            f"expected an id of lowercase ASCII letters, digits, '.', '_' or '-' (starting with a "
+            f"letter or digit), found {problem}"
+        )
     return value
 
 
 def _licence(value: str) -> str:
-    if not LICENCE_ID.match(value):
-        raise ValueError(f"expected an SPDX licence id or LicenseRef-<name> (no spaces), found {value!r}")
+    problem = id_problem(value, LICENCE_ID)
+    if problem:
+        raise ValueError(f"expected an SPDX licence id or LicenseRef-<name> (no spaces), found {problem}")
+    return value
+
+
+def _text_error(problem: str) -> PydanticCustomError:
+    # the message travels as context: text holding "{x}" is not a template
+    return PydanticCustomError("text_character", "{problem}", {"problem": problem})
+
+
+def _one_line(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise _text_error(problem)
+    return value
+
+
+def _multi_line(value: str) -> str:
+    problem = text_problem(value, multiline=True)
+    if problem:
+        raise _text_error(problem)
+    return value
+
+
+def _source(value: str) -> str:
+    _one_line(value)
+    url = value.split(" ", 1)[0]
+    if "://" in url:  # a web address, maybe followed by a remark
+        bad = next((i for i, ch in enumerate(url) if not "!" <= ch <= "~"), None)
+        if bad is not None:
+            raise _text_error(
+                "a source's web address must be printable ASCII (percent-encode other characters, "
+                f"write a host name in punycode), found {char_name(url[bad])} at position {bad + 1} "
+                f"of {value!r}"
+            )
     return value
 
 
@@ -145,7 +189,10 @@ def _currency(value: str) -> str:
 
 
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+"""One line of free text: no control or bidi characters, no surrounding whitespace."""
+Note = Annotated[str, Field(min_length=1), AfterValidator(_multi_line)]
+"""Free text that may span lines (line feed and tab allowed; see :mod:`engine.text`)."""
 Ident = Annotated[str, AfterValidator(_ident)]
 Country = Annotated[str, AfterValidator(_country)]
 Region = Annotated[str, AfterValidator(_region)]
@@ -166,7 +213,9 @@ Volume = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 """Tokens per month: 0 to 10^15."""
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 """A monthly amount: 0 to 10^12."""
-Sources = tuple[Text, ...]
+Source = Annotated[str, Field(min_length=1), AfterValidator(_source)]
+"""A source: one line; a web address it starts with is printable ASCII."""
+Sources = tuple[Source, ...]
 
 
 class _Model(BaseModel):
@@ -198,7 +247,7 @@ class Evidence(_Model):
     ``unknown``, with an optional note (scope, who holds it, where it was read)."""
 
     status: Literal["certified", "claimed", "none_found", "unknown"]
-    note: Text | None = None
+    note: Note | None = None
 
 
 CertId = Literal["soc2_type2", "iso27001", "iso42001", "hipaa_baa", "c5", "secnumcloud", "hds", "fedramp"]
@@ -209,7 +258,7 @@ class CertificationBlock(_Model):
 
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
     items: dict[CertId, Evidence] = Field(default_factory=dict)
 
 
@@ -219,7 +268,7 @@ class GpaiStatus(_Model):
     status: Literal["signatory", "not_signatory", "unknown"]
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Fmti(_Model):
@@ -229,7 +278,7 @@ class Fmti(_Model):
     edition: Text
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Operator(_Model):
@@ -250,7 +299,7 @@ class PriceStep(_Model):
     from_: Date = Field(alias="from")
     input_per_mtok: Price
     output_per_mtok: Price
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Prices(_Model):
@@ -261,7 +310,7 @@ class Prices(_Model):
     output_per_mtok: Price
     currency: Currency
     basis: Text | None = None
-    note: Text | None = None
+    note: Note | None = None
     schedule: tuple[PriceStep, ...] = ()
     input_per_mtok_low: Price | None = None
     input_per_mtok_high: Price | None = None
@@ -292,7 +341,7 @@ class Latency(_Model):
     ttft_p95_s: Seconds | None = None
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
 
     @model_validator(mode="after")
     def _p95_not_below_median(self) -> Latency:
@@ -311,7 +360,7 @@ class Capability(_Model):
     value: Annotated[float, Field(allow_inf_nan=False)]
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Openness(_Model):
@@ -319,14 +368,14 @@ class Openness(_Model):
 
     open_weights: bool
     licence: Licence | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class ZeroDataRetention(_Model):
     """Zero-data-retention availability."""
 
     status: Literal["available", "on_request", "none_found", "unknown"]
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Offering(_Model):
@@ -340,7 +389,7 @@ class Offering(_Model):
     deployment: Literal["api", "cloud", "private-cloud", "self-hosted"]
     # absent: not known (an empty list is an error: it would say "nowhere")
     processing_regions: Annotated[tuple[Region, ...], Field(min_length=1)] | None = None
-    residency_note: Text | None = None
+    residency_note: Note | None = None
     prices: Prices | None = None
     context_window_tokens: Annotated[int, Field(gt=0)] | None = None
     latency: Latency | None = None
@@ -350,7 +399,7 @@ class Offering(_Model):
     certifications: CertificationBlock | None = None
     as_of: Date
     sources: Annotated[Sources, Field(min_length=1)]
-    notes: Text | None = None
+    notes: Note | None = None
 
 
 class VendorFile(_Model):
@@ -367,7 +416,7 @@ class VendorFile(_Model):
     parent: Text | None = None
     as_of: Date
     sources: Annotated[Sources, Field(min_length=1)]
-    notes: Text | None = None
+    notes: Note | None = None
     gpai_code_of_practice: GpaiStatus | None = None
     fmti: Fmti | None = None
     certifications: CertificationBlock | None = None
@@ -388,7 +437,7 @@ class ValueFunctionSpec(_Model):
     type: Literal["linear", "log", "levels"]
     worst: Annotated[float, Field(allow_inf_nan=False)] | None = None
     best: Annotated[float, Field(allow_inf_nan=False)] | None = None
-    levels: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = None
+    levels: dict[Ident, Annotated[float, Field(ge=0, le=1)]] | None = None
 
 
 class CriterionSpec(_Model):
@@ -400,7 +449,7 @@ class CriterionSpec(_Model):
     direction: Literal["min", "max"]
     value_function: ValueFunctionSpec
     missing: Literal["worst", "exclude", "fail"]
-    description: Text
+    description: Note
     metric: Text | None = None
     scale: Literal["fixed", "relative"] = "fixed"
 
@@ -460,7 +509,7 @@ class PriceAdjustment(_Model):
     discount_pct: Annotated[float, Field(ge=0, lt=100)] = 0.0
     monthly_fixed: Money = 0.0
     currency: Currency | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Ahp(_Model):
@@ -484,7 +533,7 @@ class Robustness(_Model):
     seed: Annotated[int, Field(ge=0)] = 0
     concentration: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 50.0
     weight_order: Text | None = None
-    weight_bounds: dict[str, tuple[NonNeg, NonNeg]] = Field(default_factory=dict)
+    weight_bounds: dict[Ident, tuple[NonNeg, NonNeg]] = Field(default_factory=dict)
     top_k: Annotated[int, Field(ge=1)] = 3
 
 
@@ -497,9 +546,9 @@ class PrioritiesFile(_Model):
 
     schema_version: Literal[1]
     name: Text
-    description: Text | None = None
+    description: Note | None = None
     method: Literal["weighted-sum", "weighted-product", "topsis"] = "weighted-sum"
-    weights: dict[str, NonNeg] = Field(default_factory=dict)
+    weights: dict[Ident, NonNeg] = Field(default_factory=dict)
     weight_order: Text | None = None
     ahp: Ahp | None = None
     robustness: Robustness = Field(default_factory=Robustness)
@@ -509,8 +558,8 @@ class PrioritiesFile(_Model):
     wanted_certifications: tuple[CertId, ...] = ()
     claimed_credit: Annotated[float, Field(ge=0, le=1)] = 0.5
     requirements: tuple[RequirementSpec, ...] = ()
-    anchors: dict[str, Anchors] = Field(default_factory=dict)
-    price_adjustments: dict[str, PriceAdjustment] = Field(default_factory=dict)
+    anchors: dict[Ident, Anchors] = Field(default_factory=dict)
+    price_adjustments: dict[Ident, PriceAdjustment] = Field(default_factory=dict)
     on_date: Date | None = None
     stale_after_days: Annotated[int, Field(gt=0)] = 365
 
@@ -542,9 +591,9 @@ class Waiver(_Model):
     waive (it fails closed) and is reported.
     """
 
-    rule: Text
-    offering: Text
-    reason: Text
+    rule: Ident
+    offering: Ident
+    reason: Note
     approver: Text
     expires: Any = None
 
@@ -577,9 +626,9 @@ class PolicyFile(_Model):
 
     schema_version: Literal[1]
     name: Text
-    description: Text | None = None
+    description: Note | None = None
     priorities: Text | None = None
-    approved: tuple[Text, ...] = ()
+    approved: tuple[Ident, ...] = ()
     rules: tuple[PolicyRule, ...] = ()
     min_score: MinScore | None = None
     price_drift: PriceDrift | None = None
