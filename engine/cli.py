@@ -42,6 +42,7 @@ from engine.loading import (
 )
 from engine.schema import PrioritiesFile
 from engine.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
+from engine.text import ID_PATTERN, id_problem
 from engine.yamlio import load_yaml_file
 
 __all__ = ["DEFAULT_PRESET", "main", "resolve_priorities"]
@@ -62,10 +63,15 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
     issues = []
     for pair in pairs:
         key, sep, val = pair.partition("=")
+        bad_key = id_problem(key, ID_PATTERN) if sep else None
+        if bad_key:  # no space, newline or look-alike letter around or inside the id
+            msg = f"--weight expects CRITERION=NUMBER with a criterion id, found {bad_key} in {pair!r}"
+            issues.append(Issue("usage.invalid", msg))
+            continue
         try:
             if not sep:
                 raise ValueError
-            out[key.strip()] = float(val)
+            out[key] = float(val)
         except ValueError:
             issues.append(Issue("usage.invalid", f"--weight expects CRITERION=NUMBER, found {pair!r}"))
     if issues:

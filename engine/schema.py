@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from engine.text import char_name, id_problem, text_problem
+from engine.text import ID_PATTERN, char_name, id_problem, text_problem
 
 __all__ = [
     "CERTIFICATION_IDS",
@@ -86,9 +86,10 @@ EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
 
 # Identifiers and codes are ASCII and match in full (``fullmatch``: ``match`` with ``$``
 # would accept a final newline); see :mod:`engine.text`.
-_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_ID = ID_PATTERN  # [a-z0-9][a-z0-9._-]*
 LICENCE_ID = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+")
 """An SPDX licence id or ``LicenseRef-<name>``; use with ``fullmatch``."""
+_API_ID = re.compile(r"[!-~]+")  # a provider's model id: gpt-4o, org/Model-7B, model:1
 
 
 def _parse_date(value: Any) -> Any:
@@ -149,6 +150,13 @@ def _licence(value: str) -> str:
     return value
 
 
+def _api_id(value: str) -> str:
+    problem = id_problem(value, _API_ID)
+    if problem:
+        raise ValueError(f"expected a model id of printable ASCII without spaces, found {problem}")
+    return value
+
+
 def _text_error(problem: str) -> PydanticCustomError:
     # the message travels as context: text holding "{x}" is not a template
     return PydanticCustomError("text_character", "{problem}", {"problem": problem})
@@ -194,6 +202,8 @@ Text = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
 Note = Annotated[str, Field(min_length=1), AfterValidator(_multi_line)]
 """Free text that may span lines (line feed and tab allowed; see :mod:`engine.text`)."""
 Ident = Annotated[str, AfterValidator(_ident)]
+ApiId = Annotated[str, AfterValidator(_api_id)]
+"""A provider's model id (printable ASCII, no spaces), matched against price data."""
 Country = Annotated[str, AfterValidator(_country)]
 Region = Annotated[str, AfterValidator(_region)]
 Headquarters = Annotated[str, AfterValidator(_hq)]
@@ -383,7 +393,7 @@ class Offering(_Model):
 
     id: Ident
     model: Text
-    model_api_id: Text | None = None
+    model_api_id: ApiId | None = None
     channel: Text
     operator: Operator
     deployment: Literal["api", "cloud", "private-cloud", "self-hosted"]

@@ -34,6 +34,7 @@ import unicodedata
 
 __all__ = [
     "BIDI_CONTROLS",
+    "ID_PATTERN",
     "bad_char",
     "char_name",
     "id_problem",
@@ -41,6 +42,9 @@ __all__ = [
     "odd_char",
     "text_problem",
 ]
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*")
+"""An id (vendor, offering, criterion, requirement, rule, level): use with ``fullmatch``."""
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """Bidi embeddings, overrides and isolates (the "Trojan Source" characters)."""
