@@ -89,7 +89,7 @@ EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
 _ID = ID_PATTERN  # [a-z0-9][a-z0-9._-]*
 LICENCE_ID = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+")
 """An SPDX licence id or ``LicenseRef-<name>``; use with ``fullmatch``."""
-_API_ID = re.compile(r"[!-~]+")  # a provider's model id: gpt-4o, org/Model-7B, model:1
+_API_ID = re.compile(r"[!-~](?:[ -~]*[!-~])?")  # printable ASCII: gpt-4o, org/Model-7B, model:1
 
 
 def _parse_date(value: Any) -> Any:
@@ -153,7 +153,9 @@ def _licence(value: str) -> str:
 def _api_id(value: str) -> str:
     problem = id_problem(value, _API_ID)
     if problem:
-        raise ValueError(f"expected a model id of printable ASCII without spaces, found {problem}")
+        raise ValueError(
+            f"expected a model id of printable ASCII, without leading or trailing spaces, found {problem}"
+        )
     return value
 
 
@@ -203,7 +205,7 @@ Note = Annotated[str, Field(min_length=1), AfterValidator(_multi_line)]
 """Free text that may span lines (line feed and tab allowed; see :mod:`engine.text`)."""
 Ident = Annotated[str, AfterValidator(_ident)]
 ApiId = Annotated[str, AfterValidator(_api_id)]
-"""A provider's model id (printable ASCII, no spaces), matched against price data."""
+"""A provider's model id (printable ASCII, no surrounding spaces), matched against price data."""
 Country = Annotated[str, AfterValidator(_country)]
 Region = Annotated[str, AfterValidator(_region)]
 Headquarters = Annotated[str, AfterValidator(_hq)]

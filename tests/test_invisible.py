@@ -217,7 +217,7 @@ def test_codes_and_enumerated_values_match_in_full(tmp_path, old, new, field):
     assert code == 2 and str(d / "acme.yaml") in err and field in err and clean(err)
 
 
-def test_model_api_id_is_a_printable_ascii_token():
+def test_model_api_id_is_printable_ascii_without_surrounding_spaces():
     base = {
         "id": "x",
         "model": "X",
@@ -227,9 +227,9 @@ def test_model_api_id_is_a_printable_ascii_token():
         "as_of": "2026-11-01",
         "sources": ("https://example.org",),
     }
-    for good in ("gpt-4o", "org/Model-7B", "anthropic.claude:1", "@cf/meta/llama"):
+    for good in ("gpt-4o", "org/Model-7B", "anthropic.claude:1", "@cf/meta/llama", "a: b"):
         Offering.model_validate({**base, "model_api_id": good})
-    for bad in ("gpt-4o\n", "gpt 4o", "gpt-4o\u200b", "gpt\u20114o", " gpt-4o"):
+    for bad in ("gpt-4o\n", "gpt-4o ", "gpt-4o\u200b", "gpt\u20114o", " gpt-4o", "gpt\u00a04o", "gpt\t4o"):
         with pytest.raises(ValueError, match="model id"):
             Offering.model_validate({**base, "model_api_id": bad})
 
