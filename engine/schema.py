@@ -199,17 +199,29 @@ def _currency(value: str) -> str:
 
 
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
-Text = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+# The same rules for editors, in JSON Schema (ECMA-262 patterns; the loader says more).
+# ``$(?!\n)``: Python's ``re`` (the jsonschema library) lets ``$`` match before a final newline.
+_END = "$(?!\\n)"
+_BAD = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_ONE_LINE_JS = {"pattern": f"^[^{_BAD}\\t\\n]*{_END}"}
+_MULTI_LINE_JS = {"pattern": f"^[^{_BAD}]*$"}
+Text = Annotated[str, Field(min_length=1, json_schema_extra=_ONE_LINE_JS), AfterValidator(_one_line)]
 """One line of free text: no control or bidi characters, no surrounding whitespace."""
-Note = Annotated[str, Field(min_length=1), AfterValidator(_multi_line)]
+Note = Annotated[str, Field(min_length=1, json_schema_extra=_MULTI_LINE_JS), AfterValidator(_multi_line)]
 """Free text that may span lines (line feed and tab allowed; see :mod:`engine.text`)."""
-Ident = Annotated[str, AfterValidator(_ident)]
+Ident = Annotated[
+    str, Field(json_schema_extra={"pattern": f"^[a-z0-9][a-z0-9._-]*{_END}"}), AfterValidator(_ident)
+]
 ApiId = Annotated[str, AfterValidator(_api_id)]
 """A provider's model id (printable ASCII, no surrounding spaces), matched against price data."""
 Country = Annotated[str, AfterValidator(_country)]
 Region = Annotated[str, AfterValidator(_region)]
 Headquarters = Annotated[str, AfterValidator(_hq)]
-Licence = Annotated[str, AfterValidator(_licence)]
+Licence = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": f"^(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-+]+){_END}"}),
+    AfterValidator(_licence),
+]
 Currency = Annotated[str, AfterValidator(_currency)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -225,7 +237,7 @@ Volume = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 """Tokens per month: 0 to 10^15."""
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 """A monthly amount: 0 to 10^12."""
-Source = Annotated[str, Field(min_length=1), AfterValidator(_source)]
+Source = Annotated[str, Field(min_length=1, json_schema_extra=_ONE_LINE_JS), AfterValidator(_source)]
 """A source: one line; a web address it starts with is printable ASCII."""
 Sources = tuple[Source, ...]
 

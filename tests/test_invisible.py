@@ -773,3 +773,32 @@ def test_a_provider_with_hostile_text_is_skipped_with_the_reason(over):
     assert [p["id"] for p in result.profiles] == ["ok"]
     assert [(s.provider, s.reason) for s in result.skipped] == [("acme", "invalid")]
     assert "U+" in (result.skipped[0].detail or "") and clean(result.skipped[0].detail or "")
+
+
+# --------------------------------------------------------------------------- editors
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["offerings"][0].update(id="mistral-large-4-api\n"),
+        lambda d: d["offerings"][0].update(id="mistral-large-4-api\u200b"),
+        lambda d: d["offerings"][0]["openness"].update(licence="LicenseRef-Mistral-Large-4\n"),
+        lambda d: d.update(name="Mistral AI\n"),
+        lambda d: d.update(name="Mistral \x1b[31mAI"),
+        lambda d: d.update(notes="fine\nbut \u202e reversed"),
+    ],
+)
+def test_the_json_schema_refuses_them_too(edit):
+    """`shortlist schema vendor` carries the same rules for editors, and a final newline
+    does not slip through Python's ``$`` either."""
+    import jsonschema
+
+    from engine.schema import json_schema
+    from engine.yamlio import load_yaml_file
+
+    data = load_yaml_file(VENDORS / "mistral-ai.yaml").data
+    validator = jsonschema.Draft202012Validator(json_schema("vendor"))
+    assert not list(validator.iter_errors(data))
+    edit(data)
+    assert list(validator.iter_errors(data))
