@@ -207,6 +207,20 @@ def text_issues(loaded: LoadedYaml) -> list[Issue]:
     list of Issue
         ``text.invalid_character``, one per offending key or value, with its line.
     """
+    keys: list[str] = []
+    values: list[str] = []
+    stack: list[Any] = [loaded.data]
+    while stack:  # fast path: one search over all keys and one over all values
+        node = stack.pop()
+        if isinstance(node, dict):
+            keys.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            values.append(node)
+    if bad_char("".join(keys)) is None and bad_char("".join(values), multiline=True) is None:
+        return []
     issues: list[Issue] = []
 
     def visit(value: Any, path: Path_) -> None:

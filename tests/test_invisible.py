@@ -802,3 +802,22 @@ def test_the_json_schema_refuses_them_too(edit):
     assert not list(validator.iter_errors(data))
     edit(data)
     assert list(validator.iter_errors(data))
+
+
+def test_an_unknown_link_parameter_is_named_escaped():
+    from ui import state
+
+    presets = {"bank": engine.load_priorities(BANK)}
+    ids = engine.load_criteria(CRITERIA).ids()
+    _, problems = state.decode_query(
+        {"x\u202e\u2066y": "1", "\x1b[2J": "1", "plain": "1"},
+        presets,
+        ids,
+        default_preset="bank",
+        currencies=["EUR"],
+        regions=["EU"],
+        repeated=["w\u200bx"],
+    )
+    text = "\n".join(problems)
+    assert "'x\\u202e\\u2066y'" in text and "'\\x1b[2J'" in text and "plain" in text and clean(text)
+    assert "'w\\u200bx'" in text

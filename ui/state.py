@@ -335,6 +335,12 @@ def _invisible(raw: str) -> str | None:
     return None
 
 
+def _shown(name: str) -> str:
+    """A parameter name as said in a message: as it is, or quoted and escaped when it
+    holds an invisible character."""
+    return repr(name) if _invisible(name) else name
+
+
 def _drop_invisible(
     params: Mapping[str, str], keys: set[str], tail: Mapping[str, str]
 ) -> tuple[dict[str, str], list[str]]:
@@ -420,8 +426,8 @@ def decode_query(
     }
     known |= {*_BOOLS, *(f"w_{c}" for c in ids), *PAGE_PARAMS}
     unknown = sorted(k for k in params if k not in known)
-    if unknown:
-        problems.append(f"unknown parameter(s) {', '.join(unknown)} ignored")
+    if unknown:  # a name holding an invisible character is shown escaped
+        problems.append(f"unknown parameter(s) {', '.join(map(_shown, unknown))} ignored")
     params, invisible = _drop_invisible(
         params,
         known - set(PAGE_PARAMS),
@@ -429,7 +435,8 @@ def decode_query(
     )
     problems += invisible
     if repeated:
-        problems.append(f"given more than once: {', '.join(sorted(repeated))} (the last value is used)")
+        names = ", ".join(map(_shown, sorted(repeated)))
+        problems.append(f"given more than once: {names} (the last value is used)")
     stem = params.get("preset", default_preset)
     if stem not in presets:
         problems.append(f"preset {stem!r} is not one of {', '.join(sorted(presets))}; using {default_preset}")
