@@ -821,3 +821,22 @@ def test_an_unknown_link_parameter_is_named_escaped():
     text = "\n".join(problems)
     assert "'x\\u202e\\u2066y'" in text and "'\\x1b[2J'" in text and "plain" in text and clean(text)
     assert "'w\\u200bx'" in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("rules:", '"rules\\u200B":'),
+        ("rules:", '"rules ":'),
+        ("rules:", '"\\uFEFFrules":'),
+        ("approved:", '"approved\\u00A0":'),
+    ],
+)
+def test_a_policy_key_with_an_invisible_difference_does_not_drop_its_rules(tmp_path, old, new):
+    assert old in LICENCE_POLICY
+    p = tmp_path / "policy.yaml"
+    p.write_text(LICENCE_POLICY.replace(old, new, 1), encoding="utf-8")
+    code, out, err = run(
+        "check", "--policy", str(p), "--vendors", str(VENDORS), "--criteria", str(CRITERIA), "--today", TODAY
+    )
+    assert code == 2 and "PASSED" not in out and str(p) in err and clean(err)
