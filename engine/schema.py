@@ -7,6 +7,10 @@ alpha-2 (checked with ``pycountry``); region tokens add the groups ``EU``, ``EEA
 ``GLOBAL`` (anywhere, no guarantee) and ``BUYER`` (wherever the buyer chooses:
 self-hosted or on the buyer's premises).
 
+Ids and codes match in full and are ASCII; free text refuses control and bidi
+characters (one-line fields also line breaks, tabs and surrounding whitespace), as
+:mod:`engine.text` describes.
+
 JSON Schema for each file kind: ``VendorFile.model_json_schema()`` etc.
 """
 
