@@ -29,7 +29,7 @@ from engine.schema import (
     PrioritiesFile,
     VendorFile,
 )
-from engine.text import bad_char, char_name
+from engine.text import bad_char, char_name, excerpt
 from engine.value_functions import check_anchors
 from engine.yamlio import LoadedYaml, Path_, load_yaml_bytes
 
@@ -240,7 +240,7 @@ def text_issues(loaded: LoadedYaml) -> list[Issue]:
             return
         pos, ch = found
         msg = (
-            f"the {what} holds {char_name(ch)} at position {pos + 1} of {text!r}: control characters, "
+            f"the {what} holds {char_name(ch)} at position {pos + 1} of {excerpt(text, pos)}: control characters, "
             "bidi embeddings/overrides/isolates and line separators are not allowed in input text"
         )
         issues.append(

@@ -37,6 +37,7 @@ __all__ = [
     "ID_PATTERN",
     "bad_char",
     "char_name",
+    "excerpt",
     "id_problem",
     "licence_key",
     "odd_char",
@@ -97,8 +98,15 @@ def bad_char(text: str, *, multiline: bool = False) -> tuple[int, str] | None:
     return (m.start(), m.group()) if m else None
 
 
+def excerpt(text: str, pos: int, width: int = 30) -> str:
+    """``text`` quoted and escaped (``repr``), cut to ``width`` characters either side
+    of ``pos`` with ``…`` where it was cut: a long note is not echoed whole."""
+    lo, hi = max(0, pos - width), pos + width + 1
+    return ("…" if lo else "") + repr(text[lo:hi]) + ("…" if hi < len(text) else "")
+
+
 def _at(text: str, pos: int) -> str:
-    return f"{char_name(text[pos])} at position {pos + 1} of {text!r}"
+    return f"{char_name(text[pos])} at position {pos + 1} of {excerpt(text, pos)}"
 
 
 def text_problem(text: str, *, multiline: bool = False) -> str | None:

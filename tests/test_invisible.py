@@ -840,3 +840,9 @@ def test_a_policy_key_with_an_invisible_difference_does_not_drop_its_rules(tmp_p
         "check", "--policy", str(p), "--vendors", str(VENDORS), "--criteria", str(CRITERIA), "--today", TODAY
     )
     assert code == 2 and "PASSED" not in out and str(p) in err and clean(err)
+
+
+def test_a_long_note_is_not_echoed_whole(tmp_path):
+    extra = 'notes: "' + "x" * 5000 + "\\u202E" + "y" * 5000 + '"\n'
+    code, _, err, _ = validate(tmp_path, {"acme.yaml": vendor_yaml("acme", extra=extra)})
+    assert code == 2 and "U+202E" in err and len(err) < 600 and "…'xxx" in err and clean(err)
