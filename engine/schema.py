@@ -210,7 +210,7 @@ _BAD = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028
 _ONE_LINE_JS = {"pattern": f"^[^{_BAD}\\t\\n]*{_END}"}
 _MULTI_LINE_JS = {"pattern": f"^[^{_BAD}]*$"}
 Text = Annotated[str, Field(min_length=1, json_schema_extra=_ONE_LINE_JS), AfterValidator(_one_line)]
-"""One line of free text: no control or bidi characters, no surrounding whitespace."""
+"""One line of free text: no control or bidi characters, nothing blank or invisible at its ends."""
 Note = Annotated[str, Field(min_length=1, json_schema_extra=_MULTI_LINE_JS), AfterValidator(_multi_line)]
 """Free text that may span lines (line feed and tab allowed; see :mod:`engine.text`)."""
 Ident = Annotated[

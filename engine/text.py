@@ -19,7 +19,8 @@ insensitive, so rules compare them ASCII-case-insensitively (:func:`licence_key`
 character (C0 including tab, line feed and carriage return, DEL, C1), the bidi
 embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), the line and
 paragraph separators U+2028/U+2029, lone surrogates and the noncharacters
-U+FFFE/U+FFFF, and leading or trailing whitespace.
+U+FFFE/U+FFFF, and leading or trailing whitespace or invisible format characters
+(zero-width space, byte-order mark, soft hyphen, bidi marks).
 
 **Multi-line text** (notes, descriptions, reasons) refuses the same characters except
 line feed and tab.
@@ -109,20 +110,29 @@ def _at(text: str, pos: int) -> str:
     return f"{char_name(text[pos])} at position {pos + 1} of {excerpt(text, pos)}"
 
 
+def _edge(ch: str) -> bool:
+    """Whitespace or an invisible format character (zero-width space, BOM, soft hyphen,
+    bidi mark …): not allowed at either end of one-line text."""
+    return ch.isspace() or unicodedata.category(ch) == "Cf"
+
+
 def text_problem(text: str, *, multiline: bool = False) -> str | None:
     """Why ``text`` is not acceptable free text, or ``None``.
 
-    One-line text (``multiline=False``) also refuses leading and trailing whitespace.
+    One-line text (``multiline=False``) also refuses whitespace and invisible format
+    characters (zero-width space, byte-order mark, soft hyphen, bidi marks) at either
+    end; inside, a zero-width joiner or a bidi mark stays allowed (emoji, Arabic,
+    Hebrew, Persian text need them).
     """
     found = bad_char(text, multiline=multiline)
     if found is not None:
         pos, _ = found
         kind = "multi-line text" if multiline else "one line of text"
         return f"expected {kind} without control or bidi characters, found {_at(text, pos)}"
-    if not multiline and text != text.strip():
-        pos = 0 if text[:1].isspace() else len(text) - 1
+    if not multiline and text and (_edge(text[0]) or _edge(text[-1])):
+        pos = 0 if _edge(text[0]) else len(text) - 1
         where = "leading" if pos == 0 else "trailing"
-        return f"expected text without {where} whitespace, found {_at(text, pos)}"
+        return f"expected text without {where} whitespace or invisible character, found {_at(text, pos)}"
     return None
 
 

@@ -846,3 +846,11 @@ def test_a_long_note_is_not_echoed_whole(tmp_path):
     extra = 'notes: "' + "x" * 5000 + "\\u202E" + "y" * 5000 + '"\n'
     code, _, err, _ = validate(tmp_path, {"acme.yaml": vendor_yaml("acme", extra=extra)})
     assert code == 2 and "U+202E" in err and len(err) < 600 and "…'xxx" in err and clean(err)
+
+
+@pytest.mark.parametrize(
+    "name", ["Acme AI\u200b", "\ufeffAcme AI", "Acme AI\u00ad", "\u200eAcme AI", "Acme AI\u3000"]
+)
+def test_a_name_has_no_invisible_character_at_either_end(name):
+    assert "U+" in (text_problem(name) or "")
+    assert text_problem(name.strip("\u200b\ufeff\u00ad\u200e\u3000")) is None
