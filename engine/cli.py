@@ -60,6 +60,7 @@ from engine.loading import (
 from engine.ranges import MAX_AGE_DAYS, SEED_MAX, TOP_MAX
 from engine.schema import PrioritiesFile
 from engine.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
+from engine.text import ID_PATTERN, id_problem
 from engine.yamlio import load_yaml_file
 
 __all__ = ["DEFAULT_PRESET", "main", "resolve_priorities"]
@@ -81,20 +82,23 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
     given: dict[str, str] = {}
     for pair in pairs:
         key, sep, val = pair.partition("=")
-        if sep and key.strip() in given:  # the last would win silently
-            msg = (
-                f"--weight gives {key.strip()!r} twice ({given[key.strip()]!r}, then {pair!r}): give it once"
-            )
+        bad_key = id_problem(key, ID_PATTERN) if sep else None
+        if bad_key:  # no space, newline or look-alike letter around or inside the id
+            msg = f"--weight expects CRITERION=NUMBER with a criterion id, found {bad_key} in {pair!r}"
             issues.append(Issue("usage.invalid", msg))
             continue
-        given[key.strip()] = pair
+        if sep and key in given:  # the last would win silently
+            msg = f"--weight gives {key!r} twice ({given[key]!r}, then {pair!r}): give it once"
+            issues.append(Issue("usage.invalid", msg))
+            continue
+        given[key] = pair
         try:
             if not sep:
                 raise ValueError
             x = _decimal(val.strip())
             if x is None:
                 raise ValueError
-            out[key.strip()] = x
+            out[key] = x
         except ValueError:
             issues.append(Issue("usage.invalid", f"--weight expects CRITERION=NUMBER, found {pair!r}"))
     if issues:

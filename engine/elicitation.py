@@ -29,6 +29,7 @@ import numpy as np
 
 from engine.errors import InputError, Issue, suggest
 from engine.ranges import AHP_MAX
+from engine.text import odd_char
 
 __all__ = [
     "CR_THRESHOLD",
@@ -54,7 +55,7 @@ _RTOL = 1e-6
 #: Reciprocity tolerance: YAML has no fractions, so 1/3 written as 0.33 (off by 1%) must
 #: pass, while a real contradiction (3 against 0.5) must not.
 _RECIPROCAL_RTOL = 0.02
-_SEPARATOR = re.compile(r"([<=>](?:\s*[<=>])*)")
+_SEPARATOR = re.compile(r"([<=>](?: *[<=>])*)")
 
 
 def _id_issues(ids: Sequence[str], fields: Sequence[str], known: Sequence[str] | None) -> list[Issue]:
@@ -63,7 +64,9 @@ def _id_issues(ids: Sequence[str], fields: Sequence[str], known: Sequence[str] |
     first: dict[str, int] = {}
     for pos, (cid, fld) in enumerate(zip(ids, fields, strict=True)):
         if known is not None and cid not in known:
-            msg = f"unknown criterion {cid!r}: expected one of {', '.join(known)}{suggest(cid, known)}"
+            odd = odd_char(cid)  # a look-alike: say which character differs
+            held = f" (it holds {odd})" if odd else ""
+            msg = f"unknown criterion {cid!r}{held}: expected one of {', '.join(known)}{suggest(cid, known)}"
             issues.append(Issue("elicitation.unknown_criterion", msg, field=fld))
         elif cid in first:
             msg = (
@@ -79,7 +82,9 @@ def _id_issues(ids: Sequence[str], fields: Sequence[str], known: Sequence[str] |
 def parse_order(text: str, criteria_ids: Sequence[str], *, field: str = "weight_order") -> tuple[str, ...]:
     """Parse a strict ordering ``"a > b > c"`` (most important first) into criterion ids.
 
-    Whitespace around ids and ``>`` is ignored. Ties (``=``) and ``<`` are not supported.
+    Spaces around ids and ``>`` are ignored (ASCII spaces only: a tab, a newline or a
+    non-breaking space is part of the item, which then names no criterion). Ties
+    (``=``) and ``<`` are not supported.
 
     Parameters
     ----------
@@ -109,10 +114,10 @@ def parse_order(text: str, criteria_ids: Sequence[str], *, field: str = "weight_
             field=field,
         )
     parts = _SEPARATOR.split(text)
-    items, raws = [p.strip() for p in parts[0::2]], parts[1::2]
+    items, raws = [p.strip(" ") for p in parts[0::2]], parts[1::2]
     issues: list[Issue] = []
     for k, raw in enumerate(raws):
-        sep, found = "".join(raw.split()), f"found {items[k]!r} {raw.strip()} {items[k + 1]!r}"
+        sep, found = raw.replace(" ", ""), f"found {items[k]!r} {raw.strip(' ')} {items[k + 1]!r}"
         if "=" in sep:
             msg = f"ties with '=' are not supported ({found}); order the criteria with '>' only, most important first"
         elif "<" in sep:
@@ -143,7 +148,7 @@ def check_order(
     Returns
     -------
     tuple of str
-        The ids (surrounding whitespace removed), most important first.
+        The ids (surrounding spaces removed), most important first.
 
     Raises
     ------
@@ -159,11 +164,11 @@ def check_order(
     names: list[str] = []
     fields: list[str] = []
     for k, item in enumerate(order):
-        if not isinstance(item, str) or not item.strip():
+        if not isinstance(item, str) or not item.strip(" "):
             msg = f"expected a criterion id, found {item!r}"
             issues.append(Issue("elicitation.invalid_order", msg, field=f"{field}[{k}]"))
         else:
-            names.append(item.strip())
+            names.append(item.strip(" "))
             fields.append(f"{field}[{k}]")
     issues += _id_issues(names, fields, criteria_ids)
     if issues:
@@ -367,7 +372,7 @@ def ahp_from_judgements(
     seen: set[frozenset[str]] = set()
     for key, raw in judgements.items():
         fld = f"{field}.judgements.{key}"
-        a, _, b = (p.strip() for p in key.partition("/"))
+        a, _, b = (p.strip(" ") for p in key.partition("/"))
         seen.add(frozenset((a, b)))
         if not a or not b or "/" in b or a == b or a not in pos or b not in pos:
             bad = next((x for x in (a, b) if x and x not in pos), "")

@@ -10,7 +10,7 @@ Reason codes (stable; scripts may match on them):
 
 ``yaml.syntax``, ``yaml.encoding``, ``yaml.too_large``, ``yaml.empty``,
 ``yaml.multi_document``, ``yaml.not_mapping``, ``yaml.duplicate_key``, ``yaml.alias``,
-``yaml.tag``, ``yaml.number_too_long``, ``schema.invalid``, ``schema.unknown_field``, ``schema.missing_field``,
+``yaml.tag``, ``yaml.number_too_long``, ``text.invalid_character``, ``schema.invalid``, ``schema.unknown_field``, ``schema.missing_field``,
 ``catalog.duplicate_id``, ``catalog.id_mismatch``, ``catalog.unknown_criterion``,
 ``priorities.invalid_weight``, ``priorities.unknown_criterion``,
 ``priorities.unknown_offering``, ``fx.unknown_currency``, ``data.missing_value``,

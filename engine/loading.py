@@ -31,6 +31,7 @@ from engine.schema import (
     PrioritiesFile,
     VendorFile,
 )
+from engine.text import bad_char, char_name, excerpt
 from engine.value_functions import check_anchors
 from engine.yamlio import LoadedYaml, Path_, load_yaml_bytes
 
@@ -56,6 +57,7 @@ __all__ = [
     "policy_priorities",
     "preset_files",
     "read_input",
+    "text_issues",
     "validation_issues",
 ]
 
@@ -63,11 +65,18 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def format_path(path: Sequence[str | int]) -> str:
-    """Format ``('offerings', 2, 'prices')`` as ``offerings[2].prices``."""
+    """Format ``('offerings', 2, 'prices')`` as ``offerings[2].prices``.
+
+    A key that is not plain printable ASCII (a newline, a control or bidi character, a
+    space …) is shown quoted and escaped, ``weights['cost\\n']``, so a field path never
+    carries such a character into a message.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not (part.isascii() and part.isprintable() and " " not in part and part):
+            out += f"[{part!r}]"
         else:
             out += f".{part}" if out else str(part)
     return out
@@ -139,6 +148,9 @@ def validation_issues(exc: ValidationError, loaded: LoadedYaml, model: type[Base
         loc: Path_ = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
         # pydantic adds the validator name to loc for Annotated/function validators
         loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+        key_error = loc[-1:] == ("[key]",)  # a mapping's key failed its own check
+        if key_error:
+            loc = loc[:-1]
         kind = err["type"]
         value = err.get("input")
         line = loaded.line_of(loc)
@@ -178,6 +190,11 @@ def validation_issues(exc: ValidationError, loaded: LoadedYaml, model: type[Base
         }
         if kind in plain:
             msg = plain[kind]
+        if key_error:
+            msg = f"key: {msg}"
+        if kind == "text_character":
+            issues.append(Issue("text.invalid_character", msg, loaded.file, line, None, where))
+            continue
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         else:
@@ -188,11 +205,80 @@ def validation_issues(exc: ValidationError, loaded: LoadedYaml, model: type[Base
     return issues
 
 
+def text_issues(loaded: LoadedYaml) -> list[Issue]:
+    """Characters no input text may hold, anywhere in a document (keys included).
+
+    Every string value is checked as multi-line text and every key as one line of text
+    (:mod:`engine.text`): control characters other than line feed and tab, bidi
+    embeddings, overrides and isolates, line/paragraph separators, lone surrogates.
+    Fields whose schema is stricter (one-line text, ids, codes) say more when validated.
+
+    Returns
+    -------
+    list of Issue
+        ``text.invalid_character``, one per offending key or value, with its line.
+    """
+    keys: list[str] = []
+    values: list[str] = []
+    stack: list[Any] = [loaded.data]
+    while stack:  # fast path: one search over all keys and one over all values
+        node = stack.pop()
+        if isinstance(node, dict):
+            keys.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            values.append(node)
+    if bad_char("".join(keys)) is None and bad_char("".join(values), multiline=True) is None:
+        return []
+    issues: list[Issue] = []
+
+    def visit(value: Any, path: Path_) -> None:
+        if isinstance(value, str):
+            check(value, path, multiline=True, what="value")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                check(k, (*path, k), multiline=False, what="key")
+                visit(v, (*path, k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                visit(v, (*path, i))
+
+    def check(text: str, path: Path_, *, multiline: bool, what: str) -> None:
+        found = bad_char(text, multiline=multiline)
+        if found is None:
+            return
+        pos, ch = found
+        msg = (
+            f"the {what} holds {char_name(ch)} at position {pos + 1} of {excerpt(text, pos)}: control characters, "
+            "bidi embeddings/overrides/isolates and line separators are not allowed in input text"
+        )
+        issues.append(
+            Issue("text.invalid_character", msg, loaded.file, loaded.line_of(path), None, format_path(path))
+        )
+
+    visit(loaded.data, ())
+    return issues
+
+
 def _validate(model: type[M], loaded: LoadedYaml) -> M:
+    bad_text = text_issues(loaded)
     try:
-        return model.model_validate(loaded.data)
+        result = model.model_validate(loaded.data)
     except ValidationError as exc:
-        raise InputError(validation_issues(exc, loaded, model)) from None
+        found = validation_issues(exc, loaded, model)
+        # a value already reported for its characters is not reported again
+        done = {i.field for i in bad_text}
+        found = [
+            i
+            for i in found
+            if not any(i.field == d or (i.field or "").startswith((f"{d}.", f"{d}[")) for d in done)
+        ]
+        raise InputError([*bad_text, *found]) from None
+    if bad_text:
+        raise InputError(bad_text)
+    return result
 
 
 def _read(path: Path) -> bytes:

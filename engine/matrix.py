@@ -16,6 +16,7 @@ from engine.errors import InputError
 from engine.loading import ResolvedOffering
 from engine.regions import expand, within_expanded
 from engine.schema import FxFile, PrioritiesFile
+from engine.text import licence_key
 
 __all__ = [
     "KNOWN_CRITERIA",
@@ -49,7 +50,9 @@ OSI_LICENCES: frozenset[str] = frozenset(
     }
 )
 """SPDX ids of common OSI-approved licences (opensource.org/licenses, read 2026-11).
-Any other licence — including every ``LicenseRef-…`` — counts as restrictive."""
+Any other licence — including every ``LicenseRef-…`` — counts as restrictive. SPDX ids
+are case insensitive (``mit`` is ``MIT``)."""
+_OSI_KEYS = frozenset(licence_key(x) for x in OSI_LICENCES)
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,7 @@ def _openness(ro: ResolvedOffering, ctx: Context) -> Performance:
         return Performance(None, "weights openness not published")
     if not o.open_weights:
         return Performance("closed")
-    if o.licence in OSI_LICENCES:
+    if o.licence is not None and licence_key(o.licence) in _OSI_KEYS:
         return Performance("open_osi")
     if o.licence is None:
         return Performance("open_restrictive", "open weights, licence unknown: counted as restrictive")

@@ -10,7 +10,7 @@ field                      operators                    value
 ``operator_hq``            ``in``, ``not_in``           region tokens (``BUYER`` passes)
 ``deployment``             ``in``, ``not_in``           ``api``, ``cloud`` …
 ``open_weights``           ``equals``                   ``true`` / ``false``
-``licence``                ``in``, ``not_in``           SPDX ids
+``licence``                ``in``, ``not_in``           SPDX ids (case insensitive)
 ``certifications``         ``includes_all``             certification ids
 ``gpai_code_of_practice``  ``equals``, ``in``           ``signatory`` …
 ``zero_data_retention``    ``in``                       ``available``, ``on_request`` …
@@ -39,6 +39,7 @@ from engine.matrix import KNOWN_CRITERIA, KNOWN_LEVELS, Performance
 from engine.ranges import ANCHOR_LIMIT, CRITERION_RANGES, MAX_AGE_DAYS, number_problem
 from engine.regions import all_within, any_within, region_within
 from engine.schema import CERTIFICATION_IDS, LICENCE_ID, RequirementSpec, is_region
+from engine.text import id_problem, licence_key
 
 __all__ = ["FIELDS", "RequirementResult", "check_requirements", "evaluate"]
 
@@ -141,9 +142,10 @@ def _value_problem(r: RequirementSpec) -> str | None:
         if bad:
             return f"{bad[0]!r} is not a region (ISO 3166-1 alpha-2 code, EU, EEA, GLOBAL or BUYER)"
     elif r.field == "licence":
-        bad = [x for x in v if not LICENCE_ID.match(x)]
-        if bad:
-            return f"{bad[0]!r} is not an SPDX licence id or LicenseRef-<name> (no spaces)"
+        for x in v:
+            problem = id_problem(x, LICENCE_ID)
+            if problem:
+                return f"{problem} is not an SPDX licence id or LicenseRef-<name> (no spaces)"
     elif r.field in _WORDS:
         bad = [x for x in v if x not in _WORDS[r.field]]
         if bad:
@@ -305,6 +307,9 @@ def evaluate(
             "pass" if ok else "fail",
             f"{spec.field} is {str(actual).lower() if isinstance(actual, bool) else actual}",
         )
-    inside = actual in v
+    if spec.field == "licence":  # SPDX ids are case insensitive: one licence, one key
+        inside = licence_key(actual) in {licence_key(x) for x in v}
+    else:
+        inside = actual in v
     ok = inside if spec.op == "in" else not inside
     return res("pass" if ok else "fail", f"{spec.field} is {actual}")

@@ -7,6 +7,10 @@ alpha-2 (checked with ``pycountry``); region tokens add the groups ``EU``, ``EEA
 ``GLOBAL`` (anywhere, no guarantee) and ``BUYER`` (wherever the buyer chooses:
 self-hosted or on the buyer's premises).
 
+Ids and codes match in full and are ASCII; free text refuses control and bidi
+characters (one-line fields also line breaks, tabs and surrounding whitespace), as
+:mod:`engine.text` describes.
+
 JSON Schema for each file kind: ``VendorFile.model_json_schema()`` etc.
 """
 
@@ -25,6 +29,7 @@ from pydantic import (
     Field,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from engine.dates import parse_date
 from engine.ranges import (
@@ -37,6 +42,7 @@ from engine.ranges import (
     SEED_MAX,
     WEIGHT_MAX,
 )
+from engine.text import ID_PATTERN, char_name, id_problem, text_problem
 
 __all__ = [
     "CERTIFICATION_IDS",
@@ -93,8 +99,12 @@ CERTIFICATION_IDS = (
 """Certifications and attestations the profiles track."""
 EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-LICENCE_ID = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+)$")
+# Identifiers and codes are ASCII and match in full (``fullmatch``: ``match`` with ``$``
+# would accept a final newline); see :mod:`engine.text`.
+_ID = ID_PATTERN  # [a-z0-9][a-z0-9._-]*
+LICENCE_ID = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+")
+"""An SPDX licence id or ``LicenseRef-<name>``; use with ``fullmatch``."""
+_API_ID = re.compile(r"[!-~](?:[ -~]*[!-~])?")  # printable ASCII: gpt-4o, org/Model-7B, model:1
 
 
 def _parse_date(value: Any) -> Any:
@@ -103,7 +113,7 @@ def _parse_date(value: Any) -> Any:
 
 
 def _country(value: str) -> str:
-    if value != value.upper() or pycountry.countries.get(alpha_2=value) is None:
+    if not re.fullmatch(r"[A-Z]{2}", value) or pycountry.countries.get(alpha_2=value) is None:
         raise ValueError(f"expected an ISO 3166-1 alpha-2 country code, found {value!r}")
     return value
 
@@ -133,14 +143,61 @@ def _hq(value: str) -> str:
 
 
 def _ident(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError(f"expected an id of lowercase letters, digits, '.', '_' or '-', found {value!r}")
+    problem = id_problem(value, _ID)
+    if problem:
+        raise ValueError(
+            f"expected an id of lowercase ASCII letters, digits, '.', '_' or '-' (starting with a "
+            f"letter or digit), found {problem}"
+        )
     return value
 
 
 def _licence(value: str) -> str:
-    if not LICENCE_ID.match(value):
-        raise ValueError(f"expected an SPDX licence id or LicenseRef-<name> (no spaces), found {value!r}")
+    problem = id_problem(value, LICENCE_ID)
+    if problem:
+        raise ValueError(f"expected an SPDX licence id or LicenseRef-<name> (no spaces), found {problem}")
+    return value
+
+
+def _api_id(value: str) -> str:
+    problem = id_problem(value, _API_ID)
+    if problem:
+        raise ValueError(
+            f"expected a model id of printable ASCII, without leading or trailing spaces, found {problem}"
+        )
+    return value
+
+
+def _text_error(problem: str) -> PydanticCustomError:
+    # the message travels as context: text holding "{x}" is not a template
+    return PydanticCustomError("text_character", "{problem}", {"problem": problem})
+
+
+def _one_line(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise _text_error(problem)
+    return value
+
+
+def _multi_line(value: str) -> str:
+    problem = text_problem(value, multiline=True)
+    if problem:
+        raise _text_error(problem)
+    return value
+
+
+def _source(value: str) -> str:
+    _one_line(value)
+    url = value.split(" ", 1)[0]
+    if "://" in url:  # a web address, maybe followed by a remark
+        bad = next((i for i, ch in enumerate(url) if not "!" <= ch <= "~"), None)
+        if bad is not None:
+            raise _text_error(
+                "a source's web address must be printable ASCII (percent-encode other characters, "
+                f"write a host name in punycode), found {char_name(url[bad])} at position {bad + 1} "
+                f"of {value!r}"
+            )
     return value
 
 
@@ -155,12 +212,29 @@ Date = Annotated[
     BeforeValidator(_parse_date),
     Field(description="A date YYYY-MM-DD from 1970-01-01 to 2999-12-31 (no week or ordinal dates, no time)."),
 ]
-Text = Annotated[str, Field(min_length=1)]
-Ident = Annotated[str, AfterValidator(_ident)]
+# The same rules for editors, in JSON Schema (ECMA-262 patterns; the loader says more).
+# ``$(?!\n)``: Python's ``re`` (the jsonschema library) lets ``$`` match before a final newline.
+_END = "$(?!\\n)"
+_BAD = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_ONE_LINE_JS = {"pattern": f"^[^{_BAD}\\t\\n]*{_END}"}
+_MULTI_LINE_JS = {"pattern": f"^[^{_BAD}]*$"}
+Text = Annotated[str, Field(min_length=1, json_schema_extra=_ONE_LINE_JS), AfterValidator(_one_line)]
+"""One line of free text: no control or bidi characters, nothing blank or invisible at its ends."""
+Note = Annotated[str, Field(min_length=1, json_schema_extra=_MULTI_LINE_JS), AfterValidator(_multi_line)]
+"""Free text that may span lines (line feed and tab allowed; see :mod:`engine.text`)."""
+Ident = Annotated[
+    str, Field(json_schema_extra={"pattern": f"^[a-z0-9][a-z0-9._-]*{_END}"}), AfterValidator(_ident)
+]
+ApiId = Annotated[str, AfterValidator(_api_id)]
+"""A provider's model id (printable ASCII, no surrounding spaces), matched against price data."""
 Country = Annotated[str, AfterValidator(_country)]
 Region = Annotated[str, AfterValidator(_region)]
 Headquarters = Annotated[str, AfterValidator(_hq)]
-Licence = Annotated[str, AfterValidator(_licence)]
+Licence = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": f"^(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-+]+){_END}"}),
+    AfterValidator(_licence),
+]
 Currency = Annotated[str, AfterValidator(_currency)]
 
 
@@ -227,7 +301,9 @@ AnchorValue = Annotated[
     _Z,
 ]
 """A value-function anchor: finite, within the criterion's range (engine.ranges)."""
-Sources = tuple[Text, ...]
+Source = Annotated[str, Field(min_length=1, json_schema_extra=_ONE_LINE_JS), AfterValidator(_source)]
+"""A source: one line; a web address it starts with is printable ASCII."""
+Sources = tuple[Source, ...]
 
 
 class _Model(BaseModel):
@@ -259,7 +335,7 @@ class Evidence(_Model):
     ``unknown``, with an optional note (scope, who holds it, where it was read)."""
 
     status: Literal["certified", "claimed", "none_found", "unknown"]
-    note: Text | None = None
+    note: Note | None = None
 
 
 CertId = Literal["soc2_type2", "iso27001", "iso42001", "hipaa_baa", "c5", "secnumcloud", "hds", "fedramp"]
@@ -270,7 +346,7 @@ class CertificationBlock(_Model):
 
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
     items: dict[CertId, Evidence] = Field(default_factory=dict)
 
 
@@ -280,7 +356,7 @@ class GpaiStatus(_Model):
     status: Literal["signatory", "not_signatory", "unknown"]
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Fmti(_Model):
@@ -292,7 +368,7 @@ class Fmti(_Model):
     edition: Text
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Operator(_Model):
@@ -313,7 +389,7 @@ class PriceStep(_Model):
     from_: Date = Field(alias="from")
     input_per_mtok: Price
     output_per_mtok: Price
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Prices(_Model):
@@ -324,7 +400,7 @@ class Prices(_Model):
     output_per_mtok: Price
     currency: Currency
     basis: Text | None = None
-    note: Text | None = None
+    note: Note | None = None
     schedule: tuple[PriceStep, ...] = ()
     input_per_mtok_low: Price | None = None
     input_per_mtok_high: Price | None = None
@@ -355,7 +431,7 @@ class Latency(_Model):
     ttft_p95_s: Seconds | None = None
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
 
     @model_validator(mode="after")
     def _p95_not_below_median(self) -> Latency:
@@ -383,7 +459,7 @@ class Capability(_Model):
     ]
     as_of: Date | None = None
     sources: Sources = ()
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Openness(_Model):
@@ -391,14 +467,14 @@ class Openness(_Model):
 
     open_weights: bool
     licence: Licence | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class ZeroDataRetention(_Model):
     """Zero-data-retention availability."""
 
     status: Literal["available", "on_request", "none_found", "unknown"]
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Offering(_Model):
@@ -406,13 +482,13 @@ class Offering(_Model):
 
     id: Ident
     model: Text
-    model_api_id: Text | None = None
+    model_api_id: ApiId | None = None
     channel: Text
     operator: Operator
     deployment: Literal["api", "cloud", "private-cloud", "self-hosted"]
     # absent: not known (an empty list is an error: it would say "nowhere")
     processing_regions: Annotated[tuple[Region, ...], Field(min_length=1)] | None = None
-    residency_note: Text | None = None
+    residency_note: Note | None = None
     prices: Prices | None = None
     context_window_tokens: (
         Annotated[
@@ -427,7 +503,7 @@ class Offering(_Model):
     certifications: CertificationBlock | None = None
     as_of: Date
     sources: Annotated[Sources, Field(min_length=1)]
-    notes: Text | None = None
+    notes: Note | None = None
 
 
 class VendorFile(_Model):
@@ -444,7 +520,7 @@ class VendorFile(_Model):
     parent: Text | None = None
     as_of: Date
     sources: Annotated[Sources, Field(min_length=1)]
-    notes: Text | None = None
+    notes: Note | None = None
     gpai_code_of_practice: GpaiStatus | None = None
     fmti: Fmti | None = None
     certifications: CertificationBlock | None = None
@@ -465,7 +541,7 @@ class ValueFunctionSpec(_Model):
     type: Literal["linear", "log", "levels"]
     worst: AnchorValue | None = None
     best: AnchorValue | None = None
-    levels: dict[str, Share] | None = None
+    levels: dict[Ident, Share] | None = None
 
 
 class CriterionSpec(_Model):
@@ -477,7 +553,7 @@ class CriterionSpec(_Model):
     direction: Literal["min", "max"]
     value_function: ValueFunctionSpec
     missing: Literal["worst", "exclude", "fail"]
-    description: Text
+    description: Note
     metric: Text | None = None
     scale: Literal["fixed", "relative"] = "fixed"
 
@@ -553,7 +629,7 @@ class PriceAdjustment(_Model):
     ] = 0.0
     monthly_fixed: Money = 0.0
     currency: Currency | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Ahp(_Model):
@@ -594,7 +670,7 @@ class Robustness(_Model):
         float, Field(ge=0.01, le=1e6, allow_inf_nan=False, description="A number from 0.01 to 10^6.")
     ] = 50.0
     weight_order: Text | None = None
-    weight_bounds: dict[str, tuple[Bound, Bound]] = Field(
+    weight_bounds: dict[Ident, tuple[Bound, Bound]] = Field(
         default_factory=dict,
         description="Criterion → (low, high) normalised weight, each 0 to 1 (checked with the criteria).",
     )
@@ -610,9 +686,9 @@ class PrioritiesFile(_Model):
 
     schema_version: Literal[1]
     name: Text
-    description: Text | None = None
+    description: Note | None = None
     method: Literal["weighted-sum", "weighted-product", "topsis"] = "weighted-sum"
-    weights: dict[str, Weight] = Field(default_factory=dict)
+    weights: dict[Ident, Weight] = Field(default_factory=dict)
     weight_order: Text | None = None
     ahp: Ahp | None = None
     robustness: Robustness = Field(default_factory=Robustness)
@@ -622,8 +698,8 @@ class PrioritiesFile(_Model):
     wanted_certifications: tuple[CertId, ...] = ()
     claimed_credit: Share = 0.5
     requirements: tuple[RequirementSpec, ...] = ()
-    anchors: dict[str, Anchors] = Field(default_factory=dict)
-    price_adjustments: dict[str, PriceAdjustment] = Field(default_factory=dict)
+    anchors: dict[Ident, Anchors] = Field(default_factory=dict)
+    price_adjustments: dict[Ident, PriceAdjustment] = Field(default_factory=dict)
     on_date: Date | None = None
     stale_after_days: Annotated[
         int, Field(gt=0, le=MAX_AGE_DAYS, description="Days: a whole number from 1 to 36500.")
@@ -657,9 +733,9 @@ class Waiver(_Model):
     waive (it fails closed) and is reported.
     """
 
-    rule: Text
-    offering: Text
-    reason: Text
+    rule: Ident
+    offering: Ident
+    reason: Note
     approver: Text
     expires: Any = None
 
@@ -695,9 +771,9 @@ class PolicyFile(_Model):
 
     schema_version: Literal[1]
     name: Text
-    description: Text | None = None
+    description: Note | None = None
     priorities: Text | None = None
-    approved: tuple[Text, ...] = ()
+    approved: tuple[Ident, ...] = ()
     rules: tuple[PolicyRule, ...] = ()
     min_score: MinScore | None = None
     price_drift: PriceDrift | None = None

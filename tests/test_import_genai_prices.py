@@ -393,7 +393,7 @@ def test_duplicate_ids_after_slugging():
 def test_make_id(parts, expected):
     assert make_id(*parts) == expected
     if expected:
-        assert engine.schema._ID.match(expected)
+        assert engine.schema._ID.fullmatch(expected)
 
 
 def test_a_model_the_schema_refuses_is_skipped_with_the_reason():

@@ -45,6 +45,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import Any
@@ -55,6 +57,7 @@ import engine
 from engine import METHODS, CriteriaCatalog, InputError, PrioritiesFile, elicited_weights
 from engine.dates import parse_date
 from engine.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
+from engine.text import char_name
 
 MODES = ("direct", "order", "ahp")
 MODE_LABELS = {
@@ -323,6 +326,41 @@ def encode_query(state: Mapping[str, Any], preset: PrioritiesFile, ids: Sequence
     return q
 
 
+def _invisible(raw: str) -> str | None:
+    """The first character of a link value that a person cannot see or that no value
+    holds — whitespace, a control, format (zero-width, bidi, BOM, soft hyphen) or
+    unassigned character — as ``U+200B ZERO WIDTH SPACE at position 3``."""
+    for i, ch in enumerate(raw):
+        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"):
+            return f"{char_name(ch)} at position {i + 1}"
+    return None
+
+
+def _shown(name: str) -> str:
+    """A parameter name as said in a message: as it is, or quoted and escaped when it
+    holds an invisible character."""
+    return repr(name) if _invisible(name) else name
+
+
+def _drop_invisible(
+    params: Mapping[str, str], keys: set[str], tail: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """``params`` without the values (of ``keys``) that hold an invisible character, and
+    one sentence for each value left out, ending with ``tail[key]`` (or ``tail[""]``)."""
+    kept: dict[str, str] = {}
+    problems: list[str] = []
+    for key, raw in params.items():
+        odd = _invisible(raw) if key in keys else None
+        if odd:
+            problems.append(
+                f"{key}={raw!r} holds {odd} (a link value has no spaces, control or invisible "
+                f"characters); {tail.get(key, tail[''])}"
+            )
+        else:
+            kept[key] = raw
+    return kept, problems
+
+
 def decode_query(
     params: Mapping[str, str],
     presets: Mapping[str, PrioritiesFile],
@@ -337,7 +375,9 @@ def decode_query(
 
     The preset named by ``preset`` is applied first; every other parameter then
     replaces its value. A parameter whose value is not valid is left out (the preset's
-    value stays) and explained in plain words; unknown parameters are ignored.
+    value stays) and explained in plain words; unknown parameters are ignored. Values
+    match in full: one holding whitespace, a control or an invisible character
+    (zero-width space, bidi mark, BOM …) is not valid, and list items are not trimmed.
 
     Parameters
     ----------
@@ -387,10 +427,17 @@ def decode_query(
     }
     known |= {*_BOOLS, *(f"w_{c}" for c in ids), *PAGE_PARAMS}
     unknown = sorted(k for k in params if k not in known)
-    if unknown:
-        problems.append(f"unknown parameter(s) {', '.join(unknown)} ignored")
+    if unknown:  # a name holding an invisible character is shown escaped
+        problems.append(f"unknown parameter(s) {', '.join(map(_shown, unknown))} ignored")
+    params, invisible = _drop_invisible(
+        params,
+        known - set(PAGE_PARAMS),
+        {"": "the preset's value is used", "preset": f"using {default_preset}"},
+    )
+    problems += invisible
     if repeated:
-        problems.append(f"given more than once: {', '.join(sorted(repeated))} (the last value is used)")
+        names = ", ".join(map(_shown, sorted(repeated)))
+        problems.append(f"given more than once: {names} (the last value is used)")
     stem = params.get("preset", default_preset)
     if stem not in presets:
         problems.append(f"preset {stem!r} is not one of {', '.join(sorted(presets))}; using {default_preset}")
@@ -425,7 +472,7 @@ def decode_query(
     def listing(key: str, options: Sequence[str] | None, what: str) -> list[str] | None:
         if key not in params:
             return None
-        items = [x.strip() for x in params[key].split(",") if x.strip()]
+        items = [x for x in params[key].split(",") if x]
         unknown = [x for x in items if options is not None and x not in options]
         if unknown or len(set(items)) != len(items):
             why = f" (unknown: {', '.join(unknown)})" if unknown else " (repeated items)"
@@ -446,10 +493,7 @@ def decode_query(
         for item in filter(None, params["ahp"].split(",")):
             a, _, rest = item.partition(":")
             b, _, v = rest.partition(":")
-            try:
-                s = int(v)
-            except ValueError:
-                s = 99
+            s = int(v) if re.fullmatch(r"-?[0-9]+", v) else 99  # int() would read " 3" or "٣" as 3
             if (b, a) in pairs:  # the same judgement seen from the other side
                 a, b, s = b, a, -s
             if (a, b) not in pairs or not -(SAATY_MAX - 1) <= s <= SAATY_MAX - 1:
@@ -515,7 +559,7 @@ def encode_pages(state: Mapping[str, Any]) -> dict[str, str]:
 def decode_pages(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     """Read the pages' selections back; a malformed date is explained and left out."""
     state: dict[str, Any] = {}
-    problems: list[str] = []
+    params, problems = _drop_invisible(params, set(PAGE_PARAMS), {"": "it is not used"})
     for param, key in PAGE_PARAMS.items():
         if param not in params:
             continue

@@ -824,7 +824,12 @@ def build_import(
             empty.append(provider.id)
             continue
         profile = _vendor(provider, vid, offerings, dataset, on, day, as_of_note, overrides.get(provider.id))
-        VendorFile.model_validate(profile)  # built to fit: a failure here is a bug
+        try:  # built to fit, but the provider's own text (its comments) may not be clean
+            VendorFile.model_validate(profile)
+        except ValidationError as exc:
+            detail = _first_error(exc)
+            skipped.extend(Skipped(provider.id, str(o["model_api_id"]), "invalid", detail) for o in offerings)
+            continue
         profiles.append(profile)
     order = {code: i for i, code in enumerate(SKIP_REASONS)}
     return ImportResult(

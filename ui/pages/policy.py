@@ -51,7 +51,9 @@ c1, c2, c3 = st.columns([3, 2, 2])
 choice = c1.selectbox("Policy", options, key="p_policy", placeholder="Choose a policy")
 if choice is None:
     named = ss.get("_policy_unknown")
-    why = f"The link names the policy {md(repr(named))}, which is not one of this catalog's: " if named else ""
+    why = (
+        f"The link names the policy {md(repr(named))}, which is not one of this catalog's: " if named else ""
+    )
     st.error(
         f"{why}nothing was checked. Choose a policy ({md(', '.join(bundled)) or 'none bundled'}) or upload one."
     )
