@@ -161,7 +161,7 @@ def test_rank_csv_neutralises_a_formula_name(hostile):
 def test_check_github_escapes_a_markup_policy_name(hostile, tmp_path):
     policy = (CRITERIA / "policies" / "eu-regulated.yaml").read_text(encoding="utf-8")
     policy = policy.replace("name: EU regulated AI suppliers", f"name: {_q(POLICY_NAME + ' 100%, a:b')}")
-    policy = policy.replace("priorities: regulated-eu-bank", f"priorities: {STARTUP}")
+    policy = policy.replace("priorities: regulated-eu-bank", "priorities: cost-first-startup")
     path = tmp_path / "policy.yaml"
     path.write_text(policy, encoding="utf-8")
     code, out, err = run_cli("check", "--policy", str(path), "--vendors", str(hostile), "--format", "github")
@@ -178,13 +178,13 @@ def test_check_github_escapes_a_markup_policy_name(hostile, tmp_path):
 
 
 def _report(vendors: Path, tmp_path: Path) -> engine.policy.PolicyReport:
-    from engine.loading import load_policy_doc
+    from engine.loading import LocalResolver, load_policy_doc
     from engine.policy import run_policy
 
     policy, doc = load_policy_doc(CRITERIA / "policies" / "eu-regulated.yaml")
     criteria = engine.load_criteria(CRITERIA)
     catalog = engine.load_catalog([vendors], currencies=criteria.currencies())
-    report = run_policy(policy, doc, catalog, criteria, CRITERIA)
+    report = run_policy(policy, doc, catalog, criteria, LocalResolver(CRITERIA))
     checks = tuple(dataclasses.replace(c, message=c.message + CONTROL_NAME) for c in report.checks)
     return dataclasses.replace(report, policy_name=CONTROL_NAME, checks=checks)
 

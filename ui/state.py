@@ -559,7 +559,13 @@ def encode_pages(state: Mapping[str, Any]) -> dict[str, str]:
 def decode_pages(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     """Read the pages' selections back; a malformed date is explained and left out."""
     state: dict[str, Any] = {}
-    params, problems = _drop_invisible(params, set(PAGE_PARAMS), {"": "it is not used"})
+    given = params
+    params, problems = _drop_invisible(
+        params, set(PAGE_PARAMS), {"policy": "no policy is checked until one is chosen", "": "it is not used"}
+    )
+    if "policy" in given and "policy" not in params:
+        # never another policy in its place: the Policy page checks nothing and says so
+        state["p_policy"] = given["policy"]
     for param, key in PAGE_PARAMS.items():
         if param not in params:
             continue
