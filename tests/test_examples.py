@@ -44,7 +44,7 @@ def workflow_commands(path: Path = WORKFLOW, *, event: str = "pull_request") -> 
             line = line.strip()
             if line.startswith("shortlist "):
                 args = shlex.split(re.sub(r"\s*\|\|\s*true$", "", line))[1:]
-                cmds.append([re.sub(r"^\$(\w+)$", lambda m: env[m.group(1)], a) for a in args])
+                cmds.append([env[a[1:]] if re.fullmatch(r"\$\w+", a) else a for a in args])
     return cmds
 
 
