@@ -4,6 +4,10 @@ and CI examples that ship with Shortlist.
 In a checkout (or an editable install) that is the repository root; in an installed
 wheel it is the ``shortlist_data`` directory next to ``engine`` (see
 ``[tool.setuptools]`` in ``pyproject.toml``).
+
+:func:`self_wheel` packs the running Shortlist (the ``engine`` package and this data)
+into a wheel, which ``shortlist init`` writes into a new catalog so that its CI installs
+exactly that Shortlist, pinned by its SHA-256.
 """
 
 from __future__ import annotations
