@@ -192,6 +192,19 @@ def test_the_generated_install_line_installs_a_working_shortlist_offline(made, t
             check=False,
         )
         assert done.returncode == 0, done.stderr
+    # and the installed Shortlist's own `init` writes the very same wheel (a fixed point)
+    again = tmp_path / "again"
+    done = subprocess.run(
+        [sys.executable, "-m", "engine", "init", str(again)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for f in (made / ".shortlist").iterdir():
+        assert (again / ".shortlist" / f.name).read_bytes() == f.read_bytes(), f.name
 
 
 def test_a_changed_wheel_is_refused_by_the_install_line(made, tmp_path):
