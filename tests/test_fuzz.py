@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 import os
 import shutil
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from typing import Any
 import pydantic
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, reject, settings
 from hypothesis import strategies as st
 
 import engine
@@ -235,12 +236,31 @@ def inputs(paths: list[Path]) -> st.SearchStrategy[bytes]:
     )
 
 
+# Crashes the long fuzz found in another helper's area of issue 11, filtered out by name
+# (each with the input that shows it) until that work is merged; then delete the entry
+# and the fuzz covers them again.
+KNOWN_CRASHES = {
+    # kind 4 (numbers: "a value that validates can always be ranked"): a requirement or
+    # policy rule `{field: monthly_cost, op: max, value: <an integer of 400 digits>}` makes
+    # check_requirements raise OverflowError (math.isfinite of an int beyond float range),
+    # from `shortlist validate`, `rank`, `check` and the app's Policy page.
+    ("OverflowError", "requirements.py", "_value_problem"),
+}
+
+
 def only_input_errors(fn: Callable[[], object]) -> None:
-    """Run ``fn``; an ``InputError`` is the expected way to refuse an input."""
+    """Run ``fn``; an ``InputError`` is the expected way to refuse an input (a known
+    crash of :data:`KNOWN_CRASHES` rejects the example instead of failing it)."""
     try:
         fn()
     except InputError as exc:
         assert exc.issues and all(i.code and i.message for i in exc.issues)
+    except Exception as exc:
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        if (type(exc).__name__, Path(last.filename).name, last.name) in KNOWN_CRASHES:
+            note(f"known crash, another helper's area: {type(exc).__name__} in {last.name}")
+            reject()
+        raise
 
 
 # ----------------------------------------------------------------------------- shared state
@@ -272,7 +292,12 @@ def test_fuzz_vendor_upload_is_loaded_and_ranked_as_the_app_does(raw: bytes, tmp
     every page shows (a profile that loads must rank)."""
     criteria, _ = bundled()
     catalog = load_catalog([VENDORS], extra=[("upload:fuzz.yaml", raw)], currencies=criteria.currencies())
-    assert all(i.file == "upload:fuzz.yaml" for i in catalog.issues)
+    # the upload's own problems; or an offering id it shares with a bundled profile, which
+    # leaves both out of this session's ranking (as two files on disk would), never silently
+    for i in catalog.issues:
+        assert i.file == "upload:fuzz.yaml" or (
+            i.code == "catalog.duplicate_id" and "upload:fuzz.yaml" in i.message
+        )
     preset = engine.load_priorities(CRITERIA / "presets" / "regulated-eu-bank.yaml")
     only_input_errors(lambda: engine.rank(catalog, criteria, preset, on_date=dt.date(2026, 11, 29)))
 
@@ -444,3 +469,30 @@ def test_explicit_hostile_documents_are_refused_by_every_loader(raw: bytes) -> N
             fn()
     assert load_catalog([], extra=[("upload:x.yaml", raw)]).issues
     assert ROOT.is_dir()
+
+
+# ----------------------------------------------------------------------------- what the long fuzz found
+
+
+def test_an_upload_repeating_a_bundled_offering_id_is_named_not_a_crash() -> None:
+    criteria, _ = bundled()
+    raw = (VENDORS / "aleph-alpha.yaml").read_bytes().replace(b"id: aleph-alpha\n", b"id: '0'\n", 1)
+    catalog = load_catalog([VENDORS], extra=[("upload:fuzz.yaml", raw)], currencies=criteria.currencies())
+    dup = [i for i in catalog.issues if i.code == "catalog.duplicate_id"]
+    assert {i.file for i in dup} == {"upload:fuzz.yaml", str(VENDORS / "aleph-alpha.yaml")}
+    assert all("upload:fuzz.yaml" in i.message for i in dup)
+    assert "aleph-alpha-phariaai-private" not in {o.id for o in catalog.offerings}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=OverflowError,
+    reason="kind 4 of issue 11 (helper `numbers`): a 400-digit rule value crashes check_requirements; "
+    "when this passes, delete the entry in KNOWN_CRASHES",
+)
+def test_known_crash_a_400_digit_policy_rule_value() -> None:
+    raw = (CRITERIA / "policies" / "eu-regulated.yaml").read_bytes()
+    raw = raw.replace(b"op: max\n    value: ", b"op: max\n    value: " + b"1" * 400 + b" #", 1)
+    policy, _ = load_policy_bytes_doc(raw, "upload:fuzz.yaml")
+    with pytest.raises(InputError):
+        validate_policy(policy)
