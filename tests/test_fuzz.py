@@ -9,7 +9,7 @@ Policy page runs them) and the app's link parser (``ui.state``).
 
 Two profiles: ``quick`` (the default; a few seconds in all, deterministic with
 ``derandomize=True``) runs in the normal test suite; ``long`` (``SHORTLIST_FUZZ=long``,
-10,000 examples per loader and strategy, random seeds) is run by hand::
+10,000 examples per loader, random seeds; about 13 minutes on two cores) is run by hand::
 
     SHORTLIST_FUZZ=long .venv/bin/python -m pytest -q tests/test_fuzz.py -p no:cacheprovider
 

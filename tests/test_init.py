@@ -223,3 +223,10 @@ def test_a_changed_wheel_is_refused_by_the_install_line(made, tmp_path):
     (copy / ".shortlist" / "requirements.txt").write_text("shortlist\n")
     p = pip(copy, *wheel_cmd, "--target", str(tmp_path / "site"))
     assert p.returncode != 0 and not (tmp_path / "site" / "engine").exists()
+
+
+def test_the_wheel_ships_what_pyproject_packages():
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert tuple(data["shortlist_data"]) == bundled._DATA_GLOBS
