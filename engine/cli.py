@@ -259,6 +259,16 @@ def _validate_policy(path: Path, criteria_dir: Path) -> list[Issue]:
     return found
 
 
+PRIORITIES_DIRS = ("priorities", "presets")
+"""A directory given to ``validate`` by one of these names holds priorities files (any
+other directory is a vendors directory)."""
+
+
+def _yaml_files(d: Path) -> list[Path]:
+    """The ``.yaml``/``.yml`` files below ``d`` (none when it is not a directory), sorted."""
+    return sorted(p for p in d.rglob("*.y*ml") if p.is_file()) if d.is_dir() else []
+
+
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     criteria_dir, vendors_dir = _dirs(args)
     issues: list[Issue] = []
@@ -281,11 +291,15 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 vendor_paths.append(p)
             else:  # criteria.yaml / fx.yaml: checked with their directory
                 criteria_dir = p.parent
+        elif p.is_dir() and p.resolve().name in PRIORITIES_DIRS:
+            priority_paths += _yaml_files(p)
         else:
             vendor_paths.append(p)
     if not args.paths:
         vendor_paths = [vendors_dir]
         policy_paths = sorted((criteria_dir / "policies").glob("*.y*ml"))
+        # the buyers' priorities files of the catalog, in `priorities/` beside `criteria/`
+        priority_paths = _yaml_files(criteria_dir.parent / "priorities")
     for pp in policy_paths:
         issues.extend(_validate_policy(pp, criteria_dir))
     try:
@@ -302,7 +316,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         issues.extend(catalog.issues)
     if criteria is not None:
         if not args.paths:
-            priority_paths = criteria.presets(criteria_dir)
+            priority_paths = [*criteria.presets(criteria_dir), *priority_paths]
         # price adjustments name offerings: check them against the catalog, loaded once
         offerings = (
             catalog if catalog is not None else load_catalog([vendors_dir]) if priority_paths else None
@@ -759,8 +773,47 @@ Vendor profiles (`vendors/`), criteria, priorities presets and CI policies
     shortlist check --policy criteria/policies/eu-regulated.yaml
 
 The profiles were copied from Shortlist's bundled examples on {day}: keep their
-sources and dates up to date, and add your own vendors. CI: `.github/workflows/shortlist.yml`.
+sources and dates up to date, and add your own vendors. Buyers' priorities files go in
+`priorities/` (`shortlist validate` checks them too).
+
+CI: `.github/workflows/shortlist.yml`. It installs the Shortlist {version} that wrote this
+catalog, from `.shortlist/` (the wheel, pinned by SHA-256 in `.shortlist/requirements.txt`),
+never a package found by name. To run another Shortlist, change the one `run:` line of
+its "Install Shortlist" step (e.g. to a git URL of your mirror at an exact commit).
 """
+
+
+PIN_DIR = ".shortlist"
+"""Where ``shortlist init`` puts the Shortlist a catalog's CI installs (its wheel and
+the hash-pinned requirements files), relative to the catalog root."""
+
+
+def _write_pinned_shortlist(target: Path) -> None:
+    """Write the running Shortlist into ``target/.shortlist/`` as a wheel, with
+    ``requirements.txt`` pinning it by SHA-256 and ``dependencies.txt`` listing its
+    dependencies (public packages, by version range): the workflow's install step reads
+    both, so CI never installs a package found by the name ``shortlist``."""
+    import hashlib
+
+    from engine.bundled import self_wheel, wheel_dependencies
+
+    name, data = self_wheel()
+    pin = target / PIN_DIR
+    pin.mkdir(parents=True, exist_ok=True)
+    (pin / name).write_bytes(data)
+    sha = hashlib.sha256(data).hexdigest()
+    (pin / "requirements.txt").write_text(
+        f"# The Shortlist {__version__} this catalog's CI installs: the wheel `shortlist init` wrote\n"
+        "# next to this file, pinned by its SHA-256 (pip refuses a changed file). The workflow\n"
+        "# installs it with --no-index --no-deps --require-hashes, then dependencies.txt.\n"
+        f"{PIN_DIR}/{name} --hash=sha256:{sha}\n",
+        encoding="utf-8",
+    )
+    (pin / "dependencies.txt").write_text(
+        f"# What Shortlist {__version__} needs (public packages on the Python Package Index).\n"
+        + "".join(f"{d}\n" for d in wheel_dependencies()),
+        encoding="utf-8",
+    )
 
 
 def _cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -789,8 +842,9 @@ def _cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             src / "examples" / "github-workflow.yml", target / ".github" / "workflows" / "shortlist.yml"
         )
         (target / "README.md").write_text(
-            _INIT_README.format(day=dt.date.today().isoformat()), encoding="utf-8"
+            _INIT_README.format(day=dt.date.today().isoformat(), version=__version__), encoding="utf-8"
         )
+        _write_pinned_shortlist(target)
     except OSError as exc:
         raise InputError.single(
             "io.write_error", f"cannot create the catalog: {exc.strerror or exc}", file=str(target)
@@ -1111,13 +1165,15 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     v = sub.add_parser(
-        "validate", help="validate vendor profiles, the criteria catalog, presets and policies"
+        "validate",
+        help="validate vendor profiles, the criteria catalog, presets, policies and priorities files",
     )
     v.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
-        help="vendor files or directories (default: the vendors directory)",
+        help="vendor, priorities or policy files, vendors directories, or a priorities/ directory "
+        "(default: vendors, criteria, presets, policies and ./priorities/)",
     )
     common(v)
 
