@@ -231,6 +231,7 @@ def test_a_shared_link_restores_the_same_state(app: Page, server: Server, browse
     expect(app.get_by_role("checkbox", name="Open weights only")).to_be_checked()
     settle(app)
     expect(app).to_have_url(re.compile(r"w_capability=100.*must_open=1"))
+    settle(app)  # the URL is written early in the run: wait for the download data of this run too
     shown = leader(app).inner_text()
     _, mine = download(app, "Download shortlist (CSV)")
     link = app.url
