@@ -79,9 +79,9 @@ from benchmarks._report import (
     write_json,
 )
 from benchmarks._synthetic import synthetic_vendors
-from engine.loading import load_catalog, load_criteria, load_vendor_bytes
-from engine.schema import VendorFile
-from engine.yamlio import load_yaml_bytes
+from engine.catalog.loading import load_catalog, load_criteria, load_vendor_bytes
+from engine.catalog.schema import VendorFile
+from engine.catalog.yamlio import load_yaml_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_VENDORS = ROOT / "vendors"

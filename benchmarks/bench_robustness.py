@@ -1,4 +1,4 @@
-"""Speed of the robustness analyses (``engine/sensitivity.py``) against a plain numpy baseline.
+"""Speed of the robustness analyses (``engine/mcda/sensitivity.py``) against a plain numpy baseline.
 
 Run from the repository root::
 
@@ -54,10 +54,10 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._report import THREADPOOLCTL, machine, machine_line, peak_mb, print_verdict, write_json
-from engine import sensitivity as sens
-from engine.aggregation import competition_ranks
-from engine.scoring import TIE_TOLERANCE
-from engine.sensitivity import (
+from engine.mcda import sensitivity as sens
+from engine.mcda.aggregation import competition_ranks
+from engine.mcda.scoring import TIE_TOLERANCE
+from engine.mcda.sensitivity import (
     DecisionProblem,
     dominance,
     sample_weights,
@@ -283,7 +283,7 @@ def _no_clock(_name: str) -> Iterator[None]:
 
 
 def ranks_replica(s2: FloatArray, tol: float, clock: Clock = _no_clock) -> IntArray:
-    """Replica of the body of :func:`engine.aggregation.competition_ranks` (2-D input), step by step.
+    """Replica of the body of :func:`engine.mcda.aggregation.competition_ranks` (2-D input), step by step.
 
     ``clock(step)`` wraps each step; :func:`run_checks` verifies that the replica gives
     the engine's ranks, so the breakdown cannot silently drift from the engine.

@@ -2,11 +2,11 @@
 robustness, export.
 
 Pure: no Streamlit, no printing, no global state, no network. Only
-:mod:`engine.loading` touches the file system (and the writing step of an importer,
-:func:`engine.importers.genai_prices.write_profiles`). The robustness analysis
-(:mod:`engine.sensitivity`, which needs scipy) is imported on first use of one of its
+:mod:`engine.catalog.loading` touches the file system (and the writing step of an importer,
+:func:`engine.catalog.importers.genai_prices.write_profiles`). The robustness analysis
+(:mod:`engine.mcda.sensitivity`, which needs scipy) is imported on first use of one of its
 names, so ``shortlist rank`` does not pay for it; its entry point, the function
-``engine.sensitivity.sensitivity``, is reached through the module. Likewise
+``engine.mcda.sensitivity.sensitivity``, is reached through the module. Likewise
 :func:`to_xlsx` imports openpyxl only when it is called, and :func:`rank_many` /
 :func:`robustness_many` import Dask only when given a Dask scheduler.
 """
@@ -15,9 +15,25 @@ import importlib
 from typing import Any
 
 from engine._version import __version__
-from engine.aggregation import METHODS, aggregate, competition_ranks
 from engine.batch import BatchItem, BatchResult, rank_many, robustness_many
-from engine.compare import (
+from engine.catalog.loading import (
+    Catalog,
+    CriteriaCatalog,
+    ResolvedOffering,
+    load_catalog,
+    load_criteria,
+    load_priorities,
+    load_priorities_bytes,
+    load_vendor_bytes,
+)
+from engine.catalog.schema import CriteriaFile, FxFile, PrioritiesFile, VendorFile
+from engine.errors import InputError, Issue, ShortlistError
+from engine.mcda.aggregation import METHODS, aggregate, competition_ranks
+from engine.mcda.elicitation import AhpResult, ahp_weights, parse_order, roc_weights
+from engine.mcda.matrix import KNOWN_CRITERIA, Context, Performance, performance
+from engine.mcda.requirements import RequirementResult, check_requirements
+from engine.mcda.scoring import Cell, Ranking, Row, elicited_weights, in_currency, normalise_weights, rank
+from engine.reports.compare import (
     Comparison,
     comparison,
     comparison_csv,
@@ -25,10 +41,8 @@ from engine.compare import (
     comparison_markdown,
     comparison_table,
 )
-from engine.elicitation import AhpResult, ahp_weights, parse_order, roc_weights
-from engine.errors import InputError, Issue, ShortlistError
-from engine.excel import to_xlsx
-from engine.export import (
+from engine.reports.excel import to_xlsx
+from engine.reports.export import (
     neutralise,
     priorities_yaml,
     ranking_dict,
@@ -40,20 +54,6 @@ from engine.export import (
     to_json,
     to_table,
 )
-from engine.loading import (
-    Catalog,
-    CriteriaCatalog,
-    ResolvedOffering,
-    load_catalog,
-    load_criteria,
-    load_priorities,
-    load_priorities_bytes,
-    load_vendor_bytes,
-)
-from engine.matrix import KNOWN_CRITERIA, Context, Performance, performance
-from engine.requirements import RequirementResult, check_requirements
-from engine.schema import CriteriaFile, FxFile, PrioritiesFile, VendorFile
-from engine.scoring import Cell, Ranking, Row, elicited_weights, in_currency, normalise_weights, rank
 
 _SENSITIVITY = (
     "DecisionProblem",
@@ -71,9 +71,9 @@ _SENSITIVITY = (
 
 
 def __getattr__(name: str) -> Any:
-    """Lazy access to :mod:`engine.sensitivity` (PEP 562)."""
+    """Lazy access to :mod:`engine.mcda.sensitivity` (PEP 562)."""
     if name in _SENSITIVITY:
-        return getattr(importlib.import_module("engine.sensitivity"), name)
+        return getattr(importlib.import_module("engine.mcda.sensitivity"), name)
     raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 

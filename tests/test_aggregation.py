@@ -1,4 +1,4 @@
-"""Aggregation methods and competition ranks (engine/aggregation.py).
+"""Aggregation methods and competition ranks (engine/mcda/aggregation.py).
 
 The weighted sum, the weighted product and TOPSIS are checked against an independent
 implementation, pymcdm (a test-only oracle), on seeded random utility matrices.
@@ -12,7 +12,7 @@ from pymcdm.helpers import rrankdata
 from pymcdm.methods import TOPSIS, WPM, WSM
 from scipy.stats import rankdata
 
-from engine.aggregation import (
+from engine.mcda.aggregation import (
     METHODS,
     WPM_FLOOR,
     aggregate,

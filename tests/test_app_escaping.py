@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from engine.escape import streamlit_markdown
+from engine.reports.escape import streamlit_markdown
 from tests.conftest import CRITERIA
 from tests.test_app import page, start
 from tests.test_escape_outputs import MODEL_A, NOTES, POLICY_NAME, VENDOR_NAME, hostile  # noqa: F401

@@ -22,10 +22,10 @@ import yaml
 
 import engine
 import engine.batch as batch
-import engine.sensitivity as sens
+import engine.mcda.sensitivity as sens
 from engine.batch import _smaa_graph, rank_many, robustness_many, smaa_dask
-from engine.export import sensitivity_json, to_csv, to_json
-from engine.sensitivity import DecisionProblem, RangedCell, Scale, SmaaPlan, smaa
+from engine.mcda.sensitivity import DecisionProblem, RangedCell, Scale, SmaaPlan, smaa
+from engine.reports.export import sensitivity_json, to_csv, to_json
 from tests.conftest import CRITERIA, PRESETS, ROOT, VENDORS, offering_yaml, vendor_yaml
 from tests.conftest import run_cli as run
 

@@ -1,4 +1,4 @@
-"""Compare two to four offerings (engine/compare.py and ``shortlist compare``).
+"""Compare two to four offerings (engine/reports/compare.py and ``shortlist compare``).
 
 On the bundled data under the regulated-bank preset, and on small hand-made catalogs
 whose answers are known by construction.
@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.compare import (
+from engine.mcda.sensitivity import sensitivity_with, what_would_it_take
+from engine.reports.compare import (
     FACTS,
     Comparison,
     comparison,
@@ -29,7 +30,6 @@ from engine.compare import (
     comparison_table,
     criterion_provenance,
 )
-from engine.sensitivity import sensitivity_with, what_would_it_take
 from tests.conftest import CRITERIA, ROOT, VENDORS, offering_yaml, priorities, run_cli, vendor_yaml
 
 BANK = CRITERIA / "presets" / "regulated-eu-bank.yaml"
@@ -237,7 +237,7 @@ def test_facts_a_committee_compares(bank, bundled):
     assert facts["certification.iso27001"].provenance[0].block == "vendor.certifications"
     assert facts["certification.secnumcloud"].values == (None, None, None)
     assert not facts["certification.secnumcloud"].differs
-    for cert in engine.schema.CERTIFICATION_IDS:
+    for cert in engine.catalog.schema.CERTIFICATION_IDS:
         assert f"certification.{cert}" in facts
     assert facts["gpai_code_of_practice"].values[0] == "signatory"
     assert facts["gpai_code_of_practice"].provenance[0].block == "vendor.gpai_code_of_practice"
@@ -520,7 +520,7 @@ def test_cli_json_is_byte_identical_and_the_engines(bank, bundled, tmp_path):
     # files named as the CLI names them: from the catalog root (engine.catalog_roots)
     import datetime as dt
 
-    from engine.loading import catalog_roots
+    from engine.catalog.loading import catalog_roots
 
     named = engine.load_catalog([VENDORS], roots=catalog_roots(VENDORS, CRITERIA))
     pr = bank[0]
@@ -696,7 +696,7 @@ def test_comparison_without_a_report_does_not_import_scipy():
         """\
         import sys
         import engine
-        from engine.compare import comparison, comparison_json
+        from engine.reports.compare import comparison, comparison_json
         cat = engine.load_catalog(["vendors"])
         crit = engine.load_criteria("criteria")
         pr = engine.load_priorities("criteria/presets/regulated-eu-bank.yaml")

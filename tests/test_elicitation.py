@@ -1,4 +1,4 @@
-"""Weight elicitation (engine/elicitation.py): rank-order centroid and AHP."""
+"""Weight elicitation (engine/mcda/elicitation.py): rank-order centroid and AHP."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import elicitation as el
 from engine.errors import InputError
+from engine.mcda import elicitation as el
 
 IDS = (
     "monthly_cost",

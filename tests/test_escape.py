@@ -1,4 +1,4 @@
-"""engine/escape.py: one escaper per output format, each with hostile inputs of its own
+"""engine/reports/escape.py: one escaper per output format, each with hostile inputs of its own
 (controls, ESC sequences, bidirectional overrides, line breaks, markup)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.escape import (
+from engine.reports.escape import (
     CONTROLS,
     csv_cell,
     github_data,

@@ -18,12 +18,18 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.compare import comparison, comparison_csv, comparison_json, comparison_markdown, comparison_table
-from engine.diff import diff_markdown, diff_rankings
-from engine.escape import CONTROLS
-from engine.export import sensitivity_json, sensitivity_table, to_csv, to_json, to_table
-from engine.policy_output import policy_github, policy_json, policy_junit, policy_sarif, policy_text
-from engine.record import decision_record
+from engine.reports.compare import (
+    comparison,
+    comparison_csv,
+    comparison_json,
+    comparison_markdown,
+    comparison_table,
+)
+from engine.reports.diff import diff_markdown, diff_rankings
+from engine.reports.escape import CONTROLS
+from engine.reports.export import sensitivity_json, sensitivity_table, to_csv, to_json, to_table
+from engine.reports.policy_output import policy_github, policy_json, policy_junit, policy_sarif, policy_text
+from engine.reports.record import decision_record
 from tests.conftest import CRITERIA, offering_yaml, run_cli, vendor_yaml
 
 WJ = "\u2060"
@@ -177,9 +183,9 @@ def test_check_github_escapes_a_markup_policy_name(hostile, tmp_path):
 # --------------------------------------------------------------------------- control characters
 
 
-def _report(vendors: Path, tmp_path: Path) -> engine.policy.PolicyReport:
-    from engine.loading import LocalResolver, load_policy_doc
-    from engine.policy import run_policy
+def _report(vendors: Path, tmp_path: Path) -> engine.policy.rules.PolicyReport:
+    from engine.catalog.loading import LocalResolver, load_policy_doc
+    from engine.policy.rules import run_policy
 
     policy, doc = load_policy_doc(CRITERIA / "policies" / "eu-regulated.yaml")
     criteria = engine.load_criteria(CRITERIA)
@@ -256,7 +262,7 @@ def test_compare_outputs_with_controls(hostile):
 
 
 def test_sensitivity_outputs_with_controls(hostile):
-    from engine.sensitivity import sensitivity
+    from engine.mcda.sensitivity import sensitivity
 
     ranking = _controlled(_ranking(hostile))
     report = sensitivity(ranking, samples=200, seed=1)

@@ -1,4 +1,4 @@
-"""The Excel export (engine/excel.py, `shortlist rank --format xlsx`): workbooks written
+"""The Excel export (engine/reports/excel.py, `shortlist rank --format xlsx`): workbooks written
 to disk and read back with openpyxl."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 import engine
-from engine.excel import SHEETS
+from engine.reports.excel import SHEETS
 from tests.conftest import CRITERIA, ROOT, VENDORS, offering_yaml, priorities, run_cli, vendor_yaml
 
 DAY = dt.date(2026, 11, 29)

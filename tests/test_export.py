@@ -1,4 +1,4 @@
-"""Exports (engine/export.py): CSV safety, determinism, JSON content."""
+"""Exports (engine/reports/export.py): CSV safety, determinism, JSON content."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import engine
-from engine.export import CSV_HEAD, neutralise
-from engine.sensitivity import sensitivity
+from engine.mcda.sensitivity import sensitivity
+from engine.reports.export import CSV_HEAD, neutralise
 from tests.conftest import CRITERIA, offering_yaml, priorities, vendor_yaml
 
 

@@ -1,4 +1,4 @@
-"""``shortlist import genai-prices`` (engine/importers/genai_prices.py).
+"""``shortlist import genai-prices`` (engine/catalog/importers/genai_prices.py).
 
 Two kinds of input: small hand-made datasets, one per hazard, built from plain objects
 shaped like the package's (``dataset_from_objects`` reads them by attribute, so these
@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 import engine
-from engine.importers import genai_prices as gp
-from engine.importers.genai_prices import (
+from engine.catalog.importers import genai_prices as gp
+from engine.catalog.importers.genai_prices import (
     CURRENCY_OVERRIDES,
     INSTALL_HINT,
     RELEASES,
@@ -34,8 +34,8 @@ from engine.importers.genai_prices import (
     summary_text,
     write_profiles,
 )
-from engine.loading import load_vendor_bytes
-from engine.matrix import prices_on
+from engine.catalog.loading import load_vendor_bytes
+from engine.mcda.matrix import prices_on
 from tests.conftest import CRITERIA, ROOT, run_cli
 from tests.genai_prices_fixtures import D, cond, dataset, model, mp, provider, tiered
 
@@ -393,7 +393,7 @@ def test_duplicate_ids_after_slugging():
 def test_make_id(parts, expected):
     assert make_id(*parts) == expected
     if expected:
-        assert engine.schema._ID.fullmatch(expected)
+        assert engine.catalog.schema._ID.fullmatch(expected)
 
 
 def test_a_model_the_schema_refuses_is_skipped_with_the_reason():
@@ -648,7 +648,7 @@ def test_real_dataset_writes_a_catalog_that_validates_and_ranks(real, real_impor
     out = tmp_path / "genai"
     files = profile_files(real_import)
     assert write_profiles(files, out) == []
-    assert max(len(b) for b in files.values()) < engine.yamlio.MAX_BYTES  # the loader's limit
+    assert max(len(b) for b in files.values()) < engine.catalog.yamlio.MAX_BYTES  # the loader's limit
     code, text, err = run_cli("validate", "--vendors", str(out))
     assert code == 0, err
     assert f"{len(files)} vendor file(s) with {real_import.imported} offering(s)" in text

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine import bundled
+from engine.catalog import bundled
 from tests.conftest import ROOT
 from tests.conftest import run_cli as run
 
@@ -95,7 +95,7 @@ def test_packaging_ships_the_bundled_catalog(name):
 
 def install_line(catalog: Path) -> list[list[str]]:
     """The generated workflow's install step, one argument list per `python -m pip` command."""
-    from engine.yamlio import load_yaml_file
+    from engine.catalog.yamlio import load_yaml_file
 
     doc = load_yaml_file(catalog / ".github" / "workflows" / "shortlist.yml").data
     (step,) = [s for s in doc["jobs"]["shortlist"]["steps"] if s.get("name") == "Install Shortlist"]
@@ -141,8 +141,8 @@ def test_init_pins_the_running_shortlist_by_its_hash(made):
         names = set(z.namelist())
         meta = z.read(f"shortlist-{engine.__version__}.dist-info/METADATA").decode()
     assert {
-        "engine/cli.py",
-        "engine/importers/genai_prices.py",
+        "engine/cli/__init__.py",
+        "engine/catalog/importers/genai_prices.py",
         "shortlist_data/vendors/openai.yaml",
     } <= names
     assert "shortlist_data/criteria/policies/eu-regulated.yaml" in names
@@ -174,7 +174,7 @@ def test_the_generated_install_line_installs_a_working_shortlist_offline(made, t
     # the installed wheel (not this checkout) validates and checks the new catalog
     env = {**os.environ, "PYTHONPATH": str(site)}
     probe = subprocess.run(
-        [sys.executable, "-c", "import engine, engine.bundled as b; print(engine.__file__); print(b.bundled_root())"],
+        [sys.executable, "-c", "import engine, engine.catalog.bundled as b; print(engine.__file__); print(b.bundled_root())"],
         cwd=made, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     engine_file, data_root = probe.stdout.split("\n")[:2]

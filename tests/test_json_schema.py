@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from engine.catalog.yamlio import load_yaml_file
 from engine.cli import main
-from engine.yamlio import load_yaml_file
 from tests.conftest import CRITERIA, ROOT, VENDORS
 
 FILES = {

@@ -1,4 +1,4 @@
-"""Loading and schema validation (engine/loading.py, engine/schema.py)."""
+"""Loading and schema validation (engine/catalog/loading.py, engine/catalog/schema.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.loading import load_vendor_bytes
+from engine.catalog.loading import load_vendor_bytes
 from tests.conftest import CRITERIA, offering_yaml, vendor_yaml
 
 

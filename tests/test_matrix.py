@@ -1,4 +1,4 @@
-"""Performance values (engine/matrix.py) on the bundled real profiles."""
+"""Performance values (engine/mcda/matrix.py) on the bundled real profiles."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 import engine
-from engine.matrix import Context, convert, performance, prices_on
+from engine.mcda.matrix import Context, convert, performance, prices_on
 from tests.conftest import priorities
 
 

@@ -1,4 +1,4 @@
-"""Policy as code (engine/policy.py): rules, scope, waivers that fail closed, findings
+"""Policy as code (engine/policy/rules.py): rules, scope, waivers that fail closed, findings
 with the file and line of the offending value.
 
 Every check is judged on a fixed date (``TODAY``): nothing here depends on the clock.
@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 import engine
-from engine.loading import load_policy_doc
-from engine.policy import SEVERITIES, Check, PolicyReport, WaiverState, check_policy, validate_policy
-from engine.schema import PolicyFile
+from engine.catalog.loading import load_policy_doc
+from engine.catalog.schema import PolicyFile
+from engine.policy.rules import SEVERITIES, Check, PolicyReport, WaiverState, check_policy, validate_policy
 from tests.conftest import CRITERIA, ROOT, offering_yaml, priorities, vendor_yaml
 
 TODAY = dt.date(2026, 11, 29)

@@ -1,6 +1,6 @@
-"""Tests of :mod:`engine.policy_output`: the five renderings of a policy report.
+"""Tests of :mod:`engine.reports.policy_output`: the five renderings of a policy report.
 
-The report comes from :func:`engine.policy.check_policy` on a copy of the bundled
+The report comes from :func:`engine.policy.rules.check_policy` on a copy of the bundled
 vendors in which ``mistral-large-4-api`` processes in the US only, under a policy with a
 deny rule, a warn rule, a minimum score, an approved offering that does not exist, an
 active waiver (expiring within ``--expiring-in 60``) and an expired one, on the fixed
@@ -36,10 +36,10 @@ import pytest
 from pydantic import ValidationError
 
 import engine
+from engine.catalog.loading import load_catalog, load_policy_doc, load_priorities
 from engine.cli import main
-from engine.loading import load_catalog, load_policy_doc, load_priorities
-from engine.policy import Check, PolicyReport, WaiverState, check_policy
-from engine.policy_output import FORMATS, policy_github, policy_junit, policy_sarif, render
+from engine.policy.rules import Check, PolicyReport, WaiverState, check_policy
+from engine.reports.policy_output import FORMATS, policy_github, policy_junit, policy_sarif, render
 from tests.conftest import CRITERIA, VENDORS
 
 DATA = Path(__file__).resolve().parent / "data" / "policy"
@@ -688,7 +688,7 @@ def test_drift_golden_through_shortlist_check(
 ) -> None:
     """``shortlist check --format FMT`` on the scenario prints the golden file byte for
     byte (``UPDATE_GOLDEN=1`` rewrites it), and so does the engine's own rendering."""
-    from engine.importers import genai_prices as gp
+    from engine.catalog.importers import genai_prices as gp
 
     monkeypatch.chdir(drift_scenario)
     monkeypatch.setattr(gp, "load_dataset", _drift_dataset)
@@ -782,8 +782,8 @@ def test_drift_needs_the_package(drift_scenario: Path, monkeypatch: pytest.Monke
 def test_drift_waiver_names_and_reserved_id(drift_scenario: Path, criteria: engine.CriteriaCatalog) -> None:
     """``price-drift`` is a rule a waiver may name only when the policy has the section,
     and no rule may take the id."""
-    from engine.policy import validate_policy
-    from engine.schema import PolicyFile
+    from engine.catalog.schema import PolicyFile
+    from engine.policy.rules import validate_policy
 
     base = {"schema_version": 1, "name": "p"}
     waiver = {

@@ -1,4 +1,4 @@
-"""``shortlist prices check`` (engine/price_drift.py): list prices against genai-prices.
+"""``shortlist prices check`` (engine/policy/price_drift.py): list prices against genai-prices.
 
 Hand-made catalogs and datasets whose answers are known by construction, then the
 bundled profiles and an imported catalog against the real dataset (skipped, with the
@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 import engine
-from engine.importers import genai_prices as gp
-from engine.importers.genai_prices import INSTALL_HINT, CurrencyOverride, build_import, profile_files
-from engine.price_drift import (
+from engine.catalog.importers import genai_prices as gp
+from engine.catalog.importers.genai_prices import INSTALL_HINT, CurrencyOverride, build_import, profile_files
+from engine.policy.price_drift import (
     DEFAULT_TOLERANCE,
     compare_prices,
     drift_dict,

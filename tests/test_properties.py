@@ -1,4 +1,4 @@
-"""Hypothesis properties of the additive value model (engine/scoring.py)."""
+"""Hypothesis properties of the additive value model (engine/mcda/scoring.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.scoring import TIE_TOLERANCE
+from engine.mcda.scoring import TIE_TOLERANCE
 from tests.conftest import CRITERIA, offering_yaml, priorities, vendor_yaml
 
 CRIT = engine.load_criteria(CRITERIA)

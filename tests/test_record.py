@@ -1,4 +1,4 @@
-"""The decision record (`shortlist rank --record FILE.md`, engine.record)."""
+"""The decision record (`shortlist rank --record FILE.md`, engine.reports.record)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Region containment (engine/regions.py)."""
+"""Region containment (engine/catalog/regions.py)."""
 
-from engine.regions import all_within, any_within, region_within
+from engine.catalog.regions import all_within, any_within, region_within
 
 
 def test_country_inside_group():

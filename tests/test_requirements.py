@@ -1,12 +1,12 @@
-"""Must-haves (engine/requirements.py): every field and operator, and bad specs."""
+"""Must-haves (engine/mcda/requirements.py): every field and operator, and bad specs."""
 
 from __future__ import annotations
 
 import pytest
 
 import engine
-from engine.requirements import check_requirements, evaluate
-from engine.schema import RequirementSpec
+from engine.catalog.schema import RequirementSpec
+from engine.mcda.requirements import check_requirements, evaluate
 from tests.conftest import offering_yaml, priorities, vendor_yaml
 
 CERTS = "certifications:\n  items:\n    iso27001: {status: certified}\n    soc2_type2: {status: claimed}\n    iso42001: {status: none_found}\n"

@@ -1,11 +1,11 @@
-"""Schemas (engine/schema.py)."""
+"""Schemas (engine/catalog/schema.py)."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from engine.schema import EEA_MEMBERS, EU_MEMBERS, PrioritiesFile, VendorFile
+from engine.catalog.schema import EEA_MEMBERS, EU_MEMBERS, PrioritiesFile, VendorFile
 from tests.conftest import priorities
 
 

@@ -1,4 +1,4 @@
-"""Gate, score, rank (engine/scoring.py, engine/matrix.py, engine/requirements.py)."""
+"""Gate, score, rank (engine/mcda/scoring.py, engine/mcda/matrix.py, engine/mcda/requirements.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import pytest
 
 import engine
-from engine.scoring import normalise_weights
+from engine.mcda.scoring import normalise_weights
 from tests.conftest import CRITERIA, offering_yaml, priorities, vendor_yaml
 
 
@@ -244,7 +244,7 @@ def test_unknown_headquarters_and_regions_in_a_ranking(write_vendors, criteria):
 
 
 def test_in_currency_changes_the_units_not_the_ranking(bundled, criteria):
-    from engine.matrix import convert
+    from engine.mcda.matrix import convert
 
     preset = engine.load_priorities(CRITERIA / "presets" / "cost-first-startup.yaml")
     assert engine.in_currency(preset, criteria, preset.workload.currency) is preset

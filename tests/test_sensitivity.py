@@ -1,4 +1,4 @@
-"""Robustness of a ranking (engine/sensitivity.py): dominance, stability intervals,
+"""Robustness of a ranking (engine/mcda/sensitivity.py): dominance, stability intervals,
 SMAA-2 rank acceptability, what would it take, value ranges.
 
 Problems are built directly from small numpy matrices (the dataclass constructor) and
@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.aggregation import METHODS, aggregate, competition_ranks, linear_form
-from engine.scoring import TIE_TOLERANCE
-from engine.sensitivity import (
+from engine.mcda.aggregation import METHODS, aggregate, competition_ranks, linear_form
+from engine.mcda.scoring import TIE_TOLERANCE
+from engine.mcda.sensitivity import (
     LEAD_MARGIN,
     DecisionProblem,
     Scale,
@@ -421,12 +421,12 @@ def test_smaa_central_weights_make_the_offering_first(clear, method):
 
 def test_smaa_chunking_gives_the_same_result(clear, monkeypatch):
     one = smaa(clear, samples=600, seed=9, concentration=3.0)
-    monkeypatch.setattr("engine.sensitivity._CHUNK_CELLS", 7)  # chunks of 1 sample (n = 5)
+    monkeypatch.setattr("engine.mcda.sensitivity._CHUNK_CELLS", 7)  # chunks of 1 sample (n = 5)
     many = smaa(clear, samples=600, seed=9, concentration=3.0)
     np.testing.assert_array_equal(one.acceptability, many.acceptability)
     np.testing.assert_allclose(one.central_weights, many.central_weights, rtol=1e-12)
     np.testing.assert_array_equal(one.confidence, many.confidence)
-    monkeypatch.setattr("engine.sensitivity._CHUNK_CELLS", 5 * 97)  # uneven last chunk
+    monkeypatch.setattr("engine.mcda.sensitivity._CHUNK_CELLS", 5 * 97)  # uneven last chunk
     uneven = smaa(clear, samples=600, seed=9, concentration=3.0)
     np.testing.assert_array_equal(one.acceptability, uneven.acceptability)
 
@@ -436,7 +436,7 @@ def test_smaa_chunking_with_value_ranges_is_reproducible_and_close(ranged_rankin
     # depends on the chunk size (not only on the seed); the estimate must stay close
     p = DecisionProblem.from_ranking(ranged_ranking)
     one = smaa(p, samples=1000, seed=1)
-    monkeypatch.setattr("engine.sensitivity._CHUNK_CELLS", 100)  # chunks of 50 samples (n = 2)
+    monkeypatch.setattr("engine.mcda.sensitivity._CHUNK_CELLS", 100)  # chunks of 50 samples (n = 2)
     many = smaa(p, samples=1000, seed=1)
     again = smaa(p, samples=1000, seed=1)
     np.testing.assert_array_equal(many.acceptability, again.acceptability)

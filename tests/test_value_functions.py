@@ -1,11 +1,11 @@
-"""Value functions (engine/value_functions.py)."""
+"""Value functions (engine/mcda/value_functions.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from engine import value_functions as vf
+from engine.mcda import value_functions as vf
 
 
 def test_linear_max_and_min_directions():

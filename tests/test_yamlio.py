@@ -1,11 +1,11 @@
-"""Strict YAML loading (engine/yamlio.py): every surprise of §6 is a clear error."""
+"""Strict YAML loading (engine/catalog/yamlio.py): every surprise of §6 is a clear error."""
 
 from __future__ import annotations
 
 import pytest
 
+from engine.catalog.yamlio import MAX_BYTES, load_yaml_bytes, load_yaml_file, resolve_plain_scalar
 from engine.errors import InputError
-from engine.yamlio import MAX_BYTES, load_yaml_bytes, load_yaml_file, resolve_plain_scalar
 
 
 def load(text: str | bytes):

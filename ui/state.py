@@ -2,7 +2,7 @@
 
 The browser app keeps one flat mapping of widget keys to values (Streamlit's session
 state). This module says what those keys are, fills them from a preset, turns them into
-a :class:`~engine.schema.PrioritiesFile` (the same object ``shortlist rank
+a :class:`~engine.catalog.schema.PrioritiesFile` (the same object ``shortlist rank
 --priorities`` loads), and writes them to and reads them from the URL's query
 parameters, so that a link restores the view exactly.
 
@@ -55,9 +55,9 @@ import pycountry
 
 import engine
 from engine import METHODS, CriteriaCatalog, InputError, PrioritiesFile, elicited_weights
-from engine.dates import parse_date
-from engine.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
-from engine.text import char_name
+from engine.catalog.dates import parse_date
+from engine.catalog.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
+from engine.catalog.text import char_name
 
 MODES = ("direct", "order", "ahp")
 MODE_LABELS = {

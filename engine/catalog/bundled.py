@@ -16,7 +16,7 @@ from pathlib import Path
 
 __all__ = ["bundled_root", "self_wheel", "wheel_dependencies"]
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def bundled_root() -> Path:
@@ -95,7 +95,7 @@ def self_wheel() -> tuple[str, bytes]:
 
     from engine._version import __version__
 
-    engine_dir = Path(__file__).resolve().parent
+    engine_dir = Path(__file__).resolve().parents[1]
     files: dict[str, bytes] = {}
     for p in sorted(engine_dir.rglob("*.py")):
         if "__pycache__" not in p.parts:

@@ -1,7 +1,7 @@
 """Loading layer: the only part of the engine that touches the file system.
 
 Reads vendor profiles, the criteria catalog, the exchange-rate table and priorities
-files strictly (:mod:`engine.yamlio`), validates them against :mod:`engine.schema`,
+files strictly (:mod:`engine.catalog.yamlio`), validates them against :mod:`engine.catalog.schema`,
 and turns every problem into an :class:`~engine.errors.Issue` with file, line and
 field path. A broken vendor file never stops the others from loading: its issues are
 collected in :attr:`Catalog.issues` and the valid files are kept.
@@ -19,9 +19,8 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import InputError, Issue, suggest
-from engine.ranges import CRITERION_RANGES, int_digits
-from engine.schema import (
+from engine.catalog.ranges import CRITERION_RANGES, check_anchors, int_digits
+from engine.catalog.schema import (
     CertificationBlock,
     CriteriaFile,
     CriterionSpec,
@@ -31,11 +30,13 @@ from engine.schema import (
     PrioritiesFile,
     VendorFile,
 )
-from engine.text import bad_char, char_name, excerpt
-from engine.value_functions import check_anchors
-from engine.yamlio import LoadedYaml, Path_, load_yaml_bytes
+from engine.catalog.text import bad_char, char_name, excerpt
+from engine.catalog.yamlio import LoadedYaml, Path_, load_yaml_bytes
+from engine.errors import InputError, Issue, suggest
 
 __all__ = [
+    "KNOWN_CRITERIA",
+    "KNOWN_LEVELS",
     "Catalog",
     "CriteriaCatalog",
     "LocalResolver",
@@ -62,6 +63,23 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=BaseModel)
+
+KNOWN_CRITERIA: tuple[str, ...] = (
+    "monthly_cost",
+    "response_time",
+    "capability",
+    "context_window",
+    "data_residency",
+    "jurisdiction",
+    "openness",
+    "compliance",
+    "transparency",
+)
+"""Criterion ids the engine knows how to compute (:mod:`engine.mcda.matrix` has one
+extractor for each, in this order); a criteria catalog naming another is refused."""
+
+KNOWN_LEVELS: dict[str, tuple[str, ...]] = {"openness": ("closed", "open_restrictive", "open_osi")}
+"""The levels of each categorical criterion."""
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -209,7 +227,7 @@ def text_issues(loaded: LoadedYaml) -> list[Issue]:
     """Characters no input text may hold, anywhere in a document (keys included).
 
     Every string value is checked as multi-line text and every key as one line of text
-    (:mod:`engine.text`): control characters other than line feed and tab, bidi
+    (:mod:`engine.catalog.text`): control characters other than line feed and tab, bidi
     embeddings, overrides and isolates, line/paragraph separators, lone surrogates.
     Fields whose schema is stricter (one-line text, ids, codes) say more when validated.
 
@@ -428,7 +446,6 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
         When either file is missing or invalid, or names a criterion the engine
         cannot compute (``catalog.unknown_criterion``).
     """
-    from engine.matrix import KNOWN_CRITERIA, KNOWN_LEVELS  # local: matrix imports loading
 
     d = Path(criteria_dir)
     issues: list[Issue] = []
@@ -764,7 +781,7 @@ def catalog_roots(vendors_dir: str | Path, criteria_dir: str | Path) -> tuple[tu
     directory holding the criteria directory (``criteria/presets/x.yaml``); else by
     its absolute path.
     """
-    from engine.bundled import bundled_root
+    from engine.catalog.bundled import bundled_root
 
     return (
         ("", Path(os.path.abspath(vendors_dir)).parent),
@@ -792,7 +809,7 @@ def file_digests(paths: Iterable[str | Path], roots: Sequence[tuple[str, Path]] 
 
 
 def load_policy_doc(path: str | Path, name: str | None = None) -> tuple[PolicyFile, LoadedYaml]:
-    """Load a CI policy file (:class:`~engine.schema.PolicyFile`) and keep its document.
+    """Load a CI policy file (:class:`~engine.catalog.schema.PolicyFile`) and keep its document.
 
     Parameters
     ----------

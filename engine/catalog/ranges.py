@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 __all__ = [
     "AHP_MAX",
     "ANCHOR_LIMIT",
@@ -29,6 +31,7 @@ __all__ = [
     "SEED_MAX",
     "TOP_MAX",
     "WEIGHT_MAX",
+    "check_anchors",
     "int_digits",
     "number_problem",
 ]
@@ -102,4 +105,50 @@ def number_problem(value: object, low: float, high: float, *, what: str = "a num
         else:
             shown = f"{value:g}"
         return f"{expected}, found {shown}"
+    return None
+
+
+def check_anchors(
+    kind: str,
+    direction: str,
+    worst: float | None,
+    best: float | None,
+    limits: tuple[float, float] | None = None,
+) -> str | None:
+    """Return what is wrong with a value function's anchors, or ``None``.
+
+    Parameters
+    ----------
+    kind : {"linear", "log", "levels"}
+    direction : {"min", "max"}
+    worst, best : float or None
+        The anchors (utility 0 and 1): finite and distinct.
+    limits : (float, float), optional
+        The criterion's range (:data:`CRITERION_RANGES`); both anchors
+        must lie in it.
+    """
+    if kind == "levels":
+        return (
+            "a 'levels' value function takes no worst/best anchors"
+            if worst is not None or best is not None
+            else None
+        )
+    if worst is None or best is None:
+        return "needs both 'worst' and 'best' anchors"
+    for name, v in (("worst", worst), ("best", best)):
+        if not np.isfinite(v):
+            return f"'{name}' must be a finite number, found {v!r}"
+    if worst == best:
+        return f"'worst' and 'best' must differ (both are {worst:g})"
+    if limits is not None:
+        lo, hi = limits
+        for name, v in (("worst", worst), ("best", best)):
+            if not lo <= v <= hi:
+                return f"'{name}' must lie in the criterion's range {lo:g} to {hi:g}, found {v:g}"
+    if kind == "log" and (worst <= 0 or best <= 0):
+        return f"a log value function needs anchors > 0 (worst {worst:g}, best {best:g})"
+    if direction == "min" and worst < best:
+        return f"criterion is minimised, so 'worst' ({worst:g}) must be above 'best' ({best:g})"
+    if direction == "max" and worst > best:
+        return f"criterion is maximised, so 'worst' ({worst:g}) must be below 'best' ({best:g})"
     return None

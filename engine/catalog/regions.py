@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.schema import REGION_GROUPS
+from engine.catalog.schema import REGION_GROUPS
 
 __all__ = ["all_within", "any_within", "expand", "region_within", "within_expanded"]
 

@@ -9,7 +9,7 @@ self-hosted or on the buyer's premises).
 
 Ids and codes match in full and are ASCII; free text refuses control and bidi
 characters (one-line fields also line breaks, tabs and surrounding whitespace), as
-:mod:`engine.text` describes.
+:mod:`engine.catalog.text` describes.
 
 JSON Schema for each file kind: ``VendorFile.model_json_schema()`` etc.
 """
@@ -31,8 +31,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from engine.dates import parse_date
-from engine.ranges import (
+from engine.catalog.dates import parse_date
+from engine.catalog.ranges import (
     ANCHOR_LIMIT,
     CAPABILITY_LIMIT,
     CONTEXT_WINDOW_MAX,
@@ -42,7 +42,7 @@ from engine.ranges import (
     SEED_MAX,
     WEIGHT_MAX,
 )
-from engine.text import ID_PATTERN, char_name, id_problem, text_problem
+from engine.catalog.text import ID_PATTERN, char_name, id_problem, text_problem
 
 __all__ = [
     "CERTIFICATION_IDS",
@@ -100,7 +100,7 @@ CERTIFICATION_IDS = (
 EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
 
 # Identifiers and codes are ASCII and match in full (``fullmatch``: ``match`` with ``$``
-# would accept a final newline); see :mod:`engine.text`.
+# would accept a final newline); see :mod:`engine.catalog.text`.
 _ID = ID_PATTERN  # [a-z0-9][a-z0-9._-]*
 LICENCE_ID = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+")
 """An SPDX licence id or ``LicenseRef-<name>``; use with ``fullmatch``."""
@@ -108,7 +108,7 @@ _API_ID = re.compile(r"[!-~](?:[ -~]*[!-~])?")  # printable ASCII: gpt-4o, org/M
 
 
 def _parse_date(value: Any) -> Any:
-    # the one date grammar (engine.dates): YYYY-MM-DD, no week/ordinal dates, no times
+    # the one date grammar (engine.catalog.dates): YYYY-MM-DD, no week/ordinal dates, no times
     return parse_date(value)
 
 
@@ -221,7 +221,7 @@ _MULTI_LINE_JS = {"pattern": f"^[^{_BAD}]*$"}
 Text = Annotated[str, Field(min_length=1, json_schema_extra=_ONE_LINE_JS), AfterValidator(_one_line)]
 """One line of free text: no control or bidi characters, nothing blank or invisible at its ends."""
 Note = Annotated[str, Field(min_length=1, json_schema_extra=_MULTI_LINE_JS), AfterValidator(_multi_line)]
-"""Free text that may span lines (line feed and tab allowed; see :mod:`engine.text`)."""
+"""Free text that may span lines (line feed and tab allowed; see :mod:`engine.catalog.text`)."""
 Ident = Annotated[
     str, Field(json_schema_extra={"pattern": f"^[a-z0-9][a-z0-9._-]*{_END}"}), AfterValidator(_ident)
 ]
@@ -242,7 +242,7 @@ def _plus_zero(x: float) -> float:
     return x + 0.0  # -0.0 → 0.0, so no output ever shows "-0"
 
 
-# Plausibility limits (engine.ranges; README "Number ranges"): far beyond any real
+# Plausibility limits (engine.catalog.ranges; README "Number ranges"): far beyond any real
 # offering, they keep arithmetic finite (a price of 1e308 would overflow the monthly cost
 # to infinity). Every number of every file kind has one; the description says it, so
 # `shortlist schema` shows it.
@@ -284,7 +284,7 @@ Bound = Annotated[
     ),
     _Z,
 ]
-"""A weight bound: ≥ 0 here; above 1 is refused with the criteria (engine.sensitivity)."""
+"""A weight bound: ≥ 0 here; above 1 is refused with the criteria (engine.mcda.sensitivity)."""
 AnchorValue = Annotated[
     float,
     Field(
@@ -300,7 +300,7 @@ AnchorValue = Annotated[
     ),
     _Z,
 ]
-"""A value-function anchor: finite, within the criterion's range (engine.ranges)."""
+"""A value-function anchor: finite, within the criterion's range (engine.catalog.ranges)."""
 Source = Annotated[str, Field(min_length=1, json_schema_extra=_ONE_LINE_JS), AfterValidator(_source)]
 """A source: one line; a web address it starts with is printable ASCII."""
 Sources = tuple[Source, ...]
@@ -602,7 +602,7 @@ class Workload(_Model):
 
 
 class RequirementSpec(_Model):
-    """A must-have. See :mod:`engine.requirements` for fields and operators."""
+    """A must-have. See :mod:`engine.mcda.requirements` for fields and operators."""
 
     id: Ident
     field: Text
@@ -764,7 +764,7 @@ class PolicyFile(_Model):
     """A CI policy: rules, approved offerings, a minimum score and waivers.
 
     ``priorities`` (a preset name, or a path relative to the policy file, resolved by
-    the adapter's namespace: see :class:`engine.loading.PrioritiesResolver`) gives the
+    the adapter's namespace: see :class:`engine.catalog.loading.PrioritiesResolver`) gives the
     workload, regions and weights that criterion rules (``monthly_cost max …``) and
     ``min_score`` are evaluated under.
     """

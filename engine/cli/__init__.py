@@ -32,15 +32,9 @@ from typing import NoReturn, TextIO
 import numpy as np
 
 from engine._version import __version__
-from engine.aggregation import METHODS
-from engine.bundled import bundled_root
-from engine.dates import parse_date
-from engine.elicitation import parse_order
-from engine.errors import InputError, Issue, suggest
-from engine.escape import terminal, terminal_block
-from engine.excel import to_xlsx
-from engine.export import to_csv, to_json, to_table
-from engine.loading import (
+from engine.catalog.bundled import bundled_root
+from engine.catalog.dates import parse_date
+from engine.catalog.loading import (
     DEFAULT_PRESET,
     Catalog,
     CriteriaCatalog,
@@ -57,11 +51,17 @@ from engine.loading import (
     resolve_policy,
     resolve_priorities,
 )
-from engine.ranges import MAX_AGE_DAYS, SEED_MAX, TOP_MAX
-from engine.schema import PrioritiesFile
-from engine.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
-from engine.text import ID_PATTERN, id_problem
-from engine.yamlio import load_yaml_file
+from engine.catalog.ranges import MAX_AGE_DAYS, SEED_MAX, TOP_MAX
+from engine.catalog.schema import PrioritiesFile
+from engine.catalog.text import ID_PATTERN, id_problem
+from engine.catalog.yamlio import load_yaml_file
+from engine.errors import InputError, Issue, suggest
+from engine.mcda.aggregation import METHODS
+from engine.mcda.elicitation import parse_order
+from engine.mcda.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
+from engine.reports.escape import terminal, terminal_block
+from engine.reports.excel import to_xlsx
+from engine.reports.export import to_csv, to_json, to_table
 
 __all__ = ["DEFAULT_PRESET", "main", "resolve_priorities"]
 
@@ -239,7 +239,7 @@ def _validate_priorities(path: Path, criteria: CriteriaCatalog, catalog: Catalog
 def _validate_policy(path: Path, criteria_dir: Path) -> list[Issue]:
     """A policy's own problems, and those of the priorities file it names (its waivers
     are judged by `check`, against a date)."""
-    from engine.policy import validate_policy
+    from engine.policy.rules import validate_policy
 
     try:
         policy, doc = load_policy_doc(path)
@@ -374,9 +374,9 @@ def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _record(args: argparse.Namespace, loaded: _Loaded) -> str:
     """The decision record (Markdown) of a ranking, with the robustness summary."""
-    from engine import __version__
-    from engine.record import decision_record
-    from engine.sensitivity import sensitivity_with
+    from engine._version import __version__
+    from engine.mcda.sensitivity import sensitivity_with
+    from engine.reports.record import decision_record
 
     ranking = loaded.ranking
     # named from the catalog root (catalog_roots): the same record from any working directory
@@ -470,7 +470,7 @@ def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFi
     """Plain-text robustness of one ranked offering: its rank acceptability (SMAA-2
     with the priorities' ``robustness`` settings), the weight interval in which it
     keeps its rank, and what it would take to rank first (weights and price)."""
-    from engine.sensitivity import rank_stability, sensitivity_with, what_would_it_take
+    from engine.mcda.sensitivity import rank_stability, sensitivity_with, what_would_it_take
 
     row = ranking.row(offering_id)
     if row.status != "ranked":
@@ -532,7 +532,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.compare import (
+    from engine.reports.compare import (
         comparison,
         comparison_csv,
         comparison_json,
@@ -545,7 +545,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rob = loaded.priorities.robustness
     report = None
     if ranking.ranked:
-        from engine.sensitivity import sensitivity_with
+        from engine.mcda.sensitivity import sensitivity_with
 
         report = sensitivity_with(ranking, rob)
     try:
@@ -578,8 +578,8 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.export import sensitivity_csv, sensitivity_json, sensitivity_table
-    from engine.sensitivity import sensitivity_with
+    from engine.mcda.sensitivity import sensitivity_with
+    from engine.reports.export import sensitivity_csv, sensitivity_json, sensitivity_table
 
     if args.excel and args.format != "csv":
         raise InputError.single("usage.invalid", "--excel applies to --format csv only")
@@ -665,7 +665,7 @@ def _summary(rows: Sequence[tuple[str, ...]]) -> str:
 
 def _cmd_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.batch import BatchItem, rank_many, robustness_many
-    from engine.export import sensitivity_json
+    from engine.reports.export import sensitivity_json
 
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
@@ -736,8 +736,8 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.policy import run_policy
-    from engine.policy_output import render
+    from engine.policy.rules import run_policy
+    from engine.reports.policy_output import render
 
     criteria_dir, vendors_dir = _dirs(args)
     criteria = load_criteria(criteria_dir)
@@ -795,7 +795,7 @@ def _write_pinned_shortlist(target: Path) -> None:
     both, so CI never installs a package found by the name ``shortlist``."""
     import hashlib
 
-    from engine.bundled import self_wheel, wheel_dependencies
+    from engine.catalog.bundled import self_wheel, wheel_dependencies
 
     name, data = self_wheel()
     pin = target / PIN_DIR
@@ -861,7 +861,7 @@ def _cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.importers import genai_prices as gp
+    from engine.catalog.importers import genai_prices as gp
 
     try:
         dataset = gp.load_dataset()
@@ -882,8 +882,8 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_prices(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.importers.genai_prices import MissingPackage, load_dataset
-    from engine.price_drift import compare_prices, drift_json, drift_text
+    from engine.catalog.importers.genai_prices import MissingPackage, load_dataset
+    from engine.policy.price_drift import compare_prices, drift_json, drift_text
 
     criteria_dir, vendors_dir = _dirs(args)
     try:
@@ -943,8 +943,8 @@ def _git_checkout(rev: str, paths: Sequence[Path], dest: Path) -> Path:
 def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import tempfile
 
-    from engine.diff import diff_markdown, diff_rankings
-    from engine.policy import check_policy
+    from engine.policy.rules import check_policy
+    from engine.reports.diff import diff_markdown, diff_rankings
 
     criteria_dir, vendors_dir = _dirs(args)
     pr_path = resolve_priorities(args.priorities, criteria_dir)
@@ -1015,7 +1015,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import json
 
-    from engine.schema import json_schema
+    from engine.catalog.schema import json_schema
 
     text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     _write(text, args.output, out, binary=True)
@@ -1090,7 +1090,7 @@ def _whole(
     return parse_text
 
 
-# every whole-number option has a finite range (engine.ranges; README "Number ranges")
+# every whole-number option has a finite range (engine.catalog.ranges; README "Number ranges")
 _positive = _whole(1, TOP_MAX, unit="offerings")
 _top_k = _whole(1, 1000, unit="places")
 _days = _whole(0, MAX_AGE_DAYS, parse="a whole number of days", noun="a number of days", unit="days")
@@ -1320,7 +1320,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(b)
 
-    from engine.policy_output import FORMATS
+    from engine.reports.policy_output import FORMATS
 
     c = sub.add_parser(
         "check",
@@ -1354,7 +1354,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(c)
 
-    from engine.schema import SCHEMA_KINDS
+    from engine.catalog.schema import SCHEMA_KINDS
 
     df = sub.add_parser(
         "diff",

@@ -31,7 +31,7 @@ topsis
     (no rank reversal; cf. García-Cascales & Lamata, *Math. Comput. Model.* 56, 2012).
     The utilities are already on one 0–1 scale, so no further normalisation is done.
 
-Scores are on the 0–1 scale (the :class:`~engine.scoring.Ranking` shows them ×100).
+Scores are on the 0–1 scale (the :class:`~engine.mcda.scoring.Ranking` shows them ×100).
 Ranks use competition ranking with a tie tolerance (``1, 1, 3``).
 """
 
@@ -143,7 +143,7 @@ def competition_ranks(scores: FloatArray, tol: float = 1e-9) -> NDArray[np.int64
     """Competition ranks (``1, 1, 3``) of each row of ``scores``, higher score first.
 
     Sorted scores closer than ``tol`` to the previous one share its rank (so a chain
-    of near-ties shares one rank, as in :func:`engine.scoring.rank`).
+    of near-ties shares one rank, as in :func:`engine.mcda.scoring.rank`).
 
     Parameters
     ----------

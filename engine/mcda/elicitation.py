@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.catalog.ranges import AHP_MAX
+from engine.catalog.text import odd_char
 from engine.errors import InputError, Issue, suggest
-from engine.ranges import AHP_MAX
-from engine.text import odd_char
 
 __all__ = [
     "CR_THRESHOLD",

@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from engine.catalog.loading import KNOWN_CRITERIA, KNOWN_LEVELS, ResolvedOffering
+from engine.catalog.regions import expand, within_expanded
+from engine.catalog.schema import FxFile, PrioritiesFile
+from engine.catalog.text import licence_key
 from engine.errors import InputError
-from engine.loading import ResolvedOffering
-from engine.regions import expand, within_expanded
-from engine.schema import FxFile, PrioritiesFile
-from engine.text import licence_key
 
 __all__ = [
     "KNOWN_CRITERIA",
@@ -272,11 +272,8 @@ _EXTRACTORS: dict[str, Callable[[ResolvedOffering, Context], Performance]] = {
     "transparency": _transparency,
 }
 
-KNOWN_CRITERIA: tuple[str, ...] = tuple(_EXTRACTORS)
-"""Criterion ids the engine knows how to compute."""
-
-KNOWN_LEVELS: dict[str, tuple[str, ...]] = {"openness": ("closed", "open_restrictive", "open_osi")}
-"""The levels of each categorical criterion."""
+if tuple(_EXTRACTORS) != KNOWN_CRITERIA:  # pragma: no cover - a programming error, caught by any import
+    raise RuntimeError("engine.mcda.matrix: one extractor per KNOWN_CRITERIA entry, in its order")
 
 
 def performance(criterion_id: str, ro: ResolvedOffering, ctx: Context) -> Performance:

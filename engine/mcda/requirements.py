@@ -32,14 +32,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.dates import FUTURE_FLAG
+from engine.catalog.dates import FUTURE_FLAG
+from engine.catalog.loading import ResolvedOffering
+from engine.catalog.ranges import ANCHOR_LIMIT, CRITERION_RANGES, MAX_AGE_DAYS, number_problem
+from engine.catalog.regions import all_within, any_within, region_within
+from engine.catalog.schema import CERTIFICATION_IDS, LICENCE_ID, RequirementSpec, is_region
+from engine.catalog.text import id_problem, licence_key
 from engine.errors import Issue, suggest
-from engine.loading import ResolvedOffering
-from engine.matrix import KNOWN_CRITERIA, KNOWN_LEVELS, Performance
-from engine.ranges import ANCHOR_LIMIT, CRITERION_RANGES, MAX_AGE_DAYS, number_problem
-from engine.regions import all_within, any_within, region_within
-from engine.schema import CERTIFICATION_IDS, LICENCE_ID, RequirementSpec, is_region
-from engine.text import id_problem, licence_key
+from engine.mcda.matrix import KNOWN_CRITERIA, KNOWN_LEVELS, Performance
 
 __all__ = ["FIELDS", "RequirementResult", "check_requirements", "evaluate"]
 

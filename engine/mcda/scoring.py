@@ -31,17 +31,16 @@ from typing import Literal
 
 import numpy as np
 
-from engine import value_functions as vf
-from engine.aggregation import METHODS, aggregate
-from engine.dates import age_flags
-from engine.elicitation import ahp_weights, parse_order, roc_weights
+from engine.catalog.dates import age_flags
+from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
+from engine.catalog.ranges import CRITERION_RANGES, WEIGHT_MAX, check_anchors, number_problem
+from engine.catalog.schema import CriterionSpec, PrioritiesFile
 from engine.errors import InputError, Issue, suggest
-from engine.loading import Catalog, CriteriaCatalog, ResolvedOffering
-from engine.matrix import Context, Performance, convert, performance
-from engine.ranges import CRITERION_RANGES, WEIGHT_MAX, number_problem
-from engine.requirements import RequirementResult, check_requirements, evaluate
-from engine.schema import CriterionSpec, PrioritiesFile
-from engine.value_functions import check_anchors
+from engine.mcda import value_functions as vf
+from engine.mcda.aggregation import METHODS, aggregate
+from engine.mcda.elicitation import ahp_weights, parse_order, roc_weights
+from engine.mcda.matrix import Context, Performance, convert, performance
+from engine.mcda.requirements import RequirementResult, check_requirements, evaluate
 
 __all__ = [
     "TIE_TOLERANCE",
@@ -169,7 +168,7 @@ def data_age_flags(ro: ResolvedOffering, day: dt.date, stale_after_days: int) ->
     Excel, decision record, compare, the app — shows these flags): the offering's
     ``as_of`` older than ``stale_after_days`` is ``stale data: …``; the offering's,
     its vendor's or any field's own date after ``day`` is
-    ``data dated after the ranking date: …`` (see :func:`engine.dates.age_flags`).
+    ``data dated after the ranking date: …`` (see :func:`engine.catalog.dates.age_flags`).
     """
     flags = age_flags(ro.offering.as_of, day, stale_after_days)
     off, ven = ro.offering, ro.vendor
@@ -261,7 +260,7 @@ def elicited_weights(
 
     ``weights`` (direct) are returned as given; ``weight_order`` gives rank-order
     centroid weights; ``ahp`` gives the principal-eigenvector weights of the pairwise
-    comparison matrix (see :mod:`engine.elicitation`). Criteria not named get 0.
+    comparison matrix (see :mod:`engine.mcda.elicitation`). Criteria not named get 0.
 
     Returns
     -------
@@ -466,7 +465,7 @@ def rank(
     on_date : datetime.date, optional
         Date whose prices apply; default ``priorities.on_date`` or today.
     method : {"weighted-sum", "weighted-product", "topsis"}, optional
-        Replaces ``priorities.method`` when given (see :mod:`engine.aggregation`).
+        Replaces ``priorities.method`` when given (see :mod:`engine.mcda.aggregation`).
 
     Returns
     -------

@@ -14,12 +14,12 @@ Each offering is matched to the dataset by provider and model:
   found that way says so.
 
 The price in force on the date is compared in both (the profile's schedule applied;
-the dataset's base rate, see :func:`engine.importers.genai_prices.price_on`), input and
+the dataset's base rate, see :func:`engine.catalog.importers.genai_prices.price_on`), input and
 output separately: the drift is ``100 · (profile − dataset) / dataset`` per cent, and an
 offering drifts when either side is beyond the tolerance. Offerings that cannot be
 matched, or whose prices cannot be compared (no list price, self-hosted, another
 currency, a price the dataset cannot give), are reported with the reason, never
-guessed. The CI side is the policy's ``price_drift`` section (:mod:`engine.policy`).
+guessed. The CI side is the policy's ``price_drift`` section (:mod:`engine.policy.rules`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.escape import json_text, terminal, terminal_block
-from engine.importers.genai_prices import (
+from engine.catalog.importers.genai_prices import (
     CURRENCY_OVERRIDES,
     DATASET,
     SKIP_REASONS,
@@ -43,9 +42,10 @@ from engine.importers.genai_prices import (
     make_id,
     price_on,
 )
-from engine.loading import ResolvedOffering
-from engine.matrix import prices_on
-from engine.summarise import cut, more_line
+from engine.catalog.loading import ResolvedOffering
+from engine.mcda.matrix import prices_on
+from engine.reports.escape import json_text, terminal, terminal_block
+from engine.reports.summarise import cut, more_line
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -356,14 +356,14 @@ def compare_prices(
     ----------
     offerings : iterable of ResolvedOffering
     dataset : Dataset
-        From :func:`engine.importers.genai_prices.load_dataset` (or a fixture).
+        From :func:`engine.catalog.importers.genai_prices.load_dataset` (or a fixture).
     on : datetime.date
         The date both prices are taken on.
     tolerance_pct : float
         Per cent, ≥ 0 (default :data:`DEFAULT_TOLERANCE`).
     overrides : mapping
         Provider currencies (default
-        :data:`~engine.importers.genai_prices.CURRENCY_OVERRIDES`).
+        :data:`~engine.catalog.importers.genai_prices.CURRENCY_OVERRIDES`).
 
     Returns
     -------
@@ -386,7 +386,7 @@ def compare_prices(
 
 def drift_text(report: DriftReport) -> str:
     """A plain-text report: the counts, then the offerings by status (drifted first),
-    at most :data:`engine.summarise.ROWS` of each status (the JSON lists all)."""
+    at most :data:`engine.reports.summarise.ROWS` of each status (the JSON lists all)."""
     lines = [
         f"Prices on {report.on.isoformat()} against {DATASET} {report.dataset_version} "
         f"(tolerance {report.tolerance_pct:g}%): {len(report.checks)} offerings — "

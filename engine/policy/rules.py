@@ -1,7 +1,7 @@
 """Policy as code: check a vendor catalog against a CI policy (``shortlist check``).
 
-A policy (``criteria/policies/*.yaml``, schema :class:`~engine.schema.PolicyFile`)
-holds rules in the must-have rule language of :mod:`engine.requirements` (field or
+A policy (``criteria/policies/*.yaml``, schema :class:`~engine.catalog.schema.PolicyFile`)
+holds rules in the must-have rule language of :mod:`engine.mcda.requirements` (field or
 criterion, operator, value) each with a severity ``deny`` or ``warn``; the list of
 approved offerings; a minimum score under a named priorities file; and waivers.
 
@@ -25,9 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from engine.dates import parse_date
-from engine.errors import InputError, Issue, suggest
-from engine.loading import (
+from engine.catalog.dates import parse_date
+from engine.catalog.loading import (
     Catalog,
     CriteriaCatalog,
     PrioritiesResolver,
@@ -35,14 +34,15 @@ from engine.loading import (
     locate,
     policy_priorities,
 )
-from engine.matrix import KNOWN_CRITERIA, Context, Performance, performance
-from engine.requirements import check_requirements, evaluate
-from engine.schema import PolicyFile, PolicyRule, PrioritiesFile
-from engine.scoring import Ranking, check_priorities, rank
-from engine.yamlio import LoadedYaml
+from engine.catalog.schema import PolicyFile, PolicyRule, PrioritiesFile
+from engine.catalog.yamlio import LoadedYaml
+from engine.errors import InputError, Issue, suggest
+from engine.mcda.matrix import KNOWN_CRITERIA, Context, Performance, performance
+from engine.mcda.requirements import check_requirements, evaluate
+from engine.mcda.scoring import Ranking, check_priorities, rank
 
 if TYPE_CHECKING:  # the price dataset is read only for a policy with price_drift
-    from engine.importers.genai_prices import Dataset
+    from engine.catalog.importers.genai_prices import Dataset
 
 __all__ = [
     "PRICE_DRIFT_RULE",
@@ -212,7 +212,7 @@ def validate_policy(policy: PolicyFile) -> list[Issue]:
     """Problems of a policy that make it unusable (reported with exit code 2).
 
     Unknown rule fields and operators, bad values (all with the rule language of
-    :mod:`engine.requirements`), repeated rule ids, and criterion rules or a minimum
+    :mod:`engine.mcda.requirements`), repeated rule ids, and criterion rules or a minimum
     score without a ``priorities`` file. Waiver problems are not here: they fail closed
     and are reported as findings.
 
@@ -255,7 +255,7 @@ def validate_policy(policy: PolicyFile) -> list[Issue]:
 
 
 def _parse_date(value: object) -> dt.date | None:
-    # the one date grammar (engine.dates); a malformed date is None (the waiver fails closed)
+    # the one date grammar (engine.catalog.dates); a malformed date is None (the waiver fails closed)
     try:
         return parse_date(value)
     except ValueError:
@@ -542,8 +542,8 @@ def _price_drift_checks(
     price_data: Dataset | None,
 ) -> list[Check]:
     """The ``price-drift`` checks: each offering's list price against the dataset."""
-    from engine.importers.genai_prices import DATASET, MissingPackage, load_dataset
-    from engine.price_drift import compare_prices
+    from engine.catalog.importers.genai_prices import DATASET, MissingPackage, load_dataset
+    from engine.policy.price_drift import compare_prices
 
     spec = policy.price_drift
     assert spec is not None
@@ -610,8 +610,8 @@ def run_policy(
     catalog, criteria
     resolver : PrioritiesResolver
         What the policy's ``priorities`` may name, given by the adapter: the command
-        line's :class:`~engine.loading.LocalResolver` (a relative path inside the
-        catalog, or a preset), the app's :class:`~engine.loading.SessionResolver` for an
+        line's :class:`~engine.catalog.loading.LocalResolver` (a relative path inside the
+        catalog, or a preset), the app's :class:`~engine.catalog.loading.SessionResolver` for an
         uploaded policy (a preset name or a file uploaded in the same session, never a
         server path).
     today, expiring_in, price_data

@@ -8,8 +8,8 @@ data is processed, open weights and licence, certifications, prices, context win
 the gap to the leader per criterion, and, given a robustness report, what it would
 take for each to rank first.
 
-It is pure: it reads a :class:`~engine.scoring.Ranking` and the
-:class:`~engine.loading.Catalog` it was computed from, and returns frozen dataclasses;
+It is pure: it reads a :class:`~engine.mcda.scoring.Ranking` and the
+:class:`~engine.catalog.loading.Catalog` it was computed from, and returns frozen dataclasses;
 the renderers below (plain-text table, Markdown, CSV, JSON) turn a
 :class:`Comparison` into text or bytes. The robustness module (which needs scipy) is
 imported only when a report is given.
@@ -42,18 +42,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from engine.dates import FUTURE_FLAG, STALE_FLAG
+from engine.catalog.dates import FUTURE_FLAG, STALE_FLAG
+from engine.catalog.loading import Catalog, ResolvedOffering
+from engine.catalog.schema import CERTIFICATION_IDS
 from engine.errors import InputError, Issue, suggest
-from engine.escape import json_text, markdown, markdown_code, terminal, terminal_block
-from engine.export import neutralise
-from engine.loading import Catalog, ResolvedOffering
-from engine.matrix import prices_on
-from engine.requirements import RequirementResult
-from engine.schema import CERTIFICATION_IDS
-from engine.scoring import TIE_TOLERANCE, Ranking, Row
+from engine.mcda.matrix import prices_on
+from engine.mcda.requirements import RequirementResult
+from engine.mcda.scoring import TIE_TOLERANCE, Ranking, Row
+from engine.reports.escape import json_text, markdown, markdown_code, terminal, terminal_block
+from engine.reports.export import neutralise
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off the path without a report
-    from engine.sensitivity import SensitivityReport
+    from engine.mcda.sensitivity import SensitivityReport
 
 __all__ = [
     "FACTS",
@@ -115,7 +115,7 @@ class CriterionCell:
     """One compared offering on one criterion.
 
     ``value``, ``utility``, ``contribution``, ``imputed`` and ``note`` are the
-    ranking's :class:`~engine.scoring.Cell` (an excluded offering has no utility and a
+    ranking's :class:`~engine.mcda.scoring.Cell` (an excluded offering has no utility and a
     contribution of 0; ``contribution`` is ``None`` when the method is not additive).
 
     Attributes
@@ -209,7 +209,7 @@ class FactRow:
 class PathToFirst:
     """What it would take for an offering to rank first.
 
-    For a ranked offering this is :func:`engine.sensitivity.what_would_it_take`'s
+    For a ranked offering this is :func:`engine.mcda.sensitivity.what_would_it_take`'s
     answer; for the leader, that it is first; for an excluded offering, what excludes
     it (``status`` ``"excluded"``).
 
@@ -562,7 +562,7 @@ def _path_to_first(
         return PathToFirst("first", "it already ranks first", "it is already first", price_cut=0.0)
     if report is None:
         return None
-    from engine.sensitivity import what_would_it_take  # scipy: only with a report
+    from engine.mcda.sensitivity import what_would_it_take  # scipy: only with a report
 
     wit = what_would_it_take(report.problem, row.offering_id, weight_bounds)
     weights = dict(wit.weights) if wit.weights is not None else None
@@ -588,9 +588,9 @@ def comparison(
     offering_ids : sequence of str
         2 to 4 distinct offering ids; the comparison keeps their order.
     report : SensitivityReport, optional
-        The ranking's robustness report (:func:`engine.sensitivity.sensitivity_with`);
+        The ranking's robustness report (:func:`engine.mcda.sensitivity.sensitivity_with`);
         when given, every ranked offering that is not the leader gets
-        :func:`engine.sensitivity.what_would_it_take`'s answer. The leader is said to
+        :func:`engine.mcda.sensitivity.what_would_it_take`'s answer. The leader is said to
         be first and an excluded offering is told what excludes it in any case.
     weight_bounds : mapping, optional
         Criterion id → (low, high) weight share for "what would it take" (e.g. the
@@ -608,7 +608,7 @@ def comparison(
         id), ``compare.report_mismatch`` (``report`` was computed from another
         ranking), ``compare.catalog_mismatch`` (``catalog`` lacks a compared offering);
         and the bound problems of
-        :func:`~engine.sensitivity.what_would_it_take`.
+        :func:`~engine.mcda.sensitivity.what_would_it_take`.
 
     Notes
     -----
@@ -898,7 +898,7 @@ def comparison_table(comp: Comparison) -> str:
 
 
 def _md(text: object) -> str:
-    """Input text for Markdown, in a table cell or a line (:func:`engine.escape.markdown`)."""
+    """Input text for Markdown, in a table cell or a line (:func:`engine.reports.escape.markdown`)."""
     return markdown(str(text))
 
 
@@ -1053,7 +1053,7 @@ def comparison_csv(comp: Comparison, *, excel: bool = False) -> bytes:
     offerings' ids on value rows, ``;``-separated). Numbers are plain numbers
     (``monthly_cost`` in the ranking's currency per month, points on a 0–100 scale,
     weights in the labels); text cells a spreadsheet would run as a formula are
-    neutralised (:func:`engine.export.neutralise`).
+    neutralised (:func:`engine.reports.export.neutralise`).
     """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")

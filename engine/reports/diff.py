@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.escape import markdown as md
-from engine.escape import markdown_code
-from engine.policy import Check, PolicyReport
-from engine.scoring import Ranking
-from engine.summarise import cut, more_line
+from engine.mcda.scoring import Ranking
+from engine.policy.rules import Check, PolicyReport
+from engine.reports.escape import markdown as md
+from engine.reports.escape import markdown_code
+from engine.reports.summarise import cut, more_line
 
 __all__ = ["OfferingChange", "RankingDiff", "diff_markdown", "diff_policy", "diff_rankings"]
 
@@ -117,12 +117,12 @@ def diff_markdown(
     fail_on: str = "deny",
 ) -> str:
     """Render the difference as Markdown (GitHub-flavoured tables): at most
-    :data:`engine.summarise.ROWS` changed offerings and findings of each kind, the rest
+    :data:`engine.reports.summarise.ROWS` changed offerings and findings of each kind, the rest
     counted (a pull-request comment holds 65,536 characters).
 
     ``base_label`` and ``head_label`` (a git revision, a directory, ``working tree``)
     are plain text, shown as code; every input text (labels, names, ids, messages,
-    file names) is escaped (:mod:`engine.escape`), so none renders as a link, an
+    file names) is escaped (:mod:`engine.reports.escape`), so none renders as a link, an
     image, HTML, a mention or a table row of its own.
     """
     d = ranking_diff

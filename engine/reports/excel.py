@@ -1,4 +1,4 @@
-"""Excel export of a :class:`~engine.scoring.Ranking`: a formatted ``.xlsx`` workbook.
+"""Excel export of a :class:`~engine.mcda.scoring.Ranking`: a formatted ``.xlsx`` workbook.
 
 Three sheets:
 
@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from engine._version import __version__
-from engine.dates import age_status
-from engine.escape import visible
-from engine.export import csv_header, neutralise, shortlist_rows
-from engine.loading import Catalog, ResolvedOffering
-from engine.schema import CriterionSpec, PrioritiesFile
-from engine.scoring import Ranking, Row
+from engine.catalog.dates import age_status
+from engine.catalog.loading import Catalog, ResolvedOffering
+from engine.catalog.schema import CriterionSpec, PrioritiesFile
+from engine.mcda.scoring import Ranking, Row
+from engine.reports.escape import visible
+from engine.reports.export import csv_header, neutralise, shortlist_rows
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is made (see the module docstring)
     from openpyxl import Workbook
@@ -124,7 +124,7 @@ def to_xlsx(
     Notes
     -----
     Text cells are stored as strings (never formulas or error values) and neutralised
-    with :func:`engine.export.neutralise`; control characters that XML cannot carry
+    with :func:`engine.reports.export.neutralise`; control characters that XML cannot carry
     are replaced by U+FFFD and text is cut at Excel's 32,767 characters, so those rare
     cells differ from the CSV. Web addresses (``http``/``https``) in the sources become
     hyperlinks (a source that starts with one, followed by a remark, links that

@@ -1,12 +1,12 @@
-"""Exports of a :class:`~engine.scoring.Ranking`: CSV, JSON and a plain-text table.
+"""Exports of a :class:`~engine.mcda.scoring.Ranking`: CSV, JSON and a plain-text table.
 
 The CLI and the app call the same functions, so the same settings give
 byte-identical files. CSV is RFC 4180 (CRLF line ends, quoted when needed); text
 cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return) are prefixed with ``'`` (OWASP, "CSV Injection");
 numbers are written as plain numbers and never altered; control characters other
-than tab, CR and LF are shown as visible escapes (:func:`engine.escape.csv_cell`).
-The table formats make every control visible (:mod:`engine.escape`), JSON writes
+than tab, CR and LF are shown as visible escapes (:func:`engine.reports.escape.csv_cell`).
+The table formats make every control visible (:mod:`engine.reports.escape`), JSON writes
 the ones ``json.dumps`` leaves raw as ``\\u`` escapes.
 """
 
@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
-from engine.escape import csv_cell, json_text, terminal, terminal_block
-from engine.schema import PrioritiesFile
-from engine.scoring import Cell, Ranking, Row
-from engine.summarise import LIST_ITEMS, ROWS, cut, more_line, names
+from engine.catalog.schema import PrioritiesFile
+from engine.mcda.scoring import Cell, Ranking, Row
+from engine.reports.escape import csv_cell, json_text, terminal, terminal_block
+from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist rank`'s path
-    from engine.sensitivity import SensitivityReport
+    from engine.mcda.sensitivity import SensitivityReport
 
 __all__ = [
     "CSV_HEAD",
@@ -53,7 +53,7 @@ criterion in catalog order, then ``as_of``."""
 def neutralise(text: str) -> str:
     """Prefix a text cell that a spreadsheet would treat as a formula with ``'``, and
     show control characters other than tab, CR and LF as visible escapes
-    (:func:`engine.escape.csv_cell`)."""
+    (:func:`engine.reports.escape.csv_cell`)."""
     return csv_cell(text)
 
 
@@ -222,7 +222,7 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
 
     Shows the criteria with a positive weight; ``?*`` marks an unknown value imputed
     worst. Flags other than imputed values (e.g. stale data) are listed below. Without
-    ``top``, at most :data:`engine.summarise.ROWS` ranked rows (a tie at the cut kept
+    ``top``, at most :data:`engine.reports.summarise.ROWS` ranked rows (a tie at the cut kept
     whole), flags and excluded offerings are listed, each list then counted (CSV and
     JSON hold them all).
     """
@@ -372,7 +372,7 @@ def sensitivity_json(report: SensitivityReport, ranking: Ranking) -> bytes:
     """Deterministic JSON bytes of :func:`sensitivity_dict`.
 
     Exactly ``json_text(json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)) + "\\n"``
-    (:func:`engine.escape.json_text`: controls ``json.dumps`` leaves raw as ``\\u`` escapes).
+    (:func:`engine.reports.escape.json_text`: controls ``json.dumps`` leaves raw as ``\\u`` escapes).
     The acceptability rows (n × n numbers, most of the document) are written here in
     json's own layout, because its indenting encoder is pure Python: 1,000 offerings'
     rows take ~0.2 s there.
@@ -427,7 +427,7 @@ def sensitivity_csv(report: SensitivityReport, ranking: Ranking, *, excel: bool 
     confidence factor and central weights (%). The stability intervals are per
     criterion and are in the table and JSON formats.
 
-    ``dominated_by`` names at most :data:`engine.summarise.LIST_ITEMS` offerings (then
+    ``dominated_by`` names at most :data:`engine.reports.summarise.LIST_ITEMS` offerings (then
     ``and N more``: a spreadsheet cell holds 32,767 characters, and the list grows with
     the catalog); ``dominated_by_count`` is the exact number, and the JSON lists all."""
     p, acc = report.problem, report.acceptability

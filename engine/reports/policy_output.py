@@ -1,4 +1,4 @@
-"""Renderings of a :class:`~engine.policy.PolicyReport` for people and for CI.
+"""Renderings of a :class:`~engine.policy.rules.PolicyReport` for people and for CI.
 
 Five formats, each a pure function of the report (and, for the CI formats, of the
 directory paths are made relative to), so the same report gives byte-identical output:
@@ -30,8 +30,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from engine.escape import github_data, github_property, json_text, terminal, terminal_block, xml
-from engine.policy import (
+from engine.policy.rules import (
     APPROVED_RULE,
     INPUT_RULE,
     MIN_SCORE_RULE,
@@ -42,7 +41,8 @@ from engine.policy import (
     PolicyReport,
     WaiverState,
 )
-from engine.summarise import ROWS, cut, more_line
+from engine.reports.escape import github_data, github_property, json_text, terminal, terminal_block, xml
+from engine.reports.summarise import ROWS, cut, more_line
 
 __all__ = [
     "FORMATS",
@@ -163,7 +163,7 @@ def _where(c: Check) -> str:
 def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
     """Human summary: findings grouped by offering, then waivers, then the verdict.
 
-    Findings are listed offering by offering until :data:`engine.summarise.ROWS` are
+    Findings are listed offering by offering until :data:`engine.reports.summarise.ROWS` are
     shown (the policy's own findings first), then counted; waived checks and waivers
     likewise. The verdict and the counts always cover every finding; the other formats
     list them all.
@@ -289,7 +289,7 @@ def policy_json(report: PolicyReport, fail_on: str = "deny") -> str:
 
 
 def _xml(s: str) -> str:
-    """Text XML 1.0 can carry (:func:`engine.escape.xml`)."""
+    """Text XML 1.0 can carry (:func:`engine.reports.escape.xml`)."""
     return xml(s)
 
 
@@ -440,8 +440,8 @@ def policy_github(
 
     Escaping follows ``@actions/core`` (``toCommandValue``/``escapeData``/
     ``escapeProperty``): in the message ``%`` → ``%25``, CR → ``%0D``, LF → ``%0A``; in
-    property values also ``:`` → ``%3A`` and ``,`` → ``%2C`` (:func:`engine.escape.github_data`,
-    :func:`engine.escape.github_property`; other controls are made visible). The summary
+    property values also ``:`` → ``%3A`` and ``,`` → ``%2C`` (:func:`engine.reports.escape.github_data`,
+    :func:`engine.reports.escape.github_property`; other controls are made visible). The summary
     line is escaped as a message too, so no input text (a policy name, a message, a
     file name) can start a line of its own and with it a command (``::add-mask::``,
     ``::stop-commands::``).
@@ -615,7 +615,7 @@ def policy_sarif_dict(
 
 
 def _version() -> str:
-    from engine import __version__  # local: the package imports its modules first
+    from engine._version import __version__
 
     return __version__
 

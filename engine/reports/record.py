@@ -7,7 +7,7 @@ reasons, the data age of each offering and, when given, the robustness summary. 
 a pure function of its inputs: the same inputs give a byte-identical record (the
 date in it is the ranking's price date, fixed with ``--on``). Every input text in it
 (names, reasons, notes, messages, file names) is escaped for Markdown
-(:func:`engine.escape.markdown`): it reads as written and never renders as a link,
+(:func:`engine.reports.escape.markdown`): it reads as written and never renders as a link,
 an image, HTML or a table row of its own.
 """
 
@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from engine.escape import markdown, markdown_code
-from engine.schema import PrioritiesFile
-from engine.scoring import Ranking
-from engine.summarise import LIST_ITEMS, ROWS, cut, more_line, names
+from engine.catalog.schema import PrioritiesFile
+from engine.mcda.scoring import Ranking
+from engine.reports.escape import markdown, markdown_code
+from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness report
-    from engine.sensitivity import SensitivityReport
+    from engine.mcda.sensitivity import SensitivityReport
 
 __all__ = ["decision_record"]
 
@@ -31,7 +31,7 @@ _ALL_DOMINATED = "all are in `shortlist sensitivity --format json` of the same i
 
 
 def _cell(text: object) -> str:
-    """Input text for Markdown, in a table cell or a line (:func:`engine.escape.markdown`)."""
+    """Input text for Markdown, in a table cell or a line (:func:`engine.reports.escape.markdown`)."""
     return markdown(str(text))
 
 
@@ -60,9 +60,9 @@ def decision_record(
         Adds the rank acceptability of the leading offerings, the stability interval
         of each weight and the Pareto front.
     top : int, optional
-        Rank rows to list (default: at most :data:`engine.summarise.ROWS`). The
+        Rank rows to list (default: at most :data:`engine.reports.summarise.ROWS`). The
         excluded offerings, the Pareto front and the dominated offerings are listed
-        up to :data:`~engine.summarise.ROWS` and :data:`~engine.summarise.LIST_ITEMS`
+        up to :data:`~engine.reports.summarise.ROWS` and :data:`~engine.reports.summarise.LIST_ITEMS`
         too, the rest counted, so the record grows with the number of input files
         only (well under 1 MB at 5,000 offerings); the complete lists are in
         ``shortlist rank --format json`` and ``shortlist sensitivity --format json`` of

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine.compare import (
+from engine.reports.compare import (
     MAX_OFFERINGS,
     MIN_OFFERINGS,
     Comparison,
@@ -19,8 +19,8 @@ from engine.compare import (
     comparison_json,
     comparison_markdown,
 )
-from engine.escape import markdown_code, markdown_url
-from engine.escape import streamlit_markdown as md
+from engine.reports.escape import markdown_code, markdown_url
+from engine.reports.escape import streamlit_markdown as md
 from ui.common import context, md_frame, no_ranking, robustness, show_issues
 
 DIFFERS = "background-color: #fff4d6"  # a row whose values differ

@@ -62,9 +62,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from engine.catalog.schema import Offering, VendorFile
+from engine.catalog.yamlio import resolve_plain_scalar
 from engine.errors import InputError, Issue, ShortlistError
-from engine.schema import Offering, VendorFile
-from engine.yamlio import resolve_plain_scalar
 
 __all__ = [
     "CURRENCY_OVERRIDES",
@@ -652,7 +652,7 @@ class ImportResult:
     as_of_note : str
     profiles : tuple of dict
         One vendor profile per provider with at least one offering, as plain data in
-        the order written (validated against :class:`~engine.schema.VendorFile`).
+        the order written (validated against :class:`~engine.catalog.schema.VendorFile`).
     providers, models : int
         In the dataset.
     skipped : tuple of Skipped
@@ -940,7 +940,7 @@ _Dumper.add_representer(str, _represent_str)
 def render_profile(profile: Mapping[str, Any], result: ImportResult) -> bytes:
     """One vendor profile as YAML bytes, with a header saying how it was made.
 
-    The strict loader (:mod:`engine.yamlio`) reads it back to the same data.
+    The strict loader (:mod:`engine.catalog.yamlio`) reads it back to the same data.
     """
     header = (
         f"{HEADER}\n"

@@ -44,11 +44,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize, stats
 
-from engine.aggregation import WPM_FLOOR, aggregate, competition_ranks, is_additive, linear_form
-from engine.elicitation import parse_order
+from engine.catalog.schema import Robustness
 from engine.errors import InputError, Issue, suggest
-from engine.schema import Robustness
-from engine.scoring import TIE_TOLERANCE, Ranking
+from engine.mcda.aggregation import WPM_FLOOR, aggregate, competition_ranks, is_additive, linear_form
+from engine.mcda.elicitation import parse_order
+from engine.mcda.scoring import TIE_TOLERANCE, Ranking
 
 __all__ = [
     "DecisionProblem",
@@ -141,7 +141,7 @@ class DecisionProblem:
     weights : ndarray, shape (m,)
         The buyer's weights over ``criteria``, summing to 1.
     method : str
-        Aggregation method (see :mod:`engine.aggregation`).
+        Aggregation method (see :mod:`engine.mcda.aggregation`).
     ranged : tuple of RangedCell
     scales : mapping
         Criterion id → :class:`Scale`, for the numeric criteria.
@@ -161,7 +161,7 @@ class DecisionProblem:
 
     @classmethod
     def from_ranking(cls, ranking: Ranking, criteria: Sequence[str] | None = None) -> DecisionProblem:
-        """Build the problem from a :class:`~engine.scoring.Ranking`.
+        """Build the problem from a :class:`~engine.mcda.scoring.Ranking`.
 
         Parameters
         ----------
@@ -265,7 +265,7 @@ class DecisionProblem:
             ) from None
 
     def scores(self, W: FloatArray | None = None) -> FloatArray:
-        """Scores (0–1) under ``W`` (default the buyer's weights); see :func:`engine.aggregation.aggregate`."""
+        """Scores (0–1) under ``W`` (default the buyer's weights); see :func:`engine.mcda.aggregation.aggregate`."""
         return aggregate(self.utilities, self.weights if W is None else W, self.method)
 
 
@@ -1158,7 +1158,7 @@ def what_would_it_take(
     The linear program (``scipy.optimize.linprog``, HiGHS) minimises
     :math:`\sum_j d_j` subject to :math:`d_j \ge |w'_j - w_j|`, :math:`\sum_j w'_j = 1`,
     the bounds, and :math:`(a_k - a_t) \cdot w' \le -\delta` for every other offering
-    *k*, where :math:`a` are the rows of :func:`engine.aggregation.linear_form`
+    *k*, where :math:`a` are the rows of :func:`engine.mcda.aggregation.linear_form`
     (utilities, or their logarithms for the weighted product) and
     :math:`\delta` = :data:`LEAD_MARGIN`, so that the advice, rounded for people, still
     works. When only a tie is possible (δ = 0) the message says so. The price cut asks
