@@ -29,18 +29,12 @@ from engine.catalog.loading import (
 from engine.catalog.schema import CriteriaFile, FxFile, PrioritiesFile, VendorFile
 from engine.errors import InputError, Issue, ShortlistError
 from engine.mcda.aggregation import METHODS, aggregate, competition_ranks
+from engine.mcda.comparison import Comparison, comparison
 from engine.mcda.elicitation import AhpResult, ahp_weights, parse_order, roc_weights
 from engine.mcda.matrix import KNOWN_CRITERIA, Context, Performance, performance
 from engine.mcda.requirements import RequirementResult, check_requirements
 from engine.mcda.scoring import Cell, Ranking, Row, elicited_weights, in_currency, normalise_weights, rank
-from engine.reports.compare import (
-    Comparison,
-    comparison,
-    comparison_csv,
-    comparison_json,
-    comparison_markdown,
-    comparison_table,
-)
+from engine.reports.compare import comparison_csv, comparison_json, comparison_markdown, comparison_table
 from engine.reports.excel import to_xlsx
 from engine.reports.export import (
     neutralise,

@@ -18,17 +18,14 @@ from pathlib import Path
 import pytest
 
 import engine
+from engine.mcda.comparison import FACTS, Comparison, comparison, criterion_provenance
 from engine.mcda.sensitivity import sensitivity_with, what_would_it_take
 from engine.reports.compare import (
-    FACTS,
-    Comparison,
-    comparison,
     comparison_csv,
     comparison_dict,
     comparison_json,
     comparison_markdown,
     comparison_table,
-    criterion_provenance,
 )
 from tests.conftest import CRITERIA, ROOT, VENDORS, offering_yaml, priorities, run_cli, vendor_yaml
 
@@ -696,7 +693,8 @@ def test_comparison_without_a_report_does_not_import_scipy():
         """\
         import sys
         import engine
-        from engine.reports.compare import comparison, comparison_json
+        from engine.reports.compare import comparison_json
+        from engine.mcda.comparison import comparison
         cat = engine.load_catalog(["vendors"])
         crit = engine.load_criteria("criteria")
         pr = engine.load_priorities("criteria/presets/regulated-eu-bank.yaml")

@@ -18,13 +18,8 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.reports.compare import (
-    comparison,
-    comparison_csv,
-    comparison_json,
-    comparison_markdown,
-    comparison_table,
-)
+from engine.mcda.comparison import comparison
+from engine.reports.compare import comparison_csv, comparison_json, comparison_markdown, comparison_table
 from engine.reports.diff import diff_markdown, diff_rankings
 from engine.reports.escape import CONTROLS
 from engine.reports.export import sensitivity_json, sensitivity_table, to_csv, to_json, to_table

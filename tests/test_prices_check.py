@@ -23,12 +23,10 @@ from engine.catalog.importers.genai_prices import INSTALL_HINT, CurrencyOverride
 from engine.policy.price_drift import (
     DEFAULT_TOLERANCE,
     compare_prices,
-    drift_dict,
-    drift_json,
-    drift_text,
     match_model,
     match_provider,
 )
+from engine.reports.price_drift import drift_dict, drift_json, drift_text
 from tests.conftest import ROOT, VENDORS, run_cli
 from tests.genai_prices_fixtures import D, cond, dataset, model, mp, provider, tiered
 

@@ -532,13 +532,8 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.reports.compare import (
-        comparison,
-        comparison_csv,
-        comparison_json,
-        comparison_markdown,
-        comparison_table,
-    )
+    from engine.mcda.comparison import comparison
+    from engine.reports.compare import comparison_csv, comparison_json, comparison_markdown, comparison_table
 
     loaded = _load(args)
     catalog, ranking = loaded.catalog, loaded.ranking
@@ -883,7 +878,8 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_prices(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.catalog.importers.genai_prices import MissingPackage, load_dataset
-    from engine.policy.price_drift import compare_prices, drift_json, drift_text
+    from engine.policy.price_drift import compare_prices
+    from engine.reports.price_drift import drift_json, drift_text
 
     criteria_dir, vendors_dir = _dirs(args)
     try:
