@@ -1,7 +1,7 @@
 """The robustness commands of the CLI: ``sensitivity``, ``rank --method/--weight-order``,
 elicited weights in priorities files, and the robustness part of ``explain``.
 
-In-process on the bundled data (as tests/test_cli.py), plus one real subprocess.
+In-process on the bundled data (as tests/cli/test_cli.py), plus one real subprocess.
 """
 
 from __future__ import annotations

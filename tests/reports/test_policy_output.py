@@ -10,7 +10,7 @@ from inside the scenario directory), so the renderings do not depend on the mach
 Golden files are in ``tests/data/policy/`` (``golden.*``). After an intended change of
 a format, regenerate them and review the diff::
 
-    UPDATE_GOLDEN=1 python -m pytest tests/test_policy_output.py
+    UPDATE_GOLDEN=1 python -m pytest tests/reports/test_policy_output.py
 
 (the golden tests then rewrite the files and pass; run once more without the variable).
 """
@@ -42,7 +42,7 @@ from engine.policy.rules import Check, PolicyReport, WaiverState, check_policy
 from engine.reports.policy_output import FORMATS, policy_github, policy_junit, policy_sarif, render
 from tests.conftest import CRITERIA, VENDORS
 
-DATA = Path(__file__).resolve().parent / "data" / "policy"
+DATA = Path(__file__).resolve().parents[1] / "data" / "policy"
 SARIF_SCHEMA = DATA / "sarif-schema-2.1.0.json"
 TODAY = dt.date(2026, 11, 29)
 EXPIRING_IN = 60
@@ -56,7 +56,7 @@ GOLDEN = {
 
 POLICY = textwrap.dedent(
     """\
-    # A policy with findings of every kind, for tests/test_policy_output.py.
+    # A policy with findings of every kind, for tests/reports/test_policy_output.py.
     schema_version: 1
     name: Golden test gate
     priorities: regulated-eu-bank
@@ -613,7 +613,7 @@ DRIFT_DATA = DATA / "price-drift"
 
 DRIFT_POLICY = textwrap.dedent(
     """\
-    # A policy whose only check is price drift, for tests/test_policy_output.py.
+    # A policy whose only check is price drift, for tests/reports/test_policy_output.py.
     schema_version: 1
     name: Price drift gate
     approved:
