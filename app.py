@@ -117,7 +117,8 @@ except ValidationError as exc:  # a value no widget produces (a hand-edited link
 ss["_ctx"] = Context(criteria, catalog, presets, preset, priorities, ranking, problems, labels)
 
 if ranking is not None and ranking.ranked and ss["mode"] == "direct":
-    from engine.mcda.sensitivity import DecisionProblem, stability_intervals
+    from engine.mcda.sensitivity.problem import DecisionProblem
+    from engine.mcda.sensitivity.stability import stability_intervals
 
     for s_int in stability_intervals(DecisionProblem.from_ranking(ranking), preset.robustness.top_k):
         band[s_int.criterion].caption(

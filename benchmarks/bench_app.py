@@ -87,7 +87,8 @@ import engine
 from benchmarks._report import machine, machine_line, peak_mb, print_verdict, write_json
 from benchmarks._synthetic import CAPABILITY_SD, PRICE_SIGMA, synthetic_vendors
 from engine.mcda.scoring import TIE_TOLERANCE
-from engine.mcda.sensitivity import sensitivity_with, what_would_it_take
+from engine.mcda.sensitivity.report import sensitivity_with
+from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

@@ -5,8 +5,8 @@ Pure: no Streamlit, no printing, no global state, no network. Only
 :mod:`engine.catalog.loading` touches the file system (and the writing step of an importer,
 :func:`engine.catalog.importers.genai_prices.write_profiles`). The robustness analysis
 (:mod:`engine.mcda.sensitivity`, which needs scipy) is imported on first use of one of its
-names, so ``shortlist rank`` does not pay for it; its entry point, the function
-``engine.mcda.sensitivity.sensitivity``, is reached through the module. Likewise
+names, so ``shortlist rank`` does not pay for it; its entry point is
+:func:`engine.mcda.sensitivity.report.sensitivity`. Likewise
 :func:`to_xlsx` imports openpyxl only when it is called, and :func:`rank_many` /
 :func:`robustness_many` import Dask only when given a Dask scheduler.
 """
@@ -49,25 +49,26 @@ from engine.reports.export import (
     to_table,
 )
 
-_SENSITIVITY = (
-    "DecisionProblem",
-    "Dominance",
-    "RankAcceptability",
-    "SensitivityReport",
-    "StabilityInterval",
-    "WhatItTakes",
-    "dominance",
-    "rank_stability",
-    "smaa",
-    "stability_intervals",
-    "what_would_it_take",
-)
+_SENSITIVITY = {
+    "DecisionProblem": "problem",
+    "Dominance": "dominance",
+    "RankAcceptability": "smaa",
+    "SensitivityReport": "report",
+    "StabilityInterval": "stability",
+    "WhatItTakes": "what_it_takes",
+    "dominance": "dominance",
+    "rank_stability": "stability",
+    "smaa": "smaa",
+    "stability_intervals": "stability",
+    "what_would_it_take": "what_it_takes",
+}
+"""The robustness names ``engine`` offers, by their module of :mod:`engine.mcda.sensitivity`."""
 
 
 def __getattr__(name: str) -> Any:
-    """Lazy access to :mod:`engine.mcda.sensitivity` (PEP 562)."""
+    """Lazy access to :mod:`engine.mcda.sensitivity` (PEP 562): scipy only on first use."""
     if name in _SENSITIVITY:
-        return getattr(importlib.import_module("engine.mcda.sensitivity"), name)
+        return getattr(importlib.import_module(f"engine.mcda.sensitivity.{_SENSITIVITY[name]}"), name)
     raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 

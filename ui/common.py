@@ -17,7 +17,7 @@ from engine.reports.escape import markdown_code, visible
 from engine.reports.escape import streamlit_markdown as md
 
 if TYPE_CHECKING:
-    from engine.mcda.sensitivity import SensitivityReport
+    from engine.mcda.sensitivity.report import SensitivityReport
 
 HERE = Path(__file__).resolve().parent.parent
 
@@ -193,9 +193,9 @@ def robustness(
     Raises
     ------
     InputError
-        Invalid sampling settings (see ``engine.mcda.sensitivity.sensitivity``).
+        Invalid sampling settings (see ``engine.mcda.sensitivity.report.sensitivity``).
     """
-    from engine.mcda.sensitivity import sensitivity_with
+    from engine.mcda.sensitivity.report import sensitivity_with
 
     rep = sensitivity_with(_ranking, _settings)
     return rep, engine.sensitivity_json(rep, _ranking)

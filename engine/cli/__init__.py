@@ -375,7 +375,7 @@ def _cmd_rank(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _record(args: argparse.Namespace, loaded: _Loaded) -> str:
     """The decision record (Markdown) of a ranking, with the robustness summary."""
     from engine._version import __version__
-    from engine.mcda.sensitivity import sensitivity_with
+    from engine.mcda.sensitivity.report import sensitivity_with
     from engine.reports.record import decision_record
 
     ranking = loaded.ranking
@@ -470,7 +470,9 @@ def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFi
     """Plain-text robustness of one ranked offering: its rank acceptability (SMAA-2
     with the priorities' ``robustness`` settings), the weight interval in which it
     keeps its rank, and what it would take to rank first (weights and price)."""
-    from engine.mcda.sensitivity import rank_stability, sensitivity_with, what_would_it_take
+    from engine.mcda.sensitivity.report import sensitivity_with
+    from engine.mcda.sensitivity.stability import rank_stability
+    from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 
     row = ranking.row(offering_id)
     if row.status != "ranked":
@@ -540,7 +542,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rob = loaded.priorities.robustness
     report = None
     if ranking.ranked:
-        from engine.mcda.sensitivity import sensitivity_with
+        from engine.mcda.sensitivity.report import sensitivity_with
 
         report = sensitivity_with(ranking, rob)
     try:
@@ -573,7 +575,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.mcda.sensitivity import sensitivity_with
+    from engine.mcda.sensitivity.report import sensitivity_with
     from engine.reports.export import sensitivity_csv, sensitivity_json, sensitivity_table
 
     if args.excel and args.format != "csv":

@@ -48,7 +48,7 @@ from engine.mcda.requirements import RequirementResult
 from engine.mcda.scoring import TIE_TOLERANCE, Ranking, Row
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off the path without a report
-    from engine.mcda.sensitivity import SensitivityReport
+    from engine.mcda.sensitivity.report import SensitivityReport
 
 __all__ = [
     "FACTS",
@@ -199,7 +199,7 @@ class FactRow:
 class PathToFirst:
     """What it would take for an offering to rank first.
 
-    For a ranked offering this is :func:`engine.mcda.sensitivity.what_would_it_take`'s
+    For a ranked offering this is :func:`engine.mcda.sensitivity.what_it_takes.what_would_it_take`'s
     answer; for the leader, that it is first; for an excluded offering, what excludes
     it (``status`` ``"excluded"``).
 
@@ -552,7 +552,7 @@ def _path_to_first(
         return PathToFirst("first", "it already ranks first", "it is already first", price_cut=0.0)
     if report is None:
         return None
-    from engine.mcda.sensitivity import what_would_it_take  # scipy: only with a report
+    from engine.mcda.sensitivity.what_it_takes import what_would_it_take  # scipy: only with a report
 
     wit = what_would_it_take(report.problem, row.offering_id, weight_bounds)
     weights = dict(wit.weights) if wit.weights is not None else None
@@ -578,9 +578,9 @@ def comparison(
     offering_ids : sequence of str
         2 to 4 distinct offering ids; the comparison keeps their order.
     report : SensitivityReport, optional
-        The ranking's robustness report (:func:`engine.mcda.sensitivity.sensitivity_with`);
+        The ranking's robustness report (:func:`engine.mcda.sensitivity.report.sensitivity_with`);
         when given, every ranked offering that is not the leader gets
-        :func:`engine.mcda.sensitivity.what_would_it_take`'s answer. The leader is said to
+        :func:`engine.mcda.sensitivity.what_it_takes.what_would_it_take`'s answer. The leader is said to
         be first and an excluded offering is told what excludes it in any case.
     weight_bounds : mapping, optional
         Criterion id → (low, high) weight share for "what would it take" (e.g. the
@@ -598,7 +598,7 @@ def comparison(
         id), ``compare.report_mismatch`` (``report`` was computed from another
         ranking), ``compare.catalog_mismatch`` (``catalog`` lacks a compared offering);
         and the bound problems of
-        :func:`~engine.mcda.sensitivity.what_would_it_take`.
+        :func:`~engine.mcda.sensitivity.what_it_takes.what_would_it_take`.
 
     Notes
     -----

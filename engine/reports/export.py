@@ -27,7 +27,7 @@ from engine.reports.escape import csv_cell, json_text, terminal, terminal_block
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist rank`'s path
-    from engine.mcda.sensitivity import SensitivityReport
+    from engine.mcda.sensitivity.report import SensitivityReport
 
 __all__ = [
     "CSV_HEAD",

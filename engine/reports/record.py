@@ -22,7 +22,7 @@ from engine.reports.escape import markdown, markdown_code
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness report
-    from engine.mcda.sensitivity import SensitivityReport
+    from engine.mcda.sensitivity.report import SensitivityReport
 
 __all__ = ["decision_record"]
 

@@ -19,20 +19,12 @@ from hypothesis import strategies as st
 import engine
 from engine.mcda.aggregation import METHODS, aggregate, competition_ranks, linear_form
 from engine.mcda.scoring import TIE_TOLERANCE
-from engine.mcda.sensitivity import (
-    LEAD_MARGIN,
-    DecisionProblem,
-    Scale,
-    _ranged_scores,
-    _weights_at,
-    dominance,
-    rank_stability,
-    sample_weights,
-    sensitivity,
-    smaa,
-    stability_intervals,
-    what_would_it_take,
-)
+from engine.mcda.sensitivity.dominance import dominance
+from engine.mcda.sensitivity.problem import DecisionProblem, Scale
+from engine.mcda.sensitivity.report import sensitivity
+from engine.mcda.sensitivity.smaa import _ranged_scores, sample_weights, smaa
+from engine.mcda.sensitivity.stability import _weights_at, rank_stability, stability_intervals
+from engine.mcda.sensitivity.what_it_takes import LEAD_MARGIN, what_would_it_take
 from tests.conftest import PRESETS, offering_yaml, priorities, vendor_yaml
 
 EPS = 1e-6
@@ -421,12 +413,12 @@ def test_smaa_central_weights_make_the_offering_first(clear, method):
 
 def test_smaa_chunking_gives_the_same_result(clear, monkeypatch):
     one = smaa(clear, samples=600, seed=9, concentration=3.0)
-    monkeypatch.setattr("engine.mcda.sensitivity._CHUNK_CELLS", 7)  # chunks of 1 sample (n = 5)
+    monkeypatch.setattr("engine.mcda.sensitivity.smaa._CHUNK_CELLS", 7)  # chunks of 1 sample (n = 5)
     many = smaa(clear, samples=600, seed=9, concentration=3.0)
     np.testing.assert_array_equal(one.acceptability, many.acceptability)
     np.testing.assert_allclose(one.central_weights, many.central_weights, rtol=1e-12)
     np.testing.assert_array_equal(one.confidence, many.confidence)
-    monkeypatch.setattr("engine.mcda.sensitivity._CHUNK_CELLS", 5 * 97)  # uneven last chunk
+    monkeypatch.setattr("engine.mcda.sensitivity.smaa._CHUNK_CELLS", 5 * 97)  # uneven last chunk
     uneven = smaa(clear, samples=600, seed=9, concentration=3.0)
     np.testing.assert_array_equal(one.acceptability, uneven.acceptability)
 
@@ -436,7 +428,7 @@ def test_smaa_chunking_with_value_ranges_is_reproducible_and_close(ranged_rankin
     # depends on the chunk size (not only on the seed); the estimate must stay close
     p = DecisionProblem.from_ranking(ranged_ranking)
     one = smaa(p, samples=1000, seed=1)
-    monkeypatch.setattr("engine.mcda.sensitivity._CHUNK_CELLS", 100)  # chunks of 50 samples (n = 2)
+    monkeypatch.setattr("engine.mcda.sensitivity.smaa._CHUNK_CELLS", 100)  # chunks of 50 samples (n = 2)
     many = smaa(p, samples=1000, seed=1)
     again = smaa(p, samples=1000, seed=1)
     np.testing.assert_array_equal(many.acceptability, again.acceptability)

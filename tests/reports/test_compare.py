@@ -19,7 +19,8 @@ import pytest
 
 import engine
 from engine.mcda.comparison import FACTS, Comparison, comparison, criterion_provenance
-from engine.mcda.sensitivity import sensitivity_with, what_would_it_take
+from engine.mcda.sensitivity.report import sensitivity_with
+from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 from engine.reports.compare import (
     comparison_csv,
     comparison_dict,

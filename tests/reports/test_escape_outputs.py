@@ -257,7 +257,7 @@ def test_compare_outputs_with_controls(hostile):
 
 
 def test_sensitivity_outputs_with_controls(hostile):
-    from engine.mcda.sensitivity import sensitivity
+    from engine.mcda.sensitivity.report import sensitivity
 
     ranking = _controlled(_ranking(hostile))
     report = sensitivity(ranking, samples=200, seed=1)

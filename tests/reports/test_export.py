@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import engine
-from engine.mcda.sensitivity import sensitivity
+from engine.mcda.sensitivity.report import sensitivity
 from engine.reports.export import CSV_HEAD, neutralise
 from tests.conftest import CRITERIA, offering_yaml, priorities, vendor_yaml
 
