@@ -25,11 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from engine.catalog.dates import age_flags
 from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
@@ -444,6 +445,133 @@ def _digest(catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesF
     return hashlib.sha256(blob).hexdigest()
 
 
+def _anchors(criteria: CriteriaCatalog, priorities: PrioritiesFile) -> dict[str, tuple[float, float]]:
+    """Each criterion's (worst, best): the priorities' own, else the catalog's value function's."""
+    anchors: dict[str, tuple[float, float]] = {}
+    for c in criteria.criteria:
+        a = priorities.anchors.get(c.id)
+        if a is not None:
+            anchors[c.id] = (a.worst, a.best)
+        elif c.value_function.worst is not None and c.value_function.best is not None:
+            anchors[c.id] = (c.value_function.worst, c.value_function.best)
+    return anchors
+
+
+def _gate(
+    catalog: Catalog,
+    criteria: CriteriaCatalog,
+    priorities: PrioritiesFile,
+    ctx: Context,
+    w: Mapping[str, float],
+) -> tuple[
+    dict[str, dict[str, Performance]], dict[str, list[RequirementResult]], dict[str, list[str]], set[str]
+]:
+    """The decision matrix and the gate: each offering's performance values, its
+    must-have results, why it is excluded (failed or unknown must-haves, a missing value
+    on a criterion whose policy is ``exclude``) and the excluded ids.
+
+    Raises
+    ------
+    InputError
+        ``data.missing_value`` for a missing value on a weighted criterion whose missing
+        policy is ``fail``.
+    """
+    ids = criteria.ids()
+    day = ctx.on_date
+    perf: dict[str, dict[str, Performance]] = {}
+    gates: dict[str, list[RequirementResult]] = {}
+    reasons: dict[str, list[str]] = {}
+    excluded: set[str] = set()
+    fail_issues: list[Issue] = []
+    for ro in catalog.offerings:
+        oid = ro.id
+        p = {c: performance(c, ro, ctx) for c in ids}
+        perf[oid] = p
+        results = [evaluate(r, ro, p, day) for r in priorities.requirements]
+        gates[oid] = results
+        why: list[str] = []
+        for spec, res in zip(priorities.requirements, results, strict=True):
+            if res.blocks(spec.allow_unknown):
+                why.append(("unknown: " if res.outcome == "unknown" else "fails must-have ") + res.reason)
+        for c in criteria.criteria:
+            if w[c.id] == 0 or p[c.id].value is not None:
+                continue
+            note = p[c.id].note or "no value"
+            if c.missing == "exclude":
+                why.append(f"no {c.id} value ({note})")
+            elif c.missing == "fail":
+                fail_issues.append(
+                    Issue(
+                        "data.missing_value",
+                        f"offering {ro.id!r} has no {c.id} value ({note}) and the criterion's missing policy is 'fail'",
+                        ro.file,
+                        ro.line_of("id"),
+                        None,
+                        f"offerings[{ro.index}]",
+                    )
+                )
+        if why:
+            excluded.add(oid)
+        reasons[oid] = why
+    if fail_issues:
+        raise InputError(fail_issues)
+    return perf, gates, reasons, excluded
+
+
+def _utilities(
+    criteria: CriteriaCatalog,
+    ranked_ids: Sequence[str],
+    perf: Mapping[str, Mapping[str, Performance]],
+    w: Mapping[str, float],
+    anchors: Mapping[str, tuple[float, float]],
+    notes: list[str],
+) -> tuple[dict[str, dict[str, float | None]], dict[str, set[str]]]:
+    """Utilities of the ranked offerings per criterion, and the cells imputed worst (an
+    unknown value on a weighted criterion); appends the notes on constant and relative
+    criteria to ``notes``."""
+    util: dict[str, dict[str, float | None]] = {o: {} for o in ranked_ids}
+    imputed: dict[str, set[str]] = {o: set() for o in ranked_ids}
+    for c in criteria.criteria:
+        present = [o for o in ranked_ids if perf[o][c.id].value is not None]
+        values: list[float | str] = [perf[o][c.id].value for o in present]  # type: ignore[misc]
+        u = utility_function(c, values, anchors.get(c.id)) if present else np.zeros(0)
+        for o, ui in zip(present, u, strict=True):
+            util[o][c.id] = float(ui)
+        for o in ranked_ids:
+            if perf[o][c.id].value is None:
+                if w[c.id] > 0:
+                    util[o][c.id] = 0.0
+                    imputed[o].add(c.id)
+                else:
+                    util[o][c.id] = None
+        if w[c.id] > 0 and len(ranked_ids) > 1:
+            col = [util[o][c.id] for o in ranked_ids]
+            if all(v is not None and abs(v - col[0]) <= TIE_TOLERANCE for v in col):  # type: ignore[operator]
+                notes.append(
+                    f"criterion {c.id} is constant across the ranked offerings: it does not change the order"
+                )
+        if c.scale == "relative" and w[c.id] > 0:
+            notes.append(
+                f"criterion {c.id} uses a relative scale: its utilities, and so the ranking, depend on the candidate set"
+            )
+    return util, imputed
+
+
+def _order(ranked_ids: Sequence[str], scores: NDArray[np.float64]) -> tuple[list[int], dict[str, int]]:
+    """Rows by score (best first) and competition ranks (``1, 2, 2, 4``): scores within
+    :data:`TIE_TOLERANCE` tie, and tied offerings are listed by id, whatever float noise says."""
+    order = sorted(range(len(ranked_ids)), key=lambda i: (-scores[i], ranked_ids[i]))
+    ranks: dict[str, int] = {}
+    prev_score, prev_rank = None, 0
+    for pos, i in enumerate(order, start=1):
+        if prev_score is None or prev_score - scores[i] > TIE_TOLERANCE:
+            prev_rank = pos
+        prev_score = scores[i]
+        ranks[ranked_ids[i]] = prev_rank
+    order.sort(key=lambda i: (ranks[ranked_ids[i]], ranked_ids[i]))
+    return order, ranks
+
+
 def rank(
     catalog: Catalog,
     criteria: CriteriaCatalog,
@@ -502,78 +630,10 @@ def rank(
     cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
     ctx = Context(priorities, criteria.fx, day, cap_metric)
 
-    anchors: dict[str, tuple[float, float]] = {}
-    for c in criteria.criteria:
-        a = priorities.anchors.get(c.id)
-        if a is not None:
-            anchors[c.id] = (a.worst, a.best)
-        elif c.value_function.worst is not None and c.value_function.best is not None:
-            anchors[c.id] = (c.value_function.worst, c.value_function.best)
-
-    perf: dict[str, dict[str, Performance]] = {}
-    gates: dict[str, list[RequirementResult]] = {}
-    reasons: dict[str, list[str]] = {}
-    excluded: set[str] = set()
-    fail_issues: list[Issue] = []
-    for ro in catalog.offerings:
-        oid = ro.id
-        p = {c: performance(c, ro, ctx) for c in ids}
-        perf[oid] = p
-        results = [evaluate(r, ro, p, day) for r in priorities.requirements]
-        gates[oid] = results
-        why: list[str] = []
-        for spec, res in zip(priorities.requirements, results, strict=True):
-            if res.blocks(spec.allow_unknown):
-                why.append(("unknown: " if res.outcome == "unknown" else "fails must-have ") + res.reason)
-        for c in criteria.criteria:
-            if w[c.id] == 0 or p[c.id].value is not None:
-                continue
-            note = p[c.id].note or "no value"
-            if c.missing == "exclude":
-                why.append(f"no {c.id} value ({note})")
-            elif c.missing == "fail":
-                fail_issues.append(
-                    Issue(
-                        "data.missing_value",
-                        f"offering {ro.id!r} has no {c.id} value ({note}) and the criterion's missing policy is 'fail'",
-                        ro.file,
-                        ro.line_of("id"),
-                        None,
-                        f"offerings[{ro.index}]",
-                    )
-                )
-        if why:
-            excluded.add(oid)
-        reasons[oid] = why
-    if fail_issues:
-        raise InputError(fail_issues)
-
+    anchors = _anchors(criteria, priorities)
+    perf, gates, reasons, excluded = _gate(catalog, criteria, priorities, ctx, w)
     ranked_ids = [ro.id for ro in catalog.offerings if ro.id not in excluded]
-    util: dict[str, dict[str, float | None]] = {o: {} for o in ranked_ids}
-    imputed: dict[str, set[str]] = {o: set() for o in ranked_ids}
-    for c in criteria.criteria:
-        present = [o for o in ranked_ids if perf[o][c.id].value is not None]
-        values: list[float | str] = [perf[o][c.id].value for o in present]  # type: ignore[misc]
-        u = utility_function(c, values, anchors.get(c.id)) if present else np.zeros(0)
-        for o, ui in zip(present, u, strict=True):
-            util[o][c.id] = float(ui)
-        for o in ranked_ids:
-            if perf[o][c.id].value is None:
-                if w[c.id] > 0:
-                    util[o][c.id] = 0.0
-                    imputed[o].add(c.id)
-                else:
-                    util[o][c.id] = None
-        if w[c.id] > 0 and len(ranked_ids) > 1:
-            col = [util[o][c.id] for o in ranked_ids]
-            if all(v is not None and abs(v - col[0]) <= TIE_TOLERANCE for v in col):  # type: ignore[operator]
-                notes.append(
-                    f"criterion {c.id} is constant across the ranked offerings: it does not change the order"
-                )
-        if c.scale == "relative" and w[c.id] > 0:
-            notes.append(
-                f"criterion {c.id} uses a relative scale: its utilities, and so the ranking, depend on the candidate set"
-            )
+    util, imputed = _utilities(criteria, ranked_ids, perf, w, anchors, notes)
 
     wv = np.array([w[c] for c in ids])
     U = np.array([[util[o][c] or 0.0 for c in ids] for o in ranked_ids], dtype=np.float64).reshape(
@@ -581,16 +641,7 @@ def rank(
     )
     # utilities are in [0, 1] and weights sum to 1, so scores are in [0, 1] (clipped for float noise)
     scores = aggregate(U, wv, priorities.method)
-    order = sorted(range(len(ranked_ids)), key=lambda i: (-scores[i], ranked_ids[i]))
-    ranks: dict[str, int] = {}
-    prev_score, prev_rank = None, 0
-    for pos, i in enumerate(order, start=1):
-        if prev_score is None or prev_score - scores[i] > TIE_TOLERANCE:
-            prev_rank = pos
-        prev_score = scores[i]
-        ranks[ranked_ids[i]] = prev_rank
-    # tied offerings (scores within the tolerance) are listed by id, whatever float noise says
-    order.sort(key=lambda i: (ranks[ranked_ids[i]], ranked_ids[i]))
+    order, ranks = _order(ranked_ids, scores)
     score_of = {ranked_ids[i]: float(scores[i]) for i in range(len(ranked_ids))}
 
     rows: list[Row] = []
