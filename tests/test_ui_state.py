@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
+import engine.mcda.matrix
 from engine.catalog.schema import CERTIFICATION_IDS
 from tests.conftest import CRITERIA, PRESETS
 from ui import state

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import engine
+import engine.catalog.loading
 from engine.catalog.schema import PrioritiesFile, Robustness
 from engine.reports.escape import markdown_code, visible
 from engine.reports.escape import streamlit_markdown as md

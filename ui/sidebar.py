@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 import engine
+import engine.mcda.matrix
 from engine.catalog.schema import CERTIFICATION_IDS, PrioritiesFile
 from engine.reports.escape import streamlit_markdown as md
 from ui import state

@@ -20,6 +20,8 @@ import pytest
 import yaml
 
 import engine
+import engine.catalog.schema
+import engine.catalog.yamlio
 from engine.catalog.importers import genai_prices as gp
 from engine.catalog.importers.genai_prices import (
     CURRENCY_OVERRIDES,

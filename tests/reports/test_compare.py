@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import engine
+import engine.catalog.schema
 from engine.mcda.comparison import FACTS, Comparison, comparison, criterion_provenance
 from engine.mcda.sensitivity.report import sensitivity_with
 from engine.mcda.sensitivity.what_it_takes import what_would_it_take

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import engine
+import engine.policy.rules
 from engine.mcda.comparison import comparison
 from engine.reports.compare import comparison_csv, comparison_json, comparison_markdown, comparison_table
 from engine.reports.diff import diff_markdown, diff_rankings

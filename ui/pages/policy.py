@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import engine
+import engine.policy.rules
 from engine.catalog.dates import MAX_DATE, MIN_DATE
 from engine.catalog.loading import (
     LocalResolver,

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import engine
+import engine.catalog.schema
 from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line
 from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize
 
 from engine.mcda.aggregation import competition_ranks, is_additive, linear_form
 from engine.mcda.scoring import TIE_TOLERANCE
@@ -122,6 +121,8 @@ def _numeric_interval(
     The pair differences are evaluated on a grid of 1,001 weights, and the first
     sign change on each side of ``t0`` is refined with Brent's method.
     """
+    from scipy import optimize  # scipy.optimize: only when an analysis needs it
+
     grid = np.unique(np.concatenate([np.linspace(0.0, 1.0, 1001), [t0]]))
     S = problem.scores(_weights_at(problem.weights, j, grid))
     diff = S[:, ahead] - S[:, behind]  # (grid, pairs)

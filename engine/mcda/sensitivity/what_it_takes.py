@@ -12,7 +12,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize
 
 from engine.errors import InputError, Issue, suggest
 from engine.mcda.aggregation import aggregate, competition_ranks, is_additive, linear_form
@@ -77,6 +76,8 @@ def _lp_nearest(
     A: FloatArray, t: int, w0: FloatArray, lo: FloatArray, hi: FloatArray, margin: float = 0.0
 ) -> tuple[FloatArray | None, float]:
     """min ||w - w0||_1 s.t. (A_k - A_t)·w <= -margin for all k, sum w = 1, lo <= w <= hi."""
+    from scipy import optimize  # scipy.optimize: only when an analysis needs it
+
     n, m = A.shape
     others = np.delete(np.arange(n), t)
     G = A[others] - A[t]  # (n-1, m)
@@ -156,6 +157,8 @@ def _check_bounds(
 
 
 def _price_cut(problem: DecisionProblem, t: int) -> tuple[float | None, str]:
+    from scipy import optimize  # scipy.optimize: only when an analysis needs it
+
     c = "monthly_cost"
     if c not in problem.criteria:
         return None, "monthly cost carries no weight here, so no price cut changes the ranking"
