@@ -917,3 +917,25 @@ def test_from_ranking_keeps_the_weighted_criteria(bundled, criteria):
     np.testing.assert_allclose(p.scores() * 100, [row.score for row in r.ranked], atol=1e-9)
     sub = DecisionProblem.from_ranking(r, criteria=["capability"])
     np.testing.assert_array_equal(sub.weights, [1.0])
+
+
+def test_sample_weights_are_pinned_for_a_fixed_seed():
+    # The SMAA sampler is numpy's Generator.dirichlet (no scipy.stats at start-up); these are
+    # its draws for seed 7, the same numbers scipy.stats.dirichlet.rvs gave: a change of
+    # sampler changes every SMAA result, so it must show here first (and in the README).
+    from scipy import stats
+
+    w = np.array([0.5, 0.3, 0.2])
+    W = sample_weights(w, 3, np.random.default_rng(7), concentration=50.0)
+    assert W.tolist() == [
+        [0.5183416409231324, 0.2949076378844281, 0.18675072119243946],
+        [0.4983372440683953, 0.2647448555660675, 0.23691790036553712],
+        [0.5391099441303024, 0.3199378718293037, 0.1409521840403938],
+    ]
+    alpha = 1.0 + 50.0 * w
+    assert W.tolist() == stats.dirichlet.rvs(alpha, size=3, random_state=np.random.default_rng(7)).tolist()
+    ordered = sample_weights(w, 2, np.random.default_rng(7), concentration=None, order=[2, 0])
+    assert ordered.tolist() == [
+        [0.4083314725671703, 0.0, 0.5916685274328297],
+        [0.38844351276908, 0.0, 0.6115564872309199],
+    ]
