@@ -157,8 +157,6 @@ def _check_bounds(
 
 
 def _price_cut(problem: DecisionProblem, t: int) -> tuple[float | None, str]:
-    from scipy import optimize  # scipy.optimize: only when an analysis needs it
-
     c = "monthly_cost"
     if c not in problem.criteria:
         return None, "monthly cost carries no weight here, so no price cut changes the ranking"
@@ -187,7 +185,12 @@ def _price_cut(problem: DecisionProblem, t: int) -> tuple[float | None, str]:
                 "even at the best price on the scale it would not rank first: price alone cannot do it",
             )
         margin, tie = 0.0, " (at best tied for first)"
-    u_star = u0 if gap(u0, margin) >= 0 else float(optimize.brentq(gap, u0, 1.0, args=(margin,), xtol=1e-12))
+    if gap(u0, margin) >= 0:
+        u_star = u0
+    else:
+        from scipy import optimize  # only when there is a root to find (not for the leader)
+
+        u_star = float(optimize.brentq(gap, u0, 1.0, args=(margin,), xtol=1e-12))
     cut = max(0.0, 1.0 - scale.value(u_star) / float(value))
     cut = min(1.0, math.ceil(cut * 1000 - 1e-9) / 1000)  # rounded up to 0.1 %: the advice stays enough
     target = float(value) * (1.0 - cut)
