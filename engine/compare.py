@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from engine.dates import FUTURE_FLAG, STALE_FLAG
 from engine.errors import InputError, Issue, suggest
-from engine.escape import json_text, markdown, markdown_code, terminal, terminal_block
+from engine.escape import json_text, markdown, markdown_code, safe_url, terminal, terminal_block
 from engine.export import neutralise
 from engine.loading import Catalog, ResolvedOffering
 from engine.matrix import prices_on
@@ -902,6 +902,13 @@ def _md(text: object) -> str:
     return markdown(str(text))
 
 
+def _source_md(source: str) -> str:
+    """A source for Markdown: a plain ``http(s)`` address as an autolink ``<…>`` (it holds
+    no space, angle bracket or quote: :func:`engine.escape.safe_url`), anything else as
+    escaped text (``javascript:…`` never becomes a link)."""
+    return f"<{source}>" if safe_url(source) else _md(source)
+
+
 def comparison_markdown(comp: Comparison) -> str:
     """Markdown for a decision file or a pull-request comment.
 
@@ -1006,7 +1013,8 @@ def comparison_markdown(comp: Comparison) -> str:
     for i, oid in enumerate(ids):
         lines.append(f"- {markdown_code(oid)} ({_md(comp.offerings[i].file)})")
         for p in _sources(comp, i):
-            lines.append(f"  - {_md(p.block)}, as of {p.as_of.isoformat()}: {_md('; '.join(p.sources))}")
+            cited = "; ".join(_source_md(s) for s in p.sources)
+            lines.append(f"  - {_md(p.block)}, as of {p.as_of.isoformat()}: {cited}")
     if comp.notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {_md(n)}" for n in comp.notes]
