@@ -285,7 +285,9 @@ def test_process_head_reads_one_line(tmp_path):
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
-@pytest.mark.parametrize("argv", [["rank", "--on", TODAY], ["schema", "vendor"]])
+@pytest.mark.parametrize(
+    "argv", [["rank", "--on", TODAY], ["schema", "vendor"], ["--help"], ["check", "--help"]]
+)
 def test_process_full_disk(argv, tmp_path):
     with open("/dev/full", "wb") as full:
         proc = subprocess.run(
