@@ -238,6 +238,18 @@ Licence = Annotated[
 Currency = Annotated[str, AfterValidator(_currency)]
 
 
+def _whole_number_literal(value: Any) -> Any:
+    # Strict mode does not reach a Literal: ``Literal[1]`` compares by equality, so the
+    # YAML boolean ``true`` (== 1) and the float ``1.0`` would pass as the number 1.
+    if isinstance(value, (bool, float)):
+        raise PydanticCustomError("literal_error", "Input should be 1 (a whole number)")
+    return value
+
+
+SchemaVersion = Annotated[Literal[1], BeforeValidator(_whole_number_literal)]
+"""The file format's version: the whole number 1 (not ``true``, ``1.0`` or ``"1"``)."""
+
+
 def _plus_zero(x: float) -> float:
     return x + 0.0  # -0.0 → 0.0, so no output ever shows "-0"
 
@@ -513,7 +525,7 @@ class VendorFile(_Model):
     must-haves then treat it as unknown, never as some country).
     """
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     id: Ident
     name: Text
     headquarters: Country | None = None
@@ -561,14 +573,14 @@ class CriterionSpec(_Model):
 class CriteriaFile(_Model):
     """The criteria catalog file (``criteria/criteria.yaml``)."""
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     criteria: Annotated[tuple[CriterionSpec, ...], Field(min_length=1)]
 
 
 class FxFile(_Model):
     """A dated exchange-rate table: units of each currency per 1 ``base``."""
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     base: Currency
     as_of: Date
     sources: Annotated[Sources, Field(min_length=1)]
@@ -684,7 +696,7 @@ class PrioritiesFile(_Model):
     ordering, rank-order centroid weights) or ``ahp`` (pairwise comparisons).
     """
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     name: Text
     description: Note | None = None
     method: Literal["weighted-sum", "weighted-product", "topsis"] = "weighted-sum"
@@ -769,7 +781,7 @@ class PolicyFile(_Model):
     ``min_score`` are evaluated under.
     """
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     name: Text
     description: Note | None = None
     priorities: Text | None = None
