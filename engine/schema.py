@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.dates import parse_date
+from engine.licences import LICENCE_ID, SPDX_LIST_VERSION, licence_problem
 from engine.ranges import (
     ANCHOR_LIMIT,
     CAPABILITY_LIMIT,
@@ -102,8 +103,6 @@ EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
 # Identifiers and codes are ASCII and match in full (``fullmatch``: ``match`` with ``$``
 # would accept a final newline); see :mod:`engine.text`.
 _ID = ID_PATTERN  # [a-z0-9][a-z0-9._-]*
-LICENCE_ID = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+")
-"""An SPDX licence id or ``LicenseRef-<name>``; use with ``fullmatch``."""
 _API_ID = re.compile(r"[!-~](?:[ -~]*[!-~])?")  # printable ASCII: gpt-4o, org/Model-7B, model:1
 
 
@@ -153,9 +152,10 @@ def _ident(value: str) -> str:
 
 
 def _licence(value: str) -> str:
-    problem = id_problem(value, LICENCE_ID)
+    # on the SPDX License List, current and spelled as it spells it, or LicenseRef-<name>
+    problem = licence_problem(value)
     if problem:
-        raise ValueError(f"expected an SPDX licence id or LicenseRef-<name> (no spaces), found {problem}")
+        raise ValueError(problem)
     return value
 
 
@@ -232,7 +232,15 @@ Region = Annotated[str, AfterValidator(_region)]
 Headquarters = Annotated[str, AfterValidator(_hq)]
 Licence = Annotated[
     str,
-    Field(json_schema_extra={"pattern": f"^(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-+]+){_END}"}),
+    Field(
+        json_schema_extra={"pattern": f"^(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-]+){_END}"},
+        description=(
+            f"An id on the SPDX License List {SPDX_LIST_VERSION}, spelled as the list spells it and "
+            "not deprecated (MIT, Apache-2.0, GPL-3.0-only; no '+': write the -or-later id), or "
+            "LicenseRef-<name> for a licence not on the list (not an SPDX id under another name); "
+            "leave it out when not known. Checked by shortlist validate."
+        ),
+    ),
     AfterValidator(_licence),
 ]
 Currency = Annotated[str, AfterValidator(_currency)]
