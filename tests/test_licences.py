@@ -223,3 +223,11 @@ def test_the_readme_and_the_schema_name_the_list_version():
     lic = json_schema("vendor")["$defs"]["Openness"]["properties"]["licence"]
     text = str(lic)
     assert f"SPDX License List {SPDX_LIST_VERSION}" in text and "LicenseRef-<name>" in text
+
+
+def test_no_two_ids_share_a_spelling_key():
+    """``LicenseRef-Apache2.0`` and ``GPL3.0only`` are matched to an SPDX id with case, ``-``
+    and ``.`` left out: that key names one id only."""
+    from engine.licences import _BY_NORM
+
+    assert len(_BY_NORM) == len(LICENSES)
