@@ -44,15 +44,6 @@ follows the list's: 3.29.0 carries list 3.29)."""
 _PREFIX = "LicenseRef-"
 _CURRENT = sorted(k for k, v in LICENSES.items() if not v.deprecated_id)
 
-# Deprecated ids the list does not map mechanically (``X`` → ``X-only``, ``X+`` →
-# ``X-or-later``): the SPDX License List's notes on the deprecated ids.
-_RENAMED = {
-    "BSD-2-Clause-FreeBSD": "BSD-2-Clause-Views",
-    "BSD-2-Clause-NetBSD": "BSD-2-Clause",
-    "bzip2-1.0.5": "bzip2-1.0.6",
-    "Nunit": "zlib-acknowledgement",
-    "StandardML-NJ": "SMLNJ",
-}
 
 
 def _norm(x: str) -> str:
@@ -65,8 +56,6 @@ _BY_NORM = {_norm(k): k for k in LICENSES}  # one id per key (3.29: no two colli
 
 def _replacement(spdx_id: str) -> str | None:
     """The current id of a deprecated one, when it is a single id."""
-    if spdx_id in _RENAMED:
-        return _RENAMED[spdx_id]
     stem = spdx_id.removesuffix("+")
     if "-with-" in stem:  # GPL-2.0-with-classpath-exception: SPDX now writes … WITH …
         stem = stem.split("-with-")[0]
@@ -77,9 +66,11 @@ def _replacement(spdx_id: str) -> str | None:
 def _deprecated(spdx_id: str) -> str:
     new = _replacement(spdx_id)
     if new is None:
+        # the package carries no replacement: none is guessed here (the SPDX list's
+        # page of deprecated ids says which licence took its place)
         return (
-            f"{spdx_id!r}, a deprecated SPDX id with no one current id in its place (SPDX now "
-            "writes it as an expression): name the licence meant by its current id, or LicenseRef-<name>"
+            f"{spdx_id!r}, a deprecated SPDX id: write the current id of the licence meant "
+            "(https://spdx.org/licenses/ lists what replaced each deprecated id), or LicenseRef-<name>"
         )
     if "-with-" in spdx_id:
         return (
