@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import InputError, Issue, suggest
+from engine.errors import InputError, Issue, shown_path, suggest
 from engine.ranges import CRITERION_RANGES, int_digits
 from engine.schema import (
     CertificationBlock,
@@ -611,7 +611,7 @@ def load_catalog(
     sources: list[tuple[str, bytes, bool]] = []
     for f in files:
         try:
-            name = str(f) if roots is None else input_name(f, roots)
+            name = shown_path(f) if roots is None else input_name(f, roots)
             sources.append((name, f.read_bytes(), True))
         except OSError as exc:
             issues.append(Issue("io.read_error", f"cannot read file: {exc.strerror}", str(f)))
@@ -724,7 +724,7 @@ def read_input(path: str | Path) -> bytes:
 def _load_doc(model: type[M], path: str | Path) -> tuple[M, LoadedYaml]:
     """Read, strictly load and validate one file, keeping its document for lines."""
     p = Path(path)
-    return _load_bytes_doc(model, _read(p), str(p))
+    return _load_bytes_doc(model, _read(p), shown_path(p))
 
 
 def _load_bytes_doc(model: type[M], raw: bytes, file: str) -> tuple[M, LoadedYaml]:
@@ -744,14 +744,20 @@ def input_name(path: str | Path, roots: Sequence[tuple[str, Path]]) -> str:
         The first directory holding the file names it: ``prefix`` + the file's path
         relative to it, with ``/`` (see :func:`catalog_roots`). A file in none of them
         is named by its absolute path (the same from any working directory).
+
+    Returns
+    -------
+    str
+        Valid Unicode: undecodable bytes of a file name are shown as ``\\xff``
+        (:func:`~engine.errors.shown_path`), so JSON, SARIF and XML can hold it.
     """
     full = Path(os.path.abspath(path))
     for prefix, root in roots:
         try:
-            return prefix + full.relative_to(os.path.abspath(root)).as_posix()
+            return shown_path(prefix + full.relative_to(os.path.abspath(root)).as_posix())
         except ValueError:
             continue
-    return full.as_posix()
+    return shown_path(full.as_posix())
 
 
 def catalog_roots(vendors_dir: str | Path, criteria_dir: str | Path) -> tuple[tuple[str, Path], ...]:
@@ -806,7 +812,7 @@ def load_policy_doc(path: str | Path, name: str | None = None) -> tuple[PolicyFi
     InputError
         Every problem of the file, with file, line and field.
     """
-    return _load_bytes_doc(PolicyFile, _read(Path(path)), name or str(path))
+    return _load_bytes_doc(PolicyFile, _read(Path(path)), name or shown_path(path))
 
 
 def _path_of(field: str, loaded: LoadedYaml) -> Path_:
@@ -1035,10 +1041,10 @@ class LocalResolver:
             cand = (base / ref).resolve()
             inside = any(cand == r or r in cand.parents for r in roots)
             if inside and cand.is_file():
-                return _read(cand), str(base / ref)
+                return _read(cand), shown_path(base / ref)
         named = _named_files(self.criteria_dir / "presets")
         if ref in named:
-            return _read(named[ref]), str(named[ref])
+            return _read(named[ref]), shown_path(named[ref])
         raise _ref_issue(
             f"the policy's priorities {_shown(ref)} is neither a preset ({', '.join(sorted(presets)) or 'none'}) "
             "nor a priorities file inside the catalog, given as a path relative to the policy file"
