@@ -48,6 +48,7 @@ from engine.loading import (
     catalog_roots,
     file_digests,
     input_name,
+    listed_files,
     load_catalog,
     load_criteria,
     load_policy_doc,
@@ -264,9 +265,12 @@ PRIORITIES_DIRS = ("priorities", "presets")
 other directory is a vendors directory)."""
 
 
-def _yaml_files(d: Path) -> list[Path]:
-    """The ``.yaml``/``.yml`` files below ``d`` (none when it is not a directory), sorted."""
-    return sorted(p for p in d.rglob("*.y*ml") if p.is_file()) if d.is_dir() else []
+def _yaml_files(d: Path, issues: list[Issue]) -> list[Path]:
+    """The ``.yaml``/``.yml`` files below ``d`` (none when it is not a directory), sorted;
+    one that leads outside the catalog (the directory holding ``d``) goes to ``issues``."""
+    files, outside = listed_files(d, Path(os.path.abspath(d)).parent, recursive=True)
+    issues.extend(outside)
+    return files
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -292,14 +296,17 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:  # criteria.yaml / fx.yaml: checked with their directory
                 criteria_dir = p.parent
         elif p.is_dir() and p.resolve().name in PRIORITIES_DIRS:
-            priority_paths += _yaml_files(p)
+            priority_paths += _yaml_files(p, issues)
         else:
             vendor_paths.append(p)
     if not args.paths:
         vendor_paths = [vendors_dir]
-        policy_paths = sorted((criteria_dir / "policies").glob("*.y*ml"))
+        policy_paths, outside = listed_files(
+            criteria_dir / "policies", Path(os.path.abspath(criteria_dir)).parent
+        )
+        issues.extend(outside)
         # the buyers' priorities files of the catalog, in `priorities/` beside `criteria/`
-        priority_paths = _yaml_files(criteria_dir.parent / "priorities")
+        priority_paths = _yaml_files(criteria_dir.parent / "priorities", issues)
     for pp in policy_paths:
         issues.extend(_validate_policy(pp, criteria_dir))
     try:
@@ -316,7 +323,11 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         issues.extend(catalog.issues)
     if criteria is not None:
         if not args.paths:
-            priority_paths = [*criteria.presets(criteria_dir), *priority_paths]
+            presets, outside = listed_files(
+                criteria_dir / "presets", Path(os.path.abspath(criteria_dir)).parent
+            )
+            issues.extend(outside)
+            priority_paths = [*presets, *priority_paths]
         # price adjustments name offerings: check them against the catalog, loaded once
         offerings = (
             catalog if catalog is not None else load_catalog([vendors_dir]) if priority_paths else None
