@@ -344,13 +344,13 @@ def listed_files(
     files: list[Path] = []
     issues: list[Issue] = []
     for p in found:
-        if p.suffix not in (".yaml", ".yml") or not p.is_file():
+        if not (p.is_symlink() and p.is_dir()) and (p.suffix not in (".yaml", ".yml") or not p.is_file()):
             continue
         problem = outside_catalog(p, root)
-        if problem is None:
-            files.append(p)
-        else:
+        if problem is not None:
             issues.append(problem)
+        elif p.is_file():
+            files.append(p)
     return files, issues
 
 
@@ -629,17 +629,21 @@ def _vendor_paths(
         if p.is_dir():  # its files must stay in the catalog (the directory holding it)
             root = Path(os.path.abspath(p)).parent
             try:
-                found = sorted(x for x in p.rglob("*") if x.suffix.lower() in (".yaml", ".yml"))
+                found = sorted(
+                    x for x in p.rglob("*") if x.suffix.lower() in (".yaml", ".yml") or x.is_symlink()
+                )
             except OSError as exc:
                 issues.append(Issue("io.read_error", f"cannot list directory: {exc.strerror}", str(p)))
                 continue
             for x in found:
+                name = shown_path(x) if roots is None else input_name(x, roots)
+                problem = outside_catalog(x, root, name) if x.exists() else None
+                if problem is not None:  # a file or a directory (a link) leading out of the catalog
+                    issues.append(problem)
+                    continue
+                if x.suffix.lower() not in (".yaml", ".yml"):
+                    continue
                 if x.is_file():
-                    name = shown_path(x) if roots is None else input_name(x, roots)
-                    problem = outside_catalog(x, root, name)
-                    if problem is not None:
-                        issues.append(problem)
-                        continue
                     files.append(x)
                 elif not x.is_dir():  # a dangling link or a special file
                     issues.append(Issue("io.read_error", "not a readable file (broken link?)", str(x)))

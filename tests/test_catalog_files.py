@@ -21,10 +21,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from engine.cli import main
 from engine.errors import Issue, shown_path
-from tests.conftest import CRITERIA, VENDORS
+from tests.conftest import CRITERIA, ROOT, VENDORS
 
 TODAY = "2026-11-29"
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="POSIX file names and links")
@@ -138,3 +139,155 @@ def test_validate_with_undecodable_names(bad_catalog):
     assert "vendors/\\xff\\xfe.yaml:1:" in _clean(err)
     code, out, err = _run(["validate", "vendors/caf\udce9.yaml"], bad_catalog)
     assert code == 2 and "vendors/caf\\xe9.yaml:1:" in _clean(err)
+
+
+# ----------------------------------------------------------------------------- links out of the catalog
+
+SECRET = "ghp_SECRET_TOKEN_123"
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A file outside every catalog, holding a secret a YAML error would quote."""
+    f = tmp_path / "elsewhere" / "out.yaml"
+    f.parent.mkdir()
+    f.write_text(f"id: {SECRET}\nschema_version: 1\nweights: {{{SECRET}: 1}}\n", encoding="utf-8")
+    return f
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    """A real catalog: the bundled vendors and criteria, and a priorities/ directory."""
+    cat = tmp_path / "cat"
+    shutil.copytree(VENDORS, cat / "vendors")
+    shutil.copytree(CRITERIA, cat / "criteria")
+    (cat / "priorities").mkdir()
+    shutil.copy(CRITERIA / "presets" / "regulated-eu-bank.yaml", cat / "priorities" / "team.yaml")
+    return cat
+
+
+def _refused(code: int, out: bytes | str, err: str, name: str) -> None:
+    text = (out.decode("utf-8") if isinstance(out, bytes) else out) + err
+    assert code == 2 and "Traceback" not in err
+    assert SECRET not in text, text
+    assert "io.outside_catalog" in text and name in text, text
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json", "sarif", "junit"])
+def test_check_refuses_a_vendor_file_linked_out_of_the_catalog(catalog, secret, fmt):
+    (catalog / "vendors" / "leak.yaml").symlink_to(secret)
+    code, out, err = _run(["check", "--policy", "eu-regulated", "--today", TODAY, "--format", fmt], catalog)
+    _refused(code, out, err, "vendors/leak.yaml")
+
+
+def test_a_linked_subdirectory_of_vendors_is_refused(catalog, secret):
+    (catalog / "vendors" / "more").symlink_to(secret.parent, target_is_directory=True)
+    for argv in (
+        ["validate"],
+        ["rank", "--on", TODAY],
+        ["check", "--policy", "eu-regulated", "--format", "github"],
+    ):
+        code, out, err = _run(argv, catalog)
+        _refused(code, out, err, "vendors/more")
+        # the valid profiles still load
+    code, out, _ = _run(["rank", "--on", TODAY, "--format", "json"], catalog)
+    assert json.loads(out)["offerings"]
+
+
+def test_presets_policies_priorities_and_criteria_linked_out_are_refused(catalog, secret):
+    (catalog / "criteria" / "presets" / "leak.yaml").symlink_to(secret)
+    (catalog / "criteria" / "policies" / "leak.yaml").symlink_to(secret)
+    (catalog / "priorities" / "leak.yaml").symlink_to(secret)
+    (catalog / "priorities" / "sub").mkdir()
+    (catalog / "priorities" / "sub" / "deeper.yml").symlink_to(secret)
+    (catalog / "priorities" / "linked").symlink_to(secret.parent, target_is_directory=True)
+    code, out, err = _run(["validate"], catalog)
+    names = (
+        "presets/leak.yaml",
+        "policies/leak.yaml",
+        "priorities/leak.yaml",
+        "priorities/sub/deeper.yml",
+        "priorities/linked",
+    )
+    for name in names:
+        _refused(code, out, err, name)
+    _refused(*_run(["validate", "priorities"], catalog), "priorities/leak.yaml")
+    _refused(*_run(["rank", "--priorities", "leak", "--on", TODAY], catalog), "presets/leak.yaml")
+    _refused(*_run(["check", "--policy", "leak", "--format", "github"], catalog), "policies/leak.yaml")
+    _refused(
+        *_run(["diff", "--base-vendors", "vendors", "--priorities", "leak"], catalog), "presets/leak.yaml"
+    )
+    # a policy naming the linked preset by name
+    (catalog / "criteria" / "policies" / "p.yaml").write_text(
+        "schema_version: 1\nname: probe\npriorities: leak\nmin_score: {score: 1}\n", encoding="utf-8"
+    )
+    _refused(*_run(["check", "--policy", "p", "--today", TODAY], catalog), "presets/leak.yaml")
+
+
+def test_criteria_files_linked_out_are_refused(catalog, secret):
+    (catalog / "criteria" / "fx.yaml").unlink()
+    (catalog / "criteria" / "fx.yaml").symlink_to(secret)
+    for argv in (["validate"], ["rank", "--on", TODAY], ["check", "--policy", "eu-regulated"]):
+        _refused(*_run(argv, catalog), "fx.yaml")
+
+
+def test_links_inside_the_catalog_and_typed_paths_are_fine(catalog, secret, tmp_path):
+    # a link that stays in the catalog: a shared file, a linked subdirectory of the catalog
+    store = catalog / "store"
+    store.mkdir()
+    (catalog / "vendors" / "openai.yaml").rename(store / "openai.yaml")
+    (catalog / "vendors" / "openai.yaml").symlink_to("../store/openai.yaml")
+    (catalog / "priorities" / "shared").symlink_to(store, target_is_directory=True)
+    shutil.copy(CRITERIA / "presets" / "cost-first-startup.yaml", store / "buyer.yaml")
+    code, out, err = _run(["validate"], catalog)
+    assert code == 0, err
+    code, out, err = _run(["rank", "--on", TODAY, "--format", "json"], catalog)
+    assert code == 0 and "openai" in out.decode()
+    # a path typed on the command line is the user's choice: opened (and its problems shown)
+    code, out, err = _run(["validate", str(secret)], catalog)
+    assert code == 2 and "io.outside_catalog" not in err
+    outside = tmp_path / "mine.yaml"
+    shutil.copy(CRITERIA / "presets" / "cost-first-startup.yaml", outside)
+    code, out, err = _run(["rank", "--priorities", str(outside), "--on", TODAY], catalog)
+    assert code == 0, err
+
+
+def _app_text(at: AppTest) -> str:
+    """Every text the page shows (elements, tables, options, labels)."""
+    parts: list[str] = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "code",
+        "error",
+        "warning",
+        "info",
+        "success",
+    ):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [str(e.label) for e in at.expander]
+    parts += [e.value.to_string() for e in [*at.dataframe, *at.table]]
+    parts += [str(o) for e in at.selectbox for o in e.options]
+    return "\n".join(parts)
+
+
+def test_app_refuses_catalog_files_linked_out(catalog, secret, monkeypatch):
+    (catalog / "vendors" / "leak.yaml").symlink_to(secret)
+    (catalog / "criteria" / "policies" / "leak.yaml").symlink_to(secret)
+    (catalog / "criteria" / "presets" / "leak.yaml").symlink_to(secret)
+    monkeypatch.setenv("SHORTLIST_VENDORS", str(catalog / "vendors"))
+    monkeypatch.setenv("SHORTLIST_CRITERIA", str(catalog / "criteria"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    shown = _app_text(at)
+    for name in ("catalog", "policy"):
+        at.switch_page(f"ui/pages/{name}.py").run()
+        assert not at.exception, at.exception
+        shown += _app_text(at)
+    assert SECRET not in shown and "io.outside_catalog" in shown and "leak.yaml" in shown
+    assert "leak" not in [o for sb in at.selectbox for o in sb.options]  # the linked policy is not offered
