@@ -291,3 +291,82 @@ def test_app_refuses_catalog_files_linked_out(catalog, secret, monkeypatch):
         shown += _app_text(at)
     assert SECRET not in shown and "io.outside_catalog" in shown and "leak.yaml" in shown
     assert "leak" not in [o for sb in at.selectbox for o in sb.options]  # the linked policy is not offered
+
+
+# ----------------------------------------------------------------------------- validate's names and summary
+
+
+@pytest.fixture
+def broken(catalog: Path) -> Path:
+    """The catalog with one broken vendor file and one broken priorities file."""
+    (catalog / "vendors" / "zz.yaml").write_text("schema_version: 1\nid: zz\n", encoding="utf-8")
+    (catalog / "priorities" / "bad.yaml").write_text("weights: [\n", encoding="utf-8")
+    return catalog
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ["./vendors/../vendors"],
+        ["vendors/../vendors/zz.yaml"],
+        ["vendors/zz.yaml", "./priorities/../priorities"],
+        ["vendors/./zz.yaml", "priorities/bad.yaml"],
+        ["vendors//", "priorities/./bad.yaml"],
+    ],
+)
+def test_validate_names_files_from_the_catalog_root_however_typed(broken, typed):
+    code, _, err = _run(["validate", *typed], broken)
+    assert code == 2 and "vendors/zz.yaml:1: " in err, err
+    assert ".." not in err and "./" not in err and "//" not in err and str(broken) not in err
+    if any("priorities" in t for t in typed):
+        assert "priorities/bad.yaml:" in err
+
+
+@pytest.mark.parametrize("where", ["elsewhere", "vendors", "priorities", "criteria/presets"])
+def test_validate_names_files_the_same_from_any_directory(broken, tmp_path, where):
+    """Absolute paths, relative paths from a subdirectory: the same names as from the root."""
+    cwd = tmp_path / "elsewhere" if where == "elsewhere" else broken / where
+    cwd.mkdir(exist_ok=True)
+    _, _, at_root = _run(["validate", "vendors", "priorities"], broken)
+    for typed in (
+        [str(broken / "vendors"), str(broken / "priorities")],
+        [os.path.relpath(broken / "vendors", cwd), os.path.relpath(broken / "priorities", cwd)],
+    ):
+        code, _, err = _run(["validate", *typed], cwd)
+        assert code == 2 and err.splitlines()[:-1] == at_root.splitlines()[:-1], (err, at_root)
+    assert "vendors/zz.yaml:1: " in at_root and "priorities/bad.yaml:" in at_root
+
+
+def test_validate_from_a_subdirectory_says_it_used_the_bundled_catalog(broken):
+    for sub in ("priorities", "criteria", "vendors"):
+        code, out, err = _run(["validate"], broken / sub)
+        text = out.decode()
+        assert code == 0, err  # the bundled catalog is valid: the point is that it says so
+        assert "Validated: the bundled vendors/" in text and "the bundled criteria/" in text
+        assert "Note: no ./vendors or ./criteria here" in text and "--vendors/--criteria" in text
+
+
+def test_validate_names_the_directories_it_validated(broken):
+    code, out, err = _run(["validate"], broken)
+    assert code == 2 and "bundled" not in err and "note" not in err
+    (broken / "vendors" / "zz.yaml").unlink()
+    (broken / "priorities" / "bad.yaml").unlink()
+    code, out, err = _run(["validate"], broken)
+    lines = out.decode().splitlines()
+    assert code == 0 and lines[0].startswith("OK: "), err
+    assert lines[1] == "Validated: vendors/, criteria/ (with presets and policies), priorities/"
+    assert len(lines) == 2  # no note: nothing came from the bundled catalog
+    # only ./vendors here: the criteria came from the bundled catalog, and that is said
+    shutil.rmtree(broken / "criteria")
+    code, out, err = _run(["validate"], broken)
+    text = out.decode()
+    assert code == 0 and "the bundled criteria/" in text and "no ./criteria here" in text, err
+    code, out, err = _run(["validate", "vendors"], broken)
+    assert code == 0 and "Validated: vendors, with the criteria of the bundled criteria/" in out.decode()
+
+
+def test_other_commands_keep_their_stdout_when_falling_back(tmp_path):
+    """rank from a directory without a catalog: the same bytes as from the bundled root."""
+    code, here, _ = _run(["rank", "--on", TODAY, "--format", "json"], tmp_path)
+    code2, there, _ = _run(["rank", "--on", TODAY, "--format", "json"], ROOT)
+    assert code == code2 == 0 and here == there

@@ -44,7 +44,7 @@ def write(tmp_path: Path, files: dict[str, str]) -> Path:
 def validate(tmp_path: Path, files: dict[str, str]) -> tuple[int, str, str, Path]:
     d = write(tmp_path, files)
     code, out, err = run("validate", str(d), "--criteria", str(CRITERIA))
-    return code, out, err, d
+    return code, out, err, Path(d.name)  # files are named from the catalog root (tmp_path)
 
 
 # --------------------------------------------------------------------------- engine.text
