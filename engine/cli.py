@@ -406,15 +406,20 @@ def _dir_name(d: Path) -> str:
 
 
 def _typed_roots(paths: Sequence[str]) -> list[tuple[str, Path]]:
-    """The catalog root of each path given to validate: the nearest directory above it
-    holding ``vendors/`` or ``criteria/`` (none found: nothing)."""
+    """The catalog root of each path given to validate: for a directory, the directory
+    holding it (as for ``--vendors``); for a file, the nearest directory above it whose
+    ``vendors/``, ``criteria/`` or ``priorities/`` holds it (none: the file is named by
+    the default roots, else by its absolute path)."""
     roots: list[tuple[str, Path]] = []
     for raw in paths:
-        for d in Path(os.path.abspath(raw)).parents:
-            if (d / "vendors").is_dir() or (d / "criteria").is_dir():
-                if ("", d) not in roots:
-                    roots.append(("", d))
+        full = Path(os.path.abspath(raw))
+        root = full.parent if full.is_dir() else None
+        for d in full.parents if root is None else ():
+            if full.relative_to(d).parts[0] in ("vendors", "criteria", "priorities"):
+                root = d
                 break
+        if root is not None and ("", root) not in roots:
+            roots.append(("", root))
     return roots
 
 

@@ -647,7 +647,7 @@ def _vendor_paths(
                     files.append(x)
                 elif not x.is_dir():  # a dangling link or a special file
                     issues.append(Issue("io.read_error", "not a readable file (broken link?)", str(x)))
-            if not found:
+            if not any(x.suffix.lower() in (".yaml", ".yml") or x.is_dir() for x in found):
                 issues.append(
                     Issue("catalog.empty", "no vendor profiles (*.yaml, *.yml) in this directory", str(p))
                 )

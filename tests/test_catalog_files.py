@@ -370,3 +370,16 @@ def test_other_commands_keep_their_stdout_when_falling_back(tmp_path):
     code, here, _ = _run(["rank", "--on", TODAY, "--format", "json"], tmp_path)
     code2, there, _ = _run(["rank", "--on", TODAY, "--format", "json"], ROOT)
     assert code == code2 == 0 and here == there
+
+
+def test_a_file_outside_any_catalog_is_named_by_its_absolute_path(tmp_path):
+    """A directory above holding some vendors/ does not make a loose file part of it."""
+    (tmp_path / "vendors").mkdir()
+    loose = tmp_path / "loose" / "p.yaml"
+    loose.parent.mkdir()
+    loose.write_text("weights: [\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for typed in (str(loose), os.path.relpath(loose, elsewhere)):
+        code, _, err = _run(["validate", typed], elsewhere)
+        assert code == 2 and err.startswith(f"{loose}:"), err
