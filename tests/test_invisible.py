@@ -44,7 +44,7 @@ def write(tmp_path: Path, files: dict[str, str]) -> Path:
 def validate(tmp_path: Path, files: dict[str, str]) -> tuple[int, str, str, Path]:
     d = write(tmp_path, files)
     code, out, err = run("validate", str(d), "--criteria", str(CRITERIA))
-    return code, out, err, d
+    return code, out, err, Path(d.name)  # files are named from the catalog root (tmp_path)
 
 
 # --------------------------------------------------------------------------- engine.text
@@ -483,7 +483,7 @@ def test_priorities_refuse_invisible_differences(tmp_path, old, new, field):
     p = tmp_path / "p.yaml"
     p.write_text(text.replace(old, new, 1), encoding="utf-8")
     code, out, err = run("validate", str(p), "--criteria", str(CRITERIA))
-    assert code == 2 and str(p) in err and field in err and clean(err)
+    assert code == 2 and str(p) in err and field in err and clean(err), err
     code, out, err = run("rank", "--priorities", str(p), "--criteria", str(CRITERIA))
     assert code == 2 and out == "" and clean(err)
 

@@ -19,6 +19,7 @@ from engine.loading import (
     SessionResolver,
     catalog_roots,
     input_name,
+    listed_files,
     load_policy_bytes_doc,
     load_policy_doc,
     preset_files,
@@ -38,7 +39,8 @@ st.caption(
 )
 
 CRITERIA = criteria_dir()
-bundled = {p.stem: p for p in sorted((CRITERIA / "policies").glob("*.y*ml"))}
+# the listed policies that stay in the catalog (a link out of it is never read)
+bundled = {p.stem: p for p in listed_files(CRITERIA / "policies", CRITERIA.absolute().parent)[0]}
 UPLOAD = "(upload a policy file)"
 options = [*bundled, UPLOAD]
 unknown = ss.get("p_policy")
