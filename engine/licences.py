@@ -45,7 +45,6 @@ _PREFIX = "LicenseRef-"
 _CURRENT = sorted(k for k, v in LICENSES.items() if not v.deprecated_id)
 
 
-
 def _norm(x: str) -> str:
     """Case, ``-`` and ``.`` left out: ``Apache2.0``, ``apache-2-0`` → ``apache20``."""
     return x.lower().replace("-", "").replace(".", "")
