@@ -3,10 +3,11 @@ problems are shown. Streamlit-side; the decisions are all in ``engine``."""
 
 from __future__ import annotations
 
+import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -64,6 +65,13 @@ the server starts in the repository)."""
 UPLOAD_MB = 1
 """The uploaders' limit in Streamlit's megabytes (2^20 bytes: Streamlit multiplies by 1024²)."""
 assert UPLOAD_MB * 1024 * 1024 == MAX_UPLOAD_BYTES
+UPLOAD_KW: dict[str, Any] = (
+    {"max_upload_size": UPLOAD_MB}
+    if "max_upload_size" in inspect.signature(st.file_uploader).parameters
+    else {}
+)
+"""The uploaders' own size limit, where this Streamlit has the parameter (1.5x and later);
+older versions rely on ``server.maxUploadSize`` and the app's check before parsing."""
 UPLOAD_LIMIT = f"1 MiB ({MAX_UPLOAD_BYTES:,} bytes)"
 """The limit in words, in every message and label."""
 

@@ -12,7 +12,7 @@ import streamlit as st
 from engine.dates import age_status
 from engine.escape import markdown_code, markdown_url, safe_url
 from engine.escape import streamlit_markdown as md
-from ui.common import MAX_UPLOAD_BYTES, UPLOAD_LIMIT, UPLOAD_MB, context, text_frame
+from ui.common import MAX_UPLOAD_BYTES, UPLOAD_KW, UPLOAD_LIMIT, context, text_frame
 
 ctx = context()
 ss = st.session_state
@@ -52,7 +52,7 @@ def _take_uploads() -> None:
 st.file_uploader(
     f"Add vendor profiles (.yaml/.yml, {UPLOAD_LIMIT} each)",
     type=["yaml", "yml"],
-    max_upload_size=UPLOAD_MB,
+    **UPLOAD_KW,
     accept_multiple_files=True,
     key=f"uploader_{ss['uploader_n']}",
     on_change=_take_uploads,

@@ -29,8 +29,8 @@ from engine.ranges import MAX_AGE_DAYS
 from engine.summarise import cut, more_line
 from ui.common import (
     MAX_UPLOAD_BYTES,
+    UPLOAD_KW,
     UPLOAD_LIMIT,
-    UPLOAD_MB,
     context,
     criteria_dir,
     md_frame,
@@ -155,7 +155,7 @@ try:
         st.file_uploader(
             f"Policy file (.yaml/.yml, {UPLOAD_LIMIT} max)",
             type=["yaml", "yml"],
-            max_upload_size=UPLOAD_MB,
+            **UPLOAD_KW,
             key="policy_upload",
             on_change=_take_policy,
         )
@@ -163,7 +163,7 @@ try:
             "Priorities files the policy names (optional)",
             type=["yaml", "yml"],
             accept_multiple_files=True,
-            max_upload_size=UPLOAD_MB,
+            **UPLOAD_KW,
             key="policy_priorities_upload",
             on_change=_take_priorities,
             help="An uploaded policy's `priorities:` may name a bundled preset or one of these files by its "
