@@ -217,3 +217,24 @@ def test_a_rerun_after_a_callback_exception_keeps_the_priorities(monkeypatch, tm
     assert at.session_state["w_capability"] == 37
     page(at, "shortlist")
     assert ranking_ids(at)
+
+
+def test_a_new_file_of_a_kept_name_supersedes_it_and_two_use_neither(monkeypatch):
+    at = _policy_page(monkeypatch)
+    old = BANK.replace(b"name:", b"name: OLD-PRIO #", 1)
+    at.file_uploader(key="policy_priorities_upload").set_value([("mine.yaml", old, YAML)]).run()
+    page(at, "catalog")
+    page(at, "policy")
+    policy = EU.replace(b"priorities: regulated-eu-bank", b"priorities: mine.yaml")
+    at.file_uploader(key="policy_upload").set_value(("p.yaml", policy, YAML)).run()
+    assert "OLD-PRIO" in _shown(at)
+    a = BANK.replace(b"name:", b"name: AAA-PRIO #", 1)
+    b = BANK.replace(b"name:", b"name: BBB-PRIO #", 1)
+    at.file_uploader(key="policy_priorities_upload").set_value(
+        [("mine.yaml", a, YAML), ("mine.yaml", b, YAML)]
+    ).run()
+    shown = _shown(at)
+    assert "Two priorities files are named mine.yaml" in shown
+    assert not any(x in shown for x in ("OLD-PRIO", "AAA-PRIO", "BBB-PRIO")), shown
+    at.file_uploader(key="policy_priorities_upload").set_value([("mine.yaml", a, YAML)]).run()
+    assert "AAA-PRIO" in _shown(at) and "OLD-PRIO" not in _shown(at)

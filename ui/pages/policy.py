@@ -105,9 +105,8 @@ def _take_priorities() -> None:
     files = list(ss.get("policy_priorities_upload") or [])
     names = [f.name for f in files]
     twice = {n for n in names if names.count(n) > 1}  # neither silently wins
-    kept = {
-        n: b for n, b in ss.get("policy_priorities_uploaded", {}).items() if n not in ss.get("_pp_shown", ())
-    }
+    gone = {*ss.get("_pp_shown", ()), *names}  # what the widget showed or now shows supersedes
+    kept = {n: b for n, b in ss.get("policy_priorities_uploaded", {}).items() if n not in gone}
     ss["policy_priorities_uploaded"] = {
         **kept,
         **{f.name: f.getvalue() for f in files if f.name not in twice},
