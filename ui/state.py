@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from itertools import combinations
@@ -494,8 +495,7 @@ def decode_query(
         for item in filter(None, params["ahp"].split(",")):
             a, _, rest = item.partition(":")
             b, _, v = rest.partition(":")
-            n = parse_integer(v)  # int() would read " 3" or "٣" as 3
-            s = 99 if n is None else n
+            s = int(v) if re.fullmatch(r"-?[0-9]{1,30}", v) else 99  # int() would read " 3" or "٣" as 3
             if (b, a) in pairs:  # the same judgement seen from the other side
                 a, b, s = b, a, -s
             if (a, b) not in pairs or not -(SAATY_MAX - 1) <= s <= SAATY_MAX - 1:
