@@ -23,7 +23,6 @@ import datetime as dt
 import errno
 import io
 import os
-import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -65,7 +64,7 @@ from engine.loading import (
     resolve_policy,
     resolve_priorities,
 )
-from engine.ranges import MAX_AGE_DAYS, SEED_MAX, TOP_MAX
+from engine.ranges import MAX_AGE_DAYS, SEED_MAX, TOP_MAX, parse_decimal, parse_integer
 from engine.schema import PrioritiesFile
 from engine.scoring import Ranking, check_priorities, elicited_weights, normalise_weights, rank
 from engine.text import ID_PATTERN, id_problem
@@ -108,7 +107,8 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
                 raise ValueError
             out[key] = x
         except ValueError:
-            issues.append(Issue("usage.invalid", f"--weight expects CRITERION=NUMBER, found {pair!r}"))
+            msg = f"--weight expects CRITERION=NUMBER (a plain decimal such as 25 or 2.5), found {pair!r}"
+            issues.append(Issue("usage.invalid", msg))
     if issues:
         raise InputError(issues)
     return out
@@ -1126,13 +1126,9 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?")
-"""A plain ASCII decimal number (``float`` alone would also read ``1_000``, ``inf``,
-``nan`` and non-ASCII digits)."""
-
-
 def _decimal(text: str) -> float | None:
-    return float(text) if _DECIMAL.fullmatch(text) else None
+    # the one number grammar of the CLI and the app's links (engine.ranges.parse_decimal)
+    return parse_decimal(text)
 
 
 def _number(text: str) -> float:
@@ -1141,7 +1137,9 @@ def _number(text: str) -> float:
     if x is None and not _floatish(text):
         raise argparse.ArgumentTypeError(f"expected a number, found {text!r}")
     if x is None or not 0.01 <= x <= 1e6:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0 (0.01 to 1e+06), found {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a finite number > 0 (0.01 to 1000000, a plain decimal such as 2.5), found {text!r}"
+        )
     return x
 
 
@@ -1159,7 +1157,7 @@ def _percent(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of per cent, found {text!r}")
     if x is None or not 0 <= x <= 1000:
         raise argparse.ArgumentTypeError(
-            f"expected a finite number of per cent ≥ 0 and ≤ 1000, found {text!r}"
+            f"expected a finite number of per cent ≥ 0 and ≤ 1000 (a plain decimal such as 2.5), found {text!r}"
         )
     return x
 
@@ -1182,9 +1180,9 @@ def _whole(
     """An argparse type: a whole number in [low, high], with messages in the user's terms."""
 
     def parse_text(text: str) -> int:
-        if not re.fullmatch(r"[+-]?[0-9]{1,30}", text):  # int() would read "1_000", " 7", "٣"
+        n = parse_integer(text)  # int() would read "1_000", " 7", "٣"
+        if n is None:
             raise argparse.ArgumentTypeError(f"expected {parse}, found {text!r}")
-        n = int(text)
         if n < low:
             raise argparse.ArgumentTypeError(f"expected {noun} ≥ {low}, found {n}")
         if high is not None and n > high:
