@@ -33,6 +33,9 @@ from ui.common import (
     vendors_dir,
 )
 
+# SECURITY.md's promise holds wherever the server is started: Streamlit reads
+# .streamlit/config.toml from the working directory only, so the app sets it itself.
+st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="Shortlist — AI vendor decisions", layout="wide")
 ss = st.session_state
 
@@ -66,10 +69,13 @@ labels = {c.id: c.label for c in criteria.criteria}
 
 # ----------------------------------------------------------------------------- state
 
-if "_init" not in ss:  # a new session: the link's state, else the default preset
-    default = DEFAULT_PRESET if DEFAULT_PRESET in presets else next(iter(presets))
+default = DEFAULT_PRESET if DEFAULT_PRESET in presets else next(iter(presets))
+
+
+def from_link() -> tuple[dict[str, object], list[str]]:
+    """The priorities state the current link describes, and what in it could not be used."""
     params = st.query_params.to_dict()
-    start, url_problems = state.decode_query(
+    return state.decode_query(
         params,
         presets,
         ids,
@@ -78,6 +84,12 @@ if "_init" not in ss:  # a new session: the link's state, else the default prese
         regions=state.known_regions(),
         repeated=[k for k in params if len(st.query_params.get_all(k)) > 1],
     )
+
+
+if "_init" not in ss:  # a new session: the link's state, else the default preset
+    params = st.query_params.to_dict()
+    start, url_problems = from_link()
+    ss["_state_keys"] = tuple(start)
     pages_state, page_problems = state.decode_pages(params)
     ss.update(start)
     ss.update(pages_state)
@@ -85,6 +97,12 @@ if "_init" not in ss:  # a new session: the link's state, else the default prese
     ss["_url_problems"] = url_problems
     ss["uploads"] = {}  # uploaded vendor profiles: file name → bytes
     ss["_init"] = True
+elif any(k not in ss for k in ss["_state_keys"]):
+    # A rerun after an uncaught exception in a widget callback (e.g. a forged upload of a
+    # file type the uploader refuses) can lose widget values: they come back from the
+    # link, which the last complete run wrote, instead of failing on every later rerun.
+    for k, v in from_link()[0].items():
+        ss.setdefault(k, v)
 # Streamlit forgets a widget's value when a rerun does not draw it (another weight
 # mode, another page): re-assigning keeps every priorities value and page selection.
 for key in [
@@ -101,6 +119,7 @@ preset = presets[ss["preset"]]
 extra = tuple((f"upload:{name}", raw) for name, raw in ss["uploads"].items())
 catalog = load_catalog(str(VENDORS), mtimes(VENDORS), extra, criteria.currencies(), str(CRITERIA))
 values = sidebar.widget_state()  # the priorities part of the session state, read once
+ss["_state_keys"] = tuple(values)  # what a later rerun must find (see above)
 priorities: PrioritiesFile | None = None
 ranking: engine.Ranking | None = None
 problems: tuple[engine.Issue, ...] = ()

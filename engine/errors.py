@@ -16,15 +16,40 @@ Reason codes (stable; scripts may match on them):
 ``priorities.unknown_offering``, ``fx.unknown_currency``, ``data.missing_value``,
 ``compare.offering_count``, ``compare.duplicate_offering``, ``compare.unknown_offering``,
 ``compare.report_mismatch``, ``compare.catalog_mismatch``, ``io.not_found``, ``io.write_error``,
+``io.outside_catalog``,
 ``usage.invalid``, ``usage.missing_dependency``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["InputError", "Issue", "ShortlistError"]
+__all__ = ["InputError", "Issue", "ShortlistError", "shown_path"]
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A file name as valid Unicode, for messages and reports.
+
+    On POSIX a file name that is not valid UTF-8 reaches Python with its undecodable
+    bytes as lone surrogates (``surrogateescape``), which no UTF-8 output (JSON, SARIF,
+    XML) can hold. Each such byte is shown as a visible escape instead (``\\xff``; any
+    other lone surrogate as ``\\udXXX``); every other name is returned unchanged.
+    """
+    name = os.fspath(path)
+    if not any("\ud800" <= ch <= "\udfff" for ch in name):
+        return name
+    out = []
+    for ch in name:
+        o = ord(ch)
+        if 0xDC80 <= o <= 0xDCFF:  # an undecodable byte, as os.fsdecode carries it
+            out.append(f"\\x{o - 0xDC00:02x}")
+        elif 0xD800 <= o <= 0xDFFF:
+            out.append(f"\\u{o:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +78,15 @@ class Issue:
     line: int | None = None
     column: int | None = None
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        # no lone surrogate (an undecodable file name) ever reaches an output
+        for name in ("file", "message", "field"):
+            value = getattr(self, name)
+            if value is not None:
+                shown = shown_path(value)
+                if shown is not value:
+                    object.__setattr__(self, name, shown)
 
     def location(self) -> str:
         """Return ``file:line:column`` (the parts that are known)."""

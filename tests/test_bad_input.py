@@ -71,7 +71,7 @@ def test_bad_anchors_name_file_and_line(tmp_path, old, new, needle):
         ("field: deployment\n    op: in\n    value: [saas]", "unknown value 'saas'"),
         ("field: gpai_code_of_practice\n    op: equals\n    value: maybe", "signatory"),
         ("field: zero_data_retention\n    op: in\n    value: [sometimes]", "unknown value 'sometimes'"),
-        ("field: licence\n    op: in\n    value: [Apache 2]", "not an SPDX"),
+        ("field: licence\n    op: in\n    value: [Apache 2]", "expected an SPDX licence id"),
         ("field: openness\n    op: min\n    value: 0.5", "categorical"),
         ("field: monthly_cost\n    op: max\n    value: -1", "≥ 0"),
     ],

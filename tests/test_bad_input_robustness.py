@@ -440,15 +440,19 @@ def test_excel_without_csv_in_sensitivity():
 
 def test_huge_weights_do_not_overflow():
     # issue 11: weights have a documented finite range (0 to 1e6); 1e308 is refused, the limit ranks
-    code, out, err = run("rank", "--weight", "compliance=1e308", "--weight", "capability=1e308")
+    # (written in plain digits: exponents are outside the one number grammar, engine.catalog.ranges)
+    big = "1" + "0" * 308
+    code, out, err = run("rank", "--weight", f"compliance={big}", "--weight", f"capability={big}")
     assert code == 2 and out == "" and "weight of 'compliance'" in err and "≤ 1e+06" in err
-    code, out, _ = run("rank", "--format", "json", "--weight", "compliance=1e6", "--weight", "capability=1e6")
+    code, out, _ = run(
+        "rank", "--format", "json", "--weight", "compliance=1000000", "--weight", "capability=1000000"
+    )
     assert code == 0
     w = json.loads(out)["weights"]
     # the bank's other weights (100 points in all) are negligible next to 2e6
     assert w["compliance"] == pytest.approx(0.5, rel=1e-4) and w["capability"] == pytest.approx(0.5, rel=1e-4)
     code, out, _ = run(
-        "sensitivity", "--samples", "50", "--weight", "compliance=1e6", "--weight", "capability=1e6"
+        "sensitivity", "--samples", "50", "--weight", "compliance=1000000", "--weight", "capability=1000000"
     )
     assert code == 0 and "Rank acceptability" in out
 

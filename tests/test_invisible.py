@@ -44,7 +44,7 @@ def write(tmp_path: Path, files: dict[str, str]) -> Path:
 def validate(tmp_path: Path, files: dict[str, str]) -> tuple[int, str, str, Path]:
     d = write(tmp_path, files)
     code, out, err = run("validate", str(d), "--criteria", str(CRITERIA))
-    return code, out, err, d
+    return code, out, err, Path(d.name)  # files are named from the catalog root (tmp_path)
 
 
 # --------------------------------------------------------------------------- engine.catalog.text
@@ -290,11 +290,20 @@ def test_an_invisible_difference_cannot_slip_past_the_deny_rule(tmp_path, licenc
     assert "offerings[0].openness.licence" in err and "U+" in err and clean(err)
 
 
-@pytest.mark.parametrize("licence", ["licenseref-acme-nc", "LICENSEREF-ACME-NC", "LicenseRef-acme-nc"])
+@pytest.mark.parametrize("licence", ["LicenseRef-acme-nc", "LicenseRef-ACME-NC", "LicenseRef-Acme-nc"])
 def test_another_case_of_the_same_licence_is_the_same_licence(tmp_path, licence):
-    """SPDX ids are case insensitive: another case is the same licence, denied."""
+    """A LicenseRef- name in another case is the same licence (SPDX matches ids case
+    insensitively), denied."""
     code, out, _ = _check(tmp_path, licence)
     assert code == 1 and "rule.failed" in out and "PASSED" not in out
+
+
+@pytest.mark.parametrize("licence", ["licenseref-acme-nc", "LICENSEREF-ACME-NC", "Licenseref-Acme-NC"])
+def test_the_licenseref_prefix_has_one_spelling(tmp_path, licence):
+    """Changed with the SPDX-list check (was: denied as the same licence): a licence has
+    one spelling, so another case of the prefix is refused, naming the spelling."""
+    code, out, err = _check(tmp_path, licence)
+    assert code == 2 and "PASSED" not in out and "write the prefix as LicenseRef-" in err and clean(err)
 
 
 def test_the_rule_value_itself_matches_in_full(tmp_path):
@@ -307,19 +316,21 @@ def test_the_rule_value_itself_matches_in_full(tmp_path):
         )
 
 
-def test_an_osi_licence_in_another_case_is_still_osi():
-    o = Offering.model_validate(
-        {
-            "id": "x",
-            "model": "X",
-            "channel": "API",
-            "operator": {"name": "Op"},
-            "deployment": "self-hosted",
-            "openness": {"open_weights": True, "licence": "apache-2.0"},
-            "as_of": "2026-11-01",
-            "sources": ("https://example.org",),
-        }
-    )
+def test_an_osi_licence_in_another_case_is_refused_with_its_spelling():
+    """Changed with the SPDX-list check (was: ``apache-2.0`` counted as OSI): a licence
+    has one spelling, the list's; another case is refused and the spelling named."""
+    base = {
+        "id": "x",
+        "model": "X",
+        "channel": "API",
+        "operator": {"name": "Op"},
+        "deployment": "self-hosted",
+        "as_of": "2026-11-01",
+        "sources": ("https://example.org",),
+    }
+    with pytest.raises(ValueError, match=r"write Apache-2\.0"):
+        Offering.model_validate({**base, "openness": {"open_weights": True, "licence": "apache-2.0"}})
+    o = Offering.model_validate({**base, "openness": {"open_weights": True, "licence": "Apache-2.0"}})
     from engine.mcda.matrix import _openness
 
     assert _openness(type("RO", (), {"offering": o})(), None).value == "open_osi"  # type: ignore[arg-type]
@@ -472,7 +483,7 @@ def test_priorities_refuse_invisible_differences(tmp_path, old, new, field):
     p = tmp_path / "p.yaml"
     p.write_text(text.replace(old, new, 1), encoding="utf-8")
     code, out, err = run("validate", str(p), "--criteria", str(CRITERIA))
-    assert code == 2 and str(p) in err and field in err and clean(err)
+    assert code == 2 and str(p) in err and field in err and clean(err), err
     code, out, err = run("rank", "--priorities", str(p), "--criteria", str(CRITERIA))
     assert code == 2 and out == "" and clean(err)
 

@@ -75,7 +75,7 @@ def validate_fails(*args: str) -> str:
 def test_hostile_vendor_numbers_are_refused_with_file_line_field(tmp_path, kwargs, field, found):
     d = vendors_with(tmp_path, offering_yaml("acme-api", **kwargs))
     err = validate_fails("--vendors", str(d))
-    assert f"{d / 'acme.yaml'}:" in err and f"[{field}]" in err and found in err, err
+    assert f"{d.name}/acme.yaml:" in err and f"[{field}]" in err and found in err, err
     assert "schema.invalid" in err and ("Input should" in err or "expected" in err)
     code, _out, err2 = run_cli("rank", "--vendors", str(d))  # rank refuses it too, never a traceback
     assert code == 2 and f"[{field}]" in err2
@@ -230,8 +230,11 @@ def test_hostile_policy_numbers_are_refused(tmp_path):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (("rank", "--weight", "capability=1e308"), "weight of 'capability'"),
-        (("rank", "--weight", "capability=1e309"), "inf"),
+        # exponents are not in the one number grammar (engine.catalog.ranges.parse_decimal) since
+        # the link/CLI grammar was unified: the range checks are reached with plain digits
+        (("rank", "--weight", "capability=1000001"), "weight of 'capability'"),
+        (("rank", "--weight", "capability=" + "9" * 320), "inf"),
+        (("rank", "--weight", "capability=1e308"), "CRITERION=NUMBER"),
         (("rank", "--weight", "capability=nan"), "CRITERION=NUMBER"),
         (("rank", "--weight", "capability=inf"), "CRITERION=NUMBER"),
         (("rank", "--weight", "capability=1_000"), "CRITERION=NUMBER"),
@@ -400,7 +403,7 @@ def test_one_date_grammar_accepts_calendar_dates_and_refuses_datetimes():
 def test_bad_dates_in_a_profile_are_refused_with_file_line_field(tmp_path, value, why):
     d = vendors_with(tmp_path, offering_yaml("acme-api", as_of=value))
     err = validate_fails("--vendors", str(d))
-    assert f"{d / 'acme.yaml'}:" in err and "[offerings[0].as_of]" in err
+    assert f"{d.name}/acme.yaml:" in err and "[offerings[0].as_of]" in err
     assert "expected a date YYYY-MM-DD" in err and why in err, err
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -280,6 +281,10 @@ def test_cli_a_repeatable_option_still_repeats_but_not_for_one_key():
         (["Team.yaml", "team.yaml"], []),
         (["team.yaml", "TEAM.yml"], []),
         (["a.yaml", "a.sensitivity.yaml"], ["--robustness", "--format", "json"]),
+        (["caf\u00e9.yaml", "cafe\u0301.yaml"], []),  # NFC and NFD: one file on macOS
+        (["stra\u00dfe.yaml", "STRASSE.yaml"], []),
+        (["\u212a.yaml", "k.yaml"], []),  # KELVIN SIGN folds to k
+        (["CAF\u00c9.yaml", "cafe\u0301.yaml"], []),  # case and normal form at once
     ],
 )
 def test_cli_batch_refuses_output_names_that_collide_in_any_case(tmp_path, names, args):
@@ -295,7 +300,7 @@ def test_cli_batch_refuses_output_names_that_collide_in_any_case(tmp_path, names
     assert code == 2
     assert "usage.invalid" in err.getvalue() and "overwrite" in err.getvalue()
     written = sorted(p.name for p in out_dir.iterdir())
-    assert len({w.casefold() for w in written}) == len(written)
+    assert len({unicodedata.normalize("NFC", w).casefold() for w in written}) == len(written)
     stem = Path(names[0]).stem
     assert all(w.startswith(stem) for w in written)  # only the first one's outputs
 

@@ -3,10 +3,11 @@ problems are shown. Streamlit-side; the decisions are all in ``engine``."""
 
 from __future__ import annotations
 
+import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -56,9 +57,29 @@ ATTRIBUTION = (
     "Model Transparency Index 2025 (CC BY 4.0). Prices: genai-prices (MIT), LiteLLM (MIT), "
     "models.dev (MIT) and vendor pages. Exchange rates: ECB reference rates of 2026-10-30."
 )
-MAX_UPLOAD_BYTES = 1_000_000
-"""Uploaded profiles and policies: 1 MB each (as ``server.maxUploadSize``; the YAML
-loader refuses larger files too)."""
+MAX_UPLOAD_BYTES = engine.catalog.yamlio.MAX_BYTES
+"""Uploaded profiles and policies: the YAML loader's limit, 1 MiB (1,048,576 bytes) each,
+the same as the CLI's. The app checks it before parsing; each uploader also passes
+``max_upload_size=UPLOAD_MB`` so that a browser refuses larger files wherever the server
+was started (``server.maxUploadSize`` in ``.streamlit/config.toml`` is read only when
+the server starts in the repository)."""
+UPLOAD_MB = 1
+"""The uploaders' limit in Streamlit's megabytes (2^20 bytes: Streamlit multiplies by 1024²)."""
+assert UPLOAD_MB * 1024 * 1024 == MAX_UPLOAD_BYTES
+UPLOAD_KW: dict[str, Any] = (
+    {"max_upload_size": UPLOAD_MB}
+    if "max_upload_size" in inspect.signature(st.file_uploader).parameters
+    else {}
+)
+"""The uploaders' own size limit, where this Streamlit has the parameter (1.5x and later);
+older versions rely on ``server.maxUploadSize`` and the app's check before parsing."""
+UPLOAD_LIMIT = f"1 MiB ({MAX_UPLOAD_BYTES:,} bytes)"
+"""The limit in words, in every message and label."""
+
+
+def too_big(name: str, size: int) -> str:
+    """The message for an upload over :data:`MAX_UPLOAD_BYTES` (Markdown-escaped name)."""
+    return f"{md(name)} is {size:,} bytes; the limit is {UPLOAD_LIMIT}"
 
 
 @dataclass(frozen=True)

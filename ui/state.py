@@ -44,7 +44,7 @@ Keys
 from __future__ import annotations
 
 import datetime as dt
-import math
+import decimal
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -56,6 +56,7 @@ import pycountry
 import engine
 from engine import METHODS, CriteriaCatalog, InputError, PrioritiesFile, elicited_weights
 from engine.catalog.dates import parse_date
+from engine.catalog.ranges import parse_decimal, parse_integer
 from engine.catalog.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
 from engine.catalog.text import char_name
 
@@ -286,8 +287,11 @@ def priorities_from_state(
 
 
 def _num(x: float) -> str:
-    """Shortest text that reads back as the same float (``12.5``, ``100``)."""
-    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+    """Shortest plain decimal that reads back as the same float (``12.5``, ``100``,
+    ``0.00001``: never an exponent, which the link grammar refuses)."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return format(decimal.Decimal(repr(float(x))), "f")
 
 
 def encode_query(state: Mapping[str, Any], preset: PrioritiesFile, ids: Sequence[str]) -> dict[str, str]:
@@ -453,14 +457,12 @@ def decode_query(
         if key not in params:
             return
         raw = params[key]
-        try:
-            x = float(raw) if raw.isascii() else math.nan  # float() would read "٣" as 3
-        except ValueError:
-            x = math.nan
-        if not (math.isfinite(x) and lo <= x <= hi) or (integer and not x.is_integer()):
-            kind = "a whole number" if integer else "a number"
+        # the CLI's grammar (engine.catalog.ranges): float() would also read "1e1", "1_0", "٣", "inf"
+        x = parse_integer(raw) if integer else parse_decimal(raw)
+        if x is None or not lo <= x <= hi:  # an infinite float or a huge int compares as out of range
+            kind = "a whole number" if integer else "a plain decimal number"
             return bad(key, raw, f"{kind} from {_num(lo)} to {_num(hi)}")
-        state[key] = int(x) if integer else x
+        state[key] = x if integer else float(x)
 
     def choice(key: str, options: Sequence[str]) -> None:
         if key in params:
@@ -493,7 +495,7 @@ def decode_query(
         for item in filter(None, params["ahp"].split(",")):
             a, _, rest = item.partition(":")
             b, _, v = rest.partition(":")
-            s = int(v) if re.fullmatch(r"-?[0-9]+", v) else 99  # int() would read " 3" or "٣" as 3
+            s = int(v) if re.fullmatch(r"-?[0-9]{1,30}", v) else 99  # int() would read " 3" or "٣" as 3
             if (b, a) in pairs:  # the same judgement seen from the other side
                 a, b, s = b, a, -s
             if (a, b) not in pairs or not -(SAATY_MAX - 1) <= s <= SAATY_MAX - 1:

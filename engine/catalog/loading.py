@@ -32,7 +32,7 @@ from engine.catalog.schema import (
 )
 from engine.catalog.text import bad_char, char_name, excerpt
 from engine.catalog.yamlio import LoadedYaml, Path_, load_yaml_bytes
-from engine.errors import InputError, Issue, suggest
+from engine.errors import InputError, Issue, shown_path, suggest
 
 __all__ = [
     "KNOWN_CRITERIA",
@@ -47,6 +47,7 @@ __all__ = [
     "file_digests",
     "format_path",
     "input_name",
+    "listed_files",
     "load_catalog",
     "load_criteria",
     "load_policy_doc",
@@ -55,6 +56,7 @@ __all__ = [
     "load_priorities_doc",
     "load_vendor_bytes",
     "locate",
+    "outside_catalog",
     "policy_priorities",
     "preset_files",
     "read_input",
@@ -307,6 +309,69 @@ def _read(path: Path) -> bytes:
         raise InputError.single(code, f"cannot read file: {exc.strerror}", file=str(path)) from None
 
 
+def outside_catalog(path: str | Path, root: str | Path, name: str | None = None) -> Issue | None:
+    """``io.outside_catalog`` when ``path``, a file found by listing a catalog directory,
+    leads outside the catalog ``root`` once symbolic links are resolved (a link to a
+    file elsewhere, or a file in a linked directory); else ``None``.
+
+    Such a file is never read: a vendors directory under review (a pull request) could
+    otherwise make CI read, and echo in its annotations, any file on the runner. A link
+    that stays inside the catalog is fine, and a file the user names on the command line
+    is not listed, so not checked (opening it is the user's choice).
+
+    Parameters
+    ----------
+    path : path
+    root : path
+        The catalog root: the directory holding the listed directory (``vendors/``,
+        ``criteria/``, ``priorities/``), as given (not resolved).
+    name : str, optional
+        The file's name in the issue (default: ``path``).
+    """
+    real = Path(os.path.realpath(path))
+    base = Path(os.path.realpath(os.path.abspath(root)))
+    if base == real or base in real.parents:
+        return None
+    msg = (
+        "this file leads outside the catalog (a symbolic link, or a file in a linked directory): "
+        "it was not read; put the file itself in the catalog, or name it on the command line"
+    )
+    return Issue("io.outside_catalog", msg, name if name is not None else shown_path(path))
+
+
+def listed_files(
+    directory: str | Path, root: str | Path, *, recursive: bool = False
+) -> tuple[list[Path], list[Issue]]:
+    """The ``*.yaml``/``*.yml`` files of a catalog directory, sorted, and an
+    ``io.outside_catalog`` issue for each one that leads outside the catalog ``root``
+    (see :func:`outside_catalog`). A missing directory lists nothing.
+
+    Parameters
+    ----------
+    directory : path
+    root : path
+        The catalog root the files must stay in.
+    recursive : bool
+        Subdirectories too.
+    """
+    d = Path(directory)
+    try:
+        found = sorted((d.rglob("*") if recursive else d.glob("*")) if d.is_dir() else ())
+    except OSError:
+        return [], []
+    files: list[Path] = []
+    issues: list[Issue] = []
+    for p in found:
+        if not (p.is_symlink() and p.is_dir()) and (p.suffix not in (".yaml", ".yml") or not p.is_file()):
+            continue
+        problem = outside_catalog(p, root)
+        if problem is not None:
+            issues.append(problem)
+        elif p.is_file():
+            files.append(p)
+    return files, issues
+
+
 # --------------------------------------------------------------------------- vendors
 
 
@@ -433,8 +498,9 @@ class CriteriaCatalog:
         return frozenset({self.fx.base, *self.fx.rates})
 
     def presets(self, criteria_dir: str | Path) -> list[Path]:
-        """The preset files under ``<criteria_dir>/presets``, sorted by name."""
-        return sorted(Path(criteria_dir, "presets").glob("*.y*ml"))
+        """The preset files under ``<criteria_dir>/presets``, sorted by name (a file that
+        leads outside the catalog is left out: see :func:`listed_files`)."""
+        return listed_files(Path(criteria_dir, "presets"), Path(os.path.abspath(criteria_dir)).parent)[0]
 
 
 def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
@@ -452,6 +518,10 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
     crit: CriteriaFile | None = None
     fx: FxFile | None = None
     cpath, fpath = d / "criteria.yaml", d / "fx.yaml"
+    root = Path(os.path.abspath(d)).parent
+    outside = [i for i in (outside_catalog(f, root) for f in (cpath, fpath) if f.is_file()) if i is not None]
+    if outside:  # never read, and so never quoted
+        raise InputError(outside)
     try:
         loaded = load_yaml_bytes(_read(cpath), str(cpath))
         crit = _validate(CriteriaFile, loaded)
@@ -566,23 +636,35 @@ class Catalog:
         raise KeyError(offering_id)
 
 
-def _vendor_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Issue]]:
+def _vendor_paths(
+    paths: Iterable[str | Path], roots: Sequence[tuple[str, Path]] | None = None
+) -> tuple[list[Path], list[Issue]]:
     files: list[Path] = []
     issues: list[Issue] = []
     for p in paths:
         p = Path(p)
-        if p.is_dir():
+        if p.is_dir():  # its files must stay in the catalog (the directory holding it)
+            root = Path(os.path.abspath(p)).parent
             try:
-                found = sorted(x for x in p.rglob("*") if x.suffix.lower() in (".yaml", ".yml"))
+                found = sorted(
+                    x for x in p.rglob("*") if x.suffix.lower() in (".yaml", ".yml") or x.is_symlink()
+                )
             except OSError as exc:
                 issues.append(Issue("io.read_error", f"cannot list directory: {exc.strerror}", str(p)))
                 continue
             for x in found:
+                name = shown_path(x) if roots is None else input_name(x, roots)
+                problem = outside_catalog(x, root, name) if x.exists() else None
+                if problem is not None:  # a file or a directory (a link) leading out of the catalog
+                    issues.append(problem)
+                    continue
+                if x.suffix.lower() not in (".yaml", ".yml"):
+                    continue
                 if x.is_file():
                     files.append(x)
                 elif not x.is_dir():  # a dangling link or a special file
                     issues.append(Issue("io.read_error", "not a readable file (broken link?)", str(x)))
-            if not found:
+            if not any(x.suffix.lower() in (".yaml", ".yml") or x.is_dir() for x in found):
                 issues.append(
                     Issue("catalog.empty", "no vendor profiles (*.yaml, *.yml) in this directory", str(p))
                 )
@@ -624,11 +706,11 @@ def load_catalog(
         An offering id defined in two files is left out of both, and both places are
         reported: which one is right is for a person to decide.
     """
-    files, issues = _vendor_paths(paths)
+    files, issues = _vendor_paths(paths, roots)
     sources: list[tuple[str, bytes, bool]] = []
     for f in files:
         try:
-            name = str(f) if roots is None else input_name(f, roots)
+            name = shown_path(f) if roots is None else input_name(f, roots)
             sources.append((name, f.read_bytes(), True))
         except OSError as exc:
             issues.append(Issue("io.read_error", f"cannot read file: {exc.strerror}", str(f)))
@@ -741,7 +823,7 @@ def read_input(path: str | Path) -> bytes:
 def _load_doc(model: type[M], path: str | Path) -> tuple[M, LoadedYaml]:
     """Read, strictly load and validate one file, keeping its document for lines."""
     p = Path(path)
-    return _load_bytes_doc(model, _read(p), str(p))
+    return _load_bytes_doc(model, _read(p), shown_path(p))
 
 
 def _load_bytes_doc(model: type[M], raw: bytes, file: str) -> tuple[M, LoadedYaml]:
@@ -761,14 +843,20 @@ def input_name(path: str | Path, roots: Sequence[tuple[str, Path]]) -> str:
         The first directory holding the file names it: ``prefix`` + the file's path
         relative to it, with ``/`` (see :func:`catalog_roots`). A file in none of them
         is named by its absolute path (the same from any working directory).
+
+    Returns
+    -------
+    str
+        Valid Unicode: undecodable bytes of a file name are shown as ``\\xff``
+        (:func:`~engine.errors.shown_path`), so JSON, SARIF and XML can hold it.
     """
     full = Path(os.path.abspath(path))
     for prefix, root in roots:
         try:
-            return prefix + full.relative_to(os.path.abspath(root)).as_posix()
+            return shown_path(prefix + full.relative_to(os.path.abspath(root)).as_posix())
         except ValueError:
             continue
-    return full.as_posix()
+    return shown_path(full.as_posix())
 
 
 def catalog_roots(vendors_dir: str | Path, criteria_dir: str | Path) -> tuple[tuple[str, Path], ...]:
@@ -823,7 +911,7 @@ def load_policy_doc(path: str | Path, name: str | None = None) -> tuple[PolicyFi
     InputError
         Every problem of the file, with file, line and field.
     """
-    return _load_bytes_doc(PolicyFile, _read(Path(path)), name or str(path))
+    return _load_bytes_doc(PolicyFile, _read(Path(path)), name or shown_path(path))
 
 
 def _path_of(field: str, loaded: LoadedYaml) -> Path_:
@@ -882,7 +970,8 @@ def _named_files(directory: Path) -> dict[str, Path]:
     """The YAML files directly in ``directory`` by name: ``x`` and ``x.yaml`` (or
     ``x.yml``) both name ``x.yaml``. A name is looked up in this listing, never joined
     to a path, so no spelling of a name (``../x``, ``/etc/x``, a NUL byte) reaches a file
-    outside ``directory``."""
+    outside ``directory``. A file that leads outside the catalog is listed: the
+    lookups refuse it (:func:`_inside`)."""
     try:
         found = sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
     except OSError:
@@ -895,8 +984,29 @@ def _named_files(directory: Path) -> dict[str, Path]:
 
 
 def preset_files(criteria_dir: Path) -> dict[str, Path]:
-    """The bundled presets of ``<criteria_dir>/presets``: name (file stem) → file."""
-    return {k: v for k, v in _named_files(criteria_dir / "presets").items() if k == v.stem}
+    """The bundled presets of ``<criteria_dir>/presets``: name (file stem) → file (a file
+    that leads outside the catalog is left out: see :func:`outside_catalog`)."""
+    root = Path(os.path.abspath(criteria_dir)).parent
+    return {
+        k: v
+        for k, v in _named_files(criteria_dir / "presets").items()
+        if k == v.stem and outside_catalog(v, root) is None
+    }
+
+
+def _inside(path: Path, criteria_dir: Path) -> Path:
+    """``path``, a file listed in a directory of ``criteria_dir``, when it stays in the
+    catalog (the directory holding ``criteria_dir``).
+
+    Raises
+    ------
+    InputError
+        ``io.outside_catalog`` (see :func:`outside_catalog`).
+    """
+    problem = outside_catalog(path, Path(os.path.abspath(criteria_dir)).parent)
+    if problem is not None:
+        raise InputError([problem])
+    return path
 
 
 def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
@@ -918,7 +1028,7 @@ def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
         return p
     presets = _named_files(criteria_dir / "presets")
     if name in presets:
-        return presets[name]
+        return _inside(presets[name], criteria_dir)
     listed = ", ".join(sorted(preset_files(criteria_dir)))
     raise InputError.single(
         "io.not_found", f"no priorities file or preset named {name!r} (presets: {listed})", file=name
@@ -939,7 +1049,7 @@ def resolve_policy(arg: str, criteria_dir: Path) -> Path:
         return p
     bundled = _named_files(criteria_dir / "policies")
     if arg in bundled:
-        return bundled[arg]
+        return _inside(bundled[arg], criteria_dir)
     names = ", ".join(sorted({x.stem for x in bundled.values()})) or "none"
     raise InputError.single(
         "io.not_found", f"no policy file or bundled policy named {arg!r} (policies: {names})", file=arg
@@ -1052,10 +1162,10 @@ class LocalResolver:
             cand = (base / ref).resolve()
             inside = any(cand == r or r in cand.parents for r in roots)
             if inside and cand.is_file():
-                return _read(cand), str(base / ref)
+                return _read(cand), shown_path(base / ref)
         named = _named_files(self.criteria_dir / "presets")
         if ref in named:
-            return _read(named[ref]), str(named[ref])
+            return _read(_inside(named[ref], self.criteria_dir)), shown_path(named[ref])
         raise _ref_issue(
             f"the policy's priorities {_shown(ref)} is neither a preset ({', '.join(sorted(presets)) or 'none'}) "
             "nor a priorities file inside the catalog, given as a path relative to the policy file"

@@ -16,6 +16,7 @@ and its ``min``/``max`` requirement thresholds must lie in.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -28,12 +29,16 @@ __all__ = [
     "FX_RATE_MAX",
     "FX_RATE_MIN",
     "MAX_AGE_DAYS",
+    "PLAIN_DECIMAL",
+    "PLAIN_INTEGER",
     "SEED_MAX",
     "TOP_MAX",
     "WEIGHT_MAX",
     "check_anchors",
     "int_digits",
     "number_problem",
+    "parse_decimal",
+    "parse_integer",
 ]
 
 WEIGHT_MAX = 1e6
@@ -152,3 +157,52 @@ def check_anchors(
     if direction == "max" and worst > best:
         return f"criterion is maximised, so 'worst' ({worst:g}) must be below 'best' ({best:g})"
     return None
+
+
+PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+"""The one grammar of a number typed on a command line or in an app link: a plain ASCII
+decimal — an optional sign, digits, an optional fraction (``12``, ``-0.5``, ``+3.25``).
+No exponent (``1e5``), no digit separator (``1_000``), no ``inf``/``nan``, no bare point
+(``.5``, ``5.``), no spaces, no non-ASCII digits (Python's ``float`` reads them all)."""
+PLAIN_INTEGER = re.compile(r"[+-]?[0-9]+")
+"""A whole number: an optional sign and ASCII digits (``10.0`` is not one)."""
+_MAX_DIGITS = 400
+"""Longer number texts are refused before conversion (no 4,300-digit ``int``)."""
+
+
+def parse_decimal(text: str) -> float | None:
+    """``text`` as a number if it is a plain decimal (:data:`PLAIN_DECIMAL`), else ``None``.
+
+    Parameters
+    ----------
+    text : str
+        The text as given: surrounding spaces are not removed.
+
+    Returns
+    -------
+    float or None
+        The value (possibly infinite when the digits overflow a float: the caller's
+        range check refuses it), or ``None`` when ``text`` is not in the grammar.
+    """
+    if len(text) > _MAX_DIGITS or not PLAIN_DECIMAL.fullmatch(text):
+        return None
+    return float(text)
+
+
+def parse_integer(text: str) -> int | None:
+    """``text`` as a whole number if it is a sign and digits (:data:`PLAIN_INTEGER`), else ``None``.
+
+    Parameters
+    ----------
+    text : str
+        The text as given (``10.0``, ``1e1``, `` 7`` and ``1_0`` are not whole numbers).
+
+    Returns
+    -------
+    int or None
+        The value, or ``None`` when ``text`` is not in the grammar or longer than
+        400 characters.
+    """
+    if len(text) > _MAX_DIGITS or not PLAIN_INTEGER.fullmatch(text):
+        return None
+    return int(text)

@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.catalog.dates import parse_date
+from engine.catalog.licences import LICENCE_ID, SPDX_LIST_VERSION, licence_problem
 from engine.catalog.ranges import (
     ANCHOR_LIMIT,
     CAPABILITY_LIMIT,
@@ -102,8 +103,6 @@ EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
 # Identifiers and codes are ASCII and match in full (``fullmatch``: ``match`` with ``$``
 # would accept a final newline); see :mod:`engine.catalog.text`.
 _ID = ID_PATTERN  # [a-z0-9][a-z0-9._-]*
-LICENCE_ID = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+")
-"""An SPDX licence id or ``LicenseRef-<name>``; use with ``fullmatch``."""
 _API_ID = re.compile(r"[!-~](?:[ -~]*[!-~])?")  # printable ASCII: gpt-4o, org/Model-7B, model:1
 
 
@@ -153,9 +152,10 @@ def _ident(value: str) -> str:
 
 
 def _licence(value: str) -> str:
-    problem = id_problem(value, LICENCE_ID)
+    # on the SPDX License List, current and spelled as it spells it, or LicenseRef-<name>
+    problem = licence_problem(value)
     if problem:
-        raise ValueError(f"expected an SPDX licence id or LicenseRef-<name> (no spaces), found {problem}")
+        raise ValueError(problem)
     return value
 
 
@@ -232,10 +232,30 @@ Region = Annotated[str, AfterValidator(_region)]
 Headquarters = Annotated[str, AfterValidator(_hq)]
 Licence = Annotated[
     str,
-    Field(json_schema_extra={"pattern": f"^(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-+]+){_END}"}),
+    Field(
+        json_schema_extra={"pattern": f"^(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-]+){_END}"},
+        description=(
+            f"An id on the SPDX License List {SPDX_LIST_VERSION}, spelled as the list spells it and "
+            "not deprecated (MIT, Apache-2.0, GPL-3.0-only; no '+': write the -or-later id), or "
+            "LicenseRef-<name> for a licence not on the list (not an SPDX id under another name); "
+            "leave it out when not known. Checked by shortlist validate."
+        ),
+    ),
     AfterValidator(_licence),
 ]
 Currency = Annotated[str, AfterValidator(_currency)]
+
+
+def _whole_number_literal(value: Any) -> Any:
+    # Strict mode does not reach a Literal: ``Literal[1]`` compares by equality, so the
+    # YAML boolean ``true`` (== 1) and the float ``1.0`` would pass as the number 1.
+    if isinstance(value, (bool, float)):
+        raise PydanticCustomError("literal_error", "Input should be 1 (a whole number)")
+    return value
+
+
+SchemaVersion = Annotated[Literal[1], BeforeValidator(_whole_number_literal)]
+"""The file format's version: the whole number 1 (not ``true``, ``1.0`` or ``"1"``)."""
 
 
 def _plus_zero(x: float) -> float:
@@ -513,7 +533,7 @@ class VendorFile(_Model):
     must-haves then treat it as unknown, never as some country).
     """
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     id: Ident
     name: Text
     headquarters: Country | None = None
@@ -561,14 +581,14 @@ class CriterionSpec(_Model):
 class CriteriaFile(_Model):
     """The criteria catalog file (``criteria/criteria.yaml``)."""
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     criteria: Annotated[tuple[CriterionSpec, ...], Field(min_length=1)]
 
 
 class FxFile(_Model):
     """A dated exchange-rate table: units of each currency per 1 ``base``."""
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     base: Currency
     as_of: Date
     sources: Annotated[Sources, Field(min_length=1)]
@@ -684,7 +704,7 @@ class PrioritiesFile(_Model):
     ordering, rank-order centroid weights) or ``ahp`` (pairwise comparisons).
     """
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     name: Text
     description: Note | None = None
     method: Literal["weighted-sum", "weighted-product", "topsis"] = "weighted-sum"
@@ -769,7 +789,7 @@ class PolicyFile(_Model):
     ``min_score`` are evaluated under.
     """
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     name: Text
     description: Note | None = None
     priorities: Text | None = None

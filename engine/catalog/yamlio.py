@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from engine.errors import InputError
+from engine.errors import InputError, shown_path
 
 __all__ = ["MAX_BYTES", "LoadedYaml", "Path_", "load_yaml_bytes", "load_yaml_file"]
 
@@ -384,7 +384,7 @@ def load_yaml_file(path: str | Any, *, max_bytes: int = MAX_BYTES) -> LoadedYaml
     InputError
         ``io.not_found`` when the file cannot be read, or a ``yaml.*`` issue.
     """
-    name = str(path)
+    name = shown_path(str(path))
     try:
         with open(path, "rb") as fh:
             raw = fh.read(max_bytes + 1)

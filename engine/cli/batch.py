@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -19,13 +20,21 @@ from engine.reports.escape import terminal
 from engine.reports.export import to_csv, to_json
 
 
+def _fold(name: str) -> str:
+    """One spelling of an output file name as file systems compare them: Unicode NFC,
+    then case-folded (``STRASSE.csv`` and ``straße.csv``, ``café`` composed or not)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
 def _output_stems(
     sources: Sequence[str], criteria_dir: Path, suffixes: Sequence[str] = (".csv",)
 ) -> tuple[list[str], dict[int, Issue]]:
     """The output name (file stem) of each priorities argument, and an issue for each
     argument whose output files (``stem`` + each of ``suffixes``) an earlier one's
     already take, compared without regard to case (``Team.yaml`` and ``team.yaml``
-    are one file on macOS and Windows): it would overwrite them."""
+    are one file on macOS and Windows) or Unicode normal form (``café`` written with
+    a precomposed ``é`` or with ``e`` and a combining accent are one file on macOS):
+    it would overwrite them."""
     stems: list[str] = []
     clashes: dict[int, Issue] = {}
     taken: dict[str, tuple[str, Path | None, str]] = {}  # output name, case-folded → first owner
@@ -37,19 +46,19 @@ def _output_stems(
         stem = path.stem if path is not None else Path(src).stem
         stems.append(stem)
         names = [stem + suffix for suffix in suffixes]
-        hit = next((taken[n.casefold()] for n in names if n.casefold() in taken), None)
+        hit = next((taken[_fold(n)] for n in names if _fold(n) in taken), None)
         if hit is None:
-            taken.update({n.casefold(): (src, path, n) for n in names})
+            taken.update({_fold(n): (src, path, n) for n in names})
             continue
         other, other_path, other_name = hit
         if path is not None and path == other_path:
             msg = f"the same priorities file as {other!r}, given twice: it is ranked once"
         else:
-            mine = next(n for n in names if n.casefold() == other_name.casefold())
+            mine = next(n for n in names if _fold(n) == _fold(other_name))
             msg = (
                 f"its output files would be named {stem!r}, and {mine!r} is {other!r}'s {other_name!r} "
-                "(file names compared without regard to case): it would overwrite it; give each "
-                "priorities file its own name"
+                "(file names compared without regard to case or Unicode normal form): it would "
+                "overwrite it; give each priorities file its own name"
             )
         clashes[k] = Issue("usage.invalid", msg, file=src)
     return stems, clashes

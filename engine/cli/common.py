@@ -62,7 +62,8 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
                 raise ValueError
             out[key] = x
         except ValueError:
-            issues.append(Issue("usage.invalid", f"--weight expects CRITERION=NUMBER, found {pair!r}"))
+            msg = f"--weight expects CRITERION=NUMBER (a plain decimal such as 25 or 2.5), found {pair!r}"
+            issues.append(Issue("usage.invalid", msg))
     if issues:
         raise InputError(issues)
     return out

@@ -5,24 +5,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
+import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from engine.catalog.dates import parse_date
 from engine.catalog.loading import (
     DEFAULT_PRESET,
 )
-from engine.catalog.ranges import MAX_AGE_DAYS, SEED_MAX, TOP_MAX
+from engine.catalog.ranges import MAX_AGE_DAYS, SEED_MAX, TOP_MAX, parse_decimal, parse_integer
 from engine.mcda.aggregation import METHODS
 
-_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?")
-"""A plain ASCII decimal number (``float`` alone would also read ``1_000``, ``inf``,
-``nan`` and non-ASCII digits)."""
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 def _decimal(text: str) -> float | None:
-    return float(text) if _DECIMAL.fullmatch(text) else None
+    # the one number grammar of the CLI and the app's links (engine.ranges.parse_decimal)
+    return parse_decimal(text)
 
 
 def _number(text: str) -> float:
@@ -31,7 +31,9 @@ def _number(text: str) -> float:
     if x is None and not _floatish(text):
         raise argparse.ArgumentTypeError(f"expected a number, found {text!r}")
     if x is None or not 0.01 <= x <= 1e6:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0 (0.01 to 1e+06), found {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a finite number > 0 (0.01 to 1000000, a plain decimal such as 2.5), found {text!r}"
+        )
     return x
 
 
@@ -49,7 +51,7 @@ def _percent(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of per cent, found {text!r}")
     if x is None or not 0 <= x <= 1000:
         raise argparse.ArgumentTypeError(
-            f"expected a finite number of per cent ≥ 0 and ≤ 1000, found {text!r}"
+            f"expected a finite number of per cent ≥ 0 and ≤ 1000 (a plain decimal such as 2.5), found {text!r}"
         )
     return x
 
@@ -72,9 +74,9 @@ def _whole(
     """An argparse type: a whole number in [low, high], with messages in the user's terms."""
 
     def parse_text(text: str) -> int:
-        if not re.fullmatch(r"[+-]?[0-9]{1,30}", text):  # int() would read "1_000", " 7", "٣"
+        n = parse_integer(text)  # int() would read "1_000", " 7", "٣"
+        if n is None:
             raise argparse.ArgumentTypeError(f"expected {parse}, found {text!r}")
-        n = int(text)
         if n < low:
             raise argparse.ArgumentTypeError(f"expected {noun} ≥ {low}, found {n}")
         if high is not None and n > high:
@@ -141,6 +143,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse swallows an OSError here: `shortlist --help > /dev/full` would exit 0
+        # with nothing written. Let it reach main(), which reports it (exit 2, or 141).
+        if message:
+            (file or sys.stderr).write(message)
 
 
 def build_parser() -> argparse.ArgumentParser:

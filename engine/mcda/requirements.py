@@ -10,7 +10,7 @@ field                      operators                    value
 ``operator_hq``            ``in``, ``not_in``           region tokens (``BUYER`` passes)
 ``deployment``             ``in``, ``not_in``           ``api``, ``cloud`` …
 ``open_weights``           ``equals``                   ``true`` / ``false``
-``licence``                ``in``, ``not_in``           SPDX ids (case insensitive)
+``licence``                ``in``, ``not_in``           SPDX ids or ``LicenseRef-…``
 ``certifications``         ``includes_all``             certification ids
 ``gpai_code_of_practice``  ``equals``, ``in``           ``signatory`` …
 ``zero_data_retention``    ``in``                       ``available``, ``on_request`` …
@@ -33,11 +33,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from engine.catalog.dates import FUTURE_FLAG
+from engine.catalog.licences import licence_problem
 from engine.catalog.loading import ResolvedOffering
 from engine.catalog.ranges import ANCHOR_LIMIT, CRITERION_RANGES, MAX_AGE_DAYS, number_problem
 from engine.catalog.regions import all_within, any_within, region_within
-from engine.catalog.schema import CERTIFICATION_IDS, LICENCE_ID, RequirementSpec, is_region
-from engine.catalog.text import id_problem, licence_key
+from engine.catalog.schema import CERTIFICATION_IDS, RequirementSpec, is_region
+from engine.catalog.text import licence_key
 from engine.errors import Issue, suggest
 from engine.mcda.matrix import KNOWN_CRITERIA, KNOWN_LEVELS, Performance
 
@@ -142,10 +143,10 @@ def _value_problem(r: RequirementSpec) -> str | None:
         if bad:
             return f"{bad[0]!r} is not a region (ISO 3166-1 alpha-2 code, EU, EEA, GLOBAL or BUYER)"
     elif r.field == "licence":
-        for x in v:
-            problem = id_problem(x, LICENCE_ID)
+        for i, x in enumerate(v):  # the same check as an offering's licence: no rule names
+            problem = licence_problem(x)  # a licence no offering could carry
             if problem:
-                return f"{problem} is not an SPDX licence id or LicenseRef-<name> (no spaces)"
+                return f"value[{i}]: {problem}"
     elif r.field in _WORDS:
         bad = [x for x in v if x not in _WORDS[r.field]]
         if bad:

@@ -22,7 +22,7 @@ from engine.mcda.comparison import (
     PathToFirst,
     Provenance,
 )
-from engine.reports.escape import json_text, markdown, markdown_code, terminal, terminal_block
+from engine.reports.escape import json_text, markdown, markdown_code, safe_url, terminal, terminal_block
 from engine.reports.export import neutralise
 
 __all__ = [
@@ -198,6 +198,13 @@ def _md(text: object) -> str:
     return markdown(str(text))
 
 
+def _source_md(source: str) -> str:
+    """A source for Markdown: a plain ``http(s)`` address as an autolink ``<…>`` (it holds
+    no space, angle bracket or quote: :func:`engine.reports.escape.safe_url`), anything else as
+    escaped text (``javascript:…`` never becomes a link)."""
+    return f"<{source}>" if safe_url(source) else _md(source)
+
+
 def comparison_markdown(comp: Comparison) -> str:
     """Markdown for a decision file or a pull-request comment.
 
@@ -302,7 +309,8 @@ def comparison_markdown(comp: Comparison) -> str:
     for i, oid in enumerate(ids):
         lines.append(f"- {markdown_code(oid)} ({_md(comp.offerings[i].file)})")
         for p in _sources(comp, i):
-            lines.append(f"  - {_md(p.block)}, as of {p.as_of.isoformat()}: {_md('; '.join(p.sources))}")
+            cited = "; ".join(_source_md(s) for s in p.sources)
+            lines.append(f"  - {_md(p.block)}, as of {p.as_of.isoformat()}: {cited}")
     if comp.notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {_md(n)}" for n in comp.notes]

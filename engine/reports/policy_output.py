@@ -41,7 +41,15 @@ from engine.policy.rules import (
     PolicyReport,
     WaiverState,
 )
-from engine.reports.escape import github_data, github_property, json_text, terminal, terminal_block, xml
+from engine.reports.escape import (
+    github_data,
+    github_property,
+    json_text,
+    terminal,
+    terminal_block,
+    visible,
+    xml,
+)
 from engine.reports.summarise import ROWS, cut, more_line
 
 __all__ = [
@@ -441,10 +449,12 @@ def policy_github(
     Escaping follows ``@actions/core`` (``toCommandValue``/``escapeData``/
     ``escapeProperty``): in the message ``%`` → ``%25``, CR → ``%0D``, LF → ``%0A``; in
     property values also ``:`` → ``%3A`` and ``,`` → ``%2C`` (:func:`engine.reports.escape.github_data`,
-    :func:`engine.reports.escape.github_property`; other controls are made visible). The summary
-    line is escaped as a message too, so no input text (a policy name, a message, a
-    file name) can start a line of its own and with it a command (``::add-mask::``,
-    ``::stop-commands::``).
+    :func:`engine.reports.escape.github_property`; other controls are made visible), so no input
+    text (a policy name, a message, a file name) can start a line of its own and with it
+    a command (``::add-mask::``, ``::stop-commands::``). The summary line is not a
+    command: it starts with ``shortlist check`` and shows every control character as a
+    visible escape (:func:`engine.reports.escape.visible`), so it stays one line and reads as
+    written.
 
     The last line is a plain-text summary (verdict and counts), not a command: it stays
     in the log without using one of the step's annotations. GitHub shows at most 10
@@ -495,8 +505,8 @@ def policy_github(
     waived = sum(1 for c in report.checks if c.status == "waived")
     verdict = f"FAILED: {len(failing)} finding(s)" if failing else "PASSED: no finding"
     counts = ", ".join(f"{sum(1 for c in findings if c.severity == s)} {s}" for s in SEVERITIES)
-    lines.append(  # not a command, but escaped as one: the policy name cannot start a line
-        _gh_data(
+    lines.append(  # not a command: controls shown visibly, so the policy name cannot start a line
+        visible(
             f"shortlist check {verdict} at or above '{fail_on}' · policy {report.policy_name} · "
             f"{len(report.checks)} check(s), {len(findings)} finding(s) ({counts}), {waived} waived · "
             f"checked on {report.today.isoformat()}"

@@ -12,7 +12,7 @@ import streamlit as st
 from engine.catalog.dates import age_status
 from engine.reports.escape import markdown_code, markdown_url, safe_url
 from engine.reports.escape import streamlit_markdown as md
-from ui.common import MAX_UPLOAD_BYTES, context, text_frame
+from ui.common import MAX_UPLOAD_BYTES, UPLOAD_KW, UPLOAD_LIMIT, context, text_frame
 
 ctx = context()
 ss = st.session_state
@@ -36,7 +36,7 @@ def _take_uploads() -> None:
     for f in ss.get(f"uploader_{ss['uploader_n']}") or []:
         raw = f.getvalue()
         if len(raw) > MAX_UPLOAD_BYTES:
-            refused.append(f"{f.name}: {len(raw):,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit")
+            refused.append(f"{f.name}: {len(raw):,} bytes; the limit is {UPLOAD_LIMIT}")
         elif f.name in taken:  # two files of one name in one upload: neither silently wins
             refused.append(f"{f.name}: another file of this upload has the same name; rename one")
         else:
@@ -50,8 +50,9 @@ def _take_uploads() -> None:
 
 
 st.file_uploader(
-    "Add vendor profiles (.yaml/.yml, 1 MB max)",
+    f"Add vendor profiles (.yaml/.yml, {UPLOAD_LIMIT} each)",
     type=["yaml", "yml"],
+    **UPLOAD_KW,
     accept_multiple_files=True,
     key=f"uploader_{ss['uploader_n']}",
     on_change=_take_uploads,

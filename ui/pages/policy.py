@@ -19,6 +19,7 @@ from engine.catalog.loading import (
     SessionResolver,
     catalog_roots,
     input_name,
+    listed_files,
     load_policy_bytes_doc,
     load_policy_doc,
     preset_files,
@@ -28,7 +29,18 @@ from engine.policy.rules import run_policy
 from engine.reports.escape import streamlit_markdown as md
 from engine.reports.policy_output import render
 from engine.reports.summarise import cut, more_line
-from ui.common import MAX_UPLOAD_BYTES, context, criteria_dir, md_frame, show_issues, text_frame, vendors_dir
+from ui.common import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_KW,
+    UPLOAD_LIMIT,
+    context,
+    criteria_dir,
+    md_frame,
+    show_issues,
+    text_frame,
+    too_big,
+    vendors_dir,
+)
 
 ctx = context()
 ss = st.session_state
@@ -39,7 +51,8 @@ st.caption(
 )
 
 CRITERIA = criteria_dir()
-bundled = {p.stem: p for p in sorted((CRITERIA / "policies").glob("*.y*ml"))}
+# the listed policies that stay in the catalog (a link out of it is never read)
+bundled = {p.stem: p for p in listed_files(CRITERIA / "policies", CRITERIA.absolute().parent)[0]}
 UPLOAD = "(upload a policy file)"
 options = [*bundled, UPLOAD]
 unknown = ss.get("p_policy")
@@ -78,33 +91,102 @@ expiring = c3.number_input(
     key="p_policy_expiring",
 )
 
+
+# Uploads are kept in the session (an upload widget forgets its files when the page or the
+# policy choice changes) and follow the widgets: a file removed from a widget is no longer
+# used, and a file kept from an earlier visit is listed with a Remove button, so the check
+# never runs on a document that is not on screen.
+def _take_policy() -> None:
+    up = ss.get("policy_upload")
+    if up is None:  # removed in the widget: the page checks nothing until another upload
+        ss.pop("policy_uploaded", None)
+    else:
+        ss["policy_uploaded"] = (up.name, up.getvalue())
+
+
+def _take_priorities() -> None:
+    files = list(ss.get("policy_priorities_upload") or [])
+    names = [f.name for f in files]
+    twice = {n for n in names if names.count(n) > 1}  # neither silently wins
+    gone = {*ss.get("_pp_shown", ()), *names}  # what the widget showed or now shows supersedes
+    kept = {n: b for n, b in ss.get("policy_priorities_uploaded", {}).items() if n not in gone}
+    ss["policy_priorities_uploaded"] = {
+        **kept,
+        **{f.name: f.getvalue() for f in files if f.name not in twice},
+    }
+    ss["_pp_twice"] = sorted(twice)
+
+
+def _forget(what: str, name: str | None = None) -> None:
+    if what == "policy":
+        ss.pop("policy_uploaded", None)
+    else:
+        ss["policy_priorities_uploaded"] = {
+            k: v for k, v in ss.get("policy_priorities_uploaded", {}).items() if k != name
+        }
+
+
+def _show_kept() -> None:
+    """List the uploads in use that the widgets do not show (kept from an earlier visit)."""
+    in_widget = [f.name for f in ss.get("policy_priorities_upload") or []]
+    ss["_pp_shown"] = set(in_widget)
+    for n in ss.get("_pp_twice", []):
+        st.error(f"Two priorities files are named {md(n)}: neither is used; rename one.")
+    kept: list[tuple[str, str, str | None]] = []
+    if "policy_uploaded" in ss and ss.get("policy_upload") is None:
+        kept.append(("policy file", ss["policy_uploaded"][0], None))
+    kept += [
+        ("priorities file", n, n) for n in ss.get("policy_priorities_uploaded", {}) if n not in in_widget
+    ]
+    with st.container(key="policy_kept"):
+        for i, (what, n, arg) in enumerate(kept):
+            c1, c2 = st.columns([5, 1])
+            c1.caption(f"In use, uploaded earlier in this session: {what} **{md(n)}**.")
+            c2.button(
+                "Remove",
+                key=f"rm_policy_{i}",
+                on_click=_forget,
+                args=("policy",) if arg is None else ("priorities", arg),
+            )
+
+
 policy = doc = None
 resolver: PrioritiesResolver
 try:
     if choice == UPLOAD:
-        up = st.file_uploader("Policy file (.yaml/.yml, 1 MB max)", type=["yaml", "yml"], key="policy_upload")
-        if up is not None:  # kept in the session: the upload widget forgets it on a page switch
-            ss["policy_uploaded"] = (up.name, up.getvalue())
-        ups = st.file_uploader(
+        st.file_uploader(
+            f"Policy file (.yaml/.yml, {UPLOAD_LIMIT} max)",
+            type=["yaml", "yml"],
+            **UPLOAD_KW,
+            key="policy_upload",
+            on_change=_take_policy,
+        )
+        st.file_uploader(
             "Priorities files the policy names (optional)",
             type=["yaml", "yml"],
             accept_multiple_files=True,
+            **UPLOAD_KW,
             key="policy_priorities_upload",
+            on_change=_take_priorities,
             help="An uploaded policy's `priorities:` may name a bundled preset or one of these files by its "
             "name; never a file on the server.",
         )
-        if ups:
-            ss["policy_priorities_uploaded"] = {f.name: f.getvalue() for f in ups}
+        _show_kept()
         if "policy_uploaded" not in ss:
             st.info("Upload a policy file to check it against the catalog.")
             st.stop()
         name, raw = ss["policy_uploaded"]
         extra: dict[str, bytes] = ss.get("policy_priorities_uploaded", {})
-        too_big = [(n, len(b)) for n, b in [(name, raw), *extra.items()] if len(b) > MAX_UPLOAD_BYTES]
-        if too_big:
-            for n, size in too_big:
-                st.error(f"{md(n)} is {size:,} bytes, more than the {MAX_UPLOAD_BYTES:,}-byte limit.")
+        over = [(n, len(b)) for n, b in [(name, raw), *extra.items()] if len(b) > MAX_UPLOAD_BYTES]
+        if over:
+            for n, size in over:
+                st.error(too_big(n, size) + ": nothing was checked.")
             st.stop()
+        st.caption(  # the documents this check reads, by name: never one the user removed
+            f"Checking the uploaded policy file **{md(name)}**"
+            + (f" with the priorities file(s) {md(', '.join(extra))}" if extra else "")
+            + "."
+        )
         policy, doc = load_policy_bytes_doc(raw, f"upload:{name}")
         # an uploaded policy names presets by name and files uploaded here, never a server path
         resolver = SessionResolver(preset_files(CRITERIA), extra)
