@@ -18,8 +18,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 import engine
-from engine.escape import streamlit_markdown as md
-from engine.schema import PrioritiesFile
+from engine.catalog.schema import PrioritiesFile
+from engine.reports.escape import streamlit_markdown as md
 from ui import sidebar, state
 from ui.common import (
     DEFAULT_PRESET,
@@ -136,7 +136,8 @@ except ValidationError as exc:  # a value no widget produces (a hand-edited link
 ss["_ctx"] = Context(criteria, catalog, presets, preset, priorities, ranking, problems, labels)
 
 if ranking is not None and ranking.ranked and ss["mode"] == "direct":
-    from engine.sensitivity import DecisionProblem, stability_intervals
+    from engine.mcda.sensitivity.problem import DecisionProblem
+    from engine.mcda.sensitivity.stability import stability_intervals
 
     for s_int in stability_intervals(DecisionProblem.from_ranking(ranking), preset.robustness.top_k):
         band[s_int.criterion].caption(

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from engine.yamlio import load_yaml_file
+from engine.catalog.yamlio import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_VENDORS = ROOT / "vendors"

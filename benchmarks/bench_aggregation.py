@@ -80,8 +80,8 @@ from benchmarks._report import (
     print_checks_failed,
     write_json,
 )
-from engine.aggregation import aggregate, competition_ranks
-from engine.scoring import TIE_TOLERANCE
+from engine.mcda.aggregation import aggregate, competition_ranks
+from engine.mcda.scoring import TIE_TOLERANCE
 
 FloatArray = NDArray[np.float64]
 Ranks = NDArray[Any]

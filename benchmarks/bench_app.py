@@ -86,8 +86,9 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 import engine
 from benchmarks._report import machine, machine_line, peak_mb, print_verdict, write_json
 from benchmarks._synthetic import CAPABILITY_SD, PRICE_SIGMA, synthetic_vendors
-from engine.scoring import TIE_TOLERANCE
-from engine.sensitivity import sensitivity_with, what_would_it_take
+from engine.mcda.scoring import TIE_TOLERANCE
+from engine.mcda.sensitivity.report import sensitivity_with
+from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -572,30 +573,30 @@ def time_engine(cases: list[Case], runs: int, other_calls: int) -> None:
 # (label, predicate on (file, function name), self time instead of cumulative time)
 Group = tuple[str, Callable[[str, str], bool], bool]
 _GROUPS: list[Group] = [
-    ("engine.rank", lambda f, n: f.endswith("engine/scoring.py") and n == "rank", False),
+    ("engine.rank", lambda f, n: f.endswith("engine/mcda/scoring.py") and n == "rank", False),
     (
         "engine.to_csv and priorities_yaml",
-        lambda f, n: f.endswith("engine/export.py") and n in ("to_csv", "priorities_yaml"),
+        lambda f, n: f.endswith("engine/reports/export.py") and n in ("to_csv", "priorities_yaml"),
         False,
     ),
     (
         "engine sensitivity_with (SMAA, …)",
-        lambda f, n: f.endswith("engine/sensitivity.py") and n == "sensitivity_with",
+        lambda f, n: f.endswith("engine/mcda/sensitivity.py") and n == "sensitivity_with",
         False,
     ),
     (
         "engine stability_intervals (all callers)",
-        lambda f, n: f.endswith("engine/sensitivity.py") and n == "stability_intervals",
+        lambda f, n: f.endswith("engine/mcda/sensitivity.py") and n == "stability_intervals",
         False,
     ),
     (
         "engine.sensitivity_json",
-        lambda f, n: f.endswith("engine/export.py") and n == "sensitivity_json",
+        lambda f, n: f.endswith("engine/reports/export.py") and n == "sensitivity_json",
         False,
     ),
     (
         "engine what_would_it_take (LP)",
-        lambda f, n: f.endswith("engine/sensitivity.py") and n == "what_would_it_take",
+        lambda f, n: f.endswith("engine/mcda/sensitivity.py") and n == "what_would_it_take",
         False,
     ),
     (

@@ -1,4 +1,4 @@
-"""Speed of the robustness analyses (``engine/sensitivity.py``) against a plain numpy baseline.
+"""Speed of the robustness analyses (``engine/mcda/sensitivity.py``) against a plain numpy baseline.
 
 Run from the repository root::
 
@@ -54,17 +54,13 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._report import THREADPOOLCTL, machine, machine_line, peak_mb, print_verdict, write_json
-from engine import sensitivity as sens
-from engine.aggregation import competition_ranks
-from engine.scoring import TIE_TOLERANCE
-from engine.sensitivity import (
-    DecisionProblem,
-    dominance,
-    sample_weights,
-    smaa,
-    stability_intervals,
-    what_would_it_take,
-)
+from engine.mcda.aggregation import competition_ranks
+from engine.mcda.scoring import TIE_TOLERANCE
+from engine.mcda.sensitivity.dominance import dominance
+from engine.mcda.sensitivity.problem import DecisionProblem
+from engine.mcda.sensitivity.smaa import _CHUNK_CELLS, RankAcceptability, _ranged_scores, sample_weights, smaa
+from engine.mcda.sensitivity.stability import stability_intervals
+from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 
 SMAA_MAX_SECONDS = 1.5
 SMAA_MAX_RATIO = 3.0
@@ -78,7 +74,7 @@ IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 Clock = Callable[[str], contextlib.AbstractContextManager[None]]
 
-CHUNK_CELLS: int = sens._CHUNK_CELLS  # scores per smaa chunk (samples × offerings)
+CHUNK_CELLS: int = _CHUNK_CELLS  # scores per smaa chunk (samples × offerings)
 
 
 def chunk_samples(n: int) -> int:
@@ -283,7 +279,7 @@ def _no_clock(_name: str) -> Iterator[None]:
 
 
 def ranks_replica(s2: FloatArray, tol: float, clock: Clock = _no_clock) -> IntArray:
-    """Replica of the body of :func:`engine.aggregation.competition_ranks` (2-D input), step by step.
+    """Replica of the body of :func:`engine.mcda.aggregation.competition_ranks` (2-D input), step by step.
 
     ``clock(step)`` wraps each step; :func:`run_checks` verifies that the replica gives
     the engine's ranks, so the breakdown cannot silently drift from the engine.
@@ -339,7 +335,7 @@ def smaa_stages(problem: DecisionProblem, samples: int, seed: int) -> tuple[dict
         with clock("sample_weights (scipy Dirichlet)"):
             W = sample_weights(problem.weights, size, rng)
         with clock("scores: _ranged_scores -> aggregate (W @ U.T, clip)"):
-            S = sens._ranged_scores(problem, W, rng)
+            S = _ranged_scores(problem, W, rng)
         with clock("competition_ranks (engine, whole call)"):
             ranks = competition_ranks(S, TIE_TOLERANCE)
         with clock("bincount of (offering, rank) pairs"):
@@ -428,7 +424,7 @@ def run_checks(problem: DecisionProblem, samples: int, seed: int) -> dict[str, A
 
 
 def same_smaa(
-    problem: DecisionProblem, samples: int, seed: int, res: sens.RankAcceptability | None = None
+    problem: DecisionProblem, samples: int, seed: int, res: RankAcceptability | None = None
 ) -> bool:
     """The prototype gives smaa's acceptability exactly and its central weights to rounding."""
     res = res or smaa(problem, samples=samples, seed=seed)

@@ -3,7 +3,7 @@
 An organisation keeps one catalog and many buyers' priorities files (a business unit
 each, a file per tender…); :func:`rank_many` ranks the catalog under each of them and
 :func:`robustness_many` runs the robustness analysis of each as well
-(:func:`engine.sensitivity.sensitivity_with` with the file's own ``robustness:``
+(:func:`engine.mcda.sensitivity.report.sensitivity_with` with the file's own ``robustness:``
 settings). A problem in one file (it cannot be read, a YAML or schema error, an
 unknown criterion, no offering passing its must-haves…) is collected for that file,
 with file, line and field as ``shortlist rank`` reports it, and never stops the
@@ -18,7 +18,7 @@ Schedulers
     one task per priorities file (``dask.delayed``: read here, parsed, checked,
     ranked, dominance and stability intervals there), then the SMAA-2 sampling of
     every file as a chunked ``dask.array`` — the weight samples (with the draws of
-    any ranged values) in the chunks :func:`engine.sensitivity.smaa` uses, each
+    any ranged values) in the chunks :func:`engine.mcda.sensitivity.smaa.smaa` uses, each
     chunk's rank counts a task, summed — so one large analysis spreads over the
     workers too. ``"synchronous"`` runs the same graph in this thread (for
     debugging).
@@ -31,7 +31,7 @@ any order, and the chunks' central weights are added up in chunk order, as the
 serial loop does. Workers need not see the priorities files: their bytes travel with
 the tasks.
 
-Pure: no printing, no global state; only :mod:`engine.loading` reads files.
+Pure: no printing, no global state; only :mod:`engine.catalog.loading` reads files.
 """
 
 from __future__ import annotations
@@ -49,8 +49,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.errors import InputError, Issue
-from engine.loading import (
+from engine.catalog.loading import (
     Catalog,
     CriteriaCatalog,
     load_priorities_bytes_doc,
@@ -58,17 +57,14 @@ from engine.loading import (
     read_input,
     resolve_priorities,
 )
-from engine.schema import PrioritiesFile
-from engine.scoring import Ranking, rank
+from engine.catalog.schema import PrioritiesFile
+from engine.errors import InputError, Issue
+from engine.mcda.scoring import Ranking, rank
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off the ranking-only path
-    from engine.sensitivity import (
-        DecisionProblem,
-        RankAcceptability,
-        SensitivityPlan,
-        SensitivityReport,
-        SmaaPlan,
-    )
+    from engine.mcda.sensitivity.problem import DecisionProblem
+    from engine.mcda.sensitivity.report import SensitivityPlan, SensitivityReport
+    from engine.mcda.sensitivity.smaa import RankAcceptability, SmaaPlan
 
 __all__ = ["SCHEDULERS", "BatchItem", "BatchResult", "rank_many", "robustness_many", "smaa_dask"]
 
@@ -193,7 +189,7 @@ def _analyse(
     item = BatchItem(entry.source, entry.file, priorities, ranking, None, ())
     if mode == "rank":
         return _Outcome(item)
-    from engine.sensitivity import plan_sensitivity_with, sensitivity_with
+    from engine.mcda.sensitivity.report import plan_sensitivity_with, sensitivity_with
 
     try:
         if mode == "robustness":
@@ -298,7 +294,7 @@ def _smaa_graph(plan: SmaaPlan) -> tuple[Any, Any]:
     -------
     (dask.array.Array, dask.delayed.Delayed)
         The draws, shape (samples, m + ranged values), in the chunks of
-        ``plan.chunk_sizes()``; and the :class:`~engine.sensitivity.RankAcceptability`.
+        ``plan.chunk_sizes()``; and the :class:`~engine.mcda.sensitivity.smaa.RankAcceptability`.
     """
     import dask
     import dask.array as da
@@ -339,14 +335,14 @@ def smaa_dask(
     order: Sequence[str] | None = None,
     scheduler: object = "threads",
 ) -> RankAcceptability:
-    """:func:`engine.sensitivity.smaa` as a chunked ``dask.array`` on ``scheduler``.
+    """:func:`engine.mcda.sensitivity.smaa.smaa` as a chunked ``dask.array`` on ``scheduler``.
 
     Parameters
     ----------
     problem : DecisionProblem
         n offerings × m criteria.
     samples, seed, concentration, order
-        As :func:`engine.sensitivity.smaa`.
+        As :func:`engine.mcda.sensitivity.smaa.smaa`.
     scheduler : {"threads", "synchronous", "processes"} or dask.distributed.Client
 
     Returns
@@ -357,9 +353,9 @@ def smaa_dask(
     Raises
     ------
     InputError
-        As :func:`engine.sensitivity.smaa`; ``usage.missing_dependency`` without Dask.
+        As :func:`engine.mcda.sensitivity.smaa.smaa`; ``usage.missing_dependency`` without Dask.
     """
-    from engine.sensitivity import SmaaPlan
+    from engine.mcda.sensitivity.smaa import SmaaPlan
 
     sched = _dask_scheduler(scheduler)
     if sched is None:
@@ -498,7 +494,7 @@ def robustness_many(
 
     Parameters are those of :func:`rank_many`. On a Dask scheduler, the SMAA-2
     sampling of every file is a chunked ``dask.array`` (the chunks of
-    :func:`engine.sensitivity.smaa`: about 500,000 scores each), so a large
+    :func:`engine.mcda.sensitivity.smaa.smaa`: about 500,000 scores each), so a large
     analysis is spread over the workers as well.
 
     Returns

@@ -1,6 +1,6 @@
 """Hand-made stand-ins for the ``genai-prices`` package's data objects.
 
-``engine.importers.genai_prices.dataset_from_objects`` reads providers, models and
+``engine.catalog.importers.genai_prices.dataset_from_objects`` reads providers, models and
 prices by attribute, so these plain objects — shaped like ``Provider``, ``ModelInfo``,
 ``ModelPrice``, ``ConditionalPrice`` (with a start-date or time-of-day constraint),
 ``TieredPrices`` and ``PriceVariant`` — make small datasets for one hazard each, without
@@ -14,8 +14,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from engine.importers import genai_prices as gp
-from engine.importers.genai_prices import Units, dataset_from_objects
+from engine.catalog.importers import genai_prices as gp
+from engine.catalog.importers.genai_prices import Units, dataset_from_objects
 
 
 def D(x: str | float) -> Decimal:

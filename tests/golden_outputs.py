@@ -4,7 +4,8 @@ A large refactor (moving modules, splitting commands) must not change what a use
 This script runs each command of ``shortlist`` on the bundled catalog with its dates
 pinned -- every preset; ``rank`` as table, CSV, JSON, Excel and decision record;
 ``explain``; ``compare`` in every format; ``sensitivity`` as JSON; ``check`` in every
-format; ``diff``; ``schema``; ``batch``; ``validate`` -- and stores, per command, the exit
+format; ``diff``; ``schema``; ``batch``; ``validate`` (also of a directory of presets
+and of a policy); ``import genai-prices``; ``prices check``; ``init`` -- and stores, per command, the exit
 code, standard output, standard error and every file it wrote. Run it before the change,
 then after it, and compare::
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,6 +73,16 @@ def _cases(compare_ids: Sequence[str]) -> Iterator[tuple[str, list[str]]]:
     for kind in ("vendor", "priorities", "policy", "criteria"):
         yield f"schema-{kind}", ["schema", kind]
     yield "batch", ["batch", *PRESETS, "--on", ON, "--robustness", "--output-dir", "{out}/batch"]
+    yield "validate-presets-dir", ["validate", "criteria/presets"]
+    yield "validate-policy", ["validate", POLICY]
+    yield "explain-unknown", ["explain", "no-such-offering", "--on", ON]
+    yield (
+        "import-genai-prices",
+        ["import", "genai-prices", "--on", ON, "--as-of", ON, "--output", "{out}/imported"],
+    )
+    for fmt in ("text", "json"):
+        yield f"prices-check-{fmt}", ["prices", "check", "--on", ON, "--format", fmt]
+    yield "init", ["init", "{out}/repo"]
 
 
 def _run(argv: list[str], subprocess_mode: bool) -> tuple[int, bytes, bytes]:
@@ -96,6 +108,20 @@ def _compare_ids(subprocess_mode: bool) -> list[str]:
     ranked = [line.split(",")[1] for line in out.decode().splitlines()[1:] if ",ranked," in line]
     wanted = [i for i in COMPARE if i in ranked]
     return wanted if len(wanted) == len(COMPARE) else ranked[:2]
+
+
+_SHA = re.compile(rb"--hash=sha256:[0-9a-f]{64}")
+
+
+def _stable(data: bytes, path: Path) -> bytes:
+    """The bytes to keep of a written file: ``init``'s wheel of the running Shortlist (and its
+    hash) is the source tree itself, which a refactor changes by definition, so only its
+    presence is recorded."""
+    if path.suffix == ".whl":
+        return b"<a wheel of the running Shortlist>\n"
+    if path.name == "requirements.txt" and path.parent.name == ".shortlist":
+        return _SHA.sub(b"--hash=sha256:<the wheel's>", data)
+    return data
 
 
 def record(directory: Path, subprocess_mode: bool = False, only: str | None = None) -> int:
@@ -125,7 +151,9 @@ def record(directory: Path, subprocess_mode: bool = False, only: str | None = No
                 if path.is_file():
                     target = files / path.relative_to(scratch)
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(path.read_bytes().replace(str(scratch).encode(), b"{out}"))
+                    target.write_bytes(
+                        _stable(path.read_bytes().replace(str(scratch).encode(), b"{out}"), path)
+                    )
         (case / "argv").write_text(" ".join(argv) + "\n", encoding="utf-8")
         (case / "exit").write_text(f"{code}\n", encoding="utf-8")
         (case / "stdout").write_bytes(stdout)

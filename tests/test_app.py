@@ -528,7 +528,7 @@ def _imported(tmp_path, real: bool) -> str:
     data (``real``), or from a small hand-made dataset."""
     import datetime as dt
 
-    from engine.importers import genai_prices as gp
+    from engine.catalog.importers import genai_prices as gp
     from tests.genai_prices_fixtures import D, dataset, model, mp, provider
 
     if real:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from engine.escape import streamlit_markdown
+from engine.reports.escape import streamlit_markdown
 from tests.conftest import CRITERIA
+from tests.reports.test_escape_outputs import MODEL_A, NOTES, POLICY_NAME, VENDOR_NAME, hostile  # noqa: F401
 from tests.test_app import page, start
-from tests.test_escape_outputs import MODEL_A, NOTES, POLICY_NAME, VENDOR_NAME, hostile  # noqa: F401
 
 STARTUP = {"preset": "cost-first-startup"}
 # an unescaped opener of a link/image, HTML, an autolink, a directive, emphasis, LaTeX

@@ -5,7 +5,7 @@ limit (the loader's 1 MiB), and a rerun after an exception keeps the priorities.
   from an earlier visit is listed with a Remove button; the check names the files it
   reads. (Policy page: the policy and the priorities uploaders; Catalog page: the vendor
   uploads, listed with Remove buttons.)
-- The app's limit is ``engine.yamlio.MAX_BYTES`` (1,048,576 bytes), in one wording.
+- The app's limit is ``engine.catalog.yamlio.MAX_BYTES`` (1,048,576 bytes), in one wording.
 - ``client.showErrorDetails`` is set by the app, not only by ``.streamlit/config.toml``.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from engine.yamlio import MAX_BYTES
+from engine.catalog.yamlio import MAX_BYTES
 from tests.conftest import CRITERIA, ROOT
 from tests.test_app import _newco as newco_profile
 from tests.test_app import page, ranking_ids, start

@@ -440,7 +440,7 @@ def test_excel_without_csv_in_sensitivity():
 
 def test_huge_weights_do_not_overflow():
     # issue 11: weights have a documented finite range (0 to 1e6); 1e308 is refused, the limit ranks
-    # (written in plain digits: exponents are outside the one number grammar, engine.ranges)
+    # (written in plain digits: exponents are outside the one number grammar, engine.catalog.ranges)
     big = "1" + "0" * 308
     code, out, err = run("rank", "--weight", f"compliance={big}", "--weight", f"capability={big}")
     assert code == 2 and out == "" and "weight of 'compliance'" in err and "≤ 1e+06" in err

@@ -22,10 +22,12 @@ import yaml
 
 import engine
 import engine.batch as batch
-import engine.sensitivity as sens
+import engine.mcda.sensitivity.smaa as smaa_module
 from engine.batch import _smaa_graph, rank_many, robustness_many, smaa_dask
-from engine.export import sensitivity_json, to_csv, to_json
-from engine.sensitivity import DecisionProblem, RangedCell, Scale, SmaaPlan, smaa
+from engine.mcda.sensitivity.problem import DecisionProblem, RangedCell, Scale
+from engine.mcda.sensitivity.report import plan_sensitivity_with
+from engine.mcda.sensitivity.smaa import RankAcceptability, SmaaPlan, smaa
+from engine.reports.export import sensitivity_json, to_csv, to_json
 from tests.conftest import CRITERIA, PRESETS, ROOT, VENDORS, offering_yaml, vendor_yaml
 from tests.conftest import run_cli as run
 
@@ -96,7 +98,7 @@ def cli_exports(path: Path | str, *extra: str) -> tuple[bytes, bytes, bytes]:
 
 def test_serial_and_dask_schedulers_give_the_bytes_of_rank_and_sensitivity(data, files, monkeypatch):
     # about 100 scores per offering a chunk: every file's sampling spans many chunks
-    monkeypatch.setattr(sens, "_CHUNK_CELLS", 100 * len(data[0].offerings))
+    monkeypatch.setattr(smaa_module, "_CHUNK_CELLS", 100 * len(data[0].offerings))
     serial = robustness_many(*data, files, on_date=ON)
     assert serial.ok and serial.scheduler == "serial"
     expected = exports(serial)
@@ -113,12 +115,12 @@ def test_serial_and_dask_schedulers_give_the_bytes_of_rank_and_sensitivity(data,
 
 
 def test_the_sampling_is_a_chunked_dask_array_in_smaas_own_chunks(data, files, monkeypatch):
-    monkeypatch.setattr(sens, "_CHUNK_CELLS", 100 * len(data[0].offerings))
+    monkeypatch.setattr(smaa_module, "_CHUNK_CELLS", 100 * len(data[0].offerings))
     item = robustness_many(*data, files[:1], on_date=ON).items[0]
     assert item.ranking is not None and item.priorities is not None
-    plan = sens.plan_sensitivity_with(item.ranking, item.priorities.robustness)
+    plan = plan_sensitivity_with(item.ranking, item.priorities.robustness)
     draws, _ = _smaa_graph(plan.smaa)
-    chunk = sens._CHUNK_CELLS // plan.smaa.problem.n  # samples per chunk, as smaa cuts them
+    chunk = smaa_module._CHUNK_CELLS // plan.smaa.problem.n  # samples per chunk, as smaa cuts them
     rest = (1500 % chunk,) if 1500 % chunk else ()
     assert draws.chunks[0] == plan.smaa.chunk_sizes() == (chunk,) * (1500 // chunk) + rest
     assert len(draws.chunks[0]) > 5
@@ -126,7 +128,7 @@ def test_the_sampling_is_a_chunked_dask_array_in_smaas_own_chunks(data, files, m
 
 
 def test_dask_runs_one_task_per_file_and_one_per_chunk_in_its_workers(data, files, monkeypatch):
-    monkeypatch.setattr(sens, "_CHUNK_CELLS", 100 * len(data[0].offerings))
+    monkeypatch.setattr(smaa_module, "_CHUNK_CELLS", 100 * len(data[0].offerings))
     calls: dict[str, list[str]] = {"file": [], "chunk": []}
 
     def spy(kind: str, f: Any) -> Any:
@@ -142,7 +144,7 @@ def test_dask_runs_one_task_per_file_and_one_per_chunk_in_its_workers(data, file
     chunks = 0
     for item in result.items:
         assert item.report is not None
-        per_chunk = sens._CHUNK_CELLS // item.report.problem.n
+        per_chunk = smaa_module._CHUNK_CELLS // item.report.problem.n
         chunks += -(-item.report.acceptability.samples // per_chunk)
     assert len(calls["file"]) == len(files)
     assert len(calls["chunk"]) == chunks and chunks > 5 * len(files)
@@ -164,7 +166,7 @@ def ranged_problem(method: str) -> DecisionProblem:
     return DecisionProblem(tuple(f"o{i:02d}" for i in range(n)), crit, U, w, method, ranged, scales, {})
 
 
-def assert_same(a: sens.RankAcceptability, b: sens.RankAcceptability) -> None:
+def assert_same(a: RankAcceptability, b: RankAcceptability) -> None:
     for f in ("acceptability", "central_weights", "confidence", "holistic"):
         x, y = getattr(a, f), getattr(b, f)
         assert x.tobytes() == y.tobytes(), f  # bit for bit (NaN where NaN)
@@ -180,7 +182,7 @@ def test_chunked_smaa_on_dask_equals_smaa(method, settings, monkeypatch):
     # smaa's chunks and chains the generator's state through them; then the counts,
     # central weights and confidence factors are equal bit for bit
     problem = ranged_problem(method)
-    monkeypatch.setattr(sens, "_CHUNK_CELLS", 30 * 85)  # chunks of 85 samples, the last one shorter
+    monkeypatch.setattr(smaa_module, "_CHUNK_CELLS", 30 * 85)  # chunks of 85 samples, the last one shorter
     plan = SmaaPlan.make(problem, samples=1000, seed=11, **settings)  # type: ignore[arg-type]
     assert plan.chunk_sizes() == (85,) * 11 + (65,)
     expected = smaa(problem, samples=1000, seed=11, **settings)  # type: ignore[arg-type]
@@ -196,7 +198,7 @@ def test_without_ranged_values_the_counts_do_not_depend_on_the_chunks(monkeypatc
     problem = dataclasses.replace(ranged_problem("weighted-sum"), ranged=())
     whole = smaa(problem, samples=3000, seed=2)
     assert SmaaPlan.make(problem, samples=3000, seed=2).chunk_sizes() == (3000,)
-    monkeypatch.setattr(sens, "_CHUNK_CELLS", 30 * 256)
+    monkeypatch.setattr(smaa_module, "_CHUNK_CELLS", 30 * 256)
     chunked = smaa_dask(problem, samples=3000, seed=2, scheduler="threads")
     assert chunked.acceptability.tobytes() == whole.acceptability.tobytes()
     np.testing.assert_allclose(chunked.central_weights, whole.central_weights, rtol=1e-12)
@@ -232,7 +234,7 @@ def test_ranged_values_through_the_whole_batch(ranged_files, monkeypatch):
     criteria = engine.load_criteria(CRITERIA)
     catalog = engine.load_catalog([vendors], currencies=criteria.currencies())
     assert catalog.issues == () and len(catalog.offerings) == 6
-    monkeypatch.setattr(sens, "_CHUNK_CELLS", 6 * 64)
+    monkeypatch.setattr(smaa_module, "_CHUNK_CELLS", 6 * 64)
     serial = robustness_many(catalog, criteria, paths, on_date=ON)
     assert all(i.report is not None and i.report.problem.ranged for i in serial.items)
     expected = exports(serial)

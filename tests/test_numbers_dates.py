@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.dates import FUTURE_FLAG, age_flags, age_status, parse_date
-from engine.ranges import number_problem
+from engine.catalog.dates import FUTURE_FLAG, age_flags, age_status, parse_date
+from engine.catalog.ranges import number_problem
 from tests.conftest import CRITERIA, offering_yaml, run_cli, vendor_yaml
 
 BANK = CRITERIA / "presets" / "regulated-eu-bank.yaml"
@@ -230,7 +230,7 @@ def test_hostile_policy_numbers_are_refused(tmp_path):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        # exponents are not in the one number grammar (engine.ranges.parse_decimal) since
+        # exponents are not in the one number grammar (engine.catalog.ranges.parse_decimal) since
         # the link/CLI grammar was unified: the range checks are reached with plain digits
         (("rank", "--weight", "capability=1000001"), "weight of 'capability'"),
         (("rank", "--weight", "capability=" + "9" * 320), "inf"),
@@ -432,7 +432,7 @@ def test_bad_dates_in_every_file_kind_and_option(tmp_path):
 
 
 def test_a_waiver_with_a_week_date_does_not_waive(tmp_path):
-    from engine.policy import _parse_date
+    from engine.policy.rules import _parse_date
 
     assert _parse_date("2026-W48-7") is None and _parse_date("2026-12-31") == dt.date(2026, 12, 31)
     assert _parse_date("9999-12-31") is None and _parse_date(dt.datetime(2026, 1, 1)) is None

@@ -379,12 +379,12 @@ def test_stderr_that_cannot_be_written_still_gives_the_exit_code():
 
 
 def test_interrupt_is_one_line_and_exit_130(monkeypatch):
-    import engine.cli
+    import engine.cli.common
 
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(engine.cli, "load_criteria", interrupted)
+    monkeypatch.setattr(engine.cli.common, "load_criteria", interrupted)  # what rank loads with
     code, err = _run(["rank"], io.StringIO())
     assert code == 130 and err == "shortlist: interrupted\n"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.catalog.loading import LocalResolver, SessionResolver, preset_files
 from engine.cli import main
 from engine.errors import InputError
-from engine.loading import LocalResolver, SessionResolver, preset_files
 from tests.conftest import CRITERIA, ROOT, VENDORS
 
 SECRET = "TOPSECRET-7f3a9c"
@@ -323,7 +323,7 @@ def test_app_a_link_to_an_unknown_policy_checks_nothing_and_says_so(monkeypatch,
     assert at.selectbox(key="p_policy").value is None
     assert "export_policy_json" not in at.session_state
     msg = at.error[0].value
-    from engine.escape import streamlit_markdown
+    from engine.reports.escape import streamlit_markdown
 
     assert streamlit_markdown(repr(name)) in msg and "nothing was checked" in msg  # as Markdown source
     assert not any("passes" in m.value for m in at.markdown)

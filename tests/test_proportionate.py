@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks._synthetic import synthetic_vendors
 from engine.cli import main
-from engine.summarise import LIST_ITEMS, PER_ITEM, ROWS, cut, more_line, names
+from engine.reports.summarise import LIST_ITEMS, PER_ITEM, ROWS, cut, more_line, names
 from tests.conftest import CRITERIA, VENDORS
 
 ON = "2026-11-29"

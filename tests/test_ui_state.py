@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.schema import CERTIFICATION_IDS
+import engine.mcda.matrix
+from engine.catalog.schema import CERTIFICATION_IDS
 from tests.conftest import CRITERIA, PRESETS
 from ui import state
 
@@ -143,7 +144,7 @@ def test_another_currency_changes_the_units_not_the_ranking(stem, currency, bund
     for a, b in zip(other.rows, same.rows, strict=True):
         assert (a.score is None and b.score is None) or a.score == pytest.approx(b.score, abs=1e-9)
     if currency != preset.workload.currency:
-        f = engine.matrix.convert(1.0, preset.workload.currency, currency, criteria.fx)
+        f = engine.mcda.matrix.convert(1.0, preset.workload.currency, currency, criteria.fx)
         for a, b in zip(other.ranked, same.ranked, strict=True):
             cost_a, cost_b = a.cells["monthly_cost"].value, b.cells["monthly_cost"].value
             if isinstance(cost_b, float):

@@ -13,12 +13,13 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine.escape import markdown_code, visible
-from engine.escape import streamlit_markdown as md
-from engine.schema import PrioritiesFile, Robustness
+import engine.catalog.loading
+from engine.catalog.schema import PrioritiesFile, Robustness
+from engine.reports.escape import markdown_code, visible
+from engine.reports.escape import streamlit_markdown as md
 
 if TYPE_CHECKING:
-    from engine.sensitivity import SensitivityReport
+    from engine.mcda.sensitivity.report import SensitivityReport
 
 HERE = Path(__file__).resolve().parent.parent
 
@@ -39,7 +40,7 @@ def vendors_dir() -> Path:
     Set by whoever runs the server, never by the browser: no upload, link parameter or
     widget value names a path. The app reads only the files listed in this directory and
     the criteria directory (presets and policies by their listed names), and resolves
-    an uploaded policy's references through :class:`engine.loading.SessionResolver`."""
+    an uploaded policy's references through :class:`engine.catalog.loading.SessionResolver`."""
     return _short(Path(os.environ.get("SHORTLIST_VENDORS", HERE / "vendors")))
 
 
@@ -48,7 +49,7 @@ def criteria_dir() -> Path:
     return _short(Path(os.environ.get("SHORTLIST_CRITERIA", HERE / "criteria")))
 
 
-DEFAULT_PRESET = engine.loading.DEFAULT_PRESET
+DEFAULT_PRESET = engine.catalog.loading.DEFAULT_PRESET
 ATTRIBUTION = (
     "Data: vendor profiles in `vendors/` built from public sources listed per offering "
     "(collected 2026-11-29). Latency and capability: Artificial Analysis "
@@ -56,7 +57,7 @@ ATTRIBUTION = (
     "Model Transparency Index 2025 (CC BY 4.0). Prices: genai-prices (MIT), LiteLLM (MIT), "
     "models.dev (MIT) and vendor pages. Exchange rates: ECB reference rates of 2026-10-30."
 )
-MAX_UPLOAD_BYTES = engine.yamlio.MAX_BYTES
+MAX_UPLOAD_BYTES = engine.catalog.yamlio.MAX_BYTES
 """Uploaded profiles and policies: the YAML loader's limit, 1 MiB (1,048,576 bytes) each,
 the same as the CLI's. The app checks it before parsing; each uploader also passes
 ``max_upload_size=UPLOAD_MB`` so that a browser refuses larger files wherever the server
@@ -143,8 +144,8 @@ def load_catalog(
     criteria: str,
 ) -> engine.Catalog:
     """The catalog, its files named from the catalog root as the CLI names them
-    (:func:`engine.loading.catalog_roots`)."""
-    roots = engine.loading.catalog_roots(d, criteria)
+    (:func:`engine.catalog.loading.catalog_roots`)."""
+    roots = engine.catalog.loading.catalog_roots(d, criteria)
     return engine.load_catalog([d], extra=extra, currencies=currencies, roots=roots)
 
 
@@ -155,7 +156,7 @@ def load_preset(path: str, stamp: float) -> PrioritiesFile:
 
 def md_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell, index label and column name escaped for
-    Streamlit's Markdown (:func:`engine.escape.streamlit_markdown`), for ``st.table``,
+    Streamlit's Markdown (:func:`engine.reports.escape.streamlit_markdown`), for ``st.table``,
     which renders its cells as Markdown. Numbers and ``None`` are kept."""
 
     def cell(v: object) -> object:
@@ -169,7 +170,7 @@ def md_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with control characters and bidirectional overrides in its text cells
-    and column names shown as visible escapes (:func:`engine.escape.visible`), for
+    and column names shown as visible escapes (:func:`engine.reports.escape.visible`), for
     ``st.dataframe``, which shows text as it is (no Markdown)."""
 
     def cell(v: object) -> object:
@@ -214,9 +215,9 @@ def robustness(
     Raises
     ------
     InputError
-        Invalid sampling settings (see ``engine.sensitivity.sensitivity``).
+        Invalid sampling settings (see ``engine.mcda.sensitivity.report.sensitivity``).
     """
-    from engine.sensitivity import sensitivity_with
+    from engine.mcda.sensitivity.report import sensitivity_with
 
     rep = sensitivity_with(_ranking, _settings)
     return rep, engine.sensitivity_json(rep, _ranking)

@@ -3,7 +3,7 @@
 - CSV: ``engine.to_csv`` of the ranking on screen, byte-identical to ``shortlist rank
   --format csv --priorities priorities.yaml`` with the downloaded priorities;
 - Excel: ``engine.to_xlsx`` (the ranking, a sheet of inputs, a sheet of sources);
-- the decision record: ``engine.record.decision_record`` with the robustness summary;
+- the decision record: ``engine.reports.record.decision_record`` with the robustness summary;
 - the priorities as YAML that ``shortlist rank --priorities`` and CI accept unchanged
   (the price date pinned, so the CLI reproduces the same bytes on another day).
 
@@ -18,8 +18,8 @@ import hashlib
 import streamlit as st
 
 import engine
-from engine.loading import catalog_roots, file_digests
-from engine.record import decision_record
+from engine.catalog.loading import catalog_roots, file_digests
+from engine.reports.record import decision_record
 from ui.common import Context, criteria_dir, robustness, vendors_dir
 
 

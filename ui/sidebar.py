@@ -9,8 +9,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 import engine
-from engine.escape import streamlit_markdown as md
-from engine.schema import CERTIFICATION_IDS, PrioritiesFile
+import engine.mcda.matrix
+from engine.catalog.schema import CERTIFICATION_IDS, PrioritiesFile
+from engine.reports.escape import streamlit_markdown as md
 from ui import state
 
 MODE_SLOT = "_mode"
@@ -33,7 +34,7 @@ def _convert_budget(criteria: engine.CriteriaCatalog) -> None:
     ss = st.session_state
     old, new = ss.get("_currency", ss["currency"]), ss["currency"]
     if ss["budget"] and old != new:
-        ss["budget"] = round(engine.matrix.convert(ss["budget"], old, new, criteria.fx), 2)
+        ss["budget"] = round(engine.mcda.matrix.convert(ss["budget"], old, new, criteria.fx), 2)
     ss["_currency"] = new
 
 

@@ -2,7 +2,7 @@
 
 The browser app keeps one flat mapping of widget keys to values (Streamlit's session
 state). This module says what those keys are, fills them from a preset, turns them into
-a :class:`~engine.schema.PrioritiesFile` (the same object ``shortlist rank
+a :class:`~engine.catalog.schema.PrioritiesFile` (the same object ``shortlist rank
 --priorities`` loads), and writes them to and reads them from the URL's query
 parameters, so that a link restores the view exactly.
 
@@ -55,10 +55,10 @@ import pycountry
 
 import engine
 from engine import METHODS, CriteriaCatalog, InputError, PrioritiesFile, elicited_weights
-from engine.dates import parse_date
-from engine.ranges import parse_decimal, parse_integer
-from engine.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
-from engine.text import char_name
+from engine.catalog.dates import parse_date
+from engine.catalog.ranges import parse_decimal, parse_integer
+from engine.catalog.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
+from engine.catalog.text import char_name
 
 MODES = ("direct", "order", "ahp")
 MODE_LABELS = {
@@ -457,7 +457,7 @@ def decode_query(
         if key not in params:
             return
         raw = params[key]
-        # the CLI's grammar (engine.ranges): float() would also read "1e1", "1_0", "٣", "inf"
+        # the CLI's grammar (engine.catalog.ranges): float() would also read "1e1", "1_0", "٣", "inf"
         x = parse_integer(raw) if integer else parse_decimal(raw)
         if x is None or not lo <= x <= hi:  # an infinite float or a huge int compares as out of range
             kind = "a whole number" if integer else "a plain decimal number"

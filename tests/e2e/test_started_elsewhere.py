@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from engine.yamlio import MAX_BYTES
+from engine.catalog.yamlio import MAX_BYTES
 from tests.conftest import ROOT
 from tests.e2e.conftest import (
     STARTUP_S,

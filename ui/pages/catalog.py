@@ -9,9 +9,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from engine.dates import age_status
-from engine.escape import markdown_code, markdown_url, safe_url
-from engine.escape import streamlit_markdown as md
+from engine.catalog.dates import age_status
+from engine.reports.escape import markdown_code, markdown_url, safe_url
+from engine.reports.escape import streamlit_markdown as md
 from ui.common import MAX_UPLOAD_BYTES, UPLOAD_KW, UPLOAD_LIMIT, context, text_frame
 
 ctx = context()

@@ -9,18 +9,10 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine.compare import (
-    MAX_OFFERINGS,
-    MIN_OFFERINGS,
-    Comparison,
-    Provenance,
-    comparison,
-    comparison_csv,
-    comparison_json,
-    comparison_markdown,
-)
-from engine.escape import markdown_code, markdown_url
-from engine.escape import streamlit_markdown as md
+from engine.mcda.comparison import MAX_OFFERINGS, MIN_OFFERINGS, Comparison, Provenance, comparison
+from engine.reports.compare import comparison_csv, comparison_json, comparison_markdown
+from engine.reports.escape import markdown_code, markdown_url
+from engine.reports.escape import streamlit_markdown as md
 from ui.common import context, md_frame, no_ranking, robustness, show_issues
 
 DIFFERS = "background-color: #fff4d6"  # a row whose values differ

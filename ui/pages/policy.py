@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine.dates import MAX_DATE, MIN_DATE
-from engine.escape import streamlit_markdown as md
-from engine.loading import (
+import engine.policy.rules
+from engine.catalog.dates import MAX_DATE, MIN_DATE
+from engine.catalog.loading import (
     LocalResolver,
     PrioritiesResolver,
     SessionResolver,
@@ -24,10 +24,11 @@ from engine.loading import (
     load_policy_doc,
     preset_files,
 )
-from engine.policy import run_policy
-from engine.policy_output import render
-from engine.ranges import MAX_AGE_DAYS
-from engine.summarise import cut, more_line
+from engine.catalog.ranges import MAX_AGE_DAYS
+from engine.policy.rules import run_policy
+from engine.reports.escape import streamlit_markdown as md
+from engine.reports.policy_output import render
+from engine.reports.summarise import cut, more_line
 from ui.common import (
     MAX_UPLOAD_BYTES,
     UPLOAD_KW,
@@ -77,7 +78,7 @@ today = c2.date_input(
     "Judge on (waivers and data age)",
     min_value=MIN_DATE,
     max_value=MAX_DATE,
-    format="YYYY-MM-DD",  # the one date grammar (engine.dates)
+    format="YYYY-MM-DD",  # the one date grammar (engine.catalog.dates)
     key="p_policy_today",
 )
 if "p_policy_expiring" not in ss:
@@ -221,7 +222,7 @@ if policy.description:
     st.caption(md(policy.description))
 
 
-def _where(c: engine.policy.Check) -> str:
+def _where(c: engine.policy.rules.Check) -> str:
     return f"{c.file}:{c.line}" if c.file and c.line else (c.file or "")
 
 

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine.escape import streamlit_markdown as md
-from engine.sensitivity import what_would_it_take
-from engine.summarise import cut, more_line, names
+from engine.mcda.sensitivity.what_it_takes import what_would_it_take
+from engine.reports.escape import streamlit_markdown as md
+from engine.reports.summarise import cut, more_line, names
 from ui.common import context, no_ranking, robustness, show_issues
 
 ctx = context()

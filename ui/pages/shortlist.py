@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine.escape import streamlit_markdown as md
-from engine.summarise import cut, more_line
+import engine.catalog.schema
+from engine.reports.escape import streamlit_markdown as md
+from engine.reports.summarise import cut, more_line
 from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame
 from ui.exports import export_buttons
 
@@ -61,7 +62,7 @@ with st.container(key="leader"):
 SHORT_UNITS = {"share (0-1)": "0–1", "index points": "index", "FMTI points (0-100)": "FMTI 0–100"}
 
 
-def _unit(c: engine.schema.CriterionSpec) -> str:
+def _unit(c: engine.catalog.schema.CriterionSpec) -> str:
     return f"{cur}/month" if c.id == "monthly_cost" else SHORT_UNITS.get(c.unit, c.unit)
 
 

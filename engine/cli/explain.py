@@ -1,0 +1,154 @@
+"""``shortlist explain``: one offering's scores, what excluded it, and how robust its rank is."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+import numpy as np
+
+from engine.catalog.schema import PrioritiesFile
+from engine.cli.common import _load, _print_issues
+from engine.errors import InputError, Issue, suggest
+from engine.mcda.scoring import Ranking
+from engine.reports.escape import terminal, terminal_block
+
+
+def explain_text(ranking: Ranking, offering_id: str) -> str:
+    """Plain-text explanation of one offering: values, utilities, contributions,
+    must-haves and the gap to the leader per criterion."""
+    row = ranking.row(offering_id)
+    leader = ranking.ranked[0] if ranking.ranked else None
+    t = terminal  # input text stays on its line, controls made visible
+    lines = [f"{t(row.offering_id)} — {t(row.offering)} ({t(row.vendor)})"]
+    if row.status == "ranked":
+        assert row.score is not None
+        lines.append(
+            f"Rank {row.rank} of {len(ranking.ranked)} · score {row.score:.2f} / 100 · priorities: {t(ranking.priorities_name)}"
+        )
+    else:
+        lines.append(f"Excluded under priorities: {t(ranking.priorities_name)}")
+    lines.append(
+        f"Data as of {row.as_of.isoformat()} · prices on {ranking.on_date.isoformat()} · source file {row.file}"
+    )
+    if leader is not None and row.status == "ranked":
+        lines.append(
+            f"Leader: {leader.offering_id} (score {leader.score:.2f}); 'leader' and 'gap' are its "
+            + (
+                "points"
+                if ranking.method == "weighted-sum"
+                else f"utilities ({ranking.method} has no points)"
+            )
+            + " and yours minus its"
+        )
+    lines.append("")
+    head = f"{'criterion':<16}{'weight':>7}  {'value':<30}{'utility':>8}{'points':>8}"
+    if leader is not None and row.status == "ranked":
+        head += f"{'leader':>8}{'gap':>8}"
+    lines.append(head)
+    for c in ranking.criteria:
+        cell = row.cells[c.id]
+        if cell.value is None:
+            shown = "unknown"
+        elif isinstance(cell.value, str):
+            shown = t(cell.value)
+        else:
+            num = f"{cell.value:,.0f}" if abs(cell.value) >= 10_000 else f"{cell.value:,.4g}"
+            unit = f"{ranking.currency}/month" if c.id == "monthly_cost" else c.unit
+            shown = f"{num} {unit}"
+        u = "-" if cell.utility is None else f"{cell.utility:.3f}"
+        pts = "-" if cell.contribution is None else f"{cell.contribution:.2f}"
+        line = f"{c.id:<16}{ranking.weights[c.id] * 100:>6.1f}%  {shown:<30}{u:>8}{pts:>8}"
+        if leader is not None and row.status == "ranked":
+            # under a non-additive method (no points) compare utilities instead
+            mine, lead = cell.contribution, leader.cells[c.id].contribution
+            if mine is None or lead is None:
+                mine, lead = cell.utility or 0.0, leader.cells[c.id].utility or 0.0
+            line += f"{lead:>8.2f}{mine - lead:>+8.2f}"
+        if cell.imputed:
+            line += "  (imputed worst)"
+        lines.append(line)
+    if row.requirements:
+        lines.append("")
+        lines.append("Must-haves:")
+        for q in row.requirements:
+            lines.append(f"  [{q.outcome}] {t(q.reason)}")
+    if row.reasons:
+        lines.append("")
+        lines.append("Flags and reasons:")
+        lines.extend(f"  - {t(r)}" for r in row.reasons)
+    if leader is not None and row.status == "ranked" and leader.offering_id != row.offering_id:
+        assert leader.score is not None and row.score is not None
+        lines.append("")
+        lines.append(f"Gap to the leader {leader.offering_id}: {row.score - leader.score:+.2f} points")
+    if ranking.notes:
+        lines.append("")
+        lines.extend(f"Note: {t(n)}" for n in ranking.notes)
+    return terminal_block("\n".join(lines) + "\n")
+
+
+def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFile) -> str:
+    """Plain-text robustness of one ranked offering: its rank acceptability (SMAA-2
+    with the priorities' ``robustness`` settings), the weight interval in which it
+    keeps its rank, and what it would take to rank first (weights and price)."""
+    from engine.mcda.sensitivity.report import sensitivity_with
+    from engine.mcda.sensitivity.stability import rank_stability
+    from engine.mcda.sensitivity.what_it_takes import what_would_it_take
+
+    row = ranking.row(offering_id)
+    if row.status != "ranked":
+        return "\nRobustness: not analysed, the offering is excluded.\n"
+    rob = priorities.robustness
+    report = sensitivity_with(ranking, rob)
+    problem, acc = report.problem, report.acceptability
+    order = acc.order
+    a = acc.acceptability[acc.offering_ids.index(offering_id)]
+    top = ", ".join(f"rank {r + 1}: {100 * a[r]:.1f}%" for r in np.argsort(-a, kind="stable")[:3] if a[r] > 0)
+    how = (
+        f"concentration {rob.concentration:g}"
+        if order is None
+        else "uniform within the order " + " > ".join(order)
+    )
+    lines = [
+        "",
+        f"Robustness ({acc.samples:,} weight samples around your weights, {how}, seed {acc.seed}):",
+        f"  rank acceptability: {top}",
+        "",
+        f"Weight range in which it stays at rank {row.rank} (others rescaled in proportion):",
+    ]
+    for c, (lo, hi) in rank_stability(problem, offering_id).items():
+        w = problem.weights[problem.criteria.index(c)]
+        lines.append(f"  {c:<16}{100 * w:>6.1f}%   {100 * lo:.1f}% – {100 * hi:.1f}%")
+    wit = what_would_it_take(problem, offering_id, dict(rob.weight_bounds))
+    lines += ["", "What would it take to rank first:"]
+    lines.append(f"  weights: {terminal(wit.message)}")
+    lines.append(f"  price:   {terminal(wit.price_message)}")
+    return terminal_block("\n".join(lines) + "\n")
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    loaded = _load(args)
+    catalog, priorities, ranking = loaded.catalog, loaded.priorities, loaded.ranking
+    try:
+        text = explain_text(ranking, args.offering_id)
+    except KeyError:
+        hint = suggest(args.offering_id, [r.offering_id for r in ranking.rows])
+        broken = (
+            f" ({len(catalog.issues)} vendor file problem(s) above: it may be in a file that did not load)"
+            if catalog.issues
+            else ""
+        )
+        raise InputError(
+            [
+                *catalog.issues,
+                Issue(
+                    "usage.invalid",
+                    f"no offering {args.offering_id!r}{hint or ' (shortlist rank lists the offering ids)'}{broken}",
+                ),
+            ]
+        ) from None
+    out.write(text + robustness_text(ranking, args.offering_id, priorities))
+    if catalog.issues:
+        _print_issues(catalog.issues, err)
+        return 2
+    return 0

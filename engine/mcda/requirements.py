@@ -1,0 +1,316 @@
+"""Must-haves (gate / knock-out rules) evaluated per offering.
+
+A requirement names a ``field`` of an offering, an operator ``op`` and a ``value``:
+
+=========================  ===========================  ==================================
+field                      operators                    value
+=========================  ===========================  ==================================
+``processing_regions``     ``within``, ``subset_of``    region tokens (``EU``, ``DE`` …)
+``developer_hq``           ``in``, ``not_in``           region tokens
+``operator_hq``            ``in``, ``not_in``           region tokens (``BUYER`` passes)
+``deployment``             ``in``, ``not_in``           ``api``, ``cloud`` …
+``open_weights``           ``equals``                   ``true`` / ``false``
+``licence``                ``in``, ``not_in``           SPDX ids or ``LicenseRef-…``
+``certifications``         ``includes_all``             certification ids
+``gpai_code_of_practice``  ``equals``, ``in``           ``signatory`` …
+``zero_data_retention``    ``in``                       ``available``, ``on_request`` …
+``as_of``                  ``max_age_days``             days (the profile's data age)
+any criterion id           ``min``, ``max``             a number in the criterion's unit
+=========================  ===========================  ==================================
+
+``within`` passes when processing *can* be kept inside the listed regions;
+``subset_of`` when every listed processing region is inside them. For
+``certifications`` an item counts when its evidence is at least ``min_evidence``
+(``claimed`` by default, or ``certified``). A fact that is not known makes the
+outcome ``unknown``, which fails the gate unless ``allow_unknown: true``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from engine.catalog.dates import FUTURE_FLAG
+from engine.catalog.licences import licence_problem
+from engine.catalog.loading import ResolvedOffering
+from engine.catalog.ranges import ANCHOR_LIMIT, CRITERION_RANGES, MAX_AGE_DAYS, number_problem
+from engine.catalog.regions import all_within, any_within, region_within
+from engine.catalog.schema import CERTIFICATION_IDS, RequirementSpec, is_region
+from engine.catalog.text import licence_key
+from engine.errors import Issue, suggest
+from engine.mcda.matrix import KNOWN_CRITERIA, KNOWN_LEVELS, Performance
+
+__all__ = ["FIELDS", "RequirementResult", "check_requirements", "evaluate"]
+
+Outcome = Literal["pass", "fail", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementResult:
+    """Outcome of one requirement for one offering, with a human reason."""
+
+    requirement_id: str
+    outcome: Outcome
+    reason: str
+
+    def blocks(self, allow_unknown: bool) -> bool:
+        """True when this outcome keeps the offering out of the ranking."""
+        return self.outcome == "fail" or (self.outcome == "unknown" and not allow_unknown)
+
+
+def _amount(x: float) -> str:
+    """A number for a reason text: whole units with thousands separators from 100 on
+    (``5,032,010``), else four significant digits (``27.52``, ``0.5``)."""
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
+def _regions(ro: ResolvedOffering) -> Any:
+    return ro.offering.processing_regions
+
+
+def _cert_levels(ro: ResolvedOffering) -> Any:
+    return {k: v.status for k, v in ro.certifications.items.items()}
+
+
+_GETTERS: dict[str, tuple[Callable[[ResolvedOffering], Any], tuple[str, ...]]] = {
+    "processing_regions": (_regions, ("within", "subset_of")),
+    "developer_hq": (lambda ro: ro.vendor.headquarters, ("in", "not_in")),
+    "operator_hq": (lambda ro: ro.offering.operator.headquarters, ("in", "not_in")),
+    "deployment": (lambda ro: ro.offering.deployment, ("in", "not_in")),
+    "open_weights": (
+        lambda ro: ro.offering.openness.open_weights if ro.offering.openness else None,
+        ("equals",),
+    ),
+    "licence": (lambda ro: ro.offering.openness.licence if ro.offering.openness else None, ("in", "not_in")),
+    "certifications": (_cert_levels, ("includes_all",)),
+    "gpai_code_of_practice": (
+        lambda ro: (
+            ro.vendor.gpai_code_of_practice.status
+            if ro.vendor.gpai_code_of_practice and ro.vendor.gpai_code_of_practice.status != "unknown"
+            else None
+        ),
+        ("equals", "in"),
+    ),
+    "zero_data_retention": (
+        lambda ro: (
+            ro.offering.zero_data_retention.status
+            if ro.offering.zero_data_retention and ro.offering.zero_data_retention.status != "unknown"
+            else None
+        ),
+        ("in",),
+    ),
+    "as_of": (lambda ro: ro.offering.as_of, ("max_age_days",)),
+}
+
+FIELDS: tuple[str, ...] = (*_GETTERS, *KNOWN_CRITERIA)
+"""Every field a requirement may name."""
+
+
+_WORDS: dict[str, tuple[str, ...]] = {
+    "deployment": ("api", "cloud", "private-cloud", "self-hosted"),
+    "certifications": CERTIFICATION_IDS,
+    "gpai_code_of_practice": ("signatory", "not_signatory"),
+    "zero_data_retention": ("available", "on_request", "none_found"),
+}
+_REGION_FIELDS = ("processing_regions", "developer_hq", "operator_hq")
+
+
+def _value_problem(r: RequirementSpec) -> str | None:
+    """What is wrong with a requirement's value for its field and operator."""
+    v = list(r.value) if isinstance(r.value, tuple) else r.value  # shown as written in YAML
+    if r.op == "max_age_days":
+        ok = not isinstance(v, bool) and isinstance(v, int) and 0 <= v <= MAX_AGE_DAYS
+        return None if ok else f"value must be a whole number of days from 0 to {MAX_AGE_DAYS}, found {v!r}"
+    if r.op in ("min", "max"):
+        if r.field in KNOWN_LEVELS:
+            return f"{r.field!r} is categorical ({', '.join(KNOWN_LEVELS[r.field])}): min/max do not apply"
+        lo, hi = CRITERION_RANGES.get(r.field, (0.0, ANCHOR_LIMIT))
+        problem = number_problem(v, max(lo, 0.0), hi, what="a number in the criterion's unit")
+        return f"value: {problem}" if problem else None
+    if r.op == "equals":
+        if r.field == "open_weights":
+            return None if isinstance(v, bool) else f"value must be true or false, found {v!r}"
+        allowed = _WORDS.get(r.field, ())
+        return None if v in allowed else f"value must be one of {', '.join(allowed)}, found {v!r}"
+    if not (isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v)):
+        return f"value must be a non-empty list of words, found {v!r}"
+    if r.field in _REGION_FIELDS:
+        bad = [x for x in v if not is_region(x)]
+        if bad:
+            return f"{bad[0]!r} is not a region (ISO 3166-1 alpha-2 code, EU, EEA, GLOBAL or BUYER)"
+    elif r.field == "licence":
+        for i, x in enumerate(v):  # the same check as an offering's licence: no rule names
+            problem = licence_problem(x)  # a licence no offering could carry
+            if problem:
+                return f"value[{i}]: {problem}"
+    elif r.field in _WORDS:
+        bad = [x for x in v if x not in _WORDS[r.field]]
+        if bad:
+            return f"unknown value {bad[0]!r} (known: {', '.join(_WORDS[r.field])})"
+    return None
+
+
+def check_requirements(
+    specs: Sequence[RequirementSpec],
+    file: str | None = None,
+    *,
+    where: str = "requirements",
+    kind: str = "priorities",
+) -> list[Issue]:
+    """Check that each requirement names a known field, a fitting operator and value.
+
+    Parameters
+    ----------
+    specs : sequence of RequirementSpec
+    file : str, optional
+    where : str
+        Name of the list in its file (``requirements`` in a priorities file, ``rules``
+        in a policy).
+    kind : str
+        Prefix of the reason codes (``priorities`` or ``policy``).
+
+    Returns
+    -------
+    list of Issue
+        Empty when all requirements are well-formed; field paths are
+        ``<where>[i].field|op|value``.
+    """
+    issues: list[Issue] = []
+    label = "requirement" if where == "requirements" else "rule"
+    for i, r in enumerate(specs):
+        at = f"{where}[{i}]"
+        if r.field in _GETTERS:
+            ops = _GETTERS[r.field][1]
+        elif r.field in KNOWN_CRITERIA:
+            ops = ("min", "max")
+        else:
+            msg = f"{label} {r.id!r}: unknown field {r.field!r}{suggest(r.field, FIELDS)} (fields: {', '.join(FIELDS)})"
+            issues.append(Issue(f"{kind}.unknown_field", msg, file, None, None, f"{at}.field"))
+            continue
+        if r.op not in ops:
+            msg = f"{label} {r.id!r}: operator {r.op!r} does not apply to {r.field!r} (use {', '.join(ops)})"
+            issues.append(Issue(f"{kind}.unknown_operator", msg, file, None, None, f"{at}.op"))
+            continue
+        problem = _value_problem(r)
+        if problem:
+            issues.append(
+                Issue(
+                    f"{kind}.invalid_value",
+                    f"{label} {r.id!r}: {problem}",
+                    file,
+                    None,
+                    None,
+                    f"{at}.value",
+                )
+            )
+    return issues
+
+
+def _fmt(values: Any) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def evaluate(
+    spec: RequirementSpec,
+    ro: ResolvedOffering,
+    perf: Mapping[str, Performance],
+    today: dt.date | None = None,
+) -> RequirementResult:
+    """Evaluate one (well-formed) requirement for one offering.
+
+    Parameters
+    ----------
+    spec : RequirementSpec
+    ro : ResolvedOffering
+    perf : mapping
+        The offering's performance values by criterion id (for ``min``/``max``).
+    today : datetime.date, optional
+        Reference date of ``max_age_days`` (default: the system date).
+    """
+    label = spec.message or spec.id
+
+    def res(outcome: Outcome, why: str) -> RequirementResult:
+        return RequirementResult(spec.id, outcome, f"{label}: {why}")
+
+    if spec.field in KNOWN_CRITERIA:
+        pv = perf[spec.field].value
+        if pv is None or isinstance(pv, str):
+            return res(
+                "unknown",
+                f"{spec.field} is not known"
+                + (f" ({perf[spec.field].note})" if perf[spec.field].note else ""),
+            )
+        limit = float(spec.value)
+        shown, bound = _amount(pv), _amount(limit)
+        if shown == bound and pv != limit:  # rounding must not hide why it fails
+            shown, bound = f"{pv:,.6f}".rstrip("0"), f"{limit:,.6f}".rstrip("0")
+        if spec.op == "max":
+            return (
+                res("pass", f"{spec.field} {shown} ≤ {bound}")
+                if pv <= limit
+                else res("fail", f"{spec.field} {shown} exceeds the maximum {bound}")
+            )
+        return (
+            res("pass", f"{spec.field} {shown} ≥ {bound}")
+            if pv >= limit
+            else res("fail", f"{spec.field} {shown} is below the minimum {bound}")
+        )
+
+    getter = _GETTERS[spec.field][0]
+    actual = getter(ro)
+    if actual is None:
+        return res("unknown", f"{spec.field} is not known for this offering")
+    v = spec.value
+    if spec.op == "max_age_days":
+        day = today or dt.date.today()
+        age = (day - actual).days
+        if age < 0:
+            return res(
+                "fail",
+                f"{FUTURE_FLAG}: as of {actual.isoformat()} is dated {-age} days in the future "
+                f"of {day.isoformat()}: check the date",
+            )
+        ok = age <= int(v)
+        return res(
+            "pass" if ok else "fail",
+            f"data as of {actual.isoformat()} is {age} days old ({'within' if ok else 'over'} the {int(v)}-day limit)",
+        )
+    if spec.field == "processing_regions":
+        ok = any_within(actual, v) if spec.op == "within" else all_within(actual, v)
+        if spec.op == "within":
+            verb = "can be kept inside" if ok else "cannot be kept inside"
+        else:
+            verb = "all inside" if ok else "not all inside"
+        return res("pass" if ok else "fail", f"processing regions {_fmt(actual)} {verb} {_fmt(v)}")
+    if spec.field in ("developer_hq", "operator_hq"):
+        if actual == "BUYER":  # self-hosted: the buyer operates it, under the buyer's own law
+            return res("pass", "operated by the buyer (self-hosted)")
+        inside = region_within(actual, v)
+        ok = inside if spec.op == "in" else not inside
+        who = "developer" if spec.field == "developer_hq" else "operator"
+        return res("pass" if ok else "fail", f"{who} headquartered in {actual}")
+    if spec.field == "certifications":
+        need = ("certified",) if spec.min_evidence == "certified" else ("certified", "claimed")
+        missing = [c for c in v if actual.get(c) not in need]
+        unknown = [c for c in missing if c not in actual or actual[c] == "unknown"]
+        if not missing:
+            return res("pass", f"has {_fmt(v)}")
+        if unknown and len(unknown) == len(missing):
+            return res("unknown", f"no evidence either way for {_fmt(unknown)}")
+        return res("fail", f"lacks {_fmt(missing)} (evidence at least {spec.min_evidence} required)")
+    if spec.op == "equals":
+        ok = actual == v
+        return res(
+            "pass" if ok else "fail",
+            f"{spec.field} is {str(actual).lower() if isinstance(actual, bool) else actual}",
+        )
+    if spec.field == "licence":  # SPDX ids are case insensitive: one licence, one key
+        inside = licence_key(actual) in {licence_key(x) for x in v}
+    else:
+        inside = actual in v
+    ok = inside if spec.op == "in" else not inside
+    return res("pass" if ok else "fail", f"{spec.field} is {actual}")

@@ -1,0 +1,697 @@
+"""Gate, score and rank: the additive value model and the :class:`Ranking` result.
+
+Method (weighted sum of value-function utilities; Keeney & Raiffa 1976, Belton &
+Stewart 2002):
+
+.. math::
+
+    score_i = 100 \\cdot \\sum_j w_j \\, v_j(x_{ij}), \\qquad \\sum_j w_j = 1
+
+where :math:`x_{ij}` is offering *i*'s performance value on criterion *j*,
+:math:`v_j` the criterion's value function (utility in [0, 1]) and :math:`w_j` the
+normalised weight. The contribution of criterion *j* is :math:`100 w_j v_j(x_{ij})`
+points; contributions add up to the score.
+
+Steps: compute the decision matrix → evaluate must-haves (an offering failing one, or
+with an unknown outcome that is not allowed, is *excluded* with the reason) → apply
+each weighted criterion's missing-data policy (``worst``: utility 0, flagged;
+``exclude``: the offering is excluded; ``fail``: an :class:`InputError`) → utilities →
+weighted sum → ranks. Scores within 1e-9 (on the 0–1 scale) share a rank
+(competition ranking ``1, 1, 3``); ties are listed by offering id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.catalog.dates import age_flags
+from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
+from engine.catalog.ranges import CRITERION_RANGES, WEIGHT_MAX, check_anchors, number_problem
+from engine.catalog.schema import CriterionSpec, PrioritiesFile
+from engine.errors import InputError, Issue, suggest
+from engine.mcda import value_functions as vf
+from engine.mcda.aggregation import METHODS, aggregate
+from engine.mcda.elicitation import ahp_weights, parse_order, roc_weights
+from engine.mcda.matrix import Context, Performance, convert, performance
+from engine.mcda.requirements import RequirementResult, check_requirements, evaluate
+
+__all__ = [
+    "TIE_TOLERANCE",
+    "Cell",
+    "Ranking",
+    "Row",
+    "check_priorities",
+    "data_age_flags",
+    "elicited_weights",
+    "normalise_weights",
+    "rank",
+    "utility_function",
+]
+
+TIE_TOLERANCE = 1e-9
+"""Scores (0–1 scale) closer than this share a rank."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One offering on one criterion.
+
+    Attributes
+    ----------
+    value : float, str or None
+        Performance value in the criterion's unit (``None``: unknown).
+    utility : float or None
+        Value-function utility in [0, 1]; 0 when imputed; ``None`` for an excluded
+        offering or an unknown value on a criterion with weight 0.
+    contribution : float or None
+        Points (0–100 scale) this criterion adds to the score under the weighted sum;
+        ``None`` under TOPSIS and the weighted product, which are not additive.
+    imputed : bool
+        True when the value was unknown and the ``worst`` policy set utility 0.
+    note : str or None
+    low, high : float or None
+        Plausible range of a numeric value when the profile gives one (sampled by
+        the robustness analysis).
+    """
+
+    value: float | str | None
+    utility: float | None
+    contribution: float | None
+    imputed: bool = False
+    note: str | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One offering in the result (ranked or excluded)."""
+
+    offering_id: str
+    vendor: str
+    offering: str
+    status: Literal["ranked", "excluded"]
+    rank: int | None
+    score: float | None
+    reasons: tuple[str, ...]
+    cells: Mapping[str, Cell]
+    as_of: dt.date
+    requirements: tuple[RequirementResult, ...] = ()
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The immutable result every consumer (CLI, app, exports) uses.
+
+    Attributes
+    ----------
+    rows : tuple of Row
+        Ranked offerings by rank (ties by id), then excluded offerings by id.
+    criteria : tuple of CriterionSpec
+    weights : dict
+        Normalised weights (sum 1) by criterion id, catalog order.
+    notes : tuple of str
+        Modelling notes: normalised weights, constant criteria, relative scales.
+    priorities_name : str
+    method : str
+    on_date : datetime.date
+        Prices in force on this date were used.
+    currency : str
+    inputs_digest : str
+        SHA-256 over the input files and the effective settings.
+    """
+
+    rows: tuple[Row, ...]
+    criteria: tuple[CriterionSpec, ...]
+    weights: Mapping[str, float]
+    notes: tuple[str, ...]
+    priorities_name: str
+    method: str
+    on_date: dt.date
+    currency: str
+    inputs_digest: str
+    anchors: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def ranked(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.status == "ranked")
+
+    @property
+    def excluded(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.status == "excluded")
+
+    def row(self, offering_id: str) -> Row:
+        """Return the row of ``offering_id``.
+
+        Raises
+        ------
+        KeyError
+        """
+        for r in self.rows:
+            if r.offering_id == offering_id:
+                return r
+        raise KeyError(offering_id)
+
+
+def data_age_flags(ro: ResolvedOffering, day: dt.date, stale_after_days: int) -> list[str]:
+    """The data-age flags of one offering on the ranking date ``day``.
+
+    The one place data age is judged for a ranking (every output — table, CSV, JSON,
+    Excel, decision record, compare, the app — shows these flags): the offering's
+    ``as_of`` older than ``stale_after_days`` is ``stale data: …``; the offering's,
+    its vendor's or any field's own date after ``day`` is
+    ``data dated after the ranking date: …`` (see :func:`engine.catalog.dates.age_flags`).
+    """
+    flags = age_flags(ro.offering.as_of, day, stale_after_days)
+    off, ven = ro.offering, ro.vendor
+    dated = {
+        "vendor.as_of": ven.as_of,
+        "latency.as_of": off.latency.as_of if off.latency else None,
+        "capability.as_of": off.capability.as_of if off.capability else None,
+        "certifications.as_of": off.certifications.as_of if off.certifications else None,
+        "vendor.certifications.as_of": ven.certifications.as_of if ven.certifications else None,
+        "vendor.gpai_code_of_practice.as_of": ven.gpai_code_of_practice.as_of
+        if ven.gpai_code_of_practice
+        else None,
+        "vendor.fmti.as_of": ven.fmti.as_of if ven.fmti else None,
+    }
+    for what, d in dated.items():
+        if d is not None and d > day:
+            flags += age_flags(d, day, stale_after_days, what)
+    return flags
+
+
+def normalise_weights(
+    weights: Mapping[str, float], criteria_ids: tuple[str, ...]
+) -> tuple[dict[str, float], list[str]]:
+    """Check and normalise weights to sum to 1.
+
+    Parameters
+    ----------
+    weights : mapping
+        Criterion id → non-negative weight (any scale). Criteria not named get 0.
+    criteria_ids : tuple of str
+        The catalog's criteria, in order.
+
+    Returns
+    -------
+    (dict, list of str)
+        Normalised weights in catalog order, and notes (e.g. that they were
+        normalised).
+
+    Raises
+    ------
+    InputError
+        ``priorities.unknown_criterion`` (with the nearest id), or
+        ``priorities.invalid_weight`` for a negative or non-finite weight or when all
+        weights are zero.
+    """
+    issues: list[Issue] = []
+    for k, w in weights.items():
+        if k not in criteria_ids:
+            hint = suggest(k, criteria_ids)
+            issues.append(
+                Issue(
+                    "priorities.unknown_criterion",
+                    f"unknown criterion {k!r} in weights{hint}",
+                    field=f"weights.{k}",
+                )
+            )
+        elif problem := number_problem(w, 0.0, WEIGHT_MAX, what="a weight"):
+            issues.append(
+                Issue(
+                    "priorities.invalid_weight",
+                    f"weight of {k!r}: {problem}",
+                    field=f"weights.{k}",
+                )
+            )
+    if issues:
+        raise InputError(issues)
+    # scale by the largest weight first, so huge weights (1e308) cannot overflow the sum
+    top = max((float(v) for v in weights.values()), default=0.0)
+    scaled = {k: float(v) / top for k, v in weights.items()} if top > 0 else dict(weights)
+    total = float(sum(scaled.values())) * top
+    if total <= 0:
+        raise InputError.single(
+            "priorities.invalid_weight",
+            "all weights are zero: give at least one criterion a positive weight",
+            field="weights",
+        )
+    notes = []
+    if abs(total - 1.0) > 1e-12:
+        summed = f"{total:g}" if np.isfinite(total) else "more than 1e308"
+        notes.append(f"weights normalised to sum to 1 (they summed to {summed})")
+    denom = float(sum(scaled.values()))
+    return {c: float(scaled.get(c, 0.0)) / denom for c in criteria_ids}, notes
+
+
+def elicited_weights(
+    priorities: PrioritiesFile, criteria_ids: tuple[str, ...]
+) -> tuple[dict[str, float], list[str]]:
+    """The priorities file's weights, from whichever source it uses.
+
+    ``weights`` (direct) are returned as given; ``weight_order`` gives rank-order
+    centroid weights; ``ahp`` gives the principal-eigenvector weights of the pairwise
+    comparison matrix (see :mod:`engine.mcda.elicitation`). Criteria not named get 0.
+
+    Returns
+    -------
+    (dict, list of str)
+        Weights by criterion id (not yet normalised) and notes (how they were
+        elicited; the AHP consistency warning when the ratio exceeds 0.1).
+
+    Raises
+    ------
+    InputError
+        An ordering naming unknown or repeated criteria; an AHP matrix of the wrong
+        shape, with non-positive entries or not reciprocal.
+    """
+    if priorities.weight_order:
+        order = parse_order(priorities.weight_order, criteria_ids, field="weight_order")
+        return roc_weights(order), [f"rank-order centroid weights from the ordering {' > '.join(order)}"]
+    if priorities.ahp is not None:
+        res = ahp_weights(
+            priorities.ahp.criteria, priorities.ahp.matrix, field="ahp", criteria_ids=criteria_ids
+        )
+        notes = [f"AHP weights (consistency ratio {res.consistency_ratio:.3f})"]
+        if res.warning:
+            notes.append(res.warning)
+        return dict(res.weights), notes
+    return dict(priorities.weights), []
+
+
+MONEY_CRITERIA = ("monthly_cost",)
+"""Criteria whose values are amounts of money in the buyer's currency."""
+
+
+def in_currency(priorities: PrioritiesFile, criteria: CriteriaCatalog, currency: str) -> PrioritiesFile:
+    """The same priorities for a buyer who counts in ``currency``.
+
+    The workload's currency becomes ``currency`` and every amount of money the file
+    states in its own currency is converted with the catalog's dated rate table
+    (``criteria/fx.yaml``): the anchors of the money criteria (the catalog's, made
+    explicit, when the file has none), ``min``/``max`` must-haves on them (their
+    message says the converted amount) and price adjustments without a currency (which
+    are given their original one). Utilities, exclusions and so the ranking stay the
+    same; only the units change.
+
+    Raises
+    ------
+    InputError
+        ``fx.unknown_currency`` for a currency the rate table lacks.
+    """
+    old = priorities.workload.currency
+    if currency == old:
+        return priorities
+
+    def cv(x: float) -> float:
+        return convert(float(x), old, currency, criteria.fx)
+
+    data = priorities.model_dump(mode="python", by_alias=True)
+    data["workload"]["currency"] = currency
+    for c in MONEY_CRITERIA:
+        if c in data["anchors"]:
+            worst, best = data["anchors"][c]["worst"], data["anchors"][c]["best"]
+        elif c in criteria.ids():
+            spec = criteria.get(c).value_function
+            if spec.worst is None or spec.best is None:
+                continue
+            worst, best = spec.worst, spec.best
+        else:
+            continue
+        data["anchors"][c] = {"worst": cv(worst), "best": cv(best)}
+    for r in data["requirements"]:
+        if r["field"] in MONEY_CRITERIA and r["op"] in ("min", "max") and isinstance(r["value"], int | float):
+            r["value"] = cv(r["value"])
+            rate = criteria.fx.as_of.isoformat()
+            r["message"] = f"{r['message'] or r['id']} ({r['value']:,.0f} {currency} at the rate of {rate})"
+    for adj in data["price_adjustments"].values():
+        adj["currency"] = adj["currency"] or old
+    return PrioritiesFile.model_validate(data, strict=False)
+
+
+def check_priorities(
+    priorities: PrioritiesFile, criteria: CriteriaCatalog, catalog: Catalog | None = None
+) -> list[Issue]:
+    """Check a priorities file against the criteria catalog (and the offerings).
+
+    Covers what the schema cannot: requirements (fields, operators, values), anchors
+    (known criterion, consistent with its direction and value-function type), price
+    adjustments (known offering, known currency) and the workload currency.
+
+    Returns
+    -------
+    list of Issue
+        Each with the field path inside the priorities file; empty when all is well.
+    """
+    ids = criteria.ids()
+    issues = check_requirements(priorities.requirements)
+    currencies = {criteria.fx.base, *criteria.fx.rates}
+    for k, a in priorities.anchors.items():
+        if k not in ids:
+            msg = f"anchors given for unknown criterion {k!r}{suggest(k, ids)}"
+            issues.append(Issue("priorities.unknown_criterion", msg, field=f"anchors.{k}"))
+            continue
+        spec = criteria.get(k)
+        problem = check_anchors(
+            spec.value_function.type, spec.direction, a.worst, a.best, CRITERION_RANGES.get(k)
+        )
+        if problem:
+            issues.append(
+                Issue("priorities.invalid_anchors", f"anchors of {k!r}: {problem}", field=f"anchors.{k}")
+            )
+    known_offerings = {o.id for o in catalog.offerings} if catalog is not None else None
+    for k, adj in priorities.price_adjustments.items():
+        if known_offerings is not None and k not in known_offerings:
+            msg = f"price adjustment for unknown offering {k!r}{suggest(k, sorted(known_offerings))}"
+            issues.append(Issue("priorities.unknown_offering", msg, field=f"price_adjustments.{k}"))
+        if adj.currency is not None and adj.currency not in currencies:
+            msg = f"no exchange rate for {adj.currency} (rate table has {', '.join(sorted(currencies))})"
+            issues.append(Issue("fx.unknown_currency", msg, field=f"price_adjustments.{k}.currency"))
+    rob = priorities.robustness
+    if rob.weight_order:
+        try:
+            parse_order(rob.weight_order, ids, field="robustness.weight_order")
+        except InputError as exc:
+            issues.extend(exc.issues)
+    for k, (lo, hi) in rob.weight_bounds.items():
+        if k not in ids:
+            msg = f"weight bounds given for unknown criterion {k!r}{suggest(k, ids)}"
+            issues.append(Issue("priorities.unknown_criterion", msg, field=f"robustness.weight_bounds.{k}"))
+        elif not lo <= hi <= 1:
+            msg = f"weight bounds of {k!r} must be shares with 0 ≤ low ≤ high ≤ 1, found [{lo:g}, {hi:g}]"
+            issues.append(Issue("priorities.invalid_bounds", msg, field=f"robustness.weight_bounds.{k}"))
+    lows = sum(lo for k, (lo, _) in rob.weight_bounds.items() if k in ids)
+    if lows > 1 + 1e-12:
+        msg = f"the lower weight bounds sum to {lows:g}, above 1: no weights (shares summing to 1) can meet them"
+        issues.append(Issue("priorities.invalid_bounds", msg, field="robustness.weight_bounds"))
+    try:
+        elicited_weights(priorities, ids)
+    except InputError as exc:
+        issues.extend(exc.issues)
+    if priorities.workload.currency not in currencies:
+        msg = f"no exchange rate for {priorities.workload.currency} (rate table has {', '.join(sorted(currencies))})"
+        issues.append(Issue("fx.unknown_currency", msg, field="workload.currency"))
+    return issues
+
+
+def utility_function(
+    spec: CriterionSpec, values: list[float | str], anchors: tuple[float, float] | None
+) -> np.ndarray:
+    """Utilities in [0, 1] of ``values`` on criterion ``spec``.
+
+    Parameters
+    ----------
+    spec : CriterionSpec
+    values : list
+        Performance values (numbers, or level names for a ``levels`` criterion).
+    anchors : (worst, best) or None
+        Required for ``linear`` and ``log`` value functions on a fixed scale.
+
+    Returns
+    -------
+    ndarray, shape (len(values),)
+    """
+    f = spec.value_function
+    if f.type == "levels":
+        assert f.levels is not None
+        return vf.levels([str(v) for v in values], f.levels)
+    x = np.array(values, dtype=np.float64)
+    if spec.scale == "relative":
+        return vf.relative(x, spec.direction)
+    assert anchors is not None
+    worst, best = anchors
+    return vf.linear(x, worst, best) if f.type == "linear" else vf.log(x, worst, best)
+
+
+def _digest(catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesFile, on_date: dt.date) -> str:
+    payload = {
+        "vendor_files": sorted(catalog.digests.values()),
+        "criteria": [c.model_dump(mode="json") for c in criteria.criteria],
+        "fx": criteria.fx.model_dump(mode="json"),
+        "priorities": priorities.model_dump(mode="json", exclude={"on_date"}),  # the effective date is below
+        "on_date": on_date.isoformat(),
+    }
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _anchors(criteria: CriteriaCatalog, priorities: PrioritiesFile) -> dict[str, tuple[float, float]]:
+    """Each criterion's (worst, best): the priorities' own, else the catalog's value function's."""
+    anchors: dict[str, tuple[float, float]] = {}
+    for c in criteria.criteria:
+        a = priorities.anchors.get(c.id)
+        if a is not None:
+            anchors[c.id] = (a.worst, a.best)
+        elif c.value_function.worst is not None and c.value_function.best is not None:
+            anchors[c.id] = (c.value_function.worst, c.value_function.best)
+    return anchors
+
+
+def _gate(
+    catalog: Catalog,
+    criteria: CriteriaCatalog,
+    priorities: PrioritiesFile,
+    ctx: Context,
+    w: Mapping[str, float],
+) -> tuple[
+    dict[str, dict[str, Performance]], dict[str, list[RequirementResult]], dict[str, list[str]], set[str]
+]:
+    """The decision matrix and the gate: each offering's performance values, its
+    must-have results, why it is excluded (failed or unknown must-haves, a missing value
+    on a criterion whose policy is ``exclude``) and the excluded ids.
+
+    Raises
+    ------
+    InputError
+        ``data.missing_value`` for a missing value on a weighted criterion whose missing
+        policy is ``fail``.
+    """
+    ids = criteria.ids()
+    day = ctx.on_date
+    perf: dict[str, dict[str, Performance]] = {}
+    gates: dict[str, list[RequirementResult]] = {}
+    reasons: dict[str, list[str]] = {}
+    excluded: set[str] = set()
+    fail_issues: list[Issue] = []
+    for ro in catalog.offerings:
+        oid = ro.id
+        p = {c: performance(c, ro, ctx) for c in ids}
+        perf[oid] = p
+        results = [evaluate(r, ro, p, day) for r in priorities.requirements]
+        gates[oid] = results
+        why: list[str] = []
+        for spec, res in zip(priorities.requirements, results, strict=True):
+            if res.blocks(spec.allow_unknown):
+                why.append(("unknown: " if res.outcome == "unknown" else "fails must-have ") + res.reason)
+        for c in criteria.criteria:
+            if w[c.id] == 0 or p[c.id].value is not None:
+                continue
+            note = p[c.id].note or "no value"
+            if c.missing == "exclude":
+                why.append(f"no {c.id} value ({note})")
+            elif c.missing == "fail":
+                fail_issues.append(
+                    Issue(
+                        "data.missing_value",
+                        f"offering {ro.id!r} has no {c.id} value ({note}) and the criterion's missing policy is 'fail'",
+                        ro.file,
+                        ro.line_of("id"),
+                        None,
+                        f"offerings[{ro.index}]",
+                    )
+                )
+        if why:
+            excluded.add(oid)
+        reasons[oid] = why
+    if fail_issues:
+        raise InputError(fail_issues)
+    return perf, gates, reasons, excluded
+
+
+def _utilities(
+    criteria: CriteriaCatalog,
+    ranked_ids: Sequence[str],
+    perf: Mapping[str, Mapping[str, Performance]],
+    w: Mapping[str, float],
+    anchors: Mapping[str, tuple[float, float]],
+    notes: list[str],
+) -> tuple[dict[str, dict[str, float | None]], dict[str, set[str]]]:
+    """Utilities of the ranked offerings per criterion, and the cells imputed worst (an
+    unknown value on a weighted criterion); appends the notes on constant and relative
+    criteria to ``notes``."""
+    util: dict[str, dict[str, float | None]] = {o: {} for o in ranked_ids}
+    imputed: dict[str, set[str]] = {o: set() for o in ranked_ids}
+    for c in criteria.criteria:
+        present = [o for o in ranked_ids if perf[o][c.id].value is not None]
+        values: list[float | str] = [perf[o][c.id].value for o in present]  # type: ignore[misc]
+        u = utility_function(c, values, anchors.get(c.id)) if present else np.zeros(0)
+        for o, ui in zip(present, u, strict=True):
+            util[o][c.id] = float(ui)
+        for o in ranked_ids:
+            if perf[o][c.id].value is None:
+                if w[c.id] > 0:
+                    util[o][c.id] = 0.0
+                    imputed[o].add(c.id)
+                else:
+                    util[o][c.id] = None
+        if w[c.id] > 0 and len(ranked_ids) > 1:
+            col = [util[o][c.id] for o in ranked_ids]
+            if all(v is not None and abs(v - col[0]) <= TIE_TOLERANCE for v in col):  # type: ignore[operator]
+                notes.append(
+                    f"criterion {c.id} is constant across the ranked offerings: it does not change the order"
+                )
+        if c.scale == "relative" and w[c.id] > 0:
+            notes.append(
+                f"criterion {c.id} uses a relative scale: its utilities, and so the ranking, depend on the candidate set"
+            )
+    return util, imputed
+
+
+def _order(ranked_ids: Sequence[str], scores: NDArray[np.float64]) -> tuple[list[int], dict[str, int]]:
+    """Rows by score (best first) and competition ranks (``1, 2, 2, 4``): scores within
+    :data:`TIE_TOLERANCE` tie, and tied offerings are listed by id, whatever float noise says."""
+    order = sorted(range(len(ranked_ids)), key=lambda i: (-scores[i], ranked_ids[i]))
+    ranks: dict[str, int] = {}
+    prev_score, prev_rank = None, 0
+    for pos, i in enumerate(order, start=1):
+        if prev_score is None or prev_score - scores[i] > TIE_TOLERANCE:
+            prev_rank = pos
+        prev_score = scores[i]
+        ranks[ranked_ids[i]] = prev_rank
+    order.sort(key=lambda i: (ranks[ranked_ids[i]], ranked_ids[i]))
+    return order, ranks
+
+
+def rank(
+    catalog: Catalog,
+    criteria: CriteriaCatalog,
+    priorities: PrioritiesFile,
+    *,
+    weights: Mapping[str, float] | None = None,
+    on_date: dt.date | None = None,
+    method: str | None = None,
+) -> Ranking:
+    """Gate, score and rank every offering of ``catalog``.
+
+    Parameters
+    ----------
+    catalog : Catalog
+    criteria : CriteriaCatalog
+    priorities : PrioritiesFile
+    weights : mapping, optional
+        Replaces ``priorities.weights`` when given (e.g. from sliders).
+    on_date : datetime.date, optional
+        Date whose prices apply; default ``priorities.on_date`` or today.
+    method : {"weighted-sum", "weighted-product", "topsis"}, optional
+        Replaces ``priorities.method`` when given (see :mod:`engine.mcda.aggregation`).
+
+    Returns
+    -------
+    Ranking
+
+    Raises
+    ------
+    InputError
+        Bad weights, malformed requirements, unknown anchors/criteria, a currency
+        with no rate, or a missing value on a criterion whose policy is ``fail``.
+    """
+    ids = criteria.ids()
+    if weights is not None:
+        priorities = priorities.model_copy(
+            update={"weights": dict(weights), "weight_order": None, "ahp": None}
+        )
+    if method is not None:
+        if method not in METHODS:
+            raise InputError.single(
+                "usage.invalid",
+                f"unknown method {method!r}; expected one of {', '.join(METHODS)}",
+                field="method",
+            )
+        priorities = priorities.model_copy(update={"method": method})
+    raw, notes = elicited_weights(priorities, ids)
+    w, more = normalise_weights(raw, ids)
+    notes += more
+    if priorities.method != "weighted-sum":
+        notes.append(f"method {priorities.method}: not additive, so there are no per-criterion contributions")
+    issues = check_priorities(priorities, criteria, catalog)
+    if issues:
+        raise InputError(issues)
+    day = on_date or priorities.on_date or dt.date.today()
+    cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
+    ctx = Context(priorities, criteria.fx, day, cap_metric)
+
+    anchors = _anchors(criteria, priorities)
+    perf, gates, reasons, excluded = _gate(catalog, criteria, priorities, ctx, w)
+    ranked_ids = [ro.id for ro in catalog.offerings if ro.id not in excluded]
+    util, imputed = _utilities(criteria, ranked_ids, perf, w, anchors, notes)
+
+    wv = np.array([w[c] for c in ids])
+    U = np.array([[util[o][c] or 0.0 for c in ids] for o in ranked_ids], dtype=np.float64).reshape(
+        len(ranked_ids), len(ids)
+    )
+    # utilities are in [0, 1] and weights sum to 1, so scores are in [0, 1] (clipped for float noise)
+    scores = aggregate(U, wv, priorities.method)
+    order, ranks = _order(ranked_ids, scores)
+    score_of = {ranked_ids[i]: float(scores[i]) for i in range(len(ranked_ids))}
+
+    rows: list[Row] = []
+    by_id = {ro.id: ro for ro in catalog.offerings}
+    additive = priorities.method == "weighted-sum"
+
+    def make_row(ro: ResolvedOffering, status: Literal["ranked", "excluded"]) -> Row:
+        oid = ro.id
+        cells: dict[str, Cell] = {}
+        why = list(reasons[oid])
+        row_perf = perf[oid]
+        ranked = status == "ranked"
+        row_util = util[oid] if ranked else {}
+        row_imputed = imputed[oid] if ranked else set()
+        for cid in ids:
+            pv = row_perf[cid]
+            u = row_util.get(cid)
+            imp = cid in row_imputed
+            contrib = 100.0 * w[cid] * (u or 0.0) if additive else None
+            cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high)
+            if imp:
+                why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
+        why += data_age_flags(ro, day, priorities.stale_after_days)
+        return Row(
+            offering_id=oid,
+            vendor=ro.vendor.name,
+            offering=ro.label,
+            status=status,
+            rank=ranks.get(oid),
+            score=100.0 * score_of[oid] if ranked else None,
+            reasons=tuple(why),
+            cells=cells,
+            as_of=ro.offering.as_of,
+            requirements=tuple(gates[oid]),
+            file=ro.file,
+        )
+
+    for i in order:
+        rows.append(make_row(by_id[ranked_ids[i]], "ranked"))
+    for oid in sorted(excluded):
+        rows.append(make_row(by_id[oid], "excluded"))
+    return Ranking(
+        rows=tuple(rows),
+        criteria=criteria.criteria,
+        weights=w,
+        notes=tuple(notes),
+        priorities_name=priorities.name,
+        method=priorities.method,
+        on_date=day,
+        currency=priorities.workload.currency,
+        inputs_digest=_digest(catalog, criteria, priorities, day),
+        anchors=anchors,
+    )

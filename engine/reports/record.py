@@ -1,0 +1,186 @@
+"""The decision record: a Markdown file that says what was decided, on which inputs.
+
+``shortlist rank --record FILE.md`` writes it; the app offers it as a download. It
+holds the date, the tool version, the SHA-256 digest of every input file, the
+weights, must-haves and method, the ranking, the excluded offerings with their
+reasons, the data age of each offering and, when given, the robustness summary. It is
+a pure function of its inputs: the same inputs give a byte-identical record (the
+date in it is the ranking's price date, fixed with ``--on``). Every input text in it
+(names, reasons, notes, messages, file names) is escaped for Markdown
+(:func:`engine.reports.escape.markdown`): it reads as written and never renders as a link,
+an image, HTML or a table row of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from engine.catalog.schema import PrioritiesFile
+from engine.mcda.scoring import Ranking
+from engine.reports.escape import markdown, markdown_code
+from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
+
+if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness report
+    from engine.mcda.sensitivity.report import SensitivityReport
+
+__all__ = ["decision_record"]
+
+_ALL_RANKED = "all are in `shortlist rank --format json` of the same inputs"
+_ALL_DOMINATED = "all are in `shortlist sensitivity --format json` of the same inputs"
+
+
+def _cell(text: object) -> str:
+    """Input text for Markdown, in a table cell or a line (:func:`engine.reports.escape.markdown`)."""
+    return markdown(str(text))
+
+
+def decision_record(
+    ranking: Ranking,
+    priorities: PrioritiesFile,
+    *,
+    input_digests: Mapping[str, str],
+    version: str,
+    robustness: SensitivityReport | None = None,
+    top: int | None = None,
+) -> str:
+    """Render the decision record as Markdown.
+
+    Parameters
+    ----------
+    ranking : Ranking
+    priorities : PrioritiesFile
+        The priorities the ranking used (must-haves, workload).
+    input_digests : mapping
+        Input file name → SHA-256 hex digest (vendor profiles, criteria, exchange
+        rates, priorities); listed sorted by name.
+    version : str
+        The tool version.
+    robustness : SensitivityReport, optional
+        Adds the rank acceptability of the leading offerings, the stability interval
+        of each weight and the Pareto front.
+    top : int, optional
+        Rank rows to list (default: at most :data:`engine.reports.summarise.ROWS`). The
+        excluded offerings, the Pareto front and the dominated offerings are listed
+        up to :data:`~engine.reports.summarise.ROWS` and :data:`~engine.reports.summarise.LIST_ITEMS`
+        too, the rest counted, so the record grows with the number of input files
+        only (well under 1 MB at 5,000 offerings); the complete lists are in
+        ``shortlist rank --format json`` and ``shortlist sensitivity --format json`` of
+        the same inputs.
+
+    Returns
+    -------
+    str
+        Markdown, ending with a newline.
+    """
+    day = ranking.on_date
+    lines = [
+        f"# Decision record: {_cell(ranking.priorities_name)}",
+        "",
+        f"- Date (prices in force): {day.isoformat()}",
+        f"- Tool: Shortlist {version}",
+        f"- Method: {ranking.method}",
+        f"- Currency: {ranking.currency}; workload {priorities.workload.input_tokens_per_month:,.0f} input and "
+        f"{priorities.workload.output_tokens_per_month:,.0f} output tokens per month, answers of "
+        f"{priorities.workload.answer_tokens:,.0f} tokens",
+        f"- Inputs digest (SHA-256 of inputs and settings): `{ranking.inputs_digest}`",
+        "",
+        "## Weights",
+        "",
+        "| criterion | weight |",
+        "|---|---:|",
+    ]
+    lines += [f"| {_cell(c)} | {100 * w:.1f} % |" for c, w in ranking.weights.items() if w > 0]
+    zero = [c for c, w in ranking.weights.items() if w == 0]
+    if zero:
+        lines += ["", f"Not weighted: {_cell(', '.join(zero))}."]
+    lines += ["", "## Must-haves", ""]
+    if priorities.requirements:
+        for q in priorities.requirements:
+            unknown = " (unknown allowed)" if q.allow_unknown else ""
+            value = ", ".join(map(str, q.value)) if isinstance(q.value, (list, tuple)) else q.value
+            said = f": {_cell(q.message)}" if q.message else ""
+            lines.append(f"- **{_cell(q.id)}**{said} — {markdown_code(f'{q.field} {q.op} {value}')}{unknown}")
+    else:
+        lines.append("None.")
+    ranked = list(ranking.ranked)
+    ranked, unlisted = cut(ranked, top if top is not None else ROWS)
+    lines += [
+        "",
+        "## Ranking",
+        "",
+        "| rank | offering | vendor | score | data as of | age (days) |",
+        "|---:|---|---|---:|---|---:|",
+    ]
+    for r in ranked:
+        assert r.score is not None
+        lines.append(
+            f"| {r.rank} | {_cell(r.offering_id)} | {_cell(r.vendor)} | {r.score:.2f} | "
+            f"{r.as_of.isoformat()} | {(day - r.as_of).days} |"
+        )
+    if unlisted:
+        lines += ["", more_line(unlisted, "ranked offerings", _ALL_RANKED)]
+    flagged = [(r, [x for x in r.reasons]) for r in ranked if r.reasons]
+    if flagged:
+        lines += ["", "Flags:", ""]
+        lines += [f"- {_cell(r.offering_id)}: {_cell('; '.join(fl))}" for r, fl in flagged]
+    lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
+    if ranking.excluded:
+        lines += ["| offering | vendor | data as of | reasons |", "|---|---|---|---|"]
+        excluded, left = cut(ranking.excluded)
+        lines += [
+            f"| {_cell(r.offering_id)} | {_cell(r.vendor)} | {r.as_of.isoformat()} | {_cell('; '.join(r.reasons))} |"
+            for r in excluded
+        ]
+        if left:
+            lines += ["", more_line(left, "excluded offerings", _ALL_RANKED)]
+    else:
+        lines.append("None.")
+    if robustness is not None:
+        p, acc = robustness.problem, robustness.acceptability
+        lines += [
+            "",
+            "## Robustness",
+            "",
+            f"{acc.samples:,} weight samples (seed {acc.seed}"
+            + (f", concentration {acc.concentration:g}" if acc.concentration is not None else "")
+            + "); share of samples at rank 1 and the holistic acceptability:",
+            "",
+            "| offering | rank 1 | holistic |",
+            "|---|---:|---:|",
+        ]
+        order = sorted(range(p.n), key=lambda i: (-acc.acceptability[i, 0], p.offering_ids[i]))
+        for i in order[:5]:
+            lines.append(
+                f"| {_cell(p.offering_ids[i])} | {100 * acc.acceptability[i, 0]:.1f} % | {100 * acc.holistic[i]:.1f} |"
+            )
+        lines += [
+            "",
+            f"Weight range in which {_cell(p.offering_ids[0])} stays first (others rescaled in proportion):",
+            "",
+            "| criterion | weight | leader holds |",
+            "|---|---:|---|",
+        ]
+        lines += [
+            f"| {_cell(s.criterion)} | {100 * s.weight:.1f} % | {100 * s.first_low:.1f} – {100 * s.first_high:.1f} % |"
+            for s in robustness.stability
+        ]
+        dom = robustness.dominance
+        lines += [
+            "",
+            f"Pareto front ({len(dom.pareto_front):,}): {_cell(names(dom.pareto_front, LIST_ITEMS))}.",
+        ]
+        if dom.dominated_by:
+            dominated, left = cut(list(dom.dominated_by.items()), LIST_ITEMS)
+            lines.append(
+                f"Dominated ({len(dom.dominated_by):,}): "
+                + "; ".join(f"{_cell(b)} by {_cell(names(a))}" for b, a in dominated)
+                + (f"; {more_line(left, 'dominated offerings', _ALL_DOMINATED)}" if left else "")
+                + "."
+            )
+    if ranking.notes:
+        lines += ["", "## Notes", ""]
+        lines += [f"- {_cell(n)}" for n in ranking.notes]
+    lines += ["", "## Inputs", "", "| file | SHA-256 |", "|---|---|"]
+    lines += [f"| {_cell(name)} | `{d}` |" for name, d in sorted(input_digests.items())]
+    return "\n".join(lines) + "\n"
