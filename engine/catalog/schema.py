@@ -233,7 +233,9 @@ Headquarters = Annotated[str, AfterValidator(_hq)]
 Licence = Annotated[
     str,
     Field(
-        json_schema_extra={"pattern": f"^(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-]+){_END}"},
+        json_schema_extra={
+            "pattern": f"^(?!LicenseRef-[.\\-]*$)(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-]+){_END}"
+        },
         description=(
             f"An id on the SPDX License List {SPDX_LIST_VERSION}, spelled as the list spells it and "
             "not deprecated (MIT, Apache-2.0, GPL-3.0-only; no '+': write the -or-later id), or "
