@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
+from engine._version import __version__
 from engine.catalog.dates import parse_date
 from engine.catalog.loading import (
     DEFAULT_PRESET,
@@ -154,6 +155,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(prog="shortlist", description="Rank AI vendor offerings against a buyer's priorities.")
+    parser.add_argument("--version", action="version", version=f"shortlist {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:

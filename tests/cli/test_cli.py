@@ -198,3 +198,14 @@ def test_subprocess_console_entry(tmp_path):
     assert lines[1].startswith("1,")
     bad = _python_m_engine(tmp_path, "rank", "--weight", "nope=1")
     assert bad.returncode == 2 and "unknown criterion 'nope'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_version_prints_the_package_version():
+    import contextlib
+
+    from engine._version import __version__
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--version"], io.StringIO(), io.StringIO())
+    assert code == 0 and out.getvalue() == f"shortlist {__version__}\n"
