@@ -1022,16 +1022,9 @@ def resolve_priorities(arg: str | None, criteria_dir: Path) -> Path:
     InputError
         ``io.not_found``, listing the presets.
     """
-    name = arg or DEFAULT_PRESET
-    p = Path(name)
-    if p.is_file():
-        return p
-    presets = _named_files(criteria_dir / "presets")
-    if name in presets:
-        return _inside(presets[name], criteria_dir)
     listed = ", ".join(sorted(preset_files(criteria_dir)))
-    raise InputError.single(
-        "io.not_found", f"no priorities file or preset named {name!r} (presets: {listed})", file=name
+    return _typed_or_named(
+        arg or DEFAULT_PRESET, criteria_dir, "presets", "priorities file or preset", listed
     )
 
 
@@ -1044,16 +1037,26 @@ def resolve_policy(arg: str, criteria_dir: Path) -> Path:
     InputError
         ``io.not_found``, listing the bundled policies.
     """
+    names = ", ".join(sorted({x.stem for x in _named_files(criteria_dir / "policies").values()})) or "none"
+    return _typed_or_named(arg, criteria_dir, "policies", "policy file or bundled policy", names)
+
+
+def _typed_or_named(arg: str, criteria_dir: Path, folder: str, what: str, listed: str) -> Path:
+    """``arg`` as a file typed on the command line, else as a name looked up (never
+    joined into a path) in ``<criteria>/<folder>`` and kept inside the catalog.
+
+    Raises
+    ------
+    InputError
+        ``io.not_found``, naming ``what`` was looked for and ``listed`` (the names there).
+    """
     p = Path(arg)
     if p.is_file():
         return p
-    bundled = _named_files(criteria_dir / "policies")
-    if arg in bundled:
-        return _inside(bundled[arg], criteria_dir)
-    names = ", ".join(sorted({x.stem for x in bundled.values()})) or "none"
-    raise InputError.single(
-        "io.not_found", f"no policy file or bundled policy named {arg!r} (policies: {names})", file=arg
-    )
+    named = _named_files(criteria_dir / folder)
+    if arg in named:
+        return _inside(named[arg], criteria_dir)
+    raise InputError.single("io.not_found", f"no {what} named {arg!r} ({folder}: {listed})", file=arg)
 
 
 class PrioritiesResolver(Protocol):
