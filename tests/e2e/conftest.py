@@ -10,6 +10,7 @@ disappears silently. ``SHORTLIST_CHROMIUM`` names another Chromium binary.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
@@ -166,20 +167,18 @@ def _health(url: str) -> str:
         return ""
 
 
-@pytest.fixture(scope="session")
-def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free loopback port, output in a log file; stopped at the end."""
+@contextlib.contextmanager
+def running_streamlit(
+    app: str, cwd: Path, env: dict[str, str], log_path: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``streamlit run APP`` headless on a free loopback port, started in ``cwd`` with
+    ``env``, its output in ``log_path``; yields (URL, process) once ``/_stcore/health``
+    answers ``ok`` and stops the server afterwards. Fails the test, with the log, when
+    the server exits or is not healthy within ``STARTUP_S``."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("e2e") / "streamlit.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true"]
+    cmd += [
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -188,21 +187,20 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         "false",
     ]
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=clean_env(), stdout=log, stderr=subprocess.STDOUT)
-    srv = Server(url, log_path, proc)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + STARTUP_S
         while _health(url) != "ok":
             if proc.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with code {proc.returncode} before it was healthy:\n{srv.log()}"
-                )
+                text = log_path.read_text(errors="replace")
+                pytest.fail(f"streamlit exited with code {proc.returncode} before it was healthy:\n{text}")
             if time.monotonic() > deadline:
+                text = log_path.read_text(errors="replace")
                 pytest.fail(
-                    f"streamlit was not healthy at {url}/_stcore/health after {STARTUP_S:.0f}s:\n{srv.log()}"
+                    f"streamlit was not healthy at {url}/_stcore/health after {STARTUP_S:.0f}s:\n{text}"
                 )
             time.sleep(0.25)
-        yield srv
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -210,6 +208,14 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``streamlit run app.py`` on a free loopback port, output in a log file; stopped at the end."""
+    log_path = tmp_path_factory.mktemp("e2e") / "streamlit.log"
+    with running_streamlit("app.py", ROOT, clean_env(), log_path) as (url, proc):
+        yield Server(url, log_path, proc)
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,6 @@ ran, as any bug in a page would).
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,12 +23,10 @@ import pytest
 from engine.catalog.yamlio import MAX_BYTES
 from tests.conftest import ROOT
 from tests.e2e.conftest import (
-    STARTUP_S,
     TIMEOUT_MS,
     VIEWPORT,
-    _free_port,
-    _health,
     clean_env,
+    running_streamlit,
     settle,
     skip_module_without_browser,
 )
@@ -66,34 +61,8 @@ def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     hook = tmp_path_factory.mktemp("hook")
     (hook / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
     env = {**clean_env(), "PYTHONPATH": f"{hook}:{ROOT}", "HOME": str(cwd)}  # no ~/.streamlit either
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = cwd / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true"]
-    cmd += [
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while _health(url) != "ok":
-            assert proc.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.25)
+    with running_streamlit(str(ROOT / "app.py"), cwd, env, cwd / "streamlit.log") as (url, _proc):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def _page(browser: Browser, url: str):  # type: ignore[no-untyped-def]
