@@ -35,7 +35,7 @@ def shown_path(path: str | os.PathLike[str]) -> str:
     On POSIX a file name that is not valid UTF-8 reaches Python with its undecodable
     bytes as lone surrogates (``surrogateescape``), which no UTF-8 output (JSON, SARIF,
     XML) can hold. Each such byte is shown as a visible escape instead (``\\xff``; any
-    other lone surrogate as ``\\udXXX``); every other name is returned unchanged.
+    other lone surrogate by its code point, e.g. ``\\udc80``); every other name is returned unchanged.
     """
     name = os.fspath(path)
     if not any("\ud800" <= ch <= "\udfff" for ch in name):

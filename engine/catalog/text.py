@@ -25,7 +25,8 @@ U+FFFE/U+FFFF, and leading or trailing whitespace or invisible format characters
 **Multi-line text** (notes, descriptions, reasons) refuses the same characters except
 line feed and tab.
 
-Every refusal names the character as ``U+XXXX`` with its Unicode name and position.
+Every refusal names the character by its code point and Unicode name, with its position
+(``U+000A LINE FEED at position 4``).
 """
 
 from __future__ import annotations
