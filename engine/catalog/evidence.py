@@ -40,16 +40,21 @@ if TYPE_CHECKING:
     from engine.catalog.loading import ResolvedOffering
 
 __all__ = [
+    "CRITERION_KINDS",
     "DEFAULT_MAX_AGE_DAYS",
     "KINDS",
     "UNGRADED",
+    "Age",
     "Fact",
+    "ages",
     "certification_grade",
     "certification_status",
+    "criterion_facts",
     "facts",
     "grade_at_least",
     "grade_rank",
     "max_ages",
+    "weakest",
 ]
 
 KINDS: tuple[str, ...] = FACT_KINDS
@@ -226,3 +231,100 @@ def max_ages(*layers: Mapping[str, int] | None) -> dict[str, int]:
         if layer:
             out.update(layer)
     return out
+
+
+CRITERION_KINDS: Mapping[str, str] = {
+    "monthly_cost": "prices",
+    "response_time": "latency",
+    "capability": "capability",
+    "context_window": "profile",
+    "data_residency": "residency",
+    "jurisdiction": "profile",
+    "openness": "openness",
+    "compliance": "certifications",
+    "transparency": "transparency",
+}
+"""The kind of fact each known criterion's performance value rests on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Age:
+    """A fact's age on a day, against its kind's maximum.
+
+    Attributes
+    ----------
+    fact : Fact
+    days : int
+        Age in days (negative: dated after ``day``).
+    limit : int
+        The kind's maximum age in days.
+    """
+
+    fact: Fact
+    days: int
+    limit: int
+
+    @property
+    def stale(self) -> bool:
+        """Older than the kind's maximum age."""
+        return self.days > self.limit
+
+    @property
+    def future(self) -> bool:
+        """Dated after the day it is judged on."""
+        return self.days < 0
+
+
+def ages(ro: ResolvedOffering, day: dt.date, limits: Mapping[str, int]) -> tuple[Age, ...]:
+    """Every fact of an offering with its age on ``day`` and its kind's limit.
+
+    Parameters
+    ----------
+    ro : ResolvedOffering
+    day : datetime.date
+        The ranking (or check, or validation) date.
+    limits : mapping
+        Maximum age in days per kind (see :func:`max_ages`); a kind not given uses
+        :data:`DEFAULT_MAX_AGE_DAYS`.
+    """
+    return tuple(
+        Age(f, (day - f.as_of).days, limits.get(f.kind, DEFAULT_MAX_AGE_DAYS[f.kind])) for f in facts(ro)
+    )
+
+
+def weakest(found: list[Fact]) -> Fact | None:
+    """The fact with the weakest grade (then the oldest date) of ``found``."""
+    if not found:
+        return None
+    return max(found, key=lambda f: (grade_rank(f.grade), -f.as_of.toordinal()))
+
+
+def criterion_facts(
+    ro: ResolvedOffering, criterion_id: str, wanted: tuple[str, ...] = ()
+) -> tuple[Fact, ...]:
+    """The facts an offering's value on one criterion rests on.
+
+    Parameters
+    ----------
+    ro : ResolvedOffering
+    criterion_id : str
+    wanted : tuple of str
+        For ``compliance``: the buyer's wanted certifications (only those count).
+
+    Returns
+    -------
+    tuple of Fact
+        Empty for a criterion the engine does not map (:data:`CRITERION_KINDS`).
+        ``jurisdiction`` rests on the vendor's and the offering's profiles,
+        ``context_window`` on the offering's.
+    """
+    kind = CRITERION_KINDS.get(criterion_id)
+    if kind is None:
+        return ()
+    every = facts(ro)
+    if criterion_id == "compliance":
+        keys = {f"certifications.{c}" for c in wanted} | {f"vendor.certifications.{c}" for c in wanted}
+        return tuple(f for f in every if f.kind == "certifications" and f.field in keys)
+    if criterion_id == "context_window":
+        return tuple(f for f in every if f.field == "offering")
+    return tuple(f for f in every if f.kind == kind)

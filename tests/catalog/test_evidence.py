@@ -144,3 +144,20 @@ def test_the_bundled_criteria_catalog_states_every_max_age():
 
     crit = load_criteria(bundled_root() / "criteria")
     assert set(crit.max_age_days) == set(KINDS)
+
+
+def test_ages_and_criterion_facts():
+    from engine.catalog.evidence import ages, criterion_facts, weakest
+
+    ro = _ro()
+    day = dt.date(2026, 12, 4)
+    by = {a.fact.field: a for a in ages(ro, day, {"prices": 30})}
+    assert by["prices"].days == 64 and by["prices"].limit == 30 and by["prices"].stale
+    assert not by["residency"].stale and by["residency"].limit == DEFAULT_MAX_AGE_DAYS["residency"]
+    early = {a.fact.field: a for a in ages(ro, dt.date(2026, 1, 1), {})}
+    assert early["prices"].future and not early["prices"].stale
+    comp = criterion_facts(ro, "compliance", ("iso27001", "c5"))
+    assert {f.field for f in comp} == {"vendor.certifications.iso27001", "vendor.certifications.c5"}
+    assert weakest(list(comp)).field == "vendor.certifications.iso27001"
+    assert [f.kind for f in criterion_facts(ro, "monthly_cost")] == ["prices"]
+    assert criterion_facts(ro, "no_such_criterion") == ()
