@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.catalog.schema import FACT_KINDS, GRADES, CertificationBlock, Evidence
 
@@ -223,7 +223,7 @@ def facts(ro: ResolvedOffering) -> tuple[Fact, ...]:
     return tuple(out)
 
 
-def max_ages(*layers: Mapping[str, int] | None) -> dict[str, int]:
+def max_ages(*layers: Mapping[Any, int] | None) -> dict[str, int]:
     """The maximum age of each kind: :data:`DEFAULT_MAX_AGE_DAYS`, each later layer
     (criteria catalog, priorities file, policy rule) replacing the kinds it names."""
     out = dict(DEFAULT_MAX_AGE_DAYS)
