@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from engine.catalog.evidence import DEFAULT_MAX_AGE_DAYS, certification_status, max_ages
 from engine.catalog.ranges import CRITERION_RANGES, check_anchors, int_digits
 from engine.catalog.schema import (
     CertificationBlock,
@@ -409,6 +410,14 @@ class ResolvedOffering:
         """Human name: model and channel."""
         return f"{self.offering.model} — {self.offering.channel}"
 
+    @property
+    def certification_statuses(self) -> dict[str, str]:
+        """Each certification's status as it counts: ``certified`` on secondary or
+        aggregator evidence alone counts as ``claimed``
+        (:func:`engine.catalog.evidence.certification_status`)."""
+        block = self.certifications
+        return {k: certification_status(block, v) for k, v in block.items.items()}
+
     def line_of(self, *path: str | int) -> int | None:
         """Line of a field of this offering in its vendor file."""
         return self.source.line_of(("offerings", self.index, *path))
@@ -483,6 +492,9 @@ class CriteriaCatalog:
     criteria: tuple[CriterionSpec, ...]
     fx: FxFile
     files: tuple[str, ...]
+    max_age_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MAX_AGE_DAYS))
+    """Maximum age in days per kind of fact: the defaults with the catalog's
+    ``max_age_days`` over them (:mod:`engine.catalog.evidence`)."""
 
     def ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.criteria)
@@ -599,7 +611,7 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
     if issues:
         raise InputError(issues)
     assert crit is not None and fx is not None
-    return CriteriaCatalog(crit.criteria, fx, (str(cpath), str(fpath)))
+    return CriteriaCatalog(crit.criteria, fx, (str(cpath), str(fpath)), max_ages(crit.max_age_days))
 
 
 # --------------------------------------------------------------------------- catalog

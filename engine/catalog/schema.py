@@ -48,6 +48,8 @@ from engine.catalog.text import ID_PATTERN, char_name, id_problem, text_problem
 __all__ = [
     "CERTIFICATION_IDS",
     "EVIDENCE_STATUSES",
+    "FACT_KINDS",
+    "GRADES",
     "LICENCE_ID",
     "REGION_GROUPS",
     "SCHEMA_KINDS",
@@ -60,6 +62,7 @@ __all__ = [
     "Fmti",
     "FxFile",
     "GpaiStatus",
+    "Grade",
     "Latency",
     "Offering",
     "Openness",
@@ -69,6 +72,7 @@ __all__ = [
     "PriceStep",
     "Prices",
     "PrioritiesFile",
+    "Provenance",
     "RequirementSpec",
     "ValueFunctionSpec",
     "VendorFile",
@@ -90,12 +94,16 @@ SPECIAL_REGIONS = ("GLOBAL", "BUYER")
 CERTIFICATION_IDS = (
     "soc2_type2",
     "iso27001",
+    "iso27017",
+    "iso27018",
+    "iso27701",
     "iso42001",
     "hipaa_baa",
     "c5",
     "secnumcloud",
     "hds",
     "fedramp",
+    "csa_star",
 )
 """Certifications and attestations the profiles track."""
 EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
@@ -327,6 +335,44 @@ Source = Annotated[str, Field(min_length=1, json_schema_extra=_ONE_LINE_JS), Aft
 """A source: one line; a web address it starts with is printable ASCII."""
 Sources = tuple[Source, ...]
 
+FACT_KINDS: tuple[str, ...] = (
+    "profile",
+    "prices",
+    "residency",
+    "retention",
+    "openness",
+    "certifications",
+    "gpai",
+    "latency",
+    "capability",
+    "transparency",
+)
+"""Kinds of dated fact, each with its own maximum age (:mod:`engine.catalog.evidence`)."""
+FactKind = Literal[
+    "profile",
+    "prices",
+    "residency",
+    "retention",
+    "openness",
+    "certifications",
+    "gpai",
+    "latency",
+    "capability",
+    "transparency",
+]
+AgeDays = Annotated[int, Field(gt=0, le=MAX_AGE_DAYS, description="Days: a whole number from 1 to 36500.")]
+MaxAges = dict[FactKind, AgeDays]
+"""Maximum age in days per kind of fact."""
+
+GRADES: tuple[str, ...] = ("primary", "independent", "vendor-declared", "secondary", "aggregator")
+"""Evidence grades, strongest first (see :mod:`engine.catalog.evidence`)."""
+Grade = Literal["primary", "independent", "vendor-declared", "secondary", "aggregator"]
+"""How strong a fact's evidence is: ``primary`` (the vendor's own documents, price page,
+contract or model card; a certifier's or regulator's register), ``independent``
+(measurement organisations such as Artificial Analysis or Stanford's FMTI),
+``vendor-declared`` (the vendor's own answer to a questionnaire), ``secondary`` (press,
+analysts), ``aggregator`` (price datasets, review sites, generated pages)."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
@@ -338,6 +384,14 @@ class _Model(BaseModel):
         if isinstance(data, dict):
             return {k: _tuples(v) for k, v in data.items()}
         return data
+
+
+def _graded(model: Any, what: str = "evidence") -> None:
+    """A block that grades its evidence names its own sources and date."""
+    if getattr(model, "evidence", None) is not None:
+        missing = [k for k in ("as_of", "sources") if not getattr(model, k, None)]
+        if missing:
+            raise ValueError(f"{what} is graded, so give its own {' and '.join(missing)} as well")
 
 
 def _tuples(v: Any) -> Any:
@@ -354,31 +408,69 @@ def _tuples(v: Any) -> Any:
 
 class Evidence(_Model):
     """Evidence for one certification: ``certified``, ``claimed``, ``none_found`` or
-    ``unknown``, with an optional note (scope, who holds it, where it was read)."""
+    ``unknown``, with an optional note (scope, who holds it, where it was read).
+
+    An item may carry its own ``as_of``, ``sources`` and ``evidence`` grade (e.g. a C5
+    attestation read on the certifier's register); otherwise its block's apply. A
+    ``certified`` item on ``secondary`` or ``aggregator`` evidence alone counts as
+    ``claimed`` (:func:`engine.catalog.evidence.certification_status`)."""
 
     status: Literal["certified", "claimed", "none_found", "unknown"]
     note: Note | None = None
+    as_of: Date | None = None
+    evidence: Grade | None = None
+    sources: Sources = ()
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Evidence:
+        _graded(self, "this certification")
+        return self
 
 
-CertId = Literal["soc2_type2", "iso27001", "iso42001", "hipaa_baa", "c5", "secnumcloud", "hds", "fedramp"]
+CertId = Literal[
+    "soc2_type2",
+    "iso27001",
+    "iso27017",
+    "iso27018",
+    "iso27701",
+    "iso42001",
+    "hipaa_baa",
+    "c5",
+    "secnumcloud",
+    "hds",
+    "fedramp",
+    "csa_star",
+]
 
 
 class CertificationBlock(_Model):
     """Certifications of whoever processes the data, with provenance."""
 
     as_of: Date | None = None
+    evidence: Grade | None = None
     sources: Sources = ()
     note: Note | None = None
     items: dict[CertId, Evidence] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _provenance(self) -> CertificationBlock:
+        _graded(self, "the certifications block")
+        return self
 
 
 class GpaiStatus(_Model):
     """EU General-Purpose AI Code of Practice status of the model developer."""
 
-    status: Literal["signatory", "not_signatory", "unknown"]
+    status: Literal["signatory", "partial_signatory", "not_signatory", "unknown"]
     as_of: Date | None = None
+    evidence: Grade | None = None
     sources: Sources = ()
     note: Note | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> GpaiStatus:
+        _graded(self, "gpai_code_of_practice")
+        return self
 
 
 class Fmti(_Model):
@@ -389,8 +481,14 @@ class Fmti(_Model):
     ]
     edition: Text
     as_of: Date | None = None
+    evidence: Grade | None = None
     sources: Sources = ()
     note: Note | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Fmti:
+        _graded(self, "fmti")
+        return self
 
 
 class Operator(_Model):
@@ -428,9 +526,13 @@ class Prices(_Model):
     input_per_mtok_high: Price | None = None
     output_per_mtok_low: Price | None = None
     output_per_mtok_high: Price | None = None
+    as_of: Date | None = None
+    evidence: Grade | None = None
+    sources: Sources = ()
 
     @model_validator(mode="after")
     def _range_brackets_price(self) -> Prices:
+        _graded(self, "prices")
         # An optional plausible range around the list price (e.g. a quote still under
         # negotiation); the robustness analysis (SMAA) samples it. A missing bound is
         # the list price itself.
@@ -452,11 +554,13 @@ class Latency(_Model):
     output_tokens_per_s: Speed | None = None
     ttft_p95_s: Seconds | None = None
     as_of: Date | None = None
+    evidence: Grade | None = None
     sources: Sources = ()
     note: Note | None = None
 
     @model_validator(mode="after")
     def _p95_not_below_median(self) -> Latency:
+        _graded(self, "latency")
         if self.ttft_p95_s is not None:
             if self.ttft_s is None:
                 raise ValueError("ttft_p95_s needs ttft_s (the median) as well")
@@ -480,8 +584,14 @@ class Capability(_Model):
         _Z,
     ]
     as_of: Date | None = None
+    evidence: Grade | None = None
     sources: Sources = ()
     note: Note | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Capability:
+        _graded(self, "capability")
+        return self
 
 
 class Openness(_Model):
@@ -490,12 +600,38 @@ class Openness(_Model):
     open_weights: bool
     licence: Licence | None = None
     note: Note | None = None
+    as_of: Date | None = None
+    evidence: Grade | None = None
+    sources: Sources = ()
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Openness:
+        _graded(self, "openness")
+        return self
 
 
 class ZeroDataRetention(_Model):
     """Zero-data-retention availability."""
 
     status: Literal["available", "on_request", "none_found", "unknown"]
+    note: Note | None = None
+    as_of: Date | None = None
+    evidence: Grade | None = None
+    sources: Sources = ()
+
+    @model_validator(mode="after")
+    def _provenance(self) -> ZeroDataRetention:
+        _graded(self, "zero_data_retention")
+        return self
+
+
+class Provenance(_Model):
+    """Where a fact written elsewhere in the offering comes from: its date, its
+    sources and the grade of its evidence (``residency`` for ``processing_regions``)."""
+
+    as_of: Date
+    evidence: Grade | None = None
+    sources: Annotated[Sources, Field(min_length=1)]
     note: Note | None = None
 
 
@@ -511,6 +647,7 @@ class Offering(_Model):
     # absent: not known (an empty list is an error: it would say "nowhere")
     processing_regions: Annotated[tuple[Region, ...], Field(min_length=1)] | None = None
     residency_note: Note | None = None
+    residency: Provenance | None = None
     prices: Prices | None = None
     context_window_tokens: (
         Annotated[
@@ -524,6 +661,7 @@ class Offering(_Model):
     zero_data_retention: ZeroDataRetention | None = None
     certifications: CertificationBlock | None = None
     as_of: Date
+    evidence: Grade | None = None
     sources: Annotated[Sources, Field(min_length=1)]
     notes: Note | None = None
 
@@ -541,6 +679,7 @@ class VendorFile(_Model):
     headquarters: Country | None = None
     parent: Text | None = None
     as_of: Date
+    evidence: Grade | None = None
     sources: Annotated[Sources, Field(min_length=1)]
     notes: Note | None = None
     gpai_code_of_practice: GpaiStatus | None = None
@@ -585,6 +724,7 @@ class CriteriaFile(_Model):
 
     schema_version: SchemaVersion
     criteria: Annotated[tuple[CriterionSpec, ...], Field(min_length=1)]
+    max_age_days: MaxAges = Field(default_factory=dict)
 
 
 class FxFile(_Model):
@@ -726,6 +866,7 @@ class PrioritiesFile(_Model):
     stale_after_days: Annotated[
         int, Field(gt=0, le=MAX_AGE_DAYS, description="Days: a whole number from 1 to 36500.")
     ] = 365
+    max_age_days: MaxAges = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_weight_source(self) -> PrioritiesFile:

@@ -500,7 +500,7 @@ def _fact_values(ro: ResolvedOffering, on: dt.date) -> dict[str, tuple[FactValue
         "price_currency": (None if prices is None else prices[2], mine),
         "context_window_tokens": (off.context_window_tokens, mine),
     }
-    status = {str(k): v.status for k, v in ro.certifications.items.items()}
+    status = ro.certification_statuses
     for c in CERTIFICATION_IDS:
         out[f"certification.{c}"] = (status.get(c), certs)
     return out

@@ -248,8 +248,8 @@ def _compliance(ro: ResolvedOffering, ctx: Context) -> Performance:
     if not wanted:
         return Performance(1.0, "no certifications wanted")
     credit = {"certified": 1.0, "claimed": ctx.priorities.claimed_credit}
-    items = ro.certifications.items
-    got = sum(credit.get(items[c].status, 0.0) if c in items else 0.0 for c in wanted)
+    status = ro.certification_statuses
+    got = sum(credit.get(status.get(c, "unknown"), 0.0) for c in wanted)
     return Performance(got / len(wanted))
 
 

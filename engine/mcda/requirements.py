@@ -73,7 +73,7 @@ def _regions(ro: ResolvedOffering) -> Any:
 
 
 def _cert_levels(ro: ResolvedOffering) -> Any:
-    return {k: v.status for k, v in ro.certifications.items.items()}
+    return ro.certification_statuses
 
 
 _GETTERS: dict[str, tuple[Callable[[ResolvedOffering], Any], tuple[str, ...]]] = {
@@ -113,7 +113,7 @@ FIELDS: tuple[str, ...] = (*_GETTERS, *KNOWN_CRITERIA)
 _WORDS: dict[str, tuple[str, ...]] = {
     "deployment": ("api", "cloud", "private-cloud", "self-hosted"),
     "certifications": CERTIFICATION_IDS,
-    "gpai_code_of_practice": ("signatory", "not_signatory"),
+    "gpai_code_of_practice": ("signatory", "partial_signatory", "not_signatory"),
     "zero_data_retention": ("available", "on_request", "none_found"),
 }
 _REGION_FIELDS = ("processing_regions", "developer_hq", "operator_hq")
