@@ -3,7 +3,8 @@
 ``../shared/reference/`` (the collected facts, 2026-11-29) sits beside the repository
 in CI and in the developers' checkouts; where it is absent the cross-check is skipped
 and says so. Every number in a profile must be the reference's, and every empty
-reference cell must stay absent (never 0, never a guess).
+reference cell must stay absent (never 0, never a guess) — unless the block was re-checked
+since and names its own date, sources and evidence grade (issue 13).
 """
 
 from __future__ import annotations
@@ -46,22 +47,32 @@ def measured() -> dict[str, dict[str, str]]:
 
 def test_every_bundled_offering_has_provenance(bundled):
     assert not bundled.issues
-    assert len(bundled.offerings) == 26
+    assert len(bundled.offerings) >= 60  # issue 13: the market a European buyer shortlists
     for ro in bundled.offerings:
         assert ro.offering.sources and ro.offering.as_of
         assert Path(ro.file).parent == VENDORS
 
 
 @needs_reference
-def test_same_26_offerings_as_the_reference(bundled, facts):
-    assert {o.id for o in bundled.offerings} == set(facts)
+def test_the_reference_offerings_are_all_still_there(bundled, facts):
+    assert set(facts) <= {o.id for o in bundled.offerings}
+
+
+def _resourced(block) -> bool:
+    """A block that now names its own date, sources and evidence grade (re-checked since
+    the reference was collected): its values may differ from the reference's."""
+    return bool(block is not None and block.as_of and block.sources and block.evidence)
 
 
 @needs_reference
-def test_prices_match_the_reference(bundled, facts):
+def test_prices_match_the_reference_unless_resourced(bundled, facts):
     for ro in bundled.offerings:
+        if ro.id not in facts:
+            continue
         f = facts[ro.id]
         p = ro.offering.prices
+        if _resourced(p):
+            continue
         usd = (_num(f["input_usd_per_1m"]), _num(f["output_usd_per_1m"]))
         eur = (_num(f["input_eur_per_1m"]), _num(f["output_eur_per_1m"]))
         if usd == (None, None) and eur == (None, None):
@@ -73,41 +84,53 @@ def test_prices_match_the_reference(bundled, facts):
 
 
 @needs_reference
-def test_context_window_and_openness_match(bundled, facts):
+def test_context_window_and_openness_match_unless_resourced(bundled, facts):
     for ro in bundled.offerings:
+        if ro.id not in facts:
+            continue
         f = facts[ro.id]
-        assert ro.offering.context_window_tokens == (
-            int(f["context_window_tokens"]) if f["context_window_tokens"] else None
-        ), ro.id
-        ow = f["open_weights"].strip()
-        if not ow:
-            assert ro.offering.openness is None, ro.id
-        else:
-            assert ro.offering.openness is not None and ro.offering.openness.open_weights == ow.startswith(
-                "yes"
+        if not ro.offering.evidence:
+            assert ro.offering.context_window_tokens == (
+                int(f["context_window_tokens"]) if f["context_window_tokens"] else None
             ), ro.id
+        ow = f["open_weights"].strip()
+        o = ro.offering.openness
+        if _resourced(o):
+            continue
+        if not ow:
+            assert o is None, ro.id
+        else:
+            assert o is not None and o.open_weights == ow.startswith("yes"), ro.id
 
 
 @needs_reference
-def test_latency_and_capability_come_from_the_measurement_file(bundled, measured):
+def test_latency_and_capability_come_from_the_measurement_file_or_are_resourced(bundled, measured):
+    """A figure may be dropped (its only source could not be opened) or re-sourced; never
+    changed without its own graded provenance."""
     for ro in bundled.offerings:
+        if ro.id not in measured:
+            continue
         m = measured[ro.id]
         lat, cap = ro.offering.latency, ro.offering.capability
-        assert (lat.ttft_s if lat else None) == _num(m["ttft_s"]), ro.id
-        assert (lat.output_tokens_per_s if lat else None) == _num(m["output_tokens_per_s"]), ro.id
-        assert (cap.value if cap else None) == _num(m["capability_value"]), ro.id
+        if lat is not None and not _resourced(lat):
+            assert lat.ttft_s == _num(m["ttft_s"]), ro.id
+            assert lat.output_tokens_per_s == _num(m["output_tokens_per_s"]), ro.id
+        if cap is not None and not _resourced(cap):
+            assert cap.value == _num(m["capability_value"]), ro.id
 
 
 @needs_reference
 def test_headquarters_and_fmti_match(bundled, facts):
     for ro in bundled.offerings:
+        if ro.id not in facts:
+            continue
         f = facts[ro.id]
         assert ro.vendor.headquarters == f["vendor_hq_country"], ro.id
         fmti = _num(f["fmti_2025_score"])
         assert (ro.vendor.fmti.score if ro.vendor.fmti else None) == fmti, ro.id
         op = f["channel_operator_hq_country"]
-        assert ro.offering.operator.headquarters == ("BUYER" if op == "customer-chosen" else op), ro.id
-        assert ro.offering.as_of.isoformat() == f["as_of"], ro.id
+        if not _resourced(ro.offering):
+            assert ro.offering.operator.headquarters == ("BUYER" if op == "customer-chosen" else op), ro.id
 
 
 def test_engine_public_api_is_explicit():
