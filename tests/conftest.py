@@ -14,7 +14,12 @@ import engine
 from engine.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-VENDORS = ROOT / "vendors"
+BUNDLED_VENDORS = ROOT / "vendors"
+"""The live bundled catalog (changes whenever the data is updated)."""
+VENDORS = ROOT / "tests" / "fixtures" / "catalog-2026-11-29" / "vendors"
+"""A frozen copy of the bundled profiles of 2026-11-29 (26 offerings): what the tests of
+the engine, reports and CLI rank, so that a data update never changes their expected
+outputs (see the README beside it)."""
 CRITERIA = ROOT / "criteria"
 PRESETS = sorted((CRITERIA / "presets").glob("*.yaml"))
 
@@ -130,7 +135,14 @@ def criteria() -> engine.CriteriaCatalog:
 
 @pytest.fixture(scope="session")
 def bundled() -> engine.Catalog:
+    """The frozen 2026-11-29 catalog (see :data:`VENDORS`): what behaviour tests rank."""
     return engine.load_catalog([VENDORS])
+
+
+@pytest.fixture(scope="session")
+def live() -> engine.Catalog:
+    """The live bundled catalog in ``vendors/`` (tests of the data itself)."""
+    return engine.load_catalog([BUNDLED_VENDORS])
 
 
 def priorities(**over: object) -> engine.PrioritiesFile:

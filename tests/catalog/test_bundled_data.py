@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from tests.conftest import ROOT, VENDORS
+from tests.conftest import BUNDLED_VENDORS, ROOT
 
 REFERENCE = ROOT.parent / "shared" / "reference"
 needs_reference = pytest.mark.skipif(
@@ -45,17 +45,17 @@ def measured() -> dict[str, dict[str, str]]:
         return {r["offering_id"]: r for r in csv.DictReader(fh)}
 
 
-def test_every_bundled_offering_has_provenance(bundled):
-    assert not bundled.issues
-    assert len(bundled.offerings) >= 60  # issue 13: the market a European buyer shortlists
-    for ro in bundled.offerings:
+def test_every_bundled_offering_has_provenance(live):
+    assert not live.issues
+    assert len(live.offerings) >= 60  # issue 13: the market a European buyer shortlists
+    for ro in live.offerings:
         assert ro.offering.sources and ro.offering.as_of
-        assert Path(ro.file).parent == VENDORS
+        assert Path(ro.file).parent == BUNDLED_VENDORS
 
 
 @needs_reference
-def test_the_reference_offerings_are_all_still_there(bundled, facts):
-    assert set(facts) <= {o.id for o in bundled.offerings}
+def test_the_reference_offerings_are_all_still_there(live, facts):
+    assert set(facts) <= {o.id for o in live.offerings}
 
 
 def _resourced(block) -> bool:
@@ -65,8 +65,8 @@ def _resourced(block) -> bool:
 
 
 @needs_reference
-def test_prices_match_the_reference_unless_resourced(bundled, facts):
-    for ro in bundled.offerings:
+def test_prices_match_the_reference_unless_resourced(live, facts):
+    for ro in live.offerings:
         if ro.id not in facts:
             continue
         f = facts[ro.id]
@@ -84,8 +84,8 @@ def test_prices_match_the_reference_unless_resourced(bundled, facts):
 
 
 @needs_reference
-def test_context_window_and_openness_match_unless_resourced(bundled, facts):
-    for ro in bundled.offerings:
+def test_context_window_and_openness_match_unless_resourced(live, facts):
+    for ro in live.offerings:
         if ro.id not in facts:
             continue
         f = facts[ro.id]
@@ -104,10 +104,10 @@ def test_context_window_and_openness_match_unless_resourced(bundled, facts):
 
 
 @needs_reference
-def test_latency_and_capability_come_from_the_measurement_file_or_are_resourced(bundled, measured):
+def test_latency_and_capability_come_from_the_measurement_file_or_are_resourced(live, measured):
     """A figure may be dropped (its only source could not be opened) or re-sourced; never
     changed without its own graded provenance."""
-    for ro in bundled.offerings:
+    for ro in live.offerings:
         if ro.id not in measured:
             continue
         m = measured[ro.id]
@@ -120,8 +120,8 @@ def test_latency_and_capability_come_from_the_measurement_file_or_are_resourced(
 
 
 @needs_reference
-def test_headquarters_and_fmti_match(bundled, facts):
-    for ro in bundled.offerings:
+def test_headquarters_and_fmti_match(live, facts):
+    for ro in live.offerings:
         if ro.id not in facts:
             continue
         f = facts[ro.id]

@@ -30,8 +30,8 @@ def _channel(ro) -> str:
     return ro.offering.channel
 
 
-def test_the_catalog_covers_the_market(bundled):
-    offerings = bundled.offerings
+def test_the_catalog_covers_the_market(live):
+    offerings = live.offerings
     makers = {ro.vendor.id for ro in offerings}
     channels = {_channel(ro) for ro in offerings}
     assert len(offerings) >= 60, len(offerings)
@@ -47,34 +47,34 @@ def test_the_catalog_covers_the_market(bundled):
         assert m in makers, f"model maker {m} missing"
 
 
-def test_every_fact_is_graded(bundled):
+def test_every_fact_is_graded(live):
     ungraded = [
-        f"{ro.id}: {f.field}" for ro in bundled.offerings for f in facts(ro) if f.grade == UNGRADED and not f.inherited
+        f"{ro.id}: {f.field}" for ro in live.offerings for f in facts(ro) if f.grade == UNGRADED and not f.inherited
     ]
     assert not ungraded, ungraded[:20]
 
 
 @pytest.mark.parametrize("kind", ["certifications", "residency", "gpai"])
-def test_compliance_facts_rest_mostly_on_primary_evidence(bundled, kind):
-    mix = Counter(f.grade for ro in bundled.offerings for f in facts(ro) if f.kind == kind)
+def test_compliance_facts_rest_mostly_on_primary_evidence(live, kind):
+    mix = Counter(f.grade for ro in live.offerings for f in facts(ro) if f.kind == kind)
     total = sum(mix.values())
     assert total, kind
     assert mix["primary"] / total >= 0.8, (kind, dict(mix))
 
 
-def test_no_certification_is_certified_on_aggregator_evidence_alone(bundled):
+def test_no_certification_is_certified_on_aggregator_evidence_alone(live):
     from engine.catalog.evidence import certification_grade
 
-    for ro in bundled.offerings:
+    for ro in live.offerings:
         block = ro.certifications
         for cid, item in block.items.items():
             if item.status == "certified":
                 assert certification_grade(block, item) in ("primary", "independent"), (ro.id, cid)
 
 
-def test_every_source_can_be_opened(bundled):
+def test_every_source_can_be_opened(live):
     bad = set()
-    for ro in bundled.offerings:
+    for ro in live.offerings:
         for f in facts(ro):
             for s in f.sources:
                 if not OPENABLE.match(s):

@@ -18,7 +18,7 @@ import engine
 from engine.catalog.loading import load_policy_doc
 from engine.catalog.schema import PolicyFile
 from engine.policy.rules import SEVERITIES, Check, PolicyReport, WaiverState, check_policy, validate_policy
-from tests.conftest import CRITERIA, ROOT, offering_yaml, priorities, vendor_yaml
+from tests.conftest import CRITERIA, ROOT, VENDORS, offering_yaml, priorities, vendor_yaml
 
 TODAY = dt.date(2026, 11, 29)
 BUNDLED_POLICY = CRITERIA / "policies" / "eu-regulated.yaml"
@@ -779,7 +779,7 @@ def test_certifications_rule_points_at_the_block_that_applies(write_vendors, cri
 
 def test_mistral_large_4_region_check_points_at_line_47(bundled, criteria):
     ro = bundled.get("mistral-large-4-api")
-    assert (ROOT / "vendors" / "mistral-ai.yaml").read_text().splitlines()[46].strip() == (
+    assert (VENDORS / "mistral-ai.yaml").read_text().splitlines()[46].strip() == (
         "processing_regions: [EU, US]"
     )
     report = run(
