@@ -138,7 +138,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{leader.score:.2f}" if leader is not None and leader.score is not None else "-",
                 str(len(ranking.ranked)) if ranking is not None else "-",
                 str(len(ranking.excluded)) if ranking is not None else "-",
-                str(sum(r.exclusion == EVIDENCE_GAP for r in ranking.excluded)) if ranking is not None else "-",
+                str(sum(r.exclusion == EVIDENCE_GAP for r in ranking.excluded))
+                if ranking is not None
+                else "-",
                 status,
             )
         )

@@ -288,11 +288,7 @@ def _shortlist_sheet(ws: Worksheet, ranking: Ranking, rows: Sequence[Row]) -> No
             r.status,
             r.exclusion or "",
             "; ".join(r.reasons),
-            *[
-                x
-                for c in ids
-                for x in (r.cells[c].value, r.cells[c].contribution, r.cells[c].evidence or "")
-            ],
+            *[x for c in ids for x in (r.cells[c].value, r.cells[c].contribution, r.cells[c].evidence or "")],
             r.as_of,
         ]
         cells = [_put(ws, i, j, v, f) for j, (v, f) in enumerate(zip(values, fmts, strict=True), start=1)]

@@ -174,7 +174,8 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
             {"id": c.id, "label": c.label, "unit": c.unit, "direction": c.direction} for c in ranking.criteria
         ],
         "coverage": {
-            cv.criterion: {"known": cv.known, "ranked": cv.ranked, "warns": cv.warns} for cv in ranking.coverage
+            cv.criterion: {"known": cv.known, "ranked": cv.ranked, "warns": cv.warns}
+            for cv in ranking.coverage
         },
         "excluded": {
             "total": len(ranking.excluded),
