@@ -66,7 +66,7 @@ def _output_stems(
 
 
 def _summary(rows: Sequence[tuple[str, ...]]) -> str:
-    head = ("file", "leader", "score", "ranked", "excluded", "evidence gaps", "status")
+    head = ("file", "leader", "score", "ranked", "excluded", "gaps", "status")
     rows = [tuple(terminal(c) for c in r) for r in rows]
     widths = [max(len(r[j]) for r in (head, *rows)) for j in range(len(head))]
     right = {2, 3, 4, 5}
@@ -146,7 +146,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         if ranking is not None:  # a ranking resting on missing data says so beside its line
             warnings += [terminal(f"{item.source}: warning: {x}") for x in ranking.warnings]
-    _write(_summary(rows) + "".join(f"{x}\n" for x in warnings), None, out)
+    # gaps: excluded offerings kept out by unknown facts only; then, after a blank line,
+    # each ranking's coverage warnings
+    tail = "\n" + "".join(f"{x}\n" for x in warnings) if warnings else ""
+    _write(_summary(rows) + tail, None, out)
     broken_vendors = _vendor_problems(catalog, err, "ranked")
     if problems:
         _print_issues(problems, err)

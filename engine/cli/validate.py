@@ -34,7 +34,7 @@ from engine.cli.common import _dirs, _print_issues
 from engine.errors import InputError, Issue, shown_path
 from engine.mcda.scoring import check_priorities, elicited_weights, normalise_weights
 from engine.reports.escape import terminal, terminal_block
-from engine.reports.summarise import ROWS, more_line
+from engine.reports.summarise import cut, more_line
 
 
 def _fallbacks(args: argparse.Namespace) -> list[str]:
@@ -227,14 +227,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         day = getattr(args, "today", None) or dt.date.today()
         report = catalog_report(catalog, day, max_ages(criteria.max_age_days))
         out.write(coverage_text(report))
-        for u in report.unopenable[:ROWS]:
-            msg = f"{u.file}: {u.where}: warning: source {u.source!r} cannot be opened (expected {_OPENABLE})"
-            print(terminal(msg), file=err)
-        if len(report.unopenable) > ROWS:
-            print(
-                more_line(len(report.unopenable) - ROWS, "unopenable sources", "fix the ones above first"),
-                file=err,
-            )
     return 0
 
 
@@ -289,8 +281,12 @@ def coverage_text(report: CatalogReport) -> str:
         *(line(r) for r in body),
         f"Maximum ages (days): {limits}.",
     ]
-    if report.unopenable:
-        lines.append(f"{len(report.unopenable)} source(s) cannot be opened: listed as warnings.")
+    if report.unopenable:  # part of the report (stdout): a warning, validation still passes
+        lines.append(f"Warning: {len(report.unopenable)} source(s) cannot be opened ({_OPENABLE} expected):")
+        shown, left = cut(report.unopenable)
+        lines += [f"  {terminal(u.file)}: {terminal(u.where)}: {terminal(repr(u.source))}" for u in shown]
+        if left:
+            lines.append("  " + more_line(left, "unopenable sources", "fix the ones above first"))
     return terminal_block("\n".join(lines) + "\n")
 
 

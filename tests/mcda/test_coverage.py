@@ -426,7 +426,7 @@ def test_batch_summary_counts_gaps_and_warns(tmp_path):
     )
     assert code == 0, err
     lines = out.splitlines()
-    assert "evidence gaps" in lines[0]
+    assert lines[0].split() == ["file", "leader", "score", "ranked", "excluded", "gaps", "status"]
     assert lines[1].split()[-4:] == ["0", "3", "3", "ok"]  # ranked, excluded, evidence gaps
     assert lines[2].split()[-4:] == ["3", "0", "0", "ok"]
     assert any(
