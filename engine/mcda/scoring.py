@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.catalog.dates import age_flags
-from engine.catalog.evidence import criterion_facts, weakest
+from engine.catalog.evidence import Fact, criterion_facts, facts, weakest
 from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.catalog.ranges import CRITERION_RANGES, WEIGHT_MAX, check_anchors, number_problem
 from engine.catalog.schema import CriterionSpec, PrioritiesFile
@@ -762,12 +762,13 @@ def rank(
         ranked = status == "ranked"
         row_util = util[oid] if ranked else {}
         row_imputed = imputed[oid] if ranked else set()
+        every = facts(ro)  # once per offering: each known value's grade is read from these
         for cid in ids:
             pv = row_perf[cid]
             u = row_util.get(cid)
             imp = cid in row_imputed
             contrib = 100.0 * w[cid] * (u or 0.0) if additive else None
-            grade = _evidence(ro, cid, wanted) if pv.value is not None else None
+            grade = _evidence(ro, cid, wanted, every) if pv.value is not None else None
             cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high, grade)
             if imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
@@ -807,10 +808,12 @@ def rank(
     )
 
 
-def _evidence(ro: ResolvedOffering, criterion_id: str, wanted: tuple[str, ...]) -> str | None:
+def _evidence(
+    ro: ResolvedOffering, criterion_id: str, wanted: tuple[str, ...], every: tuple[Fact, ...]
+) -> str | None:
     """The weakest grade among the facts one known value rests on (``None``: none; a
     self-hosted offering's compliance rests on the buyer's declaration, not on a fact)."""
     if criterion_id == "compliance" and is_buyer_operated(ro):
         return None
-    found = weakest(list(criterion_facts(ro, criterion_id, wanted)))
+    found = weakest(list(criterion_facts(ro, criterion_id, wanted, every)))
     return found.grade if found is not None else None
