@@ -105,3 +105,9 @@ def test_weakest_grade_on_the_shortlist_and_grades_on_compare(monkeypatch, vendo
     assert all("[ungraded]" in v for v in shown["Monthly cost"])
     assert not any("[" in v for v in shown["Transparency"])  # unknown: no grade
     assert any("is unknown for" in w.value for w in at.warning)
+
+
+def test_robustness_page_repeats_the_warning(monkeypatch, vendors):
+    at = start(monkeypatch, vendors)
+    page(at, "robustness")
+    assert any("is unknown for" in w.value for w in at.warning)

@@ -188,9 +188,12 @@ def coverage_warning(cov: Coverage) -> str:
     ``response_time is unknown for 12 of 14 ranked offerings and imputed worst: its 5%
     weight mostly ranks missing data``."""
     how = "mostly ranks" if 2 * cov.unknown > cov.ranked else "ranks in large part"
+    pct = f"{100 * cov.weight:.1f}".removesuffix(".0")  # 5%, 33.3%; never an exponent
+    if pct == "0":
+        pct = "<0.1"
     return (
         f"{cov.criterion} is unknown for {cov.unknown} of {cov.ranked} ranked offerings and imputed "
-        f"worst: its {100 * cov.weight:.3g}% weight {how} missing data"
+        f"worst: its {pct}% weight {how} missing data"
     )
 
 

@@ -437,3 +437,23 @@ def test_batch_summary_counts_gaps_and_warns(tmp_path):
         for x in lines
     )
     assert not any("gated.yaml: warning" in x for x in lines)
+
+
+@pytest.mark.parametrize(
+    ("weight", "shown"),
+    [(1e-12, "<0.1%"), (0.0004, "<0.1%"), (0.0526, "5.3%"), (0.05, "5%"), (1.0, "100%"), (1 / 3, "33.3%")],
+)
+def test_warning_weight_is_a_plain_percentage(weight, shown):
+    from engine.mcda.scoring import Coverage, coverage_warning
+
+    text = coverage_warning(Coverage("capability", 0, 2, weight))
+    assert f"its {shown} weight mostly ranks missing data" in text
+    assert "e-" not in text and "e+" not in text
+
+
+@pytest.mark.parametrize("huge", [1e6, 1e-300])
+def test_extreme_weights_still_warn_in_plain_words(write_vendors, criteria, huge):
+    cat = _latency_catalog(write_vendors, 0, 2)
+    r = engine.rank(cat, criteria, priorities(weights={"monthly_cost": 1, "response_time": huge}))
+    (w,) = r.warnings
+    assert w.startswith("response_time is unknown for 2 of 2 ranked offerings") and "e-" not in w
