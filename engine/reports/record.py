@@ -110,6 +110,10 @@ def decision_record(
             lines.append(f"- **{_cell(q.id)}**{said} — {markdown_code(f'{q.field} {q.op} {value}')}{unknown}")
     else:
         lines.append("None.")
+    held = priorities.buyer_certifications
+    if held is not None or any(q.field == "certifications" for q in priorities.requirements):
+        said = "not declared" if held is None else (_cell(", ".join(held)) or "none")
+        lines += ["", f"Certifications of the buyer's own infrastructure (self-hosted offerings): {said}."]
     ranked = list(ranking.ranked)
     ranked, unlisted = cut(ranked, top if top is not None else ROWS)
     lines += [

@@ -457,3 +457,13 @@ def test_extreme_weights_still_warn_in_plain_words(write_vendors, criteria, huge
     r = engine.rank(cat, criteria, priorities(weights={"monthly_cost": 1, "response_time": huge}))
     (w,) = r.warnings
     assert w.startswith("response_time is unknown for 2 of 2 ranked offerings") and "e-" not in w
+
+
+@pytest.mark.parametrize(
+    ("held", "said"), [(None, "not declared"), ([], "none"), (["iso27001", "c5"], "iso27001, c5")]
+)
+def test_record_states_the_buyers_declaration(write_vendors, criteria, held, said):
+    cat = _self_hosted(write_vendors)
+    pr = priorities(requirements=[CERT_REQ], buyer_certifications=held)
+    record = decision_record(engine.rank(cat, criteria, pr), pr, input_digests={}, version="t")
+    assert f"Certifications of the buyer's own infrastructure (self-hosted offerings): {said}." in record
