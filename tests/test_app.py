@@ -69,6 +69,12 @@ def cli_csv(*args: str) -> bytes:
     return cli("rank", "--format", "csv", *args)
 
 
+def problem_warnings(at: AppTest) -> list[str]:
+    """The warnings other than a ranking's coverage warnings (which the bundled data may
+    rightly give: a weighted criterion unknown for a third of the ranked offerings)."""
+    return [w.value for w in at.warning if " ranked offerings and imputed worst: " not in w.value]
+
+
 def saved_priorities(at: AppTest, tmp_path) -> str:
     path = tmp_path / "priorities.yaml"
     path.write_text(at.session_state["export_priorities_yaml"], encoding="utf-8")
@@ -91,7 +97,7 @@ def test_app_runs_every_page_on_the_live_bundled_catalog(monkeypatch):
 
 def test_app_starts_clean_on_every_page(monkeypatch):
     at = start(monkeypatch)
-    assert not at.error and not at.warning
+    assert not at.error and not problem_warnings(at)  # coverage warnings allowed: deliberate (issue 13)
     assert len(at.slider) == 9
     assert len(ranking_ids(at)) >= 10
     assert leader(at) == "azure-openai-gpt-6-luna-eu-datazone"
@@ -315,7 +321,7 @@ def test_the_url_holds_the_state_and_restores_it(monkeypatch):
     assert flat["preset"] == "sovereign-public-admin" and flat["w_capability"] == "64"
     assert flat["must_open"] == "1" and flat["out_m"] == "7.5" and flat["method"] == "topsis"
     opened = start(monkeypatch, query=flat)
-    assert not opened.warning
+    assert not problem_warnings(opened)
     for key in ("w_capability", "w_compliance"):
         assert opened.slider(key=key).value == at.slider(key=key).value
     assert opened.checkbox(key="must_open").value is True

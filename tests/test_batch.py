@@ -405,8 +405,8 @@ def test_a_distributed_client(data, files):
 
 
 def summary(out: str) -> dict[str, list[str]]:
-    lines = out.splitlines()
-    assert lines[0].split() == ["file", "leader", "score", "ranked", "excluded", "status"]
+    lines = out.split("\n\n")[0].splitlines()  # the coverage warnings follow a blank line
+    assert lines[0].split() == ["file", "leader", "score", "ranked", "excluded", "gaps", "status"]
     return {line.split()[0]: line.split()[1:] for line in lines[1:]}
 
 
@@ -442,6 +442,7 @@ def test_cli_batch_writes_what_rank_and_sensitivity_print(tmp_path):
             f"{ranked[0]['score']:.2f}",
             str(len(ranked)),
             str(len(excluded)),
+            str(sum(o["exclusion"] == "evidence gap" for o in excluded)),
             "ok",
         ]
     # --format json: the ranking as shortlist rank --format json, nothing else
@@ -459,7 +460,7 @@ def test_cli_batch_with_a_broken_file_writes_the_valid_ones_and_exits_2(mixed, t
     )
     assert code == 2
     rows = summary(out)
-    status = {Path(k).name: " ".join(v[4:]) for k, v in rows.items()}
+    status = {Path(k).name: " ".join(v[5:]) for k, v in rows.items()}
     assert status == {
         "good.yaml": "ok",
         "broken.yaml": "invalid (1 problem)",
@@ -492,7 +493,7 @@ def test_cli_batch_refuses_two_files_with_one_output_name(tmp_path):
         "batch", "cost-first-startup", str(mine), "cost-first-startup", "--output-dir", str(out_dir)
     )
     assert code == 2
-    statuses = [line.split(None, 5)[-1] for line in out.splitlines()[1:]]
+    statuses = [line.split(None, 6)[-1] for line in out.split("\n\n")[0].splitlines()[1:]]
     assert statuses == ["ok", "invalid (1 problem)", "invalid (1 problem)"]
     lines = err.splitlines()
     assert lines[0].startswith(f"{mine}: usage.invalid: its output files would be named 'cost-first-startup'")

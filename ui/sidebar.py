@@ -148,6 +148,14 @@ def draw(
         st.multiselect(
             "Required certifications (claimed or certified)", list(CERTIFICATION_IDS), key="must_certs"
         )
+        st.multiselect(
+            "Certifications your own infrastructure holds",
+            list(CERTIFICATION_IDS),
+            key="held",
+            help="Self-hosted offerings run on your infrastructure: certification must-haves and the "
+            "compliance criterion judge them on these. Empty: not declared (their certifications "
+            "stay unknown, an evidence gap that is yours to fill).",
+        )
         st.checkbox("Open weights only", key="must_open")
         st.number_input(
             f"Monthly budget ({ss['currency']}, 0 = none)",

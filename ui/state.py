@@ -31,6 +31,9 @@ Keys
     tokens, the buyer's currency.
 ``allowed``, ``trusted``, ``wanted``
     Allowed processing regions, trusted jurisdictions, wanted certifications.
+``held``
+    Certifications the buyer's own infrastructure holds (``buyer_certifications``:
+    self-hosted offerings are judged on them); empty = not declared.
 ``req_<requirement id>``
     Whether each of the preset's must-haves is on.
 ``must_region``, ``must_trusted``, ``must_open``, ``must_certs``, ``budget``
@@ -82,7 +85,7 @@ APP_MUSTS = {
     "budget": ("app-budget", "monthly_cost", "max", "Within the monthly budget"),
 }
 
-_LISTS = ("allowed", "trusted", "wanted", "must_certs", "order", "ahp_criteria")
+_LISTS = ("allowed", "trusted", "wanted", "held", "must_certs", "order", "ahp_criteria")
 _BOOLS = ("must_region", "must_trusted", "must_open")
 
 
@@ -156,6 +159,7 @@ def preset_state(preset: PrioritiesFile, ids: Sequence[str], stem: str) -> dict[
         "allowed": list(preset.allowed_regions),
         "trusted": list(preset.trusted_jurisdictions),
         "wanted": list(preset.wanted_certifications),
+        "held": list(preset.buyer_certifications or ()),
         **{f"req_{r.id}": True for r in preset.requirements},
         "must_region": False,
         "must_trusted": False,
@@ -278,6 +282,8 @@ def priorities_from_state(
         allowed_regions=tuple(s["allowed"]),
         trusted_jurisdictions=tuple(s["trusted"]),
         wanted_certifications=tuple(s["wanted"]),
+        # empty: not declared (a preset that declares holding none keeps saying so)
+        buyer_certifications=tuple(s["held"]) or (None if preset.buyer_certifications is None else ()),
         requirements=(*reqs, *extra),
     )
     return PrioritiesFile.model_validate(data, strict=False)
@@ -320,7 +326,7 @@ def encode_query(state: Mapping[str, Any], preset: PrioritiesFile, ids: Sequence
     q.update(
         in_m=_num(s["in_m"]), out_m=_num(s["out_m"]), answer=str(int(s["answer"])), currency=s["currency"]
     )
-    for k in ("allowed", "trusted", "wanted", "must_certs"):
+    for k in ("allowed", "trusted", "wanted", "held", "must_certs"):
         q[k] = ",".join(s[k])
     q["req"] = ",".join(r.id for r in preset.requirements if s.get(f"req_{r.id}", True))
     for k in _BOOLS:
@@ -422,6 +428,7 @@ def decode_query(
         "allowed",
         "trusted",
         "wanted",
+        "held",
         "must_certs",
         "req",
         "budget",
@@ -513,6 +520,7 @@ def decode_query(
             bad(key, params[key], "a list of known region tokens (unknown: " + ", ".join(unknown) + ")")
             state[key] = list(defaults[key])
     listing("wanted", CERTIFICATION_IDS, "certification ids")
+    listing("held", CERTIFICATION_IDS, "certification ids")
     listing("must_certs", CERTIFICATION_IDS, "certification ids")
     if "req" in params:
         preset_reqs = [r.id for r in preset.requirements]

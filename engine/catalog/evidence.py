@@ -300,7 +300,10 @@ def weakest(found: list[Fact]) -> Fact | None:
 
 
 def criterion_facts(
-    ro: ResolvedOffering, criterion_id: str, wanted: tuple[str, ...] = ()
+    ro: ResolvedOffering,
+    criterion_id: str,
+    wanted: tuple[str, ...] = (),
+    every: tuple[Fact, ...] | None = None,
 ) -> tuple[Fact, ...]:
     """The facts an offering's value on one criterion rests on.
 
@@ -310,6 +313,9 @@ def criterion_facts(
     criterion_id : str
     wanted : tuple of str
         For ``compliance``: the buyer's wanted certifications (only those count).
+    every : tuple of Fact, optional
+        ``facts(ro)`` when the caller has it already (a ranking asks for every
+        criterion of every offering: computed once per offering, not once per cell).
 
     Returns
     -------
@@ -321,7 +327,8 @@ def criterion_facts(
     kind = CRITERION_KINDS.get(criterion_id)
     if kind is None:
         return ()
-    every = facts(ro)
+    if every is None:
+        every = facts(ro)
     if criterion_id == "compliance":
         keys = {f"certifications.{c}" for c in wanted} | {f"vendor.certifications.{c}" for c in wanted}
         return tuple(f for f in every if f.kind == "certifications" and f.field in keys)

@@ -859,6 +859,14 @@ class PrioritiesFile(_Model):
     trusted_jurisdictions: tuple[Region, ...] = ("EU", "EEA")
     wanted_certifications: tuple[CertId, ...] = ()
     claimed_credit: Share = 0.5
+    buyer_certifications: tuple[CertId, ...] | None = Field(
+        default=None,
+        description=(
+            "Certifications the buyer holds for what it operates itself: a self-hosted offering "
+            "(operator headquarters BUYER) is judged on these, at certification must-haves and on "
+            "compliance. Absent: not declared (such must-haves are unknown, the buyer's input)."
+        ),
+    )
     requirements: tuple[RequirementSpec, ...] = ()
     anchors: dict[Ident, Anchors] = Field(default_factory=dict)
     price_adjustments: dict[Ident, PriceAdjustment] = Field(default_factory=dict)

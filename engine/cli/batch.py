@@ -16,6 +16,7 @@ from engine.catalog.loading import (
 )
 from engine.cli.common import _dirs, _print_issues, _vendor_problems, _write
 from engine.errors import InputError, Issue
+from engine.mcda.scoring import EVIDENCE_GAP
 from engine.reports.escape import terminal
 from engine.reports.export import to_csv, to_json
 
@@ -65,10 +66,10 @@ def _output_stems(
 
 
 def _summary(rows: Sequence[tuple[str, ...]]) -> str:
-    head = ("file", "leader", "score", "ranked", "excluded", "status")
+    head = ("file", "leader", "score", "ranked", "excluded", "gaps", "status")
     rows = [tuple(terminal(c) for c in r) for r in rows]
     widths = [max(len(r[j]) for r in (head, *rows)) for j in range(len(head))]
-    right = {2, 3, 4}
+    right = {2, 3, 4, 5}
 
     def line(r: tuple[str, ...]) -> str:
         cells = [
@@ -111,6 +112,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         msg = f"cannot create the output directory: {exc.strerror}"
         raise InputError([*catalog.issues, Issue("io.write_error", msg, str(out_dir))]) from None
     rows: list[tuple[str, ...]] = []
+    warnings: list[str] = []
     problems: list[Issue] = []
     for item, stem in zip(items, stems, strict=True):
         issues = list(item.issues)
@@ -136,10 +138,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{leader.score:.2f}" if leader is not None and leader.score is not None else "-",
                 str(len(ranking.ranked)) if ranking is not None else "-",
                 str(len(ranking.excluded)) if ranking is not None else "-",
+                str(sum(r.exclusion == EVIDENCE_GAP for r in ranking.excluded))
+                if ranking is not None
+                else "-",
                 status,
             )
         )
-    _write(_summary(rows), None, out)
+        if ranking is not None:  # a ranking resting on missing data says so beside its line
+            warnings += [terminal(f"{item.source}: warning: {x}") for x in ranking.warnings]
+    # gaps: excluded offerings kept out by unknown facts only; then, after a blank line,
+    # each ranking's coverage warnings
+    tail = "\n" + "".join(f"{x}\n" for x in warnings) if warnings else ""
+    _write(_summary(rows) + tail, None, out)
     broken_vendors = _vendor_problems(catalog, err, "ranked")
     if problems:
         _print_issues(problems, err)

@@ -10,13 +10,14 @@ import numpy as np
 from engine.catalog.schema import PrioritiesFile
 from engine.cli.common import _load, _print_issues
 from engine.errors import InputError, Issue, suggest
-from engine.mcda.scoring import Ranking
+from engine.mcda.scoring import EVIDENCE_GAP, FAILS, Ranking
 from engine.reports.escape import terminal, terminal_block
 
 
 def explain_text(ranking: Ranking, offering_id: str) -> str:
-    """Plain-text explanation of one offering: values, utilities, contributions,
-    must-haves and the gap to the leader per criterion."""
+    """Plain-text explanation of one offering: values (with the evidence grade each
+    rests on, in brackets), utilities, contributions, must-haves and the gap to the
+    leader per criterion; the ranking's coverage warnings under the heading."""
     row = ranking.row(offering_id)
     leader = ranking.ranked[0] if ranking.ranked else None
     t = terminal  # input text stays on its line, controls made visible
@@ -27,7 +28,14 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
             f"Rank {row.rank} of {len(ranking.ranked)} · score {row.score:.2f} / 100 · priorities: {t(ranking.priorities_name)}"
         )
     else:
-        lines.append(f"Excluded under priorities: {t(ranking.priorities_name)}")
+        why = (
+            "fails a must-have"
+            if row.exclusion == FAILS
+            else "evidence gap: only unknown facts keep it out"
+            if row.exclusion == EVIDENCE_GAP
+            else "excluded"
+        )
+        lines.append(f"Excluded under priorities: {t(ranking.priorities_name)} ({why})")
     lines.append(
         f"Data as of {row.as_of.isoformat()} · prices on {ranking.on_date.isoformat()} · source file {row.file}"
     )
@@ -41,6 +49,7 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
             )
             + " and yours minus its"
         )
+    lines.extend(f"Warning: {t(x)}" for x in ranking.warnings)
     lines.append("")
     head = f"{'criterion':<16}{'weight':>7}  {'value':<30}{'utility':>8}{'points':>8}"
     if leader is not None and row.status == "ranked":
@@ -67,6 +76,8 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
             line += f"{lead:>8.2f}{mine - lead:>+8.2f}"
         if cell.imputed:
             line += "  (imputed worst)"
+        elif cell.evidence:
+            line += f"  [{cell.evidence}]"
         lines.append(line)
     if row.requirements:
         lines.append("")

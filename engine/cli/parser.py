@@ -179,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="vendor, priorities or policy files, vendors directories, or a priorities/ directory "
         "(default: vendors, criteria, presets, policies and ./priorities/)",
     )
+    v.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="date the facts' ages are judged on in the coverage report (default: today)",
+    )
     common(v)
 
     def scoring(p: argparse.ArgumentParser) -> None:

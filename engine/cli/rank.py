@@ -41,6 +41,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"note: monthly_cost_value is in {ranking.currency} per month; prices on {ranking.on_date.isoformat()}",
             file=err,
         )
+        for x in ranking.warnings:  # the CSV has no room for them either
+            print(terminal(f"warning: {x}"), file=err)
         for n in ranking.notes:
             print(terminal(f"note: {n}"), file=err)
     if _vendor_problems(catalog, err, "ranked"):

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from engine.catalog.bundled import bundled_root
+from engine.catalog.coverage import GRADE_COLUMNS, OPENABLE, CatalogReport, catalog_report
+from engine.catalog.evidence import max_ages
 from engine.catalog.loading import (
     Catalog,
     CriteriaCatalog,
@@ -30,7 +33,8 @@ from engine.catalog.yamlio import load_yaml_file
 from engine.cli.common import _dirs, _print_issues
 from engine.errors import InputError, Issue, shown_path
 from engine.mcda.scoring import check_priorities, elicited_weights, normalise_weights
-from engine.reports.escape import terminal
+from engine.reports.escape import terminal, terminal_block
+from engine.reports.summarise import cut, more_line
 
 
 def _fallbacks(args: argparse.Namespace) -> list[str]:
@@ -219,7 +223,71 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print("Validated: " + ", ".join(where), file=out)
     if note:
         print("Note:" + note.removeprefix("note:"), file=out)
+    if catalog is not None and catalog.offerings and criteria is not None:
+        day = getattr(args, "today", None) or dt.date.today()
+        report = catalog_report(catalog, day, max_ages(criteria.max_age_days))
+        out.write(coverage_text(report))
     return 0
+
+
+_OPENABLE = "a source starting with " + ", ".join(OPENABLE[:-1]) + " or " + OPENABLE[-1]
+
+
+def coverage_text(report: CatalogReport) -> str:
+    """The coverage, evidence and staleness table ``validate`` prints after its OK line.
+
+    One row per field: offerings with the fact known / none found (looked up) / unknown
+    (not looked up), the fact blocks per evidence grade, and the blocks older than their
+    kind's maximum age (``stale``) or dated after the day (``future``).
+    """
+    short = {"vendor-declared": "vendor-decl.", "independent": "indep."}
+    head = [
+        "field",
+        "known",
+        "none found",
+        "unknown",
+        *[short.get(g, g) for g in GRADE_COLUMNS],
+        "stale",
+        "future",
+    ]
+    body = []
+    for f in report.fields:
+        body.append(
+            [
+                f.field,
+                *(
+                    ("-", "-", "-")
+                    if f.field.startswith("profile")
+                    else (str(f.known), str(f.none_found), str(f.unknown))
+                ),
+                *[str(f.grades[g]) for g in GRADE_COLUMNS],
+                str(f.stale),
+                str(f.future),
+            ]
+        )
+    widths = [max(len(r[j]) for r in (head, *body)) for j in range(len(head))]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
+
+    limits = ", ".join(f"{k} {v}" for k, v in report.limits.items())
+    lines = [
+        "",
+        f"Coverage, evidence and age of the catalog's facts on {report.day.isoformat()} "
+        f"({report.offerings} offerings; grades and ages count fact blocks, a vendor's once per offering):",
+        line(head),
+        *(line(r) for r in body),
+        f"Maximum ages (days): {limits}.",
+    ]
+    if report.unopenable:  # part of the report (stdout): a warning, validation still passes
+        lines.append(f"Warning: {len(report.unopenable)} source(s) cannot be opened ({_OPENABLE} expected):")
+        shown, left = cut(report.unopenable)
+        lines += [f"  {terminal(u.file)}: {terminal(u.where)}: {terminal(repr(u.source))}" for u in shown]
+        if left:
+            lines.append("  " + more_line(left, "unopenable sources", "fix the ones above first"))
+    return terminal_block("\n".join(lines) + "\n")
 
 
 def _dir_name(d: Path) -> str:

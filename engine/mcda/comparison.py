@@ -126,6 +126,9 @@ class CriterionCell:
         Among the best compared offerings on this criterion (see the module notes).
     note : str or None
     provenance : Provenance
+    evidence : str or None
+        The weakest evidence grade the value rests on (the ranking's
+        :attr:`~engine.mcda.scoring.Cell.evidence`).
     """
 
     offering_id: str
@@ -137,6 +140,7 @@ class CriterionCell:
     best: bool
     note: str | None
     provenance: Provenance
+    evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -254,6 +258,8 @@ class OfferingResult:
     file : str
     path_to_first : PathToFirst or None
         ``None`` for a ranked offering when no robustness report was given.
+    exclusion : {"fails", "evidence gap"} or None
+        Why an excluded offering is out (the ranking's :attr:`~engine.mcda.scoring.Row.exclusion`).
     """
 
     offering_id: str
@@ -271,6 +277,7 @@ class OfferingResult:
     as_of: dt.date
     file: str
     path_to_first: PathToFirst | None
+    exclusion: Literal["fails", "evidence gap"] | None = None
 
 
 @dataclass(frozen=True)
@@ -297,6 +304,8 @@ class Comparison:
         Prices in force on this date.
     notes : tuple of str
         The ranking's notes.
+    warnings : tuple of str
+        The ranking's coverage warnings (:attr:`~engine.mcda.scoring.Ranking.warnings`).
     """
 
     offering_ids: tuple[str, ...]
@@ -312,6 +321,7 @@ class Comparison:
     currency: str
     inputs_digest: str
     notes: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def additive(self) -> bool:
@@ -662,6 +672,7 @@ def comparison(
                     r.offering_id in best,
                     cell.note,
                     criterion_provenance(c, ro),
+                    cell.evidence,
                 )
             )
         criteria.append(
@@ -702,6 +713,7 @@ def comparison(
                 as_of=r.as_of,
                 file=r.file,
                 path_to_first=_path_to_first(r, excluded_by, leader, report, weight_bounds),
+                exclusion=r.exclusion,
             )
         )
     return Comparison(
@@ -718,4 +730,5 @@ def comparison(
         currency=ranking.currency,
         inputs_digest=ranking.inputs_digest,
         notes=ranking.notes,
+        warnings=ranking.warnings,
     )

@@ -19,12 +19,14 @@ from engine.catalog.text import licence_key
 from engine.errors import InputError
 
 __all__ = [
+    "BUYER_UNDECLARED",
     "KNOWN_CRITERIA",
     "KNOWN_LEVELS",
     "OSI_LICENCES",
     "Context",
     "Performance",
     "convert",
+    "is_buyer_operated",
     "performance",
     "prices_on",
 ]
@@ -244,13 +246,42 @@ def _openness(ro: ResolvedOffering, ctx: Context) -> Performance:
 
 
 def _compliance(ro: ResolvedOffering, ctx: Context) -> Performance:
-    wanted = ctx.priorities.wanted_certifications
+    """Share of the wanted certifications held (``claimed`` ones earn ``claimed_credit``).
+
+    A self-hosted offering (operator headquarters ``BUYER``) runs on the buyer's own
+    infrastructure: it is judged on the buyer's ``buyer_certifications`` (unknown when
+    the buyer declares none). Otherwise, when no wanted certification is known either
+    way (not listed, or ``unknown``), the value is unknown rather than 0, so that the
+    missing-data policy applies and the ranking flags it.
+    """
+    pr = ctx.priorities
+    wanted = pr.wanted_certifications
     if not wanted:
         return Performance(1.0, "no certifications wanted")
-    credit = {"certified": 1.0, "claimed": ctx.priorities.claimed_credit}
+    if is_buyer_operated(ro):
+        held = pr.buyer_certifications
+        if held is None:
+            return Performance(None, BUYER_UNDECLARED)
+        return Performance(sum(c in held for c in wanted) / len(wanted), "self-hosted: buyer_certifications")
+    credit = {"certified": 1.0, "claimed": pr.claimed_credit}
     status = ro.certification_statuses
+    if all(status.get(c, "unknown") == "unknown" for c in wanted):
+        return Performance(None, f"no evidence either way for {', '.join(wanted)}")
     got = sum(credit.get(status.get(c, "unknown"), 0.0) for c in wanted)
     return Performance(got / len(wanted))
+
+
+BUYER_UNDECLARED = (
+    "self-hosted: its certifications are those of the buyer's own infrastructure, "
+    "which the priorities do not declare (buyer_certifications)"
+)
+"""Why a self-hosted offering's certifications are unknown: the buyer's input, not a
+vendor fact nobody looked up."""
+
+
+def is_buyer_operated(ro: ResolvedOffering) -> bool:
+    """Whether the buyer operates the offering itself (operator headquarters ``BUYER``)."""
+    return ro.offering.operator.headquarters == "BUYER"
 
 
 def _transparency(ro: ResolvedOffering, ctx: Context) -> Performance:

@@ -21,8 +21,11 @@ any criterion id           ``min``, ``max``             a number in the criterio
 ``within`` passes when processing *can* be kept inside the listed regions;
 ``subset_of`` when every listed processing region is inside them. For
 ``certifications`` an item counts when its evidence is at least ``min_evidence``
-(``claimed`` by default, or ``certified``). A fact that is not known makes the
-outcome ``unknown``, which fails the gate unless ``allow_unknown: true``.
+(``claimed`` by default, or ``certified``); a self-hosted offering (operator
+``BUYER``) is judged on the buyer's own ``buyer_certifications`` instead. A fact that
+is not known makes the outcome ``unknown``, which fails the gate unless
+``allow_unknown: true``; the ranking shows such an exclusion as an *evidence gap*,
+apart from one that *fails*.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from engine.catalog.regions import all_within, any_within, region_within
 from engine.catalog.schema import CERTIFICATION_IDS, RequirementSpec, is_region
 from engine.catalog.text import licence_key
 from engine.errors import Issue, suggest
-from engine.mcda.matrix import KNOWN_CRITERIA, KNOWN_LEVELS, Performance
+from engine.mcda.matrix import BUYER_UNDECLARED, KNOWN_CRITERIA, KNOWN_LEVELS, Performance, is_buyer_operated
 
 __all__ = ["FIELDS", "RequirementResult", "check_requirements", "evaluate"]
 
@@ -219,6 +222,7 @@ def evaluate(
     ro: ResolvedOffering,
     perf: Mapping[str, Performance],
     today: dt.date | None = None,
+    buyer_certifications: tuple[str, ...] | None = None,
 ) -> RequirementResult:
     """Evaluate one (well-formed) requirement for one offering.
 
@@ -230,6 +234,12 @@ def evaluate(
         The offering's performance values by criterion id (for ``min``/``max``).
     today : datetime.date, optional
         Reference date of ``max_age_days`` (default: the system date).
+    buyer_certifications : tuple of str, optional
+        The certifications the buyer declares for what it operates itself
+        (``PrioritiesFile.buyer_certifications``). A ``certifications`` requirement on a
+        self-hosted offering (operator headquarters ``BUYER``) is about the buyer's own
+        infrastructure: it passes or fails on this declaration, and is ``unknown`` —
+        the buyer's input, not a vendor fact — when it is ``None`` (not declared).
     """
     label = spec.message or spec.id
 
@@ -293,6 +303,13 @@ def evaluate(
         ok = inside if spec.op == "in" else not inside
         who = "developer" if spec.field == "developer_hq" else "operator"
         return res("pass" if ok else "fail", f"{who} headquartered in {actual}")
+    if spec.field == "certifications" and is_buyer_operated(ro):
+        if buyer_certifications is None:
+            return res("unknown", f"{_fmt(v)}: {BUYER_UNDECLARED}")
+        lacking = [c for c in v if c not in buyer_certifications]
+        if not lacking:
+            return res("pass", f"self-hosted: the buyer holds {_fmt(v)} (buyer_certifications)")
+        return res("fail", f"self-hosted: the buyer's declared certifications lack {_fmt(lacking)}")
     if spec.field == "certifications":
         need = ("certified",) if spec.min_evidence == "certified" else ("certified", "claimed")
         missing = [c for c in v if actual.get(c) not in need]

@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.catalog.dates import age_flags
+from engine.catalog.evidence import Fact, criterion_facts, facts, weakest
 from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.catalog.ranges import CRITERION_RANGES, WEIGHT_MAX, check_anchors, number_problem
 from engine.catalog.schema import CriterionSpec, PrioritiesFile
@@ -40,17 +41,23 @@ from engine.errors import InputError, Issue, suggest
 from engine.mcda import value_functions as vf
 from engine.mcda.aggregation import METHODS, aggregate
 from engine.mcda.elicitation import ahp_weights, parse_order, roc_weights
-from engine.mcda.matrix import Context, Performance, convert, performance
+from engine.mcda.matrix import Context, Performance, convert, is_buyer_operated, performance
 from engine.mcda.requirements import RequirementResult, check_requirements, evaluate
 
 __all__ = [
+    "COVERAGE_WARNING_SHARE",
+    "EVIDENCE_GAP",
+    "FAILS",
     "TIE_TOLERANCE",
     "Cell",
+    "Coverage",
     "Ranking",
     "Row",
     "check_priorities",
+    "coverage_warning",
     "data_age_flags",
     "elicited_weights",
+    "excluded_summary",
     "normalise_weights",
     "rank",
     "utility_function",
@@ -58,6 +65,17 @@ __all__ = [
 
 TIE_TOLERANCE = 1e-9
 """Scores (0–1 scale) closer than this share a rank."""
+
+COVERAGE_WARNING_SHARE = 1 / 3
+"""A weighted criterion unknown (and so imputed worst) for at least this share of the
+ranked offerings makes the ranking warn that its weight largely ranks missing data
+(:attr:`Ranking.warnings`)."""
+
+FAILS: Literal["fails"] = "fails"
+"""Exclusion kind: the offering fails at least one must-have on a known fact."""
+EVIDENCE_GAP: Literal["evidence gap"] = "evidence gap"
+"""Exclusion kind: the offering is excluded only on unknown facts (an unknown must-have
+outcome, or a missing value on a criterion whose policy is ``exclude``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +98,11 @@ class Cell:
     low, high : float or None
         Plausible range of a numeric value when the profile gives one (sampled by
         the robustness analysis).
+    evidence : str or None
+        The weakest evidence grade among the facts the value rests on
+        (:func:`engine.catalog.evidence.criterion_facts`): a grade of
+        :data:`engine.catalog.schema.GRADES` or ``ungraded``; ``None`` when the value
+        is unknown or rests on no dated fact (the buyer's own input).
     """
 
     value: float | str | None
@@ -89,11 +112,17 @@ class Cell:
     note: str | None = None
     low: float | None = None
     high: float | None = None
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One offering in the result (ranked or excluded)."""
+    """One offering in the result (ranked or excluded).
+
+    ``exclusion`` says why an excluded offering is out: :data:`FAILS` (a must-have
+    fails on a known fact) or :data:`EVIDENCE_GAP` (only unknown facts keep it out);
+    ``None`` for a ranked offering.
+    """
 
     offering_id: str
     vendor: str
@@ -106,6 +135,66 @@ class Row:
     as_of: dt.date
     requirements: tuple[RequirementResult, ...] = ()
     file: str = ""
+    exclusion: Literal["fails", "evidence gap"] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How many ranked offerings have a known value on one criterion.
+
+    Attributes
+    ----------
+    criterion : str
+    known : int
+        Ranked offerings with a known value.
+    ranked : int
+        Ranked offerings.
+    weight : float
+        The criterion's normalised weight.
+    """
+
+    criterion: str
+    known: int
+    ranked: int
+    weight: float
+
+    @property
+    def unknown(self) -> int:
+        """Ranked offerings whose value is unknown (imputed worst when weighted)."""
+        return self.ranked - self.known
+
+    @property
+    def warns(self) -> bool:
+        """A weighted criterion unknown for at least :data:`COVERAGE_WARNING_SHARE` of
+        the ranked offerings."""
+        return self.weight > 0 and self.ranked > 0 and self.unknown >= COVERAGE_WARNING_SHARE * self.ranked
+
+
+def excluded_summary(rows: Sequence[Row]) -> str:
+    """The heading of a list of excluded offerings with its split, e.g. ``Excluded (12):
+    4 fail a must-have, 8 only on unknown facts (evidence gaps)``."""
+    fails = sum(r.exclusion == FAILS for r in rows)
+    gaps = sum(r.exclusion == EVIDENCE_GAP for r in rows)
+    parts = []
+    if fails:
+        parts.append(f"{fails:,} fail a must-have")
+    if gaps:
+        parts.append(f"{gaps:,} only on unknown facts (evidence gaps)")
+    return f"Excluded ({len(rows):,})" + (": " + ", ".join(parts) if parts else "")
+
+
+def coverage_warning(cov: Coverage) -> str:
+    """The warning a ranking gives for a weighted criterion mostly unknown, e.g.
+    ``response_time is unknown for 12 of 14 ranked offerings and imputed worst: its 5%
+    weight mostly ranks missing data``."""
+    how = "mostly ranks" if 2 * cov.unknown > cov.ranked else "ranks in large part"
+    pct = f"{100 * cov.weight:.1f}".removesuffix(".0")  # 5%, 33.3%; never an exponent
+    if pct == "0":
+        pct = "<0.1"
+    return (
+        f"{cov.criterion} is unknown for {cov.unknown} of {cov.ranked} ranked offerings and imputed "
+        f"worst: its {pct}% weight {how} missing data"
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +217,12 @@ class Ranking:
     currency : str
     inputs_digest : str
         SHA-256 over the input files and the effective settings.
+    coverage : tuple of Coverage
+        Per criterion (catalog order): how many ranked offerings have a known value.
+    warnings : tuple of str
+        One per weighted criterion unknown for at least
+        :data:`COVERAGE_WARNING_SHARE` of the ranked offerings
+        (:func:`coverage_warning`): every output shows them with the ranking.
     """
 
     rows: tuple[Row, ...]
@@ -140,6 +235,8 @@ class Ranking:
     currency: str
     inputs_digest: str
     anchors: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    coverage: tuple[Coverage, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def ranked(self) -> tuple[Row, ...]:
@@ -464,11 +561,16 @@ def _gate(
     ctx: Context,
     w: Mapping[str, float],
 ) -> tuple[
-    dict[str, dict[str, Performance]], dict[str, list[RequirementResult]], dict[str, list[str]], set[str]
+    dict[str, dict[str, Performance]],
+    dict[str, list[RequirementResult]],
+    dict[str, list[str]],
+    dict[str, Literal["fails", "evidence gap"]],
 ]:
     """The decision matrix and the gate: each offering's performance values, its
     must-have results, why it is excluded (failed or unknown must-haves, a missing value
-    on a criterion whose policy is ``exclude``) and the excluded ids.
+    on a criterion whose policy is ``exclude``) and the excluded ids with the kind of
+    exclusion (:data:`FAILS` when a must-have fails on a known fact, else
+    :data:`EVIDENCE_GAP`).
 
     Raises
     ------
@@ -481,18 +583,21 @@ def _gate(
     perf: dict[str, dict[str, Performance]] = {}
     gates: dict[str, list[RequirementResult]] = {}
     reasons: dict[str, list[str]] = {}
-    excluded: set[str] = set()
+    excluded: dict[str, Literal["fails", "evidence gap"]] = {}
     fail_issues: list[Issue] = []
     for ro in catalog.offerings:
         oid = ro.id
         p = {c: performance(c, ro, ctx) for c in ids}
         perf[oid] = p
-        results = [evaluate(r, ro, p, day) for r in priorities.requirements]
+        held = priorities.buyer_certifications
+        results = [evaluate(r, ro, p, day, held) for r in priorities.requirements]
         gates[oid] = results
         why: list[str] = []
+        fails = False
         for spec, res in zip(priorities.requirements, results, strict=True):
             if res.blocks(spec.allow_unknown):
                 why.append(("unknown: " if res.outcome == "unknown" else "fails must-have ") + res.reason)
+                fails = fails or res.outcome == "fail"
         for c in criteria.criteria:
             if w[c.id] == 0 or p[c.id].value is not None:
                 continue
@@ -511,7 +616,7 @@ def _gate(
                     )
                 )
         if why:
-            excluded.add(oid)
+            excluded[oid] = FAILS if fails else EVIDENCE_GAP
         reasons[oid] = why
     if fail_issues:
         raise InputError(fail_issues)
@@ -634,6 +739,10 @@ def rank(
     perf, gates, reasons, excluded = _gate(catalog, criteria, priorities, ctx, w)
     ranked_ids = [ro.id for ro in catalog.offerings if ro.id not in excluded]
     util, imputed = _utilities(criteria, ranked_ids, perf, w, anchors, notes)
+    coverage = tuple(
+        Coverage(c, sum(perf[o][c].value is not None for o in ranked_ids), len(ranked_ids), w[c]) for c in ids
+    )
+    wanted = priorities.wanted_certifications
 
     wv = np.array([w[c] for c in ids])
     U = np.array([[util[o][c] or 0.0 for c in ids] for o in ranked_ids], dtype=np.float64).reshape(
@@ -656,12 +765,14 @@ def rank(
         ranked = status == "ranked"
         row_util = util[oid] if ranked else {}
         row_imputed = imputed[oid] if ranked else set()
+        every = facts(ro)  # once per offering: each known value's grade is read from these
         for cid in ids:
             pv = row_perf[cid]
             u = row_util.get(cid)
             imp = cid in row_imputed
             contrib = 100.0 * w[cid] * (u or 0.0) if additive else None
-            cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high)
+            grade = _evidence(ro, cid, wanted, every) if pv.value is not None else None
+            cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high, grade)
             if imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
         why += data_age_flags(ro, day, priorities.stale_after_days)
@@ -677,6 +788,7 @@ def rank(
             as_of=ro.offering.as_of,
             requirements=tuple(gates[oid]),
             file=ro.file,
+            exclusion=excluded.get(oid),
         )
 
     for i in order:
@@ -694,4 +806,17 @@ def rank(
         currency=priorities.workload.currency,
         inputs_digest=_digest(catalog, criteria, priorities, day),
         anchors=anchors,
+        coverage=coverage,
+        warnings=tuple(coverage_warning(cv) for cv in coverage if cv.warns),
     )
+
+
+def _evidence(
+    ro: ResolvedOffering, criterion_id: str, wanted: tuple[str, ...], every: tuple[Fact, ...]
+) -> str | None:
+    """The weakest grade among the facts one known value rests on (``None``: none; a
+    self-hosted offering's compliance rests on the buyer's declaration, not on a fact)."""
+    if criterion_id == "compliance" and is_buyer_operated(ro):
+        return None
+    found = weakest(list(criterion_facts(ro, criterion_id, wanted, every)))
+    return found.grade if found is not None else None

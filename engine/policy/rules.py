@@ -451,9 +451,10 @@ def check_policy(
         ctx = Context(priorities, criteria.fx, price_day, cap_metric)
         perf = {ro.id: {c: performance(c, ro, ctx) for c in KNOWN_CRITERIA} for ro in scope}
 
+    held = priorities.buyer_certifications if priorities is not None else None  # for self-hosted offerings
     for rule in policy.rules:
         for ro in scope:
-            res = evaluate(rule, ro, perf.get(ro.id, {}), day)
+            res = evaluate(rule, ro, perf.get(ro.id, {}), day, held)
             line, fld = _location(rule, ro)
             failed = res.blocks(rule.allow_unknown)
             if not failed:

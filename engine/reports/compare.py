@@ -132,7 +132,9 @@ def comparison_table(comp: Comparison) -> str:
     characters are shortened with ``…`` (the Markdown and JSON forms are complete).
     """
     letters = [chr(ord("A") + i) for i in range(len(comp.offering_ids))]
-    lines = [f"Comparison · {_header(comp)}", terminal(_leader_line(comp)), ""]
+    lines = [f"Comparison · {_header(comp)}", terminal(_leader_line(comp))]
+    lines += [f"Warning: {terminal(x)}" for x in comp.warnings]
+    lines.append("")
     for k, r in zip(letters, comp.offerings, strict=True):
         lines.append(f"  {k}  {terminal(r.offering_id)} — {terminal(r.offering)} ({terminal(r.vendor)})")
     lines.append("")
@@ -143,13 +145,14 @@ def comparison_table(comp: Comparison) -> str:
         ["gap to leader", *[_signed(r.score_gap) for r in comp.offerings]],
     ]
     lines.extend(_grid(["Result", *letters], body))
-    lines += ["", "Criteria (* best on the criterion, ≠ values differ)"]
+    lines += ["", "Criteria (* best on the criterion, ≠ values differ, [evidence grade])"]
     second = "utility · points (gap)" if comp.additive else "utility"
     body = []
     for c in comp.criteria:
         cells = []
         for cell in c.cells:
             text = _show_value(cell.value) + (" (imputed worst)" if cell.imputed else "")
+            text += f" [{cell.evidence}]" if cell.evidence else ""
             cells.append(_short(text + (" *" if cell.best else "")))
         mark = "≠" if c.differs else " "
         body.append([f"{mark} {c.criterion}", f"{100 * c.weight:.1f}%", _short(_unit(comp, c)), *cells])
@@ -174,7 +177,7 @@ def comparison_table(comp: Comparison) -> str:
         lines += ["", "Exclusions and flags:"]
         for k, r in reasons:
             if r.excluded_by:
-                lines.append(f"  {k}: excluded: {terminal('; '.join(r.excluded_by))}")
+                lines.append(f"  {k}: excluded ({r.exclusion}): {terminal('; '.join(r.excluded_by))}")
             if r.flags:
                 lines.append(f"  {k}: flags: {terminal('; '.join(r.flags))}")
     lines += ["", "What would it take to rank first:"]
@@ -223,6 +226,7 @@ def comparison_markdown(comp: Comparison) -> str:
         f"- Prices in force on {comp.on_date.isoformat()}; money in {comp.currency}",
         f"- Inputs digest (SHA-256 of inputs and settings): `{comp.inputs_digest}`",
         f"- {_md(_leader_line(comp))}",
+        *(f"- **Warning:** {_md(x)}" for x in comp.warnings),
         "",
         "## Result",
         "",
@@ -237,6 +241,7 @@ def comparison_markdown(comp: Comparison) -> str:
         ("Rank", [_rank(comp, r, "–") for r in res]),
         ("Score (0–100)", [_points(r.score, "–") for r in res]),
         ("Gap to the leader", [_signed(r.score_gap, "–") for r in res]),
+        ("Excluded as", [r.exclusion or "–" for r in res]),
         ("Excluded by", ["; ".join(r.excluded_by) or "–" for r in res]),
         ("Flags", ["; ".join(r.flags) or "–" for r in res]),
     ):
@@ -245,7 +250,8 @@ def comparison_markdown(comp: Comparison) -> str:
         "",
         "## Criteria",
         "",
-        "Bold: best on the criterion (highest utility). ≠: the values differ.",
+        "Bold: best on the criterion (highest utility). ≠: the values differ. "
+        "In brackets: the weakest evidence grade the value rests on.",
         "",
         f"| criterion | weight | {cols} |",
         "|---|---:|" + "---|" * len(ids),
@@ -258,6 +264,8 @@ def comparison_markdown(comp: Comparison) -> str:
                 text += f" {_md(_unit(comp, c))}"
             if cell.imputed:
                 text += " (imputed worst)"
+            elif cell.evidence:
+                text += f" [{cell.evidence}]"
             shown.append(f"**{text}**" if cell.best else text)
         mark = " ≠" if c.differs else ""
         lines.append(f"| {_md(c.label)}{mark} | {100 * c.weight:.1f} % | " + " | ".join(shown) + " |")
@@ -378,6 +386,7 @@ def comparison_csv(comp: Comparison, *, excel: bool = False) -> bytes:
         f"Score minus the leader's ({comp.leader or 'none'})",
         [_num(r.score_gap) for r in res],
     )
+    row("result.exclusion", "Excluded as (fails / evidence gap)", [r.exclusion or "" for r in res])
     row("result.excluded_by", "Excluded by", [neutralise("; ".join(r.excluded_by)) for r in res])
     row("result.flags", "Flags", [neutralise("; ".join(r.flags)) for r in res])
     answers = [_answer_lines(r.path_to_first) for r in res]
@@ -401,6 +410,7 @@ def comparison_csv(comp: Comparison, *, excel: bool = False) -> bytes:
             c.differs,
             neutralise("; ".join(c.best)),
         )
+        row(f"{cid}.evidence", f"{c.label}: evidence grade", [x.evidence or "" for x in c.cells])
         row(
             f"{cid}.imputed",
             f"{c.label}: unknown, imputed worst",
@@ -477,6 +487,7 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
                 "score": _round(r.score),
                 "score_gap": _round(r.score_gap),
                 "reasons": list(r.reasons),
+                "exclusion": r.exclusion,
                 "excluded_by": list(r.excluded_by),
                 "failed_must_haves": list(r.failed_must_haves),
                 "flags": list(r.flags),
@@ -507,6 +518,7 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
                         "imputed": x.imputed,
                         "best": x.best,
                         "note": x.note,
+                        "evidence": x.evidence,
                         "provenance": _prov_dict(x.provenance),
                     }
                     for x in c.cells
@@ -527,6 +539,7 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
             for f in comp.facts
         ],
         "notes": list(comp.notes),
+        "warnings": list(comp.warnings),
     }
 
 

@@ -41,7 +41,7 @@ from engine._version import __version__
 from engine.catalog.dates import age_status
 from engine.catalog.loading import Catalog, ResolvedOffering
 from engine.catalog.schema import CriterionSpec, PrioritiesFile
-from engine.mcda.scoring import Ranking, Row
+from engine.mcda.scoring import Ranking, Row, excluded_summary
 from engine.reports.escape import visible
 from engine.reports.export import csv_header, neutralise, shortlist_rows
 
@@ -270,8 +270,9 @@ def _shortlist_sheet(ws: Worksheet, ranking: Ranking, rows: Sequence[Row]) -> No
         None,
         "0.0",  # score
         None,
+        None,  # exclusion
         None,
-        *[f for c in ranking.criteria for f in (_value_format(c), "0.00")],
+        *[f for c in ranking.criteria for f in (_value_format(c), "0.00", None)],
         _DATE,
     ]
     assert len(fmts) == len(head)
@@ -285,8 +286,9 @@ def _shortlist_sheet(ws: Worksheet, ranking: Ranking, rows: Sequence[Row]) -> No
             r.offering,
             r.score,
             r.status,
+            r.exclusion or "",
             "; ".join(r.reasons),
-            *[x for c in ids for x in (r.cells[c].value, r.cells[c].contribution)],
+            *[x for c in ids for x in (r.cells[c].value, r.cells[c].contribution, r.cells[c].evidence or "")],
             r.as_of,
         ]
         cells = [_put(ws, i, j, v, f) for j, (v, f) in enumerate(zip(values, fmts, strict=True), start=1)]
@@ -391,9 +393,17 @@ def _inputs_sheet(
         "all ranked offerings" if top is None else f"the first {top} ranked offerings (a tie at the cut kept)"
     )
     w.pair("offerings listed", f"{listed}, then every excluded one")
+    w.pair("excluded", excluded_summary(ranking.excluded))
     w.gap()
 
+    if ranking.warnings:  # a ranking resting on missing data says so before anything else
+        w.section("Warnings: the ranking rests on missing data")
+        for x in ranking.warnings:
+            w.line(x)
+        w.gap()
+
     w.section("Weights (normalised: they sum to 100 %)")
+    cov = {cv.criterion: cv for cv in ranking.coverage}
     rows: list[list[Any]] = []
     for c in ranking.criteria:
         vf = c.value_function
@@ -421,6 +431,7 @@ def _inputs_sheet(
                 origin,
                 levels,
                 c.missing,
+                f"{cov[c.id].known} of {cov[c.id].ranked}" if c.id in cov else "",
             ]
         )
     w.table(
@@ -436,9 +447,10 @@ def _inputs_sheet(
             "anchors from",
             "levels (utility)",
             "missing value",
+            "known (of ranked)",
         ],
         rows,
-        [None, None, None, None, "0.0%", None, "General", "General", None, None, None],
+        [None, None, None, None, "0.0%", None, "General", "General", None, None, None, None],
     )
     _put(ws, w.row, 1, "total").font = w.bold
     _put(ws, w.row, 5, sum(ranking.weights.values()), "0.0%").font = w.bold
@@ -478,6 +490,8 @@ def _inputs_sheet(
     w.pair("allowed processing regions", _joined(priorities.allowed_regions))
     w.pair("trusted jurisdictions", _joined(priorities.trusted_jurisdictions))
     w.pair("wanted certifications", _joined(priorities.wanted_certifications))
+    held = priorities.buyer_certifications
+    w.pair("buyer's own certifications (self-hosted)", "not declared" if held is None else _joined(held))
     w.gap()
 
     if priorities.price_adjustments:
@@ -498,7 +512,7 @@ def _inputs_sheet(
     for n in ranking.notes:
         w.line(n)
 
-    for letter, width in zip("ABCDEFGHIJK", (30, 34, 24, 10, 10, 15, 17, 17, 22, 40, 14), strict=True):
+    for letter, width in zip("ABCDEFGHIJKL", (30, 34, 24, 10, 10, 15, 17, 17, 22, 40, 14, 17), strict=True):
         ws.column_dimensions[letter].width = width
 
 

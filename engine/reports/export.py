@@ -22,7 +22,7 @@ import numpy as np
 import yaml
 
 from engine.catalog.schema import PrioritiesFile
-from engine.mcda.scoring import Cell, Ranking, Row
+from engine.mcda.scoring import EVIDENCE_GAP, FAILS, Cell, Ranking, Row, excluded_summary
 from engine.reports.escape import csv_cell, json_text, terminal, terminal_block
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist
     from engine.mcda.sensitivity.report import SensitivityReport
 
 __all__ = [
+    "CRITERION_COLUMNS",
     "CSV_HEAD",
     "csv_header",
     "neutralise",
@@ -45,9 +46,15 @@ __all__ = [
     "to_table",
 ]
 
-CSV_HEAD = ("rank", "offering_id", "vendor", "offering", "score", "status", "reasons")
-"""The first CSV columns; then ``<criterion>_value``, ``<criterion>_contribution`` per
-criterion in catalog order, then ``as_of``."""
+CSV_HEAD = ("rank", "offering_id", "vendor", "offering", "score", "status", "exclusion", "reasons")
+"""The first CSV columns; then ``<criterion>_value``, ``<criterion>_contribution``,
+``<criterion>_evidence`` per criterion in catalog order, then ``as_of``. ``exclusion``
+is ``fails`` or ``evidence gap`` for an excluded offering (empty when ranked);
+``<criterion>_evidence`` is the weakest evidence grade the value rests on (empty when
+the value is unknown or rests on no dated fact)."""
+
+CRITERION_COLUMNS = ("value", "contribution", "evidence")
+"""The columns of each criterion in the CSV and the Excel shortlist, in order."""
 
 
 def neutralise(text: str) -> str:
@@ -102,6 +109,7 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
             neutralise(r.offering),
             "" if r.score is None else _num(r.score),
             r.status,
+            r.exclusion or "",
             neutralise("; ".join(r.reasons)),
         ]
         cells = r.cells
@@ -109,6 +117,7 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
             cell = cells[c]
             line.append(_value(cell.value))
             line.append("" if cell.contribution is None else _num(cell.contribution))
+            line.append(cell.evidence or "")
         line.append(r.as_of.isoformat())
         w.writerow(line)
     text = buf.getvalue()
@@ -117,10 +126,10 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
 
 def csv_header(ranking: Ranking) -> list[str]:
     """The shortlist's column names (CSV, and the Excel workbook's first sheet):
-    :data:`CSV_HEAD`, then ``<criterion>_value`` and ``<criterion>_contribution`` per
-    criterion in catalog order, then ``as_of``."""
+    :data:`CSV_HEAD`, then ``<criterion>_value``, ``<criterion>_contribution`` and
+    ``<criterion>_evidence`` per criterion in catalog order, then ``as_of``."""
     ids = [c.id for c in ranking.criteria]
-    return [*CSV_HEAD, *[f"{c}_{k}" for c in ids for k in ("value", "contribution")], "as_of"]
+    return [*CSV_HEAD, *[f"{c}_{k}" for c in ids for k in CRITERION_COLUMNS], "as_of"]
 
 
 def shortlist_rows(ranking: Ranking, top: int | None = None) -> list[Row]:
@@ -145,6 +154,7 @@ def _cell(c: Cell) -> dict[str, Any]:
         "contribution": _round(c.contribution),
         "imputed": c.imputed,
         "note": c.note,
+        "evidence": c.evidence,
     }
 
 
@@ -158,10 +168,20 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
         "currency": ranking.currency,
         "weights": {k: _round(v) for k, v in ranking.weights.items()},
         "notes": list(ranking.notes),
+        "warnings": list(ranking.warnings),
         "inputs_digest": ranking.inputs_digest,
         "criteria": [
             {"id": c.id, "label": c.label, "unit": c.unit, "direction": c.direction} for c in ranking.criteria
         ],
+        "coverage": {
+            cv.criterion: {"known": cv.known, "ranked": cv.ranked, "warns": cv.warns}
+            for cv in ranking.coverage
+        },
+        "excluded": {
+            "total": len(ranking.excluded),
+            "fails": sum(r.exclusion == FAILS for r in ranking.excluded),
+            "evidence_gaps": sum(r.exclusion == EVIDENCE_GAP for r in ranking.excluded),
+        },
         "offerings": [
             {
                 "rank": r.rank,
@@ -170,6 +190,7 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
                 "offering": r.offering,
                 "score": _round(r.score),
                 "status": r.status,
+                "exclusion": r.exclusion,
                 "reasons": list(r.reasons),
                 "as_of": r.as_of.isoformat(),
                 "values": {c.id: _cell(r.cells[c.id]) for c in ranking.criteria},
@@ -243,6 +264,7 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
         f"prices on {ranking.on_date.isoformat()} · cost in {ranking.currency}/month"
     ]
     lines.append("Weights: " + ", ".join(f"{c} {ranking.weights[c] * 100:.1f}%" for c in ids))
+    lines.extend(f"Warning: {terminal(x)}" for x in ranking.warnings)
     lines.append("")
     if body:
         lines.append("  ".join(h.ljust(wd) for h, wd in zip(head, widths, strict=True)).rstrip())
@@ -266,10 +288,10 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
             lines.append("  " + more_line(left, "flagged offerings", "see --format csv or json"))
     if ranking.excluded:
         lines.append("")
-        lines.append(f"Excluded ({len(ranking.excluded)}):")
+        lines.append(excluded_summary(ranking.excluded) + ":")
         excluded, left = cut(ranking.excluded)
         for r in excluded:
-            lines.append(f"  {terminal(r.offering_id)}: {terminal('; '.join(r.reasons))}")
+            lines.append(f"  {terminal(r.offering_id)} [{r.exclusion}]: {terminal('; '.join(r.reasons))}")
         if left:
             lines.append("  " + more_line(left, "excluded offerings", "see --format csv or json"))
     if ranking.notes:
@@ -349,6 +371,7 @@ def sensitivity_dict(report: SensitivityReport, ranking: Ranking) -> dict[str, A
             for i, o in enumerate(p.offering_ids)
         ],
         "notes": [*ranking.notes, *report.notes],
+        "warnings": list(ranking.warnings),
     }
 
 
@@ -530,6 +553,7 @@ def sensitivity_table(report: SensitivityReport, ranking: Ranking, *, max_ranks:
     else:
         lines.append("Dominated: none")
     lines.append("")
+    lines.extend(f"Warning: {terminal(x)}" for x in ranking.warnings)
     lines.extend(f"Note: {terminal(n)}" for n in (*ranking.notes, *report.notes))
     return terminal_block("\n".join(lines) + "\n")
 

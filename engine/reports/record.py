@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from engine.catalog.schema import PrioritiesFile
-from engine.mcda.scoring import Ranking
+from engine.mcda.scoring import Ranking, excluded_summary
 from engine.reports.escape import markdown, markdown_code
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
@@ -87,10 +87,17 @@ def decision_record(
         "",
         "## Weights",
         "",
-        "| criterion | weight |",
-        "|---|---:|",
+        "| criterion | weight | known for |",
+        "|---|---:|---:|",
     ]
-    lines += [f"| {_cell(c)} | {100 * w:.1f} % |" for c, w in ranking.weights.items() if w > 0]
+    cov = {cv.criterion: cv for cv in ranking.coverage}
+    lines += [
+        f"| {_cell(c)} | {100 * w:.1f} % | "
+        + (f"{cov[c].known} of {cov[c].ranked} ranked" if c in cov else "–")
+        + " |"
+        for c, w in ranking.weights.items()
+        if w > 0
+    ]
     zero = [c for c, w in ranking.weights.items() if w == 0]
     if zero:
         lines += ["", f"Not weighted: {_cell(', '.join(zero))}."]
@@ -103,12 +110,17 @@ def decision_record(
             lines.append(f"- **{_cell(q.id)}**{said} — {markdown_code(f'{q.field} {q.op} {value}')}{unknown}")
     else:
         lines.append("None.")
+    held = priorities.buyer_certifications
+    if held is not None or any(q.field == "certifications" for q in priorities.requirements):
+        said = "not declared" if held is None else (_cell(", ".join(held)) or "none")
+        lines += ["", f"Certifications of the buyer's own infrastructure (self-hosted offerings): {said}."]
     ranked = list(ranking.ranked)
     ranked, unlisted = cut(ranked, top if top is not None else ROWS)
     lines += [
         "",
         "## Ranking",
         "",
+        *(f"> **Warning:** {_cell(x)}\n" for x in ranking.warnings),
         "| rank | offering | vendor | score | data as of | age (days) |",
         "|---:|---|---|---:|---|---:|",
     ]
@@ -126,10 +138,16 @@ def decision_record(
         lines += [f"- {_cell(r.offering_id)}: {_cell('; '.join(fl))}" for r, fl in flagged]
     lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
     if ranking.excluded:
-        lines += ["| offering | vendor | data as of | reasons |", "|---|---|---|---|"]
+        lines += [
+            excluded_summary(ranking.excluded) + ". An *evidence gap* is an exclusion on unknown facts only.",
+            "",
+            "| offering | vendor | excluded as | data as of | reasons |",
+            "|---|---|---|---|---|",
+        ]
         excluded, left = cut(ranking.excluded)
         lines += [
-            f"| {_cell(r.offering_id)} | {_cell(r.vendor)} | {r.as_of.isoformat()} | {_cell('; '.join(r.reasons))} |"
+            f"| {_cell(r.offering_id)} | {_cell(r.vendor)} | {r.exclusion} | {r.as_of.isoformat()} "
+            f"| {_cell('; '.join(r.reasons))} |"
             for r in excluded
         ]
         if left:

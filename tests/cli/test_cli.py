@@ -197,7 +197,7 @@ def test_subprocess_console_entry(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("rank,offering_id,vendor,offering,score,status,reasons")
+    assert lines[0].startswith("rank,offering_id,vendor,offering,score,status,exclusion,reasons")
     assert lines[1].startswith("1,")
     bad = _python_m_engine(tmp_path, "rank", "--weight", "nope=1")
     assert bad.returncode == 2 and "unknown criterion 'nope'" in bad.stderr and "Traceback" not in bad.stderr

@@ -105,6 +105,8 @@ with st.container(key="compare_summary"):
         f"{comp.on_date.isoformat()}, cost in {md(comp.currency)}/month. Rows whose values differ are shaded; "
         "the best value on a criterion is green."
     )
+    for w in comp.warnings:  # the ranking rests on missing data: say so where it is shown
+        st.warning(md(w))
 
 st.subheader("Result")
 result = pd.DataFrame(
@@ -114,16 +116,17 @@ result = pd.DataFrame(
             f"{o.rank} of {comp.ranked_count}" if o.rank else "—",
             f"{o.score:.2f}" if o.score is not None else "—",
             f"{o.score_gap:+.2f}" if o.score_gap is not None else "—",
+            o.exclusion or "—",
             "; ".join(o.excluded_by) or "—",
             "; ".join(o.flags) or "—",
         ]
         for o in comp.offerings
     },
-    index=["status", "rank", "score (0–100)", "gap to the leader", "excluded by", "flags"],
+    index=["status", "rank", "score (0–100)", "gap to the leader", "excluded as", "excluded by", "flags"],
 )
 st.table(_styled(result, [len(set(result.loc[k])) > 1 for k in result.index]))
 
-st.subheader("Criteria: value · utility · points (gap to the leader)")
+st.subheader("Criteria: value [evidence] · utility · points (gap to the leader)")
 rows, differs, best = {}, [], []
 for c in comp.criteria:
     unit = f"{comp.currency}/month" if c.criterion == "monthly_cost" else c.unit
@@ -131,6 +134,8 @@ for c in comp.criteria:
     cells = []
     for cell in c.cells:
         text = _num(cell.value, unit) + (" (imputed worst)" if cell.imputed else "")
+        if cell.evidence:  # the weakest grade the value rests on, beside it
+            text += f" [{cell.evidence}]"
         if cell.utility is not None:
             text += f" · u {cell.utility:.2f}"
         if cell.contribution is not None and comp.additive:
@@ -143,6 +148,10 @@ for c in comp.criteria:
     best.append([cell.best for cell in c.cells])
 criteria_table = pd.DataFrame.from_dict(rows, orient="index", columns=list(comp.offering_ids))
 st.table(_styled(criteria_table, differs, best))
+st.caption(
+    "In brackets: the weakest evidence grade the value rests on (primary, independent, vendor-declared, "
+    "secondary, aggregator; ungraded when its source gives none)."
+)
 if not comp.additive:
     st.caption(f"{comp.method} is not additive: no points per criterion, and the gap is the score's.")
 

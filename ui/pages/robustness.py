@@ -36,6 +36,8 @@ except engine.InputError as exc:
 ss["export_sensitivity_json"] = sens_json
 leader = report.problem.offering_ids[0]
 acc = report.acceptability
+for w in ranking.warnings:  # robustness to weights says nothing about values imputed worst
+    st.warning(md(w))
 
 st.markdown(
     f"**Rank acceptability** — share of {acc.samples:,} weight vectors sampled around your weights "

@@ -9,6 +9,8 @@ import streamlit as st
 
 import engine
 import engine.catalog.schema
+from engine.catalog.evidence import grade_rank
+from engine.mcda.scoring import EVIDENCE_GAP, excluded_summary
 from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line
 from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame
@@ -36,7 +38,15 @@ if ranking.notes:
 
 cur = ranking.currency
 ranked = ranking.ranked
-st.subheader(f"Ranking — {len(ranked)} ranked, {len(ranking.excluded)} excluded")
+gaps = sum(r.exclusion == EVIDENCE_GAP for r in ranking.excluded)
+st.subheader(
+    f"Ranking — {len(ranked)} ranked, {len(ranking.excluded)} excluded"
+    + (f" ({gaps} on evidence gaps only)" if gaps else "")
+)
+if ranking.warnings:
+    with st.container(key="coverage_warnings"):  # a ranking resting on missing data says so first
+        for w in ranking.warnings:
+            st.warning(md(w))
 
 with st.container(key="leader"):
     if ranked:
@@ -69,6 +79,15 @@ def _unit(c: engine.catalog.schema.CriterionSpec) -> str:
 DECIMALS = {"monthly_cost": 2, "response_time": 1, "capability": 1}
 
 
+def _weakest(r: engine.Row, weights: dict[str, float]) -> str:
+    """The weakest evidence grade among the weighted values of a row, with its criterion."""
+    graded = [(c, r.cells[c].evidence) for c, w in weights.items() if w > 0 and r.cells[c].evidence]
+    if not graded:
+        return ""
+    c, g = max(graded, key=lambda x: grade_rank(x[1] or ""))
+    return f"{g} ({ctx.labels[c]})"
+
+
 def _shown(c: str, v: float | str | None) -> float | str | None:
     return round(v, DECIMALS.get(c, 3)) if isinstance(v, float) else v
 
@@ -89,6 +108,7 @@ if ranked:
         row["as of"] = r.as_of.isoformat()
         row["data age (days)"] = (ranking.on_date - r.as_of).days
         row["flags"] = "; ".join(r.reasons)
+        row["weakest evidence"] = _weakest(r, dict(weights))
         rows.append(row)
     config = {
         "rank": st.column_config.NumberColumn("rank", pinned=True, width="small"),
@@ -104,16 +124,42 @@ if ranked:
         + ", ".join(f"{md(ctx.labels[c])} {100 * w:.1f}%" for c, w in ranking.weights.items() if w > 0)
         + f". Prices on {ranking.on_date.isoformat()}."
     )
+    with st.container(key="coverage"):  # each criterion's coverage, readable at a glance
+        st.markdown("**Coverage** — ranked offerings whose value is known, per criterion")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "criterion": ctx.labels[cv.criterion],
+                        "weight %": round(100 * cv.weight, 1),
+                        "known": f"{cv.known} of {cv.ranked}",
+                        "share known": cv.known / cv.ranked if cv.ranked else 0.0,
+                        "": "⚠ mostly imputed" if cv.warns else "",
+                    }
+                    for cv in ranking.coverage
+                ]
+            ),
+            hide_index=True,
+            column_config={
+                "share known": st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
+            },
+        )
 
 if ranking.excluded:
-    with st.expander(f"Excluded offerings ({len(ranking.excluded)})", expanded=False):
+    heading = excluded_summary(ranking.excluded).replace("Excluded", "Excluded offerings", 1)
+    with st.expander(heading, expanded=False):
         excluded, left = cut(ranking.excluded)  # an HTML table draws every row: the first ones
         with st.container(key="excluded"):  # an HTML table, so the browser tests can read it
             st.table(  # st.table renders Markdown: every cell escaped
                 md_frame(
                     pd.DataFrame(
                         [
-                            {"offering": r.offering_id, "vendor": r.vendor, "reasons": "; ".join(r.reasons)}
+                            {
+                                "offering": r.offering_id,
+                                "vendor": r.vendor,
+                                "excluded as": r.exclusion or "",
+                                "reasons": "; ".join(r.reasons),
+                            }
                             for r in excluded
                         ]
                     ).set_index("offering")
@@ -121,6 +167,10 @@ if ranking.excluded:
             )
             if left:
                 st.caption(more_line(left, "excluded offerings", "the CSV and JSON downloads list all"))
+        st.caption(
+            "fails: a must-have fails on a known fact. evidence gap: only unknown facts keep it out "
+            "(look them up, or allow unknown on that must-have)."
+        )
 
 if ranked and ranking.method != "weighted-sum":
     st.subheader("Where the points come from")
