@@ -18,7 +18,7 @@ import engine
 from engine.catalog.loading import load_policy_doc
 from engine.catalog.schema import PolicyFile
 from engine.policy.rules import SEVERITIES, Check, PolicyReport, WaiverState, check_policy, validate_policy
-from tests.conftest import CRITERIA, ROOT, VENDORS, offering_yaml, priorities, vendor_yaml
+from tests.conftest import CRITERIA, VENDORS, offering_yaml, priorities, vendor_yaml
 
 TODAY = dt.date(2026, 11, 29)
 BUNDLED_POLICY = CRITERIA / "policies" / "eu-regulated.yaml"
