@@ -771,6 +771,7 @@ class RequirementSpec(_Model):
     op: Literal["within", "subset_of", "in", "not_in", "includes_all", "equals", "min", "max", "max_age_days"]
     value: Any
     min_evidence: Literal["certified", "claimed"] = "claimed"
+    min_grade: Grade | None = None
     allow_unknown: bool = False
     message: Text | None = None
 
@@ -874,6 +875,16 @@ class PrioritiesFile(_Model):
         if len(given) != 1:
             found = " and ".join(given) if given else "none"
             raise ValueError(f"give exactly one of weights, weight_order or ahp (found {found})")
+        return self
+
+    @model_validator(mode="after")
+    def _one_profile_limit(self) -> PrioritiesFile:
+        alias = self.stale_after_days if "stale_after_days" in self.model_fields_set else None
+        own = self.max_age_days.get("profile")
+        if alias is not None and own is not None and alias != own:
+            raise ValueError(
+                f"stale_after_days ({alias}) is the old name of max_age_days.profile ({own}): give one of them"
+            )
         return self
 
 

@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
+from engine.catalog.dates import STALE_FLAG
 from engine.catalog.schema import PrioritiesFile
+from engine.catalog.staleness import stale_record
 from engine.mcda.scoring import Cell, Ranking, Row
 from engine.reports.escape import csv_cell, json_text, terminal, terminal_block
-from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
+from engine.reports.summarise import LIST_ITEMS, PER_ITEM, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist rank`'s path
     from engine.mcda.sensitivity.report import SensitivityReport
@@ -32,6 +34,7 @@ if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist
 __all__ = [
     "CSV_HEAD",
     "csv_header",
+    "flag_text",
     "neutralise",
     "priorities_yaml",
     "ranking_dict",
@@ -159,6 +162,7 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
         "weights": {k: _round(v) for k, v in ranking.weights.items()},
         "notes": list(ranking.notes),
         "inputs_digest": ranking.inputs_digest,
+        "max_age_days": dict(ranking.max_age_days),
         "criteria": [
             {"id": c.id, "label": c.label, "unit": c.unit, "direction": c.direction} for c in ranking.criteria
         ],
@@ -172,6 +176,7 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
                 "status": r.status,
                 "reasons": list(r.reasons),
                 "as_of": r.as_of.isoformat(),
+                "stale": [stale_record(a, ranking.on_date) for a in r.stale],
                 "values": {c.id: _cell(r.cells[c.id]) for c in ranking.criteria},
                 "requirements": [
                     {"id": q.requirement_id, "outcome": q.outcome, "reason": q.reason} for q in r.requirements
@@ -215,6 +220,17 @@ def _short_value(v: float | str | None) -> str:
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     return f"{v:.4g}"
+
+
+def flag_text(flags: list[str] | tuple[str, ...]) -> str:
+    """An offering's flags on one line for people: every flag, but the stale-data
+    ones cut at :data:`engine.reports.summarise.PER_ITEM` and counted (``explain`` and
+    the CSV/JSON exports list them all)."""
+    stale = [f for f in flags if f.startswith(f"{STALE_FLAG}:")]
+    other = [f for f in flags if not f.startswith(f"{STALE_FLAG}:")]
+    shown, left = cut(stale, PER_ITEM)
+    more = [f"and {left:,} more stale facts (shortlist explain lists them)"] if left else []
+    return "; ".join([*other, *shown, *more])
 
 
 def to_table(ranking: Ranking, *, top: int | None = None) -> str:
@@ -261,7 +277,7 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
     if flagged:
         lines.append("")
         lines.append("Flags:")
-        lines.extend(f"  {terminal(r.offering_id)}: {terminal('; '.join(fl))}" for r, fl in flagged)
+        lines.extend(f"  {terminal(r.offering_id)}: {terminal(flag_text(fl))}" for r, fl in flagged)
         if left:
             lines.append("  " + more_line(left, "flagged offerings", "see --format csv or json"))
     if ranking.excluded:

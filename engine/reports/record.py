@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from engine.catalog.schema import PrioritiesFile
-from engine.mcda.scoring import Ranking
+from engine.catalog.staleness import block_name
+from engine.mcda.scoring import Ranking, Row
 from engine.reports.escape import markdown, markdown_code
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
@@ -33,6 +34,30 @@ _ALL_DOMINATED = "all are in `shortlist sensitivity --format json` of the same i
 def _cell(text: object) -> str:
     """Input text for Markdown, in a table cell or a line (:func:`engine.reports.escape.markdown`)."""
     return markdown(str(text))
+
+
+def _stale_section(ranking: Ranking, rows: list[Row]) -> list[str]:
+    """``## Stale data``: the limits per kind, then each stale (or future-dated) fact of
+    the listed offerings, one table row each (cut at :data:`ROWS` rows and counted)."""
+    day = ranking.on_date
+    lims = ", ".join(f"{k} {v}" for k, v in ranking.max_age_days.items())
+    out = ["", "## Stale data", ""]
+    if lims:
+        out += [f"Maximum age in days per kind of fact: {lims}.", ""]
+    facts = [(r, a) for r in rows for a in r.stale]
+    if not facts:
+        return [*out, "No fact is older than its kind's limit or dated after the ranking date."]
+    out += ["| offering | fact | kind | as of | age (days) | limit (days) |", "|---|---|---|---|---:|---:|"]
+    shown, left = cut(facts)
+    for r, a in shown:
+        when = a.fact.as_of.isoformat() + (" (inherited)" if a.fact.inherited else "")
+        age = f"{a.days}" if not a.future else f"{-a.days} after {day.isoformat()}"
+        out.append(
+            f"| {_cell(r.offering_id)} | {_cell(block_name(a))} | {a.fact.kind} | {when} | {age} | {a.limit} |"
+        )
+    if left:
+        out += ["", more_line(left, "stale facts", "see `shortlist rank --format json` (each row's `stale`)")]
+    return out
 
 
 def decision_record(
@@ -136,6 +161,7 @@ def decision_record(
             lines += ["", more_line(left, "excluded offerings", _ALL_RANKED)]
     else:
         lines.append("None.")
+    lines += _stale_section(ranking, [*ranked, *ranking.excluded])
     if robustness is not None:
         p, acc = robustness.problem, robustness.acceptability
         lines += [
