@@ -332,13 +332,20 @@ def evaluate(
     w = weakest(list(_graded_facts(ro, spec)))
     if w is None or grade_at_least(w.grade, spec.min_grade):
         return result
-    found = "no evidence grade" if w.grade == UNGRADED else f"{w.grade} evidence"
-    field = {"offering": "the offering profile", "vendor": "the vendor profile"}.get(w.field, w.field)
+    found = "records no evidence grade" if w.grade == UNGRADED else f"rests on {w.grade} evidence"
+    field = _FACT_NAMES.get(w.field, w.field)
     return RequirementResult(
         spec.id,
         "unknown",
-        f"{spec.message or spec.id}: {field} rests on {found}; {spec.min_grade} or stronger required",
+        f"{spec.message or spec.id}: {field} {found}; {spec.min_grade} or stronger required",
     )
+
+
+_FACT_NAMES = {
+    "offering": "the offering profile",
+    "vendor": "the vendor profile",
+    "residency": "residency (processing regions)",
+}
 
 
 def _age_rule(spec: RequirementSpec, found: tuple[Fact, ...], day: dt.date) -> tuple[Outcome, str]:
