@@ -87,9 +87,9 @@ def to_xlsx(
         The result to export (from :func:`engine.rank`).
     priorities : PrioritiesFile
         The priorities the ranking used: must-haves, workload, regions, wanted
-        certifications, price adjustments and ``stale_after_days`` come from it. The
-        weights, method, price date and currency shown are the ranking's own (they
-        include command-line or slider overrides).
+        certifications and price adjustments come from it. The weights, method, price
+        date, currency and maximum ages shown are the ranking's own (they include
+        command-line or slider overrides).
     catalog : Catalog
         The catalog the ranking was computed from; gives each offering's vendor file
         and sources.

@@ -360,3 +360,28 @@ def test_a_ranking_flags_each_stale_block_and_carries_its_limits(write_vendors, 
     # the limits are part of the inputs digest: the same data under other limits is another ranking
     other = engine.rank(cat, criteria, pr.model_copy(update={"max_age_days": {"gpai": 401}}))
     assert other.inputs_digest != ranking.inputs_digest
+
+
+def test_a_saved_priorities_file_keeps_the_catalogs_profile_limit(tmp_path):
+    from engine.catalog.loading import load_priorities
+    from engine.reports.export import priorities_yaml
+
+    for pr in (priorities(), priorities(max_age_days={"profile": 200, "prices": 30})):
+        f = tmp_path / "p.yaml"
+        f.write_text(priorities_yaml(pr), encoding="utf-8")
+        back = load_priorities(f)
+        assert back == pr and "stale_after_days" not in back.model_fields_set
+        assert limits({"profile": 123}, back)["profile"] == pr.max_age_days.get("profile", 123)
+    old = priorities(stale_after_days=100)
+    f.write_text(priorities_yaml(old), encoding="utf-8")
+    assert limits(None, load_priorities(f))["profile"] == 100
+
+
+def test_the_apps_priorities_keep_a_presets_per_kind_limits():
+    from ui.state import preset_state, priorities_from_state
+
+    preset = priorities(max_age_days={"profile": 200, "prices": 30})
+    ids = ("monthly_cost", "response_time", "capability", "context_window", "data_residency")
+    ids += ("jurisdiction", "openness", "compliance", "transparency")
+    built = priorities_from_state(preset_state(preset, ids, "test"), preset, ids)
+    assert limits(None, built)["profile"] == 200 and limits(None, built)["prices"] == 30
