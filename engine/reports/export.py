@@ -222,14 +222,14 @@ def _short_value(v: float | str | None) -> str:
     return f"{v:.4g}"
 
 
-def flag_text(flags: list[str] | tuple[str, ...]) -> str:
+def flag_text(flags: list[str] | tuple[str, ...], where: str = "shortlist explain lists them") -> str:
     """An offering's flags on one line for people: every flag, but the stale-data
-    ones cut at :data:`engine.reports.summarise.PER_ITEM` and counted (``explain`` and
-    the CSV/JSON exports list them all)."""
+    ones cut at :data:`engine.reports.summarise.PER_ITEM` and counted, ``where`` saying
+    what lists them all (``explain`` and the CSV/JSON exports do)."""
     stale = [f for f in flags if f.startswith(f"{STALE_FLAG}:")]
     other = [f for f in flags if not f.startswith(f"{STALE_FLAG}:")]
     shown, left = cut(stale, PER_ITEM)
-    more = [f"and {left:,} more stale facts (shortlist explain lists them)"] if left else []
+    more = [f"and {left:,} more stale facts ({where})"] if left else []
     return "; ".join([*other, *shown, *more])
 
 
@@ -285,7 +285,7 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
         lines.append(f"Excluded ({len(ranking.excluded)}):")
         excluded, left = cut(ranking.excluded)
         for r in excluded:
-            lines.append(f"  {terminal(r.offering_id)}: {terminal('; '.join(r.reasons))}")
+            lines.append(f"  {terminal(r.offering_id)}: {terminal(flag_text(r.reasons))}")
         if left:
             lines.append("  " + more_line(left, "excluded offerings", "see --format csv or json"))
     if ranking.notes:

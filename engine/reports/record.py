@@ -20,6 +20,7 @@ from engine.catalog.schema import PrioritiesFile
 from engine.catalog.staleness import block_name
 from engine.mcda.scoring import Ranking, Row
 from engine.reports.escape import markdown, markdown_code
+from engine.reports.export import flag_text
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness report
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness re
 
 __all__ = ["decision_record"]
 
+_STALE_BELOW = "the Stale data section lists each"
 _ALL_RANKED = "all are in `shortlist rank --format json` of the same inputs"
 _ALL_DOMINATED = "all are in `shortlist sensitivity --format json` of the same inputs"
 
@@ -148,13 +150,13 @@ def decision_record(
     flagged = [(r, [x for x in r.reasons]) for r in ranked if r.reasons]
     if flagged:
         lines += ["", "Flags:", ""]
-        lines += [f"- {_cell(r.offering_id)}: {_cell('; '.join(fl))}" for r, fl in flagged]
+        lines += [f"- {_cell(r.offering_id)}: {_cell(flag_text(fl, _STALE_BELOW))}" for r, fl in flagged]
     lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
     if ranking.excluded:
         lines += ["| offering | vendor | data as of | reasons |", "|---|---|---|---|"]
         excluded, left = cut(ranking.excluded)
         lines += [
-            f"| {_cell(r.offering_id)} | {_cell(r.vendor)} | {r.as_of.isoformat()} | {_cell('; '.join(r.reasons))} |"
+            f"| {_cell(r.offering_id)} | {_cell(r.vendor)} | {r.as_of.isoformat()} | {_cell(flag_text(r.reasons, _STALE_BELOW))} |"
             for r in excluded
         ]
         if left:

@@ -220,10 +220,14 @@ def test_decision_record_and_excel_list_each_stale_fact(cat, tmp_path):
     code, _, err = run("rank", *_args(cat), "--on", DAY, "--record", str(record))
     assert code == 0, err
     text = record.read_text()
-    section = text.split("## Stale data")[1]
+    section = text.split("## Stale data")[1].split("\n## ")[0]
     assert "prices: 90" not in section and "prices 90" in section
     assert "| acme-old | prices | prices | 2026-07-01 | 156 | 90 |" in section
     assert "| acme-many | latency | latency | 2024-01-01 (inherited) |" in section
+    # the Flags list stays proportionate: five stale facts, then a count pointing at the section
+    many = next(ln for ln in text.split("## Stale data")[0].splitlines() if ln.startswith("- acme-many:"))
+    assert many.count("stale data:") == 5 and "more stale facts (the Stale data section lists each)" in many
+    assert section.count("| acme-many |") == 9
     x = tmp_path / "r.xlsx"
     code, _, err = run("rank", *_args(cat), "--on", DAY, "--format", "xlsx", "--output", str(x))
     assert code == 0, err
