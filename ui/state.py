@@ -242,8 +242,6 @@ def priorities_from_state(
         must("budget", float(s["budget"]))
 
     data = preset.model_dump(mode="python", by_alias=True)
-    if "stale_after_days" not in preset.model_fields_set:  # the old name of max_age_days.profile,
-        data.pop("stale_after_days")  # kept only when the preset gives it (else the catalog's limit holds)
     weights: dict[str, float] = {}
     order: str | None = None
     ahp: dict[str, Any] | None = None

@@ -53,7 +53,7 @@ def limits(
         The criteria catalog's limits (:attr:`engine.catalog.loading.CriteriaCatalog.max_age_days`).
     priorities : PrioritiesFile, optional
         Its ``max_age_days`` replaces the kinds it names; its ``stale_after_days``, when
-        written in the file, is the ``profile`` limit (an alias kept for old files).
+        given, is the ``profile`` limit (an alias kept for old files).
 
     Returns
     -------
@@ -62,7 +62,7 @@ def limits(
     """
     layers: list[Mapping[Any, int] | None] = [catalog_limits]
     if priorities is not None:
-        if "stale_after_days" in priorities.model_fields_set:
+        if priorities.stale_after_days is not None:
             layers.append({"profile": priorities.stale_after_days})
         layers.append(priorities.max_age_days)
     return max_ages(*layers)

@@ -298,8 +298,6 @@ def priorities_yaml(priorities: PrioritiesFile) -> str:
     """Serialise priorities as a YAML file that :func:`engine.load_priorities` (and so
     ``shortlist rank --priorities``) reads back to an equal object."""
     data = priorities.model_dump(mode="json", by_alias=True, exclude_none=True)
-    if "stale_after_days" not in priorities.model_fields_set:  # the old name of max_age_days.profile:
-        data.pop("stale_after_days", None)  # written only when the file gave it
     head = "# Shortlist priorities (field reference: README.md, 'Priorities')\n"
     return head + yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
