@@ -387,3 +387,47 @@ def test_the_apps_priorities_keep_a_presets_per_kind_limits():
     ids += ("jurisdiction", "openness", "compliance", "transparency")
     built = priorities_from_state(preset_state(preset, ids, "test"), preset, ids)
     assert limits(None, built)["profile"] == 200 and limits(None, built)["prices"] == 30
+
+
+def test_a_must_have_with_min_grade_excludes_on_weak_evidence_unless_unknown_is_allowed(
+    write_vendors, criteria
+):
+    d = write_vendors({"acme.yaml": PROFILE})
+    cat = engine.load_catalog([d], currencies=criteria.currencies())
+    rule = {
+        "id": "eu",
+        "field": "processing_regions",
+        "op": "within",
+        "value": ["EU"],
+        "min_grade": "primary",
+    }
+    row = engine.rank(cat, criteria, priorities(requirements=[rule], on_date=DAY.isoformat())).row("acme-x")
+    assert row.status == "excluded"
+    assert any("aggregator evidence; primary or stronger required" in r for r in row.reasons), row.reasons
+    (res,) = row.requirements
+    assert res.outcome == "unknown"
+    allowed = engine.rank(
+        cat, criteria, priorities(requirements=[{**rule, "allow_unknown": True}], on_date=DAY.isoformat())
+    )
+    assert allowed.row("acme-x").status == "ranked"
+    weak_enough = engine.rank(
+        cat, criteria, priorities(requirements=[{**rule, "min_grade": "aggregator"}], on_date=DAY.isoformat())
+    )
+    assert weak_enough.row("acme-x").status == "ranked"
+
+
+def test_check_reports_future_dates_among_stale_data(write_vendors, criteria):
+    from engine.policy.rules import check_policy
+    from engine.reports.policy_output import policy_dict, policy_text
+
+    d = write_vendors({"acme.yaml": PROFILE})
+    cat = engine.load_catalog([d], currencies=criteria.currencies())
+    policy = engine.catalog.schema.PolicyFile.model_validate({"schema_version": 1, "name": "p", "rules": []})
+    report = check_policy(policy, cat, criteria, today=dt.date(2026, 6, 1))
+    doc = policy_dict(report)
+    future = [s for s in doc["stale"] if s["future"]]
+    assert {s["field"] for s in future} == {"prices", "residency", "vendor"}
+    assert all(
+        s["age_days"] < 0 and s["flag"].startswith("data dated after the ranking date") for s in future
+    )
+    assert "prices 2026-07-01: 30 days after the date" in policy_text(report)
