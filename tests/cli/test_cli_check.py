@@ -24,9 +24,13 @@ POLICY = CRITERIA / "policies" / "eu-regulated.yaml"
 BANK = CRITERIA / "presets" / "regulated-eu-bank.yaml"
 MISTRAL = "mistral-large-4-api"
 GRADE_RULES = ("regions-primary", "iso-primary")
-"""The bundled policy's ``min_grade`` rules (warn): their findings depend on how the data
-helpers grade the bundled sources, so these tests check them apart (every one a warn
-``rule.unknown`` naming the grade required) and count exactly everything else."""
+"""The bundled policy's ``min_grade`` rules (warn): their findings depend on how the bundled
+sources are graded, so these tests check them apart (every one a warn ``rule.unknown``
+naming the grade required) and count exactly everything else."""
+AGE_RULES = ("fresh-certifications",)
+"""The bundled policy's per-kind age rules (warn): their findings depend on the bundled
+dates, so they too are checked apart (every one a warn ``rule.failed`` naming the age
+or a date after the check date)."""
 RULES = 9  # checks per approved offering: the bundled policy's 8 rules and its min_score
 
 WAIVER = """\
@@ -79,16 +83,19 @@ def us_only_mistral(vendors_copy: Path) -> Path:
 def findings(out: str) -> list[dict[str, object]]:
     """The findings of a JSON report, without the evidence-grade ones (checked here)."""
     doc = json.loads(out)
-    grade = [f for f in doc["findings"] if f["rule"] in GRADE_RULES]
-    for f in grade:
-        assert (f["severity"], f["code"]) == ("warn", "rule.unknown"), f
-        assert "or stronger required" in str(f["message"]), f
-    return [f for f in doc["findings"] if f["rule"] not in GRADE_RULES]
+    for f in doc["findings"]:
+        if f["rule"] in GRADE_RULES:
+            assert (f["severity"], f["code"]) == ("warn", "rule.unknown"), f
+            assert "or stronger required" in str(f["message"]), f
+        elif f["rule"] in AGE_RULES:
+            assert (f["severity"], f["code"]) == ("warn", "rule.failed"), f
+            assert "over the 365-day limit" in str(f["message"]) or "dated after" in str(f["message"]), f
+    return [f for f in doc["findings"] if f["rule"] not in (*GRADE_RULES, *AGE_RULES)]
 
 
 def graded(out: str) -> int:
-    """How many evidence-grade findings a JSON report has."""
-    return sum(1 for f in json.loads(out)["findings"] if f["rule"] in GRADE_RULES)
+    """How many evidence-grade and per-kind age findings a JSON report has."""
+    return sum(1 for f in json.loads(out)["findings"] if f["rule"] in (*GRADE_RULES, *AGE_RULES))
 
 
 # ------------------------------------------------------------- the "Done when" scenario
