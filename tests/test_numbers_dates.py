@@ -505,7 +505,14 @@ def test_excel_sources_sheet_flags_data_dated_after_the_ranking_date(tmp_path):
     ws = openpyxl.load_workbook(x)["Sources"]
     head = [c.value for c in ws[1]]
     stale = {r[0]: r[head.index("stale")] for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert stale == {"acme-api": "dated after the ranking date", "acme-b": "yes"}
+    # acme-b's own as_of is stale and its vendor profile (shared with acme-api) is dated after
+    # the ranking date: the column says both, and stale_facts names each fact
+    assert stale == {
+        "acme-api": "dated after the ranking date",
+        "acme-b": "yes; dated after the ranking date",
+    }
+    facts = {r[0]: r[head.index("stale_facts")] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert "vendor profile 2026-11-01" in facts["acme-b"] and "offering profile 2020-01-01" in facts["acme-b"]
 
 
 def test_policy_max_age_check_fails_data_dated_after_the_check_date(tmp_path):

@@ -9,10 +9,11 @@ alone. ISO week dates (``2026-W48-7``), ordinal dates (``2026-338``), basic form
 (``datetime.date.fromisoformat`` accepts week and basic dates since Python 3.11, so it
 is only called after the text matched the grammar.)
 
-Data age is counted by :func:`age_flags` alone: data older than the priorities'
-``stale_after_days`` is flagged ``stale data: …`` and data dated after the ranking date
-is flagged ``data dated after the ranking date: …`` (a negative age is never shown
-without that word). Every output that shows data age takes its flags from there.
+The data-age flags start with :data:`STALE_FLAG` (``stale data: …``) or
+:data:`FUTURE_FLAG` (``data dated after the ranking date: …``; a negative age is never
+shown without those words). A ranking's, a check's and the app's flags judge each kind
+of fact against its own maximum age (:mod:`engine.catalog.staleness`);
+:func:`age_flags` and :func:`age_status` judge one date against one threshold.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ MAX_DATE = dt.date(2999, 12, 31)
 _GRAMMAR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 STALE_FLAG = "stale data"
-"""Prefix of the flag for data older than ``stale_after_days``."""
+"""Prefix of the flag for a fact older than its kind's maximum age."""
 FUTURE_FLAG = "data dated after the ranking date"
 """Prefix of the flag for data whose date is after the ranking (or check) date."""
 

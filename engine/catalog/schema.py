@@ -27,6 +27,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -771,6 +773,7 @@ class RequirementSpec(_Model):
     op: Literal["within", "subset_of", "in", "not_in", "includes_all", "equals", "min", "max", "max_age_days"]
     value: Any
     min_evidence: Literal["certified", "claimed"] = "claimed"
+    min_grade: Grade | None = None
     allow_unknown: bool = False
     message: Text | None = None
 
@@ -871,9 +874,17 @@ class PrioritiesFile(_Model):
     anchors: dict[Ident, Anchors] = Field(default_factory=dict)
     price_adjustments: dict[Ident, PriceAdjustment] = Field(default_factory=dict)
     on_date: Date | None = None
-    stale_after_days: Annotated[
-        int, Field(gt=0, le=MAX_AGE_DAYS, description="Days: a whole number from 1 to 36500.")
-    ] = 365
+    stale_after_days: (
+        Annotated[
+            int,
+            Field(
+                gt=0,
+                le=MAX_AGE_DAYS,
+                description="Days: a whole number from 1 to 36500; the old name of max_age_days.profile.",
+            ),
+        ]
+        | None
+    ) = None
     max_age_days: MaxAges = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -883,6 +894,17 @@ class PrioritiesFile(_Model):
             found = " and ".join(given) if given else "none"
             raise ValueError(f"give exactly one of weights, weight_order or ahp (found {found})")
         return self
+
+    @field_validator("max_age_days")
+    @classmethod
+    def _one_profile_limit(cls, value: dict[str, int], info: ValidationInfo) -> dict[str, int]:
+        alias = info.data.get("stale_after_days")
+        own = value.get("profile")
+        if alias is not None and own is not None and alias != own:
+            raise ValueError(
+                f"stale_after_days ({alias}) is the old name of max_age_days.profile ({own}): give one of them"
+            )
+        return value
 
 
 # --------------------------------------------------------------------------- policies

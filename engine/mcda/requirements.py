@@ -15,8 +15,25 @@ field                      operators                    value
 ``gpai_code_of_practice``  ``equals``, ``in``           ``signatory`` …
 ``zero_data_retention``    ``in``                       ``available``, ``on_request`` …
 ``as_of``                  ``max_age_days``             days (the profile's data age)
+``<kind>.as_of``           ``max_age_days``             days (the oldest fact of the kind)
 any criterion id           ``min``, ``max``             a number in the criterion's unit
 =========================  ===========================  ==================================
+
+``<kind>`` is a kind of dated fact (:data:`engine.catalog.evidence.KINDS`):
+``prices.as_of``, ``residency.as_of``, ``retention.as_of``, ``openness.as_of``,
+``certifications.as_of``, ``gpai.as_of``, ``latency.as_of``, ``capability.as_of``,
+``transparency.as_of``, ``profile.as_of`` (the offering's and its vendor's profiles). A
+block without a date of its own is dated by its offering's (or vendor's) ``as_of``; an
+offering with no fact of the kind (no latency measured, no GPAI status) is ``unknown``.
+The rule's ``value`` is its own limit, whatever the catalog's ``max_age_days`` says.
+
+Any requirement may carry ``min_grade`` (``primary``, ``independent``,
+``vendor-declared``, ``secondary``, ``aggregator``; :mod:`engine.catalog.evidence`):
+when a fact the rule reads (:data:`GRADED_FIELDS`: processing regions → the residency
+block, certifications → the named items, GPAI status, retention, openness, the
+profiles for headquarters and deployment, a criterion → the facts its value rests on)
+rests on weaker evidence, or on none graded, the outcome is ``unknown`` with a reason
+naming the grade found and the grade required — weak evidence decides neither way.
 
 ``within`` passes when processing *can* be kept inside the listed regions;
 ``subset_of`` when every listed processing region is inside them. For
@@ -36,16 +53,27 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from engine.catalog.dates import FUTURE_FLAG
+from engine.catalog.evidence import (
+    KINDS,
+    UNGRADED,
+    Age,
+    Fact,
+    criterion_facts,
+    facts,
+    grade_at_least,
+    weakest,
+)
 from engine.catalog.licences import licence_problem
 from engine.catalog.loading import ResolvedOffering
 from engine.catalog.ranges import ANCHOR_LIMIT, CRITERION_RANGES, MAX_AGE_DAYS, number_problem
 from engine.catalog.regions import all_within, any_within, region_within
 from engine.catalog.schema import CERTIFICATION_IDS, RequirementSpec, is_region
+from engine.catalog.staleness import block_name, stale_flag
 from engine.catalog.text import licence_key
 from engine.errors import Issue, suggest
 from engine.mcda.matrix import BUYER_UNDECLARED, KNOWN_CRITERIA, KNOWN_LEVELS, Performance, is_buyer_operated
 
-__all__ = ["FIELDS", "RequirementResult", "check_requirements", "evaluate"]
+__all__ = ["AGE_FIELDS", "FIELDS", "GRADED_FIELDS", "RequirementResult", "check_requirements", "evaluate"]
 
 Outcome = Literal["pass", "fail", "unknown"]
 
@@ -108,6 +136,67 @@ _GETTERS: dict[str, tuple[Callable[[ResolvedOffering], Any], tuple[str, ...]]] =
     ),
     "as_of": (lambda ro: ro.offering.as_of, ("max_age_days",)),
 }
+
+AGE_FIELDS: dict[str, str] = {f"{k}.as_of": k for k in KINDS}
+"""``<kind>.as_of`` fields (operator ``max_age_days``) and the kind each one reads."""
+
+
+def _kind_facts(kind: str) -> Callable[[ResolvedOffering], Any]:
+    def get(ro: ResolvedOffering) -> tuple[Fact, ...] | None:
+        return tuple(f for f in facts(ro) if f.kind == kind) or None
+
+    return get
+
+
+for _field, _kind in AGE_FIELDS.items():
+    _GETTERS[_field] = (_kind_facts(_kind), ("max_age_days",))
+
+
+def _field_facts(*fields: str) -> Callable[[ResolvedOffering, RequirementSpec], tuple[Fact, ...]]:
+    def get(ro: ResolvedOffering, spec: RequirementSpec) -> tuple[Fact, ...]:
+        return tuple(f for f in facts(ro) if f.field in fields)
+
+    return get
+
+
+def _of_kind(kind: str) -> Callable[[ResolvedOffering, RequirementSpec], tuple[Fact, ...]]:
+    def get(ro: ResolvedOffering, spec: RequirementSpec) -> tuple[Fact, ...]:
+        return tuple(f for f in facts(ro) if f.kind == kind)
+
+    return get
+
+
+def _named_certifications(ro: ResolvedOffering, spec: RequirementSpec) -> tuple[Fact, ...]:
+    names = spec.value if isinstance(spec.value, (list, tuple)) else ()
+    keys = {f"certifications.{c}" for c in names} | {f"vendor.certifications.{c}" for c in names}
+    return tuple(f for f in facts(ro) if f.field in keys)
+
+
+GRADED_FIELDS: dict[str, Callable[[ResolvedOffering, RequirementSpec], tuple[Fact, ...]]] = {
+    "processing_regions": _of_kind("residency"),
+    "developer_hq": _field_facts("vendor"),
+    "operator_hq": _field_facts("offering"),
+    "deployment": _field_facts("offering"),
+    "open_weights": _of_kind("openness"),
+    "licence": _of_kind("openness"),
+    "certifications": _named_certifications,
+    "gpai_code_of_practice": _of_kind("gpai"),
+    "zero_data_retention": _of_kind("retention"),
+    "as_of": _field_facts("offering"),
+    **{f: _of_kind(k) for f, k in AGE_FIELDS.items()},
+}
+"""The facts whose evidence grade a rule's ``min_grade`` judges, per field; a criterion
+field reads :func:`engine.catalog.evidence.criterion_facts` (``compliance``: every
+certification item)."""
+
+
+def _graded_facts(ro: ResolvedOffering, spec: RequirementSpec) -> tuple[Fact, ...]:
+    if spec.field in GRADED_FIELDS:
+        return GRADED_FIELDS[spec.field](ro, spec)
+    if spec.field == "compliance":
+        return tuple(f for f in facts(ro) if f.kind == "certifications")
+    return criterion_facts(ro, spec.field)
+
 
 FIELDS: tuple[str, ...] = (*_GETTERS, *KNOWN_CRITERIA)
 """Every field a requirement may name."""
@@ -240,7 +329,65 @@ def evaluate(
         self-hosted offering (operator headquarters ``BUYER``) is about the buyer's own
         infrastructure: it passes or fails on this declaration, and is ``unknown`` —
         the buyer's input, not a vendor fact — when it is ``None`` (not declared).
+
+    Returns
+    -------
+    RequirementResult
+        With ``min_grade``: ``unknown`` when the weakest fact the rule reads is weaker
+        than ``min_grade`` (the rule's own outcome otherwise).
     """
+    result = _judge(spec, ro, perf, today, buyer_certifications)
+    if spec.min_grade is None or result.outcome == "unknown":
+        return result
+    w = weakest(list(_graded_facts(ro, spec)))
+    if w is None or grade_at_least(w.grade, spec.min_grade):
+        return result
+    found = "records no evidence grade" if w.grade == UNGRADED else f"rests on {w.grade} evidence"
+    field = _FACT_NAMES.get(w.field, w.field)
+    return RequirementResult(
+        spec.id,
+        "unknown",
+        f"{spec.message or spec.id}: {field} {found}; {spec.min_grade} or stronger required",
+    )
+
+
+_FACT_NAMES = {
+    "offering": "the offering profile",
+    "vendor": "the vendor profile",
+    "residency": "residency (processing regions)",
+}
+
+
+def _age_rule(spec: RequirementSpec, found: tuple[Fact, ...], day: dt.date) -> tuple[Outcome, str]:
+    """A ``<kind>.as_of`` rule: the newest date must not be after ``day``, the oldest
+    fact of the kind must be within the rule's days."""
+    limit = int(spec.value)
+    future = max(found, key=lambda f: f.as_of)
+    if future.as_of > day:
+        a = Age(future, (day - future.as_of).days, limit)
+        return "fail", f"{stale_flag(a, day)}: check the date"
+    oldest = min(found, key=lambda f: f.as_of)
+    a = Age(oldest, (day - oldest.as_of).days, limit)
+    name = f"{block_name(a)} {oldest.as_of.isoformat()}"
+    if oldest.inherited:
+        name += (
+            " (undated: the "
+            + ("vendor's" if oldest.field.startswith("vendor.") else "offering's")
+            + " as_of)"
+        )
+    ok = a.days <= limit
+    return (
+        "pass" if ok else "fail"
+    ), f"{name} is {a.days} days old ({'within' if ok else 'over'} the {limit}-day limit)"
+
+
+def _judge(
+    spec: RequirementSpec,
+    ro: ResolvedOffering,
+    perf: Mapping[str, Performance],
+    today: dt.date | None,
+    buyer_certifications: tuple[str, ...] | None = None,
+) -> RequirementResult:
     label = spec.message or spec.id
 
     def res(outcome: Outcome, why: str) -> RequirementResult:
@@ -273,8 +420,12 @@ def evaluate(
     getter = _GETTERS[spec.field][0]
     actual = getter(ro)
     if actual is None:
+        if spec.field in AGE_FIELDS:
+            return res("unknown", f"no {AGE_FIELDS[spec.field]} fact is known for this offering")
         return res("unknown", f"{spec.field} is not known for this offering")
     v = spec.value
+    if spec.field in AGE_FIELDS:
+        return res(*_age_rule(spec, actual, today or dt.date.today()))
     if spec.op == "max_age_days":
         day = today or dt.date.today()
         age = (day - actual).days

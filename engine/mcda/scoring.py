@@ -32,11 +32,11 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.catalog.dates import age_flags
-from engine.catalog.evidence import Fact, criterion_facts, facts, weakest
+from engine.catalog.evidence import Age, Fact, criterion_facts, facts, weakest
 from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.catalog.ranges import CRITERION_RANGES, WEIGHT_MAX, check_anchors, number_problem
 from engine.catalog.schema import CriterionSpec, PrioritiesFile
+from engine.catalog.staleness import flagged, limits, stale_flag, stale_flags
 from engine.errors import InputError, Issue, suggest
 from engine.mcda import value_functions as vf
 from engine.mcda.aggregation import METHODS, aggregate
@@ -136,6 +136,9 @@ class Row:
     requirements: tuple[RequirementResult, ...] = ()
     file: str = ""
     exclusion: Literal["fails", "evidence gap"] | None = None
+    stale: tuple[Age, ...] = ()
+    """The offering's stale facts and facts dated after the ranking date (each also a
+    flag in ``reasons``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +240,8 @@ class Ranking:
     anchors: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     coverage: tuple[Coverage, ...] = ()
     warnings: tuple[str, ...] = ()
+    max_age_days: Mapping[str, int] = field(default_factory=dict)
+    """The maximum age in days of each kind of fact the flags were judged against."""
 
     @property
     def ranked(self) -> tuple[Row, ...]:
@@ -259,32 +264,18 @@ class Ranking:
         raise KeyError(offering_id)
 
 
-def data_age_flags(ro: ResolvedOffering, day: dt.date, stale_after_days: int) -> list[str]:
+def data_age_flags(ro: ResolvedOffering, day: dt.date, limits: Mapping[str, int]) -> list[str]:
     """The data-age flags of one offering on the ranking date ``day``.
 
     The one place data age is judged for a ranking (every output — table, CSV, JSON,
-    Excel, decision record, compare, the app — shows these flags): the offering's
-    ``as_of`` older than ``stale_after_days`` is ``stale data: …``; the offering's,
-    its vendor's or any field's own date after ``day`` is
-    ``data dated after the ranking date: …`` (see :func:`engine.catalog.dates.age_flags`).
+    Excel, decision record, compare, the app — shows these flags): each dated fact
+    (prices, residency, certifications item by item, GPAI status, latency, capability,
+    FMTI, the offering's and vendor's profiles …) older than its kind's limit in
+    ``limits`` is ``stale data: …``, naming the block, its date, its age and the limit;
+    any date written after ``day`` is ``data dated after the ranking date: …`` (see
+    :mod:`engine.catalog.staleness`).
     """
-    flags = age_flags(ro.offering.as_of, day, stale_after_days)
-    off, ven = ro.offering, ro.vendor
-    dated = {
-        "vendor.as_of": ven.as_of,
-        "latency.as_of": off.latency.as_of if off.latency else None,
-        "capability.as_of": off.capability.as_of if off.capability else None,
-        "certifications.as_of": off.certifications.as_of if off.certifications else None,
-        "vendor.certifications.as_of": ven.certifications.as_of if ven.certifications else None,
-        "vendor.gpai_code_of_practice.as_of": ven.gpai_code_of_practice.as_of
-        if ven.gpai_code_of_practice
-        else None,
-        "vendor.fmti.as_of": ven.fmti.as_of if ven.fmti else None,
-    }
-    for what, d in dated.items():
-        if d is not None and d > day:
-            flags += age_flags(d, day, stale_after_days, what)
-    return flags
+    return stale_flags(ro, day, limits)
 
 
 def normalise_weights(
@@ -537,6 +528,7 @@ def _digest(catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesF
         "fx": criteria.fx.model_dump(mode="json"),
         "priorities": priorities.model_dump(mode="json", exclude={"on_date"}),  # the effective date is below
         "on_date": on_date.isoformat(),
+        "max_age_days": limits(criteria.max_age_days, priorities),
     }
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
     return hashlib.sha256(blob).hexdigest()
@@ -734,6 +726,7 @@ def rank(
     day = on_date or priorities.on_date or dt.date.today()
     cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
     ctx = Context(priorities, criteria.fx, day, cap_metric)
+    lims = limits(criteria.max_age_days, priorities)
 
     anchors = _anchors(criteria, priorities)
     perf, gates, reasons, excluded = _gate(catalog, criteria, priorities, ctx, w)
@@ -775,7 +768,8 @@ def rank(
             cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high, grade)
             if imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
-        why += data_age_flags(ro, day, priorities.stale_after_days)
+        old = flagged(ro, day, lims)
+        why += [stale_flag(a, day) for a in old]
         return Row(
             offering_id=oid,
             vendor=ro.vendor.name,
@@ -789,6 +783,7 @@ def rank(
             requirements=tuple(gates[oid]),
             file=ro.file,
             exclusion=excluded.get(oid),
+            stale=old,
         )
 
     for i in order:
@@ -808,6 +803,7 @@ def rank(
         anchors=anchors,
         coverage=coverage,
         warnings=tuple(coverage_warning(cv) for cv in coverage if cv.warns),
+        max_age_days=lims,
     )
 
 

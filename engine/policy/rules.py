@@ -21,11 +21,12 @@ value (the vendor profile's field, or the policy's entry), so CI can annotate it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from engine.catalog.dates import parse_date
+from engine.catalog.evidence import Age
 from engine.catalog.loading import (
     Catalog,
     CriteriaCatalog,
@@ -35,6 +36,7 @@ from engine.catalog.loading import (
     policy_priorities,
 )
 from engine.catalog.schema import PolicyFile, PolicyRule, PrioritiesFile
+from engine.catalog.staleness import flagged, limits
 from engine.catalog.yamlio import LoadedYaml
 from engine.errors import InputError, Issue, suggest
 from engine.mcda.matrix import KNOWN_CRITERIA, Context, Performance, performance
@@ -84,6 +86,15 @@ _FIELD_PATHS: dict[str, tuple[str, tuple[str, ...]]] = {
     "jurisdiction": ("offering", ("operator", "headquarters")),
     "openness": ("offering", ("openness",)),
     "transparency": ("vendor", ("fmti",)),
+    "profile.as_of": ("offering", ("as_of",)),
+    "prices.as_of": ("offering", ("prices",)),
+    "residency.as_of": ("offering", ("processing_regions",)),
+    "retention.as_of": ("offering", ("zero_data_retention",)),
+    "openness.as_of": ("offering", ("openness",)),
+    "gpai.as_of": ("vendor", ("gpai_code_of_practice",)),
+    "latency.as_of": ("offering", ("latency",)),
+    "capability.as_of": ("offering", ("capability",)),
+    "transparency.as_of": ("vendor", ("fmti",)),
 }
 
 
@@ -173,6 +184,13 @@ class PolicyReport:
         The offerings in scope.
     priorities_name : str or None
     expiring_in : int or None
+    stale : tuple of (str, Age)
+        Each fact of an offering in scope that is older than its kind's limit
+        (``max_age_days`` of the criteria catalog, then of the priorities file), or
+        dated after ``today``, by offering id. Shown, not findings: a
+        ``<kind>.as_of``/``max_age_days`` rule is what fails a check on age.
+    max_age_days : mapping
+        The limits ``stale`` was judged against.
     """
 
     policy_name: str
@@ -183,6 +201,8 @@ class PolicyReport:
     offerings: tuple[str, ...]
     priorities_name: str | None = None
     expiring_in: int | None = None
+    stale: tuple[tuple[str, Age], ...] = ()
+    max_age_days: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def findings(self) -> tuple[Check, ...]:
@@ -352,7 +372,7 @@ def _waiver_checks(
 
 def _location(rule: PolicyRule, ro: ResolvedOffering) -> tuple[int | None, str]:
     """Line and field path, in the vendor file, of the value a rule looks at."""
-    if rule.field in ("certifications", "compliance"):
+    if rule.field in ("certifications", "compliance", "certifications.as_of"):
         if ro.offering.certifications is not None:
             return ro.line_of("certifications"), f"offerings[{ro.index}].certifications"
         return ro.source.line_of(("certifications",)), "certifications"
@@ -414,6 +434,7 @@ def check_policy(
     if issues:
         raise InputError(issues)
     day = today or dt.date.today()
+    lims = limits(criteria.max_age_days, priorities)
     file = doc.file if doc else None
     by_id = {ro.id: ro for ro in catalog.offerings}
     checks: list[Check] = []
@@ -512,6 +533,8 @@ def check_policy(
         offerings=tuple(ro.id for ro in scope),
         priorities_name=priorities.name if priorities is not None else None,
         expiring_in=expiring_in,
+        stale=tuple((ro.id, a) for ro in scope for a in flagged(ro, day, lims)),
+        max_age_days=lims,
     )
 
 

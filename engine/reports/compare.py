@@ -23,7 +23,7 @@ from engine.mcda.comparison import (
     Provenance,
 )
 from engine.reports.escape import json_text, markdown, markdown_code, safe_url, terminal, terminal_block
-from engine.reports.export import neutralise
+from engine.reports.export import flag_text, neutralise
 
 __all__ = [
     "comparison_csv",
@@ -179,7 +179,7 @@ def comparison_table(comp: Comparison) -> str:
             if r.excluded_by:
                 lines.append(f"  {k}: excluded ({r.exclusion}): {terminal('; '.join(r.excluded_by))}")
             if r.flags:
-                lines.append(f"  {k}: flags: {terminal('; '.join(r.flags))}")
+                lines.append(f"  {k}: flags: {terminal(flag_text(r.flags))}")
     lines += ["", "What would it take to rank first:"]
     for k, r in zip(letters, comp.offerings, strict=True):
         weights, price = _answer_lines(r.path_to_first)
@@ -243,7 +243,7 @@ def comparison_markdown(comp: Comparison) -> str:
         ("Gap to the leader", [_signed(r.score_gap, "–") for r in res]),
         ("Excluded as", [r.exclusion or "–" for r in res]),
         ("Excluded by", ["; ".join(r.excluded_by) or "–" for r in res]),
-        ("Flags", ["; ".join(r.flags) or "–" for r in res]),
+        ("Flags", [flag_text(r.flags) or "–" for r in res]),
     ):
         lines.append(f"| {label} | " + " | ".join(_md(c) for c in cells) + " |")
     lines += [

@@ -14,7 +14,9 @@ Three sheets:
     price adjustments and the notes (such as the currency of ``monthly_cost_value``).
 ``Sources``
     Provenance of each listed offering: vendor file, ``as_of``, data age at the price
-    date and the stale flag, the offering's sources (web addresses as hyperlinks), and
+    date, whether any of its facts is stale (older than its kind's maximum age, see
+    :mod:`engine.catalog.staleness`) or dated after the price date, each such fact
+    (``stale_facts``: block, date, age and limit), the offering's sources (web addresses as hyperlinks), and
     the ``as_of`` and sources of its capability, latency and FMTI figures.
 
 Safe for spreadsheets: every text cell is stored as text (never as a formula or an
@@ -38,9 +40,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from engine._version import __version__
-from engine.catalog.dates import age_status
+from engine.catalog.dates import FUTURE_FLAG
 from engine.catalog.loading import Catalog, ResolvedOffering
 from engine.catalog.schema import CriterionSpec, PrioritiesFile
+from engine.catalog.staleness import stale_label
 from engine.mcda.scoring import Ranking, Row, excluded_summary
 from engine.reports.escape import visible
 from engine.reports.export import csv_header, neutralise, shortlist_rows
@@ -84,9 +87,9 @@ def to_xlsx(
         The result to export (from :func:`engine.rank`).
     priorities : PrioritiesFile
         The priorities the ranking used: must-haves, workload, regions, wanted
-        certifications, price adjustments and ``stale_after_days`` come from it. The
-        weights, method, price date and currency shown are the ranking's own (they
-        include command-line or slider overrides).
+        certifications and price adjustments come from it. The weights, method, price
+        date, currency and maximum ages shown are the ranking's own (they include
+        command-line or slider overrides).
     catalog : Catalog
         The catalog the ranking was computed from; gives each offering's vendor file
         and sources.
@@ -112,8 +115,11 @@ def to_xlsx(
         - ``Inputs``: weights as shares formatted as percentages (they sum to 100 %),
           value-function anchors in each criterion's unit.
         - ``Sources``: ``age_days`` is whole days from ``as_of`` to the price date;
-          ``stale`` is ``yes`` when it exceeds ``priorities.stale_after_days`` and
-          ``dated after the ranking date`` when ``as_of`` is after the price date.
+          ``stale`` is ``yes`` when any fact of the offering is older than its
+          kind's maximum age (``ranking.max_age_days``) and ``dated after the ranking
+          date`` when any date is after the price date (both, ``;``-separated, when
+          both apply); ``stale_facts`` names each
+          such fact with its date, age and limit (empty when none).
 
     Raises
     ------
@@ -387,7 +393,8 @@ def _inputs_sheet(
     w.pair("currency", cur)
     w.pair("tool version", f"Shortlist {version}")
     w.pair("inputs digest (SHA-256)", ranking.inputs_digest)
-    w.pair("stale after (days)", priorities.stale_after_days, "0")
+    for kind, days in ranking.max_age_days.items():  # the limits the stale flags were judged against
+        w.pair(f"maximum age of {kind} facts (days)", days, "0")
     w.pair("credit for claimed evidence", priorities.claimed_credit, "0%")
     listed = (
         "all ranked offerings" if top is None else f"the first {top} ranked offerings (a tie at the cut kept)"
@@ -552,8 +559,8 @@ def _sources_sheet(
     # as many source columns per block as its longest list (at least one)
     counts = [max(1, *(len(s) for _, s in items)) for _, items in blocks]
 
-    head = ["offering_id", "vendor", "status", "vendor_file", "as_of", "age_days", "stale"]
-    fmts: list[str | None] = [None, None, None, None, _DATE, "0", None]
+    head = ["offering_id", "vendor", "status", "vendor_file", "as_of", "age_days", "stale", "stale_facts"]
+    fmts: list[str | None] = [None, None, None, None, _DATE, "0", None, None]
     source_cols: set[int] = set()  # 1-based columns holding sources
     for (name, _), n in zip(blocks, counts, strict=True):
         if name:
@@ -568,7 +575,8 @@ def _sources_sheet(
     columns: list[list[tuple[Any, str | None]]] = [[(h, None)] for h in head]
     for i, (r, ro) in enumerate(zip(rows, resolved, strict=True)):
         age = (day - ro.offering.as_of).days
-        status = age_status(ro.offering.as_of, day, priorities.stale_after_days)
+        future = FUTURE_FLAG.removeprefix("data ") if any(a.future for a in r.stale) else ""
+        status = "; ".join(x for x in ("yes" if any(a.stale for a in r.stale) else "", future) if x) or "no"
         values: list[Any] = [
             r.offering_id,
             r.vendor,
@@ -576,7 +584,8 @@ def _sources_sheet(
             ro.file,
             ro.offering.as_of,
             age,
-            {"stale": "yes", "": "no"}.get(status, status),
+            status,
+            "; ".join(stale_label(a) for a in r.stale) or None,
         ]
         for (name, items), n in zip(blocks, counts, strict=True):
             as_of, sources = items[i]

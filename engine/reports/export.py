@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
+from engine.catalog.dates import STALE_FLAG
 from engine.catalog.schema import PrioritiesFile
+from engine.catalog.staleness import stale_record
 from engine.mcda.scoring import EVIDENCE_GAP, FAILS, Cell, Ranking, Row, excluded_summary
 from engine.reports.escape import csv_cell, json_text, terminal, terminal_block
-from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
+from engine.reports.summarise import LIST_ITEMS, PER_ITEM, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist rank`'s path
     from engine.mcda.sensitivity.report import SensitivityReport
@@ -33,6 +35,7 @@ __all__ = [
     "CRITERION_COLUMNS",
     "CSV_HEAD",
     "csv_header",
+    "flag_text",
     "neutralise",
     "priorities_yaml",
     "ranking_dict",
@@ -170,6 +173,7 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
         "notes": list(ranking.notes),
         "warnings": list(ranking.warnings),
         "inputs_digest": ranking.inputs_digest,
+        "max_age_days": dict(ranking.max_age_days),
         "criteria": [
             {"id": c.id, "label": c.label, "unit": c.unit, "direction": c.direction} for c in ranking.criteria
         ],
@@ -193,6 +197,7 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
                 "exclusion": r.exclusion,
                 "reasons": list(r.reasons),
                 "as_of": r.as_of.isoformat(),
+                "stale": [stale_record(a, ranking.on_date) for a in r.stale],
                 "values": {c.id: _cell(r.cells[c.id]) for c in ranking.criteria},
                 "requirements": [
                     {"id": q.requirement_id, "outcome": q.outcome, "reason": q.reason} for q in r.requirements
@@ -236,6 +241,17 @@ def _short_value(v: float | str | None) -> str:
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     return f"{v:.4g}"
+
+
+def flag_text(flags: list[str] | tuple[str, ...], where: str = "shortlist explain lists them") -> str:
+    """An offering's flags on one line for people: every flag, but the stale-data
+    ones cut at :data:`engine.reports.summarise.PER_ITEM` and counted, ``where`` saying
+    what lists them all (``explain`` and the CSV/JSON exports do)."""
+    stale = [f for f in flags if f.startswith(f"{STALE_FLAG}:")]
+    other = [f for f in flags if not f.startswith(f"{STALE_FLAG}:")]
+    shown, left = cut(stale, PER_ITEM)
+    more = [f"and {left:,} more stale facts ({where})"] if left else []
+    return "; ".join([*other, *shown, *more])
 
 
 def to_table(ranking: Ranking, *, top: int | None = None) -> str:
@@ -283,7 +299,7 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
     if flagged:
         lines.append("")
         lines.append("Flags:")
-        lines.extend(f"  {terminal(r.offering_id)}: {terminal('; '.join(fl))}" for r, fl in flagged)
+        lines.extend(f"  {terminal(r.offering_id)}: {terminal(flag_text(fl))}" for r, fl in flagged)
         if left:
             lines.append("  " + more_line(left, "flagged offerings", "see --format csv or json"))
     if ranking.excluded:
@@ -291,7 +307,7 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
         lines.append(excluded_summary(ranking.excluded) + ":")
         excluded, left = cut(ranking.excluded)
         for r in excluded:
-            lines.append(f"  {terminal(r.offering_id)} [{r.exclusion}]: {terminal('; '.join(r.reasons))}")
+            lines.append(f"  {terminal(r.offering_id)} [{r.exclusion}]: {terminal(flag_text(r.reasons))}")
         if left:
             lines.append("  " + more_line(left, "excluded offerings", "see --format csv or json"))
     if ranking.notes:

@@ -30,6 +30,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from engine.catalog.staleness import stale_label, stale_record
 from engine.policy.rules import (
     APPROVED_RULE,
     INPUT_RULE,
@@ -50,7 +51,7 @@ from engine.reports.escape import (
     visible,
     xml,
 )
-from engine.reports.summarise import ROWS, cut, more_line
+from engine.reports.summarise import PER_ITEM, ROWS, cut, more_line, names
 
 __all__ = [
     "FORMATS",
@@ -202,6 +203,7 @@ def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
             lines.append(f"  {c.severity.upper():<5} {t(c.rule_id)} [{t(c.code)}] {t(c.message)}")
             if _where(c):
                 lines.append(f"        at {t(_where(c))}" + (f" ({t(c.field)})" if c.field else ""))
+    lines += _stale_lines(report)
     waived = [c for c in report.checks if c.status == "waived"]
     if waived:
         lines.append("")
@@ -229,6 +231,28 @@ def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
     else:
         lines.append(f"PASSED: no finding at or above '{fail_on}'")
     return terminal_block("\n".join(lines) + "\n")
+
+
+def _stale_lines(report: PolicyReport) -> list[str]:
+    """The stale facts of the offerings in scope, offering by offering (each line's
+    facts cut at :data:`engine.reports.summarise.PER_ITEM`, the offerings at
+    :data:`engine.reports.summarise.ROWS`)."""
+    if not report.stale:
+        return []
+    by_offering: dict[str, list[str]] = {}
+    for oid, age in report.stale:
+        by_offering.setdefault(oid, []).append(stale_label(age))
+    n = len(report.stale)
+    lines = [
+        "",
+        f"Stale data ({n} fact(s) of {len(by_offering)} offering(s) older than their kind's limit or dated "
+        "after the check date; not findings: a `<kind>.as_of` rule with `max_age_days` enforces an age):",
+    ]
+    groups, left = cut(sorted(by_offering))
+    lines += [f"  {terminal(o)}: {terminal(names(by_offering[o], PER_ITEM, '; '))}" for o in groups]
+    if left:
+        lines.append("  " + more_line(left, "offerings with stale data", _ALL))
+    return lines
 
 
 def _check_dict(c: Check) -> dict[str, Any]:
@@ -263,6 +287,8 @@ def policy_dict(report: PolicyReport, fail_on: str = "deny") -> dict[str, Any]:
             "waived": sum(1 for c in report.checks if c.status == "waived"),
         },
         "offerings": list(report.offerings),
+        "stale": [{"offering": oid, **stale_record(a, report.today)} for oid, a in report.stale],
+        "max_age_days": dict(report.max_age_days),
         "findings": [_check_dict(c) for c in report.findings],
         "checks": [_check_dict(c) for c in report.checks],
         "waivers": [

@@ -17,8 +17,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from engine.catalog.schema import PrioritiesFile
-from engine.mcda.scoring import Ranking, excluded_summary
+from engine.catalog.staleness import block_name
+from engine.mcda.scoring import Ranking, Row, excluded_summary
 from engine.reports.escape import markdown, markdown_code
+from engine.reports.export import flag_text
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness report
@@ -26,6 +28,7 @@ if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness re
 
 __all__ = ["decision_record"]
 
+_STALE_BELOW = "the Stale data section lists each"
 _ALL_RANKED = "all are in `shortlist rank --format json` of the same inputs"
 _ALL_DOMINATED = "all are in `shortlist sensitivity --format json` of the same inputs"
 
@@ -33,6 +36,30 @@ _ALL_DOMINATED = "all are in `shortlist sensitivity --format json` of the same i
 def _cell(text: object) -> str:
     """Input text for Markdown, in a table cell or a line (:func:`engine.reports.escape.markdown`)."""
     return markdown(str(text))
+
+
+def _stale_section(ranking: Ranking, rows: list[Row]) -> list[str]:
+    """``## Stale data``: the limits per kind, then each stale (or future-dated) fact of
+    the listed offerings, one table row each (cut at :data:`ROWS` rows and counted)."""
+    day = ranking.on_date
+    lims = ", ".join(f"{k} {v}" for k, v in ranking.max_age_days.items())
+    out = ["", "## Stale data", ""]
+    if lims:
+        out += [f"Maximum age in days per kind of fact: {lims}.", ""]
+    facts = [(r, a) for r in rows for a in r.stale]
+    if not facts:
+        return [*out, "No fact is older than its kind's limit or dated after the ranking date."]
+    out += ["| offering | fact | kind | as of | age (days) | limit (days) |", "|---|---|---|---|---:|---:|"]
+    shown, left = cut(facts)
+    for r, a in shown:
+        when = a.fact.as_of.isoformat() + (" (inherited)" if a.fact.inherited else "")
+        age = f"{a.days}" if not a.future else f"{-a.days} after {day.isoformat()}"
+        out.append(
+            f"| {_cell(r.offering_id)} | {_cell(block_name(a))} | {a.fact.kind} | {when} | {age} | {a.limit} |"
+        )
+    if left:
+        out += ["", more_line(left, "stale facts", "see `shortlist rank --format json` (each row's `stale`)")]
+    return out
 
 
 def decision_record(
@@ -135,7 +162,7 @@ def decision_record(
     flagged = [(r, [x for x in r.reasons]) for r in ranked if r.reasons]
     if flagged:
         lines += ["", "Flags:", ""]
-        lines += [f"- {_cell(r.offering_id)}: {_cell('; '.join(fl))}" for r, fl in flagged]
+        lines += [f"- {_cell(r.offering_id)}: {_cell(flag_text(fl, _STALE_BELOW))}" for r, fl in flagged]
     lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
     if ranking.excluded:
         lines += [
@@ -147,13 +174,14 @@ def decision_record(
         excluded, left = cut(ranking.excluded)
         lines += [
             f"| {_cell(r.offering_id)} | {_cell(r.vendor)} | {r.exclusion} | {r.as_of.isoformat()} "
-            f"| {_cell('; '.join(r.reasons))} |"
+            f"| {_cell(flag_text(r.reasons, _STALE_BELOW))} |"
             for r in excluded
         ]
         if left:
             lines += ["", more_line(left, "excluded offerings", _ALL_RANKED)]
     else:
         lines.append("None.")
+    lines += _stale_section(ranking, [*ranked, *ranking.excluded])
     if robustness is not None:
         p, acc = robustness.problem, robustness.acceptability
         lines += [

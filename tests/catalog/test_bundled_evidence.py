@@ -16,7 +16,9 @@ import pytest
 
 from engine.catalog.evidence import UNGRADED, facts
 
-OPENABLE = re.compile(r"(https?://\S+|pypi:[A-Za-z0-9._-]+==\S+|github:[\w.-]+/[\w.-]+(@[0-9a-f]{7,40})?( |$)|doi:\S+)")
+OPENABLE = re.compile(
+    r"(https?://\S+|pypi:[A-Za-z0-9._-]+==\S+|github:[\w.-]+/[\w.-]+(@[0-9a-f]{7,40})?( |$)|doi:\S+)"
+)
 """A source a reader can open: a web address, a pinned package, a GitHub repository
 (at a commit where given) or a DOI — at the start of the source text."""
 
@@ -49,7 +51,10 @@ def test_the_catalog_covers_the_market(live):
 
 def test_every_fact_is_graded(live):
     ungraded = [
-        f"{ro.id}: {f.field}" for ro in live.offerings for f in facts(ro) if f.grade == UNGRADED and not f.inherited
+        f"{ro.id}: {f.field}"
+        for ro in live.offerings
+        for f in facts(ro)
+        if f.grade == UNGRADED and not f.inherited
     ]
     assert not ungraded, ungraded[:20]
 

@@ -388,7 +388,14 @@ def test_flags_and_exclusions_are_told_apart(write_vendors, criteria):
     )
     assert us.status == "excluded" and us.failed_must_haves == ("eu",)
     assert len(us.excluded_by) == 1 and us.excluded_by[0].startswith("fails must-have")
-    assert len(us.flags) == 1 and us.flags[0].startswith("stale data:")
+    # one flag per stale fact (issue 13): the profile and each block dated by it, no other flag
+    assert len(us.flags) == 5 and all(f.startswith("stale data:") for f in us.flags)
+    assert (
+        us.flags[0] == "stale data: offering profile 2024-01-01 is 1063 days old (limit 365 days for profile)"
+    )
+    assert any(
+        f.startswith("stale data: prices 2024-01-01 (undated: the offering's as_of)") for f in us.flags
+    )
     assert "stale" not in us.path_to_first.message
 
 

@@ -330,7 +330,7 @@ def test_formula_injection_is_neutralised(tmp_path, nasty):
     assert inputs.cell(find_row(inputs, "priorities"), 2).value == "'=evil()"
     assert inputs.cell(find_row(inputs, "description"), 2).value == "#N/A"  # text, not an error value
     src = {r[0].value: r for r in wb["Sources"].iter_rows(min_row=2)}["acme-api"]
-    assert [c.value for c in src[7:10]] == ["'=cmd|' /C calc'!A0", "'+1", "#N/A"]
+    assert [c.value for c in src[8:11]] == ["'=cmd|' /C calc'!A0", "'+1", "#N/A"]
     assert all(c.hyperlink is None for c in src)
 
 

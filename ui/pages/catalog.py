@@ -9,7 +9,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from engine.catalog.dates import age_status
+from engine.catalog.dates import FUTURE_FLAG
+from engine.catalog.staleness import flagged, limits, stale_label
 from engine.reports.escape import markdown_code, markdown_url, safe_url
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import MAX_UPLOAD_BYTES, UPLOAD_KW, UPLOAD_LIMIT, context, text_frame
@@ -19,7 +20,12 @@ ss = st.session_state
 st.title("Catalog")
 catalog = ctx.catalog
 day = ctx.ranking.on_date if ctx.ranking else dt.date.today()
-stale_after = ctx.priorities.stale_after_days if ctx.priorities else ctx.preset.stale_after_days
+# each kind of fact has its own maximum age: the criteria catalog's, then the priorities'
+lims = (
+    ctx.ranking.max_age_days
+    if ctx.ranking
+    else limits(ctx.criteria.max_age_days, ctx.priorities or ctx.preset)
+)
 
 # ----------------------------------------------------------------------------- uploads
 
@@ -110,8 +116,10 @@ if bundled_issues:
 
 st.subheader(f"{len(catalog.vendors)} vendors, {len(catalog.offerings)} offerings")
 st.caption(
-    f"Data age is counted to the price date {day.isoformat()}; values older than {stale_after} days "
-    "(the priorities' `stale_after_days`) are flagged stale."
+    f"Data age is counted to the price date {day.isoformat()}. Each kind of fact has its own maximum age "
+    f"(days: {', '.join(f'{k} {n}' for k, n in lims.items())}; the criteria catalog's `max_age_days`, "
+    "then the priorities'); an older fact, or one dated after the price date, is flagged and listed "
+    "under *stale facts*."
 )
 vendors = sorted({o.vendor.name for o in catalog.offerings})
 f1, f2 = st.columns([2, 3])
@@ -130,6 +138,11 @@ for ro in catalog.offerings:
     if (query and query.lower() not in text) or (chosen and v.name not in chosen):
         continue
     age = _age(o.as_of) or 0
+    old = flagged(ro, day, lims)
+    status = [
+        "stale" if any(a.stale for a in old) else "",
+        FUTURE_FLAG.removeprefix("data ") if any(a.future for a in old) else "",
+    ]
     rows.append(
         {
             "offering": o.id,
@@ -137,7 +150,8 @@ for ro in catalog.offerings:
             "channel": o.channel,
             "as of": o.as_of.isoformat(),
             "data age (days)": age,
-            "stale": age_status(o.as_of, day, stale_after),
+            "stale": "; ".join(x for x in status if x),
+            "stale facts": "; ".join(stale_label(a) for a in old),
             "source": o.sources[0] if o.sources else None,
             # a link only when the source is a plain http(s) URL, never javascript: or free text
             "link": safe_url(o.sources[0]) if o.sources else None,
@@ -171,13 +185,15 @@ if ids:
     ro = catalog.get(str(oid))
     o, v = ro.offering, ro.vendor
 
-    def _src(sources: tuple[str, ...], as_of: dt.date | None) -> str:
+    def _src(sources: tuple[str, ...], as_of: dt.date | None, kind: str = "profile") -> str:
         links = ", ".join(markdown_url(s) for s in sources) or "the offering's sources"
         if as_of is None:
             return links
         age = _age(as_of) or 0
-        status = age_status(as_of, day, stale_after)
-        flag = f" — **{status}**" if status else ""
+        if age < 0:
+            flag = f" — **{FUTURE_FLAG.removeprefix('data ')}**"
+        else:
+            flag = f" — **stale** (limit {lims[kind]} days for {kind})" if age > lims[kind] else ""
         return f"{links} · as of {as_of.isoformat()} ({age} days){flag}"
 
     # every input text through md(): a name, note or source never renders as markup
@@ -206,14 +222,16 @@ if ids:
         lines.append(f"- Context window: {o.context_window_tokens:,} tokens")
     if o.capability:
         c = o.capability
-        lines.append(f"- Capability: {c.value:g} ({md(c.metric)}) — {_src(c.sources, c.as_of)}")
+        lines.append(f"- Capability: {c.value:g} ({md(c.metric)}) — {_src(c.sources, c.as_of, 'capability')}")
     if o.latency:
         la = o.latency
         parts = [
             f"time to first token {la.ttft_s:g} s" if la.ttft_s is not None else "",
             f"{la.output_tokens_per_s:g} tokens/s" if la.output_tokens_per_s is not None else "",
         ]
-        lines.append(f"- Latency: {', '.join(x for x in parts if x)} — {_src(la.sources, la.as_of)}")
+        lines.append(
+            f"- Latency: {', '.join(x for x in parts if x)} — {_src(la.sources, la.as_of, 'latency')}"
+        )
     if o.openness:
         lines.append(
             f"- Open weights: {'yes' if o.openness.open_weights else 'no'}"
@@ -226,16 +244,21 @@ if ids:
         lines.append(
             "- Certifications (of whoever processes the data): "
             + ", ".join(f"{md(k)} {md(e.status.replace('_', ' '))}" for k, e in sorted(certs.items.items()))
-            + (f" — {_src(certs.sources, certs.as_of)}" if certs.sources else "")
+            + (f" — {_src(certs.sources, certs.as_of, 'certifications')}" if certs.sources else "")
         )
     if v.gpai_code_of_practice:
         g = v.gpai_code_of_practice
-        lines.append(f"- EU GPAI Code of Practice: {g.status.replace('_', ' ')} — {_src(g.sources, g.as_of)}")
+        lines.append(
+            f"- EU GPAI Code of Practice: {g.status.replace('_', ' ')} — {_src(g.sources, g.as_of, 'gpai')}"
+        )
     if v.fmti:
         lines.append(
-            f"- Transparency (FMTI {md(str(v.fmti.edition))}): {v.fmti.score:g} — {_src(v.fmti.sources, v.fmti.as_of)}"
+            f"- Transparency (FMTI {md(str(v.fmti.edition))}): {v.fmti.score:g} — {_src(v.fmti.sources, v.fmti.as_of, 'transparency')}"
         )
     lines.append(f"- Sources: {_src(o.sources, o.as_of)}")
+    old = flagged(ro, day, lims)
+    if old:
+        lines.append(f"- Stale facts ({len(old)}): " + "; ".join(md(stale_label(a)) for a in old))
     if o.notes:
         lines.append(f"- Notes: {md(o.notes)}")
     lines.append(f"- File: {markdown_code(ro.file)}")

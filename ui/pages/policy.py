@@ -25,6 +25,7 @@ from engine.catalog.loading import (
     preset_files,
 )
 from engine.catalog.ranges import MAX_AGE_DAYS
+from engine.catalog.staleness import block_name
 from engine.policy.rules import run_policy
 from engine.reports.escape import streamlit_markdown as md
 from engine.reports.policy_output import render
@@ -277,6 +278,32 @@ if report.waivers:
         st.caption(more_line(left, "waivers", "the JSON report lists all"))
 else:
     st.caption("The policy has no waivers.")
+
+if report.stale:  # as `shortlist check` lists them: shown, not findings
+    with st.expander(f"Stale data ({len(report.stale)} fact(s) older than their kind's limit)"):
+        st.dataframe(
+            text_frame(
+                pd.DataFrame(
+                    [
+                        {
+                            "offering": oid,
+                            "fact": block_name(a),
+                            "kind": a.fact.kind,
+                            "as of": a.fact.as_of.isoformat() + (" (inherited)" if a.fact.inherited else ""),
+                            "age (days)": a.days,
+                            "limit (days)": a.limit,
+                        }
+                        for oid, a in report.stale
+                    ]
+                )
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(
+            "Not findings: a rule `field: <kind>.as_of, op: max_age_days` fails a check on age. "
+            "A negative age is a date after the check date."
+        )
 
 with st.expander(f"Every check ({len(report.checks)}), passing ones included"):
     st.dataframe(
