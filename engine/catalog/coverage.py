@@ -105,7 +105,11 @@ def _certification(cid: str) -> Callable[[ResolvedOffering], str]:
 
 _STATE: dict[str, Callable[[ResolvedOffering], str]] = {
     "prices": lambda ro: _present(ro.offering.prices),
-    "processing_regions": lambda ro: _present(ro.offering.processing_regions),
+    "processing_regions": lambda ro: (
+        _present(ro.offering.processing_regions)
+        if ro.offering.processing_regions is not None or ro.offering.residency is None
+        else "none_found"  # a residency block without regions: looked up, none stated
+    ),
     "zero_data_retention": lambda ro: _status(
         ro.offering.zero_data_retention.status if ro.offering.zero_data_retention else None
     ),

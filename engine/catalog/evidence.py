@@ -180,7 +180,7 @@ def facts(ro: ResolvedOffering) -> tuple[Fact, ...]:
     if off.prices is not None:
         p = off.prices
         out.append(_fact("prices", "prices", p.as_of, p.evidence, p.sources, base))
-    if off.processing_regions is not None:
+    if off.processing_regions is not None or off.residency is not None:
         r = off.residency
         if r is None:
             out.append(_fact("residency", "residency", None, None, (), base))

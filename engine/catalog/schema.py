@@ -629,7 +629,11 @@ class ZeroDataRetention(_Model):
 
 class Provenance(_Model):
     """Where a fact written elsewhere in the offering comes from: its date, its
-    sources and the grade of its evidence (``residency`` for ``processing_regions``)."""
+    sources and the grade of its evidence (``residency`` for ``processing_regions``).
+
+    A ``residency`` block without ``processing_regions`` records a search that found
+    none: where (``sources``) and when (``as_of``) the regions were looked up — *none
+    found*, which reports keep apart from *unknown* (never looked up)."""
 
     as_of: Date
     evidence: Grade | None = None

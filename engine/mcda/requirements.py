@@ -422,6 +422,13 @@ def _judge(
     if actual is None:
         if spec.field in AGE_FIELDS:
             return res("unknown", f"no {AGE_FIELDS[spec.field]} fact is known for this offering")
+        if spec.field == "processing_regions" and ro.offering.residency is not None:
+            r = ro.offering.residency  # looked up, none stated: where and when
+            return res(
+                "unknown",
+                f"processing regions: none found (looked up {r.as_of.isoformat()} in "
+                f"{len(r.sources)} source{'s' if len(r.sources) != 1 else ''}, see the profile's residency block)",
+            )
         return res("unknown", f"{spec.field} is not known for this offering")
     v = spec.value
     if spec.field in AGE_FIELDS:

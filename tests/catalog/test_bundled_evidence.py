@@ -85,3 +85,24 @@ def test_every_source_can_be_opened(live):
                 if not OPENABLE.match(s):
                     bad.add(s)
     assert not bad, sorted(bad)[:20]
+
+
+def test_the_bank_preset_excludes_nothing_only_because_a_fact_was_never_looked_up(live):
+    """Every evidence-gap exclusion on the bank preset is a search that found nothing
+    (a recorded *none found*: where and when) or the buyer's own input (the
+    certifications of infrastructure the buyer runs), never a fact nobody looked up."""
+    import engine
+    from tests.conftest import CRITERIA
+
+    crit = engine.load_criteria(CRITERIA)
+    prio = engine.load_priorities(CRITERIA / "presets" / "regulated-eu-bank.yaml")
+    ranking = engine.rank(live, crit, prio)
+    gaps = [r for r in ranking.excluded if r.exclusion == "evidence gap"]
+    for row in gaps:
+        for res in row.requirements:
+            if res.outcome != "unknown":
+                continue
+            assert "none found" in res.reason or "buyer_certifications" in res.reason, (
+                row.offering_id,
+                res.reason,
+            )

@@ -161,3 +161,30 @@ def test_ages_and_criterion_facts():
     assert weakest(list(comp)).field == "vendor.certifications.iso27001"
     assert [f.kind for f in criterion_facts(ro, "monthly_cost")] == ["prices"]
     assert criterion_facts(ro, "no_such_criterion") == ()
+
+
+def test_a_residency_block_without_regions_is_none_found_not_unknown():
+    """Looked up (where, when) and no region stated: reports say *none found*; a region
+    must-have is unknown with that reason, never as if nobody had looked."""
+    from engine.catalog.coverage import catalog_report
+    from engine.catalog.loading import Catalog
+    from engine.catalog.schema import RequirementSpec
+    from engine.mcda.requirements import evaluate
+
+    text = PROFILE.replace("    processing_regions: [FR]\n", "")
+    v, loaded = load_vendor_bytes(text.encode(), "acme.yaml")
+    ro = _resolve(v, loaded)[0]
+    assert any(f.kind == "residency" and not f.inherited for f in facts(ro))
+    spec = RequirementSpec(id="eu", field="processing_regions", op="within", value=("EU",))
+    res = evaluate(spec, ro, {}, dt.date(2026, 12, 4))
+    assert res.outcome == "unknown" and "none found (looked up 2026-02-01 in 1 source" in res.reason
+    report = catalog_report(Catalog((ro,), (v,), (), (), {}), dt.date(2026, 12, 4), {})
+    (regions,) = [f for f in report.fields if f.field == "processing_regions"]
+    assert (regions.known, regions.none_found, regions.unknown) == (0, 1, 0)
+    # without the block: unknown, not looked up
+    bare = text.replace(
+        "    residency: {as_of: 2026-02-01, evidence: primary, sources: [https://acme.example/regions]}\n", ""
+    )
+    v, loaded = load_vendor_bytes(bare.encode(), "acme.yaml")
+    res = evaluate(spec, _resolve(v, loaded)[0], {}, dt.date(2026, 12, 4))
+    assert res.outcome == "unknown" and "not known" in res.reason
