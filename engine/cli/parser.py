@@ -185,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="date the facts' ages are judged on in the coverage report (default: today)",
     )
+    v.add_argument(
+        "--stale",
+        action="store_true",
+        help="list every stale fact (default: the oldest ones, then a count)",
+    )
     common(v)
 
     def scoring(p: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -29,12 +29,13 @@ from engine.catalog.loading import (
     policy_priorities,
     read_input,
 )
+from engine.catalog.staleness import flagged, stale_flag
 from engine.catalog.yamlio import load_yaml_file
 from engine.cli.common import _dirs, _print_issues
 from engine.errors import InputError, Issue, shown_path
 from engine.mcda.scoring import check_priorities, elicited_weights, normalise_weights
 from engine.reports.escape import terminal, terminal_block
-from engine.reports.summarise import cut, more_line
+from engine.reports.summarise import LIST_ITEMS, cut, more_line
 
 
 def _fallbacks(args: argparse.Namespace) -> list[str]:
@@ -225,9 +226,31 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("Note:" + note.removeprefix("note:"), file=out)
     if catalog is not None and catalog.offerings and criteria is not None:
         day = getattr(args, "today", None) or dt.date.today()
-        report = catalog_report(catalog, day, max_ages(criteria.max_age_days))
+        limits = max_ages(criteria.max_age_days)
+        report = catalog_report(catalog, day, limits)
         out.write(coverage_text(report))
+        out.write(stale_text(catalog, day, limits, every=bool(getattr(args, "stale", False))))
     return 0
+
+
+def stale_text(catalog: Catalog, day: dt.date, limits: Mapping[str, int], *, every: bool = False) -> str:
+    """Each stale fact of the catalog by name and age, oldest first: the offering (or,
+    for a vendor-level fact, the vendor, once) and the flag every ranking shows. Without
+    ``every``, the oldest :data:`engine.reports.summarise.LIST_ITEMS`, then a count."""
+    found: dict[tuple[str, str], tuple[int, str]] = {}
+    for ro in catalog.offerings:
+        for a in flagged(ro, day, limits):
+            vendor_level = a.fact.field == "vendor" or a.fact.field.startswith("vendor.")
+            who = f"vendor {ro.vendor.id}" if vendor_level else ro.id
+            found.setdefault((who, a.fact.field), (a.days, f"{who}: {stale_flag(a, day)}"))
+    if not found:
+        return ""
+    items = [t for _, t in sorted(found.values(), key=lambda x: (-x[0], x[1]))]
+    shown, left = cut(items, None if every else LIST_ITEMS)
+    lines = [f"Stale or future-dated facts ({len(items)}, oldest first):", *(f"  {t}" for t in shown)]
+    if left:
+        lines.append("  " + more_line(left, "stale facts", "shortlist validate --stale lists them all"))
+    return terminal_block("\n".join(lines) + "\n")
 
 
 _OPENABLE = "a source starting with " + ", ".join(OPENABLE[:-1]) + " or " + OPENABLE[-1]

@@ -94,7 +94,7 @@ def test_validate_warns_of_unopenable_sources_and_still_passes(catalog_dir: Path
     )
     assert code == 0 and err == ""
     assert "Warning: 3 source(s) cannot be opened" in out
-    warned = out.split("cannot be opened")[1].splitlines()[1:]
+    warned = out.split("cannot be opened")[1].split("Stale or future-dated facts")[0].splitlines()[1:]
     said = " ".join(warned)
     assert "'GitHub code index file id 123'" in said and "offerings[acme-next].capability" in said
     assert "'ftp://example.org/list'" in said and "'javascript:alert(1)'" in said
@@ -162,3 +162,43 @@ def test_bundled_catalog_report_is_consistent():
             continue
         known, none_found, unknown = (int(x) for x in cells[:3])
         assert known + none_found + unknown == n, field
+
+
+def test_validate_names_each_stale_fact_oldest_first(tmp_path):
+    """Invented fixture: one offering with a price block older than the 90-day limit and a
+    vendor-level GPAI status older than 180 days; validate names both, by age."""
+    from tests.conftest import CRITERIA, run_cli
+
+    d = tmp_path / "vendors"
+    d.mkdir()
+    (d / "acme.yaml").write_text(
+        """\
+schema_version: 1
+id: acme
+name: Acme (invented test vendor)
+as_of: 2026-11-01
+sources: [https://example.org/acme]
+gpai_code_of_practice: {status: signatory, as_of: 2025-01-01, evidence: primary, sources: [https://example.org/gpai]}
+offerings:
+  - id: acme-api
+    model: X
+    channel: Acme API
+    operator: {name: Acme, headquarters: FR}
+    deployment: api
+    prices: {input_per_mtok: 1, output_per_mtok: 2, currency: EUR, as_of: 2026-06-01, evidence: primary, sources: [https://example.org/p]}
+    as_of: 2026-11-01
+    sources: [https://example.org/acme]
+""",
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli(
+        "validate", "--vendors", str(d), "--criteria", str(CRITERIA), "--today", "2026-12-04"
+    )
+    assert code == 0
+    block = out.split("Stale or future-dated facts (2, oldest first):\n", 1)[1].splitlines()
+    assert block[0] == (
+        "  vendor acme: stale data: vendor.gpai_code_of_practice 2025-01-01 is 702 days old (limit 180 days for gpai)"
+    )
+    assert block[1].startswith(
+        "  acme-api: stale data: prices 2026-06-01 is 186 days old (limit 90 days for prices)"
+    )
