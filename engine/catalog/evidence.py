@@ -177,21 +177,17 @@ def facts(ro: ResolvedOffering) -> tuple[Fact, ...]:
     base = (off.as_of, off.evidence, off.sources)
     vbase = (ven.as_of, ven.evidence, ven.sources)
     out = [Fact("profile", "offering", off.as_of, off.evidence or UNGRADED, off.sources, False)]
-    if off.prices is not None:
-        p = off.prices
-        out.append(_fact("prices", "prices", p.as_of, p.evidence, p.sources, base))
-    if off.processing_regions is not None or off.residency is not None:
-        r = off.residency
-        if r is None:
-            out.append(_fact("residency", "residency", None, None, (), base))
-        else:
-            out.append(_fact("residency", "residency", r.as_of, r.evidence, r.sources, base))
-    if off.zero_data_retention is not None:
-        z = off.zero_data_retention
-        out.append(_fact("retention", "zero_data_retention", z.as_of, z.evidence, z.sources, base))
-    if off.openness is not None:
-        o = off.openness
-        out.append(_fact("openness", "openness", o.as_of, o.evidence, o.sources, base))
+    block_of: tuple[tuple[str, str, Any], ...] = (
+        ("prices", "prices", off.prices),
+        ("residency", "residency", off.residency),
+        ("retention", "zero_data_retention", off.zero_data_retention),
+        ("openness", "openness", off.openness),
+    )
+    for kind, where, b in block_of:
+        if b is not None:
+            out.append(_fact(kind, where, b.as_of, b.evidence, b.sources, base))
+        elif where == "residency" and off.processing_regions is not None:
+            out.append(_fact(kind, where, None, None, (), base))  # the offering's provenance
     block = ro.certifications
     own = off.certifications is not None
     prefix = "certifications" if own else "vendor.certifications"
@@ -207,18 +203,15 @@ def facts(ro: ResolvedOffering) -> tuple[Fact, ...]:
         if f.inherited and block_dated:
             f = Fact(f.kind, f.field, f.as_of, f.grade, f.sources, False)
         out.append(f)
-    if off.latency is not None:
-        la = off.latency
-        out.append(_fact("latency", "latency", la.as_of, la.evidence, la.sources, base))
-    if off.capability is not None:
-        ca = off.capability
-        out.append(_fact("capability", "capability", ca.as_of, ca.evidence, ca.sources, base))
-    if ven.gpai_code_of_practice is not None:
-        g = ven.gpai_code_of_practice
-        out.append(_fact("gpai", "vendor.gpai_code_of_practice", g.as_of, g.evidence, g.sources, vbase))
-    if ven.fmti is not None:
-        t = ven.fmti
-        out.append(_fact("transparency", "vendor.fmti", t.as_of, t.evidence, t.sources, vbase))
+    measured: tuple[tuple[str, str, Any, tuple[dt.date, str | None, tuple[str, ...]]], ...] = (
+        ("latency", "latency", off.latency, base),
+        ("capability", "capability", off.capability, base),
+        ("gpai", "vendor.gpai_code_of_practice", ven.gpai_code_of_practice, vbase),
+        ("transparency", "vendor.fmti", ven.fmti, vbase),
+    )
+    for kind, where, b, under in measured:
+        if b is not None:
+            out.append(_fact(kind, where, b.as_of, b.evidence, b.sources, under))
     out.append(Fact("profile", "vendor", ven.as_of, ven.evidence or UNGRADED, ven.sources, False))
     return tuple(out)
 

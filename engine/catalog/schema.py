@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import pycountry
 from pydantic import (
@@ -93,7 +93,7 @@ EEA_MEMBERS: frozenset[str] = EU_MEMBERS | {"IS", "LI", "NO"}
 REGION_GROUPS: dict[str, frozenset[str]] = {"EU": EU_MEMBERS, "EEA": EEA_MEMBERS}
 SPECIAL_REGIONS = ("GLOBAL", "BUYER")
 
-CERTIFICATION_IDS = (
+CertId = Literal[
     "soc2_type2",
     "iso27001",
     "iso27017",
@@ -106,7 +106,8 @@ CERTIFICATION_IDS = (
     "hds",
     "fedramp",
     "csa_star",
-)
+]
+CERTIFICATION_IDS: tuple[str, ...] = get_args(CertId)
 """Certifications and attestations the profiles track."""
 EVIDENCE_STATUSES = ("certified", "claimed", "none_found", "unknown")
 
@@ -337,19 +338,6 @@ Source = Annotated[str, Field(min_length=1, json_schema_extra=_ONE_LINE_JS), Aft
 """A source: one line; a web address it starts with is printable ASCII."""
 Sources = tuple[Source, ...]
 
-FACT_KINDS: tuple[str, ...] = (
-    "profile",
-    "prices",
-    "residency",
-    "retention",
-    "openness",
-    "certifications",
-    "gpai",
-    "latency",
-    "capability",
-    "transparency",
-)
-"""Kinds of dated fact, each with its own maximum age (:mod:`engine.catalog.evidence`)."""
 FactKind = Literal[
     "profile",
     "prices",
@@ -362,18 +350,20 @@ FactKind = Literal[
     "capability",
     "transparency",
 ]
+FACT_KINDS: tuple[str, ...] = get_args(FactKind)
+"""Kinds of dated fact, each with its own maximum age (:mod:`engine.catalog.evidence`)."""
 AgeDays = Annotated[int, Field(gt=0, le=MAX_AGE_DAYS, description="Days: a whole number from 1 to 36500.")]
 MaxAges = dict[FactKind, AgeDays]
 """Maximum age in days per kind of fact."""
 
-GRADES: tuple[str, ...] = ("primary", "independent", "vendor-declared", "secondary", "aggregator")
-"""Evidence grades, strongest first (see :mod:`engine.catalog.evidence`)."""
 Grade = Literal["primary", "independent", "vendor-declared", "secondary", "aggregator"]
 """How strong a fact's evidence is: ``primary`` (the vendor's own documents, price page,
 contract or model card; a certifier's or regulator's register), ``independent``
 (measurement organisations such as Artificial Analysis or Stanford's FMTI),
 ``vendor-declared`` (the vendor's own answer to a questionnaire), ``secondary`` (press,
 analysts), ``aggregator`` (price datasets, review sites, generated pages)."""
+GRADES: tuple[str, ...] = get_args(Grade)
+"""Evidence grades, strongest first (see :mod:`engine.catalog.evidence`)."""
 
 
 class _Model(BaseModel):
@@ -427,22 +417,6 @@ class Evidence(_Model):
     def _provenance(self) -> Evidence:
         _graded(self, "this certification")
         return self
-
-
-CertId = Literal[
-    "soc2_type2",
-    "iso27001",
-    "iso27017",
-    "iso27018",
-    "iso27701",
-    "iso42001",
-    "hipaa_baa",
-    "c5",
-    "secnumcloud",
-    "hds",
-    "fedramp",
-    "csa_star",
-]
 
 
 class CertificationBlock(_Model):
