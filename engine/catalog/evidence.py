@@ -154,7 +154,10 @@ def _fact(
 ) -> Fact:
     if as_of is None and not sources:
         return Fact(kind, field, base[0], grade or base[1] or UNGRADED, base[2], True)
-    return Fact(kind, field, as_of or base[0], grade or base[1] or UNGRADED, sources or base[2], False)
+    # a block that names its own sources is graded on them alone: never the offering's
+    # grade, which describes other sources
+    inherited_grade = None if sources else base[1]
+    return Fact(kind, field, as_of or base[0], grade or inherited_grade or UNGRADED, sources or base[2], False)
 
 
 def facts(ro: ResolvedOffering) -> tuple[Fact, ...]:

@@ -188,3 +188,16 @@ def test_a_residency_block_without_regions_is_none_found_not_unknown():
     v, loaded = load_vendor_bytes(bare.encode(), "acme.yaml")
     res = evaluate(spec, _resolve(v, loaded)[0], {}, dt.date(2026, 12, 4))
     assert res.outcome == "unknown" and "not known" in res.reason
+
+
+def test_a_block_with_its_own_sources_is_graded_on_them_alone():
+    """The offering's grade describes the offering's sources: a block that names its own
+    sources but no grade is ungraded, never laundered up to the offering's grade."""
+    text = PROFILE.replace(
+        "    zero_data_retention: {status: available}\n",
+        "    zero_data_retention: {status: available, as_of: 2026-10-01, sources: [https://blog.example/x]}\n",
+    ).replace("    as_of: 2026-11-01\n    evidence: aggregator", "    as_of: 2026-11-01\n    evidence: primary")
+    v, loaded = load_vendor_bytes(text.encode(), "acme.yaml")
+    by = {f.field: f for f in facts(_resolve(v, loaded)[0])}
+    assert by["zero_data_retention"].grade == "ungraded"
+    assert by["offering"].grade == "primary"
