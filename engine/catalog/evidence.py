@@ -157,7 +157,9 @@ def _fact(
     # a block that names its own sources is graded on them alone: never the offering's
     # grade, which describes other sources
     inherited_grade = None if sources else base[1]
-    return Fact(kind, field, as_of or base[0], grade or inherited_grade or UNGRADED, sources or base[2], False)
+    return Fact(
+        kind, field, as_of or base[0], grade or inherited_grade or UNGRADED, sources or base[2], False
+    )
 
 
 def facts(ro: ResolvedOffering) -> tuple[Fact, ...]:

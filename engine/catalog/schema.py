@@ -431,6 +431,14 @@ class CertificationBlock(_Model):
     @model_validator(mode="after")
     def _provenance(self) -> CertificationBlock:
         _graded(self, "the certifications block")
+        bare = [
+            k for k, v in self.items.items() if v.status == "none_found" and not (v.sources or self.sources)
+        ]
+        if bare:
+            raise ValueError(
+                f"none_found means looked up and not found: give the sources that were searched "
+                f"(the block's or the item's sources, with as_of) for {', '.join(bare)}"
+            )
         return self
 
 

@@ -423,11 +423,14 @@ def _judge(
         if spec.field in AGE_FIELDS:
             return res("unknown", f"no {AGE_FIELDS[spec.field]} fact is known for this offering")
         if spec.field == "processing_regions" and ro.offering.residency is not None:
-            r = ro.offering.residency  # looked up, none stated: where and when
+            # looked up (where: the residency block's sources; when: its date), none stated:
+            # like a certification found nowhere, it cannot be shown, so it fails
+            r = ro.offering.residency
+            n = len(r.sources)
             return res(
-                "unknown",
-                f"processing regions: none found (looked up {r.as_of.isoformat()} in "
-                f"{len(r.sources)} source{'s' if len(r.sources) != 1 else ''}, see the profile's residency block)",
+                "fail",
+                f"processing regions: none found in the residency block's {n} source{'s' if n != 1 else ''} "
+                f"(dated {r.as_of.isoformat()}), so they cannot be shown to stay inside {_fmt(spec.value)}",
             )
         return res("unknown", f"{spec.field} is not known for this offering")
     v = spec.value

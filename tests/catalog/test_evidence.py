@@ -164,8 +164,9 @@ def test_ages_and_criterion_facts():
 
 
 def test_a_residency_block_without_regions_is_none_found_not_unknown():
-    """Looked up (where, when) and no region stated: reports say *none found*; a region
-    must-have is unknown with that reason, never as if nobody had looked."""
+    """Looked up (where, when) and no region stated: reports say *none found*, and a
+    region must-have fails (it cannot be shown), as a certification found nowhere does;
+    never unknown as if nobody had looked."""
     from engine.catalog.coverage import catalog_report
     from engine.catalog.loading import Catalog
     from engine.catalog.schema import RequirementSpec
@@ -177,7 +178,10 @@ def test_a_residency_block_without_regions_is_none_found_not_unknown():
     assert any(f.kind == "residency" and not f.inherited for f in facts(ro))
     spec = RequirementSpec(id="eu", field="processing_regions", op="within", value=("EU",))
     res = evaluate(spec, ro, {}, dt.date(2026, 12, 4))
-    assert res.outcome == "unknown" and "none found (looked up 2026-02-01 in 1 source" in res.reason
+    assert (
+        res.outcome == "fail"
+        and "none found in the residency block's 1 source (dated 2026-02-01)" in res.reason
+    )
     report = catalog_report(Catalog((ro,), (v,), (), (), {}), dt.date(2026, 12, 4), {})
     (regions,) = [f for f in report.fields if f.field == "processing_regions"]
     assert (regions.known, regions.none_found, regions.unknown) == (0, 1, 0)
@@ -196,8 +200,28 @@ def test_a_block_with_its_own_sources_is_graded_on_them_alone():
     text = PROFILE.replace(
         "    zero_data_retention: {status: available}\n",
         "    zero_data_retention: {status: available, as_of: 2026-10-01, sources: [https://blog.example/x]}\n",
-    ).replace("    as_of: 2026-11-01\n    evidence: aggregator", "    as_of: 2026-11-01\n    evidence: primary")
+    ).replace(
+        "    as_of: 2026-11-01\n    evidence: aggregator", "    as_of: 2026-11-01\n    evidence: primary"
+    )
     v, loaded = load_vendor_bytes(text.encode(), "acme.yaml")
     by = {f.field: f for f in facts(_resolve(v, loaded)[0])}
     assert by["zero_data_retention"].grade == "ungraded"
     assert by["offering"].grade == "primary"
+
+
+@pytest.mark.parametrize("where", ["vendor", "offering"])
+def test_none_found_names_where_it_was_looked_up(where):
+    """``none_found`` is a search that found nothing: without the sources searched (the
+    block's or the item's) it is refused, naming the item."""
+    data = yaml.safe_load(PROFILE)
+    block = {"items": {"iso42001": {"status": "none_found"}}}
+    if where == "vendor":
+        data["certifications"] = block
+    else:
+        data["offerings"][0]["certifications"] = block
+    with pytest.raises(ValidationError) as exc:
+        VendorFile.model_validate(data)
+    assert "none_found means looked up and not found" in str(exc.value) and "iso42001" in str(exc.value)
+    block["sources"] = ["https://acme.example/trust"]
+    block["as_of"] = "2026-11-01"
+    VendorFile.model_validate(yaml.safe_load(yaml.safe_dump(data)))

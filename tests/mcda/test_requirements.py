@@ -9,7 +9,7 @@ from engine.catalog.schema import RequirementSpec
 from engine.mcda.requirements import check_requirements, evaluate
 from tests.conftest import offering_yaml, priorities, vendor_yaml
 
-CERTS = "certifications:\n  items:\n    iso27001: {status: certified}\n    soc2_type2: {status: claimed}\n    iso42001: {status: none_found}\n"
+CERTS = "certifications:\n  as_of: 2026-11-01\n  sources: [https://example.org/trust]\n  items:\n    iso27001: {status: certified}\n    soc2_type2: {status: claimed}\n    iso42001: {status: none_found}\n"
 
 
 @pytest.fixture(scope="module")
