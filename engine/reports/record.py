@@ -62,6 +62,36 @@ def _stale_section(ranking: Ranking, rows: list[Row]) -> list[str]:
     return out
 
 
+def _evidence_section(ranking: Ranking, rows: list[Row]) -> list[str]:
+    """``## Evidence``: for each listed ranked offering and each weighted criterion, the
+    weakest evidence grade behind its value (``unknown``: no value, imputed worst;
+    ``buyer``: a self-hosted offering's compliance, which rests on the buyer's own
+    declaration). The scale is the README's (primary … aggregator, ungraded)."""
+    weighted = [c.id for c in ranking.criteria if ranking.weights.get(c.id, 0.0) > 0]
+    if not rows or not weighted:
+        return []
+    out = [
+        "",
+        "## Evidence",
+        "",
+        "The weakest evidence grade behind each value (primary, independent, vendor-declared, "
+        "secondary, aggregator; ungraded: no grade recorded; unknown: no value, imputed worst).",
+        "",
+        "| offering | " + " | ".join(weighted) + " |",
+        "|---|" + "---|" * len(weighted),
+    ]
+    for r in rows:
+        cells = []
+        for cid in weighted:
+            cell = r.cells.get(cid)
+            if cell is None or cell.value is None:
+                cells.append("unknown")
+            else:
+                cells.append(cell.evidence or "buyer")
+        out.append(f"| {_cell(r.offering_id)} | " + " | ".join(cells) + " |")
+    return out
+
+
 def decision_record(
     ranking: Ranking,
     priorities: PrioritiesFile,
@@ -163,6 +193,7 @@ def decision_record(
     if flagged:
         lines += ["", "Flags:", ""]
         lines += [f"- {_cell(r.offering_id)}: {_cell(flag_text(fl, _STALE_BELOW))}" for r, fl in flagged]
+    lines += _evidence_section(ranking, ranked)
     lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
     if ranking.excluded:
         lines += [
