@@ -879,6 +879,13 @@ class PrioritiesFile(_Model):
         if len(given) != 1:
             found = " and ".join(given) if given else "none"
             raise ValueError(f"give exactly one of weights, weight_order or ahp (found {found})")
+        for name in ("wanted_certifications", "buyer_certifications"):
+            ids = getattr(self, name) or ()
+            twice = sorted({c for c in ids if ids.count(c) > 1})
+            if twice:
+                raise ValueError(
+                    f"{name} lists {', '.join(twice)} more than once: write each certification once"
+                )
         return self
 
     @field_validator("max_age_days")

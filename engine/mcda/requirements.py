@@ -190,11 +190,13 @@ field reads :func:`engine.catalog.evidence.criterion_facts` (``compliance``: eve
 certification item)."""
 
 
-def _graded_facts(ro: ResolvedOffering, spec: RequirementSpec) -> tuple[Fact, ...]:
+def _graded_facts(
+    ro: ResolvedOffering, spec: RequirementSpec, wanted: tuple[str, ...] = ()
+) -> tuple[Fact, ...]:
     if spec.field in GRADED_FIELDS:
         return GRADED_FIELDS[spec.field](ro, spec)
-    if spec.field == "compliance":
-        return tuple(f for f in facts(ro) if f.kind == "certifications")
+    if spec.field == "compliance":  # the buyer's wanted certifications only, as the criterion reads
+        return criterion_facts(ro, "compliance", wanted)
     return criterion_facts(ro, spec.field)
 
 
@@ -312,6 +314,7 @@ def evaluate(
     perf: Mapping[str, Performance],
     today: dt.date | None = None,
     buyer_certifications: tuple[str, ...] | None = None,
+    wanted_certifications: tuple[str, ...] = (),
 ) -> RequirementResult:
     """Evaluate one (well-formed) requirement for one offering.
 
@@ -329,6 +332,9 @@ def evaluate(
         self-hosted offering (operator headquarters ``BUYER``) is about the buyer's own
         infrastructure: it passes or fails on this declaration, and is ``unknown`` —
         the buyer's input, not a vendor fact — when it is ``None`` (not declared).
+    wanted_certifications : tuple of str, optional
+        The buyer's wanted certifications: a ``min_grade`` on ``compliance`` judges the
+        evidence of these only, as the criterion does.
 
     Returns
     -------
@@ -339,7 +345,7 @@ def evaluate(
     result = _judge(spec, ro, perf, today, buyer_certifications)
     if spec.min_grade is None or result.outcome == "unknown":
         return result
-    w = weakest(list(_graded_facts(ro, spec)))
+    w = weakest(list(_graded_facts(ro, spec, wanted_certifications)))
     if w is None or grade_at_least(w.grade, spec.min_grade):
         return result
     found = "records no evidence grade" if w.grade == UNGRADED else f"rests on {w.grade} evidence"

@@ -582,7 +582,9 @@ def _gate(
         p = {c: performance(c, ro, ctx) for c in ids}
         perf[oid] = p
         held = priorities.buyer_certifications
-        results = [evaluate(r, ro, p, day, held) for r in priorities.requirements]
+        results = [
+            evaluate(r, ro, p, day, held, priorities.wanted_certifications) for r in priorities.requirements
+        ]
         gates[oid] = results
         why: list[str] = []
         fails = False

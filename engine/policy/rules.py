@@ -475,7 +475,8 @@ def check_policy(
     held = priorities.buyer_certifications if priorities is not None else None  # for self-hosted offerings
     for rule in policy.rules:
         for ro in scope:
-            res = evaluate(rule, ro, perf.get(ro.id, {}), day, held)
+            wanted = priorities.wanted_certifications if priorities is not None else ()
+            res = evaluate(rule, ro, perf.get(ro.id, {}), day, held, wanted)
             line, fld = _location(rule, ro)
             failed = res.blocks(rule.allow_unknown)
             if not failed:

@@ -225,3 +225,17 @@ def test_none_found_names_where_it_was_looked_up(where):
     block["sources"] = ["https://acme.example/trust"]
     block["as_of"] = "2026-11-01"
     VendorFile.model_validate(yaml.safe_load(yaml.safe_dump(data)))
+
+
+def test_min_grade_on_compliance_judges_the_wanted_certifications_only():
+    from engine.catalog.schema import RequirementSpec
+    from engine.mcda.matrix import Performance
+    from engine.mcda.requirements import evaluate
+
+    ro = _ro()
+    spec = RequirementSpec(id="c", field="compliance", op="min", value=0.0, min_grade="primary")
+    perf = {"compliance": Performance(1.0)}
+    day = dt.date(2026, 12, 4)
+    assert evaluate(spec, ro, perf, day, None, ("c5",)).outcome == "pass"  # c5 rests on a register
+    res = evaluate(spec, ro, perf, day, None, ("c5", "iso27001"))  # iso27001 on an aggregator
+    assert res.outcome == "unknown" and "aggregator" in res.reason

@@ -79,3 +79,10 @@ def test_an_empty_region_list_is_still_an_error():
     data["headquarters"] = "Europe"
     with pytest.raises(ValidationError, match="ISO 3166-1"):
         VendorFile.model_validate(data)
+
+
+@pytest.mark.parametrize("field", ["wanted_certifications", "buyer_certifications"])
+def test_a_certification_listed_twice_is_refused(field):
+    with pytest.raises(ValidationError) as exc:
+        priorities(**{field: ["iso27001", "c5", "iso27001"]})
+    assert f"{field} lists iso27001 more than once" in str(exc.value)
