@@ -51,8 +51,9 @@ def criteria_dir() -> Path:
 
 DEFAULT_PRESET = engine.catalog.loading.DEFAULT_PRESET
 ATTRIBUTION = (
-    "Data: vendor profiles in `vendors/` built from public sources listed per offering "
-    "(collected 2026-11-29). Latency and capability: Artificial Analysis "
+    "Data: vendor profiles in `vendors/` built from public sources listed per offering, "
+    "each fact with its own date and evidence grade (collected 2026-11-29, re-checked and "
+    "extended 2026-12-04). Latency and capability: Artificial Analysis "
     "(artificialanalysis.ai), Intelligence Index v4.3. Transparency: Stanford Foundation "
     "Model Transparency Index 2025 (CC BY 4.0). Prices: genai-prices (MIT), LiteLLM (MIT), "
     "models.dev (MIT) and vendor pages. Exchange rates: ECB reference rates of 2026-10-30."
