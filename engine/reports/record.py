@@ -58,7 +58,14 @@ def _stale_section(ranking: Ranking, rows: list[Row]) -> list[str]:
             f"| {_cell(r.offering_id)} | {_cell(block_name(a))} | {a.fact.kind} | {when} | {age} | {a.limit} |"
         )
     if left:
-        out += ["", more_line(left, "stale facts", "see `shortlist rank --format json` (each row's `stale`)")]
+        out += [
+            "",
+            more_line(
+                left,
+                "stale facts",
+                "`shortlist validate --stale` lists every stale fact of the catalog, `shortlist explain OFFERING` one offering's",
+            ),
+        ]
     return out
 
 
