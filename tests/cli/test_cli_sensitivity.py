@@ -42,7 +42,9 @@ def rank_json(preset: str | Path, *extra: str) -> dict[str, Any]:
 def sens_json(preset: str | Path, *extra: str) -> dict[str, Any]:
     # --samples SAMPLES unless the test gives its own (an option may be given once)
     samples = [] if "--samples" in extra else ["--samples", SAMPLES]
-    return json.loads(ok("sensitivity", "--priorities", str(preset), *samples, "--format", "json", *FROZEN, *extra))
+    return json.loads(
+        ok("sensitivity", "--priorities", str(preset), *samples, "--format", "json", *FROZEN, *extra)
+    )
 
 
 def ranked_ids(doc: dict[str, Any]) -> list[str]:
@@ -138,7 +140,9 @@ def test_dominance_claims_hold_on_the_utilities(preset):
 
 @pytest.mark.parametrize("preset", PRESET_NAMES)
 def test_sensitivity_csv_on_each_preset(preset):
-    code, out, err = run("sensitivity", "--priorities", preset, "--samples", SAMPLES, "--format", "csv", *FROZEN)
+    code, out, err = run(
+        "sensitivity", "--priorities", preset, "--samples", SAMPLES, "--format", "csv", *FROZEN
+    )
     assert code == 0, err
     assert "stability intervals are per criterion" in err  # said on stderr, not in the CSV
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -255,12 +259,18 @@ def test_order_switches_to_uniform_sampling_within_the_order():
 
 def test_output_file_and_excel(tmp_path):
     target = tmp_path / "s.json"
-    code, out, err = run("sensitivity", "--samples", "500", "--format", "json", "--output", str(target), *FROZEN)
+    code, out, err = run(
+        "sensitivity", "--samples", "500", "--format", "json", "--output", str(target), *FROZEN
+    )
     assert code == 0 and out == "", err
-    assert target.read_text(encoding="utf-8") == ok("sensitivity", "--samples", "500", "--format", "json", *FROZEN)
+    assert target.read_text(encoding="utf-8") == ok(
+        "sensitivity", "--samples", "500", "--format", "json", *FROZEN
+    )
     plain = ok("sensitivity", "--samples", "500", "--format", "csv", *FROZEN)
     xl = tmp_path / "s.csv"
-    code, out, err = run("sensitivity", "--samples", "500", "--format", "csv", "--excel", "--output", str(xl), *FROZEN)
+    code, out, err = run(
+        "sensitivity", "--samples", "500", "--format", "csv", "--excel", "--output", str(xl), *FROZEN
+    )
     assert code == 0 and out == "", err
     data = xl.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and not plain.startswith("\ufeff")
@@ -490,7 +500,9 @@ def test_explain_under_topsis_says_the_weight_analysis_needs_a_linear_method():
 def test_explain_with_a_weight_order_on_the_bank_preset():
     order = "capability > monthly_cost"
     runner_up = ranked_ids(rank_json("regulated-eu-bank", "--weight-order", order))[1]
-    code, out, err = run("explain", runner_up, "--priorities", "regulated-eu-bank", "--weight-order", order, *FROZEN)
+    code, out, err = run(
+        "explain", runner_up, "--priorities", "regulated-eu-bank", "--weight-order", order, *FROZEN
+    )
     assert code == 0, err
     assert "What would it take to rank first" in out
 
