@@ -103,7 +103,7 @@ def test_serial_and_dask_schedulers_give_the_bytes_of_rank_and_sensitivity(data,
     assert serial.ok and serial.scheduler == "serial"
     expected = exports(serial)
     for path, got in zip(files, expected, strict=True):
-        assert got == cli_exports(path), path.name
+        assert got == cli_exports(path, "--vendors", str(VENDORS)), path.name  # the catalog of ``data``
     for scheduler in DASK:
         result = robustness_many(*data, files, on_date=ON, scheduler=scheduler)
         assert result.scheduler == scheduler and result.ok
@@ -456,7 +456,15 @@ def test_cli_batch_writes_what_rank_and_sensitivity_print(tmp_path):
 def test_cli_batch_with_a_broken_file_writes_the_valid_ones_and_exits_2(mixed, tmp_path):
     out_dir = tmp_path / "out"
     code, out, err = run(
-        "batch", *mixed, "--robustness", "--output-dir", str(out_dir), "--on", ON.isoformat()
+        "batch",
+        *mixed,
+        "--robustness",
+        "--output-dir",
+        str(out_dir),
+        "--on",
+        ON.isoformat(),
+        "--vendors",
+        str(VENDORS),  # the frozen catalog: its 26 offerings are pinned below
     )
     assert code == 2
     rows = summary(out)

@@ -1,7 +1,10 @@
 """The robustness commands of the CLI: ``sensitivity``, ``rank --method/--weight-order``,
 elicited weights in priorities files, and the robustness part of ``explain``.
 
-In-process on the bundled data (as tests/cli/test_cli.py), plus one real subprocess.
+In-process on the frozen 2026-11-29 catalog (``--vendors VENDORS``, see tests/conftest.py),
+so that the answers pinned here (the runner-up's price answer, the sampling block) do not
+move with every update of the live ``vendors/``; the one real subprocess runs on the
+default (live) catalog and only checks that it works.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from tests.conftest import run_cli as run
 PRESET_NAMES = [p.stem for p in PRESETS]
 BANK = CRITERIA / "presets" / "regulated-eu-bank.yaml"
 SAMPLES = "2000"  # fast, and every share is a multiple of 1/2000: exact in 6 decimals
+FROZEN = ("--vendors", str(VENDORS))  # every command here ranks the frozen catalog
 
 
 def ok(*args: str) -> str:
@@ -32,13 +36,15 @@ def ok(*args: str) -> str:
 
 
 def rank_json(preset: str | Path, *extra: str) -> dict[str, Any]:
-    return json.loads(ok("rank", "--priorities", str(preset), "--format", "json", *extra))
+    return json.loads(ok("rank", "--priorities", str(preset), "--format", "json", *FROZEN, *extra))
 
 
 def sens_json(preset: str | Path, *extra: str) -> dict[str, Any]:
     # --samples SAMPLES unless the test gives its own (an option may be given once)
     samples = [] if "--samples" in extra else ["--samples", SAMPLES]
-    return json.loads(ok("sensitivity", "--priorities", str(preset), *samples, "--format", "json", *extra))
+    return json.loads(
+        ok("sensitivity", "--priorities", str(preset), *samples, "--format", "json", *FROZEN, *extra)
+    )
 
 
 def ranked_ids(doc: dict[str, Any]) -> list[str]:
@@ -134,7 +140,9 @@ def test_dominance_claims_hold_on_the_utilities(preset):
 
 @pytest.mark.parametrize("preset", PRESET_NAMES)
 def test_sensitivity_csv_on_each_preset(preset):
-    code, out, err = run("sensitivity", "--priorities", preset, "--samples", SAMPLES, "--format", "csv")
+    code, out, err = run(
+        "sensitivity", "--priorities", preset, "--samples", SAMPLES, "--format", "csv", *FROZEN
+    )
     assert code == 0, err
     assert "stability intervals are per criterion" in err  # said on stderr, not in the CSV
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -153,7 +161,7 @@ def test_sensitivity_csv_on_each_preset(preset):
 
 @pytest.mark.parametrize("preset", PRESET_NAMES)
 def test_sensitivity_table_on_each_preset(preset):
-    out = ok("sensitivity", "--priorities", preset, "--samples", SAMPLES)
+    out = ok("sensitivity", "--priorities", preset, "--samples", SAMPLES, *FROZEN)
     for heading in ("Stability intervals", "Rank acceptability", "Pareto front"):
         assert heading in out
     leader = ranked_ids(rank_json(preset))[0]
@@ -202,7 +210,7 @@ def test_no_offering_takes_first_place_beyond_weight_100_percent(preset):
 
 
 def test_same_seed_same_bytes_other_seed_other_result():
-    args = ("sensitivity", "--samples", "500", "--format", "json")
+    args = ("sensitivity", "--samples", "500", "--format", "json", *FROZEN)
     a, b = ok(*args, "--seed", "7"), ok(*args, "--seed", "7")
     assert a == b
     c = ok(*args, "--seed", "8")
@@ -251,12 +259,18 @@ def test_order_switches_to_uniform_sampling_within_the_order():
 
 def test_output_file_and_excel(tmp_path):
     target = tmp_path / "s.json"
-    code, out, err = run("sensitivity", "--samples", "500", "--format", "json", "--output", str(target))
+    code, out, err = run(
+        "sensitivity", "--samples", "500", "--format", "json", "--output", str(target), *FROZEN
+    )
     assert code == 0 and out == "", err
-    assert target.read_text(encoding="utf-8") == ok("sensitivity", "--samples", "500", "--format", "json")
-    plain = ok("sensitivity", "--samples", "500", "--format", "csv")
+    assert target.read_text(encoding="utf-8") == ok(
+        "sensitivity", "--samples", "500", "--format", "json", *FROZEN
+    )
+    plain = ok("sensitivity", "--samples", "500", "--format", "csv", *FROZEN)
     xl = tmp_path / "s.csv"
-    code, out, err = run("sensitivity", "--samples", "500", "--format", "csv", "--excel", "--output", str(xl))
+    code, out, err = run(
+        "sensitivity", "--samples", "500", "--format", "csv", "--excel", "--output", str(xl), *FROZEN
+    )
     assert code == 0 and out == "", err
     data = xl.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and not plain.startswith("\ufeff")
@@ -288,7 +302,7 @@ def test_rank_method_flag_sets_the_method_and_changes_the_order():
     assert orders["weighted-product"] != orders["weighted-sum"]
     assert orders["topsis"] != orders["weighted-sum"]
     assert rank_json("regulated-eu-bank")["method"] == "weighted-sum"  # the default
-    table = ok("rank", "--method", "topsis")
+    table = ok("rank", "--method", "topsis", *FROZEN)
     assert "topsis" in table
 
 
@@ -364,14 +378,14 @@ def test_ahp_in_a_priorities_file(tmp_path):
 
 def test_inconsistent_ahp_ranks_with_a_warning_note(tmp_path):
     p = with_weights_block(tmp_path, AHP_INCONSISTENT)
-    code, out, err = run("rank", "--priorities", str(p))
+    code, out, err = run("rank", "--priorities", str(p), *FROZEN)
     assert code == 0, err
     note = next(line for line in out.splitlines() if "consistency ratio" in line and "above" in line)
     assert note.startswith("Note: AHP consistency ratio")
     assert "above 0.10" in note and "revise them" in note
     doc = rank_json(p)
     assert any("above 0.10" in n for n in doc["notes"])
-    code, _, err = run("rank", "--priorities", str(p), "--format", "csv")
+    code, _, err = run("rank", "--priorities", str(p), "--format", "csv", *FROZEN)
     assert code == 0 and "note: AHP consistency ratio" in err
 
 
@@ -379,7 +393,7 @@ def test_inconsistent_ahp_ranks_with_a_warning_note(tmp_path):
 
 
 def explain(offering: str, *extra: str) -> str:
-    return ok("explain", offering, "--priorities", "regulated-eu-bank", *extra)
+    return ok("explain", offering, "--priorities", "regulated-eu-bank", *FROZEN, *extra)
 
 
 def test_explain_runner_up_shows_robustness_and_what_it_would_take():
@@ -393,7 +407,7 @@ def test_explain_runner_up_shows_robustness_and_what_it_would_take():
     assert "move" in weights_line and "percentage points" in weights_line and "→" in weights_line
     assert "a monthly cost" in price_line and "% lower" in price_line and "would make it first" in price_line
     # its acceptability is the sensitivity report's (same default settings)
-    doc = json.loads(ok("sensitivity", "--format", "json"))
+    doc = json.loads(ok("sensitivity", "--format", "json", *FROZEN))
     acc = next(o["acceptability"] for o in doc["offerings"] if o["offering_id"] == runner_up)
     shown = dict(re.findall(r"rank (\d+): ([\d.]+)%", out.split("rank acceptability:")[1].splitlines()[0]))
     # both sides are rounded (the text to 0.1 %, the JSON to 0.01 %): they may differ by 0.05 + 0.005
@@ -486,7 +500,9 @@ def test_explain_under_topsis_says_the_weight_analysis_needs_a_linear_method():
 def test_explain_with_a_weight_order_on_the_bank_preset():
     order = "capability > monthly_cost"
     runner_up = ranked_ids(rank_json("regulated-eu-bank", "--weight-order", order))[1]
-    code, out, err = run("explain", runner_up, "--priorities", "regulated-eu-bank", "--weight-order", order)
+    code, out, err = run(
+        "explain", runner_up, "--priorities", "regulated-eu-bank", "--weight-order", order, *FROZEN
+    )
     assert code == 0, err
     assert "What would it take to rank first" in out
 

@@ -39,15 +39,32 @@ def test_init_creates_a_catalog_that_passes_its_own_checks(tmp_path, monkeypatch
         ROOT / "vendors" / "openai.yaml"
     ).read_bytes()
     monkeypatch.chdir(target)
+    # init copies the LIVE catalog: what must hold for any shipped data, not its verdict
     code, out, _ = run("validate")
     assert code == 0 and "1 policy file(s)" in out
-    code, out, _ = run("check", "--policy", "criteria/policies/eu-regulated.yaml", "--today", "2026-11-29")
-    assert code == 0 and "PASSED" in out
-    # the catalog is the user's now: an edit shows up in the check
+    check = ("check", "--policy", "criteria/policies/eu-regulated.yaml", "--today", "2026-11-29")
+    code, before, _ = run(*check)
+    assert code in (0, 1) and "offering(s) in scope" in before
+    assert ("PASSED: no finding" in before) if code == 0 else ("FAILED:" in before)
+    # the catalog is the user's now: an edit shows up in the check, at the edited line
+    # (the processing regions of mistral-large-4-api, an approved offering, found by search)
     f = target / "vendors" / "mistral-ai.yaml"
-    f.write_text(f.read_text().replace("processing_regions: [EU, US]", "processing_regions: [US]", 1))
-    code, out, _ = run("check", "--policy", "criteria/policies/eu-regulated.yaml", "--today", "2026-11-29")
-    assert code == 1 and "vendors/mistral-ai.yaml:47" in out
+    lines = f.read_text().splitlines(keepends=True)
+    start = lines.index("  - id: mistral-large-4-api\n")
+    at = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("    processing_regions:"))
+    assert not lines[at].rstrip().endswith("[US]")
+    lines[at] = "    processing_regions: [US]\n"
+    f.write_text("".join(lines))
+    code, after, _ = run(*check)
+
+    def eu_denials(report: str) -> list[str]:  # the "at FILE:LINE" line under each denial
+        rows = report.splitlines()
+        return [rows[i + 1] for i, row in enumerate(rows) if "DENY  eu-processing" in row]
+
+    where = f"at vendors/mistral-ai.yaml:{at + 1} (offerings["
+    assert not any(where in w for w in eu_denials(before))
+    assert code == 1 and "FAILED:" in after
+    assert any(where in w and w.endswith(".processing_regions)") for w in eu_denials(after))
 
 
 def test_init_refuses_a_non_empty_directory(tmp_path):

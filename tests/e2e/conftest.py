@@ -2,7 +2,11 @@
 system Chromium through Playwright's sync API.
 
 One server and one browser per session; every test gets a fresh browser context (so a
-fresh Streamlit session with the default preset). Without the system Chromium or the
+fresh Streamlit session with the default preset). That server ranks the frozen 2026-11-29
+catalog (``tests/conftest.py``: ``VENDORS``, through ``SHORTLIST_VENDORS``), as :func:`cli`
+does (``--vendors``), so that the leaders and slider effects pinned in the tests do not
+move with every update of the live ``vendors/``; ``live_server`` runs the app on the live
+catalog as shipped (tests/e2e/test_live_catalog.py). Without the system Chromium or the
 ``playwright`` package every test here is skipped with one plain reason; with
 ``SHORTLIST_E2E_REQUIRED=1`` (CI) that is a failure instead, so the suite never
 disappears silently. ``SHORTLIST_CHROMIUM`` names another Chromium binary.
@@ -28,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, VENDORS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -95,14 +99,26 @@ def skip_module_without_browser() -> None:
 
 
 def clean_env() -> dict[str, str]:
-    """This process's environment without the data-directory overrides."""
+    """This process's environment without the data-directory overrides (the app then ranks
+    the live bundled catalog)."""
     return {k: v for k, v in os.environ.items() if k not in DATA_ENV}
 
 
+def frozen_env() -> dict[str, str]:
+    """:func:`clean_env` with the app pointed at the frozen 2026-11-29 catalog."""
+    return {**clean_env(), "SHORTLIST_VENDORS": str(VENDORS)}
+
+
 def cli(*args: str) -> bytes:
-    """``python -m engine ARGS`` as a real subprocess from the repository root: its stdout."""
+    """``python -m engine ARGS --vendors VENDORS`` as a real subprocess from the repository
+    root: its stdout (the command must take ``--vendors``; the frozen catalog, as
+    :func:`server` ranks)."""
     done = subprocess.run(
-        [sys.executable, "-m", "engine", *args], cwd=ROOT, env=clean_env(), capture_output=True, timeout=120
+        [sys.executable, "-m", "engine", *args, "--vendors", str(VENDORS)],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr.decode()
     return done.stdout
@@ -212,8 +228,17 @@ def running_streamlit(
 
 @pytest.fixture(scope="session")
 def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free loopback port, output in a log file; stopped at the end."""
+    """``streamlit run app.py`` on the frozen catalog, on a free loopback port, output in a
+    log file; stopped at the end."""
     log_path = tmp_path_factory.mktemp("e2e") / "streamlit.log"
+    with running_streamlit("app.py", ROOT, frozen_env(), log_path) as (url, proc):
+        yield Server(url, log_path, proc)
+
+
+@pytest.fixture(scope="module")
+def live_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``streamlit run app.py`` on the live bundled catalog (no data override), as shipped."""
+    log_path = tmp_path_factory.mktemp("e2e-live") / "streamlit.log"
     with running_streamlit("app.py", ROOT, clean_env(), log_path) as (url, proc):
         yield Server(url, log_path, proc)
 

@@ -33,6 +33,8 @@ from tests.conftest import CRITERIA, ROOT, VENDORS, offering_yaml, priorities, r
 
 BANK = CRITERIA / "presets" / "regulated-eu-bank.yaml"
 ON = "2026-11-29"
+FROZEN = ("--vendors", str(VENDORS))
+"""The CLI compares the catalog that :func:`bank` ranks (the frozen 2026-11-29 copy)."""
 
 
 # ----------------------------------------------------------------- the bundled data
@@ -487,7 +489,7 @@ def test_a_report_of_another_ranking_is_refused(bank, bundled, criteria):
     ],
 )
 def test_cli_errors_exit_2_with_one_line_each(args, needle):
-    code, out, err = run_cli("compare", *args)
+    code, out, err = run_cli("compare", *args, *FROZEN)
     assert code == 2 and out == ""
     assert needle in err
     assert all(
@@ -556,8 +558,8 @@ def test_json_content(bank, bundled):
 def test_cli_what_it_would_take_matches_explain(bank):
     _, ranking, _ = bank
     ids = picks(ranking)
-    doc = json.loads(cli_ok("compare", *ids, "--on", ON, "--format", "json"))
-    out = cli_ok("explain", ids[1], "--on", ON)
+    doc = json.loads(cli_ok("compare", *ids, "--on", ON, "--format", "json", *FROZEN))
+    out = cli_ok("explain", ids[1], "--on", ON, *FROZEN)
     weights = next(line for line in out.splitlines() if line.strip().startswith("weights:"))
     price = next(line for line in out.splitlines() if line.strip().startswith("price:"))
     p = doc["offerings"][1]["path_to_first"]
@@ -568,14 +570,14 @@ def test_cli_what_it_would_take_matches_explain(bank):
 def test_cli_table_and_markdown(bank):
     _, ranking, _ = bank
     ids = picks(ranking)
-    table = cli_ok("compare", *ids, "--on", ON)
+    table = cli_ok("compare", *ids, "--on", ON, *FROZEN)
     assert table.startswith("Comparison · priorities: Regulated EU bank · method weighted-sum")
     for k, oid in zip("ABCD", ids, strict=True):
         assert f"  {k}  {oid} — " in table
     for needle in ("Result", "Criteria (* best", "Facts", "What would it take to rank first:", "Data as of:"):
         assert needle in table
     assert f"2 of {len(ranking.ranked)}" in table
-    md = cli_ok("compare", *ids, "--on", ON, "--format", "markdown")
+    md = cli_ok("compare", *ids, "--on", ON, "--format", "markdown", *FROZEN)
     assert md.startswith("# Comparison: " + " vs ".join(f"`{o}`" for o in ids))
     for heading in (
         "## Result",
@@ -587,7 +589,7 @@ def test_cli_table_and_markdown(bank):
         assert heading in md
     assert f"| criterion | weight | {' | '.join(f'`{o}`' for o in ids)} |" in md
     # every criterion and every fact has a row
-    comp_doc = json.loads(cli_ok("compare", *ids, "--on", ON, "--format", "json"))
+    comp_doc = json.loads(cli_ok("compare", *ids, "--on", ON, "--format", "json", *FROZEN))
     for c in comp_doc["criteria"]:
         assert f"| {c['label']}" in md
     for f in comp_doc["facts"]:
@@ -597,7 +599,7 @@ def test_cli_table_and_markdown(bank):
 def test_cli_csv_one_row_per_item_one_column_per_offering(bank):
     _, ranking, _ = bank
     ids = picks(ranking)
-    text = cli_ok("compare", *ids, "--on", ON, "--format", "csv")
+    text = cli_ok("compare", *ids, "--on", ON, "--format", "csv", *FROZEN)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["item", "label", *ids, "differs", "best"]
     assert all(len(r) == len(rows[0]) for r in rows)
@@ -741,7 +743,7 @@ def test_the_package_exports_the_comparison():
 def test_the_output_file_is_written(tmp_path, bank):
     _, ranking, _ = bank
     out = tmp_path / "c.md"
-    assert cli_ok("compare", *picks(ranking)[:2], "--format", "markdown", "--output", str(out)) == ""
+    assert cli_ok("compare", *picks(ranking)[:2], "--format", "markdown", "--output", str(out), *FROZEN) == ""
     assert Path(out).read_text(encoding="utf-8").startswith("# Comparison: ")
 
 

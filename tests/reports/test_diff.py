@@ -61,8 +61,13 @@ def git(repo: Path, *args: str) -> None:
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> Path:
+    """A git repository made by ``shortlist init``, its vendors/ replaced by the frozen
+    2026-11-29 copy (init copies the live catalog, which the expectations here do not
+    describe)."""
     r = tmp_path / "catalog"
     assert run("init", str(r))[0] == 0
+    shutil.rmtree(r / "vendors")
+    shutil.copytree(VENDORS, r / "vendors")
     git(r, "init", "-q")
     git(r, "add", "-A")
     git(r, "commit", "-q", "-m", "catalog")
