@@ -247,11 +247,29 @@ def flag_text(flags: list[str] | tuple[str, ...], where: str = "shortlist explai
     """An offering's flags on one line for people: every flag, but the stale-data
     ones cut at :data:`engine.reports.summarise.PER_ITEM` and counted, ``where`` saying
     what lists them all (``explain`` and the CSV/JSON exports do)."""
-    stale = [f for f in flags if f.startswith(f"{STALE_FLAG}:")]
+    stale = _grouped_stale([f for f in flags if f.startswith(f"{STALE_FLAG}:")])
     other = [f for f in flags if not f.startswith(f"{STALE_FLAG}:")]
     shown, left = cut(stale, PER_ITEM)
     more = [f"and {left:,} more stale facts ({where})"] if left else []
     return "; ".join([*other, *shown, *more])
+
+
+_STALE_PARTS = re.compile(
+    rf"{STALE_FLAG}: (?P<name>.+?) (?P<rest>[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?: \([^)]*\))? is [0-9]+ days old "
+    r"\(limit [0-9]+ days for [a-z]+\))"
+)
+
+
+def _grouped_stale(stale: list[str]) -> list[str]:
+    """Stale flags that share a date, an age and a limit said once, their blocks listed:
+    ``stale data: certifications.iso27017, certifications.iso27018 2024-07-18 is 869 days
+    old (limit 365 days for certifications)`` (a flag of another shape stays as it is)."""
+    groups: dict[str, list[str]] = {}
+    for f in stale:
+        m = _STALE_PARTS.fullmatch(f)
+        key, name = (m.group("rest"), m.group("name")) if m else (f, "")
+        groups.setdefault(key, []).append(name)
+    return [f"{STALE_FLAG}: {', '.join(names)} {key}" if names[0] else key for key, names in groups.items()]
 
 
 def to_table(ranking: Ranking, *, top: int | None = None) -> str:

@@ -157,3 +157,19 @@ def test_sensitivity_json_one_offering_and_non_finite_values(write_vendors, crit
         else:  # JSON is written strictly (issue 11): a NaN/infinity leak is an error, never "NaN"
             with pytest.raises(ValueError, match="JSON compliant"):
                 engine.sensitivity_json(weird, ranking)
+
+
+def test_stale_flags_sharing_a_date_and_limit_are_said_once():
+    from engine.reports.export import flag_text
+
+    flags = [
+        "price 1.0 imputed",
+        "stale data: certifications.iso27017 2024-07-18 is 869 days old (limit 365 days for certifications)",
+        "stale data: certifications.iso27018 2024-07-18 is 869 days old (limit 365 days for certifications)",
+        "stale data: prices 2026-06-01 (undated: the offering's as_of) is 186 days old (limit 90 days for prices)",
+    ]
+    assert flag_text(flags) == (
+        "price 1.0 imputed; stale data: certifications.iso27017, certifications.iso27018 2024-07-18 is 869 days "
+        "old (limit 365 days for certifications); stale data: prices 2026-06-01 (undated: the offering's as_of) "
+        "is 186 days old (limit 90 days for prices)"
+    )
