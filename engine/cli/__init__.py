@@ -1,4 +1,4 @@
-"""Command-line interface: ``shortlist validate | rank | explain | compare | sensitivity | batch | check | diff | schema | init | import | prices``.
+"""Command-line interface: ``shortlist validate | rank | explain | compare | sensitivity | batch | check | diff | schema | init | import | prices | rfi``.
 
 Exit codes: 0 success; 1 findings (``check``) or price drift (``prices check``); 2
 invalid input or usage, or output that could not be written (one line per problem on
@@ -143,6 +143,7 @@ _COMMANDS = {
     "batch": "engine.cli.batch",
     "import": "engine.cli.import_genai_prices",
     "prices": "engine.cli.prices",
+    "rfi": "engine.cli.rfi",
 }
 """The module of each command; each has ``run(args, out, err) -> exit code``."""
 

@@ -453,6 +453,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pc.set_defaults(criteria=None)
 
+    rf = sub.add_parser(
+        "rfi",
+        help="request for information: per vendor, the questions whose answers decide the ranking "
+        "(unknown, stale or aggregator-only facts), as Markdown, a YAML answer template or a workbook",
+    )
+    scoring(rf)
+    rf.add_argument("--vendor", metavar="ID", help="only this vendor's questionnaire (a vendor file's id)")
+    rf.add_argument(
+        "--top",
+        type=_positive,
+        metavar="N",
+        help="the shortlist cut: questions that cannot move an offering across the first N nor change "
+        "a must-have's outcome are listed last (default: the priorities' robustness top_k, else 3)",
+    )
+    rf.add_argument(
+        "--format",
+        choices=("markdown", "yaml", "xlsx"),
+        default="markdown",
+        help="markdown (default): one questionnaire per vendor; yaml: the answer template; "
+        "xlsx: one workbook, a sheet per vendor (needs --output)",
+    )
+    rf.add_argument(
+        "--output",
+        metavar="DIR",
+        help="directory for DIR/<vendor>.md, DIR/<vendor>.rfi.yaml or DIR/rfi.xlsx (created when "
+        "missing); without it, one vendor's questionnaire goes to stdout",
+    )
+
     sc = sub.add_parser("schema", help="print the JSON Schema of a YAML file kind (for editors and CI)")
     sc.add_argument("kind", choices=tuple(SCHEMA_KINDS))
     sc.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")

@@ -1,0 +1,559 @@
+"""Requests for information: the questions a ranking leaves open, per vendor.
+
+:func:`questionnaires` turns a :class:`~engine.mcda.scoring.Ranking` into one
+questionnaire per vendor file (the model maker and the offerings its file lists). An
+offering the ranking ranks or excludes gets a question (from the catalog
+:mod:`engine.reports.rfi_questions`, keyed by field) for
+
+- every unknown fact on a criterion with a weight > 0 (for ``compliance``: every
+  wanted certification not held as ``certified``; a self-hosted offering's
+  certifications are the buyer's own and are not asked);
+- every unknown fact a must-have reads (outcome ``unknown``);
+- every stale fact block, or one dated after the ranking date
+  (:func:`engine.catalog.staleness.flagged`);
+- every fact resting only on ``aggregator`` evidence (:func:`engine.catalog.evidence.facts`).
+
+Questions on the same field of the same offering are asked once, with every reason
+listed; a vendor-level fact (``vendor.…``) is asked once for all its offerings.
+
+Order
+-----
+Questions are ordered by how much their answer can change the decision, against a
+shortlist *cut* (the first ``cut`` ranked offerings):
+
+1. with ``impact`` (rank ranges: a mapping of offering id to an object with an
+   ``unknowns`` sequence, each with ``field``, ``kind``, ``rank_if_best``,
+   ``rank_if_worst`` and ``crosses_cut``, ordered by impact), a question whose field
+   matches an unknown of its offering takes that unknown's place: those that cross the
+   cut first, in the given order; those that do not cross it are listed last;
+2. otherwise (and for questions no rank range names, such as stale facts) a heuristic,
+   in points of the 0–100 score:
+
+   - a must-have unknown of an offering excluded only on evidence gaps comes first
+     (a passing answer changes its gate outcome);
+   - an unknown on a weighted criterion can add at most
+     ``100 × weight × (1 − utility)`` points (the value is scored worst today; for a
+     certification, its share of the wanted list); a stale or aggregator fact can
+     move the score by ``100 × weight × max(utility, 1 − utility)`` on each criterion
+     resting on it;
+   - a question can change the shortlist when the offering is ranked below the cut
+     and its score plus the points its unknowns could add reaches the cut's score, or
+     is inside the cut and a stale or aggregator fact could take it below the first
+     score outside; for an excluded offering, when it is excluded on evidence gaps only,
+     or the question reads a fact a must-have it fails rests on.
+
+   Questions that cannot change the shortlist nor a gate outcome are kept, listed
+   last with the reason (:attr:`Question.decides` is False): a buyer may still want
+   the answers for the record.
+
+Within each group, larger impact first, then offering id and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from engine.catalog.evidence import CRITERION_KINDS, Fact, criterion_facts, facts
+from engine.catalog.loading import Catalog, ResolvedOffering
+from engine.catalog.schema import PrioritiesFile, RequirementSpec
+from engine.catalog.staleness import stale_flag
+from engine.mcda.matrix import is_buyer_operated
+from engine.mcda.scoring import EVIDENCE_GAP, Ranking, Row
+from engine.reports.rfi_questions import FACT_FIELDS, QuestionSpec, question_for
+
+__all__ = [
+    "Question",
+    "RankRangeLike",
+    "Rfi",
+    "UnknownImpactLike",
+    "VendorQuestionnaire",
+    "questionnaires",
+]
+
+
+class UnknownImpactLike(Protocol):
+    """What :func:`questionnaires` reads of one unknown's impact (a rank range's entry)."""
+
+    @property
+    def field(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def rank_if_best(self) -> int | None: ...
+    @property
+    def rank_if_worst(self) -> int | None: ...
+    @property
+    def crosses_cut(self) -> bool: ...
+
+
+class RankRangeLike(Protocol):
+    """What :func:`questionnaires` reads of an offering's rank range."""
+
+    @property
+    def unknowns(self) -> Sequence[UnknownImpactLike]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question to a vendor.
+
+    Attributes
+    ----------
+    id : str
+        ``<offering id>:<field>``, or ``vendor:<field>`` for a vendor-level fact.
+    offering_ids : tuple of str
+        The offerings the answer concerns (one, or every offering of the vendor
+        resting on a vendor-level fact).
+    field : str
+        The profile field the answer fills (:data:`engine.reports.rfi_questions.QUESTIONS` key).
+    spec : QuestionSpec
+        What is asked, the answer format, the allowed values, the evidence wanted.
+    kinds : tuple of str
+        Why it is asked: ``criterion``, ``must-have``, ``stale``, ``aggregator``.
+    reasons : tuple of str
+        Why it matters for this buyer, one sentence each (weights, must-haves, dates).
+    decides : bool
+        Whether the answer can move an offering across the shortlist cut or change a
+        gate outcome (False: listed last).
+    impact : float
+        The heuristic's points (see the module docstring); ``inf`` for a gate-deciding
+        must-have.
+    """
+
+    id: str
+    offering_ids: tuple[str, ...]
+    field: str
+    spec: QuestionSpec
+    kinds: tuple[str, ...]
+    reasons: tuple[str, ...]
+    decides: bool
+    impact: float
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingLine:
+    """An offering of a questionnaire: id, label, ``ranked``/``excluded``, rank, exclusion."""
+
+    offering_id: str
+    label: str
+    status: str
+    rank: int | None
+    exclusion: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VendorQuestionnaire:
+    """One vendor's questions, ordered (deciding ones first).
+
+    Attributes
+    ----------
+    vendor_id, vendor_name : str
+    file : str
+        The vendor file the facts come from.
+    offerings : tuple of OfferingLine
+    questions : tuple of Question
+    """
+
+    vendor_id: str
+    vendor_name: str
+    file: str
+    offerings: tuple[OfferingLine, ...]
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rfi:
+    """Every vendor's questionnaire for one ranking.
+
+    Attributes
+    ----------
+    priorities_name : str
+    on_date : datetime.date
+    cut : int
+        The shortlist cut (the first ``cut`` ranked offerings).
+    ordered_by : str
+        ``rank ranges`` or ``heuristic``.
+    vendors : tuple of VendorQuestionnaire
+        Sorted by vendor id.
+    """
+
+    priorities_name: str
+    on_date: dt.date
+    cut: int
+    ordered_by: str
+    vendors: tuple[VendorQuestionnaire, ...]
+
+
+# --------------------------------------------------------------------------- gathering
+
+_CRITERION_FIELDS: Mapping[str, str] = {
+    "monthly_cost": "prices",
+    "response_time": "latency",
+    "capability": "capability",
+    "context_window": "context_window_tokens",
+    "data_residency": "processing_regions",
+    "openness": "openness",
+    "transparency": "vendor.fmti",
+}
+_REQUIREMENT_FIELDS: Mapping[str, str] = {
+    "processing_regions": "processing_regions",
+    "developer_hq": "vendor.headquarters",
+    "operator_hq": "operator.headquarters",
+    "deployment": "deployment",
+    "open_weights": "openness",
+    "licence": "openness",
+    "gpai_code_of_practice": "vendor.gpai_code_of_practice",
+    "zero_data_retention": "zero_data_retention",
+    "as_of": "offering",
+}
+_BUYER_INPUT = frozenset({"monthly_cost", "response_time", "compliance", "certifications"})
+"""What a self-hosted offering (operator ``BUYER``) takes from the buyer's own
+infrastructure (its cost, its speed, its certifications): never asked of the vendor."""
+_KIND_FIELDS: Mapping[str, str] = {
+    "prices": "prices",
+    "residency": "processing_regions",
+    "retention": "zero_data_retention",
+    "openness": "openness",
+    "gpai": "vendor.gpai_code_of_practice",
+    "latency": "latency",
+    "capability": "capability",
+    "transparency": "vendor.fmti",
+    "profile": "offering",
+}
+
+
+def _cert_field(ro: ResolvedOffering, cid: str) -> str:
+    return f"{'certifications' if ro.offering.certifications is not None else 'vendor.certifications'}.{cid}"
+
+
+def _fact_field(f: Fact) -> str:
+    return FACT_FIELDS.get(f.field, f.field)
+
+
+@dataclass
+class _Draft:
+    offering_ids: list[str]
+    field: str
+    kinds: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # criterion and requirement ids/fields it answers
+    gain: float = 0.0  # points the answer could add
+    swing: float = 0.0  # points a stale or aggregator fact could move
+    gate: bool = False  # decides a must-have of an offering excluded on evidence gaps only
+    reads_failed: bool = False  # a fact a failed must-have rests on
+
+    def add(self, kind: str, reason: str) -> None:
+        if kind not in self.kinds:
+            self.kinds.append(kind)
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+
+
+def _pct(w: float) -> str:
+    return f"{100 * w:.0f}%"
+
+
+def _requirement_fields(ro: ResolvedOffering, spec: RequirementSpec) -> list[str]:
+    f = spec.field
+    if f in _REQUIREMENT_FIELDS:
+        return [_REQUIREMENT_FIELDS[f]]
+    if f == "certifications":
+        names = [str(x) for x in spec.value] if isinstance(spec.value, (list, tuple)) else []
+        passing = {"certified"} if spec.min_evidence == "certified" else {"certified", "claimed"}
+        status = ro.certification_statuses
+        short = [c for c in names if status.get(c, "unknown") not in passing]
+        return [_cert_field(ro, c) for c in (short or names)]
+    if f.endswith(".as_of"):
+        kind = f.removesuffix(".as_of")
+        found = [_fact_field(x) for x in facts(ro) if x.kind == kind]
+        if found:
+            return list(dict.fromkeys(found))
+        return [_KIND_FIELDS[kind]] if kind in _KIND_FIELDS else []
+    return _criterion_fields(ro, f, None)
+
+
+def _criterion_fields(ro: ResolvedOffering, cid: str, pr: PrioritiesFile | None) -> list[str]:
+    if cid in _CRITERION_FIELDS:
+        return [_CRITERION_FIELDS[cid]]
+    if cid == "jurisdiction":
+        out = []
+        if ro.vendor.headquarters is None:
+            out.append("vendor.headquarters")
+        if ro.offering.operator.headquarters is None:
+            out.append("operator.headquarters")
+        return out or ["vendor.headquarters"]
+    if cid == "compliance" and pr is not None and not is_buyer_operated(ro):
+        status = ro.certification_statuses
+        return [_cert_field(ro, c) for c in pr.wanted_certifications if status.get(c) != "certified"]
+    return []
+
+
+def _gather(
+    ro: ResolvedOffering,
+    row: Row,
+    ranking: Ranking,
+    priorities: PrioritiesFile,
+    drafts: dict[str, _Draft],
+) -> None:
+    """Add the questions of one offering to ``drafts`` (keyed by question id)."""
+    oid = ro.id
+    w = ranking.weights
+    ranked = row.status == "ranked"
+
+    def draft(fld: str) -> _Draft:
+        qid = f"vendor:{fld}" if fld.startswith("vendor") else f"{oid}:{fld}"
+        d = drafts.get(qid)
+        if d is None:
+            d = drafts[qid] = _Draft([], fld)
+        if oid not in d.offering_ids:
+            d.offering_ids.append(oid)
+        return d
+
+    # unknown values on weighted criteria (compliance: each wanted certification not certified)
+    for c in ranking.criteria:
+        weight = w.get(c.id, 0.0)
+        cell = row.cells.get(c.id)
+        if weight <= 0 or cell is None:
+            continue
+        if c.id == "compliance":
+            if is_buyer_operated(ro) or not priorities.wanted_certifications:
+                continue
+            wanted = priorities.wanted_certifications
+            status = ro.certification_statuses
+            credit = {"certified": 1.0, "claimed": priorities.claimed_credit}
+            for cert in wanted:
+                got = status.get(cert, "unknown")
+                if got == "certified":
+                    continue
+                d = draft(_cert_field(ro, cert))
+                shown = "not recorded" if cert not in status else got.replace("_", " ")
+                d.add(
+                    "criterion",
+                    f"{oid}: compliance weighs {_pct(weight)}; {cert} is {shown} "
+                    f"(one of {len(wanted)} wanted certifications)",
+                )
+                d.keys.update({"compliance", cert})
+                d.gain += 100 * weight * (1 - credit.get(got, 0.0)) / len(wanted)
+            continue
+        if cell.value is not None or (c.id in _BUYER_INPUT and is_buyer_operated(ro)):
+            continue
+        for fld in _criterion_fields(ro, c.id, priorities):
+            d = draft(fld)
+            scored = ", scored worst" if cell.imputed else ""
+            d.add("criterion", f"{oid}: {c.id} weighs {_pct(weight)} and is unknown{scored}")
+            d.keys.add(c.id)
+            d.gain += 100 * weight * (1 - (cell.utility or 0.0))
+
+    # must-haves the offering's facts leave unknown
+    specs = {r.id: r for r in priorities.requirements}
+    failed_fields: set[str] = set()
+    for res in row.requirements:
+        spec = specs.get(res.requirement_id)
+        if spec is None or (spec.field in _BUYER_INPUT and is_buyer_operated(ro)):
+            continue
+        fields = _requirement_fields(ro, spec)
+        if res.outcome == "fail":
+            failed_fields.update(fields)
+        if res.outcome != "unknown":
+            continue
+        for fld in fields:
+            d = draft(fld)
+            blocking = res.blocks(spec.allow_unknown)
+            effect = (
+                "unknown, so the offering is excluded"
+                if blocking
+                else "unknown (allowed by allow_unknown)"
+            )
+            d.add("must-have", f"{oid}: must-have {spec.id} ({spec.message or spec.field}) is {effect}")
+            d.keys.update({spec.id, spec.field})
+            if blocking and row.exclusion == EVIDENCE_GAP:
+                d.gate = True
+
+    # stale (or future-dated) facts and facts on aggregator evidence only
+    every = facts(ro)
+    seen: set[str] = set()
+    for age in row.stale:
+        f = age.fact
+        fld = _fact_field(f)
+        d = draft(fld)
+        d.add("stale", f"{oid}: {stale_flag(age, ranking.on_date)}")
+        seen.add(f.field)
+    for f in every:
+        if f.grade != "aggregator":
+            continue
+        d = draft(_fact_field(f))
+        d.add("aggregator", f"{oid}: {f.field} rests only on aggregator evidence")
+        seen.add(f.field)
+    # what a stale or aggregator fact could move: each weighted criterion resting on it
+    wanted = priorities.wanted_certifications
+    for c in ranking.criteria:
+        weight = w.get(c.id, 0.0)
+        cell = row.cells.get(c.id)
+        if weight <= 0 or cell is None or c.id not in CRITERION_KINDS:
+            continue
+        for f in criterion_facts(ro, c.id, wanted, every):
+            if f.field in seen:
+                d = draft(_fact_field(f))
+                u = cell.utility or 0.0
+                d.swing += 100 * weight * max(u, 1 - u) if ranked else 0.0
+                d.keys.add(c.id)
+    for fld in failed_fields:
+        qid = f"vendor:{fld}" if fld.startswith("vendor") else f"{oid}:{fld}"
+        d = drafts.get(qid)
+        if d is not None and oid in d.offering_ids and {"stale", "aggregator"} & set(d.kinds):
+            d.reads_failed = True
+
+
+# --------------------------------------------------------------------------- ordering
+
+
+def _heuristic_decides(d: _Draft, rows: Mapping[str, Row], cut_in: float | None, cut_out: float | None) -> bool:
+    """Whether a question can change the shortlist or a gate (the module docstring)."""
+    if d.gate or d.reads_failed:
+        return True
+    for oid in d.offering_ids:
+        row = rows[oid]
+        if row.status == "excluded":
+            if row.exclusion == EVIDENCE_GAP:
+                return True
+            continue
+        score = row.score or 0.0
+        inside = cut_in is None or (row.rank is not None and score >= cut_in - 1e-9)
+        if not inside and d.gain + d.swing > 0 and score + d.gain + d.swing >= (cut_in or 0.0) - 1e-9:
+            return True
+        if inside and cut_out is not None and d.swing > 0 and score - d.swing <= cut_out + 1e-9:
+            return True
+    return False
+
+
+def _order(
+    drafts: Sequence[_Draft],
+    rows: Mapping[str, Row],
+    ranking: Ranking,
+    cut: int,
+    impact: Mapping[str, RankRangeLike] | None,
+    gains: Mapping[str, float],
+) -> list[tuple[_Draft, bool, float]]:
+    ranked = [r for r in ranking.rows if r.status == "ranked"]
+    cut_in = ranked[cut - 1].score if len(ranked) >= cut else None
+    cut_out = ranked[cut].score if len(ranked) > cut else None
+    keyed: list[tuple[tuple[Any, ...], _Draft, bool, float]] = []
+    for d in drafts:
+        # the rank range's unknowns this question answers, when rank ranges are given
+        hits: list[tuple[int, UnknownImpactLike]] = []
+        if impact is not None:
+            names = {d.field, *d.keys}
+            for oid in d.offering_ids:
+                rr = impact.get(oid)
+                if rr is None:
+                    continue
+                hits += [(k, u) for k, u in enumerate(rr.unknowns) if u.field in names]
+        points = float("inf") if d.gate else d.gain + d.swing
+        if hits:
+            crosses = [(k, u) for k, u in hits if u.crosses_cut]
+            decides = bool(crosses) or d.gate or d.reads_failed
+            first = min(k for k, _ in (crosses or hits))
+            gate_first = any(u.kind == "must-have" for _, u in crosses)
+            key: tuple[Any, ...] = (0 if decides else 1, 0, 0 if gate_first else 1, first, -points)
+        else:
+            # an unknown counts with its offering's other unknowns: together they may reach the cut
+            together = max((gains.get(o, 0.0) for o in d.offering_ids), default=0.0) if d.gain > 0 else 0.0
+            probe = _Draft(
+                d.offering_ids, d.field, gain=together, swing=d.swing, gate=d.gate, reads_failed=d.reads_failed
+            )
+            decides = _heuristic_decides(probe, rows, cut_in, cut_out)
+            key = (0 if decides else 1, 1, 0 if d.gate else 1, 0, -points)
+        keyed.append(((*key, d.offering_ids[0], d.field), d, decides, points))
+    keyed.sort(key=lambda x: x[0])
+    return [(d, decides, points) for _, d, decides, points in keyed]
+
+
+def questionnaires(
+    ranking: Ranking,
+    catalog: Catalog,
+    priorities: PrioritiesFile,
+    *,
+    cut: int | None = None,
+    vendor: str | None = None,
+    impact: Mapping[str, RankRangeLike] | None = None,
+) -> Rfi:
+    """One questionnaire per vendor file for the unknowns, stale and weak facts of a ranking.
+
+    Parameters
+    ----------
+    ranking : Ranking
+        The ranking under the buyer's priorities (every offering ranked or excluded).
+    catalog : Catalog
+        The catalog it was computed from.
+    priorities : PrioritiesFile
+        The priorities it was computed with (must-haves, wanted certifications).
+    cut : int, optional
+        The shortlist cut: the first ``cut`` ranked offerings (default: the
+        priorities' ``robustness.top_k``, 3 unless set).
+    vendor : str, optional
+        Only this vendor's questionnaire.
+    impact : mapping, optional
+        Rank ranges by offering id (:class:`RankRangeLike`); without them questions are
+        ordered by the heuristic of the module docstring.
+
+    Returns
+    -------
+    Rfi
+        Every vendor with at least one ranked or excluded offering (sorted by vendor id),
+        including those with no question.
+
+    Raises
+    ------
+    KeyError
+        When ``vendor`` is not a vendor of ``catalog`` (callers check first), or a
+        ranking row is not in ``catalog``.
+    """
+    cut = cut if cut is not None else priorities.robustness.top_k
+    by_id = {o.id: o for o in catalog.offerings}
+    rows = {r.offering_id: r for r in ranking.rows}
+    per_vendor: dict[str, list[ResolvedOffering]] = {}
+    for r in ranking.rows:
+        ro = by_id[r.offering_id]
+        per_vendor.setdefault(ro.vendor.id, []).append(ro)
+    if vendor is not None:
+        per_vendor = {vendor: per_vendor[vendor]}
+    out = []
+    for vid in sorted(per_vendor):
+        offs = per_vendor[vid]
+        drafts: dict[str, _Draft] = {}
+        for ro in offs:
+            _gather(ro, rows[ro.id], ranking, priorities, drafts)
+        gains: dict[str, float] = {}
+        for d in drafts.values():
+            for oid in d.offering_ids:
+                gains[oid] = gains.get(oid, 0.0) + d.gain
+        ordered = _order(list(drafts.values()), rows, ranking, cut, impact, gains)
+        questions = tuple(
+            Question(
+                f"vendor:{d.field}" if d.field.startswith("vendor") else f"{d.offering_ids[0]}:{d.field}",
+                tuple(d.offering_ids),
+                d.field,
+                question_for(d.field),
+                tuple(d.kinds),
+                tuple(d.reasons),
+                decides,
+                points,
+            )
+            for d, decides, points in ordered
+        )
+        lines = tuple(
+            OfferingLine(ro.id, ro.label, rows[ro.id].status, rows[ro.id].rank, rows[ro.id].exclusion)
+            for ro in offs
+        )
+        first = offs[0]
+        out.append(VendorQuestionnaire(vid, first.vendor.name, first.file, lines, questions))
+    return Rfi(
+        ranking.priorities_name,
+        ranking.on_date,
+        cut,
+        "rank ranges" if impact is not None else "heuristic",
+        tuple(out),
+    )
