@@ -457,7 +457,8 @@ def _order(
             decides = bool(crosses) or d.gate or d.reads_failed
             first = min(k for k, _ in (crosses or hits))
             gate_first = any(u.kind == "must-have" for _, u in crosses)
-            key: tuple[Any, ...] = (0 if decides else 1, 0, 0 if gate_first else 1, first, -points)
+            sub = 0 if crosses else 1 if d.gate else 2
+            key: tuple[Any, ...] = (0 if decides else 1, sub, 0 if gate_first else 1, first, -points)
         else:
             # an unknown counts with its offering's other unknowns: together they may reach the cut
             together = max((gains.get(o, 0.0) for o in d.offering_ids), default=0.0) if d.gain > 0 else 0.0
@@ -465,7 +466,7 @@ def _order(
                 d.offering_ids, d.field, gain=together, swing=d.swing, gate=d.gate, reads_failed=d.reads_failed
             )
             decides = _heuristic_decides(probe, rows, cut_in, cut_out)
-            key = (0 if decides else 1, 1, 0 if d.gate else 1, 0, -points)
+            key = (0 if decides else 1, 1 if d.gate else 2, 1, 0, -points)
         keyed.append(((*key, d.offering_ids[0], d.field), d, decides, points))
     keyed.sort(key=lambda x: x[0])
     return [(d, decides, points) for _, d, decides, points in keyed]
