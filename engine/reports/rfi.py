@@ -53,7 +53,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any, Protocol
 
 from engine.catalog.evidence import CRITERION_KINDS, Fact, criterion_facts, facts
@@ -237,9 +238,9 @@ def _fact_field(f: Fact) -> str:
 class _Draft:
     offering_ids: list[str]
     field: str
-    kinds: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set)  # criterion and requirement ids/fields it answers
+    kinds: list[str] = _field(default_factory=list)
+    reasons: list[str] = _field(default_factory=list)
+    keys: set[str] = _field(default_factory=set)  # criterion and requirement ids/fields it answers
     gain: float = 0.0  # points the answer could add
     swing: float = 0.0  # points a stale or aggregator fact could move
     gate: bool = False  # decides a must-have of an offering excluded on evidence gaps only
@@ -363,9 +364,7 @@ def _gather(
             d = draft(fld)
             blocking = res.blocks(spec.allow_unknown)
             effect = (
-                "unknown, so the offering is excluded"
-                if blocking
-                else "unknown (allowed by allow_unknown)"
+                "unknown, so the offering is excluded" if blocking else "unknown (allowed by allow_unknown)"
             )
             d.add("must-have", f"{oid}: must-have {spec.id} ({spec.message or spec.field}) is {effect}")
             d.keys.update({spec.id, spec.field})
@@ -402,15 +401,17 @@ def _gather(
                 d.keys.add(c.id)
     for fld in failed_fields:
         qid = f"vendor:{fld}" if fld.startswith("vendor") else f"{oid}:{fld}"
-        d = drafts.get(qid)
-        if d is not None and oid in d.offering_ids and {"stale", "aggregator"} & set(d.kinds):
-            d.reads_failed = True
+        hit = drafts.get(qid)
+        if hit is not None and oid in hit.offering_ids and {"stale", "aggregator"} & set(hit.kinds):
+            hit.reads_failed = True
 
 
 # --------------------------------------------------------------------------- ordering
 
 
-def _heuristic_decides(d: _Draft, rows: Mapping[str, Row], cut_in: float | None, cut_out: float | None) -> bool:
+def _heuristic_decides(
+    d: _Draft, rows: Mapping[str, Row], cut_in: float | None, cut_out: float | None
+) -> bool:
     """Whether a question can change the shortlist or a gate (the module docstring)."""
     if d.gate or d.reads_failed:
         return True
@@ -463,7 +464,12 @@ def _order(
             # an unknown counts with its offering's other unknowns: together they may reach the cut
             together = max((gains.get(o, 0.0) for o in d.offering_ids), default=0.0) if d.gain > 0 else 0.0
             probe = _Draft(
-                d.offering_ids, d.field, gain=together, swing=d.swing, gate=d.gate, reads_failed=d.reads_failed
+                d.offering_ids,
+                d.field,
+                gain=together,
+                swing=d.swing,
+                gate=d.gate,
+                reads_failed=d.reads_failed,
             )
             decides = _heuristic_decides(probe, rows, cut_in, cut_out)
             key = (0 if decides else 1, 1 if d.gate else 2, 1, 0, -points)

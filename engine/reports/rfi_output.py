@@ -109,8 +109,11 @@ def rfi_markdown(rfi: Rfi, v: VendorQuestionnaire) -> str:
     out.append("")
     decides, rest = _groups(v)
     if not v.questions:
-        out += ["No open question: every fact this buyer's ranking reads is known, current and not "
-                "resting on aggregator evidence alone.", ""]
+        out += [
+            "No open question: every fact this buyer's ranking reads is known, current and not "
+            "resting on aggregator evidence alone.",
+            "",
+        ]
         return "\n".join(out)
     n = 0
     if decides:
@@ -248,7 +251,9 @@ def _sheet(ws: Worksheet, rfi: Rfi, v: VendorQuestionnaire) -> None:
 
     from engine.reports.excel import _put
 
-    _put(ws, 1, 1, f"Request for information: {v.vendor_name} ({v.vendor_id})").font = Font(bold=True, size=13)
+    _put(ws, 1, 1, f"Request for information: {v.vendor_name} ({v.vendor_id})").font = Font(
+        bold=True, size=13
+    )
     _put(
         ws,
         2,
@@ -259,7 +264,7 @@ def _sheet(ws: Worksheet, rfi: Rfi, v: VendorQuestionnaire) -> None:
     for j, (name, width) in enumerate(_COLUMNS, start=1):
         _put(ws, _HEADER_ROW, j, name).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=2)
+    ws.freeze_panes = f"B{_HEADER_ROW + 1}"
     lists: dict[tuple[str, ...], DataValidation] = {}
     answer_col = get_column_letter(10)
     date_col = get_column_letter(12)

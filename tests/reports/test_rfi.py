@@ -33,7 +33,9 @@ def _no_regions(offering: str) -> str:
     return "\n".join(x for x in offering.splitlines() if "processing_regions" not in x) + "\n"
 
 
-def _rank(vendors: Path, pr: engine.PrioritiesFile, day: dt.date = DAY) -> tuple[engine.Ranking, engine.Catalog]:
+def _rank(
+    vendors: Path, pr: engine.PrioritiesFile, day: dt.date = DAY
+) -> tuple[engine.Ranking, engine.Catalog]:
     criteria = engine.load_criteria(CRITERIA)
     catalog = engine.load_catalog([vendors], currencies=criteria.currencies())
     assert not catalog.issues, catalog.issues
@@ -154,7 +156,11 @@ def test_question_that_cannot_reach_the_cut_is_listed_last(write_vendors):
 def test_wanted_certifications_not_certified_are_asked_on_the_right_block(write_vendors):
     certs = "certifications:\n  as_of: 2026-11-01\n  sources: [https://example.org/c]\n  items:\n    iso27001: {status: claimed}\n    soc2_type2: {status: certified}\n"
     d = write_vendors({"c.yaml": vendor_yaml("c", offering_yaml("c-api"), extra=certs)})
-    pr = _pr(weights={"compliance": 1, "capability": 1}, wanted_certifications=["iso27001", "soc2_type2", "c5"], requirements=[])
+    pr = _pr(
+        weights={"compliance": 1, "capability": 1},
+        wanted_certifications=["iso27001", "soc2_type2", "c5"],
+        requirements=[],
+    )
     ranking, catalog = _rank(d, pr)
     ids = _ids(questionnaires(ranking, catalog, pr), "c")
     assert "vendor:vendor.certifications.iso27001" in ids  # claimed: a certificate would raise it
@@ -163,10 +169,21 @@ def test_wanted_certifications_not_certified_are_asked_on_the_right_block(write_
 
 
 def test_self_hosted_offering_is_not_asked_for_the_buyers_own_facts(write_vendors):
-    off = offering_yaml("s-self", op_hq="BUYER", deployment="self-hosted", inp=None, out=None, open_weights="true", licence="Apache-2.0")
+    off = offering_yaml(
+        "s-self",
+        op_hq="BUYER",
+        deployment="self-hosted",
+        inp=None,
+        out=None,
+        open_weights="true",
+        licence="Apache-2.0",
+    )
     d = write_vendors({"s.yaml": vendor_yaml("s", off)})
-    pr = _pr(weights={"compliance": 1, "monthly_cost": 1, "capability": 1}, wanted_certifications=["iso27001"],
-             requirements=[{"id": "iso", "field": "certifications", "op": "includes_all", "value": ["iso27001"]}])
+    pr = _pr(
+        weights={"compliance": 1, "monthly_cost": 1, "capability": 1},
+        wanted_certifications=["iso27001"],
+        requirements=[{"id": "iso", "field": "certifications", "op": "includes_all", "value": ["iso27001"]}],
+    )
     ranking, catalog = _rank(d, pr)
     ids = _ids(questionnaires(ranking, catalog, pr), "s")
     assert not any("certifications" in i or i.endswith(":prices") for i in ids), ids
@@ -182,7 +199,10 @@ def test_stale_facts_are_asked_with_their_date(invented):
 
 
 def test_aggregator_only_facts_are_asked(write_vendors):
-    off = offering_yaml("g-api").replace("    sources: [https://example.org/src]", "    evidence: aggregator\n    sources: [https://example.org/src]")
+    off = offering_yaml("g-api").replace(
+        "    sources: [https://example.org/src]",
+        "    evidence: aggregator\n    sources: [https://example.org/src]",
+    )
     d = write_vendors({"g.yaml": vendor_yaml("g", off)})
     pr = _pr(requirements=[])
     ranking, catalog = _rank(d, pr)
@@ -234,9 +254,15 @@ class FakeRange:  # invented: the shape of engine.mcda.unknowns.RankRange
 def test_rank_ranges_order_the_questions_and_decide_what_goes_last(invented):
     ranking, catalog = _rank(invented, _pr())
     impact = {
-        "acme-nocap": FakeRange("acme-nocap", 3, 1, 3, (FakeImpact("acme-nocap", "capability", "criterion", 1, 3, True),)),
+        "acme-nocap": FakeRange(
+            "acme-nocap", 3, 1, 3, (FakeImpact("acme-nocap", "capability", "criterion", 1, 3, True),)
+        ),
         "acme-noregion": FakeRange(
-            "acme-noregion", None, 2, None, (FakeImpact("acme-noregion", "eu-processing", "must-have", 2, None, False),)
+            "acme-noregion",
+            None,
+            2,
+            None,
+            (FakeImpact("acme-noregion", "eu-processing", "must-have", 2, None, False),),
         ),
     }
     rfi = questionnaires(ranking, catalog, _pr(), impact=impact)
@@ -250,7 +276,11 @@ def test_rank_ranges_order_the_questions_and_decide_what_goes_last(invented):
 
 def test_rank_ranges_not_crossing_the_cut_go_last(invented):
     ranking, catalog = _rank(invented, _pr())
-    impact = {"acme-nocap": FakeRange("acme-nocap", 3, 3, 3, (FakeImpact("acme-nocap", "capability", "criterion", 3, 3, False),))}
+    impact = {
+        "acme-nocap": FakeRange(
+            "acme-nocap", 3, 3, 3, (FakeImpact("acme-nocap", "capability", "criterion", 3, 3, False),)
+        )
+    }
     qs = questionnaires(ranking, catalog, _pr(), impact=impact).vendors[0].questions
     assert qs[-1].id == "acme-nocap:capability" and not qs[-1].decides
 
@@ -294,7 +324,11 @@ def test_workbook_one_sheet_per_vendor_with_list_validation(rfi, tmp_path):
     assert wb.sheetnames == ["acme", "beta"]
     ws = wb["acme"]
     header = [c.value for c in ws[4]]
-    assert header[:3] == ["question_id", "offerings", "field"] and header[-3:] == ["answer", "evidence", "as_of"]
+    assert header[:3] == ["question_id", "offerings", "field"] and header[-3:] == [
+        "answer",
+        "evidence",
+        "as_of",
+    ]
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     rows = {ws.cell(row=r, column=1).value: r for r in range(5, ws.max_row + 1)}
     assert rows
@@ -371,10 +405,14 @@ def test_hostile_text_reaches_no_format_unescaped(rfi, text):
 
 
 def test_hostile_names_through_loaded_files(write_vendors):
-    offs = offering_yaml("h-a", capability=None).replace("model: Model h-a", f"model: {json.dumps(HOSTILE_NAME)}")
+    offs = offering_yaml("h-a", capability=None).replace(
+        "model: Model h-a", f"model: {json.dumps(HOSTILE_NAME)}"
+    )
     text = vendor_yaml("h", offs).replace("name: H AI", f"name: {json.dumps(HOSTILE_NAME)}")
     d = write_vendors({"h.yaml": text})
-    pr = _pr(requirements=[{**EU_ONLY, "message": "[m](http://e) **x** | y"}], name="<b>bank</b> [p](http://e)")
+    pr = _pr(
+        requirements=[{**EU_ONLY, "message": "[m](http://e) **x** | y"}], name="<b>bank</b> [p](http://e)"
+    )
     ranking, catalog = _rank(d, pr)
     rfi = questionnaires(ranking, catalog, pr)
     md = rfi_markdown(rfi, rfi.vendors[0])
