@@ -51,6 +51,7 @@ Within each group, larger impact first, then offering id and field.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -239,18 +240,23 @@ class _Draft:
     offering_ids: list[str]
     field: str
     kinds: list[str] = _field(default_factory=list)
-    reasons: list[str] = _field(default_factory=list)
+    reasons: dict[str, list[str]] = _field(default_factory=dict)  # reason → offerings it holds for
     keys: set[str] = _field(default_factory=set)  # criterion and requirement ids/fields it answers
     gain: float = 0.0  # points the answer could add
     swing: float = 0.0  # points a stale or aggregator fact could move
     gate: bool = False  # decides a must-have of an offering excluded on evidence gaps only
     reads_failed: bool = False  # a fact a failed must-have rests on
 
-    def add(self, kind: str, reason: str) -> None:
+    def add(self, kind: str, offering_id: str, reason: str) -> None:
         if kind not in self.kinds:
             self.kinds.append(kind)
-        if reason not in self.reasons:
-            self.reasons.append(reason)
+        who = self.reasons.setdefault(reason, [])
+        if offering_id not in who:
+            who.append(offering_id)
+
+    def why(self) -> tuple[str, ...]:
+        """Each reason once, prefixed with the offerings it holds for."""
+        return tuple(f"{', '.join(who)}: {reason}" for reason, who in self.reasons.items())
 
 
 def _pct(w: float) -> str:
@@ -333,7 +339,8 @@ def _gather(
                 shown = "not recorded" if cert not in status else got.replace("_", " ")
                 d.add(
                     "criterion",
-                    f"{oid}: compliance weighs {_pct(weight)}; {cert} is {shown} "
+                    oid,
+                    f"compliance weighs {_pct(weight)}; {cert} is {shown} "
                     f"(one of {len(wanted)} wanted certifications)",
                 )
                 d.keys.update({"compliance", cert})
@@ -344,7 +351,7 @@ def _gather(
         for fld in _criterion_fields(ro, c.id, priorities):
             d = draft(fld)
             scored = ", scored worst" if cell.imputed else ""
-            d.add("criterion", f"{oid}: {c.id} weighs {_pct(weight)} and is unknown{scored}")
+            d.add("criterion", oid, f"{c.id} weighs {_pct(weight)} and is unknown{scored}")
             d.keys.add(c.id)
             d.gain += 100 * weight * (1 - (cell.utility or 0.0))
 
@@ -366,7 +373,7 @@ def _gather(
             effect = (
                 "unknown, so the offering is excluded" if blocking else "unknown (allowed by allow_unknown)"
             )
-            d.add("must-have", f"{oid}: must-have {spec.id} ({spec.message or spec.field}) is {effect}")
+            d.add("must-have", oid, f"must-have {spec.id} ({spec.message or spec.field}) is {effect}")
             d.keys.update({spec.id, spec.field})
             if blocking and row.exclusion == EVIDENCE_GAP:
                 d.gate = True
@@ -378,13 +385,13 @@ def _gather(
         f = age.fact
         fld = _fact_field(f)
         d = draft(fld)
-        d.add("stale", f"{oid}: {stale_flag(age, ranking.on_date)}")
+        d.add("stale", oid, stale_flag(age, ranking.on_date))
         seen.add(f.field)
     for f in every:
         if f.grade != "aggregator":
             continue
         d = draft(_fact_field(f))
-        d.add("aggregator", f"{oid}: {f.field} rests only on aggregator evidence")
+        d.add("aggregator", oid, f"{f.field} rests only on aggregator evidence")
         seen.add(f.field)
     # what a stale or aggregator fact could move: each weighted criterion resting on it
     wanted = priorities.wanted_certifications
@@ -478,6 +485,16 @@ def _order(
     return [(d, decides, points) for _, d, decides, points in keyed]
 
 
+def _spec(fld: str, metric: str | None) -> QuestionSpec:
+    """The catalog's question, the capability one naming the criteria catalog's metric."""
+    spec = question_for(fld)
+    if fld == "capability" and metric:
+        return dataclasses.replace(
+            spec, ask=f"What is this model's score on {metric}, the benchmark the buyer ranks by?"
+        )
+    return spec
+
+
 def questionnaires(
     ranking: Ranking,
     catalog: Catalog,
@@ -519,6 +536,7 @@ def questionnaires(
         ranking row is not in ``catalog``.
     """
     cut = cut if cut is not None else priorities.robustness.top_k
+    metric = next((c.metric for c in ranking.criteria if c.id == "capability"), None)
     by_id = {o.id: o for o in catalog.offerings}
     rows = {r.offering_id: r for r in ranking.rows}
     per_vendor: dict[str, list[ResolvedOffering]] = {}
@@ -543,9 +561,9 @@ def questionnaires(
                 f"vendor:{d.field}" if d.field.startswith("vendor") else f"{d.offering_ids[0]}:{d.field}",
                 tuple(d.offering_ids),
                 d.field,
-                question_for(d.field),
+                _spec(d.field, metric),
                 tuple(d.kinds),
-                tuple(d.reasons),
+                d.why(),
                 decides,
                 points,
             )

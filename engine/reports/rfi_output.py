@@ -49,10 +49,20 @@ def _groups(v: VendorQuestionnaire) -> tuple[list[Question], list[Question]]:
 # --------------------------------------------------------------------------- Markdown
 
 
+def _about(q: Question) -> str:
+    """The offering a question is about, ahead of it in its heading (a vendor-level
+    question concerns several: they are listed below it)."""
+    return (
+        f"{markdown_code(q.offering_ids[0])}: "
+        if len(q.offering_ids) == 1 and not q.id.startswith("vendor:")
+        else ""
+    )
+
+
 def _md_question(n: int, q: Question) -> list[str]:
     s = q.spec
     out = [
-        f"### Q{n}. {markdown(s.ask)}",
+        f"### Q{n}. {_about(q)}{markdown(s.ask)}",
         "",
         f"- **Offering:** {', '.join(markdown_code(o) for o in q.offering_ids)}",
         f"- **Field:** {markdown_code(q.field)} (question {markdown_code(q.id)})",

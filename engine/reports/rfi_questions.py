@@ -147,8 +147,8 @@ def _base() -> dict[str, QuestionSpec]:
         ),
         QuestionSpec(
             "capability",
-            "What is this model's score on the benchmark the buyer ranks by (Artificial Analysis "
-            "Intelligence Index v4.3, highest-effort variant)?",
+            "What is this model's score on the benchmark the buyer ranks by (the criteria catalog's "
+            "capability metric)?",
             "index points (a decimal); the benchmark edition and variant",
             (),
             "The benchmark publisher's page for this model, with its date",

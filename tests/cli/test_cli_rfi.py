@@ -119,6 +119,12 @@ def test_bad_vendor_id_exit_2_without_traceback(vendor, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("bad", ["a\x00b", "/proc/no/such/dir"])
+def test_output_directory_that_cannot_be_made_exit_2(bad):
+    code, out, err = run_cli(*BASE, "--output", bad)
+    assert code == 2 and out == "" and "io.write_error" in err
+
+
 def test_output_that_is_a_file_exit_2(tmp_path):
     f = tmp_path / "file"
     f.write_text("x")
