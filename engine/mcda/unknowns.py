@@ -54,7 +54,7 @@ from engine.catalog.schema import CriterionSpec, PrioritiesFile
 from engine.mcda.aggregation import aggregate, competition_ranks
 from engine.mcda.scoring import EVIDENCE_GAP, TIE_TOLERANCE, Ranking, rank, utility_function
 
-__all__ = ["RankRange", "UnknownImpact", "describe", "range_sentence", "rank_ranges", "ranges_of"]
+__all__ = ["RankRange", "UnknownImpact", "describe", "range_dict", "range_sentence", "range_short", "rank_ranges", "ranges_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +296,22 @@ def range_sentence(rr: RankRange) -> str:
     return f"{today}; {rr.best_rank} to {rr.worst_rank} depending on {the} below"
 
 
+def range_short(rr: RankRange) -> str:
+    """A table cell: ``3–9 (4 unknowns)``, ``3–9 or excluded (2 unknowns)``,
+    ``excluded; 1 at best (3 unknowns)``, ``9 (no unknowns)``, ``excluded (fails)``."""
+    count = len(rr.unknowns)
+    tail = f" ({count} unknown{'s' if count != 1 else ''})" if count else " (no unknowns)"
+    if rr.rank is None:
+        if rr.best_rank is None:
+            return "excluded (fails)"
+        return f"excluded; {rr.best_rank} at best{tail}"
+    if rr.worst_rank is None:
+        return f"{rr.best_rank}–{rr.rank} or excluded{tail}"
+    if rr.best_rank == rr.worst_rank:
+        return f"{rr.rank}{tail}"
+    return f"{rr.best_rank}–{rr.worst_rank}{tail}"
+
+
 def describe(u: UnknownImpact, cut: int) -> str:
     """One unknown for people, e.g. ``response_time (criterion): rank 3 if best, 9 if worst``."""
     tail = "" if u.crosses_cut else f" · cannot cross the top-{cut} cut"
@@ -307,3 +323,24 @@ def describe(u: UnknownImpact, cut: int) -> str:
     best = f"rank {u.rank_if_best}" if u.rank_if_best is not None else "excluded"
     return f"{u.field} (criterion): {best} if best, {_r(u.rank_if_worst)} if worst{tail}"
 
+
+
+def range_dict(rr: RankRange, cut: int) -> dict[str, object]:
+    """A JSON-ready dict of one rank range (``cut``: the shortlist cut it was judged against)."""
+    return {
+        "rank": rr.rank,
+        "best_rank": rr.best_rank,
+        "worst_rank": rr.worst_rank,
+        "cut": cut,
+        "summary": range_sentence(rr),
+        "unknowns": [
+            {
+                "field": u.field,
+                "kind": u.kind,
+                "rank_if_best": u.rank_if_best,
+                "rank_if_worst": u.rank_if_worst,
+                "crosses_cut": u.crosses_cut,
+            }
+            for u in rr.unknowns
+        ],
+    }

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from engine.catalog.schema import PrioritiesFile
 from engine.catalog.staleness import block_name
 from engine.mcda.scoring import Ranking, Row, excluded_summary
+from engine.mcda.unknowns import UnknownImpact, range_short, ranges_of
 from engine.reports.escape import markdown, markdown_code
 from engine.reports.export import flag_text
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
@@ -96,6 +97,48 @@ def _evidence_section(ranking: Ranking, rows: list[Row]) -> list[str]:
             else:
                 cells.append(cell.evidence or "buyer")
         out.append(f"| {_cell(r.offering_id)} | " + " | ".join(cells) + " |")
+    return out
+
+
+def _impact(u: UnknownImpact) -> str:
+    if u.kind == "must-have":
+        passes = "still out" if u.rank_if_best is None else str(u.rank_if_best)
+        return f"{u.field} (passes: {passes}; fails: excluded)"
+    best = "excluded" if u.rank_if_best is None else str(u.rank_if_best)
+    worst = "excluded" if u.rank_if_worst is None else str(u.rank_if_worst)
+    return f"{u.field} (best: {best}; worst: {worst})"
+
+
+def _unknowns_section(ranking: Ranking, priorities: PrioritiesFile, rows: list[Row]) -> list[str]:
+    """``## Which unknowns matter``: each listed ranked offering's rank range over its
+    unknown facts, then the offerings kept out by evidence gaps that could reach the
+    shortlist; the unknowns that can cross the cut apart from those that cannot
+    (:mod:`engine.mcda.unknowns`)."""
+    k = priorities.robustness.top_k
+    ranges = ranges_of(ranking, priorities, cut=k)
+    could = [r for r in ranking.excluded if (b := ranges[r.offering_id].best_rank) is not None and b <= k]
+    listed = [ranges[r.offering_id] for r in [*rows, *cut(could)[0]]]
+    if not listed:
+        return []
+    out = [
+        "",
+        "## Which unknowns matter",
+        "",
+        f"Each offering's rank if its unknown facts were answered at their best (utility 1 on the criterion; "
+        f"the must-have passes) or their worst (utility 0, today's imputation; the must-have fails), one "
+        f"offering at a time with the others as they are; shortlist cut: top {k}. Offerings kept out by "
+        f"evidence gaps are listed when they could reach the shortlist.",
+        "",
+        f"| offering | today | range | can cross the top-{k} cut | cannot |",
+        "|---|---:|---|---|---|",
+    ]
+    for rr in listed:
+        today = "excluded" if rr.rank is None else str(rr.rank)
+        cross = "; ".join(_impact(u) for u in rr.unknowns if u.crosses_cut) or "–"
+        rest = "; ".join(_impact(u) for u in rr.unknowns if not u.crosses_cut) or "–"
+        out.append(
+            f"| {_cell(rr.offering_id)} | {today} | {_cell(range_short(rr))} | {_cell(cross)} | {_cell(rest)} |"
+        )
     return out
 
 
@@ -201,6 +244,7 @@ def decision_record(
         lines += ["", "Flags:", ""]
         lines += [f"- {_cell(r.offering_id)}: {_cell(flag_text(fl, _STALE_BELOW))}" for r, fl in flagged]
     lines += _evidence_section(ranking, ranked)
+    lines += _unknowns_section(ranking, priorities, ranked)
     lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
     if ranking.excluded:
         lines += [
