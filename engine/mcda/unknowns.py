@@ -51,6 +51,7 @@ from numpy.typing import NDArray
 
 from engine.catalog.loading import Catalog, CriteriaCatalog
 from engine.catalog.schema import CriterionSpec, PrioritiesFile
+from engine.errors import InputError
 from engine.mcda.aggregation import aggregate, competition_ranks
 from engine.mcda.scoring import EVIDENCE_GAP, TIE_TOLERANCE, Ranking, rank, utility_function
 
@@ -138,7 +139,8 @@ def rank_ranges(
     Raises
     ------
     InputError
-        As :func:`engine.mcda.scoring.rank`.
+        As :func:`engine.mcda.scoring.rank`; ``usage.invalid`` for a cut that is not a
+        whole number ≥ 1.
     """
     ranking = rank(catalog, criteria, priorities, weights=weights, on_date=on_date, method=method)
     return ranges_of(ranking, priorities, cut=cut)
@@ -187,8 +189,15 @@ def ranges_of(ranking: Ranking, priorities: PrioritiesFile, *, cut: int | None =
     -------
     dict
         Offering id → :class:`RankRange`, in the ranking's row order.
+
+    Raises
+    ------
+    InputError
+        ``usage.invalid`` for a cut that is not a whole number ≥ 1.
     """
     k = priorities.robustness.top_k if cut is None else cut
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise InputError.single("usage.invalid", f"the shortlist cut must be a whole number ≥ 1, found {k!r}", field="cut")
     ids = [c.id for c in ranking.criteria]
     specs = {c.id: c for c in ranking.criteria}
     wv = np.array([ranking.weights[c] for c in ids], dtype=np.float64)
