@@ -144,7 +144,10 @@ def unknowns_text(rr: RankRange, cut: int) -> str:
     """Plain-text "Which unknowns matter" of one offering: its rank range over its
     unknown facts and, for each unknown (most decisive first), its rank if answered at
     the best and at the worst, saying which cannot cross the top-``cut`` cut."""
-    lines = ["", f"Which unknowns matter (shortlist cut: top {cut}; one offering at a time, the others as they are):"]
+    lines = [
+        "",
+        f"Which unknowns matter (shortlist cut: top {cut}; one offering at a time, the others as they are):",
+    ]
     lines.append(f"  {range_sentence(rr)}")
     lines.extend(f"  - {terminal(describe(u, cut))}" for u in rr.unknowns)
     if rr.unknowns:

@@ -55,7 +55,16 @@ from engine.errors import InputError
 from engine.mcda.aggregation import aggregate, competition_ranks
 from engine.mcda.scoring import EVIDENCE_GAP, TIE_TOLERANCE, Ranking, rank, utility_function
 
-__all__ = ["RankRange", "UnknownImpact", "describe", "range_dict", "range_sentence", "range_short", "rank_ranges", "ranges_of"]
+__all__ = [
+    "RankRange",
+    "UnknownImpact",
+    "describe",
+    "range_dict",
+    "range_sentence",
+    "range_short",
+    "ranges_of",
+    "rank_ranges",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +165,7 @@ def _best_utility(spec: CriterionSpec) -> float:
 def _known_utility(spec: CriterionSpec, value: float | str, ranking: Ranking) -> float:
     """Utility of a known value of an offering outside today's ranking."""
     if spec.scale == "relative":
-        col = [r.cells[spec.id].value for r in ranking.ranked if r.cells[spec.id].value is not None]
-        nums = [float(v) for v in col if not isinstance(v, str)]
+        nums = [float(v) for r in ranking.ranked if isinstance(v := r.cells[spec.id].value, (int, float))]
         if not nums or isinstance(value, str):
             return 1.0
         lo, hi = min(nums), max(nums)
@@ -173,7 +181,9 @@ def _out(r: int | None, cut: int) -> bool:
     return r is None or r > cut
 
 
-def ranges_of(ranking: Ranking, priorities: PrioritiesFile, *, cut: int | None = None) -> dict[str, RankRange]:
+def ranges_of(
+    ranking: Ranking, priorities: PrioritiesFile, *, cut: int | None = None
+) -> dict[str, RankRange]:
     """:func:`rank_ranges` of a ranking already computed (the same priorities).
 
     Parameters
@@ -197,15 +207,17 @@ def ranges_of(ranking: Ranking, priorities: PrioritiesFile, *, cut: int | None =
     """
     k = priorities.robustness.top_k if cut is None else cut
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InputError.single("usage.invalid", f"the shortlist cut must be a whole number ≥ 1, found {k!r}", field="cut")
+        raise InputError.single(
+            "usage.invalid", f"the shortlist cut must be a whole number ≥ 1, found {k!r}", field="cut"
+        )
     ids = [c.id for c in ranking.criteria]
     specs = {c.id: c for c in ranking.criteria}
     wv = np.array([ranking.weights[c] for c in ids], dtype=np.float64)
     ranked = ranking.ranked
     n = len(ranked)
-    U = np.array(
-        [[(r.cells[c].utility or 0.0) for c in ids] for r in ranked], dtype=np.float64
-    ).reshape(n, len(ids))
+    U = np.array([[(r.cells[c].utility or 0.0) for c in ids] for r in ranked], dtype=np.float64).reshape(
+        n, len(ids)
+    )
     scores = aggregate(U, wv, ranking.method) if n else np.zeros(0)
     col = {c: j for j, c in enumerate(ids)}
 
@@ -245,7 +257,9 @@ def ranges_of(ranking: Ranking, priorities: PrioritiesFile, *, cut: int | None =
             today = None
             base = np.array(
                 [
-                    0.0 if row.cells[c].value is None else _known_utility(specs[c], row.cells[c].value, ranking)  # type: ignore[arg-type]
+                    0.0
+                    if row.cells[c].value is None
+                    else _known_utility(specs[c], row.cells[c].value, ranking)  # type: ignore[arg-type]
                     for c in ids
                 ],
                 dtype=np.float64,
@@ -331,7 +345,6 @@ def describe(u: UnknownImpact, cut: int) -> str:
         )
     best = f"rank {u.rank_if_best}" if u.rank_if_best is not None else "excluded"
     return f"{u.field} (criterion): {best} if best, {_r(u.rank_if_worst)} if worst{tail}"
-
 
 
 def range_dict(rr: RankRange, cut: int) -> dict[str, object]:

@@ -242,22 +242,24 @@ def comparison_markdown(comp: Comparison) -> str:
         sep,
     ]
     res = comp.offerings
-    for label, cells in (
+    ranges: list[tuple[str, list[str]]] = (
+        [(f"Rank range over its unknowns (top-{comp.cut} cut)", [_range(r) for r in res])]
+        if comp.cut is not None
+        else []
+    )
+    result_rows: list[tuple[str, list[str]]] = [
         ("Offering", [r.offering for r in res]),
         ("Vendor", [r.vendor for r in res]),
         ("Status", [r.status for r in res]),
         ("Rank", [_rank(comp, r, "–") for r in res]),
         ("Score (0–100)", [_points(r.score, "–") for r in res]),
         ("Gap to the leader", [_signed(r.score_gap, "–") for r in res]),
-        *(
-            [(f"Rank range over its unknowns (top-{comp.cut} cut)", [_range(r) for r in res])]
-            if comp.cut is not None
-            else []
-        ),
+        *ranges,
         ("Excluded as", [r.exclusion or "–" for r in res]),
         ("Excluded by", ["; ".join(r.excluded_by) or "–" for r in res]),
         ("Flags", [flag_text(r.flags) or "–" for r in res]),
-    ):
+    ]
+    for label, cells in result_rows:
         lines.append(f"| {label} | " + " | ".join(_md(c) for c in cells) + " |")
     lines += [
         "",

@@ -52,7 +52,13 @@ def test_hand_computed_ranges(invented, criteria, method):
     x = rr["x"]
     assert (x.rank, x.best_rank, x.worst_rank) == (4, 1, 4)  # capability at its best: utility 1 > a's
     (u,) = x.unknowns
-    assert (u.field, u.kind, u.rank_if_best, u.rank_if_worst, u.crosses_cut) == ("capability", "criterion", 1, 4, True)
+    assert (u.field, u.kind, u.rank_if_best, u.rank_if_worst, u.crosses_cut) == (
+        "capability",
+        "criterion",
+        1,
+        4,
+        True,
+    )
     # y: out on unknown ZDR; passing, its capability 50 ranks it 2nd (a 60 ahead)
     y = rr["y"]
     assert (y.rank, y.best_rank, y.worst_rank) == (None, 2, None)
@@ -76,10 +82,15 @@ def test_allowed_unknown_must_have_may_exclude(invented, criteria):
     # ranked: a 60, y 50, b 40, c 20, x 0 and z 0 tied at 5
     y = rr["y"]
     assert (y.rank, y.best_rank, y.worst_rank) == (2, 2, None)
-    assert [(v.field, v.rank_if_best, v.rank_if_worst, v.crosses_cut) for v in y.unknowns] == [("zdr", 2, None, True)]
+    assert [(v.field, v.rank_if_best, v.rank_if_worst, v.crosses_cut) for v in y.unknowns] == [
+        ("zdr", 2, None, True)
+    ]
     z = rr["z"]
     assert (z.rank, z.best_rank, z.worst_rank) == (5, 1, None)
-    assert [(v.field, v.rank_if_best, v.rank_if_worst) for v in z.unknowns] == [("capability", 1, 5), ("zdr", 5, None)]
+    assert [(v.field, v.rank_if_best, v.rank_if_worst) for v in z.unknowns] == [
+        ("capability", 1, 5),
+        ("zdr", 5, None),
+    ]
     assert not z.unknowns[1].crosses_cut  # rank 5 is below the cut either way
     assert "cannot cross the top-2 cut" in describe(z.unknowns[1], 2)
     assert range_sentence(z) == (
@@ -101,6 +112,7 @@ def test_cut_defaults_to_robustness_top_k(invented, criteria):
 def test_best_answer_equals_a_full_re_ranking(write_vendors, criteria, method):
     """Answering x's capability at the best anchor (65) and ranking again gives the rank
     the analysis promised, under each method (two weighted criteria, so a real trade-off)."""
+
     def cat(cap):
         offs = (
             offering_yaml("a", capability=60, inp=5, out=20)

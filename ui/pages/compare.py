@@ -11,9 +11,9 @@ import streamlit as st
 
 import engine
 from engine.mcda.comparison import MAX_OFFERINGS, MIN_OFFERINGS, Comparison, Provenance, comparison
+from engine.mcda.unknowns import range_short, ranges_of
 from engine.reports.compare import comparison_csv, comparison_json, comparison_markdown
 from engine.reports.escape import markdown_code, markdown_url
-from engine.mcda.unknowns import range_short, ranges_of
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import context, md_frame, no_ranking, robustness, show_issues
 from ui.unknowns import show_offering_unknowns
