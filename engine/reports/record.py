@@ -110,35 +110,57 @@ def _impact(u: UnknownImpact) -> str:
 
 
 def _unknowns_section(ranking: Ranking, priorities: PrioritiesFile, rows: list[Row]) -> list[str]:
-    """``## Which unknowns matter``: each listed ranked offering's rank range over its
-    unknown facts, then the offerings kept out by evidence gaps that could reach the
-    shortlist; the unknowns that can cross the cut apart from those that cannot
-    (:mod:`engine.mcda.unknowns`)."""
+    """``## Which unknowns matter``: the listed ranked offerings with an unknown fact
+    whose answer alone can move them across the shortlist cut, then the offerings kept
+    out by evidence gaps that could reach the shortlist (:mod:`engine.mcda.unknowns`);
+    the other listed offerings with unknowns are counted. At most
+    :data:`~engine.reports.summarise.LIST_ITEMS` rows, the rest counted."""
     k = priorities.robustness.top_k
     ranges = ranges_of(ranking, priorities, cut=k)
-    could = [r for r in ranking.excluded if (b := ranges[r.offering_id].best_rank) is not None and b <= k]
-    listed = [ranges[r.offering_id] for r in [*rows, *cut(could)[0]]]
-    if not listed:
+    listed = [ranges[r.offering_id] for r in rows]
+    matter = [rr for rr in listed if any(u.crosses_cut for u in rr.unknowns)]
+    quiet = sum(1 for rr in listed if rr.unknowns and rr not in matter)
+    could = [
+        ranges[r.offering_id]
+        for r in ranking.excluded
+        if (b := ranges[r.offering_id].best_rank) is not None and b <= k
+    ]
+    if not matter and not could and not quiet:
         return []
     out = [
         "",
         "## Which unknowns matter",
         "",
-        f"Each offering's rank if its unknown facts were answered at their best (utility 1 on the criterion; "
-        f"the must-have passes) or their worst (utility 0, today's imputation; the must-have fails), one "
-        f"offering at a time with the others as they are; shortlist cut: top {k}. Offerings kept out by "
-        f"evidence gaps are listed when they could reach the shortlist.",
-        "",
-        f"| offering | today | range | can cross the top-{k} cut | cannot |",
-        "|---|---:|---|---|---|",
+        f"The rank each offering would get if its unknown facts were answered at their best (utility 1 on the "
+        f"criterion; the must-have passes) or their worst (utility 0, today's imputation; the must-have fails), "
+        f"one offering at a time with the others as they are. Listed: the ranked offerings with an unknown "
+        f"whose answer alone can move them across the shortlist cut (top {k}), then those kept out by evidence "
+        f"gaps that could reach it. `shortlist explain OFFERING` lists each one's unknowns.",
     ]
-    for rr in listed:
-        today = "excluded" if rr.rank is None else str(rr.rank)
-        cross = "; ".join(_impact(u) for u in rr.unknowns if u.crosses_cut) or "–"
-        rest = "; ".join(_impact(u) for u in rr.unknowns if not u.crosses_cut) or "–"
-        out.append(
-            f"| {_cell(rr.offering_id)} | {today} | {_cell(range_short(rr))} | {_cell(cross)} | {_cell(rest)} |"
-        )
+    shown, left = cut([*matter, *could], LIST_ITEMS)
+    if shown:
+        out += [
+            "",
+            f"| offering | today | range | can cross the top-{k} cut | cannot |",
+            "|---|---:|---|---|---|",
+        ]
+        for rr in shown:
+            today = "excluded" if rr.rank is None else str(rr.rank)
+            cross = "; ".join(_impact(u) for u in rr.unknowns if u.crosses_cut) or "–"
+            rest = names([u.field for u in rr.unknowns if not u.crosses_cut]) or "–"
+            out.append(
+                f"| {_cell(rr.offering_id)} | {today} | {_cell(range_short(rr))} | {_cell(cross)} | {_cell(rest)} |"
+            )
+        if left:
+            out += [
+                "",
+                more_line(left, "offerings with unknowns that matter", "see `shortlist explain OFFERING`"),
+            ]
+    if quiet:
+        out += [
+            "",
+            f"{quiet:,} other listed offering(s) have unknowns whose answers alone cannot cross the cut.",
+        ]
     return out
 
 

@@ -126,7 +126,10 @@ def test_decision_record_section(tmp_path, ranges):
     assert (
         f"| {GAP} | excluded | {range_short(rr[GAP])} |" in section
     )  # kept out by a gap, could reach the top 3
-    assert "iso27001 (passes:" in section
+    line = next(x for x in section.splitlines() if x.startswith(f"| {GAP} |"))
+    assert "compliance (best: " in line and "iso27001" in line  # can cross / cannot cross alone
+    assert "other listed offering(s) have unknowns whose answers alone cannot cross the cut" in section
+    assert "| mistral-small-4-api | 11 | 1–11 (1 unknown) | capability (best: 1; worst: 11) | – |" in section
 
 
 def test_bad_cut_is_a_clear_error(write_vendors, criteria):
