@@ -151,3 +151,27 @@ def test_properties_on_the_frozen_catalog(bundled, criteria, preset):
         expected = {c for c, cell in row.cells.items() if cell.value is None and ranking.weights[c] > 0}
         expected |= {q.requirement_id for q in row.requirements if q.outcome == "unknown"}
         assert {u.field for u in r.unknowns} == expected
+
+
+@pytest.mark.parametrize("method", ["weighted-sum", "weighted-product", "topsis"])
+def test_a_passing_gap_equals_a_full_re_ranking(write_vendors, criteria, method):
+    """Invented: y is out on an unknown ZDR; the rank the analysis gives it if ZDR passes
+    is the rank a new ranking gives once its ZDR is known to be available (two weighted
+    criteria, every method)."""
+
+    def cat(y_zdr):
+        offs = (
+            _off("a", 60, "available")
+            + _off("b", 40, "available")
+            + _off("c", 25, "available")
+            + offering_yaml("y", capability=45, inp=0.2, out=0.5)
+            + (ZDR.replace("STATUS", y_zdr) if y_zdr else "")
+        )
+        return engine.load_catalog([write_vendors({"acme.yaml": vendor_yaml(offerings=offs)})])
+
+    p = priorities(weights={"capability": 2, "monthly_cost": 1}, requirements=[MUST])
+    rr = rank_ranges(cat(None), criteria, p, method=method)
+    after = engine.rank(cat("available"), criteria, p, method=method)
+    (u,) = rr["y"].unknowns
+    assert u.kind == "must-have" and u.rank_if_best == after.row("y").rank == rr["y"].best_rank
+    assert engine.rank(cat("none_found"), criteria, p, method=method).row("y").rank is None  # fails: out
