@@ -21,9 +21,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from engine.mcda.sensitivity.report import sensitivity_with
 
         report = sensitivity_with(ranking, rob)
+    from engine.mcda.unknowns import ranges_of
+
+    ranges = ranges_of(ranking, loaded.priorities, cut=rob.top_k)
     try:
         comp = comparison(
-            ranking, catalog, args.offering_ids, report=report, weight_bounds=dict(rob.weight_bounds)
+            ranking,
+            catalog,
+            args.offering_ids,
+            report=report,
+            weight_bounds=dict(rob.weight_bounds),
+            ranges=ranges,
+            cut=rob.top_k,
         )
     except InputError as exc:
         if not catalog.issues or not any(i.code == "compare.unknown_offering" for i in exc.issues):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import TextIO
 
 import numpy as np
 
 from engine.catalog.schema import PrioritiesFile
-from engine.cli.common import _load, _print_issues
+from engine.cli.common import _load, _print_issues, _write
 from engine.errors import InputError, Issue, suggest
 from engine.mcda.scoring import EVIDENCE_GAP, FAILS, Ranking
-from engine.reports.escape import terminal, terminal_block
+from engine.mcda.unknowns import RankRange, describe, range_dict, range_sentence, ranges_of
+from engine.reports.escape import json_text, terminal, terminal_block
+from engine.reports.export import ranking_dict
 
 
 def explain_text(ranking: Ranking, offering_id: str) -> str:
@@ -137,6 +140,35 @@ def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFi
     return terminal_block("\n".join(lines) + "\n")
 
 
+def unknowns_text(rr: RankRange, cut: int) -> str:
+    """Plain-text "Which unknowns matter" of one offering: its rank range over its
+    unknown facts and, for each unknown (most decisive first), its rank if answered at
+    the best and at the worst, saying which cannot cross the top-``cut`` cut."""
+    lines = [
+        "",
+        f"Which unknowns matter (shortlist cut: top {cut}; one offering at a time, the others as they are):",
+    ]
+    lines.append(f"  {range_sentence(rr)}")
+    lines.extend(f"  - {terminal(describe(u, cut))}" for u in rr.unknowns)
+    if rr.unknowns:
+        lines.append(
+            "  (best: utility 1 on that criterion, or the must-have passes; worst: utility 0, today's imputation,"
+            " or it fails)"
+        )
+    return terminal_block("\n".join(lines) + "\n")
+
+
+def explain_json(ranking: Ranking, offering_id: str, rr: RankRange, cut: int) -> bytes:
+    """One offering's explanation as JSON: its ranking entry (as ``rank --format json``
+    gives it) and its rank range over its unknowns."""
+    whole = ranking_dict(ranking)
+    entry = next(o for o in whole["offerings"] if o["offering_id"] == offering_id)
+    keep = ("schema_version", "priorities", "method", "on_date", "currency", "weights", "notes", "warnings")
+    doc = {k: whole[k] for k in keep} | {"offering": entry, "rank_range": range_dict(rr, cut)}
+    text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return (json_text(text) + "\n").encode("utf-8")
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     loaded = _load(args)
     catalog, priorities, ranking = loaded.catalog, loaded.priorities, loaded.ranking
@@ -158,7 +190,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 ),
             ]
         ) from None
-    out.write(text + robustness_text(ranking, args.offering_id, priorities))
+    cut = priorities.robustness.top_k
+    rr = ranges_of(ranking, priorities, cut=cut)[args.offering_id]
+    if getattr(args, "format", "text") == "json":
+        _write(explain_json(ranking, args.offering_id, rr, cut), getattr(args, "output", None), out)
+    else:
+        out.write(text + unknowns_text(rr, cut) + robustness_text(ranking, args.offering_id, priorities))
     if catalog.issues:
         _print_issues(catalog.issues, err)
         return 2

@@ -254,6 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("offering_id", metavar="OFFERING_ID")
     scoring(e)
+    e.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or json: the offering's ranking entry and its rank range over its unknowns",
+    )
+    e.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
 
     cp = sub.add_parser(
         "compare",

@@ -46,6 +46,7 @@ from engine.errors import InputError, Issue, suggest
 from engine.mcda.matrix import prices_on
 from engine.mcda.requirements import RequirementResult
 from engine.mcda.scoring import TIE_TOLERANCE, Ranking, Row
+from engine.mcda.unknowns import RankRange
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off the path without a report
     from engine.mcda.sensitivity.report import SensitivityReport
@@ -260,6 +261,9 @@ class OfferingResult:
         ``None`` for a ranked offering when no robustness report was given.
     exclusion : {"fails", "evidence gap"} or None
         Why an excluded offering is out (the ranking's :attr:`~engine.mcda.scoring.Row.exclusion`).
+    rank_range : RankRange or None
+        Its rank range over its unknown facts (:mod:`engine.mcda.unknowns`), when
+        :func:`comparison` was given the ranges.
     """
 
     offering_id: str
@@ -278,6 +282,7 @@ class OfferingResult:
     file: str
     path_to_first: PathToFirst | None
     exclusion: Literal["fails", "evidence gap"] | None = None
+    rank_range: RankRange | None = None
 
 
 @dataclass(frozen=True)
@@ -306,6 +311,8 @@ class Comparison:
         The ranking's notes.
     warnings : tuple of str
         The ranking's coverage warnings (:attr:`~engine.mcda.scoring.Ranking.warnings`).
+    cut : int or None
+        The shortlist cut the rank ranges were judged against (``None``: no ranges).
     """
 
     offering_ids: tuple[str, ...]
@@ -322,6 +329,7 @@ class Comparison:
     inputs_digest: str
     notes: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    cut: int | None = None
 
     @property
     def additive(self) -> bool:
@@ -576,6 +584,8 @@ def comparison(
     *,
     report: SensitivityReport | None = None,
     weight_bounds: Mapping[str, tuple[float, float]] | None = None,
+    ranges: Mapping[str, RankRange] | None = None,
+    cut: int | None = None,
 ) -> Comparison:
     """Compare two to four offerings of a ranking side by side.
 
@@ -595,6 +605,11 @@ def comparison(
     weight_bounds : mapping, optional
         Criterion id → (low, high) weight share for "what would it take" (e.g. the
         priorities' ``robustness.weight_bounds``); used only with ``report``.
+    ranges : mapping, optional
+        Offering id → rank range over its unknowns (:func:`engine.mcda.unknowns.ranges_of`
+        of ``ranking``); each compared offering carries its own.
+    cut : int, optional
+        The shortlist cut ``ranges`` were judged against.
 
     Returns
     -------
@@ -714,6 +729,7 @@ def comparison(
                 file=r.file,
                 path_to_first=_path_to_first(r, excluded_by, leader, report, weight_bounds),
                 exclusion=r.exclusion,
+                rank_range=ranges.get(r.offering_id) if ranges is not None else None,
             )
         )
     return Comparison(
@@ -731,4 +747,5 @@ def comparison(
         inputs_digest=ranking.inputs_digest,
         notes=ranking.notes,
         warnings=ranking.warnings,
+        cut=cut if ranges is not None else None,
     )

@@ -22,6 +22,7 @@ from engine.mcda.comparison import (
     PathToFirst,
     Provenance,
 )
+from engine.mcda.unknowns import range_dict, range_short
 from engine.reports.escape import json_text, markdown, markdown_code, safe_url, terminal, terminal_block
 from engine.reports.export import flag_text, neutralise
 
@@ -74,6 +75,11 @@ def _signed(x: float | None, none: str = "-") -> str:
 
 def _rank(comp: Comparison, r: OfferingResult, none: str = "-") -> str:
     return none if r.rank is None else f"{r.rank} of {comp.ranked_count}"
+
+
+def _range(r: OfferingResult, none: str = "-") -> str:
+    """The offering's rank range over its unknowns (:func:`engine.mcda.unknowns.range_short`)."""
+    return none if r.rank_range is None else range_short(r.rank_range)
 
 
 def _header(comp: Comparison) -> str:
@@ -144,6 +150,8 @@ def comparison_table(comp: Comparison) -> str:
         ["score", *[_points(r.score) for r in comp.offerings]],
         ["gap to leader", *[_signed(r.score_gap) for r in comp.offerings]],
     ]
+    if comp.cut is not None:
+        body.append([f"rank range (top-{comp.cut} cut)", *[_range(r) for r in comp.offerings]])
     lines.extend(_grid(["Result", *letters], body))
     lines += ["", "Criteria (* best on the criterion, ≠ values differ, [evidence grade])"]
     second = "utility · points (gap)" if comp.additive else "utility"
@@ -234,17 +242,24 @@ def comparison_markdown(comp: Comparison) -> str:
         sep,
     ]
     res = comp.offerings
-    for label, cells in (
+    ranges: list[tuple[str, list[str]]] = (
+        [(f"Rank range over its unknowns (top-{comp.cut} cut)", [_range(r) for r in res])]
+        if comp.cut is not None
+        else []
+    )
+    result_rows: list[tuple[str, list[str]]] = [
         ("Offering", [r.offering for r in res]),
         ("Vendor", [r.vendor for r in res]),
         ("Status", [r.status for r in res]),
         ("Rank", [_rank(comp, r, "–") for r in res]),
         ("Score (0–100)", [_points(r.score, "–") for r in res]),
         ("Gap to the leader", [_signed(r.score_gap, "–") for r in res]),
+        *ranges,
         ("Excluded as", [r.exclusion or "–" for r in res]),
         ("Excluded by", ["; ".join(r.excluded_by) or "–" for r in res]),
         ("Flags", [flag_text(r.flags) or "–" for r in res]),
-    ):
+    ]
+    for label, cells in result_rows:
         lines.append(f"| {label} | " + " | ".join(_md(c) for c in cells) + " |")
     lines += [
         "",
@@ -386,6 +401,8 @@ def comparison_csv(comp: Comparison, *, excel: bool = False) -> bytes:
         f"Score minus the leader's ({comp.leader or 'none'})",
         [_num(r.score_gap) for r in res],
     )
+    if comp.cut is not None:
+        row("result.rank_range", "Rank range over its unknowns", [_range(r, "") for r in res])
     row("result.exclusion", "Excluded as (fails / evidence gap)", [r.exclusion or "" for r in res])
     row("result.excluded_by", "Excluded by", [neutralise("; ".join(r.excluded_by)) for r in res])
     row("result.flags", "Flags", [neutralise("; ".join(r.flags)) for r in res])
@@ -497,6 +514,11 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
                 "as_of": r.as_of.isoformat(),
                 "file": r.file,
                 "path_to_first": _path_dict(r.path_to_first),
+                "rank_range": (
+                    range_dict(r.rank_range, comp.cut)
+                    if r.rank_range is not None and comp.cut is not None
+                    else None
+                ),
             }
             for r in comp.offerings
         ],

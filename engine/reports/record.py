@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from engine.catalog.schema import PrioritiesFile
 from engine.catalog.staleness import block_name
 from engine.mcda.scoring import Ranking, Row, excluded_summary
+from engine.mcda.unknowns import UnknownImpact, range_short, ranges_of
 from engine.reports.escape import markdown, markdown_code
 from engine.reports.export import flag_text
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
@@ -96,6 +97,70 @@ def _evidence_section(ranking: Ranking, rows: list[Row]) -> list[str]:
             else:
                 cells.append(cell.evidence or "buyer")
         out.append(f"| {_cell(r.offering_id)} | " + " | ".join(cells) + " |")
+    return out
+
+
+def _impact(u: UnknownImpact) -> str:
+    if u.kind == "must-have":
+        passes = "still out" if u.rank_if_best is None else str(u.rank_if_best)
+        return f"{u.field} (passes: {passes}; fails: excluded)"
+    best = "excluded" if u.rank_if_best is None else str(u.rank_if_best)
+    worst = "excluded" if u.rank_if_worst is None else str(u.rank_if_worst)
+    return f"{u.field} (best: {best}; worst: {worst})"
+
+
+def _unknowns_section(ranking: Ranking, priorities: PrioritiesFile, rows: list[Row]) -> list[str]:
+    """``## Which unknowns matter``: the listed ranked offerings with an unknown fact
+    whose answer alone can move them across the shortlist cut, then the offerings kept
+    out by evidence gaps that could reach the shortlist (:mod:`engine.mcda.unknowns`);
+    the other listed offerings with unknowns are counted. At most
+    :data:`~engine.reports.summarise.LIST_ITEMS` rows, the rest counted."""
+    k = priorities.robustness.top_k
+    ranges = ranges_of(ranking, priorities, cut=k)
+    listed = [ranges[r.offering_id] for r in rows]
+    matter = [rr for rr in listed if any(u.crosses_cut for u in rr.unknowns)]
+    quiet = sum(1 for rr in listed if rr.unknowns and rr not in matter)
+    could = [
+        ranges[r.offering_id]
+        for r in ranking.excluded
+        if (b := ranges[r.offering_id].best_rank) is not None and b <= k
+    ]
+    if not matter and not could and not quiet:
+        return []
+    out = [
+        "",
+        "## Which unknowns matter",
+        "",
+        f"The rank each offering would get if its unknown facts were answered at their best (utility 1 on the "
+        f"criterion; the must-have passes) or their worst (utility 0, today's imputation; the must-have fails), "
+        f"one offering at a time with the others as they are. Listed: the ranked offerings with an unknown "
+        f"whose answer alone can move them across the shortlist cut (top {k}), then those kept out by evidence "
+        f"gaps that could reach it. `shortlist explain OFFERING` lists each one's unknowns.",
+    ]
+    shown, left = cut([*matter, *could], LIST_ITEMS)
+    if shown:
+        out += [
+            "",
+            f"| offering | today | range | can cross the top-{k} cut | cannot |",
+            "|---|---:|---|---|---|",
+        ]
+        for rr in shown:
+            today = "excluded" if rr.rank is None else str(rr.rank)
+            cross = "; ".join(_impact(u) for u in rr.unknowns if u.crosses_cut) or "–"
+            rest = names([u.field for u in rr.unknowns if not u.crosses_cut]) or "–"
+            out.append(
+                f"| {_cell(rr.offering_id)} | {today} | {_cell(range_short(rr))} | {_cell(cross)} | {_cell(rest)} |"
+            )
+        if left:
+            out += [
+                "",
+                more_line(left, "offerings with unknowns that matter", "see `shortlist explain OFFERING`"),
+            ]
+    if quiet:
+        out += [
+            "",
+            f"{quiet:,} other listed offering(s) have unknowns whose answers alone cannot cross the cut.",
+        ]
     return out
 
 
@@ -201,6 +266,7 @@ def decision_record(
         lines += ["", "Flags:", ""]
         lines += [f"- {_cell(r.offering_id)}: {_cell(flag_text(fl, _STALE_BELOW))}" for r, fl in flagged]
     lines += _evidence_section(ranking, ranked)
+    lines += _unknowns_section(ranking, priorities, ranked)
     lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
     if ranking.excluded:
         lines += [

@@ -534,7 +534,12 @@ def test_cli_json_is_byte_identical_and_the_engines(bank, bundled, tmp_path):
     pr = bank[0]
     ranking = engine.rank(named, engine.load_criteria(CRITERIA), pr, on_date=dt.date.fromisoformat(ON))
     bank_named = (pr, ranking, sensitivity_with(ranking, pr.robustness))
-    assert first.encode("utf-8") == comparison_json(compare_bank(bank_named, named, ids))
+    from engine.mcda.unknowns import ranges_of
+
+    ranges = ranges_of(ranking, pr, cut=pr.robustness.top_k)  # the CLI shows each one's rank range
+    got = compare_bank(bank_named, named, ids, ranges=ranges, cut=pr.robustness.top_k)
+    assert first.encode("utf-8") == comparison_json(got)
+    assert all(o["rank_range"] is not None for o in doc["offerings"])
 
 
 def test_json_content(bank, bundled):

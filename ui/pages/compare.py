@@ -1,6 +1,7 @@
 """Compare page: two to four offerings side by side — every value with its utility and
 points, the gap to the leader, the source and date of each value, the facts a committee
-compares, differences highlighted, and what it would take for each to rank first.
+compares, differences highlighted, each one's rank range over its unknown facts, and
+what it would take for each to rank first.
 The same comparison as ``shortlist compare``."""
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import streamlit as st
 
 import engine
 from engine.mcda.comparison import MAX_OFFERINGS, MIN_OFFERINGS, Comparison, Provenance, comparison
+from engine.mcda.unknowns import range_short, ranges_of
 from engine.reports.compare import comparison_csv, comparison_json, comparison_markdown
 from engine.reports.escape import markdown_code, markdown_url
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import context, md_frame, no_ranking, robustness, show_issues
+from ui.unknowns import show_offering_unknowns
 
 DIFFERS = "background-color: #fff4d6"  # a row whose values differ
 BEST = "background-color: #d7f0dc; font-weight: 600"  # the best value on a criterion
@@ -55,7 +58,16 @@ if len(ids) < MIN_OFFERINGS:
 rob = priorities.robustness
 try:
     report = robustness(ranking.inputs_digest, ranking, rob)[0] if ranking.ranked else None
-    comp = comparison(ranking, ctx.catalog, ids, report=report, weight_bounds=dict(rob.weight_bounds))
+    ranges = ranges_of(ranking, priorities, cut=rob.top_k)
+    comp = comparison(
+        ranking,
+        ctx.catalog,
+        ids,
+        report=report,
+        weight_bounds=dict(rob.weight_bounds),
+        ranges=ranges,
+        cut=rob.top_k,
+    )
 except engine.InputError as exc:
     show_issues(exc.issues, "the comparison", "fix them to see it")
     st.stop()
@@ -116,15 +128,28 @@ result = pd.DataFrame(
             f"{o.rank} of {comp.ranked_count}" if o.rank else "—",
             f"{o.score:.2f}" if o.score is not None else "—",
             f"{o.score_gap:+.2f}" if o.score_gap is not None else "—",
+            range_short(o.rank_range) if o.rank_range is not None else "—",
             o.exclusion or "—",
             "; ".join(o.excluded_by) or "—",
             "; ".join(o.flags) or "—",
         ]
         for o in comp.offerings
     },
-    index=["status", "rank", "score (0–100)", "gap to the leader", "excluded as", "excluded by", "flags"],
+    index=[
+        "status",
+        "rank",
+        "score (0–100)",
+        "gap to the leader",
+        "rank range over its unknowns",
+        "excluded as",
+        "excluded by",
+        "flags",
+    ],
 )
 st.table(_styled(result, [len(set(result.loc[k])) > 1 for k in result.index]))
+
+st.subheader("Which unknowns matter")
+show_offering_unknowns(ranges, ids, rob.top_k)
 
 st.subheader("Criteria: value [evidence] · utility · points (gap to the leader)")
 rows, differs, best = {}, [], []

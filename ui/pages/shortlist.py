@@ -11,10 +11,12 @@ import engine
 import engine.catalog.schema
 from engine.catalog.evidence import grade_rank
 from engine.mcda.scoring import EVIDENCE_GAP, excluded_summary
+from engine.mcda.unknowns import ranges_of
 from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line
 from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame
 from ui.exports import export_buttons
+from ui.unknowns import LEGEND, ranges_table
 
 ctx = context()
 st.title("Shortlist")
@@ -170,6 +172,17 @@ if ranking.excluded:
         st.caption(
             "fails: a must-have fails on a known fact. evidence gap: only unknown facts keep it out "
             "(look them up, or allow unknown on that must-have)."
+        )
+
+if ranked and ctx.priorities is not None:
+    cut_k = ctx.priorities.robustness.top_k
+    with st.expander("Which unknowns matter: rank ranges over unknown facts", expanded=False):
+        with st.container(key="rank_ranges"):
+            st.dataframe(ranges_table(ranges_of(ranking, ctx.priorities, cut=cut_k), cut_k), hide_index=True)
+        st.caption(
+            f"Each offering's rank if its unknown facts were answered at their best or worst; offerings kept out "
+            f"by evidence gaps are listed when they could reach the top {cut_k}. {LEGEND} The Compare page "
+            "lists each unknown."
         )
 
 if ranked and ranking.method != "weighted-sum":

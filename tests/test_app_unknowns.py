@@ -1,0 +1,56 @@
+"""The app shows the rank ranges over unknown facts (frozen catalog, AppTest):
+the Compare page's "Which unknowns matter" and result row, the Shortlist page's table."""
+
+from __future__ import annotations
+
+import engine
+from engine.mcda.unknowns import describe, range_sentence, range_short, ranges_of
+from tests.test_app import page, start, text_of
+
+GAP = "scaleway-genapi-mistral-medium-3.5"  # out today on an unknown ISO 27001 only
+
+
+def test_compare_page_lists_each_unknown(monkeypatch):
+    at = page(start(monkeypatch), "compare")
+    pick = [GAP, "mistral-small-4-api"]
+    at.multiselect(key="p_compare").set_value(pick).run()
+    assert not at.exception and not at.error
+    result = at.table[0].value
+    row = result.loc["rank range over its unknowns"]
+    assert row[GAP].startswith("excluded; ") and "at best" in row[GAP]
+    text = text_of(at)
+    assert "Which unknowns matter" in " ".join(h.value for h in at.subheader)
+    # the same sentences as the engine's, for the app's ranking (the bank preset by default)
+    import datetime as dt
+
+    from engine.catalog.loading import load_priorities_doc
+    from tests.conftest import CRITERIA, VENDORS
+
+    p, _ = load_priorities_doc(CRITERIA / "presets" / "regulated-eu-bank.yaml")
+    on = p.on_date or dt.date.today()
+    ranking = engine.rank(engine.load_catalog([VENDORS]), engine.load_criteria(CRITERIA), p, on_date=on)
+    rr = ranges_of(ranking, p)
+    for oid in pick:
+        assert range_sentence(rr[oid]).split(";")[0] in text
+        assert range_short(rr[oid]) == row[oid]
+        for u in rr[oid].unknowns:
+            assert describe(u, 3).split(":")[0] in text
+    assert "iso27001 (must-have)" in text
+    assert any("Shortlist cut: top 3" in c.value for c in at.caption)
+
+
+def test_shortlist_page_table_of_ranges(monkeypatch):
+    at = start(monkeypatch)
+    frames = [d.value for d in at.dataframe if "range" in d.value.columns]
+    assert len(frames) == 1
+    table = frames[0]
+    ranked = at.dataframe[0].value["offering"].tolist()  # the ranking comes first
+    listed = table["offering"].tolist()
+    assert listed[: len(ranked)] == ranked  # every ranked offering, in rank order
+    assert GAP in listed[len(ranked) :]  # kept out by a gap, could reach the top 3
+    assert "can cross the top-3 cut" in table.columns
+    # a weight change re-ranks, and the ranges follow
+    at.slider(key="w_capability").set_value(0).run()
+    assert not at.exception
+    again = next(d.value for d in at.dataframe if "range" in d.value.columns)
+    assert again["offering"].tolist()[: len(ranked)] != listed[: len(ranked)] or not again.equals(table)
