@@ -11,6 +11,7 @@ from engine._version import __version__
 from engine.catalog.text import ID_PATTERN, id_problem
 from engine.cli.common import _load, _vendor_problems, _write
 from engine.errors import InputError, Issue, suggest
+from engine.mcda.unknowns import ranges_of
 from engine.reports.escape import terminal
 
 WORKBOOK = "rfi.xlsx"
@@ -37,7 +38,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.vendor is not None and args.vendor not in vendors:
         msg = f"--vendor: no valid vendor file has the id {args.vendor!r}{suggest(args.vendor, vendors)} (vendors: {', '.join(vendors)})"
         raise InputError([*catalog.issues, Issue("usage.invalid", msg)])
-    rfi = questionnaires(loaded.ranking, catalog, loaded.priorities, cut=args.top, vendor=args.vendor)
+    # questions ordered by how far each answer can move its offering (engine.mcda.unknowns)
+    impact = ranges_of(loaded.ranking, loaded.priorities, cut=args.top)
+    rfi = questionnaires(
+        loaded.ranking, catalog, loaded.priorities, cut=args.top, vendor=args.vendor, impact=impact
+    )
     if args.format == "xlsx":
         out_dir = _out_dir(args.output, catalog.issues)
         _write(rfi_xlsx(rfi, __version__), str(out_dir / WORKBOOK), out)

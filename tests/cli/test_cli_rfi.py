@@ -170,3 +170,22 @@ def test_subprocess_help_and_run(tmp_path):
         check=False,
     )
     assert r.returncode == 0 and r.stdout.startswith("# Request for information: Google")
+
+
+def test_the_cli_orders_questions_by_rank_ranges():
+    """The command wires the rank ranges over the unknowns (engine.mcda.unknowns) into the
+    questionnaire: the header says so, never the heuristic."""
+    from tests.conftest import VENDORS, run_cli
+
+    code, out, _ = run_cli(
+        "rfi",
+        "--vendors",
+        str(VENDORS),
+        "--priorities",
+        "regulated-eu-bank",
+        "--vendor",
+        "mistral-ai",
+        "--on",
+        "2026-12-04",
+    )
+    assert code == 0 and "questions ordered by rank ranges" in out
