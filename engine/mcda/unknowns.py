@@ -233,6 +233,28 @@ def ranges_of(
 
     out: dict[str, RankRange] = {}
     index = {r.offering_id: i for i, r in enumerate(ranked)}
+
+    def each_at_best(
+        oid: str,
+        base: NDArray[np.float64],
+        unknown: list[str],
+        at: int | None,
+        reference: int | None,
+        impacts: list[UnknownImpact],
+    ) -> NDArray[np.float64]:
+        """Each unknown criterion alone at its best (appended to ``impacts``, against the
+        ``reference`` rank); returns the utilities with all of them at their best."""
+        best = base.copy()
+        for c in unknown:
+            one = base.copy()
+            one[col[c]] = _best_utility(specs[c])
+            best[col[c]] = one[col[c]]
+            rb = place(one, at)
+            impacts.append(
+                UnknownImpact(oid, c, "criterion", rb, reference, _out(rb, k) != _out(reference, k))
+            )
+        return best
+
     for row in ranking.rows:
         oid = row.offering_id
         crit_unknown = [c for c in ids if ranking.weights[c] > 0 and row.cells[c].value is None]
@@ -242,13 +264,7 @@ def ranges_of(
             i = index[oid]
             base = U[i]
             today = row.rank
-            best = base.copy()
-            for c in crit_unknown:
-                one = base.copy()
-                one[col[c]] = _best_utility(specs[c])
-                best[col[c]] = one[col[c]]
-                rb = place(one, i)
-                impacts.append(UnknownImpact(oid, c, "criterion", rb, today, _out(rb, k) != _out(today, k)))
+            best = each_at_best(oid, base, crit_unknown, i, today, impacts)
             for m in must_unknown:
                 impacts.append(UnknownImpact(oid, m, "must-have", today, None, not _out(today, k)))
             best_rank = place(best, i) if crit_unknown else today
@@ -265,13 +281,7 @@ def ranges_of(
                 dtype=np.float64,
             )
             joined = place(base, None)  # every blocking gap passed, criterion unknowns at worst
-            best = base.copy()
-            for c in crit_unknown:
-                one = base.copy()
-                one[col[c]] = _best_utility(specs[c])
-                best[col[c]] = one[col[c]]
-                rb = place(one, None)
-                impacts.append(UnknownImpact(oid, c, "criterion", rb, joined, _out(rb, k) != _out(joined, k)))
+            best = each_at_best(oid, base, crit_unknown, None, joined, impacts)
             for m in must_unknown:
                 impacts.append(UnknownImpact(oid, m, "must-have", joined, None, not _out(joined, k)))
             best_rank = place(best, None)
