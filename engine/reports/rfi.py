@@ -263,6 +263,19 @@ def _pct(w: float) -> str:
     return f"{100 * w:.0f}%"
 
 
+def _found_nowhere(ro: ResolvedOffering, spec: RequirementSpec) -> bool:
+    """Whether a must-have fails on a fact that was looked up and found nowhere (a
+    ``none_found`` certification it needs, or processing regions a ``residency`` block
+    records as not stated) rather than on a fact that is known."""
+    if spec.field == "certifications":
+        names = [str(x) for x in spec.value] if isinstance(spec.value, (list, tuple)) else []
+        status = ro.certification_statuses
+        return any(status.get(c) == "none_found" for c in names)
+    if spec.field == "processing_regions":
+        return ro.offering.processing_regions is None and ro.offering.residency is not None
+    return False
+
+
 def _requirement_fields(ro: ResolvedOffering, spec: RequirementSpec) -> list[str]:
     f = spec.field
     if f in _REQUIREMENT_FIELDS:
@@ -365,6 +378,17 @@ def _gather(
         fields = _requirement_fields(ro, spec)
         if res.outcome == "fail":
             failed_fields.update(fields)
+            if _found_nowhere(ro, spec):  # looked up, not found: a sourced answer can turn it
+                for fld in fields:
+                    d = draft(fld)
+                    d.add(
+                        "must-have",
+                        oid,
+                        f"must-have {spec.id} ({spec.message or spec.field}) fails because no public "
+                        "source states it (looked up, none found); an answer with evidence can change that",
+                    )
+                    d.keys.update({spec.id, spec.field})
+                    d.reads_failed = True
         if res.outcome != "unknown":
             continue
         for fld in fields:

@@ -430,3 +430,31 @@ def test_hostile_names_through_loaded_files(write_vendors):
     assert load_yaml_bytes(rfi_yaml(rfi, rfi.vendors[0]).encode(), "t").data["vendor_name"] == HOSTILE_NAME
     ws = openpyxl.load_workbook(io.BytesIO(rfi_xlsx(rfi, "t")))["h"]
     assert ws["A1"].value.startswith("Request for information: =HYPERLINK") and ws["A1"].data_type == "s"
+
+
+def test_a_must_have_failing_on_a_fact_found_nowhere_is_a_deciding_question(write_vendors):
+    """Invented vendor 'gamma': ISO 27001 looked up and not found (none_found), so the
+    ISO 27001 must-have fails; a sourced answer can turn it, so the question decides the
+    gate and is listed first, never under "cannot change"."""
+    extra = (
+        "certifications:\n  as_of: 2026-11-01\n  sources: [https://example.org/gamma-trust]\n"
+        "  items:\n    iso27001: {status: none_found}\n"
+    )
+    vendors = write_vendors(
+        {"gamma.yaml": vendor_yaml("gamma", offering_yaml("gamma-api", capability=50), extra=extra)}
+    )
+    iso = {
+        "id": "iso",
+        "field": "certifications",
+        "op": "includes_all",
+        "value": ["iso27001"],
+        "min_evidence": "claimed",
+    }
+    pr = _pr(requirements=[EU_ONLY, iso])
+    ranking, catalog = _rank(vendors, pr)
+    assert ranking.row("gamma-api").exclusion == "fails"
+    rfi = questionnaires(ranking, catalog, pr, cut=3)
+    (gamma,) = [v for v in rfi.vendors if v.vendor_id == "gamma"]
+    first = gamma.questions[0]
+    assert first.field.endswith("iso27001") and first.decides
+    assert "must-have" in first.kinds and any("none found" in r for r in first.reasons)
