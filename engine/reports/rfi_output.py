@@ -36,12 +36,6 @@ TEMPLATE_KIND = "shortlist-rfi-answers"
 """The ``kind`` of an answer template (what a reader of answers will check)."""
 
 
-def _offering_status(status: str, rank: int | None, exclusion: str | None) -> str:
-    if status == "ranked":
-        return f"ranked {rank}"
-    return f"excluded ({exclusion})" if exclusion else "excluded"
-
-
 def _groups(v: VendorQuestionnaire) -> tuple[list[Question], list[Question]]:
     return [q for q in v.questions if q.decides], [q for q in v.questions if not q.decides]
 
@@ -98,8 +92,8 @@ def rfi_markdown(rfi: Rfi, v: VendorQuestionnaire) -> str:
         f"# Request for information: {markdown(v.vendor_name)} ({markdown_code(v.vendor_id)})",
         "",
         f"Buyer's priorities: {markdown(rfi.priorities_name)}. Facts judged on {rfi.on_date.isoformat()}; "
-        f"shortlist: the first {rfi.cut} ranked offerings; questions ordered by {rfi.ordered_by} "
-        "(see `shortlist rfi --help`).",
+        f"shortlist: the first {rfi.cut} ranked offerings; the questions whose answer can change "
+        "the shortlist or a must-have come first.",
         "",
         "Please answer each question with the evidence asked for and the date the answer is valid on. "
         "The answer template (`shortlist rfi --format yaml`) or the workbook (`--format xlsx`) has a "
@@ -108,14 +102,12 @@ def rfi_markdown(rfi: Rfi, v: VendorQuestionnaire) -> str:
         "",
         "## Offerings",
         "",
-        "| Offering | Model and channel | In this ranking |",
-        "|---|---|---|",
+        "| Offering | Model and channel |",
+        "|---|---|",
     ]
+    # the offerings' ranks and exclusions are the buyer's, not the vendor's to read
     for o in v.offerings:
-        out.append(
-            f"| {markdown_code(o.offering_id)} | {markdown(o.label)} | "
-            f"{markdown(_offering_status(o.status, o.rank, o.exclusion))} |"
-        )
+        out.append(f"| {markdown_code(o.offering_id)} | {markdown(o.label)} |")
     out.append("")
     decides, rest = _groups(v)
     if not v.questions:

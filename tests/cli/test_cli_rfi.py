@@ -172,12 +172,14 @@ def test_subprocess_help_and_run(tmp_path):
     assert r.returncode == 0 and r.stdout.startswith("# Request for information: Google")
 
 
-def test_the_cli_orders_questions_by_rank_ranges():
+def test_the_cli_orders_questions_by_rank_ranges(tmp_path):
     """The command wires the rank ranges over the unknowns (engine.mcda.unknowns) into the
-    questionnaire: the header says so, never the heuristic."""
+    questionnaire: the workbook's header says so, never the heuristic."""
+    import openpyxl
+
     from tests.conftest import VENDORS, run_cli
 
-    code, out, _ = run_cli(
+    code, _, _ = run_cli(
         "rfi",
         "--vendors",
         str(VENDORS),
@@ -187,5 +189,11 @@ def test_the_cli_orders_questions_by_rank_ranges():
         "mistral-ai",
         "--on",
         "2026-12-04",
+        "--format",
+        "xlsx",
+        "--output",
+        str(tmp_path),
     )
-    assert code == 0 and "questions ordered by rank ranges" in out
+    assert code == 0
+    ws = openpyxl.load_workbook(tmp_path / "rfi.xlsx").worksheets[0]
+    assert "ordered by rank ranges" in str(ws.cell(2, 1).value)

@@ -307,7 +307,9 @@ def rfi(invented) -> Rfi:
 def test_markdown_lists_offerings_and_questions(rfi):
     text = rfi_markdown(rfi, rfi.vendors[0])
     assert text.startswith("# Request for information: Acme AI (`acme`)")
-    assert "| `acme-noregion` |" in text and "excluded (evidence gap)" in text
+    assert "| `acme-noregion` |" in text
+    # the buyer's ranking stays the buyer's: no rank or exclusion is shown to the vendor
+    assert "excluded (" not in text and not re.search(r"ranked [0-9]", text)
     assert "**Allowed values:**" not in text.split("### Q1.")[0]
     assert "**Evidence wanted:**" in text and "**Why it matters to this buyer:**" in text
     empty = rfi_markdown(rfi, rfi.vendors[1])
