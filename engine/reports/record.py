@@ -114,7 +114,8 @@ def _unknowns_section(ranking: Ranking, priorities: PrioritiesFile, rows: list[R
     whose answer alone can move them across the shortlist cut, then the offerings kept
     out by evidence gaps that could reach the shortlist (:mod:`engine.mcda.unknowns`);
     the other listed offerings with unknowns are counted. At most
-    :data:`~engine.reports.summarise.LIST_ITEMS` rows, the rest counted."""
+    :data:`~engine.reports.summarise.LIST_ITEMS` rows, at least half of them for the
+    excluded offerings when there are that many; the rest counted."""
     k = priorities.robustness.top_k
     ranges = ranges_of(ranking, priorities, cut=k)
     listed = [ranges[r.offering_id] for r in rows]
@@ -137,7 +138,12 @@ def _unknowns_section(ranking: Ranking, priorities: PrioritiesFile, rows: list[R
         f"whose answer alone can move them across the shortlist cut (top {k}), then those kept out by evidence "
         f"gaps that could reach it. `shortlist explain OFFERING` lists each one's unknowns.",
     ]
-    shown, left = cut([*matter, *could], LIST_ITEMS)
+    # each group gets its share of the rows, so the excluded ones that could reach the
+    # cut are never hidden behind a long list of ranked ones
+    half = LIST_ITEMS // 2
+    m_shown, m_left = cut(matter, max(half, LIST_ITEMS - len(could)))
+    c_shown, c_left = cut(could, LIST_ITEMS - len(m_shown))
+    shown, left = [*m_shown, *c_shown], m_left + c_left
     if shown:
         out += [
             "",
@@ -159,7 +165,8 @@ def _unknowns_section(ranking: Ranking, priorities: PrioritiesFile, rows: list[R
     if quiet:
         out += [
             "",
-            f"{quiet:,} other listed offering(s) have unknowns whose answers alone cannot cross the cut.",
+            f"{quiet:,} other ranked offering(s) listed in this record have unknowns whose answers "
+            "alone cannot move them across the cut.",
         ]
     return out
 
