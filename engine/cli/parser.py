@@ -462,11 +462,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     rf = sub.add_parser(
         "rfi",
-        help="request for information: per vendor, the questions whose answers decide the ranking "
+        help="request for information: per model maker and per channel operator, the questions whose "
+        "answers decide the ranking "
         "(unknown, stale or aggregator-only facts), as Markdown, a YAML answer template or a workbook",
     )
     scoring(rf)
-    rf.add_argument("--vendor", metavar="ID", help="only this vendor's questionnaire (a vendor file's id)")
+    rf.add_argument(
+        "--vendor",
+        metavar="ID",
+        help="only this questionnaire: a vendor file's id (the model maker's) or an operator's id "
+        "(operator-<name slug>, e.g. operator-scaleway, for a channel another company operates)",
+    )
     rf.add_argument(
         "--top",
         type=_positive,

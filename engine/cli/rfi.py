@@ -1,5 +1,5 @@
-"""``shortlist rfi``: per vendor, the questions the buyer's ranking leaves open, as
-Markdown, a YAML answer template or one Excel workbook."""
+"""``shortlist rfi``: per model maker and per channel operator, the questions the
+buyer's ranking leaves open, as Markdown, a YAML answer template or one Excel workbook."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ SUFFIXES = {"markdown": ".md", "yaml": ".rfi.yaml"}
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.reports.rfi import questionnaires
+    from engine.reports.rfi import operator_ids, questionnaires
     from engine.reports.rfi_output import rfi_markdown, rfi_xlsx, rfi_yaml
 
     if args.format == "xlsx" and not args.output:
@@ -31,12 +31,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.vendor is not None:
         bad = id_problem(args.vendor, ID_PATTERN)
         if bad:
-            raise InputError.single("usage.invalid", f"--vendor expects a vendor id, found {bad}")
+            raise InputError.single("usage.invalid", f"--vendor expects a vendor or operator id, found {bad}")
     loaded = _load(args)
     catalog = loaded.catalog
     vendors = sorted({ro.vendor.id for ro in catalog.offerings})
-    if args.vendor is not None and args.vendor not in vendors:
-        msg = f"--vendor: no valid vendor file has the id {args.vendor!r}{suggest(args.vendor, vendors)} (vendors: {', '.join(vendors)})"
+    operators = sorted(operator_ids(catalog).values())
+    if args.vendor is not None and args.vendor not in vendors + operators:
+        known = vendors + operators
+        msg = (
+            f"--vendor: no valid vendor file nor channel operator has the id {args.vendor!r}"
+            f"{suggest(args.vendor, known)} (vendors: {', '.join(vendors)}; operators: "
+            f"{', '.join(operators) or 'none'})"
+        )
         raise InputError([*catalog.issues, Issue("usage.invalid", msg)])
     # questions ordered by how far each answer can move its offering (engine.mcda.unknowns)
     impact = ranges_of(loaded.ranking, loaded.priorities, cut=args.top)
@@ -64,7 +70,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             _write(render(rfi, rfi.vendors[0]), None, out, binary=args.format == "yaml")
         else:
             out_dir = _out_dir(args.output, catalog.issues)
-            for v in rfi.vendors:  # file names from vendor ids only ([a-z0-9._-], never "." or "..")
+            for (
+                v
+            ) in rfi.vendors:  # file names from vendor and operator ids only ([a-z0-9._-], never "." or "..")
                 path = out_dir / f"{v.vendor_id}{SUFFIXES[args.format]}"
                 _write(render(rfi, v), str(path), out)
             print(terminal(f"wrote {len(rfi.vendors)} questionnaire(s) to {out_dir}"), file=err)

@@ -1,7 +1,8 @@
-"""Requests for information: the questions a ranking leaves open, per vendor.
+"""Requests for information: the questions a ranking leaves open, per company asked.
 
 :func:`questionnaires` turns a :class:`~engine.mcda.scoring.Ranking` into one
-questionnaire per vendor file (the model maker and the offerings its file lists). An
+questionnaire per vendor file (the model maker and the offerings its file lists) and
+one per channel operator that is another company (see *Who is asked*). An
 offering the ranking ranks or excludes gets a question (from the catalog
 :mod:`engine.reports.rfi_questions`, keyed by field) for
 
@@ -15,6 +16,27 @@ offering the ranking ranks or excludes gets a question (from the catalog
 
 Questions on the same field of the same offering are asked once, with every reason
 listed; a vendor-level fact (``vendor.…``) is asked once for all its offerings.
+
+Who is asked
+------------
+Each question goes to whoever can answer it (:func:`recipient_of`):
+
+- *channel facts* (the offering's own ``certifications`` block items, processing
+  regions, zero data retention, prices, latency, the operator's headquarters, the
+  deployment and the offering's description) go to the OPERATOR of the offering
+  (``offering.operator.name``) when it is another company than the model maker (its
+  name differs from the vendor's name); its questionnaire has the id
+  :func:`operator_ids` gives (``operator-<slug of the name>``). When the maker runs the
+  channel itself (same name), it is the one to ask, own certifications block or not;
+- *model facts* (capability, openness and licence, context window, GPAI Code, FMTI,
+  the vendor's headquarters, profile and vendor-level certifications) go to the model
+  maker (the vendor file). Capability and openness are asked once per model (same
+  ``model_api_id``, else the same model name), listing every offering of it
+  (question id ``<first offering id>:<field>``, the first in ranking order);
+- a self-hosted offering (operator ``BUYER``) is the maker's: its cost, speed and
+  certifications are the buyer's own and never asked.
+
+A question asked for several offerings takes the strongest impact of its members.
 
 Order
 -----
@@ -53,6 +75,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
@@ -72,7 +96,9 @@ __all__ = [
     "Rfi",
     "UnknownImpactLike",
     "VendorQuestionnaire",
+    "operator_ids",
     "questionnaires",
+    "recipient_of",
 ]
 
 
@@ -105,7 +131,8 @@ class Question:
     Attributes
     ----------
     id : str
-        ``<offering id>:<field>``, or ``vendor:<field>`` for a vendor-level fact.
+        ``<offering id>:<field>`` (for a model fact asked once per model: its first
+        offering's id), or ``vendor:<field>`` for a vendor-level fact.
     offering_ids : tuple of str
         The offerings the answer concerns (one, or every offering of the vendor
         resting on a vendor-level fact).
@@ -148,15 +175,19 @@ class OfferingLine:
 
 @dataclass(frozen=True, slots=True)
 class VendorQuestionnaire:
-    """One vendor's questions, ordered (deciding ones first).
+    """One company's questions, ordered (deciding ones first): a model maker's (its
+    vendor file) or a channel operator's.
 
     Attributes
     ----------
     vendor_id, vendor_name : str
+        The vendor id and name, or for an operator its id (:func:`operator_ids`) and name.
     file : str
-        The vendor file the facts come from.
+        The vendor file the facts come from (an operator: the first offering's file).
     offerings : tuple of OfferingLine
     questions : tuple of Question
+    role : str
+        ``model maker`` or ``operator``.
     """
 
     vendor_id: str
@@ -164,6 +195,7 @@ class VendorQuestionnaire:
     file: str
     offerings: tuple[OfferingLine, ...]
     questions: tuple[Question, ...]
+    role: str = "model maker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +211,7 @@ class Rfi:
     ordered_by : str
         ``rank ranges`` or ``heuristic``.
     vendors : tuple of VendorQuestionnaire
-        Sorted by vendor id.
+        Model makers' and operators' questionnaires, sorted by id.
     """
 
     priorities_name: str
@@ -235,17 +267,132 @@ def _fact_field(f: Fact) -> str:
     return FACT_FIELDS.get(f.field, f.field)
 
 
+_CHANNEL_FIELDS = frozenset(
+    {
+        "processing_regions",
+        "zero_data_retention",
+        "prices",
+        "latency",
+        "operator.headquarters",
+        "deployment",
+        "offering",
+    }
+)
+"""Facts of the channel (besides the offering's own certifications): its operator's to answer."""
+_MODEL_FIELDS = frozenset({"capability", "openness"})
+"""Facts of the model, whatever the channel: asked once per model."""
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def operator_ids(catalog: Catalog) -> dict[str, str]:
+    """Each channel operator's questionnaire id, by operator name.
+
+    Parameters
+    ----------
+    catalog : Catalog
+
+    Returns
+    -------
+    dict of str to str
+        For every operator that runs an offering of another company's model (its name
+        differs from the vendor's; not ``BUYER``): ``operator-<slug>``, the slug the
+        name in ASCII lowercase with every run of other characters than ``[a-z0-9]`` a
+        single ``-`` (``operator`` alone when nothing is left). Names giving the same id,
+        or an id a vendor already has, get ``-2``, ``-3`` … in the order of the names
+        (sorted), so ids are stable for a catalog and unique.
+    """
+    names = sorted({" ".join(ro.offering.operator.name.split()) for ro in catalog.offerings if _routed(ro)})
+    taken = {ro.vendor.id for ro in catalog.offerings}
+    out: dict[str, str] = {}
+    for name in names:
+        if any(_same_name(name, seen) for seen in out):
+            continue
+        slug = _slug(name)
+        base = f"operator-{slug}" if slug else "operator"
+        oid, k = base, 1
+        while oid in taken:
+            k += 1
+            oid = f"{base}-{k}"
+        taken.add(oid)
+        out[name] = oid
+    return out
+
+
+def _routed(ro: ResolvedOffering) -> bool:
+    """Whether another company than the model maker operates the offering's channel."""
+    return not is_buyer_operated(ro) and not _same_name(ro.offering.operator.name, ro.vendor.name)
+
+
+def _operator_key(ro: ResolvedOffering, ids: Mapping[str, str]) -> str:
+    name = ro.offering.operator.name
+    return next(v for k, v in ids.items() if _same_name(k, name))
+
+
+def recipient_of(ro: ResolvedOffering, fld: str, ids: Mapping[str, str]) -> str:
+    """The questionnaire id a question on ``fld`` of ``ro`` goes to (the module docstring).
+
+    Parameters
+    ----------
+    ro : ResolvedOffering
+    fld : str
+        The question's field.
+    ids : mapping
+        :func:`operator_ids` of the catalog.
+
+    Returns
+    -------
+    str
+        The operator's id for a channel fact of an offering another company operates,
+        else the vendor id.
+    """
+    channel = fld in _CHANNEL_FIELDS or fld.startswith("certifications.")
+    return _operator_key(ro, ids) if channel and _routed(ro) else ro.vendor.id
+
+
+def _question_id(ro: ResolvedOffering, fld: str, first: str) -> str:
+    if fld.startswith("vendor"):
+        return f"vendor:{fld}"
+    return f"{first}:{fld}"
+
+
+def _model_key(ro: ResolvedOffering) -> str:
+    api = ro.offering.model_api_id
+    return f"api:{api}" if api else "name:" + " ".join(ro.offering.model.split()).casefold()
+
+
 @dataclass
 class _Draft:
     offering_ids: list[str]
     field: str
+    recipient: str = ""
+    qid: str = ""
     kinds: list[str] = _field(default_factory=list)
     reasons: dict[str, list[str]] = _field(default_factory=dict)  # reason → offerings it holds for
     keys: set[str] = _field(default_factory=set)  # criterion and requirement ids/fields it answers
-    gain: float = 0.0  # points the answer could add
-    swing: float = 0.0  # points a stale or aggregator fact could move
+    gains: dict[str, float] = _field(default_factory=dict)  # per offering: points the answer could add
+    swings: dict[str, float] = _field(
+        default_factory=dict
+    )  # per offering: points a stale/aggregator fact moves
     gate: bool = False  # decides a must-have of an offering excluded on evidence gaps only
     reads_failed: bool = False  # a fact a failed must-have rests on
+
+    @property
+    def gain(self) -> float:
+        """The strongest member's points the answer could add."""
+        return max(self.gains.values(), default=0.0)
+
+    @property
+    def swing(self) -> float:
+        """The strongest member's points a stale or aggregator fact could move."""
+        return max(self.swings.values(), default=0.0)
 
     def add(self, kind: str, offering_id: str, reason: str) -> None:
         if kind not in self.kinds:
@@ -316,18 +463,26 @@ def _gather(
     row: Row,
     ranking: Ranking,
     priorities: PrioritiesFile,
-    drafts: dict[str, _Draft],
+    drafts: dict[tuple[str, ...], _Draft],
+    ids: Mapping[str, str],
 ) -> None:
-    """Add the questions of one offering to ``drafts`` (keyed by question id)."""
+    """Add the questions of one offering to ``drafts`` (keyed by who answers and what)."""
     oid = ro.id
     w = ranking.weights
     ranked = row.status == "ranked"
 
+    def key(fld: str) -> tuple[str, ...]:
+        if fld.startswith("vendor"):
+            return ("vendor", ro.vendor.id, fld)
+        if fld in _MODEL_FIELDS:
+            return ("model", ro.vendor.id, _model_key(ro), fld)
+        return ("offering", oid, fld)
+
     def draft(fld: str) -> _Draft:
-        qid = f"vendor:{fld}" if fld.startswith("vendor") else f"{oid}:{fld}"
-        d = drafts.get(qid)
+        k = key(fld)
+        d = drafts.get(k)
         if d is None:
-            d = drafts[qid] = _Draft([], fld)
+            d = drafts[k] = _Draft([], fld, recipient_of(ro, fld, ids), _question_id(ro, fld, oid))
         if oid not in d.offering_ids:
             d.offering_ids.append(oid)
         return d
@@ -357,7 +512,7 @@ def _gather(
                     f"(one of {len(wanted)} wanted certifications)",
                 )
                 d.keys.update({"compliance", cert})
-                d.gain += 100 * weight * (1 - credit.get(got, 0.0)) / len(wanted)
+                d.gains[oid] = d.gains.get(oid, 0.0) + 100 * weight * (1 - credit.get(got, 0.0)) / len(wanted)
             continue
         if cell.value is not None or (c.id in _BUYER_INPUT and is_buyer_operated(ro)):
             continue
@@ -366,7 +521,7 @@ def _gather(
             scored = ", scored worst" if cell.imputed else ""
             d.add("criterion", oid, f"{c.id} weighs {_pct(weight)} and is unknown{scored}")
             d.keys.add(c.id)
-            d.gain += 100 * weight * (1 - (cell.utility or 0.0))
+            d.gains[oid] = d.gains.get(oid, 0.0) + 100 * weight * (1 - (cell.utility or 0.0))
 
     # must-haves the offering's facts leave unknown
     specs = {r.id: r for r in priorities.requirements}
@@ -428,11 +583,10 @@ def _gather(
             if f.field in seen:
                 d = draft(_fact_field(f))
                 u = cell.utility or 0.0
-                d.swing += 100 * weight * max(u, 1 - u) if ranked else 0.0
+                d.swings[oid] = d.swings.get(oid, 0.0) + (100 * weight * max(u, 1 - u) if ranked else 0.0)
                 d.keys.add(c.id)
     for fld in failed_fields:
-        qid = f"vendor:{fld}" if fld.startswith("vendor") else f"{oid}:{fld}"
-        hit = drafts.get(qid)
+        hit = drafts.get(key(fld))
         if hit is not None and oid in hit.offering_ids and {"stale", "aggregator"} & set(hit.kinds):
             hit.reads_failed = True
 
@@ -497,14 +651,14 @@ def _order(
             probe = _Draft(
                 d.offering_ids,
                 d.field,
-                gain=together,
-                swing=d.swing,
+                gains={"": together},
+                swings={"": d.swing},
                 gate=d.gate,
                 reads_failed=d.reads_failed,
             )
             decides = _heuristic_decides(probe, rows, cut_in, cut_out)
             key = (0 if decides else 1, 1 if d.gate else 2, 1, 0, -points)
-        keyed.append(((*key, d.offering_ids[0], d.field), d, decides, points))
+        keyed.append(((*key, d.offering_ids[0], d.field, d.qid), d, decides, points))
     keyed.sort(key=lambda x: x[0])
     return [(d, decides, points) for _, d, decides, points in keyed]
 
@@ -542,7 +696,7 @@ def questionnaires(
         The shortlist cut: the first ``cut`` ranked offerings (default: the
         priorities' ``robustness.top_k``, 3 unless set).
     vendor : str, optional
-        Only this vendor's questionnaire.
+        Only this questionnaire: a vendor id or an operator id (:func:`operator_ids`).
     impact : mapping, optional
         Rank ranges by offering id (:class:`RankRangeLike`); without them questions are
         ordered by the heuristic of the module docstring.
@@ -550,39 +704,46 @@ def questionnaires(
     Returns
     -------
     Rfi
-        Every vendor with at least one ranked or excluded offering (sorted by vendor id),
-        including those with no question.
+        Every vendor and every operator (of another company's model) with at least one
+        ranked or excluded offering, including those with no question (sorted by id).
 
     Raises
     ------
     KeyError
-        When ``vendor`` is not a vendor of ``catalog`` (callers check first), or a
-        ranking row is not in ``catalog``.
+        When ``vendor`` is neither a vendor nor an operator of ``catalog`` (callers
+        check first), or a ranking row is not in ``catalog``.
     """
     cut = cut if cut is not None else priorities.robustness.top_k
     metric = next((c.metric for c in ranking.criteria if c.id == "capability"), None)
     by_id = {o.id: o for o in catalog.offerings}
     rows = {r.offering_id: r for r in ranking.rows}
-    per_vendor: dict[str, list[ResolvedOffering]] = {}
+    ids = operator_ids(catalog)
+    drafts: dict[tuple[str, ...], _Draft] = {}
+    # who each questionnaire is for: its name, file and the offerings it concerns
+    who: dict[str, tuple[str, str, str, list[ResolvedOffering]]] = {}
     for r in ranking.rows:
         ro = by_id[r.offering_id]
-        per_vendor.setdefault(ro.vendor.id, []).append(ro)
+        who.setdefault(ro.vendor.id, (ro.vendor.name, ro.file, "model maker", []))[3].append(ro)
+        _gather(ro, r, ranking, priorities, drafts, ids)
+    for ro in (by_id[r.offering_id] for r in ranking.rows):
+        if _routed(ro):
+            rid = _operator_key(ro, ids)
+            name = next(k for k, v in ids.items() if v == rid)
+            who.setdefault(rid, (name, ro.file, "operator", []))[3].append(ro)
     if vendor is not None:
-        per_vendor = {vendor: per_vendor[vendor]}
+        who = {vendor: who[vendor]}
+    gains: dict[str, float] = {}  # an offering's unknowns together, whoever is asked
+    for d in drafts.values():
+        for oid, g in d.gains.items():
+            gains[oid] = gains.get(oid, 0.0) + g
     out = []
-    for vid in sorted(per_vendor):
-        offs = per_vendor[vid]
-        drafts: dict[str, _Draft] = {}
-        for ro in offs:
-            _gather(ro, rows[ro.id], ranking, priorities, drafts)
-        gains: dict[str, float] = {}
-        for d in drafts.values():
-            for oid in d.offering_ids:
-                gains[oid] = gains.get(oid, 0.0) + d.gain
-        ordered = _order(list(drafts.values()), rows, ranking, cut, impact, gains)
+    for rid in sorted(who):
+        name, file, role, offs = who[rid]
+        mine = [d for d in drafts.values() if d.recipient == rid]
+        ordered = _order(mine, rows, ranking, cut, impact, gains)
         questions = tuple(
             Question(
-                f"vendor:{d.field}" if d.field.startswith("vendor") else f"{d.offering_ids[0]}:{d.field}",
+                d.qid,
                 tuple(d.offering_ids),
                 d.field,
                 _spec(d.field, metric),
@@ -597,8 +758,7 @@ def questionnaires(
             OfferingLine(ro.id, ro.label, rows[ro.id].status, rows[ro.id].rank, rows[ro.id].exclusion)
             for ro in offs
         )
-        first = offs[0]
-        out.append(VendorQuestionnaire(vid, first.vendor.name, first.file, lines, questions))
+        out.append(VendorQuestionnaire(rid, name, file, lines, questions, role))
     return Rfi(
         ranking.priorities_name,
         ranking.on_date,

@@ -5,8 +5,8 @@
   ``answer``, ``evidence`` (a reference or URL) and ``as_of`` (``YYYY-MM-DD``) to fill
   in; valid YAML that the strict loader (:func:`engine.catalog.yamlio.load_yaml_bytes`)
   reads back;
-- :func:`rfi_xlsx`: one workbook, one sheet per vendor, with a drop-down list on the
-  answer cell of every question whose answer is one of a list.
+- :func:`rfi_xlsx`: one workbook, one sheet per vendor or operator questionnaire, with
+  a drop-down list on the answer cell of every question whose answer is one of a list.
 
 Input text (vendor and offering names, priorities names, must-have messages) is
 escaped for each format: :func:`engine.reports.escape.markdown` in Markdown, a
@@ -95,6 +95,16 @@ def rfi_markdown(rfi: Rfi, v: VendorQuestionnaire) -> str:
         f"shortlist: the first {rfi.cut} ranked offerings; the questions whose answer can change "
         "the shortlist or a must-have come first.",
         "",
+        *(
+            [
+                "You are asked as the operator of the channels below (their certifications, processing "
+                "regions, retention, prices, latency); questions about the models themselves go to "
+                "their makers.",
+                "",
+            ]
+            if v.role == "operator"
+            else []
+        ),
         "Please answer each question with the evidence asked for and the date the answer is valid on. "
         "The answer template (`shortlist rfi --format yaml`) or the workbook (`--format xlsx`) has a "
         "place for each answer, its evidence and its date. Answers are recorded as vendor-declared "

@@ -8,7 +8,7 @@ import sys
 import openpyxl
 import pytest
 
-from engine.catalog.yamlio import load_yaml_file
+from engine.catalog.yamlio import load_yaml_bytes, load_yaml_file
 from engine.reports.escape import CONTROLS
 from engine.reports.rfi_output import TEMPLATE_KIND
 from tests.conftest import CRITERIA, ROOT, VENDORS, run_cli
@@ -25,6 +25,15 @@ BASE = (
     "2026-12-04",
 )
 VENDOR_IDS = sorted(p.stem for p in VENDORS.glob("*.yaml"))
+OPERATOR_IDS = [  # the frozen catalog's channels run by another company than the model maker
+    "operator-aws",
+    "operator-google-cloud",
+    "operator-microsoft",
+    "operator-ovhcloud",
+    "operator-scaleway",
+    "operator-stackit",
+]
+RECIPIENTS = sorted(VENDOR_IDS + OPERATOR_IDS)
 
 
 def test_markdown_one_vendor_on_stdout():
@@ -32,10 +41,34 @@ def test_markdown_one_vendor_on_stdout():
     assert code == 0, err
     assert out.startswith("# Request for information: Mistral AI (`mistral-ai`)")
     assert "## Questions that can change the shortlist or a must-have" in out
-    # the EU-operated channel excluded on an unknown ISO 27001 is asked first
+    # the Scaleway channel's own certifications are Scaleway's to answer (operator-scaleway)
+    assert "scaleway-genapi-mistral-medium-3.5:certifications." not in out
+
+
+def test_operator_questionnaire_on_stdout():
+    code, out, err = run_cli(*BASE, "--vendor", "operator-scaleway")
+    assert code == 0, err
+    assert out.startswith("# Request for information: Scaleway (`operator-scaleway`)")
+    assert "operator of the channels below" in out
+    # the EU-operated channel excluded on an unknown ISO 27001 is asked first, of its operator
     first = out.split("### Q1.")[1].split("### Q2.")[0]
     assert "ISO/IEC 27001" in first and "scaleway-genapi-mistral-medium-3.5" in first
     assert "certificate number" in first and "must-have iso27001" in first
+    # model facts stay with the maker
+    assert "`capability`" not in out and "`openness`" not in out and "vendor." not in out
+
+
+def test_model_maker_is_not_asked_about_channels_other_companies_operate():
+    code, out, err = run_cli(*BASE, "--vendor", "mistral-ai", "--format", "yaml")
+    assert code == 0, err
+    doc = load_yaml_bytes(out.encode(), "t").data
+    for q in doc["questions"]:
+        assert "scaleway" not in " ".join(q["offerings"]) or q["field"] in {"capability", "openness"}, q
+    for name in ("OVHcloud", "SAP", "T-Systems", "Scaleway", "STACKIT"):
+        assert name not in out
+    # every channel another company operates has its operator's questionnaire
+    code, _, err = run_cli(*BASE, "--vendor", "operator-ovhcloud")
+    assert code == 0, err
 
 
 def test_markdown_every_vendor_needs_output_dir():
@@ -48,15 +81,15 @@ def test_markdown_files_per_vendor(tmp_path):
     d = tmp_path / "new" / "rfi"  # created with its parents
     code, _, err = run_cli(*BASE, "--output", str(d))
     assert code == 0, err
-    assert sorted(p.name for p in d.iterdir()) == [f"{v}.md" for v in VENDOR_IDS]
-    assert "wrote 9 questionnaire(s)" in err
+    assert sorted(p.name for p in d.iterdir()) == [f"{v}.md" for v in RECIPIENTS]
+    assert "wrote 15 questionnaire(s)" in err
 
 
 def test_yaml_templates_load_with_the_strict_loader(tmp_path):
     code, _, err = run_cli(*BASE, "--format", "yaml", "--output", str(tmp_path))
     assert code == 0, err
     files = sorted(tmp_path.glob("*.rfi.yaml"))
-    assert [p.name.removesuffix(".rfi.yaml") for p in files] == VENDOR_IDS
+    assert [p.name.removesuffix(".rfi.yaml") for p in files] == RECIPIENTS
     asked = 0
     for p in files:
         text = p.read_text(encoding="utf-8")
@@ -79,7 +112,7 @@ def test_xlsx_one_sheet_per_vendor_with_validations(tmp_path):
     code, _, err = run_cli(*BASE, "--format", "xlsx", "--output", str(tmp_path))
     assert code == 0, err
     wb = openpyxl.load_workbook(tmp_path / "rfi.xlsx")
-    assert wb.sheetnames == VENDOR_IDS
+    assert wb.sheetnames == RECIPIENTS
     ws = wb["mistral-ai"]
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists and any(dv.formula1 == '"certified,claimed,none"' for dv in lists)
@@ -109,7 +142,20 @@ def test_stale_facts_are_asked_on_a_later_date():
 
 @pytest.mark.parametrize(
     "vendor",
-    ["nobody", "Mistral-AI", "mistral-ai\n", "mistral\u200b-ai", "../etc", "mistral-ai/../x", ""],
+    [
+        "nobody",
+        "Mistral-AI",
+        "mistral-ai\n",
+        "mistral\u200b-ai",
+        "../etc",
+        "mistral-ai/../x",
+        "",
+        "operator-Scaleway",
+        "operator-nobody",
+        "operator-",
+        "Scaleway",
+        "operator-scaleway\u202e",
+    ],
 )
 def test_bad_vendor_id_exit_2_without_traceback(vendor, tmp_path):
     code, out, err = run_cli(*BASE, "--vendor", vendor, "--output", str(tmp_path))
@@ -138,7 +184,7 @@ def test_invalid_vendor_file_still_writes_the_valid_ones_and_exits_2(vendors_cop
     out_dir = tmp_path / "out"
     code, _, err = run_cli(*args, "--output", str(out_dir))
     assert code == 2 and "broken.yaml" in err
-    assert len(list(out_dir.glob("*.md"))) == len(VENDOR_IDS)
+    assert len(list(out_dir.glob("*.md"))) == len(RECIPIENTS)
 
 
 def test_hostile_vendor_name_in_every_format(vendors_copy, tmp_path):

@@ -2,7 +2,10 @@
 question catalog, which questions an offering gets, their order, and the three formats.
 
 The vendor files and rank ranges here are INVENTED test data (tests/conftest.py
-helpers), written to make one unknown, stale or aggregator fact at a time."""
+helpers), written to make one unknown, stale or aggregator fact at a time. Unless a
+test says otherwise, the model maker operates its own channels (:func:`vendor_yaml`
+here), so every question goes to the maker's questionnaire; the routing tests give
+channels to other operators."""
 
 from __future__ import annotations
 
@@ -23,9 +26,19 @@ from engine.reports.escape import CONTROLS
 from engine.reports.rfi import Rfi, questionnaires
 from engine.reports.rfi_output import TEMPLATE_KIND, rfi_markdown, rfi_xlsx, rfi_yaml, sheet_titles
 from engine.reports.rfi_questions import CERTIFICATIONS, QUESTIONS, question_for
-from tests.conftest import CRITERIA, offering_yaml, priorities, vendor_yaml
+from tests.conftest import CRITERIA, offering_yaml, priorities
+from tests.conftest import vendor_yaml as _vendor_yaml
 
 DAY = dt.date(2026, 11, 29)
+
+
+def vendor_yaml(vid: str = "acme", offerings: str | None = None, **kw: str) -> str:
+    """tests.conftest.vendor_yaml with the maker operating its own channels (operator
+    ``<Vid> AI``, the vendor's name) unless an offering names another operator."""
+    text = _vendor_yaml(vid, offerings, **kw)
+    return text.replace("operator: {name: Op,", f"operator: {{name: {vid.title()} AI,")
+
+
 EU_ONLY = {"id": "eu-processing", "field": "processing_regions", "op": "within", "value": ["EU"]}
 
 
@@ -460,3 +473,222 @@ def test_a_must_have_failing_on_a_fact_found_nowhere_is_a_deciding_question(writ
     first = gamma.questions[0]
     assert first.field.endswith("iso27001") and first.decides
     assert "must-have" in first.kinds and any("none found" in r for r in first.reasons)
+
+
+# --------------------------------------------------------------------------- who is asked
+
+OWN_CERTS = (
+    "    certifications:\n      as_of: 2026-11-01\n      sources: [https://example.org/trust]\n"
+    "      items:\n        soc2_type2: {status: claimed}\n"
+)
+
+
+def _off(
+    oid: str,
+    *,
+    model: str | None = None,
+    api: str | None = None,
+    operator: str | None = None,
+    certs: bool = False,
+    **kw: object,
+) -> str:
+    """An invented offering: ``model`` (default ``Model <oid>``), ``model_api_id``,
+    the operator's name (default: the maker, see :func:`vendor_yaml`), its own
+    certifications block."""
+    text = offering_yaml(oid, **kw)  # type: ignore[arg-type]
+    if model is not None:
+        text = text.replace(f"model: Model {oid}", f"model: {json.dumps(model)}")
+    if api is not None:
+        text = text.replace("    channel:", f"    model_api_id: {api}\n    channel:")
+    if operator is not None:
+        text = text.replace("operator: {name: Op,", f"operator: {{name: {json.dumps(operator)},")
+    if certs:
+        text = text.replace(
+            "    as_of: 2026-11-01\n    sources: [https://example.org/src]",
+            OWN_CERTS.rstrip("\n") + "\n    as_of: 2026-11-01\n    sources: [https://example.org/src]",
+        )
+    return text
+
+
+ROUTE_PR = {
+    "weights": {"compliance": 1, "monthly_cost": 1, "capability": 2, "data_residency": 1},
+    "wanted_certifications": ["iso27001"],
+    "allowed_regions": ["EU"],
+    "requirements": [EU_ONLY],
+}
+
+
+@pytest.fixture
+def routed(write_vendors):
+    """INVENTED: maker 'acme' (Acme AI) runs 'acme-api' itself; 'Cloud Co' runs
+    'acme-cloud' (own certifications block, prices and regions unknown, capability
+    unknown) and 'beta-cloud' of maker 'beta'; 'acme-self' is self-hosted."""
+    acme = (
+        _off("acme-api", model="Model A", inp=None, out=None)
+        + _no_regions(
+            _off(
+                "acme-cloud",
+                model="Model A",
+                operator="Cloud Co",
+                certs=True,
+                capability=None,
+                inp=None,
+                out=None,
+            )
+        )
+        + _off("acme-self", model="Model A", op_hq="BUYER", deployment="self-hosted", inp=None, out=None)
+    )
+    beta = _off("beta-cloud", operator="Cloud Co", certs=True, inp=None, out=None)
+    return write_vendors({"acme.yaml": vendor_yaml("acme", acme), "beta.yaml": vendor_yaml("beta", beta)})
+
+
+def _routed_rfi(vendors: Path) -> Rfi:
+    pr = _pr(**ROUTE_PR)
+    ranking, catalog = _rank(vendors, pr)
+    return questionnaires(ranking, catalog, pr)
+
+
+def test_channel_facts_go_to_the_operator_model_facts_to_the_maker(routed):
+    rfi = _routed_rfi(routed)
+    by = {v.vendor_id: v for v in rfi.vendors}
+    assert sorted(by) == ["acme", "beta", "operator-cloud-co"]
+    op = by["operator-cloud-co"]
+    assert op.role == "operator" and op.vendor_name == "Cloud Co"
+    assert sorted(o.offering_id for o in op.offerings) == ["acme-cloud", "beta-cloud"]  # across makers
+    op_ids = {q.id for q in op.questions}
+    for qid in (
+        "acme-cloud:certifications.iso27001",
+        "acme-cloud:processing_regions",
+        "acme-cloud:prices",
+        "beta-cloud:certifications.iso27001",
+        "beta-cloud:prices",
+    ):
+        assert qid in op_ids, op_ids
+    assert not any(
+        q.field in {"capability", "openness"} or q.field.startswith("vendor") for q in op.questions
+    )
+    # the maker keeps its own channel and the model facts, never Cloud Co's channel facts
+    acme = by["acme"]
+    assert all(
+        "acme-cloud" not in q.offering_ids or q.field in {"capability", "openness"} for q in acme.questions
+    ), [q.id for q in acme.questions]
+    assert "acme-api:prices" in {q.id for q in acme.questions}
+    assert any(q.field == "capability" and "acme-cloud" in q.offering_ids for q in acme.questions)
+    # the self-hosted offering: no operator questionnaire, no buyer fact asked
+    assert not any("acme-self" in o.offering_id for o in op.offerings)
+    assert not any(
+        i.startswith("acme-self:") and ("prices" in i or "certif" in i)
+        for i in op_ids | {q.id for q in acme.questions}
+    )
+
+
+def test_maker_operated_channel_with_its_own_block_stays_with_the_maker(write_vendors):
+    """INVENTED: the maker runs the channel under its own name (spacing and case
+    differ) with its own certifications block: it is the one to answer."""
+    off = _off("m-api", operator="ACME   ai", certs=True, inp=None, out=None)
+    rfi = _routed_rfi(write_vendors({"acme.yaml": vendor_yaml("acme", off)}))
+    assert [v.vendor_id for v in rfi.vendors] == ["acme"]
+    assert {"m-api:certifications.iso27001", "m-api:prices"} <= {q.id for q in rfi.vendors[0].questions}
+
+
+@pytest.mark.parametrize(
+    ("names", "ids"),
+    [
+        (["OVHcloud"], ["operator-ovhcloud"]),
+        (["Ünïcode Cloud GmbH"], ["operator-unicode-cloud-gmbh"]),
+        (["東京クラウド"], ["operator"]),
+        (["Cloud Co", "Cloud-Co."], ["operator-cloud-co", "operator-cloud-co-2"]),
+        (["a/b\\c <x> ../.. ‐ é"], ["operator-a-b-c-x-e"]),
+        (["!!!", "???"], ["operator", "operator-2"]),
+    ],
+)
+def test_operator_ids_are_ascii_slugs_made_unique(write_vendors, names, ids):
+    offs = "".join(_off(f"acme-{k}", operator=n, inp=None, out=None) for k, n in enumerate(names))
+    vendors = write_vendors({"acme.yaml": vendor_yaml("acme", offs)})
+    rfi = _routed_rfi(vendors)
+    got = sorted(v.vendor_id for v in rfi.vendors if v.role == "operator")
+    assert got == sorted(ids)
+    for v in rfi.vendors:
+        assert re.fullmatch(r"[a-z0-9-]+", v.vendor_id)
+        assert len({q.id for q in v.questions}) == len(v.questions)
+        load_yaml_bytes(rfi_yaml(rfi, v).encode(), "t")
+    wb = openpyxl.load_workbook(io.BytesIO(rfi_xlsx(rfi, "t")))
+    assert len(set(wb.sheetnames)) == len(rfi.vendors)
+
+
+def test_operator_id_never_takes_a_vendor_id(write_vendors):
+    """INVENTED: a vendor file already has the id an operator's slug would give."""
+    vendors = write_vendors(
+        {
+            "acme.yaml": vendor_yaml("acme", _off("acme-api", operator="Cloud Co", inp=None, out=None)),
+            "operator-cloud-co.yaml": vendor_yaml("operator-cloud-co", _off("occ-api")),
+        }
+    )
+    ids = [v.vendor_id for v in _routed_rfi(vendors).vendors]
+    assert ids == ["acme", "operator-cloud-co", "operator-cloud-co-2"]
+
+
+def test_operator_filter(routed):
+    pr = _pr(**ROUTE_PR)
+    ranking, catalog = _rank(routed, pr)
+    rfi = questionnaires(ranking, catalog, pr, vendor="operator-cloud-co")
+    assert [v.vendor_id for v in rfi.vendors] == ["operator-cloud-co"]
+    assert "operator of the channels below" in rfi_markdown(rfi, rfi.vendors[0])
+    with pytest.raises(KeyError):
+        questionnaires(ranking, catalog, pr, vendor="operator-nobody")
+
+
+# --------------------------------------------------------------------------- once per model
+
+
+def test_a_model_fact_is_asked_once_per_model_across_channels(write_vendors):
+    """INVENTED: 'Model X' on three channels (one run by another company) and on a
+    fourth under the same model_api_id but another name; 'Model Y' alone; capability
+    unknown everywhere."""
+    offs = (
+        _off("x-api", model="Model X", api="x-1", capability=None)
+        + _off("x-eu", model="Model X", api="x-1", capability=None, inp=3, out=6)
+        + _off("x-cloud", model="Model X", api="x-1", operator="Cloud Co", capability=None)
+        + _off("x-alias", model="Model X (2026)", api="x-1", capability=None)
+        + _off("y-api", model="Model Y", capability=None)
+        + _off("y-eu", model="model  Y", capability=None)  # same name, spacing and case aside
+        + _off("z-api", model="Model Y", api="z-1", capability=None)  # its own model_api_id
+    )
+    vendors = write_vendors({"acme.yaml": vendor_yaml("acme", offs)})
+    pr = _pr(weights={"capability": 1, "monthly_cost": 1}, requirements=[])
+    ranking, catalog = _rank(vendors, pr)
+    rfi = questionnaires(ranking, catalog, pr)
+    acme = next(v for v in rfi.vendors if v.vendor_id == "acme")
+    cap = [q for q in acme.questions if q.field == "capability"]
+    groups = sorted(sorted(q.offering_ids) for q in cap)
+    assert groups == [["x-alias", "x-api", "x-cloud", "x-eu"], ["y-api", "y-eu"], ["z-api"]]
+    assert len({q.id for q in acme.questions}) == len(acme.questions)
+    # no capability question goes to the operator
+    op = next(v for v in rfi.vendors if v.vendor_id == "operator-cloud-co")
+    assert not any(q.field == "capability" for q in op.questions)
+    # a grouped question takes the strongest impact of its members, not their sum
+    single = 100 * ranking.weights["capability"]
+    for q in cap:
+        assert q.impact == pytest.approx(single)
+    for q in cap:
+        assert len(q.reasons) == 1 and q.reasons[0].startswith(", ".join(q.offering_ids))
+    # the template loads, each question once
+    doc = load_yaml_bytes(rfi_yaml(rfi, acme).encode(), "t").data
+    assert [q["id"] for q in doc["questions"]] == [q.id for q in acme.questions]
+    assert any(len(q["offerings"]) == 4 for q in doc["questions"])
+
+
+def test_grouped_model_question_with_rank_ranges_takes_its_strongest_member(write_vendors):
+    """INVENTED rank ranges: of two channels of one model, only one's unknown capability
+    crosses the cut; the one question for both is a deciding one."""
+    offs = _off("x-api", model="Model X", capability=None) + _off("x-eu", model="Model X", capability=None)
+    vendors = write_vendors({"acme.yaml": vendor_yaml("acme", offs)})
+    pr = _pr(weights={"capability": 1, "monthly_cost": 1}, requirements=[])
+    ranking, catalog = _rank(vendors, pr)
+    impact = {
+        "x-api": FakeRange("x-api", 1, 1, 2, (FakeImpact("x-api", "capability", "criterion", 1, 2, False),)),
+        "x-eu": FakeRange("x-eu", 2, 1, 2, (FakeImpact("x-eu", "capability", "criterion", 1, 2, True),)),
+    }
+    rfi = questionnaires(ranking, catalog, pr, cut=1, impact=impact)
+    (q,) = [q for q in rfi.vendors[0].questions if q.field == "capability"]
+    assert sorted(q.offering_ids) == ["x-api", "x-eu"] and q.decides
