@@ -128,7 +128,10 @@ def test_decision_record_section(tmp_path, ranges):
     )  # kept out by a gap, could reach the top 3
     line = next(x for x in section.splitlines() if x.startswith(f"| {GAP} |"))
     assert "compliance (best: " in line and "iso27001" in line  # can cross / cannot cross alone
-    assert "other ranked offering(s) listed in this record have unknowns whose answers alone cannot move them across the cut" in section
+    assert (
+        "other ranked offering(s) listed in this record have unknowns whose answers alone cannot move them across the cut"
+        in section
+    )
     assert "| mistral-small-4-api | 11 | 1–11 (1 unknown) | capability (best: 1; worst: 11) | – |" in section
 
 
