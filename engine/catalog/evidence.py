@@ -273,7 +273,9 @@ class Age:
         return self.days < 0
 
 
-def ages(ro: ResolvedOffering, day: dt.date, limits: Mapping[str, int]) -> tuple[Age, ...]:
+def ages(
+    ro: ResolvedOffering, day: dt.date, limits: Mapping[str, int], every: tuple[Fact, ...] | None = None
+) -> tuple[Age, ...]:
     """Every fact of an offering with its age on ``day`` and its kind's limit.
 
     Parameters
@@ -284,9 +286,12 @@ def ages(ro: ResolvedOffering, day: dt.date, limits: Mapping[str, int]) -> tuple
     limits : mapping
         Maximum age in days per kind (see :func:`max_ages`); a kind not given uses
         :data:`DEFAULT_MAX_AGE_DAYS`.
+    every : tuple of Fact, optional
+        ``facts(ro)`` when the caller already has them (not computed again).
     """
     return tuple(
-        Age(f, (day - f.as_of).days, limits.get(f.kind, DEFAULT_MAX_AGE_DAYS[f.kind])) for f in facts(ro)
+        Age(f, (day - f.as_of).days, limits.get(f.kind, DEFAULT_MAX_AGE_DAYS[f.kind]))
+        for f in (every if every is not None else facts(ro))
     )
 
 

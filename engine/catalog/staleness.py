@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from engine.catalog.dates import FUTURE_FLAG, STALE_FLAG
-from engine.catalog.evidence import Age, ages, max_ages
+from engine.catalog.evidence import Age, Fact, ages, max_ages
 
 if TYPE_CHECKING:
     from engine.catalog.loading import ResolvedOffering
@@ -108,10 +108,13 @@ def stale_flag(age: Age, day: dt.date) -> str:
     )
 
 
-def flagged(ro: ResolvedOffering, day: dt.date, lims: Mapping[str, int]) -> tuple[Age, ...]:
+def flagged(
+    ro: ResolvedOffering, day: dt.date, lims: Mapping[str, int], every: tuple[Fact, ...] | None = None
+) -> tuple[Age, ...]:
     """The offering's facts that are stale, or dated after ``day`` (an inherited date
-    only where it is written), in the order of :func:`engine.catalog.evidence.facts`."""
-    return tuple(a for a in ages(ro, day, lims) if a.stale or (a.future and not a.fact.inherited))
+    only where it is written), in the order of :func:`engine.catalog.evidence.facts`
+    (``every``: those facts, when the caller already has them)."""
+    return tuple(a for a in ages(ro, day, lims, every) if a.stale or (a.future and not a.fact.inherited))
 
 
 def stale_flags(ro: ResolvedOffering, day: dt.date, lims: Mapping[str, int]) -> list[str]:

@@ -36,7 +36,7 @@ from engine.catalog.evidence import Age, Fact, criterion_facts, facts, weakest
 from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.catalog.ranges import CRITERION_RANGES, WEIGHT_MAX, check_anchors, number_problem
 from engine.catalog.schema import CriterionSpec, PrioritiesFile
-from engine.catalog.staleness import flagged, limits, stale_flag, stale_flags
+from engine.catalog.staleness import flagged, limits, stale_flag
 from engine.errors import InputError, Issue, suggest
 from engine.mcda import value_functions as vf
 from engine.mcda.aggregation import METHODS, aggregate
@@ -55,7 +55,6 @@ __all__ = [
     "Row",
     "check_priorities",
     "coverage_warning",
-    "data_age_flags",
     "elicited_weights",
     "excluded_summary",
     "normalise_weights",
@@ -262,20 +261,6 @@ class Ranking:
             if r.offering_id == offering_id:
                 return r
         raise KeyError(offering_id)
-
-
-def data_age_flags(ro: ResolvedOffering, day: dt.date, limits: Mapping[str, int]) -> list[str]:
-    """The data-age flags of one offering on the ranking date ``day``.
-
-    The one place data age is judged for a ranking (every output — table, CSV, JSON,
-    Excel, decision record, compare, the app — shows these flags): each dated fact
-    (prices, residency, certifications item by item, GPAI status, latency, capability,
-    FMTI, the offering's and vendor's profiles …) older than its kind's limit in
-    ``limits`` is ``stale data: …``, naming the block, its date, its age and the limit;
-    any date written after ``day`` is ``data dated after the ranking date: …`` (see
-    :mod:`engine.catalog.staleness`).
-    """
-    return stale_flags(ro, day, limits)
 
 
 def normalise_weights(
@@ -770,7 +755,7 @@ def rank(
             cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high, grade)
             if imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
-        old = flagged(ro, day, lims)
+        old = flagged(ro, day, lims, every)
         why += [stale_flag(a, day) for a in old]
         return Row(
             offering_id=oid,
