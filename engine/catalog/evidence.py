@@ -29,6 +29,7 @@ makes it certified.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,9 +41,11 @@ if TYPE_CHECKING:
     from engine.catalog.loading import ResolvedOffering
 
 __all__ = [
+    "ANSWER_FACTS",
     "CRITERION_KINDS",
     "DEFAULT_MAX_AGE_DAYS",
     "KINDS",
+    "PLAIN_ANSWER_FIELDS",
     "UNGRADED",
     "Age",
     "Fact",
@@ -106,6 +109,9 @@ class Fact:
     inherited : bool
         True when the block gives no date or sources of its own and the offering's
         (or, for vendor facts, the vendor profile's) are used.
+    answer : str or None
+        When a vendor's answer gave it (:mod:`engine.catalog.answers`): the answer's
+        label, ``<answer file> (<question id>)``.
     """
 
     kind: str
@@ -114,6 +120,7 @@ class Fact:
     grade: str
     sources: tuple[str, ...]
     inherited: bool
+    answer: str | None = None
 
 
 def grade_rank(grade: str) -> int:
@@ -218,7 +225,34 @@ def facts(ro: ResolvedOffering) -> tuple[Fact, ...]:
         if b is not None:
             out.append(_fact(kind, where, b.as_of, b.evidence, b.sources, under))
     out.append(Fact("profile", "vendor", ven.as_of, ven.evidence or UNGRADED, ven.sources, False))
+    if ro.answers:
+        out = _answered(out, ro)
     return tuple(out)
+
+
+ANSWER_FACTS: Mapping[str, str] = {"processing_regions": "residency"}
+"""The fact field an answer to a profile field is dated as, where they differ."""
+PLAIN_ANSWER_FIELDS: tuple[str, ...] = (
+    "context_window_tokens",
+    "operator.headquarters",
+    "deployment",
+    "vendor.headquarters",
+)
+"""Profile fields without a block of their own: answered, each is a fact of its own
+(kind ``profile``), so it is dated and graded as the answer, not as the profile."""
+
+
+def _answered(out: list[Fact], ro: ResolvedOffering) -> list[Fact]:
+    """Mark the facts vendors' answers gave (:attr:`Fact.answer`); add one fact per
+    answered field that has no block (:data:`PLAIN_ANSWER_FIELDS`)."""
+    marks = {ANSWER_FACTS.get(f, f): u.answer.label for f, u in ro.answers.items() if u.used}
+    done = [dataclasses.replace(f, answer=marks[f.field]) if f.field in marks else f for f in out]
+    for fld in PLAIN_ANSWER_FIELDS:
+        use = ro.answers.get(fld)
+        if use is not None and use.used:
+            a = use.answer
+            done.append(Fact("profile", fld, a.as_of, "vendor-declared", (a.evidence,), False, a.label))
+    return done
 
 
 def max_ages(*layers: Mapping[Any, int] | None) -> dict[str, int]:
@@ -324,8 +358,9 @@ def criterion_facts(
     -------
     tuple of Fact
         Empty for a criterion the engine does not map (:data:`CRITERION_KINDS`).
-        ``jurisdiction`` rests on the vendor's and the offering's profiles,
-        ``context_window`` on the offering's.
+        ``jurisdiction`` rests on the vendor's and the offering's profiles (and on
+        the answers that gave a headquarters), ``context_window`` on the offering's
+        profile (or the answer that gave it).
     """
     kind = CRITERION_KINDS.get(criterion_id)
     if kind is None:
@@ -336,5 +371,9 @@ def criterion_facts(
         keys = {f"certifications.{c}" for c in wanted} | {f"vendor.certifications.{c}" for c in wanted}
         return tuple(f for f in every if f.kind == "certifications" and f.field in keys)
     if criterion_id == "context_window":
-        return tuple(f for f in every if f.field == "offering")
+        answered = tuple(f for f in every if f.field == "context_window_tokens")
+        return answered or tuple(f for f in every if f.field == "offering")
+    if criterion_id == "jurisdiction":
+        profile = ("offering", "vendor", "operator.headquarters", "vendor.headquarters")
+        return tuple(f for f in every if f.field in profile)
     return tuple(f for f in every if f.kind == kind)

@@ -15,7 +15,7 @@ import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,6 +34,9 @@ from engine.catalog.schema import (
 from engine.catalog.text import bad_char, char_name, excerpt
 from engine.catalog.yamlio import LoadedYaml, Path_, load_yaml_bytes
 from engine.errors import InputError, Issue, shown_path, suggest
+
+if TYPE_CHECKING:
+    from engine.catalog.answers import AnswerFile, AnswerUse
 
 __all__ = [
     "KNOWN_CRITERIA",
@@ -392,6 +395,8 @@ class ResolvedOffering:
         The offering's own block when it has one, else the vendor's, else empty.
     lines : LoadedYaml
         The loaded document (to point at lines in reports).
+    answers : mapping of str to AnswerUse
+        The answers folded into it, by field (see below).
     """
 
     offering: Offering
@@ -400,6 +405,10 @@ class ResolvedOffering:
     index: int
     certifications: CertificationBlock
     source: LoadedYaml = field(repr=False, compare=False)
+    answers: Mapping[str, AnswerUse] = field(default_factory=dict, repr=False, compare=False)
+    """What the vendors' answers did to this offering, by field
+    (:func:`engine.catalog.answers.fold_answers`): the facts whose values they gave
+    (``used``), and those they confirm or contradict; empty without answers."""
 
     @property
     def id(self) -> str:
@@ -632,7 +641,11 @@ class Catalog:
     files : tuple of str
         Every vendor file read (valid or not), sorted.
     digests : dict
-        SHA-256 hex digest of each file read, by file name.
+        SHA-256 hex digest of each file read, by file name (answer files included).
+    answer_files : tuple of AnswerFile
+        The vendors' answer files folded in (:func:`engine.catalog.answers.fold_answers`).
+    answer_uses : tuple of AnswerUse
+        What each of their answers did to each offering's fact.
     """
 
     offerings: tuple[ResolvedOffering, ...]
@@ -640,6 +653,8 @@ class Catalog:
     issues: tuple[Issue, ...]
     files: tuple[str, ...]
     digests: dict[str, str]
+    answer_files: tuple[AnswerFile, ...] = ()
+    answer_uses: tuple[AnswerUse, ...] = ()
 
     def get(self, offering_id: str) -> ResolvedOffering:
         for o in self.offerings:

@@ -15,7 +15,7 @@ from engine.catalog.loading import (
     policy_priorities,
     resolve_policy,
 )
-from engine.cli.common import _dirs, _vendor_problems, _write
+from engine.cli.common import _dirs, _vendor_problems, _write, with_answers
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     resolver = LocalResolver(criteria_dir, policy_path)
     if policy.priorities:  # a missing priorities file is reported before the catalog loads
         policy_priorities(policy.priorities, resolver, doc)
-    catalog = load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots)
+    catalog = with_answers(load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots), args)
     report = run_policy(
         policy,
         doc,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -18,12 +18,13 @@ from engine.catalog.loading import (
     load_criteria,
     load_priorities_doc,
     locate,
+    read_input,
     resolve_priorities,
 )
 from engine.catalog.schema import PrioritiesFile
 from engine.catalog.text import ID_PATTERN, id_problem
 from engine.cli.parser import _decimal
-from engine.errors import InputError, Issue
+from engine.errors import InputError, Issue, shown_path
 from engine.mcda.elicitation import parse_order
 from engine.mcda.scoring import Ranking, elicited_weights, rank
 from engine.reports.escape import terminal
@@ -79,7 +80,12 @@ def _vendor_problems(catalog: Catalog, err: TextIO, verb: str) -> bool:
     (the command then exits 2, having worked on the valid offerings)."""
     if catalog.issues:
         _print_issues(catalog.issues, err)
-        print(f"{len(catalog.issues)} problem(s) in the vendor files; {verb} the valid offerings", file=err)
+        files = (
+            "vendor and answer files"
+            if any(i.code.startswith("answers.") for i in catalog.issues)
+            else "vendor files"
+        )
+        print(f"{len(catalog.issues)} problem(s) in the {files}; {verb} the valid offerings", file=err)
     return bool(catalog.issues)
 
 
@@ -124,6 +130,30 @@ def _dirs(args: argparse.Namespace) -> tuple[Path, Path]:
     return criteria_dir, vendors_dir
 
 
+def with_answers(catalog: Catalog, args: argparse.Namespace) -> Catalog:
+    """``catalog`` with the answer files of ``--answers`` folded in
+    (:func:`engine.catalog.answers.read_and_fold`; ``--prefer-answers``: answers win
+    conflicts). A file that cannot be read or has problems adds its issues and
+    contributes nothing; the valid ones are used."""
+    paths = getattr(args, "answers", None) or []
+    if not paths:
+        return catalog
+    from engine.catalog.answers import read_and_fold
+
+    inputs: list[tuple[str, bytes]] = []
+    unread: list[Issue] = []
+    for p in paths:
+        name = shown_path(p)
+        try:
+            raw = read_input(p)
+        except InputError as exc:
+            unread.extend(exc.issues)
+            continue
+        inputs.append((name, raw))
+    folded = read_and_fold(catalog, inputs, prefer_answers=bool(getattr(args, "prefer_answers", False)))
+    return replace(folded, issues=(*folded.issues, *unread)) if unread else folded
+
+
 @dataclass(frozen=True)
 class _Loaded:
     """What `rank`, `explain` and `sensitivity` load, once."""
@@ -147,6 +177,7 @@ def _load(args: argparse.Namespace) -> _Loaded:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
         )
+    catalog = with_answers(catalog, args)
     if args.weight_order is not None:
         parse_order(args.weight_order, criteria.ids(), field="--weight-order")
         if args.weight:

@@ -217,7 +217,23 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="YYYY-MM-DD",
             help="use prices in force on this date (default: priorities on_date, else today)",
         )
+        answers(p)
         common(p)
+
+    def answers(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--answers",
+            action="append",
+            metavar="FILE",
+            help="a vendor's filled-in answers to `shortlist rfi` (the YAML template or the workbook), "
+            "folded in as vendor-declared evidence (repeatable)",
+        )
+        p.add_argument(
+            "--prefer-answers",
+            action="store_true",
+            help="let answers override contradicting public facts on stronger evidence (default: the "
+            "stronger public fact is used; conflicts are flagged either way)",
+        )
 
     r = sub.add_parser("rank", help="rank the offerings")
     scoring(r)
@@ -374,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DAYS",
         help="also report waivers that lapse within DAYS (as warn findings)",
     )
+    answers(c)
     common(c)
 
     from engine.catalog.schema import SCHEMA_KINDS

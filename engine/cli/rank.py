@@ -68,4 +68,6 @@ def _record(args: argparse.Namespace, loaded: _Loaded) -> str:
         version=__version__,
         robustness=report,
         top=args.top,
+        answer_files=loaded.catalog.answer_files,
+        answer_uses=loaded.catalog.answer_uses,
     )

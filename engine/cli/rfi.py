@@ -21,7 +21,8 @@ SUFFIXES = {"markdown": ".md", "yaml": ".rfi.yaml"}
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.reports.rfi import operator_ids, questionnaires
+    from engine.catalog.questions import operator_ids
+    from engine.reports.rfi import questionnaires
     from engine.reports.rfi_output import rfi_markdown, rfi_xlsx, rfi_yaml
 
     if args.format == "xlsx" and not args.output:

@@ -102,6 +102,9 @@ class Cell:
         (:func:`engine.catalog.evidence.criterion_facts`): a grade of
         :data:`engine.catalog.schema.GRADES` or ``ungraded``; ``None`` when the value
         is unknown or rests on no dated fact (the buyer's own input).
+    answers : tuple of str
+        The vendors' answers the value rests on (:mod:`engine.catalog.answers`), each
+        as ``<answer file> (<question id>)``; empty when it rests on public facts only.
     """
 
     value: float | str | None
@@ -112,6 +115,7 @@ class Cell:
     low: float | None = None
     high: float | None = None
     evidence: str | None = None
+    answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,6 +519,8 @@ def _digest(catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesF
         "on_date": on_date.isoformat(),
         "max_age_days": limits(criteria.max_age_days, priorities),
     }
+    if catalog.answer_uses:  # which answers were used, and how (a buyer's preference changes it)
+        payload["answers"] = sorted([u.answer.label, u.offering_id, u.outcome] for u in catalog.answer_uses)
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
     return hashlib.sha256(blob).hexdigest()
 
@@ -752,11 +758,13 @@ def rank(
             imp = cid in row_imputed
             contrib = 100.0 * w[cid] * (u or 0.0) if additive else None
             grade = _evidence(ro, cid, wanted, every) if pv.value is not None else None
-            cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high, grade)
+            answered = _answered(ro, cid, wanted, every) if ro.answers else ()
+            cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high, grade, answered)
             if imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
         old = flagged(ro, day, lims, every)
         why += [stale_flag(a, day) for a in old]
+        why += [use.flag for use in ro.answers.values() if use.flag]
         return Row(
             offering_id=oid,
             vendor=ro.vendor.name,
@@ -791,6 +799,17 @@ def rank(
         coverage=coverage,
         warnings=tuple(coverage_warning(cv) for cv in coverage if cv.warns),
         max_age_days=lims,
+    )
+
+
+def _answered(
+    ro: ResolvedOffering, criterion_id: str, wanted: tuple[str, ...], every: tuple[Fact, ...]
+) -> tuple[str, ...]:
+    """The answers (labels) a criterion's value rests on."""
+    if criterion_id == "compliance" and is_buyer_operated(ro):
+        return ()
+    return tuple(
+        dict.fromkeys(f.answer for f in criterion_facts(ro, criterion_id, wanted, every) if f.answer)
     )
 
 

@@ -13,7 +13,7 @@ an image, HTML or a table row of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from engine.catalog.schema import PrioritiesFile
@@ -25,6 +25,7 @@ from engine.reports.export import flag_text
 from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness report
+    from engine.catalog.answers import AnswerFile, AnswerUse
     from engine.mcda.sensitivity.report import SensitivityReport
 
 __all__ = ["decision_record"]
@@ -171,6 +172,59 @@ def _unknowns_section(ranking: Ranking, priorities: PrioritiesFile, rows: list[R
     return out
 
 
+_OUTCOME_WORDS = {
+    "fills": "fills an unknown",
+    "replaces": "replaces weaker evidence",
+    "confirms": "confirms the public fact",
+    "public kept": "conflict: the stronger public fact is used",
+    "overrides": "conflict: the answer is used (the buyer prefers answers)",
+    "not folded": "a correction for a person to check; not used",
+}
+
+
+def _answers_section(files: Sequence[AnswerFile], uses: Sequence[AnswerUse]) -> list[str]:
+    """``## Vendors' answers``: each answer file folded in (its questionnaire, answered
+    and unanswered questions), then which values came from which answer: one row per
+    answer and offering, conflicts first, at most :data:`~engine.reports.summarise.ROWS`
+    rows, the rest counted."""
+    if not files:
+        return []
+    out = [
+        "",
+        "## Vendors' answers",
+        "",
+        "Answers to the request for information (`shortlist rfi`), folded in as vendor-declared evidence. "
+        "An answer that contradicts a public fact on stronger evidence does not replace it unless the buyer "
+        "prefers answers; either way the conflict is listed here.",
+        "",
+        "| answer file | questionnaire | answered | unanswered |",
+        "|---|---|---:|---:|",
+    ]
+    out += [
+        f"| {_cell(f.file)} | {markdown_code(f.vendor)} | {len(f.answers)} | {f.unanswered} |" for f in files
+    ]
+    order = {"public kept": 0, "overrides": 0, "replaces": 1, "fills": 2, "not folded": 3, "confirms": 4}
+    ranked = sorted(uses, key=lambda u: (order[u.outcome], u.offering_id, u.answer.field))
+    shown, left = cut(ranked, ROWS)
+    if shown:
+        out += [
+            "",
+            "| offering | field | answer | evidence, as of | answer file (question) | outcome | public value |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for u in shown:
+            a = u.answer
+            public = "–" if u.public is None else f"{u.public} ({u.public_grade})"
+            out.append(
+                f"| {_cell(u.offering_id)} | {markdown_code(a.field)} | {_cell(a.text)} | "
+                f"{_cell(a.evidence)}, {a.as_of.isoformat()} | {_cell(a.file)} ({_cell(a.question_id)}) | "
+                f"{_OUTCOME_WORDS[u.outcome]} | {_cell(public)} |"
+            )
+        if left:
+            out += ["", more_line(left, "answer uses", "each is a flag in `shortlist rank --format json`")]
+    return out
+
+
 def decision_record(
     ranking: Ranking,
     priorities: PrioritiesFile,
@@ -179,6 +233,8 @@ def decision_record(
     version: str,
     robustness: SensitivityReport | None = None,
     top: int | None = None,
+    answer_files: Sequence[AnswerFile] = (),
+    answer_uses: Sequence[AnswerUse] = (),
 ) -> str:
     """Render the decision record as Markdown.
 
@@ -195,6 +251,10 @@ def decision_record(
     robustness : SensitivityReport, optional
         Adds the rank acceptability of the leading offerings, the stability interval
         of each weight and the Pareto front.
+    answer_files, answer_uses : sequence, optional
+        The vendors' answers the catalog was given (:attr:`engine.catalog.loading.Catalog.answer_files`,
+        ``answer_uses``): a ``Vendors' answers`` section lists which values came from
+        which answer file, and every conflict with a public fact.
     top : int, optional
         Rank rows to list (default: at most :data:`engine.reports.summarise.ROWS`). The
         excluded offerings, the Pareto front and the dominated offerings are listed
@@ -293,6 +353,7 @@ def decision_record(
     else:
         lines.append("None.")
     lines += _stale_section(ranking, [*ranked, *ranking.excluded])
+    lines += _answers_section(answer_files, answer_uses)
     if robustness is not None:
         p, acc = robustness.problem, robustness.acceptability
         lines += [

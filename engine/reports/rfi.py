@@ -4,7 +4,7 @@
 questionnaire per vendor file (the model maker and the offerings its file lists) and
 one per channel operator that is another company (see *Who is asked*). An
 offering the ranking ranks or excludes gets a question (from the catalog
-:mod:`engine.reports.rfi_questions`, keyed by field) for
+:mod:`engine.catalog.questions`, keyed by field) for
 
 - every unknown fact on a criterion with a weight > 0 (for ``compliance``: every
   wanted certification not held as ``certified``; a self-hosted offering's
@@ -75,8 +75,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
@@ -84,11 +82,19 @@ from typing import Any, Protocol
 
 from engine.catalog.evidence import CRITERION_KINDS, Fact, criterion_facts, facts
 from engine.catalog.loading import Catalog, ResolvedOffering
+from engine.catalog.questions import (
+    FACT_FIELDS,
+    QuestionSpec,
+    operator_ids,
+    operator_key,
+    question_for,
+    recipient_of,
+    routed,
+)
 from engine.catalog.schema import PrioritiesFile, RequirementSpec
 from engine.catalog.staleness import stale_flag
 from engine.mcda.matrix import is_buyer_operated
 from engine.mcda.scoring import EVIDENCE_GAP, Ranking, Row
-from engine.reports.rfi_questions import FACT_FIELDS, QuestionSpec, question_for
 
 __all__ = [
     "Question",
@@ -96,9 +102,7 @@ __all__ = [
     "Rfi",
     "UnknownImpactLike",
     "VendorQuestionnaire",
-    "operator_ids",
     "questionnaires",
-    "recipient_of",
 ]
 
 
@@ -137,7 +141,7 @@ class Question:
         The offerings the answer concerns (one, or every offering of the vendor
         resting on a vendor-level fact).
     field : str
-        The profile field the answer fills (:data:`engine.reports.rfi_questions.QUESTIONS` key).
+        The profile field the answer fills (:data:`engine.catalog.questions.QUESTIONS` key).
     spec : QuestionSpec
         What is asked, the answer format, the allowed values, the evidence wanted.
     kinds : tuple of str
@@ -267,94 +271,8 @@ def _fact_field(f: Fact) -> str:
     return FACT_FIELDS.get(f.field, f.field)
 
 
-_CHANNEL_FIELDS = frozenset(
-    {
-        "processing_regions",
-        "zero_data_retention",
-        "prices",
-        "latency",
-        "operator.headquarters",
-        "deployment",
-        "offering",
-    }
-)
-"""Facts of the channel (besides the offering's own certifications): its operator's to answer."""
 _MODEL_FIELDS = frozenset({"capability", "openness"})
 """Facts of the model, whatever the channel: asked once per model."""
-
-
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def _slug(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-
-
-def operator_ids(catalog: Catalog) -> dict[str, str]:
-    """Each channel operator's questionnaire id, by operator name.
-
-    Parameters
-    ----------
-    catalog : Catalog
-
-    Returns
-    -------
-    dict of str to str
-        For every operator that runs an offering of another company's model (its name
-        differs from the vendor's; not ``BUYER``): ``operator-<slug>``, the slug the
-        name in ASCII lowercase with every run of other characters than ``[a-z0-9]`` a
-        single ``-`` (``operator`` alone when nothing is left). Names giving the same id,
-        or an id a vendor already has, get ``-2``, ``-3`` … in the order of the names
-        (sorted), so ids are stable for a catalog and unique.
-    """
-    names = sorted({" ".join(ro.offering.operator.name.split()) for ro in catalog.offerings if _routed(ro)})
-    taken = {ro.vendor.id for ro in catalog.offerings}
-    out: dict[str, str] = {}
-    for name in names:
-        if any(_same_name(name, seen) for seen in out):
-            continue
-        slug = _slug(name)
-        base = f"operator-{slug}" if slug else "operator"
-        oid, k = base, 1
-        while oid in taken:
-            k += 1
-            oid = f"{base}-{k}"
-        taken.add(oid)
-        out[name] = oid
-    return out
-
-
-def _routed(ro: ResolvedOffering) -> bool:
-    """Whether another company than the model maker operates the offering's channel."""
-    return not is_buyer_operated(ro) and not _same_name(ro.offering.operator.name, ro.vendor.name)
-
-
-def _operator_key(ro: ResolvedOffering, ids: Mapping[str, str]) -> str:
-    name = ro.offering.operator.name
-    return next(v for k, v in ids.items() if _same_name(k, name))
-
-
-def recipient_of(ro: ResolvedOffering, fld: str, ids: Mapping[str, str]) -> str:
-    """The questionnaire id a question on ``fld`` of ``ro`` goes to (the module docstring).
-
-    Parameters
-    ----------
-    ro : ResolvedOffering
-    fld : str
-        The question's field.
-    ids : mapping
-        :func:`operator_ids` of the catalog.
-
-    Returns
-    -------
-    str
-        The operator's id for a channel fact of an offering another company operates,
-        else the vendor id.
-    """
-    channel = fld in _CHANNEL_FIELDS or fld.startswith("certifications.")
-    return _operator_key(ro, ids) if channel and _routed(ro) else ro.vendor.id
 
 
 def _question_id(ro: ResolvedOffering, fld: str, first: str) -> str:
@@ -726,8 +644,8 @@ def questionnaires(
         who.setdefault(ro.vendor.id, (ro.vendor.name, ro.file, "model maker", []))[3].append(ro)
         _gather(ro, r, ranking, priorities, drafts, ids)
     for ro in (by_id[r.offering_id] for r in ranking.rows):
-        if _routed(ro):
-            rid = _operator_key(ro, ids)
+        if routed(ro):
+            rid = operator_key(ro, ids)
             name = next(k for k, v in ids.items() if v == rid)
             who.setdefault(rid, (name, ro.file, "operator", []))[3].append(ro)
     if vendor is not None:

@@ -24,6 +24,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from engine.catalog.answers import KIND
 from engine.reports.escape import markdown, markdown_code, visible
 from engine.reports.rfi import Question, Rfi, VendorQuestionnaire
 
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["TEMPLATE_KIND", "rfi_markdown", "rfi_xlsx", "rfi_yaml", "sheet_titles"]
 
-TEMPLATE_KIND = "shortlist-rfi-answers"
-"""The ``kind`` of an answer template (what a reader of answers will check)."""
+TEMPLATE_KIND = KIND
+"""The ``kind`` of an answer template (:data:`engine.catalog.answers.KIND`)."""
 
 
 def _groups(v: VendorQuestionnaire) -> tuple[list[Question], list[Question]]:
@@ -273,6 +274,9 @@ def _sheet(ws: Worksheet, rfi: Rfi, v: VendorQuestionnaire) -> None:
         f"Priorities: {rfi.priorities_name}; facts judged on {rfi.on_date.isoformat()}; shortlist: the first "
         f"{rfi.cut}; ordered by {rfi.ordered_by}. Fill in answer, evidence (reference or URL) and as_of.",
     )
+    # row 3 names the questionnaire, so the workbook can be read back (engine.catalog.answers)
+    for j, value in enumerate(("questionnaire", v.vendor_id, "kind", TEMPLATE_KIND), start=1):
+        _put(ws, 3, j, value)
     for j, (name, width) in enumerate(_COLUMNS, start=1):
         _put(ws, _HEADER_ROW, j, name).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(j)].width = width

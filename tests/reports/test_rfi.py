@@ -1,4 +1,4 @@
-"""The RFI questionnaire (engine/reports/rfi.py, rfi_questions.py, rfi_output.py): the
+"""The RFI questionnaire (engine/reports/rfi.py, engine/catalog/questions.py, rfi_output.py): the
 question catalog, which questions an offering gets, their order, and the three formats.
 
 The vendor files and rank ranges here are INVENTED test data (tests/conftest.py
@@ -25,7 +25,7 @@ from engine.catalog.yamlio import load_yaml_bytes
 from engine.reports.escape import CONTROLS
 from engine.reports.rfi import Rfi, questionnaires
 from engine.reports.rfi_output import TEMPLATE_KIND, rfi_markdown, rfi_xlsx, rfi_yaml, sheet_titles
-from engine.reports.rfi_questions import CERTIFICATIONS, QUESTIONS, question_for
+from engine.catalog.questions import CERTIFICATIONS, QUESTIONS, question_for
 from tests.conftest import CRITERIA, offering_yaml, priorities
 from tests.conftest import vendor_yaml as _vendor_yaml
 

@@ -1,4 +1,5 @@
-"""The question catalog of a request for information (RFI): one question per field.
+"""The question catalog of a request for information (RFI): one question per field,
+and who answers each (the model maker or the channel operator).
 
 Every question ``shortlist rfi`` asks comes from :data:`QUESTIONS`, keyed by the field
 of a vendor profile the answer fills (``processing_regions``, ``latency``,
@@ -15,12 +16,30 @@ renderers escape the offering and vendor names they are combined with.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine.catalog.schema import CERTIFICATION_IDS
 
-__all__ = ["CERTIFICATIONS", "FACT_FIELDS", "QUESTIONS", "QuestionSpec", "question_for"]
+if TYPE_CHECKING:
+    from engine.catalog.loading import Catalog, ResolvedOffering
+
+__all__ = [
+    "CERTIFICATIONS",
+    "CHANNEL_FIELDS",
+    "FACT_FIELDS",
+    "QUESTIONS",
+    "QuestionSpec",
+    "operator_ids",
+    "operator_key",
+    "question_for",
+    "recipient_of",
+    "routed",
+    "same_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +126,7 @@ CERTIFICATIONS: Mapping[str, tuple[str, str]] = {
 """Each tracked certification id: its name, and the evidence that shows it covers the service."""
 
 if tuple(CERTIFICATIONS) != CERTIFICATION_IDS:  # pragma: no cover - a programming error
-    raise RuntimeError("engine.reports.rfi_questions: one entry per certification id, in its order")
+    raise RuntimeError("engine.catalog.questions: one entry per certification id, in its order")
 
 CERTIFICATION_ANSWERS = ("certified", "claimed", "none")
 """A certification question's allowed answers: certified (certificate or report in force),
@@ -122,7 +141,8 @@ def _base() -> dict[str, QuestionSpec]:
             "processing_regions",
             "In which countries can the processing of customer data (prompts, outputs, logs, "
             "caches) for this offering be kept, in the configuration you offer to EU customers?",
-            _ISO_REGIONS + "; name every region processing may reach, sub-processors included",
+            _ISO_REGIONS + ", separated by commas; name every region processing may reach, "
+            "sub-processors included",
             (),
             "Data processing agreement or product documentation naming the processing locations and "
             "sub-processors, with its URL or reference and date",
@@ -131,7 +151,8 @@ def _base() -> dict[str, QuestionSpec]:
             "prices",
             "What is the list price of this offering per 1 million input tokens and per 1 million "
             "output tokens?",
-            "two numbers (input, output) per 1,000,000 tokens, with the ISO 4217 currency (EUR, USD …)",
+            "a mapping: {input_per_mtok: 0.40, output_per_mtok: 1.20, currency: EUR} (list prices per "
+            "1,000,000 tokens; the ISO 4217 currency code)",
             (),
             "Public price page or price list in force, with its URL and date",
         ),
@@ -139,8 +160,9 @@ def _base() -> dict[str, QuestionSpec]:
             "latency",
             "What are the median time to first token and the median output speed of this offering, "
             "measured on this channel?",
-            "time to first token in seconds (a decimal, e.g. 0.8) and output speed in tokens per "
-            "second; the 95th-percentile time to first token if measured",
+            "a mapping: {ttft_s: 0.8, output_tokens_per_s: 95} (median time to first token in "
+            "seconds, median output speed in tokens per second; add ttft_p95_s, the 95th percentile, "
+            "if measured)",
             (),
             "Independent measurement (e.g. Artificial Analysis) or your published service metrics, "
             "with the measurement method, region and period",
@@ -149,7 +171,7 @@ def _base() -> dict[str, QuestionSpec]:
             "capability",
             "What is this model's score on the benchmark the buyer ranks by (the criteria catalog's "
             "capability metric)?",
-            "index points (a decimal); the benchmark edition and variant",
+            "a mapping: {metric: <the benchmark, edition and variant>, value: 61.5} (index points)",
             (),
             "The benchmark publisher's page for this model, with its date",
         ),
@@ -163,7 +185,8 @@ def _base() -> dict[str, QuestionSpec]:
         QuestionSpec(
             "openness",
             "Are the model's weights published, and under which licence?",
-            "open_weights: true or false; licence: an SPDX licence id (Apache-2.0 …) or LicenseRef-<name>",
+            "a mapping: {open_weights: true, licence: Apache-2.0} (licence: an SPDX licence id or "
+            "LicenseRef-<name>; leave it out for closed weights)",
             (),
             "The weights' download page and the licence text, with their URLs",
         ),
@@ -216,7 +239,7 @@ def _base() -> dict[str, QuestionSpec]:
         QuestionSpec(
             "vendor.fmti",
             "What is your score in the Stanford Foundation Model Transparency Index?",
-            "FMTI points from 0 to 100, and the edition (e.g. FMTI 2025)",
+            "a mapping: {score: 58, edition: FMTI 2025} (FMTI points from 0 to 100)",
             (),
             "The FMTI publication (report or scores file), with its URL",
         ),
@@ -261,3 +284,97 @@ def question_for(field: str) -> QuestionSpec:
         ranking can leave unknown, stale or on aggregator evidence has a question).
     """
     return QUESTIONS[FACT_FIELDS.get(field, field)]
+
+
+# --------------------------------------------------------------------------- who answers
+
+CHANNEL_FIELDS = frozenset(
+    {
+        "processing_regions",
+        "zero_data_retention",
+        "prices",
+        "latency",
+        "operator.headquarters",
+        "deployment",
+        "offering",
+    }
+)
+"""Facts of the channel (besides the offering's own certifications): its operator's to answer."""
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two company names are the same, ignoring case and runs of spaces."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def operator_ids(catalog: Catalog) -> dict[str, str]:
+    """Each channel operator's questionnaire id, by operator name.
+
+    Parameters
+    ----------
+    catalog : Catalog
+
+    Returns
+    -------
+    dict of str to str
+        For every operator that runs an offering of another company's model (its name
+        differs from the vendor's; not ``BUYER``): ``operator-<slug>``, the slug the
+        name in ASCII lowercase with every run of other characters than ``[a-z0-9]`` a
+        single ``-`` (``operator`` alone when nothing is left). Names giving the same id,
+        or an id a vendor already has, get ``-2``, ``-3`` … in the order of the names
+        (sorted), so ids are stable for a catalog and unique.
+    """
+    names = sorted({" ".join(ro.offering.operator.name.split()) for ro in catalog.offerings if routed(ro)})
+    taken = {ro.vendor.id for ro in catalog.offerings}
+    out: dict[str, str] = {}
+    for name in names:
+        if any(same_name(name, seen) for seen in out):
+            continue
+        slug = _slug(name)
+        base = f"operator-{slug}" if slug else "operator"
+        oid, k = base, 1
+        while oid in taken:
+            k += 1
+            oid = f"{base}-{k}"
+        taken.add(oid)
+        out[name] = oid
+    return out
+
+
+def routed(ro: ResolvedOffering) -> bool:
+    """Whether another company than the model maker operates the offering's channel."""
+    return ro.offering.operator.headquarters != "BUYER" and not same_name(
+        ro.offering.operator.name, ro.vendor.name
+    )
+
+
+def operator_key(ro: ResolvedOffering, ids: Mapping[str, str]) -> str:
+    """The questionnaire id of the operator of ``ro`` (one of :func:`operator_ids`)."""
+    name = ro.offering.operator.name
+    return next(v for k, v in ids.items() if same_name(k, name))
+
+
+def recipient_of(ro: ResolvedOffering, fld: str, ids: Mapping[str, str]) -> str:
+    """The questionnaire id a question on ``fld`` of ``ro`` goes to (the module docstring).
+
+    Parameters
+    ----------
+    ro : ResolvedOffering
+    fld : str
+        The question's field.
+    ids : mapping
+        :func:`operator_ids` of the catalog.
+
+    Returns
+    -------
+    str
+        The operator's id for a channel fact of an offering another company operates,
+        else the vendor id.
+    """
+    channel = fld in CHANNEL_FIELDS or fld.startswith("certifications.")
+    return operator_key(ro, ids) if channel and routed(ro) else ro.vendor.id
