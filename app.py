@@ -21,6 +21,7 @@ import engine
 from engine.catalog.schema import PrioritiesFile
 from engine.reports.escape import streamlit_markdown as md
 from ui import sidebar, state
+from ui.answers import ANSWERS_PREFIX, PREFER_KEY
 from ui.common import (
     DEFAULT_PRESET,
     Context,
@@ -96,6 +97,7 @@ if "_init" not in ss:  # a new session: the link's state, else the default prese
     url_problems += page_problems
     ss["_url_problems"] = url_problems
     ss["uploads"] = {}  # uploaded vendor profiles: file name → bytes
+    ss["answer_uploads"] = {}  # uploaded answer files (ui/answers.py): file name → bytes
     ss["_init"] = True
 elif any(k not in ss for k in ss["_state_keys"]):
     # A rerun after an uncaught exception in a widget callback (e.g. a forged upload of a
@@ -117,7 +119,16 @@ preset = presets[ss["preset"]]
 # ----------------------------------------------------------------------------- ranking
 
 extra = tuple((f"upload:{name}", raw) for name, raw in ss["uploads"].items())
-catalog = load_catalog(str(VENDORS), mtimes(VENDORS), extra, criteria.currencies(), str(CRITERIA))
+answers = tuple((f"{ANSWERS_PREFIX}{name}", raw) for name, raw in ss["answer_uploads"].items())
+catalog = load_catalog(
+    str(VENDORS),
+    mtimes(VENDORS),
+    extra,
+    criteria.currencies(),
+    str(CRITERIA),
+    answers,
+    bool(ss.get(PREFER_KEY, False)),
+)
 values = sidebar.widget_state()  # the priorities part of the session state, read once
 ss["_state_keys"] = tuple(values)  # what a later rerun must find (see above)
 priorities: PrioritiesFile | None = None

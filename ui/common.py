@@ -143,11 +143,20 @@ def load_catalog(
     extra: tuple[tuple[str, bytes], ...],
     currencies: frozenset[str],
     criteria: str,
+    answers: tuple[tuple[str, bytes], ...] = (),
+    prefer_answers: bool = False,
 ) -> engine.Catalog:
     """The catalog, its files named from the catalog root as the CLI names them
-    (:func:`engine.catalog.loading.catalog_roots`)."""
+    (:func:`engine.catalog.loading.catalog_roots`), with the uploaded answer files
+    (``answers:<name>``) folded in as the CLI's ``--answers`` does
+    (:func:`engine.catalog.answers.read_and_fold`)."""
     roots = engine.catalog.loading.catalog_roots(d, criteria)
-    return engine.load_catalog([d], extra=extra, currencies=currencies, roots=roots)
+    catalog = engine.load_catalog([d], extra=extra, currencies=currencies, roots=roots)
+    if not answers:
+        return catalog
+    from engine.catalog.answers import read_and_fold
+
+    return read_and_fold(catalog, answers, prefer_answers=prefer_answers)
 
 
 @st.cache_resource(show_spinner=False)

@@ -50,7 +50,13 @@ def record_markdown(ctx: Context) -> str:
     digests["priorities.yaml"] = hashlib.sha256(priorities_yaml(ctx).encode("utf-8")).hexdigest()
     report = robustness(ranking.inputs_digest, ranking, priorities.robustness)[0] if ranking.ranked else None
     return decision_record(
-        ranking, priorities, input_digests=digests, version=engine.__version__, robustness=report
+        ranking,
+        priorities,
+        input_digests=digests,
+        version=engine.__version__,
+        robustness=report,
+        answer_files=ctx.catalog.answer_files,
+        answer_uses=ctx.catalog.answer_uses,
     )
 
 

@@ -1,0 +1,141 @@
+"""The app's "Vendors' answers": upload the answer files vendors sent back, see what
+each answer did, and choose whether answers win conflicts.
+
+Answer files (the YAML template or the workbook of ``shortlist rfi``) follow the rules
+of vendor uploads (Catalog page): the size limit is checked before parsing, they are
+kept in the session only (never written to the server's disk), validated on the spot
+(:func:`engine.catalog.answers.read_and_fold`, the CLI's ``--answers``) and named
+``answers:<file name>`` in every output. Like uploaded profiles they are not part of the
+page's link.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import streamlit as st
+
+from engine.catalog.loading import Catalog
+from engine.reports.escape import markdown_code
+from engine.reports.escape import streamlit_markdown as md
+from ui.common import MAX_UPLOAD_BYTES, UPLOAD_KW, UPLOAD_LIMIT, text_frame
+
+ANSWERS_PREFIX = "answers:"
+"""How an uploaded answer file is named in issues, flags and the decision record."""
+PREFER_KEY = "p_prefer_answers"
+"""Session key of the "answers win conflicts" choice (kept across pages, not in the link)."""
+
+_OUTCOME_WORDS = {
+    "fills": "fills an unknown",
+    "replaces": "replaces weaker evidence",
+    "confirms": "confirms the public fact",
+    "public kept": "conflict: public fact used",
+    "overrides": "conflict: answer used",
+    "not folded": "correction for a person (not used)",
+}
+
+
+def _take() -> None:
+    """Keep the uploaded answer files in the session, then clear the widget."""
+    ss = st.session_state
+    refused, replaced = [], []
+    taken: set[str] = set()
+    for f in ss.get(f"answers_uploader_{ss['answers_uploader_n']}") or []:
+        raw = f.getvalue()
+        if len(raw) > MAX_UPLOAD_BYTES:
+            refused.append(f"{f.name}: {len(raw):,} bytes; the limit is {UPLOAD_LIMIT}")
+        elif f.name in taken:
+            refused.append(f"{f.name}: another file of this upload has the same name; rename one")
+        else:
+            if f.name in ss["answer_uploads"] and ss["answer_uploads"][f.name] != raw:
+                replaced.append(f.name)
+            taken.add(f.name)
+            ss["answer_uploads"] = {**ss["answer_uploads"], f.name: raw}
+    ss["answers_refused"] = refused
+    ss["answers_replaced"] = replaced
+    ss["answers_uploader_n"] += 1
+
+
+def _remove(name: str) -> None:
+    ss = st.session_state
+    ss["answer_uploads"] = {k: v for k, v in ss["answer_uploads"].items() if k != name}
+
+
+def uses_table(catalog: Catalog) -> pd.DataFrame:
+    """One row per answer and offering: what the answer did (conflicts first)."""
+    order = {"public kept": 0, "overrides": 0, "replaces": 1, "fills": 2, "not folded": 3, "confirms": 4}
+    rows = [
+        {
+            "offering": u.offering_id,
+            "field": u.answer.field,
+            "answer": u.answer.text,
+            "evidence": f"{u.answer.evidence} ({u.answer.as_of.isoformat()})",
+            "outcome": _OUTCOME_WORDS[u.outcome],
+            "public value": "—" if u.public is None else f"{u.public} ({u.public_grade})",
+            "file": u.answer.file.removeprefix(ANSWERS_PREFIX),
+        }
+        for u in sorted(catalog.answer_uses, key=lambda u: (order[u.outcome], u.offering_id, u.answer.field))
+    ]
+    return text_frame(pd.DataFrame(rows))
+
+
+def draw_answer_uploads(catalog: Catalog) -> None:
+    """The uploader, each uploaded file's state (problems, or what it answered), the
+    "answers win conflicts" choice, and the table of what each answer did."""
+    ss = st.session_state
+    ss.setdefault("answer_uploads", {})
+    ss.setdefault("answers_uploader_n", 0)
+    ss.setdefault("answers_refused", [])
+    st.file_uploader(
+        f"Upload answer files (.yaml/.yml answer templates or the .xlsx workbook, {UPLOAD_LIMIT} each)",
+        type=["yaml", "yml", "xlsx"],
+        **UPLOAD_KW,
+        accept_multiple_files=True,
+        key=f"answers_uploader_{ss['answers_uploader_n']}",
+        on_change=_take,
+        help="The questionnaires above, filled in by the vendors. Valid answers join the ranking on every "
+        "page as vendor-declared evidence; a file with any problem is shown with its problems and not used.",
+    )
+    for msg in ss["answers_refused"]:
+        st.error(f"Not uploaded — {md(msg)}.")
+    for name in ss.get("answers_replaced", []):
+        st.warning(f"{md(name)} replaced the earlier upload of the same name.")
+    files = {f.file: f for f in catalog.answer_files}
+    with st.container(key="answer_files"):
+        for name in ss["answer_uploads"]:
+            file = f"{ANSWERS_PREFIX}{name}"
+            problems = [
+                i for i in catalog.issues if (i.file or "") == file or (i.file or "").startswith(f"{file}#")
+            ]
+            folded = [f for k, f in files.items() if k == file or k.startswith(f"{file}#")]
+            c1, c2 = st.columns([5, 1])
+            shown = md(name)  # the browser's file name: text, never markup
+            if problems:
+                listed = "\n".join(f"- {markdown_code(str(i))}" for i in problems[:20])
+                more = f"\n\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+                c1.error(f"**{shown}** was not used — {len(problems)} problem(s):\n\n{listed}{more}")
+            elif folded:
+                answered = sum(len(f.answers) for f in folded)
+                open_ = sum(f.unanswered for f in folded)
+                who = ", ".join(markdown_code(f.vendor) for f in folded)
+                c1.success(f"**{shown}** ({who}): {answered} answer(s) used, {open_} question(s) unanswered")
+            else:
+                c1.warning(f"**{shown}**: no questionnaire in it")
+            c2.button("Remove", key=f"rm_answers_{name}", on_click=_remove, args=(name,))
+    st.checkbox(
+        "Let answers override stronger public facts",
+        key=PREFER_KEY,
+        help="By default a vendor's answer that contradicts a primary or independent public fact does not "
+        "replace it (the conflict is flagged); tick to use the answers instead. Either way, conflicts are "
+        "flagged in the ranking and listed in the decision record.",
+    )
+    if catalog.answer_uses:
+        n = Counter(u.outcome for u in catalog.answer_uses)
+        conflicts = n["public kept"] + n["overrides"]
+        st.markdown(
+            f"**What the answers did:** {n['fills']} filled an unknown, {n['replaces']} replaced weaker "
+            f"evidence, {n['confirms']} confirmed a public fact, {conflicts} conflict(s) with a stronger "
+            f"public fact ({n['overrides']} decided for the answer)."
+        )
+        st.dataframe(uses_table(catalog), hide_index=True, width="stretch")
