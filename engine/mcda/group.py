@@ -102,7 +102,7 @@ def _vectors(priorities: ArrayLike) -> NDArray[np.float64]:
     sums = w.sum(axis=1)
     if np.any(sums <= 0):
         raise ValueError("each member's weights must not all be 0")
-    return w / sums[:, None]
+    return np.asarray(w / sums[:, None], dtype=np.float64)
 
 
 def aggregate_judgements(matrices: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
@@ -314,7 +314,7 @@ def kendall_w(scores: ArrayLike) -> float:
     denom = m * m * (n**3 - n) - m * ties
     if denom <= 0:
         return math.nan
-    return min(max(12.0 * big_s / denom, 0.0), 1.0)
+    return float(min(max(12.0 * big_s / denom, 0.0), 1.0))
 
 
 @dataclass(frozen=True, slots=True)
