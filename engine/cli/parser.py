@@ -224,9 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--format",
         choices=("table", "csv", "json", "xlsx"),
-        default="table",
-        help="table (default), csv, json, or xlsx: a formatted Excel workbook with Shortlist, Inputs "
-        "and Sources sheets (needs --output)",
+        help="table (default; csv with --excel), csv, json, or xlsx: a formatted Excel workbook with "
+        "Shortlist, Inputs and Sources sheets (needs --output)",
     )
     r.add_argument(
         "--top",
@@ -240,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--excel",
         action="store_true",
-        help="CSV with a UTF-8 byte-order mark for Excel (for a formatted workbook: --format xlsx)",
+        help="CSV with a UTF-8 byte-order mark for Excel; implies --format csv "
+        "(for a formatted workbook: --format xlsx)",
     )
     r.add_argument(
         "--record",
@@ -300,9 +300,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="sample weights uniformly among those that respect this order of criteria instead",
     )
     s.add_argument("--top-k", type=_top_k, metavar="K", help="track the order of the top K (default 3)")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument(
+        "--format", choices=("table", "csv", "json"), help="table (default; csv with --excel), csv or json"
+    )
     s.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    s.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark for Excel")
+    s.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV with a UTF-8 byte-order mark for Excel; implies --format csv",
+    )
 
     from engine.batch import SCHEDULERS
 

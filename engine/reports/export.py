@@ -92,6 +92,10 @@ def _value(v: float | str | None) -> str:
 def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> bytes:
     """Render the ranking as CSV bytes (UTF-8; with a BOM when ``excel``).
 
+    The columns are :func:`csv_header`'s, then ``currency``: the ISO 4217 code of the
+    buyer's currency (``ranking.currency``, the same on every row) in which every amount
+    of money in the row is given -- ``monthly_cost_value``, per month.
+
     Parameters
     ----------
     ranking : Ranking
@@ -103,7 +107,8 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     ids = [c.id for c in ranking.criteria]
-    w.writerow(csv_header(ranking))
+    w.writerow([*csv_header(ranking), "currency"])
+    currency = neutralise(ranking.currency)
     for r in shortlist_rows(ranking, top):
         line = [
             "" if r.rank is None else str(r.rank),
@@ -122,6 +127,7 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
             line.append("" if cell.contribution is None else _num(cell.contribution))
             line.append(cell.evidence or "")
         line.append(r.as_of.isoformat())
+        line.append(currency)
         w.writerow(line)
     text = buf.getvalue()
     return (("\ufeff" + text) if excel else text).encode("utf-8")
