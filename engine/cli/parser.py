@@ -87,7 +87,7 @@ def _whole(
     return parse_text
 
 
-# every whole-number option has a finite range (engine.catalog.ranges; README "Number ranges")
+# every whole-number option has a finite range (engine.catalog.ranges; docs/catalog.md "Number ranges")
 _positive = _whole(1, TOP_MAX, unit="offerings")
 _top_k = _whole(1, 1000, unit="places")
 _days = _whole(0, MAX_AGE_DAYS, parse="a whole number of days", noun="a number of days", unit="days")
