@@ -92,9 +92,9 @@ def _value(v: float | str | None) -> str:
 def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> bytes:
     """Render the ranking as CSV bytes (UTF-8; with a BOM when ``excel``).
 
-    The columns are :func:`csv_header`'s, then ``currency``: the ISO 4217 code of the
-    buyer's currency (``ranking.currency``, the same on every row) in which every amount
-    of money in the row is given -- ``monthly_cost_value``, per month.
+    The columns are :func:`csv_header`'s; the last, ``currency``, is the ISO 4217 code
+    of the buyer's currency (``ranking.currency``, the same on every row) in which every
+    amount of money in the row is given -- ``monthly_cost_value``, per month.
 
     Parameters
     ----------
@@ -107,7 +107,7 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     ids = [c.id for c in ranking.criteria]
-    w.writerow([*csv_header(ranking), "currency"])
+    w.writerow(csv_header(ranking))
     currency = neutralise(ranking.currency)
     for r in shortlist_rows(ranking, top):
         line = [
@@ -136,9 +136,10 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
 def csv_header(ranking: Ranking) -> list[str]:
     """The shortlist's column names (CSV, and the Excel workbook's first sheet):
     :data:`CSV_HEAD`, then ``<criterion>_value``, ``<criterion>_contribution`` and
-    ``<criterion>_evidence`` per criterion in catalog order, then ``as_of``."""
+    ``<criterion>_evidence`` per criterion in catalog order, then ``as_of`` and
+    ``currency`` (the currency of the money columns: ``monthly_cost_value``)."""
     ids = [c.id for c in ranking.criteria]
-    return [*CSV_HEAD, *[f"{c}_{k}" for c in ids for k in CRITERION_COLUMNS], "as_of"]
+    return [*CSV_HEAD, *[f"{c}_{k}" for c in ids for k in CRITERION_COLUMNS], "as_of", "currency"]
 
 
 def shortlist_rows(ranking: Ranking, top: int | None = None) -> list[Row]:

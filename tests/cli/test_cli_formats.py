@@ -105,6 +105,17 @@ def test_the_currency_column_follows_the_buyers_currency(tmp_path: Path):
     assert doc["currency"] == "USD"
 
 
+def test_the_workbook_has_the_csvs_currency_column(tmp_path: Path):
+    import openpyxl
+
+    out = tmp_path / "ranking.xlsx"
+    ok("rank", *FROZEN, "--format", "xlsx", "--output", str(out))
+    ws = openpyxl.load_workbook(out)["Shortlist"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0]) == list(_csv()[0])  # the CSV's columns, in its order
+    assert {r[-1] for r in rows[1:]} == {"EUR"}
+
+
 # ----------------------------------------------- explain: acceptability by rank
 
 
