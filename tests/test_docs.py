@@ -67,6 +67,16 @@ def test_the_site_builds_strictly_with_no_warning(site):
     assert not re.search(r"WARNING|ERROR|Traceback", log), log
 
 
+def test_no_page_loads_anything_from_another_site(site):
+    """Fonts and scripts come with the site: a reader's browser asks no third party."""
+    out, _ = site
+    pages = list(out.rglob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link)[^>]+(src|href)=\"(https?:)?//", text), page
+
+
 def test_every_page_in_the_nav_exists_and_every_page_is_in_the_nav():
     # mkdocs.yml has no custom tags: safe_load reads it
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))

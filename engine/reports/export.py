@@ -137,7 +137,8 @@ def csv_header(ranking: Ranking) -> list[str]:
     """The shortlist's column names (CSV, and the Excel workbook's first sheet):
     :data:`CSV_HEAD`, then ``<criterion>_value``, ``<criterion>_contribution`` and
     ``<criterion>_evidence`` per criterion in catalog order, then ``as_of`` and
-    ``currency`` (the currency of the money columns: ``monthly_cost_value``)."""
+    ``currency`` (the currency of the money columns: ``<c>_value`` for each ``c`` of
+    :data:`engine.mcda.scoring.MONEY_CRITERIA`, i.e. ``monthly_cost_value``)."""
     ids = [c.id for c in ranking.criteria]
     return [*CSV_HEAD, *[f"{c}_{k}" for c in ids for k in CRITERION_COLUMNS], "as_of", "currency"]
 
