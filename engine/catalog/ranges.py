@@ -5,7 +5,7 @@ table, priorities, policies, CLI options and the app's link parameters — has a
 range, checked when the input is validated, so that a value which validates can always
 be ranked: no arithmetic on it overflows to infinity or turns into NaN, and NaN or
 infinity never reach an output. The ranges are far beyond any real offering; they are
-listed in the README ("Number ranges") and in the field descriptions of
+listed in docs/catalog.md ("Number ranges") and in the field descriptions of
 ``shortlist schema``.
 
 :data:`CRITERION_RANGES` gives, per criterion, the range its anchors

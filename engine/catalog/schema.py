@@ -275,7 +275,7 @@ def _plus_zero(x: float) -> float:
     return x + 0.0  # -0.0 → 0.0, so no output ever shows "-0"
 
 
-# Plausibility limits (engine.catalog.ranges; README "Number ranges"): far beyond any real
+# Plausibility limits (engine.catalog.ranges; docs/catalog.md "Number ranges"): far beyond any real
 # offering, they keep arithmetic finite (a price of 1e308 would overflow the monthly cost
 # to infinity). Every number of every file kind has one; the description says it, so
 # `shortlist schema` shows it.

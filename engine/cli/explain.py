@@ -7,6 +7,7 @@ import json
 from typing import TextIO
 
 import numpy as np
+from numpy.typing import NDArray
 
 from engine.catalog.schema import PrioritiesFile
 from engine.cli.common import _load, _print_issues, _write
@@ -117,7 +118,7 @@ def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFi
     problem, acc = report.problem, report.acceptability
     order = acc.order
     a = acc.acceptability[acc.offering_ids.index(offering_id)]
-    top = ", ".join(f"rank {r + 1}: {100 * a[r]:.1f}%" for r in np.argsort(-a, kind="stable")[:3] if a[r] > 0)
+    top = acceptability_text(a)
     how = (
         f"concentration {rob.concentration:g}"
         if order is None
@@ -138,6 +139,37 @@ def robustness_text(ranking: Ranking, offering_id: str, priorities: PrioritiesFi
     lines.append(f"  weights: {terminal(wit.message)}")
     lines.append(f"  price:   {terminal(wit.price_message)}")
     return terminal_block("\n".join(lines) + "\n")
+
+
+ACCEPTABILITY_SHOWN = 6
+"""At most this many ranks are named in ``explain``'s rank acceptability line."""
+
+
+def acceptability_text(a: NDArray[np.float64]) -> str:
+    """One offering's rank acceptability as text, **ordered by rank**.
+
+    Parameters
+    ----------
+    a : ndarray of shape (n,)
+        The shares (0–1) of weight samples in which the offering takes rank 1 … n.
+
+    Returns
+    -------
+    str
+        ``rank 1: 12.0%, rank 2: 80.5%, rank 3: 7.5%``: every rank whose share shows as
+        at least 0.1%, in rank order. When more than :data:`ACCEPTABILITY_SHOWN` ranks
+        do, the largest of them are named (still in rank order) and the rest summed as
+        ``other ranks: 0.4%``.
+    """
+    shown = [r for r in range(len(a)) if round(100 * float(a[r]), 1) > 0]
+    if len(shown) > ACCEPTABILITY_SHOWN:
+        biggest = sorted(shown, key=lambda r: (-float(a[r]), r))[:ACCEPTABILITY_SHOWN]
+        rest = sum(float(a[r]) for r in range(len(a)) if r not in biggest)
+        shown = sorted(biggest)
+        return ", ".join(
+            [*(f"rank {r + 1}: {100 * a[r]:.1f}%" for r in shown), f"other ranks: {100 * rest:.1f}%"]
+        )
+    return ", ".join(f"rank {r + 1}: {100 * a[r]:.1f}%" for r in shown)
 
 
 def unknowns_text(rr: RankRange, cut: int) -> str:

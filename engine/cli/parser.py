@@ -87,7 +87,7 @@ def _whole(
     return parse_text
 
 
-# every whole-number option has a finite range (engine.catalog.ranges; README "Number ranges")
+# every whole-number option has a finite range (engine.catalog.ranges; docs/catalog.md "Number ranges")
 _positive = _whole(1, TOP_MAX, unit="offerings")
 _top_k = _whole(1, 1000, unit="places")
 _days = _whole(0, MAX_AGE_DAYS, parse="a whole number of days", noun="a number of days", unit="days")
@@ -240,9 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--format",
         choices=("table", "csv", "json", "xlsx"),
-        default="table",
-        help="table (default), csv, json, or xlsx: a formatted Excel workbook with Shortlist, Inputs "
-        "and Sources sheets (needs --output)",
+        help="table (default; csv with --excel), csv, json, or xlsx: a formatted Excel workbook with "
+        "Shortlist, Inputs and Sources sheets (needs --output)",
     )
     r.add_argument(
         "--top",
@@ -256,7 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--excel",
         action="store_true",
-        help="CSV with a UTF-8 byte-order mark for Excel (for a formatted workbook: --format xlsx)",
+        help="CSV with a UTF-8 byte-order mark for Excel; implies --format csv "
+        "(for a formatted workbook: --format xlsx)",
     )
     r.add_argument(
         "--record",
@@ -316,9 +316,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="sample weights uniformly among those that respect this order of criteria instead",
     )
     s.add_argument("--top-k", type=_top_k, metavar="K", help="track the order of the top K (default 3)")
-    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument(
+        "--format", choices=("table", "csv", "json"), help="table (default; csv with --excel), csv or json"
+    )
     s.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    s.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark for Excel")
+    s.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV with a UTF-8 byte-order mark for Excel; implies --format csv",
+    )
 
     from engine.batch import SCHEDULERS
 

@@ -17,6 +17,8 @@ from engine.reports.export import to_csv, to_json, to_table
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.format is None:  # --excel implies CSV; otherwise the table
+        args.format = "csv" if args.excel else "table"
     if args.excel and args.format != "csv":
         raise InputError.single("usage.invalid", "--excel applies to --format csv only")
     if args.format == "xlsx" and not args.output:

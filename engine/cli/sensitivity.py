@@ -13,6 +13,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.mcda.sensitivity.report import sensitivity_with
     from engine.reports.export import sensitivity_csv, sensitivity_json, sensitivity_table
 
+    if args.format is None:  # --excel implies CSV; otherwise the table
+        args.format = "csv" if args.excel else "table"
     if args.excel and args.format != "csv":
         raise InputError.single("usage.invalid", "--excel applies to --format csv only")
     loaded = _load(args)

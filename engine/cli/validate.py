@@ -163,7 +163,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         issues.extend(outside)
         # the buyers' priorities files of the catalog, in `priorities/` beside `criteria/`
         priority_paths = _yaml_files(criteria_dir.parent / "priorities", issues)
-    # files are named from their catalog root, as in rank and check (README: "Files are
+    # files are named from their catalog root, as in rank and check (docs/cli.md: "Files are
     # named from the catalog root"): the nearest directory above a path holding vendors/
     # or criteria/, else the roots of the default directories
     roots = (*_typed_roots(args.paths), *catalog_roots(vendors_dir, criteria_dir))

@@ -280,6 +280,7 @@ def _shortlist_sheet(ws: Worksheet, ranking: Ranking, rows: Sequence[Row]) -> No
         None,
         *[f for c in ranking.criteria for f in (_value_format(c), "0.00", None)],
         _DATE,
+        None,  # currency
     ]
     assert len(fmts) == len(head)
     _header(ws, head)
@@ -296,6 +297,7 @@ def _shortlist_sheet(ws: Worksheet, ranking: Ranking, rows: Sequence[Row]) -> No
             "; ".join(r.reasons),
             *[x for c in ids for x in (r.cells[c].value, r.cells[c].contribution, r.cells[c].evidence or "")],
             r.as_of,
+            ranking.currency,
         ]
         cells = [_put(ws, i, j, v, f) for j, (v, f) in enumerate(zip(values, fmts, strict=True), start=1)]
         for col, v, f in zip(columns, values, fmts, strict=True):

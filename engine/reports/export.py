@@ -92,6 +92,10 @@ def _value(v: float | str | None) -> str:
 def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> bytes:
     """Render the ranking as CSV bytes (UTF-8; with a BOM when ``excel``).
 
+    The columns are :func:`csv_header`'s; the last, ``currency``, is the ISO 4217 code
+    of the buyer's currency (``ranking.currency``, the same on every row) in which every
+    amount of money in the row is given -- ``monthly_cost_value``, per month.
+
     Parameters
     ----------
     ranking : Ranking
@@ -104,6 +108,7 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
     w = csv.writer(buf, lineterminator="\r\n")
     ids = [c.id for c in ranking.criteria]
     w.writerow(csv_header(ranking))
+    currency = neutralise(ranking.currency)
     for r in shortlist_rows(ranking, top):
         line = [
             "" if r.rank is None else str(r.rank),
@@ -122,6 +127,7 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
             line.append("" if cell.contribution is None else _num(cell.contribution))
             line.append(cell.evidence or "")
         line.append(r.as_of.isoformat())
+        line.append(currency)
         w.writerow(line)
     text = buf.getvalue()
     return (("\ufeff" + text) if excel else text).encode("utf-8")
@@ -130,9 +136,11 @@ def to_csv(ranking: Ranking, *, excel: bool = False, top: int | None = None) -> 
 def csv_header(ranking: Ranking) -> list[str]:
     """The shortlist's column names (CSV, and the Excel workbook's first sheet):
     :data:`CSV_HEAD`, then ``<criterion>_value``, ``<criterion>_contribution`` and
-    ``<criterion>_evidence`` per criterion in catalog order, then ``as_of``."""
+    ``<criterion>_evidence`` per criterion in catalog order, then ``as_of`` and
+    ``currency`` (the currency of the money columns: ``<c>_value`` for each ``c`` of
+    :data:`engine.mcda.scoring.MONEY_CRITERIA`, i.e. ``monthly_cost_value``)."""
     ids = [c.id for c in ranking.criteria]
-    return [*CSV_HEAD, *[f"{c}_{k}" for c in ids for k in CRITERION_COLUMNS], "as_of"]
+    return [*CSV_HEAD, *[f"{c}_{k}" for c in ids for k in CRITERION_COLUMNS], "as_of", "currency"]
 
 
 def shortlist_rows(ranking: Ranking, top: int | None = None) -> list[Row]:

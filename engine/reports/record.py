@@ -75,7 +75,7 @@ def _evidence_section(ranking: Ranking, rows: list[Row]) -> list[str]:
     """``## Evidence``: for each listed ranked offering and each weighted criterion, the
     weakest evidence grade behind its value (``unknown``: no value, imputed worst;
     ``buyer``: a self-hosted offering's compliance, which rests on the buyer's own
-    declaration). The scale is the README's (primary … aggregator, ungraded)."""
+    declaration). The scale is docs/catalog.md's (primary … aggregator, ungraded)."""
     weighted = [c.id for c in ranking.criteria if ranking.weights.get(c.id, 0.0) > 0]
     if not rows or not weighted:
         return []

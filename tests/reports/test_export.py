@@ -49,7 +49,9 @@ def test_csv_columns_and_neutralisation(nasty, criteria):
     assert tuple(head[:8]) == CSV_HEAD
     assert head[6] == "exclusion"  # fails / evidence gap, beside the status
     assert head[8:11] == ["monthly_cost_value", "monthly_cost_contribution", "monthly_cost_evidence"]
-    assert head[-1] == "as_of"
+    # the data date, then (issue 15) the currency of the money columns, a companion column
+    assert head[-2:] == ["as_of", "currency"]
+    assert {t[-1] for t in table[1:]} == {r.currency}
     assert len(table) == 3  # a name with a line break stays one record
     by_id = {t[1]: t for t in table[1:]}
     assert by_id["acme-api"][3].startswith("'=HYPERLINK")

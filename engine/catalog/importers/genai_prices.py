@@ -9,7 +9,7 @@ provider's pricing pages.
 
 What the dataset does not have stays missing: headquarters (of the provider and of the
 model developer), processing regions, certifications, latency, capability, openness.
-The schema lets a profile leave these out (README, "Vendor profiles"), and the engine
+The schema lets a profile leave these out (docs/catalog.md, "Vendor profiles"), and the engine
 treats them as unknown.
 
 Hazards, and what the import does about each:
