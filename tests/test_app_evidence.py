@@ -248,3 +248,12 @@ def test_a_hostile_vendor_in_an_uploaded_profile_is_shown_as_text(monkeypatch):
     _, md_bytes, yaml_bytes = at.session_state["export_rfi"]
     assert b"<img" not in md_bytes and b"&lt;img" in md_bytes
     assert yaml_bytes.decode("utf-8").count(f'vendor_name: "{HOSTILE_VENDOR}"') == 1
+
+
+def test_with_nothing_ranked_the_page_shows_the_answers_that_could_change_that(monkeypatch):
+    at = _evidence(monkeypatch, {"budget": "0.01"})  # no offering within 0.01 EUR a month
+    assert not at.exception and not at.error
+    assert any("No offering passes the must-haves today" in w.value for w in at.warning)
+    listed = at.dataframe[0].value
+    assert len(listed) and set(listed["today"]) == {"excluded"}
+    assert "app-budget (must-have): rank 1 if it passes, excluded if it fails" in _texts(at)
