@@ -186,8 +186,8 @@ def who(v: VendorQuestionnaire) -> str:
 
 def summary(ev: Evidence, asked: Mapping[str, Sequence[Ask]]) -> pd.DataFrame:
     """One row per listed offering: its name, today's rank, its range, how many
-    questions can change the shortlist or a must-have, and whom they go to (text
-    cells made visible, :func:`ui.common.text_frame`, for ``st.dataframe``)."""
+    questions can change the shortlist or a must-have, whom they go to, and its id
+    (text cells made visible, :func:`ui.common.text_frame`, for ``st.dataframe``)."""
     rows = []
     for oid in ev.listed:
         rr = ev.ranges[oid]
@@ -195,11 +195,11 @@ def summary(ev: Evidence, asked: Mapping[str, Sequence[Ask]]) -> pd.DataFrame:
         rows.append(
             {
                 "offering": ev.labels[oid],
-                "id": oid,
                 "today": "excluded" if rr.rank is None else f"rank {rr.rank}",
                 "rank range over its unknowns": range_short(rr),
                 "questions that can change the shortlist": len(deciding),
                 "ask": "; ".join(who(v) for v in recipients(deciding)) or "—",
+                "id": oid,
             }
         )
     return text_frame(pd.DataFrame(rows))

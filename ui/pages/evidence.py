@@ -69,7 +69,12 @@ st.caption(
 )
 
 st.subheader("Every offering at a glance")
-st.dataframe(summary(ev, asked), hide_index=True, width="stretch")
+st.dataframe(
+    summary(ev, asked),
+    hide_index=True,
+    width="stretch",
+    column_config={"offering": st.column_config.TextColumn(width="large")},
+)
 
 # ----------------------------------------------------------------------------- one offering
 
@@ -116,8 +121,8 @@ def _show(group: list[Ask]) -> None:
             s = a.question.spec
             lines.append(f"- **Q{a.number}. {md(s.ask)}**")
             lines += [f"  - Why: {md(w)}" for w in a.why]
-            allowed = f" ({', '.join(markdown_code(x) for x in s.allowed)})" if s.allowed else ""
-            lines.append(f"  - Answer: {md(s.answer_format)}{allowed}; evidence wanted: {md(s.evidence)}")
+            lines.append(f"  - Evidence wanted: {md(s.evidence)}")
+            lines.append(f"  - Answer: {md(s.answer_format)}")  # names the allowed values, if any
             if a.others:
                 lines.append(
                     f"  - The same answer counts for {', '.join(markdown_code(o) for o in a.others)}"
