@@ -257,3 +257,12 @@ def test_with_nothing_ranked_the_page_shows_the_answers_that_could_change_that(m
     listed = at.dataframe[0].value
     assert len(listed) and set(listed["today"]) == {"excluded"}
     assert "app-budget (must-have): rank 1 if it passes, excluded if it fails" in _texts(at)
+
+
+def test_with_nothing_listed_every_questionnaire_still_downloads(monkeypatch):
+    at = _evidence(monkeypatch, {"must_trusted": "1", "trusted": "AQ"})  # every maker fails on a known fact
+    assert not at.exception and not at.error
+    assert any("No offering is ranked or could reach the top 3" in i.value for i in at.info)
+    assert not at.dataframe and "p_evidence" not in [s.key for s in at.selectbox]
+    vid, md_bytes, _ = at.session_state["export_rfi"]
+    assert vid == at.selectbox(key="p_rfi").value and md_bytes.startswith(b"# Request for information: ")

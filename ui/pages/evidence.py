@@ -69,46 +69,23 @@ st.caption(
 )
 
 st.subheader("Every offering at a glance")
-st.dataframe(
-    summary(ev, asked),
-    hide_index=True,
-    width="stretch",
-    column_config={"offering": st.column_config.TextColumn(width="large")},
-)
+if ev.listed:
+    st.dataframe(
+        summary(ev, asked),
+        hide_index=True,
+        width="stretch",
+        column_config={"offering": st.column_config.TextColumn(width="large")},
+    )
 
 # ----------------------------------------------------------------------------- one offering
 
 st.subheader("One offering: its range and the questions that decide it")
-listed = list(ev.listed)
-if not listed:
-    st.info(f"No offering is ranked or could reach the top {cut}.")
-    st.stop()
-chosen = ss.get("p_evidence")
-if chosen not in listed:
-    default = next((o for o in listed if any(u.crosses_cut for u in ev.ranges[o].unknowns)), listed[0])
-    if chosen is not None:  # e.g. from a link, or an upload removed: say what is shown instead
-        st.warning(
-            f"{md(repr(str(chosen)))} is not among the offerings listed here now; showing {md(default)} instead."
-        )
-    ss["p_evidence"] = default
 
 
 def _option(oid: str) -> str:
     rr = ev.ranges[oid]
     today = f"rank {rr.rank}" if rr.rank is not None else f"excluded, {rr.best_rank} at best"
     return visible(f"{ev.labels[oid]} · {today} ({oid})")
-
-
-oid = st.selectbox("Offering", listed, key="p_evidence", format_func=_option)
-rr = ev.ranges[oid]
-with st.container(key="evidence_offering"):
-    st.markdown(f"**{md(ev.labels[oid])}** ({markdown_code(oid)}): {md(range_sentence(rr))}.")
-    if rr.unknowns:
-        st.markdown("\n".join(f"- {md(describe(u, cut))}" for u in rr.unknowns))
-        st.caption(
-            "Best: utility 1 on that criterion, or the must-have passes; worst: utility 0 (today's "
-            "imputation), or it fails. One unknown at a time; the other offerings keep their values."
-        )
 
 
 def _show(group: list[Ask]) -> None:
@@ -131,50 +108,84 @@ def _show(group: list[Ask]) -> None:
     st.markdown("\n".join(lines))
 
 
-mine = asked[oid]
-deciding = [a for a in mine if a.question.decides]
-rest = [a for a in mine if not a.question.decides]
-with st.container(key="evidence_questions"):
-    if not mine:
-        st.markdown(
-            "No open question about this offering: every fact this ranking reads is known and current."
-        )
-    if deciding:
-        st.markdown(f"**{len(deciding)} question(s) whose answer can change the shortlist or a must-have:**")
-        _show(deciding)
-    elif mine:
-        st.markdown(
-            f"No answer about this offering can move an offering across the top-{cut} cut or change a "
-            "must-have's outcome."
-        )
-    if rest:
-        with st.expander(f"{len(rest)} question(s) that cannot change the shortlist (asked for the record)"):
+def _one_offering(oid: str) -> None:
+    """The offering's rank range, what each unknown could do, its questions by whom to
+    ask (deciding ones first, the others collapsed) and its questionnaires' downloads."""
+    rr = ev.ranges[oid]
+    with st.container(key="evidence_offering"):
+        st.markdown(f"**{md(ev.labels[oid])}** ({markdown_code(oid)}): {md(range_sentence(rr))}.")
+        if rr.unknowns:
+            st.markdown("\n".join(f"- {md(describe(u, cut))}" for u in rr.unknowns))
             st.caption(
-                f"Whatever the answer, these cannot move an offering across the top-{cut} cut nor change a "
+                "Best: utility 1 on that criterion, or the must-have passes; worst: utility 0 (today's "
+                "imputation), or it fails. One unknown at a time; the other offerings keep their values."
+            )
+    mine = asked[oid]
+    deciding = [a for a in mine if a.question.decides]
+    rest = [a for a in mine if not a.question.decides]
+    with st.container(key="evidence_questions"):
+        if not mine:
+            st.markdown(
+                "No open question about this offering: every fact this ranking reads is known and current."
+            )
+        if deciding:
+            st.markdown(
+                f"**{len(deciding)} question(s) whose answer can change the shortlist or a must-have:**"
+            )
+            _show(deciding)
+        elif mine:
+            st.markdown(
+                f"No answer about this offering can move an offering across the top-{cut} cut or change a "
                 "must-have's outcome."
             )
-            _show(rest)
-if mine:
-    st.markdown("**Questionnaires for this offering**")
-    for v in recipients(mine):
-        c1, c2, c3 = st.columns([2, 1, 1])
-        c1.markdown(md(who(v)))
-        c2.download_button(
-            "Markdown",
-            questionnaire_markdown(rfi, v),
-            f"{v.vendor_id}{SUFFIXES['markdown']}",
-            "text/markdown",
-            key=f"dl_rfi_md_{v.vendor_id}",
-            on_click="ignore",
-        )
-        c3.download_button(
-            "YAML answer template",
-            answer_template(rfi, v),
-            f"{v.vendor_id}{SUFFIXES['yaml']}",
-            "application/x-yaml",
-            key=f"dl_rfi_yaml_{v.vendor_id}",
-            on_click="ignore",
-        )
+        if rest:
+            with st.expander(
+                f"{len(rest)} question(s) that cannot change the shortlist (asked for the record)"
+            ):
+                st.caption(
+                    f"Whatever the answer, these cannot move an offering across the top-{cut} cut nor change a "
+                    "must-have's outcome."
+                )
+                _show(rest)
+    if mine:
+        st.markdown("**Questionnaires for this offering**")
+        for v in recipients(mine):
+            c1, c2, c3 = st.columns([2, 1, 1])
+            c1.markdown(md(who(v)))
+            c2.download_button(
+                "Markdown",
+                questionnaire_markdown(rfi, v),
+                f"{v.vendor_id}{SUFFIXES['markdown']}",
+                "text/markdown",
+                key=f"dl_rfi_md_{v.vendor_id}",
+                on_click="ignore",
+            )
+            c3.download_button(
+                "YAML answer template",
+                answer_template(rfi, v),
+                f"{v.vendor_id}{SUFFIXES['yaml']}",
+                "application/x-yaml",
+                key=f"dl_rfi_yaml_{v.vendor_id}",
+                on_click="ignore",
+            )
+
+
+listed = list(ev.listed)
+oid: str | None = None
+if not listed:
+    st.info(f"No offering is ranked or could reach the top {cut}; every questionnaire is below.")
+else:
+    chosen = ss.get("p_evidence")
+    if chosen not in listed:
+        default = next((o for o in listed if any(u.crosses_cut for u in ev.ranges[o].unknowns)), listed[0])
+        if chosen is not None:  # e.g. from a link, or an upload removed: say what is shown instead
+            st.warning(
+                f"{md(repr(str(chosen)))} is not among the offerings listed here now; "
+                f"showing {md(default)} instead."
+            )
+        ss["p_evidence"] = default
+    oid = st.selectbox("Offering", listed, key="p_evidence", format_func=_option)
+    _one_offering(oid)
 
 # ----------------------------------------------------------------------------- questionnaires
 
@@ -185,7 +196,7 @@ if not by_id:
     st.stop()
 picked = ss.get("p_rfi")
 if picked not in by_id:
-    first = recipients(asked[oid])
+    first = recipients(asked[oid]) if oid is not None else []
     default = first[0].vendor_id if first else next(iter(by_id))
     if picked is not None:
         st.warning(
