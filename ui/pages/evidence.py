@@ -196,18 +196,6 @@ else:
 
 st.subheader("Questionnaires for every vendor and operator")
 by_id = {v.vendor_id: v for v in rfi.vendors}
-if not by_id:
-    st.info("No vendor or operator to ask.")
-    st.stop()
-picked = ss.get("p_rfi")
-if picked not in by_id:
-    first = recipients(asked[oid]) if oid is not None else []
-    default = first[0].vendor_id if first else next(iter(by_id))
-    if picked is not None:
-        st.warning(
-            f"{md(repr(str(picked)))} is not a vendor or operator asked now; showing {md(default)} instead."
-        )
-    ss["p_rfi"] = default
 
 
 def _recipient(vid: str) -> str:
@@ -216,46 +204,65 @@ def _recipient(vid: str) -> str:
     return visible(f"{who(v)} · {len(v.questions)} question(s), {n} can change the shortlist ({vid})")
 
 
-vid = st.selectbox("Vendor or operator", list(by_id), key="p_rfi", format_func=_recipient)
-v = by_id[vid]
-md_bytes, yaml_bytes = questionnaire_markdown(rfi, v), answer_template(rfi, v)
-d1, d2, d3 = st.columns(3)
-d1.download_button(
-    "Questionnaire (Markdown)",
-    md_bytes,
-    f"{vid}{SUFFIXES['markdown']}",
-    "text/markdown",
-    key="dl_rfi_md",
-    on_click="ignore",
-)
-d2.download_button(
-    "Answer template (YAML)",
-    yaml_bytes,
-    f"{vid}{SUFFIXES['yaml']}",
-    "application/x-yaml",
-    key="dl_rfi_yaml",
-    on_click="ignore",
-)
-d3.download_button(
-    "Every questionnaire (Excel workbook)",
-    lambda: workbook(rfi),
-    WORKBOOK,
-    XLSX,
-    key="dl_rfi_xlsx",
-    on_click="ignore",
-)
-ss["export_rfi"] = (vid, md_bytes, yaml_bytes)  # what the buttons hold (read by the tests)
-st.caption(
-    "Same bytes as "
-    + markdown_code("shortlist rfi --priorities priorities.yaml --output DIR")
-    + " (and "
-    + markdown_code("--format yaml")
-    + ", "
-    + markdown_code("--format xlsx")
-    + ") with the priorities downloaded on the Shortlist page. The workbook has one sheet per vendor or "
-    "operator, with a drop-down list on each answer that is one of a list; it is built when clicked."
-)
+def _questionnaires(shown: str | None) -> None:
+    """The chosen recipient's questionnaire and answer template, and the workbook
+    (default recipient: the first asked about the offering ``shown``)."""
+    picked = ss.get("p_rfi")
+    if picked not in by_id:
+        first = recipients(asked[shown]) if shown is not None else []
+        default = first[0].vendor_id if first else next(iter(by_id))
+        if picked is not None:  # e.g. from a link: say what is shown instead
+            st.warning(
+                f"{md(repr(str(picked)))} is not a vendor or operator asked now; showing {md(default)} instead."
+            )
+        ss["p_rfi"] = default
+    vid = st.selectbox("Vendor or operator", list(by_id), key="p_rfi", format_func=_recipient)
+    v = by_id[vid]
+    md_bytes, yaml_bytes = questionnaire_markdown(rfi, v), answer_template(rfi, v)
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(
+        "Questionnaire (Markdown)",
+        md_bytes,
+        f"{vid}{SUFFIXES['markdown']}",
+        "text/markdown",
+        key="dl_rfi_md",
+        on_click="ignore",
+    )
+    d2.download_button(
+        "Answer template (YAML)",
+        yaml_bytes,
+        f"{vid}{SUFFIXES['yaml']}",
+        "application/x-yaml",
+        key="dl_rfi_yaml",
+        on_click="ignore",
+    )
+    d3.download_button(
+        "Every questionnaire (Excel workbook)",
+        lambda: workbook(rfi),
+        WORKBOOK,
+        XLSX,
+        key="dl_rfi_xlsx",
+        on_click="ignore",
+    )
+    ss["export_rfi"] = (vid, md_bytes, yaml_bytes)  # what the buttons hold (read by the tests)
+    st.caption(
+        "Same bytes as "
+        + markdown_code("shortlist rfi --priorities priorities.yaml --output DIR")
+        + " (and "
+        + markdown_code("--format yaml")
+        + ", "
+        + markdown_code("--format xlsx")
+        + ") with the priorities downloaded on the Shortlist page. The workbook has one sheet per vendor "
+        "or operator, with a drop-down list on each answer that is one of a list; it is built when clicked."
+    )
+
+
+if by_id:
+    _questionnaires(oid)
+else:
+    st.info("No vendor or operator to ask.")
 
 # ----------------------------------------------------------------------------- vendors' answers
-# Vendors' answers: the lead adds the answer uploads here (engine/catalog/answers.py reads
-# and folds them; same rules as vendor uploads: validated on the spot, never on disk).
+# Vendors' answers: the answer uploads go here (engine/catalog/answers.py reads and folds
+# them; same rules as vendor uploads: validated on the spot, never on disk). Nothing above
+# stops the page once the rank ranges and questionnaires are computed: this part then always runs.
