@@ -3,7 +3,7 @@
 Run: ``streamlit run app.py``. This entry point loads the inputs, draws the sidebar
 (the buyer's priorities, on every page), ranks, keeps the URL's query parameters equal
 to the state (so a link restores the view), and runs the chosen page from
-``ui/pages/``: Shortlist, Compare, Robustness, Catalog, Policy.
+``ui/pages/``: Shortlist, Compare, Robustness, Catalog, Policy, Evidence.
 
 The vendor and criteria directories default to the bundled ``vendors/`` and
 ``criteria/``; ``SHORTLIST_VENDORS`` / ``SHORTLIST_CRITERIA`` point at others. Every
@@ -189,5 +189,6 @@ pages = [
     ),
     st.Page("ui/pages/catalog.py", title="Catalog", icon=":material/inventory_2:", url_path="catalog"),
     st.Page("ui/pages/policy.py", title="Policy", icon=":material/policy:", url_path="policy"),
+    st.Page("ui/pages/evidence.py", title="Evidence", icon=":material/fact_check:", url_path="evidence"),
 ]
 st.navigation(pages, position="top").run()

@@ -132,7 +132,27 @@ def test_hostile_answer_files_are_refused_and_the_ranking_kept(monkeypatch, muta
     assert [(r.offering_id, r.rank) for r in _ranking(at).rows] == before
 
 
-def test_a_conflict_with_a_primary_fact_follows_the_buyers_choice(monkeypatch):
+def _graded_catalog(tmp_path) -> str:
+    """The frozen catalog with Scaleway's processing regions graded primary (a test copy)."""
+    import shutil
+
+    out = tmp_path / "vendors"
+    shutil.copytree(VENDORS, out)
+    f = out / "mistral-ai.yaml"
+    text = f.read_text()
+    anchor = "    residency_note: France (Paris data centre operated by OPCORE); EU-only\n"
+    assert anchor in text
+    graded = (
+        "    residency:  # test copy: graded primary so an answer can contradict it\n"
+        "      as_of: 2026-11-29\n"
+        "      evidence: primary\n"
+        "      sources: [https://www.scaleway.com/en/docs/generative-apis/faq]\n"
+    )
+    f.write_text(text.replace(anchor, anchor + graded, 1))
+    return str(out)
+
+
+def test_a_conflict_with_a_primary_fact_follows_the_buyers_choice(monkeypatch, tmp_path):
     template = _template("operator-scaleway")
     # the template asks nothing about Scaleway's processing regions (primary: FR); the
     # operator may still answer them: the question id is its field's
@@ -145,7 +165,7 @@ def test_a_conflict_with_a_primary_fact_follows_the_buyers_choice(monkeypatch):
         '    as_of: "2026-11-30"',
     ]
     raw = _fill(template, {f"{SCALEWAY}:certifications.iso27001": '"certified"'}, extra)
-    at = _upload(_evidence(monkeypatch), ("conflict.yaml", raw))
+    at = _upload(page(start(monkeypatch, _graded_catalog(tmp_path)), "evidence"), ("conflict.yaml", raw))
     row = next(r for r in _ranking(at).rows if r.offering_id == SCALEWAY)
     conflict = next(f for f in row.reasons if f.startswith("processing_regions:"))
     assert "contradicts FR (primary)" in conflict and conflict.endswith("conflict")

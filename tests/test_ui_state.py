@@ -184,8 +184,24 @@ def test_page_selections_round_trip():
         "p_wwit": "z",
         "p_policy": "eu-regulated",
         "p_policy_today": dt.date(2027, 1, 5),
+        "p_evidence": "scaleway-genapi-mistral-medium-3.5",
+        "p_rfi": "operator-scaleway",
     }
     back, problems = state.decode_pages(state.encode_pages(sel))
     assert problems == [] and back == sel
     _, problems = state.decode_pages({"policy_date": "tomorrow"})
     assert problems == ["policy_date='tomorrow' is not a date YYYY-MM-DD; today is used"]
+
+
+@pytest.mark.parametrize("param", ["evidence", "rfi"])
+def test_an_evidence_page_value_with_an_invisible_character_is_not_used(param):
+    for raw, named in (("a\u200bb", "U+200B ZERO WIDTH SPACE at position 2"), ("x\u202ey", "RIGHT-TO-LEFT")):
+        back, problems = state.decode_pages({param: raw, "compare": "a,b"})
+        assert back == {"p_compare": ["a", "b"]}  # the rest of the link applies
+        assert len(problems) == 1 and problems[0].startswith(f"{param}=") and named in problems[0]
+        assert problems[0].endswith("it is not used")
+    # any other text is kept as it is: the page checks it against the offerings it lists
+    back, problems = state.decode_pages(
+        {param: "[x](http://e)<img>", "rfi" if param == "evidence" else "evidence": ""}
+    )
+    assert problems == [] and back[state.PAGE_PARAMS[param]] == "[x](http://e)<img>"

@@ -548,10 +548,13 @@ PAGE_PARAMS = {
     "wwit": "p_wwit",
     "policy": "p_policy",
     "policy_date": "p_policy_today",
+    "evidence": "p_evidence",
+    "rfi": "p_rfi",
 }
 """Query parameters of the pages' own selections → their session keys: the compared
-offerings, the offering "what would it take" is about, the policy and its date (checked
-by their pages against the catalog, which this module does not know)."""
+offerings, the offering "what would it take" is about, the policy and its date, the
+offering the Evidence page shows and the questionnaire it offers (checked by their
+pages against the catalog, which this module does not know)."""
 
 
 def encode_pages(state: Mapping[str, Any]) -> dict[str, str]:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 skip_module_without_browser()
 pytestmark = pytest.mark.e2e
 
-PAGES = ("", "compare", "robustness", "catalog", "policy")  # "" is the Shortlist page
+PAGES = ("", "compare", "robustness", "catalog", "policy", "evidence")  # "" is the Shortlist page
 
 
 IN_CAPTION = "sel => document.querySelector(sel)?.closest('[data-testid=stCaptionContainer]') != null"

@@ -1,0 +1,75 @@
+"""The Evidence page in a real browser (frozen catalog, bank preset): a link opens it on an
+offering, the offering's range and deciding questions show, the questionnaire downloads
+equal ``shortlist rfi``'s files, and axe-core finds no violation beyond the app's known
+ones (:func:`tests.e2e.test_live_catalog.known`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.e2e.conftest import Server, cli, settle, skip_module_without_browser
+from tests.e2e.test_live_catalog import IN_CAPTION, known
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+skip_module_without_browser()
+pytestmark = pytest.mark.e2e
+
+SCALEWAY = "scaleway-genapi-mistral-medium-3.5"
+
+
+def _download(page: Page, button: str) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button, exact=True).click()
+    dl = info.value
+    return dl.suggested_filename, Path(dl.path()).read_bytes()
+
+
+def test_a_link_opens_the_evidence_of_an_offering_and_its_questionnaires_download(
+    app: Page, server: Server, tmp_path: Path
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    app.goto(f"{server.url}/evidence?evidence={SCALEWAY}&rfi=operator-scaleway")
+    expect(app.get_by_role("heading", level=1)).to_have_text("Evidence: which unknowns decide the ranking")
+    offering = app.locator(".st-key-evidence_offering")
+    expect(offering).to_contain_text(
+        "excluded today; rank 1 at best if the 3 unknowns below are answered favourably"
+    )
+    questions = app.locator(".st-key-evidence_questions")
+    expect(questions).to_contain_text("Ask Scaleway (operator of the channel)")
+    expect(questions).to_contain_text("Q1. Does this offering hold ISO/IEC 27001")
+    app.get_by_text("1 question(s) that cannot change the shortlist").click()  # open the collapsed ones
+    expect(questions).to_contain_text("time to first token")
+    settle(app)
+    expect(app.get_by_test_id("stException")).to_have_count(0)
+
+    response = Axe().run(app).response
+    unexpected = []
+    for v in response["violations"]:
+        for node in v["nodes"]:
+            target = node.get("target", [])
+            in_caption = len(target) == 1 and bool(app.evaluate(IN_CAPTION, str(target[0])))
+            if not known(v["id"], node, in_caption):
+                unexpected.append(f"{v['id']} ({v['impact']}) {node.get('html', '')[:120]}")
+    assert not unexpected, "accessibility violations (axe-core):\n" + "\n".join(unexpected)
+
+    for fmt in ("markdown", "yaml", "xlsx"):
+        cli("rfi", "--format", fmt, "--output", str(tmp_path / fmt))
+    name, data = _download(app, "Questionnaire (Markdown)")
+    assert name == "operator-scaleway.md" and data == (tmp_path / "markdown" / name).read_bytes()
+    name, data = _download(app, "Answer template (YAML)")
+    assert name == "operator-scaleway.rfi.yaml" and data == (tmp_path / "yaml" / name).read_bytes()
+    name, data = _download(app, "Every questionnaire (Excel workbook)")
+    assert name == "rfi.xlsx" and data == (tmp_path / "xlsx" / name).read_bytes()
+    settle(app)
+    assert app.url.startswith(
+        f"{server.url}/evidence?"
+    )  # the downloads left the page and its link as they were
+    assert f"evidence={SCALEWAY}" in app.url and "rfi=operator-scaleway" in app.url
+    server.assert_log_clean()

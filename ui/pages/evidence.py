@@ -1,0 +1,279 @@
+"""Evidence page: which unknown facts decide the ranking, and the questions to send.
+
+Per offering (every ranked one, and every one kept out by evidence gaps that could reach
+the shortlist cut, the priorities' robustness top K): its rank today and its rank range
+over its unknowns, then the questions about it grouped by whom to ask (the model maker
+or the channel operator), those whose answer can change the shortlist or a must-have
+first, the others collapsed. The questionnaires download as ``shortlist rfi`` writes
+them (Markdown, YAML answer template, the Excel workbook), byte-identical with the same
+settings. Data: :mod:`ui.evidence`.
+
+The offering shown first is the first listed whose answers can move it across the
+cut (else the first listed); the chosen offering and questionnaire are in the link
+(``evidence=``, ``rfi=``).
+
+Not cached: the rank ranges, the questionnaires and the summary take about 35 ms on the
+90 live offerings (bank preset, 732 questions to 32 recipients; measured 2026-12-04 on
+the 2-core development machine), a whole rerun of the app on this page under 0.1 s. The
+workbook (0.25-0.4 s) is built only when its button is clicked.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import engine
+from engine.mcda.unknowns import describe, range_sentence
+from engine.reports.escape import markdown_code, visible
+from engine.reports.escape import streamlit_markdown as md
+from ui.answers import draw_answer_uploads
+from ui.common import context, show_issues
+from ui.evidence import (
+    SUFFIXES,
+    WORKBOOK,
+    XLSX,
+    Ask,
+    answer_template,
+    asks,
+    evidence,
+    questionnaire_markdown,
+    recipients,
+    summary,
+    who,
+    workbook,
+)
+
+ctx = context()
+ss = st.session_state
+st.title("Evidence: which unknowns decide the ranking")
+if ctx.ranking is None or ctx.priorities is None:
+    show_issues(ctx.problems, "the current priorities", "fix them in the sidebar to see the evidence")
+    st.stop()
+ranking, priorities = ctx.ranking, ctx.priorities
+if not ranking.ranked:
+    st.warning(
+        "No offering passes the must-haves today; the questions below say which answers could change that."
+    )
+try:
+    ev = evidence(ranking, ctx.catalog, priorities)
+except engine.InputError as exc:
+    show_issues(exc.issues, "the shortlist cut", "fix it in the priorities to see the evidence")
+    st.stop()
+rfi, cut = ev.rfi, ev.cut
+asked = {oid: asks(rfi, oid) for oid in ev.listed}
+left_out = len(ranking.rows) - len(ev.listed)
+st.caption(
+    f"Public sources never answer everything. For each offering: its rank with every unknown fact at the "
+    f"worst and at the best the criterion allows, and the questions whose answers decide it, to send to "
+    f"the model maker or the channel operator. Shortlist cut: top {cut} (the priorities' robustness top K). "
+    + (
+        f"{left_out} excluded offering(s) are not listed: they fail a must-have on a known fact or cannot "
+        f"reach the top {cut} whatever the answers (their questions are in the questionnaires below)."
+        if left_out
+        else ""
+    )
+)
+
+st.subheader("Every offering at a glance")
+if ev.listed:
+    st.dataframe(
+        summary(ev, asked),
+        hide_index=True,
+        width="stretch",
+        column_config={"offering": st.column_config.TextColumn(width="large")},
+    )
+
+# ----------------------------------------------------------------------------- one offering
+
+st.subheader("One offering: its range and the questions that decide it")
+
+
+def _option(oid: str) -> str:
+    rr = ev.ranges[oid]
+    today = f"rank {rr.rank}" if rr.rank is not None else f"excluded, {rr.best_rank} at best"
+    return visible(f"{ev.labels[oid]} · {today} ({oid})")
+
+
+def _show(group: list[Ask]) -> None:
+    """The questions of ``group``, under the name of whom to ask."""
+    lines: list[str] = []
+    for v in recipients(group):
+        lines.append(f"**Ask {md(who(v))}**, questionnaire {markdown_code(v.vendor_id)}:")
+        lines.append("")
+        for a in (a for a in group if a.to is v):
+            s = a.question.spec
+            lines.append(f"- **Q{a.number}. {md(s.ask)}**")
+            lines += [f"  - Why: {md(w)}" for w in a.why]
+            lines.append(f"  - Evidence wanted: {md(s.evidence)}")
+            lines.append(f"  - Answer: {md(s.answer_format)}")  # names the allowed values, if any
+            if a.others:
+                lines.append(
+                    f"  - The same answer counts for {', '.join(markdown_code(o) for o in a.others)}"
+                )
+        lines.append("")
+    st.markdown("\n".join(lines))
+
+
+def _one_offering(oid: str) -> None:
+    """The offering's rank range, what each unknown could do, its questions by whom to
+    ask (deciding ones first, the others collapsed) and its questionnaires' downloads."""
+    rr = ev.ranges[oid]
+    with st.container(key="evidence_offering"):
+        st.markdown(f"**{md(ev.labels[oid])}** ({markdown_code(oid)}): {md(range_sentence(rr))}.")
+        if rr.unknowns:
+            st.markdown("\n".join(f"- {md(describe(u, cut))}" for u in rr.unknowns))
+            st.caption(
+                "Best: utility 1 on that criterion, or the must-have passes; worst: utility 0 (today's "
+                "imputation), or it fails. One unknown at a time; the other offerings keep their values."
+            )
+    mine = asked[oid]
+    deciding = [a for a in mine if a.question.decides]
+    rest = [a for a in mine if not a.question.decides]
+    with st.container(key="evidence_questions"):
+        if not mine:
+            st.markdown(
+                "No open question about this offering: every fact this ranking reads is known and current."
+            )
+        if deciding:
+            st.markdown(
+                f"**{len(deciding)} question(s) whose answer can change the shortlist or a must-have:**"
+            )
+            _show(deciding)
+        elif mine:
+            st.markdown(
+                f"No answer about this offering can move an offering across the top-{cut} cut or change a "
+                "must-have's outcome."
+            )
+        if rest:
+            with st.expander(
+                f"{len(rest)} question(s) that cannot change the shortlist (asked for the record)"
+            ):
+                st.caption(
+                    f"Whatever the answer, these cannot move an offering across the top-{cut} cut nor change a "
+                    "must-have's outcome."
+                )
+                _show(rest)
+    if mine:
+        st.markdown("**Questionnaires for this offering**")
+        for v in recipients(mine):
+            c1, c2, c3 = st.columns([2, 1, 1])
+            c1.markdown(md(who(v)))
+            c2.download_button(
+                "Markdown",
+                questionnaire_markdown(rfi, v),
+                f"{v.vendor_id}{SUFFIXES['markdown']}",
+                "text/markdown",
+                key=f"dl_rfi_md_{v.vendor_id}",
+                on_click="ignore",
+            )
+            c3.download_button(
+                "YAML answer template",
+                answer_template(rfi, v),
+                f"{v.vendor_id}{SUFFIXES['yaml']}",
+                "application/x-yaml",
+                key=f"dl_rfi_yaml_{v.vendor_id}",
+                on_click="ignore",
+            )
+
+
+listed = list(ev.listed)
+oid: str | None = None
+if not listed:
+    st.info(f"No offering is ranked or could reach the top {cut}; every questionnaire is below.")
+else:
+    chosen = ss.get("p_evidence")
+    if chosen not in listed:
+        default = next((o for o in listed if any(u.crosses_cut for u in ev.ranges[o].unknowns)), listed[0])
+        if chosen is not None:  # e.g. from a link, or an upload removed: say what is shown instead
+            st.warning(
+                f"{md(repr(str(chosen)))} is not among the offerings listed here now; "
+                f"showing {md(default)} instead."
+            )
+        ss["p_evidence"] = default
+    oid = st.selectbox("Offering", listed, key="p_evidence", format_func=_option)
+    _one_offering(oid)
+
+# ----------------------------------------------------------------------------- questionnaires
+
+st.subheader("Questionnaires for every vendor and operator")
+by_id = {v.vendor_id: v for v in rfi.vendors}
+
+
+def _recipient(vid: str) -> str:
+    v = by_id[vid]
+    n = sum(q.decides for q in v.questions)
+    return visible(f"{who(v)} · {len(v.questions)} question(s), {n} can change the shortlist ({vid})")
+
+
+def _questionnaires(shown: str | None) -> None:
+    """The chosen recipient's questionnaire and answer template, and the workbook
+    (default recipient: the first asked about the offering ``shown``)."""
+    picked = ss.get("p_rfi")
+    if picked not in by_id:
+        first = recipients(asked[shown]) if shown is not None else []
+        default = first[0].vendor_id if first else next(iter(by_id))
+        if picked is not None:  # e.g. from a link: say what is shown instead
+            st.warning(
+                f"{md(repr(str(picked)))} is not a vendor or operator asked now; showing {md(default)} instead."
+            )
+        ss["p_rfi"] = default
+    vid = st.selectbox("Vendor or operator", list(by_id), key="p_rfi", format_func=_recipient)
+    v = by_id[vid]
+    md_bytes, yaml_bytes = questionnaire_markdown(rfi, v), answer_template(rfi, v)
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(
+        "Questionnaire (Markdown)",
+        md_bytes,
+        f"{vid}{SUFFIXES['markdown']}",
+        "text/markdown",
+        key="dl_rfi_md",
+        on_click="ignore",
+    )
+    d2.download_button(
+        "Answer template (YAML)",
+        yaml_bytes,
+        f"{vid}{SUFFIXES['yaml']}",
+        "application/x-yaml",
+        key="dl_rfi_yaml",
+        on_click="ignore",
+    )
+    d3.download_button(
+        "Every questionnaire (Excel workbook)",
+        lambda: workbook(rfi),
+        WORKBOOK,
+        XLSX,
+        key="dl_rfi_xlsx",
+        on_click="ignore",
+    )
+    ss["export_rfi"] = (vid, md_bytes, yaml_bytes)  # what the buttons hold (read by the tests)
+    st.caption(
+        "Same bytes as "
+        + markdown_code("shortlist rfi --priorities priorities.yaml --output DIR")
+        + " (and "
+        + markdown_code("--format yaml")
+        + ", "
+        + markdown_code("--format xlsx")
+        + ") with the priorities downloaded on the Shortlist page"
+        + (
+            ", and each uploaded answer file as " + markdown_code("--answers FILE")
+            if ctx.catalog.answer_files
+            else ""
+        )
+        + ". The workbook has one sheet per vendor "
+        "or operator, with a drop-down list on each answer that is one of a list; it is built when clicked."
+    )
+
+
+if by_id:
+    _questionnaires(oid)
+else:
+    st.info("No vendor or operator to ask.")
+
+# ----------------------------------------------------------------------------- vendors' answers
+
+st.subheader("Vendors' answers")
+st.caption(
+    "Upload the answer templates or the workbook the vendors sent back: their answers join the ranking on "
+    "every page as vendor-declared evidence, and the questions they answer leave the questionnaires above."
+)
+draw_answer_uploads(ctx.catalog)
