@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.e2e.conftest import Server, cli, settle, skip_module_without_browser
+from tests.e2e.test_browser import open_page
 from tests.e2e.test_live_catalog import IN_CAPTION, known
 
 if TYPE_CHECKING:
@@ -72,4 +73,35 @@ def test_a_link_opens_the_evidence_of_an_offering_and_its_questionnaires_downloa
         f"{server.url}/evidence?"
     )  # the downloads left the page and its link as they were
     assert f"evidence={SCALEWAY}" in app.url and "rfi=operator-scaleway" in app.url
+    server.assert_log_clean()
+
+
+def test_an_answer_file_uploaded_in_the_browser_moves_scaleway_into_the_ranking(
+    app: Page, server: Server, tmp_path: Path
+) -> None:
+    """Issue 14 "done when", in the app: the operator's filled-in answer template (built
+    from the CLI's template, INVENTED TEST DATA) uploaded on the Evidence page; Scaleway,
+    excluded on an unknown ISO 27001 before, is ranked (the AppTest twin,
+    tests/test_app_answers.py, checks the rows); the Shortlist page's decision record
+    download names the file and the values it gave."""
+    from playwright.sync_api import expect
+
+    from tests.test_app_answers import SCALEWAY_ANSWERS
+
+    answers = tmp_path / "scaleway-answers.yaml"
+    answers.write_bytes(SCALEWAY_ANSWERS)
+    app.goto(f"{server.url}/evidence")
+    expect(app.get_by_role("heading", name="Vendors' answers")).to_be_visible()
+    app.locator("input[type=file]").last.set_input_files(str(answers))
+    done = app.locator(".st-key-answer_files")
+    expect(done).to_contain_text("scaleway-answers.yaml (operator-scaleway): 2 answer(s) used")
+    settle(app)
+    open_page(app, "Shortlist")
+    expect(app.get_by_test_id("stException")).to_have_count(0)
+    record = app.get_by_role("button", name="Decision record (Markdown)")
+    with app.expect_download() as info:
+        record.click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "## Vendors' answers" in text and "answers:scaleway-answers.yaml" in text
+    assert f"| {SCALEWAY} | `certifications.iso27001` | certified |" in text
     server.assert_log_clean()
