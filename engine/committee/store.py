@@ -46,8 +46,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from engine.errors import InputError
 
 __all__ = [
-    "DEFAULT_DATABASE_URL",
     "DATABASE_URL_VARIABLE",
+    "DEFAULT_DATABASE_URL",
     "DecisionView",
     "MemberProgress",
     "Store",
@@ -226,7 +226,9 @@ class DecisionView:
     result: Mapping[str, Any] | None
 
 
-Compute = Callable[[DecisionView, Sequence[SubmissionRow], Mapping[str, float]], tuple[str, Mapping[str, Any]]]
+Compute = Callable[
+    [DecisionView, Sequence[SubmissionRow], Mapping[str, float]], tuple[str, Mapping[str, Any]]
+]
 """What :meth:`Store.close_decision` calls: (decision, latest submissions, member weights)
 → (aggregation, result)."""
 
@@ -311,22 +313,30 @@ class Store:
 
     def _access(self, conn: Connection, token: str) -> _Access:
         if not token or not isinstance(token, str):
-            raise _err("committee.unknown_token", "no token given: pass --token or set SHORTLIST_COMMITTEE_TOKEN")
+            raise _err(
+                "committee.unknown_token", "no token given: pass --token or set SHORTLIST_COMMITTEE_TOKEN"
+            )
         row = conn.execute(
             sa.select(tokens.c.decision_id, tokens.c.role, tokens.c.member_id, tokens.c.revoked_at).where(
                 tokens.c.token_hash == hash_token(token)
             )
         ).first()
         if row is None:
-            raise _err("committee.unknown_token", "this token is not known here (mistyped, or another database?)")
+            raise _err(
+                "committee.unknown_token", "this token is not known here (mistyped, or another database?)"
+            )
         if row.revoked_at is not None:
-            raise _err("committee.revoked_token", "this token was revoked; ask the decision's owner for a new one")
+            raise _err(
+                "committee.revoked_token", "this token was revoked; ask the decision's owner for a new one"
+            )
         return _Access(row.decision_id, row.role, row.member_id)
 
     def _owner(self, conn: Connection, token: str) -> _Access:
         acc = self._access(conn, token)
         if acc.role != "owner":
-            raise _err("committee.not_owner", "only the decision's owner may do this; a member's token was given")
+            raise _err(
+                "committee.not_owner", "only the decision's owner may do this; a member's token was given"
+            )
         return acc
 
     def _decision_row(self, conn: Connection, decision_id: int, *, lock: str | None = None) -> Any:
@@ -407,7 +417,9 @@ class Store:
         if not name.strip() or len(name) > 200:
             raise _err("committee.invalid", "a member needs a name or role of 1 to 200 characters")
         if not (weight > 0 and weight < float("inf")):
-            raise _err("committee.invalid", f"a member's weight must be a finite number > 0, found {weight!r}")
+            raise _err(
+                "committee.invalid", f"a member's weight must be a finite number > 0, found {weight!r}"
+            )
         token, digest = _new_token()
         now = self._clock()
         with self._tx() as conn:
@@ -416,7 +428,9 @@ class Store:
             if row.state != "open":
                 raise _err("committee.closed", "the decision is closed: no one can be invited")
             existing = conn.execute(
-                sa.select(members.c.id).where(members.c.decision_id == acc.decision_id, members.c.name == name)
+                sa.select(members.c.id).where(
+                    members.c.decision_id == acc.decision_id, members.c.name == name
+                )
             ).scalar()
             if existing is None:
                 mid = conn.execute(
@@ -438,7 +452,11 @@ class Store:
                 mid = existing
             conn.execute(
                 sa.insert(tokens).values(
-                    decision_id=acc.decision_id, member_id=mid, role="member", token_hash=digest, created_at=now
+                    decision_id=acc.decision_id,
+                    member_id=mid,
+                    role="member",
+                    token_hash=digest,
+                    created_at=now,
                 )
             )
         return token
@@ -452,7 +470,9 @@ class Store:
         with self._tx() as conn:
             acc = self._owner(conn, owner_token)
             mid = conn.execute(
-                sa.select(members.c.id).where(members.c.decision_id == acc.decision_id, members.c.name == name)
+                sa.select(members.c.id).where(
+                    members.c.decision_id == acc.decision_id, members.c.name == name
+                )
             ).scalar()
             if mid is None:
                 raise _err("committee.unknown_member", "no member of this decision has that name")
@@ -486,7 +506,9 @@ class Store:
         live = set(
             conn.execute(
                 sa.select(tokens.c.member_id).where(
-                    tokens.c.decision_id == decision_id, tokens.c.role == "member", tokens.c.revoked_at.is_(None)
+                    tokens.c.decision_id == decision_id,
+                    tokens.c.role == "member",
+                    tokens.c.revoked_at.is_(None),
                 )
             ).scalars()
         )
@@ -496,7 +518,9 @@ class Store:
         ):
             n, last = counts.get(m.id, (0, None))
             out.append(
-                MemberProgress(m.name, float(m.weight), int(n), _utc(last) if last else None, m.id not in live)
+                MemberProgress(
+                    m.name, float(m.weight), int(n), _utc(last) if last else None, m.id not in live
+                )
             )
         return tuple(out)
 
@@ -519,7 +543,9 @@ class Store:
             view = self._view(row)
             latest = self._latest(conn, acc.decision_id)
             if not latest:
-                raise _err("committee.no_submissions", "no member has submitted priorities yet: nothing to close on")
+                raise _err(
+                    "committee.no_submissions", "no member has submitted priorities yet: nothing to close on"
+                )
             weights = {
                 m.name: float(m.weight)
                 for m in conn.execute(sa.select(members).where(members.c.decision_id == acc.decision_id))
@@ -587,7 +613,9 @@ class Store:
             rows = self._rows(conn, acc.decision_id, member_id=acc.member_id)
             return str(name), rows
 
-    def _rows(self, conn: Connection, decision_id: int, *, member_id: int | None = None) -> tuple[SubmissionRow, ...]:
+    def _rows(
+        self, conn: Connection, decision_id: int, *, member_id: int | None = None
+    ) -> tuple[SubmissionRow, ...]:
         q = (
             sa.select(members.c.name, submissions)
             .join(members, members.c.id == submissions.c.member_id)
