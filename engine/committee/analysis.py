@@ -281,19 +281,19 @@ def committee_result(
     if offerings:
         problem = DecisionProblem.from_ranking(ranking, criteria=ids)
         U = problem.utilities
-        group_scores = aggregate(U, g, method)
-        group_ranks = competition_ranks(group_scores)
-        member_scores = aggregate(U, W, method)  # (k, offerings)
+        # the group ranking is the engine's, with the group weights (scores 0–100)
+        group_ranks = np.array([int(r.rank or 0) for r in ranked], dtype=np.int64)
+        member_scores = aggregate(U, W, method)  # (k, offerings), 0–1
         member_ranks = competition_ranks(member_scores)
-        order = sorted(range(len(offerings)), key=lambda i: (int(group_ranks[i]), offerings[i]))
+        order = list(range(len(offerings)))  # ranked rows come in ranking order
         group_rows = [
             {
-                "offering_id": offerings[i],
-                "label": labels[offerings[i]],
-                "rank": int(group_ranks[i]),
-                "score": float(group_scores[i]),
+                "offering_id": r.offering_id,
+                "label": labels[r.offering_id],
+                "rank": int(r.rank or 0),
+                "score": float(r.score or 0.0),
             }
-            for i in order
+            for r in ranked
         ]
         if len(offerings) >= 2:
             w_stat = _num(kendall_w(member_scores))

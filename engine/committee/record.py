@@ -141,9 +141,9 @@ def committee_record(
         )
     out += ["", "## Group ranking", ""]
     if r["group_ranking"]:
-        out += ["| Rank | Offering | Score |", "|---:|---|---:|"]
+        out += ["| Rank | Offering | Score (0–100) |", "|---:|---|---:|"]
         out += [
-            f"| {g['rank']} | {_cell(g['label'])} ({markdown_code(g['offering_id'])}) | {g['score']:.4f} |"
+            f"| {g['rank']} | {_cell(g['label'])} ({markdown_code(g['offering_id'])}) | {g['score']:.2f} |"
             for g in r["group_ranking"]
         ]
     else:

@@ -40,7 +40,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     if not POSTGRES_URL:
         if REQUIRED:
-            pytest.fail(SKIP_REASON + "; required here (SHORTLIST_E2E_REQUIRED/SHORTLIST_POSTGRES_REQUIRED=1)")
+            pytest.fail(
+                SKIP_REASON + "; required here (SHORTLIST_E2E_REQUIRED/SHORTLIST_POSTGRES_REQUIRED=1)"
+            )
         pytest.skip(SKIP_REASON)
     empty_postgres(POSTGRES_URL)
     yield POSTGRES_URL

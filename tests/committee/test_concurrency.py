@@ -33,15 +33,15 @@ def test_fifty_concurrent_submissions(db_url: str) -> None:
         try:
             with Store(db_url) as mine:  # one store (engine, connections) per writer
                 start.wait(timeout=30)
-                rev = mine.submit(token, "weights", {"weights": {"capability": float(i)}, "derived": [0, 1, 0]})
+                rev = mine.submit(
+                    token, "weights", {"weights": {"capability": float(i)}, "derived": [0, 1, 0]}
+                )
             with lock:
                 revisions.append(rev)
         except BaseException as exc:  # reported below
             errors.append(exc)
 
-    threads = [
-        threading.Thread(target=submit, args=(i, t)) for i, t in enumerate(list(toks.values()) * 2)
-    ]
+    threads = [threading.Thread(target=submit, args=(i, t)) for i, t in enumerate(list(toks.values()) * 2)]
     for t in threads:
         t.start()
     for t in threads:
@@ -73,7 +73,7 @@ while True:
 
 def test_a_writer_killed_mid_write_loses_nothing_committed(db_url: str) -> None:
     with Store(db_url) as store:
-        owner, toks = open_decision(store, ["Ana"])
+        _owner, toks = open_decision(store, ["Ana"])
     committed = []
     with subprocess.Popen(
         [sys.executable, "-c", WRITER, db_url, toks["Ana"]],
@@ -102,4 +102,7 @@ def test_a_writer_killed_mid_write_loses_nothing_committed(db_url: str) -> None:
         # every committed revision is there; at most the one in flight more, whole or not at all
         assert revs == list(range(1, len(revs) + 1)) and len(revs) in (40, 41)
         assert [r.payload["weights"]["capability"] for r in rows] == [float(k) for k in revs]
-        assert store.submit(toks["Ana"], "weights", {"weights": {"capability": 1.0}, "derived": [0, 1, 0]}) == len(revs) + 1
+        assert (
+            store.submit(toks["Ana"], "weights", {"weights": {"capability": 1.0}, "derived": [0, 1, 0]})
+            == len(revs) + 1
+        )

@@ -38,7 +38,9 @@ def test_tokens_are_stored_hashed_only(db_url: str) -> None:
         owner, toks = open_decision(store, ["Ana"])
         with store.engine.connect() as conn:
             stored = set(conn.execute(sa.text("SELECT token_hash FROM tokens")).scalars())
-            dump = "\n".join(str(tuple(r)) for t in TABLES for r in conn.execute(sa.text(f"SELECT * FROM {t}")))
+            dump = "\n".join(
+                str(tuple(r)) for t in TABLES for r in conn.execute(sa.text(f"SELECT * FROM {t}"))
+            )
         assert stored == {hash_token(owner), hash_token(toks["Ana"])}
         assert owner not in dump and toks["Ana"] not in dump
         assert len(owner) >= 43 and owner != toks["Ana"]  # token_urlsafe(32): 256 bits
@@ -60,7 +62,7 @@ def test_lifecycle_and_progress_without_content(db_url: str) -> None:
         closed = store.close_decision(owner, compute)
         assert closed.state == "closed" and closed.aggregation == "aip-arithmetic"
         assert closed.result == {"criteria": CRITERIA}
-        view, members, revisions = store.closed_record(toks["Ben"])  # after close: open to members
+        view, _members, revisions = store.closed_record(toks["Ben"])  # after close: open to members
         assert [r.member for r in revisions] == ["Ana"]
 
 
@@ -105,7 +107,10 @@ def test_revoked_tokens_and_reinvitation(db_url: str) -> None:
             store.invite(owner, "Ana")  # still valid: no second token silently
         assert code(e) == "committee.duplicate_member"
         assert store.revoke(owner, "Ana") == 1
-        for action in (lambda: store.submit(toks["Ana"], "weights", W), lambda: store.own_submissions(toks["Ana"])):
+        for action in (
+            lambda: store.submit(toks["Ana"], "weights", W),
+            lambda: store.own_submissions(toks["Ana"]),
+        ):
             with pytest.raises(InputError) as e:
                 action()
             assert code(e) == "committee.revoked_token"
@@ -120,7 +125,7 @@ def test_revoked_tokens_and_reinvitation(db_url: str) -> None:
 
 def test_submissions_are_append_only(db_url: str) -> None:
     with Store(db_url, clock=clock()) as store:
-        owner, toks = open_decision(store, ["Ana"])
+        _owner, toks = open_decision(store, ["Ana"])
         for k in range(3):
             payload = {"weights": {"capability": float(k + 1)}, "derived": [0.0, 1.0, 0.0]}
             assert store.submit(toks["Ana"], "weights", payload) == k + 1
