@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,6 +141,21 @@ def _utcnow() -> dt.datetime:
 
 def _err(code: str, message: str) -> InputError:
     return InputError.single(code, message, field="committee")
+
+
+def _check_name(name: str, what: str) -> None:
+    """A name or role as entered, printable: 1–200 characters, no control or invisible
+    character (one would hide in the record or fake a line), no space at either end."""
+    from engine.catalog.text import char_name
+
+    if not 1 <= len(name) <= 200 or name != name.strip():
+        raise _err("committee.invalid", f"{what} needs 1 to 200 characters, without spaces at either end")
+    for i, ch in enumerate(name):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            raise _err(
+                "committee.invalid",
+                f"{what} has {char_name(ch)} at position {i + 1}: expected printable characters",
+            )
 
 
 def _shown_url(url: str) -> str:
@@ -381,8 +397,7 @@ class Store:
         criteria_dir: str,
     ) -> tuple[int, str]:
         """Open a decision; return its id and the owner's token (shown once, stored hashed)."""
-        if not name.strip() or len(name) > 200:
-            raise _err("committee.invalid", "a decision needs a name of 1 to 200 characters")
+        _check_name(name, "a decision's name")
         if not criteria:
             raise _err("committee.invalid", "a decision needs at least one criterion to weigh")
         token, digest = _new_token()
@@ -414,8 +429,7 @@ class Store:
     def invite(self, owner_token: str, name: str, *, weight: float = 1.0) -> str:
         """Add a member (or give a member whose tokens were all revoked a new one); return
         the member's token (shown once)."""
-        if not name.strip() or len(name) > 200:
-            raise _err("committee.invalid", "a member needs a name or role of 1 to 200 characters")
+        _check_name(name, "a member's name or role")
         if not (weight > 0 and weight < float("inf")):
             raise _err(
                 "committee.invalid", f"a member's weight must be a finite number > 0, found {weight!r}"

@@ -241,3 +241,30 @@ def test_text_output_and_default_database_in_the_working_directory(
     code, out, err = run_cli("committee", "new", "tender", "--vendors", str(VENDORS))
     assert code == 0, err
     assert "owner token" in out and (tmp_path / "shortlist-committee.db").is_file()
+
+
+def test_names_are_printable_and_escaped_in_the_record(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    new = ok_json(
+        db,
+        "new",
+        "tender",
+        "--vendors",
+        str(VENDORS),
+        "--criterion",
+        "capability",
+        "--criterion",
+        "compliance",
+    )
+    owner = new["owner_token"]
+    for bad in ("Eve\n# forged heading", "Mallory\u200b", " padded", ""):
+        code, out, err = cli(db, "invite", bad, token=owner)
+        assert code == 2 and out == "" and "committee.invalid" in err, bad
+    hostile = "[click](http://evil.example) | <b>x</b>"
+    tok = ok_json(db, "invite", hostile, token=owner)["members"][0]["token"]
+    ok_json(db, "submit", "--weight", "capability=1", token=tok)
+    ok_json(db, "close", token=owner)
+    code, out, _ = cli(db, "record", token=owner)
+    assert code == 0
+    assert "<b>" not in out and "](http://" not in out and "| <" not in out
+    assert "\\[click\\]" in out
