@@ -24,7 +24,7 @@ Errors are :class:`~engine.errors.InputError` with stable codes:
 ``committee.database``, ``committee.unknown_token``, ``committee.revoked_token``,
 ``committee.not_owner``, ``committee.not_member``, ``committee.closed``,
 ``committee.not_closed``, ``committee.duplicate_member``, ``committee.unknown_member``,
-``committee.no_submissions``, ``committee.invalid``.
+``committee.no_submissions``, ``committee.invalid``, ``committee.conflict``.
 """
 
 from __future__ import annotations
@@ -320,7 +320,10 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except IntegrityError:
-            raise
+            # a constraint another writer's change won (two invitations of one name at once)
+            raise _err(
+                "committee.conflict", "another change to this decision conflicted with this one; try again"
+            ) from None
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise _err("committee.database", f"the database refused the change: {reason}") from None

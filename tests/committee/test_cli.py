@@ -268,3 +268,20 @@ def test_names_are_printable_and_escaped_in_the_record(tmp_path: Path) -> None:
     assert code == 0
     assert "<b>" not in out and "](http://" not in out and "| <" not in out
     assert "\\[click\\]" in out
+
+
+def test_sqlite_and_postgresql_give_the_same_result(tmp_path: Path) -> None:
+    from .conftest import POSTGRES_URL, REQUIRED, SKIP_REASON, empty_postgres
+
+    if not POSTGRES_URL:
+        if REQUIRED:
+            pytest.fail(SKIP_REASON)
+        pytest.skip(SKIP_REASON)
+    empty_postgres(POSTGRES_URL)
+    results = []
+    for db in (f"sqlite:///{tmp_path / 'c.db'}", POSTGRES_URL):
+        owner, toks = open_with_members(db)
+        for m, w in WEIGHTS.items():
+            submit_weights(db, toks[m], w)
+        results.append(ok_json(db, "close", token=owner))
+    assert results[0] == results[1]
