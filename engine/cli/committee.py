@@ -130,6 +130,11 @@ def add_parser(sub: Any) -> None:
     st = cs.add_parser(
         "status", help="the owner: who has submitted (not what); a member: their own submissions"
     )
+    st.add_argument(
+        "--member",
+        metavar="NAME",
+        help="that member's submissions and revisions (before the close: your own only)",
+    )
     common(st)
 
     c = cs.add_parser("close", help="close the decision (owner): group priorities, consensus, rankings")
@@ -325,10 +330,40 @@ def _submit(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> No
     )
 
 
+def _revisions(view: Any, rows: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    data = [
+        {
+            "revision": r.revision,
+            "kind": r.kind,
+            "submitted": r.created_at.isoformat(),
+            "weights": dict(zip(view.criteria, r.payload["derived"], strict=True)),
+        }
+        for r in rows
+    ]
+    lines = [
+        f"  revision {r.revision} {r.created_at:%Y-%m-%d %H:%M:%S} UTC ({r.kind}): "
+        + ", ".join(
+            f"{c} {100 * float(w):.1f}%" for c, w in zip(view.criteria, r.payload["derived"], strict=True)
+        )
+        for r in rows
+    ]
+    return data, lines
+
+
 def _status(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> None:
     from engine.errors import InputError as _IE
 
     view = store.decision(token)
+    if args.member is not None:
+        rows = store.submissions_of(token, args.member)
+        revs, rev_lines = _revisions(view, rows)
+        _say(
+            args,
+            out,
+            {"decision": view.id, "member": args.member, "submissions": revs},
+            [f"{args.member}: {len(rows)} revision(s)", *rev_lines],
+        )
+        return
     head = {"decision": view.id, "name": view.name, "state": view.state, "criteria": list(view.criteria)}
     lines = [f"decision {view.id}: {view.name} ({view.state}); criteria: {', '.join(view.criteria)}"]
     if view.state == "closed" and view.result:
@@ -343,28 +378,10 @@ def _status(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> No
         if exc.issues[0].code != "committee.not_owner":
             raise
         name, rows = store.own_submissions(token)
-        data = {
-            **head,
-            "role": "member",
-            "member": name,
-            "submissions": [
-                {
-                    "revision": r.revision,
-                    "kind": r.kind,
-                    "submitted": r.created_at.isoformat(),
-                    "weights": dict(zip(view.criteria, r.payload["derived"], strict=True)),
-                }
-                for r in rows
-            ],
-        }
+        revs, rev_lines = _revisions(view, rows)
+        data = {**head, "role": "member", "member": name, "submissions": revs}
         lines.append(f"you ({name}): {len(rows)} revision(s)")
-        lines += [
-            f"  revision {r.revision} {r.created_at:%Y-%m-%d %H:%M:%S} UTC ({r.kind}): "
-            + ", ".join(
-                f"{c} {100 * float(w):.1f}%" for c, w in zip(view.criteria, r.payload["derived"], strict=True)
-            )
-            for r in rows
-        ]
+        lines += rev_lines
         _say(args, out, data, lines)
         return
     data = {

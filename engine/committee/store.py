@@ -24,7 +24,8 @@ Errors are :class:`~engine.errors.InputError` with stable codes:
 ``committee.database``, ``committee.unknown_token``, ``committee.revoked_token``,
 ``committee.not_owner``, ``committee.not_member``, ``committee.closed``,
 ``committee.not_closed``, ``committee.duplicate_member``, ``committee.unknown_member``,
-``committee.no_submissions``, ``committee.invalid``, ``committee.conflict``.
+``committee.no_submissions``, ``committee.invalid``, ``committee.conflict``,
+``committee.blind``.
 """
 
 from __future__ import annotations
@@ -629,6 +630,38 @@ class Store:
             name = conn.execute(sa.select(members.c.name).where(members.c.id == acc.member_id)).scalar_one()
             rows = self._rows(conn, acc.decision_id, member_id=acc.member_id)
             return str(name), rows
+
+    def submissions_of(self, token: str, name: str) -> tuple[SubmissionRow, ...]:
+        """Every revision of member ``name``'s submission, oldest first.
+
+        Until the close only that member's own token may read them (blind until close);
+        afterwards every valid token of the decision.
+
+        Raises
+        ------
+        InputError
+            ``committee.blind`` (another member's, or the owner asking, before the close),
+            ``committee.unknown_member`` (after the close), or a token problem. Before the
+            close the refusal is the same whether or not ``name`` is a member: it tells
+            nothing.
+        """
+        with self._tx() as conn:
+            acc = self._access(conn, token)
+            row = self._decision_row(conn, acc.decision_id)
+            mid = conn.execute(
+                sa.select(members.c.id).where(
+                    members.c.decision_id == acc.decision_id, members.c.name == name
+                )
+            ).scalar()
+            if row.state != "closed" and (acc.role != "member" or mid is None or mid != acc.member_id):
+                raise _err(
+                    "committee.blind",
+                    "a member's submission is readable only with that member's own token until the owner "
+                    "closes the decision",
+                )
+            if mid is None:
+                raise _err("committee.unknown_member", "no member of this decision has that name")
+            return self._rows(conn, acc.decision_id, member_id=int(mid))
 
     def _rows(
         self, conn: Connection, decision_id: int, *, member_id: int | None = None

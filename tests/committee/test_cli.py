@@ -194,6 +194,12 @@ def test_refusals_exit_2_with_no_data(tmp_path: Path, monkeypatch: pytest.Monkey
         assert owner not in err
 
     refused(["record"], toks["Security"], "committee.not_closed")
+    # another member's submission: refused, the same way whether the name exists or not
+    refused(["status", "--member", "Legal"], toks["Security"], "committee.blind")
+    refused(["status", "--member", "Nobody"], toks["Security"], "committee.blind")
+    refused(["status", "--member", "Legal"], owner, "committee.blind")  # the owner sees progress only
+    code, out, _ = cli(db, "status", "--member", "Legal", "--format", "json", token=toks["Legal"])
+    assert code == 0 and json.loads(out)["submissions"][0]["weights"]["compliance"] == 0.7
     refused(["record"], owner, "committee.not_closed")
     refused(["close"], toks["Security"], "committee.not_owner")
     refused(["invite", "Eve"], toks["Security"], "committee.not_owner")
@@ -214,6 +220,9 @@ def test_refusals_exit_2_with_no_data(tmp_path: Path, monkeypatch: pytest.Monkey
     refused(["status"], toks["Security"], "committee.revoked_token")
     ok_json(db, "close", token=owner)
     refused(["submit", "--weight", "capability=1"], toks["Legal"], "committee.closed")
+    # after the close every member's revisions are open to the decision's tokens
+    code, out, _ = cli(db, "status", "--member", "Legal", "--format", "json", token=toks["Business"])
+    assert code == 0 and len(json.loads(out)["submissions"]) == 1
     refused(["close"], owner, "committee.closed")
 
 
