@@ -64,6 +64,10 @@ def test_lifecycle_and_progress_without_content(db_url: str) -> None:
         assert closed.result == {"criteria": CRITERIA}
         view, _members, revisions = store.closed_record(toks["Ben"])  # after close: open to members
         assert [r.member for r in revisions] == ["Ana"]
+        assert [r.revision for r in store.submissions_of(toks["Ben"], "Ana")] == [1]
+        with pytest.raises(InputError) as e:
+            store.submissions_of(owner, "Nobody")
+        assert code(e) == "committee.unknown_member"
 
 
 def test_access_rules(db_url: str) -> None:
@@ -75,6 +79,11 @@ def test_access_rules(db_url: str) -> None:
         assert name == "Ben" and rows == ()
         name, rows = store.own_submissions(toks["Ana"])
         assert name == "Ana" and len(rows) == 1
+        assert len(store.submissions_of(toks["Ana"], "Ana")) == 1
+        for t, name in ((toks["Ben"], "Ana"), (owner, "Ana"), (toks["Ben"], "Nobody")):
+            with pytest.raises(InputError) as e:
+                store.submissions_of(t, name)
+            assert code(e) == "committee.blind"
         # nothing of anyone's before the close
         for t in (owner, toks["Ben"], toks["Ana"]):
             with pytest.raises(InputError) as e:
