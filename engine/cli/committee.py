@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -297,7 +298,7 @@ def _submit(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> No
             key, sep, val = pair.partition("=")
             x = _decimal(val.strip()) if sep else None
             if x is None or key in weights:
-                why = "given twice" if key in weights else "expected CRITERION=NUMBER"
+                why = "gives a criterion twice" if key in weights else "expects CRITERION=NUMBER"
                 issues.append(Issue("usage.invalid", f"--weight {why}, found {pair!r}", field="--weight"))
                 continue
             weights[key.strip()] = x
@@ -317,7 +318,14 @@ def _submit(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> No
             ahp = Ahp.model_validate(loaded.data)
         except ValidationError as exc:
             raise InputError(validation_issues(exc, loaded, Ahp)) from None
-        kind, payload = "ahp", member_payload("ahp", crit, ahp_criteria=ahp.criteria, matrix=ahp.matrix)
+        try:
+            payload = member_payload("ahp", crit, ahp_criteria=ahp.criteria, matrix=ahp.matrix)
+        except InputError as exc:  # named in the file: its line, the field as written there
+            from engine.catalog.loading import locate
+
+            plain = [replace(i, field=i.field.removeprefix("ahp.")) if i.field else i for i in exc.issues]
+            raise InputError(locate(plain, loaded)) from None
+        kind = "ahp"
     revision = store.submit(token, kind, payload)
     derived = dict(zip(crit, payload["derived"], strict=True))
     _say(

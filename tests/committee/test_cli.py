@@ -294,3 +294,19 @@ def test_sqlite_and_postgresql_give_the_same_result(tmp_path: Path) -> None:
             submit_weights(db, toks[m], w)
         results.append(ok_json(db, "close", token=owner))
     assert results[0] == results[1]
+
+
+def test_a_bad_ahp_file_is_named_with_its_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    owner, toks = open_with_members(db)
+    f = tmp_path / "ahp.yaml"
+    f.write_text(
+        "criteria: [monthly_cost, capability, compliance]\nmatrix:\n  - [1, 3, 5]\n  - [0.5, 1, 2]\n  - [0.2, 0.5, 1]\n"
+    )
+    code, out, err = cli(db, "submit", "--ahp", str(f), token=toks["Legal"])
+    assert code == 2 and out == ""
+    assert f"{f}:4: elicitation.ahp_not_reciprocal [matrix[1][0]]" in err
+    f.write_text("criteria: [monthly_cost, capability]\nmatrix: [[1, 3], [0.3333, 1]]\n")
+    code, out, err = cli(db, "submit", "--ahp", str(f), token=toks["Legal"])
+    assert code == 2 and f"{f}:1: committee.invalid_submission [criteria]" in err
+    assert ok_json(db, "status", token=owner)["members"][2]["revisions"] == 0
