@@ -24,6 +24,7 @@ from engine.catalog.loading import (
     CriteriaCatalog,
     catalog_roots,
     file_digests,
+    input_name,
     load_catalog,
     load_criteria,
     load_priorities_bytes,
@@ -238,8 +239,9 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         )
     ppath = resolve_priorities(args.priorities, criteria_dir)
     raw = read_input(ppath)
-    pname = shown_path(ppath.name)
-    priorities = load_priorities_bytes(raw, pname)
+    priorities = load_priorities_bytes(raw, shown_path(ppath))
+    # named as the decision record names inputs (catalog_roots): no machine's path in it
+    pname = input_name(ppath, catalog_roots(vendors_dir, criteria_dir))
     ids = criteria.ids()
     chosen = list(dict.fromkeys(args.criterion or []))
     if not chosen:

@@ -8,6 +8,7 @@ owner typed (names, roles) is escaped for Markdown (:func:`engine.reports.escape
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -74,7 +75,8 @@ def committee_record(
     out: list[str] = [f"# Committee decision record: {_cell(view.name)}", ""]
     out += [
         f"- Decision: {view.id}; opened {view.created_at:%Y-%m-%d %H:%M:%S} UTC, closed {view.closed_at:%Y-%m-%d %H:%M:%S} UTC",
-        f"- Base priorities (must-haves, workload): {_cell(view.priorities_name)}",
+        f"- Base priorities (must-haves, workload): {_cell(view.priorities_name)}, as stored in the decision "
+        f"(SHA-256 `{hashlib.sha256(view.priorities_yaml.encode('utf-8')).hexdigest()}`)",
         f"- Scoring method: {r['method']}; criteria weighed: {', '.join(markdown_code(c) for c in crit)}",
         f"- Group priorities: {r['aggregation']} ("
         + {

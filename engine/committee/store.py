@@ -304,6 +304,17 @@ class Store:
             engine.dispose()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise _err("committee.database", f"cannot open the database {self.url}: {reason}") from None
+        except Exception as exc:  # alembic's CommandError: a revision this Shortlist does not know
+            from alembic.util import CommandError
+
+            engine.dispose()
+            if not isinstance(exc, CommandError):
+                raise
+            raise _err(
+                "committee.database",
+                f"the database {self.url} has a schema this Shortlist does not know (a newer version "
+                f"migrated it?): {exc}",
+            ) from None
 
     def close(self) -> None:
         """Release the connections."""

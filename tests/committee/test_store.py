@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -191,3 +193,15 @@ def test_bad_urls_and_unreachable_databases_are_input_errors(tmp_path: object) -
             Store(url)
         assert code(e) == "committee.database" and shown in str(e.value)
         assert "s3cret" not in str(e.value)
+
+
+def test_a_database_migrated_by_a_newer_version_is_an_input_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    Store(url).close()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(InputError) as e:
+        Store(url)
+    assert code(e) == "committee.database" and "does not know" in str(e.value)
