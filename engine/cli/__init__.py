@@ -1,4 +1,4 @@
-"""Command-line interface: ``shortlist validate | rank | explain | compare | sensitivity | batch | check | diff | schema | init | import | prices | rfi``.
+"""Command-line interface: ``shortlist validate | rank | explain | compare | sensitivity | batch | check | diff | schema | init | import | prices | rfi | committee``.
 
 Exit codes: 0 success; 1 findings (``check``) or price drift (``prices check``); 2
 invalid input or usage, or output that could not be written (one line per problem on
@@ -144,6 +144,7 @@ _COMMANDS = {
     "import": "engine.cli.import_genai_prices",
     "prices": "engine.cli.prices",
     "rfi": "engine.cli.rfi",
+    "committee": "engine.cli.committee",
 }
 """The module of each command; each has ``run(args, out, err) -> exit code``."""
 

@@ -517,6 +517,10 @@ def build_parser() -> argparse.ArgumentParser:
         "missing); without it, one vendor's questionnaire goes to stdout",
     )
 
+    from engine.cli.committee import add_parser as add_committee
+
+    add_committee(sub)
+
     sc = sub.add_parser("schema", help="print the JSON Schema of a YAML file kind (for editors and CI)")
     sc.add_argument("kind", choices=tuple(SCHEMA_KINDS))
     sc.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")

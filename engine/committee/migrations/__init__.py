@@ -1,0 +1,1 @@
+"""Alembic migrations of the committee store (run by :func:`engine.committee.store.migrate`)."""
