@@ -205,7 +205,9 @@ _DEPLOYMENTS = ("api", "cloud", "private-cloud", "self-hosted")
 class RuleCondition(_Model):
     """One condition of a derivation rule: ``fact`` ``op`` ``value``."""
 
-    fact: Literal["operator_hq", "developer_hq", "processing_regions", "open_weights", "licence", "deployment"]
+    fact: Literal[
+        "operator_hq", "developer_hq", "processing_regions", "open_weights", "licence", "deployment"
+    ]
     op: Literal["in", "not_in", "equals", "none_in"]
     value: Any
 
@@ -264,7 +266,13 @@ def _framework_issues(fw: FrameworkFile, loaded: LoadedYaml) -> list[Issue]:
     for i, o in enumerate(fw.objectives):
         if o.id in seen_obj:
             out.append(
-                _issue("sovereignty.duplicate_id", f"objective {o.id} is defined twice", file, loaded, ("objectives", i, "id"))
+                _issue(
+                    "sovereignty.duplicate_id",
+                    f"objective {o.id} is defined twice",
+                    file,
+                    loaded,
+                    ("objectives", i, "id"),
+                )
             )
         seen_obj.add(o.id)
         for j, c in enumerate(o.criteria):
@@ -274,7 +282,11 @@ def _framework_issues(fw: FrameworkFile, loaded: LoadedYaml) -> list[Issue]:
                 msg = f"criterion {c.id} is listed under objective {o.id}: its id must start with {o.id}."
                 out.append(_issue("sovereignty.misplaced_criterion", msg, file, loaded, loc))
             if c.id in seen_crit:
-                out.append(_issue("sovereignty.duplicate_id", f"criterion {c.id} is defined twice", file, loaded, loc))
+                out.append(
+                    _issue(
+                        "sovereignty.duplicate_id", f"criterion {c.id} is defined twice", file, loaded, loc
+                    )
+                )
             seen_crit.add(c.id)
     levels = [s.level for s in fw.seal_levels]
     if sorted(levels) != list(range(SEAL_MAX + 1)):
@@ -284,7 +296,13 @@ def _framework_issues(fw: FrameworkFile, loaded: LoadedYaml) -> list[Issue]:
     for k, ws in enumerate(fw.weight_sets):
         if ws.id in ws_ids:
             out.append(
-                _issue("sovereignty.duplicate_id", f"weight set {ws.id!r} is defined twice", file, loaded, ("weight_sets", k, "id"))
+                _issue(
+                    "sovereignty.duplicate_id",
+                    f"weight set {ws.id!r} is defined twice",
+                    file,
+                    loaded,
+                    ("weight_sets", k, "id"),
+                )
             )
         ws_ids.add(ws.id)
         missing = [o for o in seen_obj if o not in ws.weights]
@@ -294,10 +312,14 @@ def _framework_issues(fw: FrameworkFile, loaded: LoadedYaml) -> list[Issue]:
                 [f"not objectives of this framework: {', '.join(sorted(extra))}"] if extra else []
             )
             msg = f"weight set {ws.id!r} must weigh every objective and only those ({'; '.join(parts)})"
-            out.append(_issue("sovereignty.invalid_weights", msg, file, loaded, ("weight_sets", k, "weights")))
+            out.append(
+                _issue("sovereignty.invalid_weights", msg, file, loaded, ("weight_sets", k, "weights"))
+            )
         elif sum(ws.weights.values()) <= 0:
             msg = f"weight set {ws.id!r}: the weights sum to 0 (at least one must be positive)"
-            out.append(_issue("sovereignty.invalid_weights", msg, file, loaded, ("weight_sets", k, "weights")))
+            out.append(
+                _issue("sovereignty.invalid_weights", msg, file, loaded, ("weight_sets", k, "weights"))
+            )
     if fw.default_weight_set not in ws_ids:
         msg = (
             f"default_weight_set {fw.default_weight_set!r} is not a weight set of this file"
@@ -340,7 +362,15 @@ def rules_issues(rules: RulesFile, fw: FrameworkFile, loaded: LoadedYaml) -> lis
     seen: set[str] = set()
     for i, r in enumerate(rules.rules):
         if r.id in seen:
-            out.append(_issue("sovereignty.duplicate_id", f"rule {r.id!r} is defined twice", file, loaded, ("rules", i, "id")))
+            out.append(
+                _issue(
+                    "sovereignty.duplicate_id",
+                    f"rule {r.id!r} is defined twice",
+                    file,
+                    loaded,
+                    ("rules", i, "id"),
+                )
+            )
         seen.add(r.id)
         if r.criterion not in ids:
             msg = f"rule {r.id!r}: the framework has no criterion {r.criterion}{suggest(r.criterion, ids)}"
@@ -356,7 +386,11 @@ def rules_issues(rules: RulesFile, fw: FrameworkFile, loaded: LoadedYaml) -> lis
                 where = "op" if "operator" in problem else "value"
                 out.append(
                     _issue(
-                        "sovereignty.invalid_condition", f"rule {r.id!r}: {problem}", file, loaded, ("rules", i, "when", j, where)
+                        "sovereignty.invalid_condition",
+                        f"rule {r.id!r}: {problem}",
+                        file,
+                        loaded,
+                        ("rules", i, "when", j, where),
                     )
                 )
     return out

@@ -398,7 +398,9 @@ def seal_objective(field: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _seal_rule(spec: RequirementSpec, sovereignty: tuple[FrameworkFile, Assessment] | None) -> RequirementResult:
+def _seal_rule(
+    spec: RequirementSpec, sovereignty: tuple[FrameworkFile, Assessment] | None
+) -> RequirementResult:
     label = spec.message or spec.id
     if sovereignty is None:
         return RequirementResult(spec.id, "unknown", f"{label}: no sovereignty framework is loaded")

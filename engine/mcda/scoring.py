@@ -433,7 +433,9 @@ def check_priorities(
     """
     ids = criteria.ids()
     issues = check_requirements(priorities.requirements)
-    sov, sov_issues = pick(criteria.sovereignty, priorities.sovereignty_framework, priorities.sovereignty_weights)
+    sov, sov_issues = pick(
+        criteria.sovereignty, priorities.sovereignty_framework, priorities.sovereignty_weights
+    )
     issues += sov_issues
     for i, r in enumerate(priorities.requirements):
         obj = seal_objective(r.field)

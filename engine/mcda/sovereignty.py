@@ -337,9 +337,15 @@ def gate(
     if open_:
         shown = ", ".join(open_[:6]) + (f" and {len(open_) - 6} more" if len(open_) > 6 else "")
         found = f"SEAL-{seal} so far (governed by {gov})" if seal is not None else "nothing answered"
-        why = f"{what}: {found}; {len(open_)} unanswered criteria could still be below SEAL-{minimum}: {shown}"
+        why = (
+            f"{what}: {found}; {len(open_)} unanswered criteria could still be below SEAL-{minimum}: {shown}"
+        )
         return GateResult(objective, minimum, "unknown", seal, gov, open_, why)
-    found = f"SEAL-{seal}" + (f" (governed by {gov})" if gov else "") if seal is not None else "no criterion can be below it"
+    found = (
+        f"SEAL-{seal}" + (f" (governed by {gov})" if gov else "")
+        if seal is not None
+        else "no criterion can be below it"
+    )
     return GateResult(objective, minimum, "pass", seal, gov, (), f"{what} {found}, at least SEAL-{minimum}")
 
 
@@ -401,7 +407,9 @@ def _applies(rule: DerivationRule, ro: ResolvedOffering) -> bool:
     return all(_holds(c, ro) is True for c in rule.when)
 
 
-def derive(model: Sovereignty, ro: ResolvedOffering, every: tuple[Fact, ...] | None = None) -> tuple[Answer, ...]:
+def derive(
+    model: Sovereignty, ro: ResolvedOffering, every: tuple[Fact, ...] | None = None
+) -> tuple[Answer, ...]:
     """The answers the framework's rules derive from one offering's catalog facts.
 
     Parameters
@@ -434,13 +442,23 @@ def derive(model: Sovereignty, ro: ResolvedOffering, every: tuple[Fact, ...] | N
                 if f not in used:
                     used.append(f)
         chosen[rule.criterion] = Answer(
-            rule.criterion, rule.answer, opt.value, opt.seal, opt.label, rule.id, " ".join(rule.why.split()), tuple(used)
+            rule.criterion,
+            rule.answer,
+            opt.value,
+            opt.seal,
+            opt.label,
+            rule.id,
+            " ".join(rule.why.split()),
+            tuple(used),
         )
     return tuple(chosen[c.id] for c in fw.criteria() if c.id in chosen)
 
 
 def assessment_for(
-    model: Sovereignty, ro: ResolvedOffering, weight_set: str | None = None, every: tuple[Fact, ...] | None = None
+    model: Sovereignty,
+    ro: ResolvedOffering,
+    weight_set: str | None = None,
+    every: tuple[Fact, ...] | None = None,
 ) -> Assessment:
     """:func:`assess` of the answers :func:`derive` finds for one offering."""
     return assess(model.framework, derive(model, ro, every), weight_set)

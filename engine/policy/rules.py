@@ -470,7 +470,9 @@ def check_policy(
     price_day = (priorities.on_date if priorities is not None else None) or day
     sov_weights = priorities.sovereignty_weights if priorities is not None else None
     sov, _ = pick(
-        criteria.sovereignty, priorities.sovereignty_framework if priorities is not None else None, sov_weights
+        criteria.sovereignty,
+        priorities.sovereignty_framework if priorities is not None else None,
+        sov_weights,
     )
     if priorities is not None:
         cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.mcda.sovereignty import Assessment, Answer
+from engine.mcda.sovereignty import Answer, Assessment
 
 __all__ = ["sovereignty_dict", "sovereignty_lines"]
 
@@ -70,7 +70,6 @@ def sovereignty_dict(a: Assessment) -> dict[str, Any]:
     }
 
 
-
 def _answer_line(x: Answer) -> str:
     shown = x.label
     if shown is not None and shown.startswith(f"{x.option}. "):
@@ -99,7 +98,9 @@ def sovereignty_lines(a: Assessment) -> list[str]:
     for o in a.objectives:
         seal = f"SEAL-{o.seal} (governed by {o.governing})" if o.seal is not None else "no SEAL yet"
         total = o.answered + len(o.gaps)
-        out.append(f"  {o.id} {o.name} (weight {o.weight:g}): {seal}; {o.points:g} points; {o.answered} of {total} answered")
+        out.append(
+            f"  {o.id} {o.name} (weight {o.weight:g}): {seal}; {o.points:g} points; {o.answered} of {total} answered"
+        )
     if a.answers:
         out.append("  Answers:")
         for x in a.answers:
