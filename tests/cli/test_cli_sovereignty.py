@@ -153,3 +153,17 @@ def test_validate_reports_a_broken_framework_with_file_and_line(tmp_path: Path):
     code, _out, err = run_cli("validate", "--vendors", str(VENDORS), "--criteria", str(crit))
     line = next(i for i, x in enumerate(f.read_text().splitlines(), 1) if x.startswith("nominal_points"))
     assert code == 2 and f"eucsf-1.2.1.yaml:{line}" in err and "nominal_points" in err
+
+
+def test_validate_checks_a_framework_or_rules_file_given_by_name(tmp_path: Path):
+    sov = CRITERIA / "sovereignty"
+    code, out, err = run_cli("validate", str(sov / "eucsf-1.2.1.rules.yaml"), "--criteria", str(CRITERIA))
+    assert code == 0 and "OK" in out, err
+    d = tmp_path / "mine"  # an adaptation outside the criteria directory: checked on its own
+    shutil.copytree(sov, d)
+    r = d / "eucsf-1.2.1.rules.yaml"
+    r.write_text(
+        r.read_text(encoding="utf-8").replace("criterion: SOV-6.3", "criterion: SOV-6.9"), encoding="utf-8"
+    )
+    code, _out, err = run_cli("validate", str(r), "--criteria", str(CRITERIA))
+    assert code == 2 and "sovereignty.unknown_criterion" in err and err.count("SOV-6.9") == 1
