@@ -306,7 +306,8 @@ def _sovereignty(ro: ResolvedOffering, ctx: Context) -> Performance:
     a = assessment_for(ctx.sovereignty, ro, ctx.priorities.sovereignty_weights)
     if not a.answers:
         return Performance(None, summary(ctx.sovereignty.framework, a))
-    return Performance(a.score, summary(ctx.sovereignty.framework, a), a.score, a.score_max)
+    # no low/high range: what the gaps leave open is unknown, as an unknown value is (never sampled)
+    return Performance(a.score, summary(ctx.sovereignty.framework, a))
 
 
 _EXTRACTORS: dict[str, Callable[[ResolvedOffering, Context], Performance]] = {

@@ -25,7 +25,8 @@ any criterion id           ``min``, ``max``             a number in the criterio
 framework (:mod:`engine.mcda.sovereignty`): ``fail`` when an answered criterion of the
 objective is below the minimum (the reason names it, with its answer and the facts it
 rests on), ``unknown`` when none is but an unanswered criterion could be (named), else
-``pass``.
+``pass``. With ``min_grade``, a minimum SEAL whose objective has an answer resting on
+weaker evidence (the governing answer judged first) is ``unknown``, the answer named.
 
 ``<kind>`` is a kind of dated fact (:data:`engine.catalog.evidence.KINDS`):
 ``prices.as_of``, ``residency.as_of``, ``retention.as_of``, ``openness.as_of``,
@@ -380,7 +381,10 @@ def evaluate(
     result = _judge(spec, ro, perf, today, buyer_certifications)
     if spec.min_grade is None or result.outcome == "unknown":
         return result
-    w = weakest(list(_graded_facts(ro, spec, wanted_certifications)))
+    if spec.field == "sovereignty" and sovereignty is not None:  # the facts its answers rest on
+        w = weakest([f for a in sovereignty[1].answers for f in a.facts])
+    else:
+        w = weakest(list(_graded_facts(ro, spec, wanted_certifications)))
     if w is None or grade_at_least(w.grade, spec.min_grade):
         return result
     found = "records no evidence grade" if w.grade == UNGRADED else f"rests on {w.grade} evidence"
@@ -401,6 +405,8 @@ def seal_objective(field: str) -> str | None:
 def _seal_rule(
     spec: RequirementSpec, sovereignty: tuple[FrameworkFile, Assessment] | None
 ) -> RequirementResult:
+    """A minimum-SEAL rule; with ``min_grade``, an answer of the objective (the governing
+    one first) resting on weaker evidence makes the outcome ``unknown``, naming it."""
     label = spec.message or spec.id
     if sovereignty is None:
         return RequirementResult(spec.id, "unknown", f"{label}: no sovereignty framework is loaded")
@@ -411,6 +417,19 @@ def _seal_rule(
             spec.id, "unknown", f"{label}: framework {framework.id} has no objective {objective}"
         )
     g = gate(framework, assessment, int(spec.value), objective)
+    if spec.min_grade is not None and g.outcome != "unknown":
+        # an answer of the objective (the governing one first) on weaker evidence decides nothing
+        mine = [
+            a for a in assessment.answers if objective is None or a.criterion.rsplit(".", 1)[0] == objective
+        ]
+        mine.sort(key=lambda a: a.criterion != g.governing)
+        for a in mine:
+            w = weakest(list(a.facts))
+            if w is not None and not grade_at_least(w.grade, spec.min_grade):
+                found = "records no evidence grade" if w.grade == UNGRADED else f"rests on {w.grade} evidence"
+                field = _FACT_NAMES.get(w.field, w.field)
+                why = f"{a.criterion} (answered from {field}) {found}; {spec.min_grade} or stronger required"
+                return RequirementResult(spec.id, "unknown", f"{label}: {why}")
     return RequirementResult(spec.id, g.outcome, f"{label}: {g.reason}")
 
 

@@ -478,7 +478,7 @@ def check_policy(
         cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
         ctx = Context(priorities, criteria.fx, price_day, cap_metric, sov)
         perf = {ro.id: {c: performance(c, ro, ctx) for c in KNOWN_CRITERIA} for ro in scope}
-    seal_rules = any(r.field == SEAL_FIELD or seal_objective(r.field) for r in policy.rules)
+    seal_rules = any(r.field in (SEAL_FIELD, "sovereignty") or seal_objective(r.field) for r in policy.rules)
     assessed = (
         {ro.id: (sov.framework, assessment_for(sov, ro, sov_weights)) for ro in scope}
         if sov is not None and seal_rules

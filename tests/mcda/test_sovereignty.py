@@ -15,6 +15,7 @@ import pytest
 
 import engine
 from engine.catalog.loading import ResolvedOffering
+from engine.catalog.schema import RequirementSpec
 from engine.catalog.sovereignty import FrameworkFile, Sovereignty, load_sovereignty
 from engine.mcda.sovereignty import Answer, assess, assessment_for, derive, gate, pick, score, summary
 from tests.conftest import CRITERIA
@@ -345,3 +346,24 @@ def test_pick_chooses_the_framework_and_names_unknown_choices(eucsf):
         and "guidance-2026" in issues[0].message
     )
     assert pick({}, None, None) == (None, [])
+
+
+def _seal_spec(**over: Any) -> RequirementSpec:
+    data: dict[str, Any] = {"id": "seal", "field": "seal.SOV-1", "op": "min", "value": 2, **over}
+    return RequirementSpec.model_validate(data)
+
+
+def test_a_seal_gate_with_min_grade_turns_on_the_governing_answers_evidence(eucsf, bundled):
+    from engine.mcda.requirements import evaluate
+
+    ro = _offering(bundled, "openai-gpt-6-astra-api")
+    assert ro.offering.evidence is None  # the frozen profile records no grade
+    judged = (eucsf.framework, assessment_for(eucsf, ro))
+    assert evaluate(_seal_spec(), ro, {}, sovereignty=judged).outcome == "fail"
+    res = evaluate(_seal_spec(min_grade="secondary"), ro, {}, sovereignty=judged)
+    assert res.outcome == "unknown" and "SOV-1.1" in res.reason and "records no evidence grade" in res.reason
+    graded = _variant(ro, evidence="primary")  # one fact's evidence: the offering profile, now primary
+    judged = (eucsf.framework, assessment_for(eucsf, graded))
+    res = evaluate(_seal_spec(min_grade="secondary"), graded, {}, sovereignty=judged)
+    assert res.outcome == "fail" and "governed by SOV-1.1" in res.reason
+    assert evaluate(_seal_spec(), ro, {}).outcome == "unknown"  # no framework loaded: unknown, never a pass
