@@ -98,7 +98,7 @@ def test_app_runs_every_page_on_the_live_bundled_catalog(monkeypatch):
 def test_app_starts_clean_on_every_page(monkeypatch):
     at = start(monkeypatch)
     assert not at.error and not problem_warnings(at)  # coverage warnings allowed: deliberate (issue 13)
-    assert len(at.slider) == 9
+    assert len(at.slider) == 10  # one per criterion (sovereignty is the tenth)
     assert len(ranking_ids(at)) >= 10
     assert leader(at) == "azure-openai-gpt-6-luna-eu-datazone"
     assert any("Artificial Analysis" in c.value for c in at.caption)
@@ -106,7 +106,7 @@ def test_app_starts_clean_on_every_page(monkeypatch):
         page(at, name)
         assert not at.error, (name, [e.value for e in at.error])
         assert at.title[0].value  # each page has its heading
-        assert len(at.slider) == 9  # the sidebar is on every page
+        assert len(at.slider) == 10  # the sidebar is on every page
 
 
 def test_preset_sets_the_sliders(monkeypatch):

@@ -54,7 +54,7 @@ def test_coverage_warning_and_table_on_the_shortlist(monkeypatch, vendors):
     rows = {r["criterion"]: r for _, r in cov.iterrows()}
     assert rows["Response time"]["known"] == "1 of 3" and "mostly imputed" in rows["Response time"][""]
     assert rows["Monthly cost"]["known"] == "3 of 3" and rows["Monthly cost"][""] == ""
-    assert len(rows) == 9  # every criterion, weighted or not
+    assert len(rows) == 10  # every criterion, weighted or not
 
 
 def test_excluded_table_says_fails_or_evidence_gap(monkeypatch, vendors):

@@ -43,6 +43,7 @@ _DATA_GLOBS = (
     "criteria/*.yaml",
     "criteria/presets/*.yaml",
     "criteria/policies/*.yaml",
+    "criteria/sovereignty/*.yaml",
     "examples/*.yml",
 )
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold: same files, same bytes

@@ -37,6 +37,7 @@ from engine.errors import InputError, Issue, shown_path, suggest
 
 if TYPE_CHECKING:
     from engine.catalog.answers import AnswerFile, AnswerUse
+    from engine.catalog.sovereignty import Sovereignty
 
 __all__ = [
     "KNOWN_CRITERIA",
@@ -80,6 +81,7 @@ KNOWN_CRITERIA: tuple[str, ...] = (
     "openness",
     "compliance",
     "transparency",
+    "sovereignty",
 )
 """Criterion ids the engine knows how to compute (:mod:`engine.mcda.matrix` has one
 extractor for each, in this order); a criteria catalog naming another is refused."""
@@ -504,6 +506,9 @@ class CriteriaCatalog:
     max_age_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MAX_AGE_DAYS))
     """Maximum age in days per kind of fact: the defaults with the catalog's
     ``max_age_days`` over them (:mod:`engine.catalog.evidence`)."""
+    sovereignty: Mapping[str, Sovereignty] = field(default_factory=dict)
+    """The sovereignty frameworks under ``<criteria_dir>/sovereignty/`` by id, each with
+    its derivation rules (:mod:`engine.catalog.sovereignty`)."""
 
     def ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.criteria)
@@ -525,7 +530,8 @@ class CriteriaCatalog:
 
 
 def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
-    """Load ``criteria.yaml`` and ``fx.yaml`` from ``criteria_dir``.
+    """Load ``criteria.yaml`` and ``fx.yaml`` from ``criteria_dir``, and the sovereignty
+    frameworks under its ``sovereignty/`` directory when there is one.
 
     Raises
     ------
@@ -533,6 +539,8 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
         When either file is missing or invalid, or names a criterion the engine
         cannot compute (``catalog.unknown_criterion``).
     """
+
+    from engine.catalog.sovereignty import load_sovereignty  # it validates through this module
 
     d = Path(criteria_dir)
     issues: list[Issue] = []
@@ -617,10 +625,17 @@ def load_criteria(criteria_dir: str | Path) -> CriteriaCatalog:
             )
     except InputError as exc:
         issues.extend(exc.issues)
+    frameworks: dict[str, Sovereignty] = {}
+    try:
+        frameworks = load_sovereignty(d)
+    except InputError as exc:
+        issues.extend(exc.issues)
     if issues:
         raise InputError(issues)
     assert crit is not None and fx is not None
-    return CriteriaCatalog(crit.criteria, fx, (str(cpath), str(fpath)), max_ages(crit.max_age_days))
+    return CriteriaCatalog(
+        crit.criteria, fx, (str(cpath), str(fpath)), max_ages(crit.max_age_days), frameworks
+    )
 
 
 # --------------------------------------------------------------------------- catalog

@@ -72,10 +72,12 @@ CRITERION_RANGES: dict[str, tuple[float, float]] = {
     "jurisdiction": (0.0, 1.0),
     "compliance": (0.0, 1.0),
     "transparency": (0.0, 100.0),
+    "sovereignty": (0.0, 200.0),
 }
 """Criterion id → (low, high), in the criterion's unit: monthly cost in the buyer's
 currency per month, response time in seconds, capability in index points, context window
-in tokens, shares from 0 to 1, FMTI points from 0 to 100."""
+in tokens, shares from 0 to 1, FMTI points from 0 to 100, the sovereignty score in per
+cent from 0 to 200 (a framework's rounded values may exceed 100)."""
 
 
 def int_digits(value: int) -> int:

@@ -857,6 +857,17 @@ class PrioritiesFile(_Model):
         ),
     )
     requirements: tuple[RequirementSpec, ...] = ()
+    sovereignty_framework: Ident | None = Field(
+        default=None,
+        description=(
+            "The sovereignty framework (criteria/sovereignty/<id>.yaml) the sovereignty criterion and "
+            "seal must-haves use; absent: the catalog's only framework, or eucsf-1.2.1."
+        ),
+    )
+    sovereignty_weights: Ident | None = Field(
+        default=None,
+        description="The framework's weight set the sovereignty score uses; absent: its default_weight_set.",
+    )
     anchors: dict[Ident, Anchors] = Field(default_factory=dict)
     price_adjustments: dict[Ident, PriceAdjustment] = Field(default_factory=dict)
     on_date: Date | None = None

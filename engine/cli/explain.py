@@ -16,6 +16,7 @@ from engine.mcda.scoring import EVIDENCE_GAP, FAILS, Ranking
 from engine.mcda.unknowns import RankRange, describe, range_dict, range_sentence, ranges_of
 from engine.reports.escape import json_text, terminal, terminal_block
 from engine.reports.export import ranking_dict
+from engine.reports.sovereignty import sovereignty_lines
 
 
 def explain_text(ranking: Ranking, offering_id: str) -> str:
@@ -88,6 +89,9 @@ def explain_text(ranking: Ranking, offering_id: str) -> str:
         lines.append("Must-haves:")
         for q in row.requirements:
             lines.append(f"  [{q.outcome}] {t(q.reason)}")
+    if row.sovereignty is not None:
+        lines.append("")
+        lines.extend(t(x) for x in sovereignty_lines(row.sovereignty))
     if row.reasons:
         lines.append("")
         lines.append("Flags and reasons:")

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         (target / "criteria").mkdir()
         for name in ("criteria.yaml", "fx.yaml"):
             shutil.copy2(src / "criteria" / name, target / "criteria" / name)
-        for sub_dir in ("presets", "policies"):
+        for sub_dir in ("presets", "policies", "sovereignty"):
             shutil.copytree(src / "criteria" / sub_dir, target / "criteria" / sub_dir)
         (target / ".github" / "workflows").mkdir(parents=True)
         shutil.copy2(

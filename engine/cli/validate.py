@@ -29,6 +29,7 @@ from engine.catalog.loading import (
     policy_priorities,
     read_input,
 )
+from engine.catalog.sovereignty import load_framework
 from engine.catalog.staleness import flagged, stale_flag
 from engine.catalog.yamlio import load_yaml_file
 from engine.cli.common import _dirs, _print_issues
@@ -65,6 +66,8 @@ def _kind(loaded_keys: set[str]) -> str:
         return "criteria"
     if "rates" in loaded_keys:
         return "fx"
+    if "objectives" in loaded_keys or {"framework", "rules"} <= loaded_keys:
+        return "sovereignty"  # a framework file (criteria/sovereignty/) or its rules
     if loaded_keys & {"rules", "approved", "waivers", "min_score", "max_waiver_days"}:
         return "policy"
     if "weights" in loaded_keys or "workload" in loaded_keys:
@@ -135,6 +138,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     vendor_paths: list[Path] = []
     priority_paths: list[Path] = []
     policy_paths: list[Path] = []
+    framework_paths: list[Path] = []
     for raw in args.paths:
         p = Path(raw)
         if p.is_file():
@@ -149,6 +153,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 policy_paths.append(p)
             elif kind == "vendor":
                 vendor_paths.append(p)
+            elif kind == "sovereignty":  # a framework (a rules file: the framework beside it)
+                name = (
+                    p.name.removesuffix(".rules.yaml") + ".yaml" if p.name.endswith(".rules.yaml") else p.name
+                )
+                framework_paths.append(p.with_name(name))
             else:  # criteria.yaml / fx.yaml: checked with their directory
                 criteria_dir = p.parent
         elif p.is_dir() and p.resolve().name in PRIORITIES_DIRS:
@@ -174,6 +183,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except InputError as exc:
         issues.extend(exc.issues)
         criteria = None
+    loaded_with = Path(os.path.realpath(criteria_dir / "sovereignty"))
+    for fp in dict.fromkeys(framework_paths):  # one outside the criteria directory: on its own
+        if Path(os.path.realpath(fp)).parent != loaded_with:
+            try:
+                load_framework(fp)
+            except InputError as exc:
+                issues.extend(exc.issues)
     catalog = (
         load_catalog(vendor_paths, currencies=criteria.currencies() if criteria else None, roots=roots)
         if vendor_paths

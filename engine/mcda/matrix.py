@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from engine.catalog.loading import KNOWN_CRITERIA, KNOWN_LEVELS, ResolvedOffering
 from engine.catalog.regions import expand, within_expanded
 from engine.catalog.schema import FxFile, PrioritiesFile
+from engine.catalog.sovereignty import Sovereignty
 from engine.catalog.text import licence_key
 from engine.errors import InputError
+from engine.mcda.sovereignty import assessment_for, summary
 
 __all__ = [
     "BUYER_UNDECLARED",
@@ -69,6 +71,9 @@ class Context:
         Prices in force on this date are used.
     capability_metric : str or None
         Only capability values whose metric starts with this name are comparable.
+    sovereignty : Sovereignty or None
+        The sovereignty framework and rules the ``sovereignty`` criterion uses (the
+        priorities' ``sovereignty_weights`` pick the weight set); ``None``: unknown.
     allowed_set, trusted_set : frozenset of str
         The priorities' allowed regions and trusted jurisdictions with their groups
         expanded (derived, not arguments): expanded once, not once per offering.
@@ -78,6 +83,7 @@ class Context:
     fx: FxFile
     on_date: dt.date
     capability_metric: str | None = None
+    sovereignty: Sovereignty | None = None
     allowed_set: frozenset[str] = field(init=False, repr=False, compare=False)
     trusted_set: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -291,6 +297,19 @@ def _transparency(ro: ResolvedOffering, ctx: Context) -> Performance:
     )
 
 
+def _sovereignty(ro: ResolvedOffering, ctx: Context) -> Performance:
+    """The sovereignty score in per cent (:mod:`engine.mcda.sovereignty`): unknown when
+    no framework is loaded or no criterion is answered; the note gives the overall SEAL,
+    its governing criterion and the gaps."""
+    if ctx.sovereignty is None:
+        return Performance(None, "no sovereignty framework loaded (criteria/sovereignty/)")
+    a = assessment_for(ctx.sovereignty, ro, ctx.priorities.sovereignty_weights)
+    if not a.answers:
+        return Performance(None, summary(ctx.sovereignty.framework, a))
+    # no low/high range: what the gaps leave open is unknown, as an unknown value is (never sampled)
+    return Performance(a.score, summary(ctx.sovereignty.framework, a))
+
+
 _EXTRACTORS: dict[str, Callable[[ResolvedOffering, Context], Performance]] = {
     "monthly_cost": _monthly_cost,
     "response_time": _response_time,
@@ -301,6 +320,7 @@ _EXTRACTORS: dict[str, Callable[[ResolvedOffering, Context], Performance]] = {
     "openness": _openness,
     "compliance": _compliance,
     "transparency": _transparency,
+    "sovereignty": _sovereignty,
 }
 
 if tuple(_EXTRACTORS) != KNOWN_CRITERIA:  # pragma: no cover - a programming error, caught by any import

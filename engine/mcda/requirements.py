@@ -17,7 +17,16 @@ field                      operators                    value
 ``as_of``                  ``max_age_days``             days (the profile's data age)
 ``<kind>.as_of``           ``max_age_days``             days (the oldest fact of the kind)
 any criterion id           ``min``, ``max``             a number in the criterion's unit
+``seal``                   ``min``                      a SEAL level 0–4 (every objective)
+``seal.<objective>``       ``min``                      a SEAL level 0–4 (``seal.SOV-2``)
 =========================  ===========================  ==================================
+
+``seal`` and ``seal.<objective>`` are the minimum-SEAL gates of the sovereignty
+framework (:mod:`engine.mcda.sovereignty`): ``fail`` when an answered criterion of the
+objective is below the minimum (the reason names it, with its answer and the facts it
+rests on), ``unknown`` when none is but an unanswered criterion could be (named), else
+``pass``. With ``min_grade``, a minimum SEAL whose objective has an answer resting on
+weaker evidence (the governing answer judged first) is ``unknown``, the answer named.
 
 ``<kind>`` is a kind of dated fact (:data:`engine.catalog.evidence.KINDS`):
 ``prices.as_of``, ``residency.as_of``, ``retention.as_of``, ``openness.as_of``,
@@ -48,6 +57,7 @@ apart from one that *fails*.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -68,12 +78,23 @@ from engine.catalog.loading import ResolvedOffering
 from engine.catalog.ranges import ANCHOR_LIMIT, CRITERION_RANGES, MAX_AGE_DAYS, number_problem
 from engine.catalog.regions import all_within, any_within, region_within
 from engine.catalog.schema import CERTIFICATION_IDS, RequirementSpec, is_region
+from engine.catalog.sovereignty import SEAL_MAX, FrameworkFile
 from engine.catalog.staleness import block_name, stale_flag
 from engine.catalog.text import licence_key
 from engine.errors import Issue, suggest
 from engine.mcda.matrix import BUYER_UNDECLARED, KNOWN_CRITERIA, KNOWN_LEVELS, Performance, is_buyer_operated
+from engine.mcda.sovereignty import Assessment, gate
 
-__all__ = ["AGE_FIELDS", "FIELDS", "GRADED_FIELDS", "RequirementResult", "check_requirements", "evaluate"]
+__all__ = [
+    "AGE_FIELDS",
+    "FIELDS",
+    "GRADED_FIELDS",
+    "SEAL_FIELD",
+    "RequirementResult",
+    "check_requirements",
+    "evaluate",
+    "seal_objective",
+]
 
 Outcome = Literal["pass", "fail", "unknown"]
 
@@ -200,7 +221,11 @@ def _graded_facts(
     return criterion_facts(ro, spec.field)
 
 
-FIELDS: tuple[str, ...] = (*_GETTERS, *KNOWN_CRITERIA)
+SEAL_FIELD = "seal"
+"""The overall minimum-SEAL field; ``seal.<objective>`` names one objective."""
+_SEAL_OBJECTIVE = re.compile(r"seal\.(SOV-[1-9][0-9]?)")
+
+FIELDS: tuple[str, ...] = (*_GETTERS, *KNOWN_CRITERIA, SEAL_FIELD, "seal.<objective>")
 """Every field a requirement may name."""
 
 
@@ -219,6 +244,9 @@ def _value_problem(r: RequirementSpec) -> str | None:
     if r.op == "max_age_days":
         ok = not isinstance(v, bool) and isinstance(v, int) and 0 <= v <= MAX_AGE_DAYS
         return None if ok else f"value must be a whole number of days from 0 to {MAX_AGE_DAYS}, found {v!r}"
+    if r.op == "min" and (r.field == SEAL_FIELD or _SEAL_OBJECTIVE.fullmatch(r.field)):
+        ok = not isinstance(v, bool) and isinstance(v, int) and 0 <= v <= SEAL_MAX
+        return None if ok else f"value must be a SEAL level, a whole number from 0 to {SEAL_MAX}, found {v!r}"
     if r.op in ("min", "max"):
         if r.field in KNOWN_LEVELS:
             return f"{r.field!r} is categorical ({', '.join(KNOWN_LEVELS[r.field])}): min/max do not apply"
@@ -281,6 +309,8 @@ def check_requirements(
             ops = _GETTERS[r.field][1]
         elif r.field in KNOWN_CRITERIA:
             ops = ("min", "max")
+        elif r.field == SEAL_FIELD or _SEAL_OBJECTIVE.fullmatch(r.field):
+            ops = ("min",)
         else:
             msg = f"{label} {r.id!r}: unknown field {r.field!r}{suggest(r.field, FIELDS)} (fields: {', '.join(FIELDS)})"
             issues.append(Issue(f"{kind}.unknown_field", msg, file, None, None, f"{at}.field"))
@@ -315,6 +345,7 @@ def evaluate(
     today: dt.date | None = None,
     buyer_certifications: tuple[str, ...] | None = None,
     wanted_certifications: tuple[str, ...] = (),
+    sovereignty: tuple[FrameworkFile, Assessment] | None = None,
 ) -> RequirementResult:
     """Evaluate one (well-formed) requirement for one offering.
 
@@ -335,6 +366,9 @@ def evaluate(
     wanted_certifications : tuple of str, optional
         The buyer's wanted certifications: a ``min_grade`` on ``compliance`` judges the
         evidence of these only, as the criterion does.
+    sovereignty : (FrameworkFile, Assessment), optional
+        The offering's sovereignty assessment, for ``seal`` fields (``None``: such a
+        requirement is ``unknown``).
 
     Returns
     -------
@@ -342,10 +376,15 @@ def evaluate(
         With ``min_grade``: ``unknown`` when the weakest fact the rule reads is weaker
         than ``min_grade`` (the rule's own outcome otherwise).
     """
+    if spec.field == SEAL_FIELD or _SEAL_OBJECTIVE.fullmatch(spec.field):
+        return _seal_rule(spec, sovereignty)
     result = _judge(spec, ro, perf, today, buyer_certifications)
     if spec.min_grade is None or result.outcome == "unknown":
         return result
-    w = weakest(list(_graded_facts(ro, spec, wanted_certifications)))
+    if spec.field == "sovereignty" and sovereignty is not None:  # the facts its answers rest on
+        w = weakest([f for a in sovereignty[1].answers for f in a.facts])
+    else:
+        w = weakest(list(_graded_facts(ro, spec, wanted_certifications)))
     if w is None or grade_at_least(w.grade, spec.min_grade):
         return result
     found = "records no evidence grade" if w.grade == UNGRADED else f"rests on {w.grade} evidence"
@@ -355,6 +394,43 @@ def evaluate(
         "unknown",
         f"{spec.message or spec.id}: {field} {found}; {spec.min_grade} or stronger required",
     )
+
+
+def seal_objective(field: str) -> str | None:
+    """The objective a ``seal.<objective>`` field names (``None`` for ``seal`` or another field)."""
+    m = _SEAL_OBJECTIVE.fullmatch(field)
+    return m.group(1) if m else None
+
+
+def _seal_rule(
+    spec: RequirementSpec, sovereignty: tuple[FrameworkFile, Assessment] | None
+) -> RequirementResult:
+    """A minimum-SEAL rule; with ``min_grade``, an answer of the objective (the governing
+    one first) resting on weaker evidence makes the outcome ``unknown``, naming it."""
+    label = spec.message or spec.id
+    if sovereignty is None:
+        return RequirementResult(spec.id, "unknown", f"{label}: no sovereignty framework is loaded")
+    framework, assessment = sovereignty
+    objective = seal_objective(spec.field)
+    if objective is not None and objective not in {o.id for o in framework.objectives}:
+        return RequirementResult(
+            spec.id, "unknown", f"{label}: framework {framework.id} has no objective {objective}"
+        )
+    g = gate(framework, assessment, int(spec.value), objective)
+    if spec.min_grade is not None and g.outcome != "unknown":
+        # an answer of the objective (the governing one first) on weaker evidence decides nothing
+        mine = [
+            a for a in assessment.answers if objective is None or a.criterion.rsplit(".", 1)[0] == objective
+        ]
+        mine.sort(key=lambda a: a.criterion != g.governing)
+        for a in mine:
+            w = weakest(list(a.facts))
+            if w is not None and not grade_at_least(w.grade, spec.min_grade):
+                found = "records no evidence grade" if w.grade == UNGRADED else f"rests on {w.grade} evidence"
+                field = _FACT_NAMES.get(w.field, w.field)
+                why = f"{a.criterion} (answered from {field}) {found}; {spec.min_grade} or stronger required"
+                return RequirementResult(spec.id, "unknown", f"{label}: {why}")
+    return RequirementResult(spec.id, g.outcome, f"{label}: {g.reason}")
 
 
 _FACT_NAMES = {

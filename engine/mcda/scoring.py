@@ -42,7 +42,8 @@ from engine.mcda import value_functions as vf
 from engine.mcda.aggregation import METHODS, aggregate
 from engine.mcda.elicitation import ahp_weights, parse_order, roc_weights
 from engine.mcda.matrix import Context, Performance, convert, is_buyer_operated, performance
-from engine.mcda.requirements import RequirementResult, check_requirements, evaluate
+from engine.mcda.requirements import RequirementResult, check_requirements, evaluate, seal_objective
+from engine.mcda.sovereignty import Assessment, assessment_for, pick
 
 __all__ = [
     "COVERAGE_WARNING_SHARE",
@@ -142,6 +143,10 @@ class Row:
     stale: tuple[Age, ...] = ()
     """The offering's stale facts and facts dated after the ranking date (each also a
     flag in ``reasons``)."""
+    sovereignty: Assessment | None = None
+    """The offering's sovereignty assessment (overall and per-objective SEAL, score,
+    answers with their evidence, gaps) when a framework is loaded
+    (:mod:`engine.mcda.sovereignty`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,6 +437,19 @@ def check_priorities(
     """
     ids = criteria.ids()
     issues = check_requirements(priorities.requirements)
+    sov, sov_issues = pick(
+        criteria.sovereignty, priorities.sovereignty_framework, priorities.sovereignty_weights
+    )
+    issues += sov_issues
+    for i, r in enumerate(priorities.requirements):
+        obj = seal_objective(r.field)
+        if sov is not None and obj is not None and obj not in {o.id for o in sov.framework.objectives}:
+            have = [o.id for o in sov.framework.objectives]
+            msg = (
+                f"requirement {r.id!r}: framework {sov.framework.id} has no objective {obj}"
+                f" (objectives: {', '.join(have)})"
+            )
+            issues.append(Issue("priorities.unknown_field", msg, field=f"requirements[{i}].field"))
     currencies = {criteria.fx.base, *criteria.fx.rates}
     for k, a in priorities.anchors.items():
         if k not in ids:
@@ -543,6 +561,7 @@ def _gate(
     priorities: PrioritiesFile,
     ctx: Context,
     w: Mapping[str, float],
+    assessed: Mapping[str, Assessment],
 ) -> tuple[
     dict[str, dict[str, Performance]],
     dict[str, list[RequirementResult]],
@@ -568,13 +587,16 @@ def _gate(
     reasons: dict[str, list[str]] = {}
     excluded: dict[str, Literal["fails", "evidence gap"]] = {}
     fail_issues: list[Issue] = []
+    sov = ctx.sovereignty
     for ro in catalog.offerings:
         oid = ro.id
         p = {c: performance(c, ro, ctx) for c in ids}
         perf[oid] = p
         held = priorities.buyer_certifications
+        judged = (sov.framework, assessed[oid]) if sov is not None and oid in assessed else None
         results = [
-            evaluate(r, ro, p, day, held, priorities.wanted_certifications) for r in priorities.requirements
+            evaluate(r, ro, p, day, held, priorities.wanted_certifications, judged)
+            for r in priorities.requirements
         ]
         gates[oid] = results
         why: list[str] = []
@@ -718,11 +740,17 @@ def rank(
         raise InputError(issues)
     day = on_date or priorities.on_date or dt.date.today()
     cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
-    ctx = Context(priorities, criteria.fx, day, cap_metric)
+    sov, _ = pick(criteria.sovereignty, priorities.sovereignty_framework, priorities.sovereignty_weights)
+    ctx = Context(priorities, criteria.fx, day, cap_metric, sov)
     lims = limits(criteria.max_age_days, priorities)
 
     anchors = _anchors(criteria, priorities)
-    perf, gates, reasons, excluded = _gate(catalog, criteria, priorities, ctx, w)
+    assessed = (
+        {ro.id: assessment_for(sov, ro, priorities.sovereignty_weights) for ro in catalog.offerings}
+        if sov is not None
+        else {}
+    )
+    perf, gates, reasons, excluded = _gate(catalog, criteria, priorities, ctx, w, assessed)
     ranked_ids = [ro.id for ro in catalog.offerings if ro.id not in excluded]
     util, imputed = _utilities(criteria, ranked_ids, perf, w, anchors, notes)
     coverage = tuple(
@@ -757,8 +785,15 @@ def rank(
             u = row_util.get(cid)
             imp = cid in row_imputed
             contrib = 100.0 * w[cid] * (u or 0.0) if additive else None
-            grade = _evidence(ro, cid, wanted, every) if pv.value is not None else None
-            answered = _answered(ro, cid, wanted, every) if ro.answers else ()
+            answered: tuple[str, ...] = ()
+            if pv.value is None:
+                grade = None
+            elif cid == "sovereignty":
+                grade = _sovereignty_evidence(assessed.get(oid))
+                answered = _sovereignty_answers(assessed.get(oid)) if ro.answers else ()
+            else:
+                grade = _evidence(ro, cid, wanted, every)
+                answered = _answered(ro, cid, wanted, every) if ro.answers else ()
             cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high, grade, answered)
             if imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
@@ -779,6 +814,7 @@ def rank(
             file=ro.file,
             exclusion=excluded.get(oid),
             stale=old,
+            sovereignty=assessed.get(oid),
         )
 
     for i in order:
@@ -811,6 +847,21 @@ def _answered(
     return tuple(
         dict.fromkeys(f.answer for f in criterion_facts(ro, criterion_id, wanted, every) if f.answer)
     )
+
+
+def _sovereignty_evidence(a: Assessment | None) -> str | None:
+    """The weakest grade among the facts the sovereignty answers rest on."""
+    if a is None:
+        return None
+    found = weakest([f for ans in a.answers for f in ans.facts])
+    return found.grade if found is not None else None
+
+
+def _sovereignty_answers(a: Assessment | None) -> tuple[str, ...]:
+    """The vendors' answers (labels) the facts of the sovereignty answers rest on."""
+    if a is None:
+        return ()
+    return tuple(dict.fromkeys(f.answer for ans in a.answers for f in ans.facts if f.answer))
 
 
 def _evidence(

@@ -40,8 +40,9 @@ from engine.catalog.staleness import flagged, limits
 from engine.catalog.yamlio import LoadedYaml
 from engine.errors import InputError, Issue, suggest
 from engine.mcda.matrix import KNOWN_CRITERIA, Context, Performance, performance
-from engine.mcda.requirements import check_requirements, evaluate
+from engine.mcda.requirements import SEAL_FIELD, check_requirements, evaluate, seal_objective
 from engine.mcda.scoring import Ranking, check_priorities, rank
+from engine.mcda.sovereignty import assessment_for, pick
 
 if TYPE_CHECKING:  # the price dataset is read only for a policy with price_drift
     from engine.catalog.importers.genai_prices import Dataset
@@ -467,16 +468,28 @@ def check_policy(
     perf: dict[str, dict[str, Performance]] = {}
     # prices as `shortlist rank` sees them: on the priorities' on_date when pinned, else today
     price_day = (priorities.on_date if priorities is not None else None) or day
+    sov_weights = priorities.sovereignty_weights if priorities is not None else None
+    sov, _ = pick(
+        criteria.sovereignty,
+        priorities.sovereignty_framework if priorities is not None else None,
+        sov_weights,
+    )
     if priorities is not None:
         cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
-        ctx = Context(priorities, criteria.fx, price_day, cap_metric)
+        ctx = Context(priorities, criteria.fx, price_day, cap_metric, sov)
         perf = {ro.id: {c: performance(c, ro, ctx) for c in KNOWN_CRITERIA} for ro in scope}
+    seal_rules = any(r.field in (SEAL_FIELD, "sovereignty") or seal_objective(r.field) for r in policy.rules)
+    assessed = (
+        {ro.id: (sov.framework, assessment_for(sov, ro, sov_weights)) for ro in scope}
+        if sov is not None and seal_rules
+        else {}
+    )
 
     held = priorities.buyer_certifications if priorities is not None else None  # for self-hosted offerings
     for rule in policy.rules:
         for ro in scope:
             wanted = priorities.wanted_certifications if priorities is not None else ()
-            res = evaluate(rule, ro, perf.get(ro.id, {}), day, held, wanted)
+            res = evaluate(rule, ro, perf.get(ro.id, {}), day, held, wanted, assessed.get(ro.id))
             line, fld = _location(rule, ro)
             failed = res.blocks(rule.allow_unknown)
             if not failed:

@@ -26,6 +26,7 @@ from engine.catalog.schema import PrioritiesFile
 from engine.catalog.staleness import stale_record
 from engine.mcda.scoring import EVIDENCE_GAP, FAILS, Cell, Ranking, Row, excluded_summary
 from engine.reports.escape import csv_cell, json_text, terminal, terminal_block
+from engine.reports.sovereignty import sovereignty_dict
 from engine.reports.summarise import LIST_ITEMS, PER_ITEM, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # the robustness module imports scipy: keep it off `shortlist rank`'s path
@@ -210,6 +211,7 @@ def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:
                 "requirements": [
                     {"id": q.requirement_id, "outcome": q.outcome, "reason": q.reason} for q in r.requirements
                 ],
+                "sovereignty": sovereignty_dict(r.sovereignty) if r.sovereignty is not None else None,
             }
             for r in shortlist_rows(ranking, top)
         ],
@@ -291,6 +293,9 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
     """
     ids = [c.id for c in ranking.criteria if ranking.weights[c.id] > 0]
     head = ["rank", "score", "offering_id", *[_SHORT.get(c, c) for c in ids]]
+    seal_col = "sovereignty" in ids  # the SEAL beside the score: the gate the score does not show
+    if seal_col:
+        head.append("SEAL")
     body = []
     asked = top  # an explicit --top lists that many rows and their flags
     if top is None and len(ranking.ranked) > ROWS:
@@ -299,6 +304,9 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
     unlisted = len(ranking.ranked) - len(ranked)
     for r in ranked:
         cells = [_short_value(r.cells[c].value) + ("*" if r.cells[c].imputed else "") for c in ids]
+        if seal_col:
+            a = r.sovereignty
+            cells.append(f"{a.seal} ({a.governing})" if a is not None and a.seal is not None else "-")
         body.append([str(r.rank), f"{r.score:.1f}", terminal(r.offering_id), *cells])
     widths = [max(len(x) for x in col) for col in zip(head, *body, strict=False)]
     lines = [
@@ -318,6 +326,11 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
             )
         if any(r.cells[c].imputed for r in ranked for c in ids):
             lines.append("(?* unknown value, imputed worst)")
+        if seal_col:
+            lines.append(
+                "(SEAL: the lowest SEAL of the answered sovereignty criteria, and the criterion that sets it; "
+                "-: none answered; shortlist explain lists answers, evidence and gaps)"
+            )
     else:
         lines.append("No offering passes the must-haves.")
     flagged = [(r, [x for x in r.reasons if "imputed worst" not in x]) for r in ranked]

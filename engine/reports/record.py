@@ -101,6 +101,41 @@ def _evidence_section(ranking: Ranking, rows: list[Row]) -> list[str]:
     return out
 
 
+def _sovereignty_section(ranking: Ranking, rows: list[Row]) -> list[str]:
+    """``## Sovereignty``: for each listed ranked offering, the overall SEAL and the
+    criterion that governs it, each objective's SEAL, the score and how many criteria
+    are answered (the rest are gaps, not zeros)."""
+    assessed = [r for r in rows if r.sovereignty is not None]
+    if not assessed:
+        return []
+    first = assessed[0].sovereignty
+    assert first is not None
+    objectives = [o.id for o in first.objectives]
+    out = [
+        "",
+        "## Sovereignty",
+        "",
+        f"Framework {_cell(first.framework)}, weights {_cell(first.weight_set)}. SEAL: the lowest SEAL of "
+        "the answered criteria (governing criterion in brackets); a gap is an unanswered criterion, never "
+        "a zero. `shortlist explain OFFERING` lists each answer with the facts it rests on.",
+        "",
+        "| offering | SEAL | " + " | ".join(objectives) + " | score % | answered |",
+        "|---|---|" + "---|" * len(objectives) + "---|---|",
+    ]
+    for r in assessed:
+        a = r.sovereignty
+        assert a is not None
+        seal = f"SEAL-{a.seal} ({a.governing})" if a.seal is not None else "none answered"
+        per = [f"{o.seal}" if o.seal is not None else "gap" for o in a.objectives]
+        n = len(a.answers) + len(a.gaps)
+        out.append(
+            f"| {_cell(r.offering_id)} | {_cell(seal)} | "
+            + " | ".join(per)
+            + f" | {a.score:.2f} (up to {a.score_max:.2f}) | {len(a.answers)} of {n} |"
+        )
+    return out
+
+
 def _impact(u: UnknownImpact) -> str:
     if u.kind == "must-have":
         passes = "still out" if u.rank_if_best is None else str(u.rank_if_best)
@@ -333,6 +368,10 @@ def decision_record(
         lines += ["", "Flags:", ""]
         lines += [f"- {_cell(r.offering_id)}: {_cell(flag_text(fl, _STALE_BELOW))}" for r, fl in flagged]
     lines += _evidence_section(ranking, ranked)
+    if ranking.weights.get("sovereignty", 0.0) > 0 or any(
+        q.requirement_id.startswith("seal") for r in ranked for q in r.requirements
+    ):
+        lines += _sovereignty_section(ranking, ranked)
     lines += _unknowns_section(ranking, priorities, ranked)
     lines += ["", f"## Excluded ({len(ranking.excluded)})", ""]
     if ranking.excluded:

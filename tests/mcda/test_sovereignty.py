@@ -1,0 +1,369 @@
+"""The sovereignty arithmetic (SEAL minimum, gaps, score) and the derivation rules.
+
+The small framework built here is invented for the tests (two objectives, three
+criteria); the over-100 % and per-objective weight checks use the bundled EU Cloud
+Sovereignty Framework file, whose figures are the framework's own (100.0756 % with the
+guidance weights: ArcKit PR #797).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+import engine
+from engine.catalog.loading import ResolvedOffering
+from engine.catalog.schema import RequirementSpec
+from engine.catalog.sovereignty import FrameworkFile, Sovereignty, load_sovereignty
+from engine.mcda.sovereignty import Answer, assess, assessment_for, derive, gate, pick, score, summary
+from tests.conftest import CRITERIA
+
+
+def _framework(**over: Any) -> FrameworkFile:
+    data: dict[str, Any] = {
+        "schema_version": 1,
+        "id": "toy",
+        "name": "Toy framework (test data, invented)",
+        "version": "0",
+        "publisher": "tests",
+        "as_of": "2026-01-01",
+        "sources": ["https://example.org/toy"],
+        "nominal_points": 1000,
+        "seal_levels": [{"level": i, "name": f"level {i}"} for i in range(5)],
+        "weight_sets": [
+            {
+                "id": "even",
+                "label": "even",
+                "as_of": "2026-01-01",
+                "sources": ["https://example.org/toy"],
+                "weights": {"SOV-1": 50, "SOV-2": 50},
+            }
+        ],
+        "default_weight_set": "even",
+        "objectives": [
+            {
+                "id": "SOV-1",
+                "name": "one",
+                "criteria": [
+                    {
+                        "id": "SOV-1.1",
+                        "question": "a",
+                        "options": [
+                            {"value": 0, "seal": 1, "label": "low"},
+                            {"value": 500, "seal": 4, "label": "high"},
+                        ],
+                    },
+                    {
+                        "id": "SOV-1.2",
+                        "question": "b",
+                        "options": [
+                            {"value": 0, "seal": 0, "label": "low"},
+                            {"value": 250, "seal": 3, "label": "mid"},
+                            {"value": 500, "seal": 4, "label": "high"},
+                        ],
+                    },
+                ],
+            },
+            {
+                "id": "SOV-2",
+                "name": "two",
+                "criteria": [
+                    {
+                        "id": "SOV-2.1",
+                        "question": "inert: every option SEAL-4",
+                        "options": [
+                            {"value": 0, "seal": 4, "label": "low"},
+                            {"value": 1000, "seal": 4, "label": "high"},
+                        ],
+                    }
+                ],
+            },
+        ],
+    }
+    data.update(over)
+    return FrameworkFile.model_validate(data)
+
+
+def _answer(fw: FrameworkFile, cid: str, option: int) -> Answer:
+    o = fw.criterion(cid).options[option - 1]
+    return Answer(cid, option, float(o.value), o.seal, o.label, None, "test answer")
+
+
+@pytest.fixture(scope="module")
+def eucsf() -> Sovereignty:
+    return load_sovereignty(CRITERIA)["eucsf-1.2.1"]
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def test_the_overall_seal_is_the_lowest_answered_and_names_its_criterion():
+    fw = _framework()
+    a = assess(fw, [_answer(fw, "SOV-1.1", 2), _answer(fw, "SOV-1.2", 2), _answer(fw, "SOV-2.1", 1)])
+    assert (a.seal, a.governing) == (3, "SOV-1.2")
+    assert [(o.id, o.seal, o.governing) for o in a.objectives] == [
+        ("SOV-1", 3, "SOV-1.2"),
+        ("SOV-2", 4, "SOV-2.1"),
+    ]
+    a = assess(fw, [_answer(fw, "SOV-1.1", 1), _answer(fw, "SOV-1.2", 1)])
+    assert (a.seal, a.governing) == (0, "SOV-1.2")  # a minimum, never an average (which would be 0.5)
+
+
+def test_equal_seals_are_governed_by_the_first_criterion_in_framework_order():
+    fw = _framework()
+    a = assess(fw, [_answer(fw, "SOV-2.1", 2), _answer(fw, "SOV-1.2", 3), _answer(fw, "SOV-1.1", 2)])
+    assert (a.seal, a.governing) == (4, "SOV-1.1")
+    assert [x.criterion for x in a.answers] == ["SOV-1.1", "SOV-1.2", "SOV-2.1"]
+
+
+def test_unanswered_criteria_are_gaps_not_zeros():
+    fw = _framework()
+    a = assess(fw, [_answer(fw, "SOV-1.1", 2)])
+    # SOV-1.2 unanswered: its SEAL-0 option does not make the objective SEAL-0
+    assert (a.seal, a.objectives[0].seal) == (4, 4)
+    assert a.gaps == ("SOV-1.2", "SOV-2.1") and a.objectives[1].seal is None
+    assert a.score == pytest.approx(25.0)  # 500/1000 x 50, of 100: the gaps add no points
+    assert a.score_max == pytest.approx(100.0)  # what the gaps leave open
+    nothing = assess(fw, [])
+    assert nothing.seal is None and nothing.governing is None and nothing.score == 0.0
+
+
+def test_a_gap_leaves_a_gate_open_only_when_it_could_bind():
+    fw = _framework()
+    a = assess(fw, [_answer(fw, "SOV-1.1", 2)])
+    g = gate(fw, a, 2, "SOV-1")
+    assert g.outcome == "unknown" and g.open_gaps == ("SOV-1.2",) and "SOV-1.2" in g.reason
+    # SOV-2.1 can only be SEAL-4 (guidance p.9: such a criterion never binds): its gap decides nothing
+    g = gate(fw, a, 2, "SOV-2")
+    assert g.outcome == "pass" and g.open_gaps == ()
+    done = assess(fw, [_answer(fw, "SOV-1.1", 2), _answer(fw, "SOV-1.2", 2)])
+    assert gate(fw, done, 3, "SOV-1").outcome == "pass"
+    g = gate(fw, done, 4, "SOV-1")
+    assert g.outcome == "fail" and g.governing == "SOV-1.2" and "SOV-1.2" in g.reason and "mid" in g.reason
+    g = gate(fw, assess(fw, [_answer(fw, "SOV-1.1", 1)]), 2)  # the overall gate: every objective
+    assert g.outcome == "fail" and g.objective is None and g.governing == "SOV-1.1"
+
+
+def test_score_formula_and_no_clamping():
+    assert score({"SOV-1": 500}, {"SOV-1": 20, "SOV-2": 80}) == pytest.approx(10.0)
+    assert score({"SOV-1": 1000.03, "SOV-2": 1002}, {"SOV-1": 50, "SOV-2": 50}) == pytest.approx(100.1015)
+    assert score({}, {"SOV-1": 0}) == 0.0
+
+
+def _best(fw: FrameworkFile, objectives: set[str] | None = None) -> list[Answer]:
+    return [
+        _answer(fw, c.id, max(range(1, len(c.options) + 1), key=lambda i: c.options[i - 1].value))
+        for o in fw.objectives
+        if objectives is None or o.id in objectives
+        for c in o.criteria
+    ]
+
+
+def test_a_perfect_response_scores_above_100_percent(eucsf: Sovereignty):
+    fw = eucsf.framework
+    a = assess(fw, _best(fw), "guidance-2026")
+    assert round(a.score, 4) == 100.0756  # the calculator's rounded values, not clamped
+    assert a.seal == 4 and a.gaps == ()
+    assert round(assess(fw, _best(fw), "v1.2.1").score, 5) == 100.08045
+
+
+@pytest.mark.parametrize(
+    ("weight_set", "expected"),
+    [
+        (
+            "guidance-2026",
+            {
+                "SOV-1": 20,
+                "SOV-2": 10,
+                "SOV-3": 10,
+                "SOV-4": 15,
+                "SOV-5": 10,
+                "SOV-6": 15,
+                "SOV-7": 15,
+                "SOV-8": 5,
+            },
+        ),
+        (
+            "v1.2.1",
+            {
+                "SOV-1": 15,
+                "SOV-2": 10,
+                "SOV-3": 10,
+                "SOV-4": 15,
+                "SOV-5": 20,
+                "SOV-6": 15,
+                "SOV-7": 10,
+                "SOV-8": 5,
+            },
+        ),
+    ],
+)
+def test_each_objective_weighs_what_its_weight_set_says(
+    eucsf: Sovereignty, weight_set: str, expected: dict[str, int]
+):
+    # the two sets are permutations of each other (both sum to 100): a sum check would not see a swap
+    fw = eucsf.framework
+    assert sum(expected.values()) == 100
+    for oid, w in expected.items():
+        a = assess(fw, _best(fw, {oid}), weight_set)
+        best = sum(c.max_value for c in next(o for o in fw.objectives if o.id == oid).criteria)
+        assert a.score == pytest.approx(w * best / 1000), oid
+        assert round(a.score) == w, oid
+
+
+def test_the_bundled_framework_has_the_calculators_shape(eucsf: Sovereignty):
+    fw = eucsf.framework
+    assert [len(o.criteria) for o in fw.objectives] == [8, 6, 5, 6, 7, 5, 7, 4]
+    assert sum(len(c.options) for c in fw.criteria()) == 235
+    assert [round(sum(c.max_value for c in o.criteria), 2) for o in fw.objectives] == [
+        1000.03,
+        1002.0,
+        1000.0,
+        1002.0,
+        1001.0,
+        1000.0,
+        1001.0,
+        1000.0,
+    ]
+
+
+# --------------------------------------------------------------------------- derivation
+
+
+def _offering(bundled: engine.Catalog, oid: str) -> ResolvedOffering:
+    return next(ro for ro in bundled.offerings if ro.id == oid)
+
+
+def _variant(
+    ro: ResolvedOffering, *, vendor: dict[str, Any] | None = None, **offering: Any
+) -> ResolvedOffering:
+    off = ro.offering
+    if "operator_hq" in offering:
+        offering["operator"] = off.operator.model_copy(update={"headquarters": offering.pop("operator_hq")})
+    if "open_weights" in offering or "licence" in offering:
+        o = off.openness
+        assert o is not None
+        upd = {k: offering.pop(k) for k in ("open_weights", "licence") if k in offering}
+        offering["openness"] = o.model_copy(update=upd)
+    return dataclasses.replace(
+        ro, offering=off.model_copy(update=offering), vendor=ro.vendor.model_copy(update=vendor or {})
+    )
+
+
+def _answers(model: Sovereignty, ro: ResolvedOffering) -> dict[str, tuple[int, str | None]]:
+    return {a.criterion: (a.option, a.rule) for a in derive(model, ro)}
+
+
+def test_a_non_eea_operator_answers_entity_control_law_and_extraterritorial_exposure(eucsf, bundled):
+    ro = _offering(bundled, "openai-gpt-6-astra-api")  # OpenAI, US, closed weights
+    got = _answers(eucsf, ro)
+    assert got["SOV-1.1"] == (2, "operator-outside-eea-control")
+    assert got["SOV-2.1"] == (2, "operator-outside-eea-law")
+    assert got["SOV-2.2"] == (3, "operator-outside-eea-extraterritorial")
+    for hq in ("FR", "NO", "BUYER"):  # an EU/EEA operator, or the buyer: the facts leave the SEAL open
+        other = _answers(eucsf, _variant(ro, operator_hq=hq))
+        assert not {"SOV-1.1", "SOV-2.1", "SOV-2.2"} & set(other), hq
+    assert not {"SOV-1.1", "SOV-2.1", "SOV-2.2"} & set(_answers(eucsf, _variant(ro, operator_hq=None)))
+
+
+def test_processing_regions_outside_the_eea_answer_data_location(eucsf, bundled):
+    ro = _offering(bundled, "openai-gpt-6-astra-api")
+    assert "SOV-3.4" not in _answers(eucsf, ro)  # EU among its regions: fallback not in the catalog
+    assert _answers(eucsf, _variant(ro, processing_regions=("US", "GLOBAL")))["SOV-3.4"] == (
+        2,
+        "processing-outside-eea",
+    )
+    assert "SOV-3.4" not in _answers(eucsf, _variant(ro, processing_regions=("DE",)))
+    assert "SOV-3.4" not in _answers(eucsf, _variant(ro, processing_regions=("BUYER",)))
+    assert "SOV-3.4" not in _answers(eucsf, _variant(ro, processing_regions=None))
+
+
+def test_the_models_origin_and_openness_answer_ai_services_and_open_source(eucsf, bundled):
+    ro = _offering(bundled, "openai-gpt-6-astra-api")
+    got = _answers(eucsf, ro)
+    assert got["SOV-3.5"] == (2, "closed-model-non-eu-developer")
+    assert got["SOV-6.3"] == (1, "closed-weights-software")
+    opened = _variant(ro, open_weights=True, licence="Apache-2.0")
+    got = _answers(eucsf, opened)
+    assert got["SOV-3.5"] == (3, "open-model-non-eu-developer") and "SOV-6.3" not in got
+    assert "SOV-3.5" not in _answers(eucsf, _variant(ro, open_weights=True, licence="LicenseRef-Custom"))
+    eu = _variant(ro, vendor={"headquarters": "FR"})
+    assert "SOV-3.5" not in _answers(eucsf, eu)  # EU-led or EU-origin: the chips are not in the catalog
+
+
+def test_each_answer_carries_the_facts_it_was_derived_from(eucsf, bundled):
+    ro = _offering(bundled, "openai-gpt-6-astra-api")
+    by = {a.criterion: a for a in derive(eucsf, ro)}
+    (fact,) = by["SOV-1.1"].facts
+    assert (
+        fact.field == "offering" and fact.as_of == ro.offering.as_of and fact.sources == ro.offering.sources
+    )
+    fields = {f.field for f in by["SOV-3.5"].facts}
+    assert "vendor" in fields and any(f.kind == "openness" for f in by["SOV-3.5"].facts)
+    assert by["SOV-1.1"].seal == 1 and by["SOV-1.1"].value == pytest.approx(41.67)
+
+
+def test_an_offerings_seal_changes_with_one_fact_and_the_output_names_the_criterion(eucsf, bundled):
+    ro = _offering(bundled, "openai-gpt-6-astra-api")
+    a = assessment_for(eucsf, ro)
+    assert (a.seal, a.governing) == (1, "SOV-1.1")
+    assert "governed by SOV-1.1" in summary(eucsf.framework, a)
+    g = gate(eucsf.framework, a, 2, "SOV-1")
+    assert g.outcome == "fail" and "SOV-1.1" in g.reason and ro.offering.sources[0] in g.reason
+    moved = _variant(ro, operator_hq="DE")  # one fact: the operator's headquarters
+    b = assessment_for(eucsf, moved)
+    assert (b.seal, b.governing) == (2, "SOV-3.5")
+    assert gate(eucsf.framework, b, 2, "SOV-1").outcome == "unknown"
+    outside = _variant(moved, processing_regions=("US",))  # one more fact: the processing regions
+    c = assessment_for(eucsf, outside)
+    assert (c.seal, c.governing) == (0, "SOV-3.4")
+    assert "SOV-3.4" in gate(eucsf.framework, c, 2, "SOV-3").reason
+
+
+def test_no_rules_file_answers_nothing(eucsf, bundled):
+    bare = Sovereignty(eucsf.framework, None, eucsf.files[:1])
+    ro = _offering(bundled, "openai-gpt-6-astra-api")
+    assert derive(bare, ro) == ()
+    assert assessment_for(bare, ro).gaps == tuple(c.id for c in eucsf.framework.criteria())
+
+
+def test_pick_chooses_the_framework_and_names_unknown_choices(eucsf):
+    frameworks = {"eucsf-1.2.1": eucsf}
+    assert pick(frameworks, None, None) == (eucsf, [])
+    assert pick(frameworks, None, "v1.2.1") == (eucsf, [])
+    chosen, issues = pick(frameworks, "eucsf-1.3", None)
+    assert (
+        chosen is None
+        and issues[0].code == "priorities.unknown_framework"
+        and "eucsf-1.2.1" in issues[0].message
+    )
+    chosen, issues = pick(frameworks, None, "guidance")
+    assert (
+        chosen is None
+        and issues[0].code == "priorities.unknown_weight_set"
+        and "guidance-2026" in issues[0].message
+    )
+    assert pick({}, None, None) == (None, [])
+
+
+def _seal_spec(**over: Any) -> RequirementSpec:
+    data: dict[str, Any] = {"id": "seal", "field": "seal.SOV-1", "op": "min", "value": 2, **over}
+    return RequirementSpec.model_validate(data)
+
+
+def test_a_seal_gate_with_min_grade_turns_on_the_governing_answers_evidence(eucsf, bundled):
+    from engine.mcda.requirements import evaluate
+
+    ro = _offering(bundled, "openai-gpt-6-astra-api")
+    assert ro.offering.evidence is None  # the frozen profile records no grade
+    judged = (eucsf.framework, assessment_for(eucsf, ro))
+    assert evaluate(_seal_spec(), ro, {}, sovereignty=judged).outcome == "fail"
+    res = evaluate(_seal_spec(min_grade="secondary"), ro, {}, sovereignty=judged)
+    assert res.outcome == "unknown" and "SOV-1.1" in res.reason and "records no evidence grade" in res.reason
+    graded = _variant(ro, evidence="primary")  # one fact's evidence: the offering profile, now primary
+    judged = (eucsf.framework, assessment_for(eucsf, graded))
+    res = evaluate(_seal_spec(min_grade="secondary"), graded, {}, sovereignty=judged)
+    assert res.outcome == "fail" and "governed by SOV-1.1" in res.reason
+    assert evaluate(_seal_spec(), ro, {}).outcome == "unknown"  # no framework loaded: unknown, never a pass
