@@ -63,12 +63,13 @@ or policy rule: a vendor-declared fact then counts as unknown there.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import io
 import math
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
@@ -90,7 +91,7 @@ from engine.catalog.schema import (
     _Model,
 )
 from engine.catalog.yamlio import LoadedYaml, Path_, load_yaml_bytes
-from engine.errors import InputError, Issue
+from engine.errors import InputError, Issue, suggest
 
 __all__ = [
     "ANSWER_GRADE",
@@ -179,6 +180,13 @@ class Answer:
     as_of : datetime.date
     line : int or None
         Its line (a workbook: its row).
+    index : int or None
+        Its place in the file's ``questions`` (problems found when folding name
+        ``questions[<index>].<key>``).
+    offering_lines : tuple of int or None
+        The line of each of its offerings.
+    answer_line : int or None
+        The line of its answer.
     """
 
     file: str
@@ -189,6 +197,17 @@ class Answer:
     evidence: str
     as_of: dt.date
     line: int | None
+    index: int | None = None
+    offering_lines: tuple[int | None, ...] = ()
+    answer_line: int | None = None
+
+    def where(self, key: str, k: int | None = None) -> tuple[int | None, str]:
+        """The line and field of ``key`` (``offerings``: its ``k``-th) in the file."""
+        line = self.answer_line if key == "answer" else self.line
+        if key == "offerings" and k is not None and k < len(self.offering_lines):
+            line = self.offering_lines[k]
+        path = f"{key}[{k}]" if k is not None else key
+        return (line or self.line), (path if self.index is None else f"questions[{self.index}].{path}")
 
     @property
     def label(self) -> str:
@@ -228,6 +247,8 @@ class AnswerFile:
     digest: str
     answers: tuple[Answer, ...]
     unanswered: int
+    vendor_line: int | None = None
+    """The line of its ``vendor`` (a workbook: row 3)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,14 +343,25 @@ _BLOCK_KEYS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "openness": (frozenset({"open_weights"}), frozenset({"licence", "note"})),
     "vendor.fmti": (frozenset({"score", "edition"}), frozenset({"note"})),
 }
+_MEASURED: Mapping[str, frozenset[str]] = {
+    "latency": frozenset({"ttft_s", "output_tokens_per_s", "ttft_p95_s"})
+}
+"""Blocks whose keys are all optional but at least one of these must be given."""
 _ENUMS: Mapping[str, tuple[str, ...]] = {f: q.allowed for f, q in QUESTIONS.items() if q.allowed}
 _CONFIRMATIONS = frozenset({"offering", "vendor"})
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: ValidationError, *, skip: int = 0) -> str:
+    """The first error of ``exc`` as ``<key path>: <message>; found <input>`` (the
+    path without its first ``skip`` parts; the input left out when the message
+    already shows it)."""
     err = exc.errors(include_url=False)[0]
     msg = str(err["msg"])
-    return msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
+    msg = msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
+    loc = ".".join(str(x) for x in err["loc"][skip:] if not isinstance(x, int))
+    if err["type"] != "value_error" and "input" in err and not isinstance(err["input"], (dict, list, tuple)):
+        msg = f"{msg}; found {_shown(err['input'])}"
+    return f"{loc}: {msg}" if loc else msg
 
 
 def _parse_value(field: str, raw: Any, from_text: bool) -> Any:
@@ -393,6 +425,9 @@ def _parse_value(field: str, raw: Any, from_text: bool) -> Any:
             if not keys:
                 said.append("empty")
             raise ValueError(f"expected a mapping with the keys {known}; {'; '.join(said)}")
+        measured = _MEASURED.get(field)
+        if measured and not keys & measured:
+            raise ValueError(f"expected at least one of {', '.join(sorted(measured))}; found none")
         return dict(value)
     if field in _CONFIRMATIONS:
         if not isinstance(raw, str):
@@ -474,11 +509,14 @@ def _document(loaded: LoadedYaml, digest: str, *, from_text: bool) -> AnswerFile
                 q.evidence,
                 q.as_of,
                 loaded.line_of(("questions", i)),
+                i,
+                tuple(loaded.line_of(("questions", i, "offerings", k)) for k in range(len(q.offerings))),
+                loaded.line_of(("questions", i, "answer")),
             )
         )
     if issues:
         raise InputError(issues)
-    return AnswerFile(file, doc.vendor, digest, tuple(answers), unanswered)
+    return AnswerFile(file, doc.vendor, digest, tuple(answers), unanswered, loaded.line_of(("vendor",)))
 
 
 def read_answers_yaml(raw: bytes, file: str) -> AnswerFile:
@@ -683,7 +721,8 @@ PLAIN_FIELDS: frozenset[str] = frozenset(
 
 def _cert(ro: ResolvedOffering, fld: str) -> str | None:
     own = fld.startswith("certifications.")
-    block = ro.offering.certifications if own else ro.vendor.certifications
+    # an offering without a block of its own reads its maker's: that is the public value
+    block = (ro.offering.certifications or ro.vendor.certifications) if own else ro.vendor.certifications
     if block is None:
         return None
     item = next((v for k, v in block.items.items() if k == fld.rsplit(".", 1)[1]), None)
@@ -774,7 +813,7 @@ def _text(value: Any) -> str | None:
 def _public_fact(ro: ResolvedOffering, fld: str, every: tuple[Fact, ...]) -> Fact | None:
     where = _FACT_OF.get(fld, fld)
     if fld.startswith("certifications.") and ro.offering.certifications is None:
-        return None
+        where = f"vendor.{fld}"  # the maker's item, which the offering inherits
     return next((f for f in every if f.field == where), None)
 
 
@@ -804,15 +843,17 @@ def _provenance(ans: Answer) -> dict[str, Any]:
     return {"as_of": ans.as_of, "evidence": ANSWER_GRADE, "sources": (ans.evidence,)}
 
 
-def _pinned_block(vendor: VendorFile) -> dict[str, Any]:
-    """The vendor's certification block, with the date, grade and sources its items
-    inherit written on it (so it means the same copied onto an offering)."""
-    block = vendor.certifications or CertificationBlock()
-    d = block.model_dump(by_alias=True, exclude_none=True)
-    own = bool(block.as_of or block.sources)
-    d["as_of"] = block.as_of or vendor.as_of
-    d["sources"] = block.sources or vendor.sources
-    grade = block.evidence or (None if own else vendor.evidence)
+def _pinned_block(ven: Mapping[str, Any]) -> dict[str, Any]:
+    """The vendor's certification block (``ven``: its data, with the vendor-level
+    answers already written in), with the date, grade and sources its items inherit
+    written on it (so it means the same copied onto an offering)."""
+    block = ven.get("certifications") or {}
+    d = copy.deepcopy(dict(block))
+    d.setdefault("items", {})
+    own = bool(block.get("as_of") or block.get("sources"))
+    d["as_of"] = block.get("as_of") or ven["as_of"]
+    d["sources"] = block.get("sources") or ven["sources"]
+    grade = block.get("evidence") or (None if own else ven.get("evidence"))
     if grade is not None:
         d["evidence"] = grade
     else:
@@ -820,9 +861,7 @@ def _pinned_block(vendor: VendorFile) -> dict[str, Any]:
     return d
 
 
-def _patch(
-    fld: str, value: Any, ans: Answer, off: dict[str, Any], ven: dict[str, Any], vendor: VendorFile
-) -> None:
+def _patch(fld: str, value: Any, ans: Answer, off: dict[str, Any], ven: dict[str, Any]) -> None:
     """Write an answer into an offering's (``off``) or its vendor's (``ven``) data."""
     prov = _provenance(ans)
     if fld == "processing_regions":
@@ -846,7 +885,7 @@ def _patch(
         ven["headquarters"] = value
     elif fld.startswith("certifications."):
         if "certifications" not in off:  # the offering inherited its maker's block: now its own
-            off["certifications"] = _pinned_block(vendor)
+            off["certifications"] = _pinned_block(ven)
         block = off["certifications"]
         block["items"] = {
             **block.get("items", {}),
@@ -865,15 +904,21 @@ def _validate_patch(vendor: VendorFile, index: int | None, fld: str, ans: Answer
     ven = vendor.model_dump(by_alias=True, exclude_none=True)
     offs = ven["offerings"]
     off = offs[index] if index is not None else {}
-    _patch(fld, ans.value, ans, off, ven, vendor)
+    _patch(fld, ans.value, ans, off, ven)
     try:
         VendorFile.model_validate(ven)
+        return None
     except ValidationError as exc:
-        return _first_error(exc)
-    return None
+        return _first_error(exc, skip=2 if index is not None else 0)  # an offering's: from its key
 
 
-def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answers: bool = False) -> Catalog:
+def fold_answers(
+    catalog: Catalog,
+    files: Iterable[AnswerFile],
+    *,
+    prefer_answers: bool = False,
+    currencies: Collection[str] | None = None,
+) -> Catalog:
     """The catalog with the vendors' answers folded in.
 
     Parameters
@@ -885,6 +930,10 @@ def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answer
     prefer_answers : bool
         The buyer's choice: an answer overrides a contradicting public fact on stronger
         evidence (default: the public fact is kept; the conflict is reported either way).
+    currencies : collection of str, optional
+        The currencies the exchange-rate table knows (as for
+        :func:`engine.catalog.loading.load_catalog`): a price answered in another one
+        is a problem of its file.
 
     Returns
     -------
@@ -919,25 +968,29 @@ def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answer
                     f"no vendor nor channel operator of the catalog has the questionnaire id {af.vendor!r} "
                     f"(known: {', '.join(known)})",
                     af.file,
-                    None,
+                    af.vendor_line,
                     None,
                     "vendor",
                 )
             )
-        mine: list[tuple[str, str]] = []
+        here: dict[tuple[str, str], Answer] = {}  # what this file answers, and where
         for ans in af.answers:
             where = f"{ans.question_id}"
-            for oid in ans.offering_ids:
+            vendor_level = ans.field.startswith("vendor")
+            checked = False
+            for k, oid in enumerate(ans.offering_ids):
+                line, path = ans.where("offerings", k)
                 ro = by_id.get(oid)
                 if ro is None:
                     problems.append(
                         Issue(
                             "answers.unknown_offering",
-                            f"question {where}: no offering {oid!r} in the catalog",
+                            f"question {where}: no offering {oid!r} in the catalog"
+                            f"{suggest(oid, list(by_id))}",
                             af.file,
-                            ans.line,
+                            line,
                             None,
-                            "offerings",
+                            path,
                         )
                     )
                     continue
@@ -948,44 +1001,47 @@ def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answer
                             "answers.not_theirs",
                             f"question {where}: {ans.field} of {oid} is for {to} to answer, not {af.vendor}",
                             af.file,
-                            ans.line,
+                            line,
                             None,
-                            "offerings",
+                            path,
                         )
                     )
                     continue
-                key = (oid, ans.field)
-                if key in taken:
+                # a vendor's own fact is one question whichever of its offerings it lists
+                key = (ro.vendor.id if vendor_level else oid, ans.field)
+                if key in taken or (key in here and here[key] is not ans):
+                    earlier = taken.get(key) or f"this file (question {here[key].question_id})"
+                    whose = ro.vendor.id if vendor_level else oid
                     problems.append(
                         Issue(
                             "answers.duplicate",
-                            f"question {where}: {ans.field} of {oid} is already answered in {taken[key]}",
+                            f"question {where}: {ans.field} of {whose} is already answered in {earlier}",
                             af.file,
-                            ans.line,
+                            line,
                             None,
-                            "id",
+                            path,
                         )
                     )
                     continue
-                mine.append(key)
-                if ans.field not in _CONFIRMATIONS:
-                    index = ro.index if not ans.field.startswith("vendor") else None
-                    bad = _validate_patch(ro.vendor, index, ans.field, ans)
-                    if bad is not None:
-                        problems.append(
-                            Issue(
-                                "answers.invalid",
-                                f"question {where}: {bad}",
-                                af.file,
-                                ans.line,
-                                None,
-                                "answer",
+                here[key] = ans
+                if ans.field not in _CONFIRMATIONS and not (vendor_level and checked):
+                    checked = True
+                    bad = _validate_patch(ro.vendor, None if vendor_level else ro.index, ans.field, ans)
+                    if bad is None and ans.field == "prices" and currencies is not None:
+                        if ans.value["currency"] not in currencies:
+                            bad = (
+                                f"prices.currency: the exchange-rate table does not have {ans.value['currency']} "
+                                f"({', '.join(sorted(currencies))})"
                             )
+                    if bad is not None:
+                        line, path = ans.where("answer")
+                        problems.append(
+                            Issue("answers.invalid", f"question {where}: {bad}", af.file, line, None, path)
                         )
         if problems:
             issues.extend(problems)
             continue
-        taken.update(dict.fromkeys(mine, af.file))
+        taken.update(dict.fromkeys(here, af.file))
         kept_files.append(af)
         digests[af.file] = af.digest
         for ans in af.answers:
@@ -995,6 +1051,9 @@ def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answer
                 concerned += [
                     ro.id for ro in catalog.offerings if ro.vendor.id == vid and ro.id not in concerned
                 ]
+            if ans.field.startswith("vendor.certifications."):
+                # an offering with a certification block of its own never reads its maker's
+                concerned = [oid for oid in concerned if by_id[oid].offering.certifications is None]
             for oid in concerned:
                 uses.append(_outcome(ans, by_id[oid], every[oid], prefer_answers))
     if not uses:
@@ -1021,14 +1080,16 @@ def _rebuilt(
         ven = vendor.model_dump(by_alias=True, exclude_none=True)
         offs = ven["offerings"]
         done_vendor: set[str] = set()
-        for u in vuses:
+        # the vendor's own facts first: an offering given a certification block of its own
+        # by an answer copies its maker's block with the vendor-level answers in it
+        for u in sorted(vuses, key=lambda u: not u.answer.field.startswith("vendor")):
             ro = by_id[u.offering_id]
             fld = u.answer.field
             if fld.startswith("vendor"):
                 if fld in done_vendor:
                     continue  # one vendor-level answer, many offerings
                 done_vendor.add(fld)
-            _patch(fld, u.answer.value, u.answer, offs[ro.index], ven, vendor)
+            _patch(fld, u.answer.value, u.answer, offs[ro.index], ven)
         new_vendor[vid] = VendorFile.model_validate(ven)  # each answer was validated on its own
     marks: dict[str, dict[str, AnswerUse]] = {}
     for u in uses:
@@ -1061,6 +1122,7 @@ def read_and_fold(
     inputs: Iterable[tuple[str, bytes]],
     *,
     prefer_answers: bool = False,
+    currencies: Collection[str] | None = None,
 ) -> Catalog:
     """Read answer files (name, bytes) and fold the valid ones into ``catalog``; the
     problems of the others go to its ``issues`` (as :func:`fold_answers`)."""
@@ -1071,5 +1133,5 @@ def read_and_fold(
             read.extend(read_answers(raw, name))
         except InputError as exc:
             problems.extend(exc.issues)
-    folded = fold_answers(catalog, read, prefer_answers=prefer_answers)
+    folded = fold_answers(catalog, read, prefer_answers=prefer_answers, currencies=currencies)
     return replace(folded, issues=(*folded.issues, *problems)) if problems else folded

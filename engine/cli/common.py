@@ -130,11 +130,14 @@ def _dirs(args: argparse.Namespace) -> tuple[Path, Path]:
     return criteria_dir, vendors_dir
 
 
-def with_answers(catalog: Catalog, args: argparse.Namespace) -> Catalog:
+def with_answers(
+    catalog: Catalog, args: argparse.Namespace, currencies: frozenset[str] | None = None
+) -> Catalog:
     """``catalog`` with the answer files of ``--answers`` folded in
     (:func:`engine.catalog.answers.read_and_fold`; ``--prefer-answers``: answers win
     conflicts). A file that cannot be read or has problems adds its issues and
-    contributes nothing; the valid ones are used."""
+    contributes nothing; the valid ones are used. ``currencies``: those the
+    exchange-rate table knows (a price answered in another is refused)."""
     paths = getattr(args, "answers", None) or []
     if not paths:
         return catalog
@@ -150,7 +153,12 @@ def with_answers(catalog: Catalog, args: argparse.Namespace) -> Catalog:
             unread.extend(exc.issues)
             continue
         inputs.append((name, raw))
-    folded = read_and_fold(catalog, inputs, prefer_answers=bool(getattr(args, "prefer_answers", False)))
+    folded = read_and_fold(
+        catalog,
+        inputs,
+        prefer_answers=bool(getattr(args, "prefer_answers", False)),
+        currencies=currencies,
+    )
     return replace(folded, issues=(*folded.issues, *unread)) if unread else folded
 
 
@@ -177,7 +185,7 @@ def _load(args: argparse.Namespace) -> _Loaded:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
         )
-    catalog = with_answers(catalog, args)
+    catalog = with_answers(catalog, args, criteria.currencies())
     if args.weight_order is not None:
         parse_order(args.weight_order, criteria.ids(), field="--weight-order")
         if args.weight:
