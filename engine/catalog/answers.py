@@ -610,9 +610,15 @@ def read_answers_workbook(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a broken workbook
-        raise InputError.single(
-            "answers.workbook", f"cannot read the workbook: {type(exc).__name__}", file=file
-        ) from None
+        cause: BaseException | None = exc
+        while cause is not None and type(cause).__module__.split(".")[0] != "defusedxml":
+            cause = cause.__cause__ or cause.__context__
+        why = (
+            "its XML declares entities or a document type (refused: entity expansion, external entities)"
+            if cause is not None
+            else type(exc).__name__
+        )
+        raise InputError.single("answers.workbook", f"cannot read the workbook: {why}", file=file) from None
     try:
         if len(wb.sheetnames) > MAX_SHEETS:
             raise InputError.single(
@@ -974,7 +980,8 @@ def fold_answers(
                 )
             )
         here: dict[tuple[str, str], Answer] = {}  # what this file answers, and where
-        for ans in af.answers:
+        # an unknown questionnaire is the one problem: every answer would be "not theirs"
+        for ans in af.answers if not problems else ():
             where = f"{ans.question_id}"
             vendor_level = ans.field.startswith("vendor")
             checked = False
