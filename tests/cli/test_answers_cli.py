@@ -221,6 +221,17 @@ def test_check_with_answers_and_min_grade_primary(tmp_path):
     assert code == 1 and doc["findings"][0]["code"] == "rule.unknown"  # no evidence either way
     code, doc, err = check(plain, "--answers", str(SCALEWAY))
     assert code == 0 and doc["findings"] == [], err  # the operator's answer: certified
+    assert {a["offering"] for a in doc["answers"]} == {SCW}
+    assert any(
+        a["flag"].startswith("certifications.iso27001 from the vendor's answer") for a in doc["answers"]
+    )
+    code, out, err = run_cli(
+        "check", "--policy", str(plain), "--vendors", str(VENDORS), "--criteria", str(CRITERIA),
+        "--today", "2026-12-04", "--answers", str(SCALEWAY),
+    )  # fmt: skip
+    assert code == 0 and "Vendors' answers used (4):" in out and "PASSED" in out
+    code, doc, _ = check(plain)
+    assert "answers" not in doc
     code, doc, _ = check(strict, "--answers", str(SCALEWAY))
     assert code == 1
     (f,) = doc["findings"]
