@@ -249,6 +249,8 @@ class AnswerFile:
     unanswered: int
     vendor_line: int | None = None
     """The line of its ``vendor`` (a workbook: row 3)."""
+    source: str = ""
+    """The file read (a workbook sheet's: the workbook's name; empty: ``file``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -631,12 +633,14 @@ def read_answers_workbook(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
         for ws in wb.worksheets:
             name = f"{file}#{ws.title}"
             try:
-                out.append(_sheet(ws, name, digest))
+                out.append(replace(_sheet(ws, name, digest), source=file))
             except InputError as exc:
                 issues.extend(exc.issues)
         if issues:
             raise InputError(issues)
-        return tuple(out)
+        # the questionnaires answered (a workbook of every vendor's usually has one); all
+        # of them when none is, so the workbook is still listed as read
+        return tuple(a for a in out if a.answers) or tuple(out)
     finally:
         wb.close()
 
@@ -685,6 +689,9 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
                     v = [p.strip() for p in v.split(",")]
                 if key == "as_of" and isinstance(v, dt.date):
                     v = v.isoformat()
+                if key == "evidence" and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    # a certificate or document number the spreadsheet stored as a number
+                    v = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
                 if v is not None:
                     q[key] = v
                 lines[("questions", k, key)] = r
@@ -696,7 +703,14 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
         )
     data["questions"] = questions
     lines[("questions",)] = _HEADER_ROW
-    return _document(LoadedYaml(data, lines, name), digest, from_text=True)
+    try:
+        return _document(LoadedYaml(data, lines, name), digest, from_text=True)
+    except InputError as exc:  # the loader's advice is for YAML; a cell's is to hold text
+        yaml_hint = " — YAML read this as a number or boolean; put the text in quotes"
+        cell_hint = " — the cell holds a number or boolean; enter it as text"
+        raise InputError(
+            [replace(i, message=i.message.replace(yaml_hint, cell_hint)) for i in exc.issues]
+        ) from None
 
 
 def read_answers(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
@@ -1050,7 +1064,7 @@ def fold_answers(
             continue
         taken.update(dict.fromkeys(here, af.file))
         kept_files.append(af)
-        digests[af.file] = af.digest
+        digests[af.source or af.file] = af.digest
         for ans in af.answers:
             concerned = list(ans.offering_ids)
             if ans.field.startswith("vendor"):  # the vendor's fact: every offering of its file rests on it
@@ -1135,10 +1149,12 @@ def read_and_fold(
     problems of the others go to its ``issues`` (as :func:`fold_answers`)."""
     read: list[AnswerFile] = []
     problems: list[Issue] = []
+    digests: dict[str, str] = {}
     for name, raw in inputs:
+        digests[name] = hashlib.sha256(raw).hexdigest()  # every answer file read, valid or not
         try:
             read.extend(read_answers(raw, name))
         except InputError as exc:
             problems.extend(exc.issues)
     folded = fold_answers(catalog, read, prefer_answers=prefer_answers, currencies=currencies)
-    return replace(folded, issues=(*folded.issues, *problems)) if problems else folded
+    return replace(folded, issues=(*folded.issues, *problems), digests={**folded.digests, **digests})

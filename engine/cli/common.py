@@ -75,14 +75,21 @@ def _print_issues(issues: Sequence[Issue], err: TextIO) -> None:
         print(terminal(str(i)), file=err)
 
 
+def _file_of(issue: Issue) -> str | None:
+    """The file an issue is in (a workbook sheet's: the workbook)."""
+    return issue.file.rsplit("#", 1)[0] if issue.file else None
+
+
 def _vendor_problems(catalog: Catalog, err: TextIO, verb: str) -> bool:
     """Print the problems of vendor files that did not load; True when there were any
     (the command then exits 2, having worked on the valid offerings)."""
     if catalog.issues:
         _print_issues(catalog.issues, err)
+        # answer files are the inputs read besides the vendor files (engine.catalog.answers.read_and_fold)
+        answer_files = set(catalog.digests) - set(catalog.files)
         files = (
             "vendor and answer files"
-            if any(i.code.startswith("answers.") for i in catalog.issues)
+            if any(i.code.startswith("answers.") or _file_of(i) in answer_files for i in catalog.issues)
             else "vendor files"
         )
         print(f"{len(catalog.issues)} problem(s) in the {files}; {verb} the valid offerings", file=err)

@@ -652,8 +652,7 @@ def yaml_answers(path: Path) -> dict[str, tuple[object, object, object]]:
 def test_workbook_round_trip_gives_the_yaml_routes_answers(cat, workbook):
     raw = filled(workbook, yaml_answers(SCALEWAY))
     sheets = read_answers(raw, "rfi.xlsx")
-    assert len(sheets) == 15
-    (scw,) = [s for s in sheets if s.answers]
+    (scw,) = sheets  # the questionnaires without an answer are left out
     assert (
         scw.file == "rfi.xlsx#operator-scaleway"
         and scw.vendor == "operator-scaleway"
@@ -670,7 +669,7 @@ def test_workbook_round_trip_gives_the_yaml_routes_answers(cat, workbook):
         (u.offering_id, u.answer.field, u.outcome) for u in d.answer_uses
     ]
     assert c.get(SCW).offering == d.get(SCW).offering
-    assert c.digests["rfi.xlsx#operator-scaleway"] == answers_mod.hashlib.sha256(raw).hexdigest()
+    assert c.digests["rfi.xlsx"] == answers_mod.hashlib.sha256(raw).hexdigest()  # the workbook, once
 
 
 def test_workbook_bad_cell_named_by_sheet_and_row(cat, workbook):
@@ -811,3 +810,31 @@ def test_nan_and_inf_cells_are_refused_not_crashing():
 
 def test_answer_file_type_is_exported():
     assert AnswerFile.__name__ == "AnswerFile"
+
+
+def test_workbook_numbers_in_text_cells(workbook):
+    """A certificate number typed in the evidence cell is text; a number elsewhere gets the
+    spreadsheet's advice, not YAML's."""
+    raw = filled(workbook, {f"{SCW}:certifications.iso27001": ("certified", 12345, dt.date(2026, 11, 30))})
+    (af,) = read_answers(raw, "rfi.xlsx")  # only the answered questionnaire
+    assert af.file == "rfi.xlsx#operator-scaleway" and af.source == "rfi.xlsx"
+    assert af.answers[0].evidence == "12345"
+    row = [f"{SCW}:latency", SCW, 42, "{ttft_s: 1}", "INVENTED", "2026-11-30"]
+    (i,) = raised(_wb([["t"], ["x"], META, HEAD, row]), "w.xlsx")
+    assert (i.line, i.field) == (5, "questions[0].field")
+    assert "enter it as text" in i.message and "YAML" not in i.message
+
+
+def test_a_workbook_without_answers_is_still_listed_once_per_sheet(workbook, cat):
+    sheets = read_answers(workbook, "rfi.xlsx")
+    assert len(sheets) == 15 and all(not s.answers for s in sheets)
+    c = fold_answers(cat, sheets)
+    assert c.issues == () and c.answer_uses == () and c.digests["rfi.xlsx"]
+
+
+def test_every_answer_file_read_is_an_input_with_its_digest(cat):
+    bad = b"kind: shortlist-rfi-answers\nvendor: nobody\n"
+    c = fold(cat, ("bad.yaml", bad), ("m.yaml", MISTRAL.read_bytes()))
+    assert c.digests["bad.yaml"] == answers_mod.hashlib.sha256(bad).hexdigest()
+    assert c.digests["m.yaml"] == answers_mod.hashlib.sha256(MISTRAL.read_bytes()).hexdigest()
+    assert {"bad.yaml", "m.yaml"}.isdisjoint(c.files)  # not vendor files

@@ -241,3 +241,30 @@ def test_check_with_answers_and_min_grade_primary(tmp_path):
     )
     code, doc, err = check(plain, "--answers", str(tmp_path / "nope.yaml"))
     assert code == 2
+
+
+def test_a_schema_problem_of_an_answer_file_is_counted_as_one(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SCALEWAY.read_text().replace('as_of: "2026-11-30"', "as_of: 2026-11-31", 1))
+    code, out, err = cli("rank", "--answers", str(bad))
+    assert code == 2 and "schema.invalid [questions[0].as_of]" in err
+    assert "problem(s) in the vendor and answer files" in err
+    assert "rank  score" in out  # ranked from the valid inputs
+
+
+def test_answer_text_is_escaped_in_the_record(tmp_path):
+    hostile = tmp_path / "h.yaml"
+    hostile.write_text(
+        SCALEWAY.read_text().replace(
+            "INVENTED TEST DATA: certificate no. TEST-0001 (not a real certificate)",
+            "INVENTED TEST DATA | <img src=x onerror=alert(1)> **bold** [link](javascript:x)",
+        )
+    )
+    record = tmp_path / "r.md"
+    code, _, err = cli("rank", "--answers", str(hostile), "--record", str(record))
+    assert code == 0, err
+    section = record.read_text().split("## Vendors' answers")[1].split("\n## ")[0]
+    line = next(x for x in section.splitlines() if "certifications.iso27001" in x and "INVENTED" in x)
+    assert line.count(" | ") == 6  # the pipe in the evidence does not add a column
+    assert "<img" not in line and "&lt;img" in line
+    assert "\\*\\*bold\\*\\*" in line and "\\[link\\](javascript:x)" in line  # no emphasis, no link

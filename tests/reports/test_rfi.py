@@ -20,12 +20,12 @@ import openpyxl
 import pytest
 
 import engine
+from engine.catalog.questions import CERTIFICATIONS, QUESTIONS, question_for
 from engine.catalog.schema import CERTIFICATION_IDS
 from engine.catalog.yamlio import load_yaml_bytes
 from engine.reports.escape import CONTROLS
 from engine.reports.rfi import Rfi, questionnaires
 from engine.reports.rfi_output import TEMPLATE_KIND, rfi_markdown, rfi_xlsx, rfi_yaml, sheet_titles
-from engine.catalog.questions import CERTIFICATIONS, QUESTIONS, question_for
 from tests.conftest import CRITERIA, offering_yaml, priorities
 from tests.conftest import vendor_yaml as _vendor_yaml
 
