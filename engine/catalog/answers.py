@@ -48,7 +48,8 @@ where it came from (:attr:`engine.catalog.loading.ResolvedOffering.answers`), so
 fact, cell and report can say so. Against the public fact it meets
 (:class:`AnswerUse`'s ``outcome``):
 
-- no public value (unknown, or a search that found none): the answer **fills** it;
+- no public value (unknown): the answer **fills** it (a search that found none,
+  ``none_found``, is a public value like any other);
 - the same value: the answer **confirms** it (the public fact stays);
 - a different value resting on stronger evidence (``primary``, ``independent``), or on
   a later ``vendor-declared`` fact: the **public fact is kept** and the conflict
@@ -746,14 +747,15 @@ def _cert(ro: ResolvedOffering, fld: str) -> str | None:
     if block is None:
         return None
     item = next((v for k, v in block.items.items() if k == fld.rsplit(".", 1)[1]), None)
-    if item is None or item.status in ("unknown", "none_found"):
+    if item is None or item.status == "unknown":
         return None
-    return str(item.status)
+    return str(item.status)  # none_found is a fact (a search found none), graded like any other
 
 
 def _public(ro: ResolvedOffering, fld: str) -> Any:
-    """The public value of ``fld`` as an answer would give it (``None``: unknown, or
-    looked up and none found)."""
+    """The public value of ``fld`` as an answer would give it (``None``: unknown;
+    ``none_found``, a search that found none, is a value: an answer meets it as any
+    other fact, so a stronger "none found" is not overridden)."""
     off, ven = ro.offering, ro.vendor
     if fld == "processing_regions":
         return frozenset(off.processing_regions) if off.processing_regions else None
@@ -774,7 +776,7 @@ def _public(ro: ResolvedOffering, fld: str) -> Any:
         return None if f is None else (f.score, f.edition)
     if fld == "zero_data_retention":
         z = off.zero_data_retention
-        return None if z is None or z.status in ("unknown", "none_found") else z.status
+        return None if z is None or z.status == "unknown" else z.status
     if fld == "vendor.gpai_code_of_practice":
         g = ven.gpai_code_of_practice
         return None if g is None or g.status == "unknown" else g.status

@@ -838,3 +838,20 @@ def test_every_answer_file_read_is_an_input_with_its_digest(cat):
     assert c.digests["bad.yaml"] == answers_mod.hashlib.sha256(bad).hexdigest()
     assert c.digests["m.yaml"] == answers_mod.hashlib.sha256(MISTRAL.read_bytes()).hexdigest()
     assert {"bad.yaml", "m.yaml"}.isdisjoint(c.files)  # not vendor files
+
+
+def test_a_search_that_found_none_is_a_fact_an_answer_meets(cat, tmp_path):
+    """OVHcloud's SecNumCloud is recorded as none_found: a "certified" answer replaces it
+    when it is ungraded, and loses the conflict when it rests on primary evidence."""
+    field = "certifications.secnumcloud"
+    assert cat.get(OVHO).certifications.items["secnumcloud"].status == "none_found"
+    yes = doc("operator-ovhcloud", q(OVHO, field, "certified"))
+    (u,) = fold(cat, ("o.yaml", yes)).answer_uses
+    assert (u.outcome, u.public, u.public_grade) == ("replaces", "none_found", "ungraded")
+    (u,) = fold(cat, ("o.yaml", doc("operator-ovhcloud", q(OVHO, field, "none")))).answer_uses
+    assert u.outcome == "confirms"
+    strong = graded(tmp_path)
+    c = fold(strong, ("o.yaml", yes))
+    (u,) = c.answer_uses
+    assert (u.outcome, u.public_grade) == ("public kept", "primary")
+    assert c.get(OVHO).certifications.items["secnumcloud"].status == "none_found"
