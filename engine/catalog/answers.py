@@ -118,6 +118,10 @@ MAX_SHEETS = 500
 """Most sheets an answer workbook may hold."""
 MAX_UNZIPPED = 64 * 1024 * 1024
 """Largest total uncompressed size of an answer workbook's parts (64 MiB)."""
+MAX_PARTS = 4 * MAX_SHEETS + 100
+"""Most parts (zip entries) an answer workbook may hold: a sheet has its XML and a few
+related parts; checked before the workbook is opened, so tens of thousands of tiny
+sheets cost nothing to refuse."""
 
 Outcome = Literal["fills", "replaces", "confirms", "public kept", "overrides", "not folded"]
 OUTCOMES: tuple[str, ...] = ("fills", "replaces", "confirms", "public kept", "overrides", "not folded")
@@ -573,13 +577,21 @@ def _cell_text(value: Any) -> Any:
 def _check_zip(raw: bytes, file: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            total = sum(i.file_size for i in z.infolist())
+            infos = z.infolist()
+            total = sum(i.file_size for i in infos)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise InputError.single(
             "answers.workbook",
             "not an Excel workbook (.xlsx): the file is not a valid zip archive",
             file=file,
         ) from None
+    if len(infos) > MAX_PARTS:
+        raise InputError.single(
+            "answers.workbook",
+            f"the workbook holds {len(infos):,} parts, more than the {MAX_PARTS:,} a questionnaire of "
+            f"{MAX_SHEETS} sheets may have",
+            file=file,
+        )
     if total > MAX_UNZIPPED:
         raise InputError.single(
             "answers.workbook",

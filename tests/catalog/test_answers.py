@@ -742,6 +742,15 @@ def test_workbook_too_many_rows_or_sheets(monkeypatch):
     )
 
 
+def test_a_zip_of_many_parts_is_refused_before_it_is_opened():
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as z:
+        for k in range(answers_mod.MAX_PARTS + 1):
+            z.writestr(f"xl/worksheets/sheet{k}.xml", b"")
+    i = raised(many.getvalue(), "w.xlsx")[0]
+    assert i.code == "answers.workbook" and f"{answers_mod.MAX_PARTS + 1:,} parts" in i.message
+
+
 def test_not_a_workbook_zip_bomb_corrupted(workbook):
     assert raised(b"PK\x03\x04 not really", "w.xlsx")[0].code == "answers.workbook"
     bomb = io.BytesIO()
