@@ -658,13 +658,30 @@ def read_answers_workbook(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
         wb.close()
 
 
+_EXCEL_ROWS = 1_048_576
+"""The last row of an Excel sheet."""
+_MAX_COLUMNS = 100
+"""Columns of a sheet read (the questionnaire has 12; a column further right is not one of
+its columns)."""
+
+
 def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
-    rows = ws.iter_rows(values_only=True)
+    # the sheet's stated size is not trusted: a dimension of A1:XFD1048576 would have
+    # openpyxl pad a million rows of 16,384 empty cells; rows missing between two rows
+    # still come as empty rows, each of at most _MAX_COLUMNS cells
+    ws.reset_dimensions()
+    rows = ws.iter_rows(max_col=_MAX_COLUMNS, values_only=True)
     data: dict[str, Any] = {}
     lines: dict[Path_, int] = {}
     header: dict[int, str] = {}
     questions: list[dict[str, Any]] = []
     for r, row in enumerate(rows, start=1):
+        if r > _EXCEL_ROWS:  # a row number no spreadsheet writes: never iterate up to it
+            raise InputError.single(
+                "answers.workbook", f"a row past Excel's last row ({_EXCEL_ROWS:,})", file=name, line=r
+            )
+        if r > _HEADER_ROW and row.count(None) == len(row):
+            continue  # an empty (or missing) row, skipped at C speed
         cells = [_cell_text(v) for v in row]
         if r == _META_ROW:
             if len(cells) < 4 or cells[0] != "questionnaire" or cells[2] != "kind":

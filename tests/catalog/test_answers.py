@@ -864,3 +864,27 @@ def test_a_search_that_found_none_is_a_fact_an_answer_meets(cat, tmp_path):
     (u,) = c.answer_uses
     assert (u.outcome, u.public_grade) == ("public kept", "primary")
     assert c.get(OVHO).certifications.items["secnumcloud"].status == "none_found"
+
+
+@pytest.mark.parametrize(("row", "refused"), [(1_048_576, False), (99_999_999, True)])
+def test_a_sheet_lying_about_its_size_is_read_in_time(row, refused):
+    """A stated dimension of A1:XFD1048576 and one far cell once had openpyxl pad a million
+    rows of 16,384 cells (minutes); a row number past Excel's last is refused at once."""
+    import time
+
+    raw = _wb([["t"], ["x"], META, HEAD])
+    sheet = zipfile.ZipFile(io.BytesIO(raw)).read("xl/worksheets/sheet1.xml")
+    assert b'<dimension ref="A1:F4" />' in sheet
+    far = sheet.replace(b'<dimension ref="A1:F4" />', b'<dimension ref="A1:XFD1048576" />').replace(
+        b"</sheetData>",
+        f'<row r="{row}"><c r="XFD{row}" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'.encode(),
+    )
+    bad = _replace_part(raw, "xl/worksheets/sheet1.xml", far)
+    start = time.perf_counter()
+    if refused:
+        i = raised(bad, "w.xlsx")[0]
+        assert (i.code, i.line) == ("answers.workbook", 1_048_577) and "past Excel's last row" in i.message
+    else:
+        (af,) = read_answers(bad, "w.xlsx")
+        assert af.answers == ()
+    assert time.perf_counter() - start < 10
