@@ -91,7 +91,7 @@ from engine.catalog.schema import (
     VendorFile,
     _Model,
 )
-from engine.catalog.yamlio import LoadedYaml, Path_, load_yaml_bytes
+from engine.catalog.yamlio import MAX_BYTES, LoadedYaml, Path_, load_yaml_bytes
 from engine.errors import InputError, Issue, suggest
 
 __all__ = [
@@ -675,6 +675,7 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
     lines: dict[Path_, int] = {}
     header: dict[int, str] = {}
     questions: list[dict[str, Any]] = []
+    size = 0  # characters of text read
     for r, row in enumerate(rows, start=1):
         if r > _EXCEL_ROWS:  # a row number no spreadsheet writes: never iterate up to it
             raise InputError.single(
@@ -709,6 +710,15 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
             got = {header[j]: c for j, c in enumerate(cells) if j in header}
             if all(v is None for v in got.values()):
                 continue
+            size += sum(len(v) for v in got.values() if isinstance(v, str))
+            if size > MAX_BYTES:  # what one YAML answer file may hold
+                raise InputError.single(
+                    "answers.workbook",
+                    f"the sheet's answers hold more than {MAX_BYTES:,} characters of text, the limit of an "
+                    "answer file",
+                    file=name,
+                    line=r,
+                )
             if got.get("question_id") == "No open question.":
                 continue
             k = len(questions)

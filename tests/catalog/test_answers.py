@@ -888,3 +888,12 @@ def test_a_sheet_lying_about_its_size_is_read_in_time(row, refused):
         (af,) = read_answers(bad, "w.xlsx")
         assert af.answers == ()
     assert time.perf_counter() - start < 10
+
+
+def test_a_sheet_holds_no_more_text_than_an_answer_file():
+    from engine.catalog.yamlio import MAX_BYTES
+
+    row = [f"{SCW}:latency", SCW, "latency", "{ttft_s: 1}", "x" * 30_000, "2026-11-30"]
+    i = raised(_wb([["t"], ["x"], META, HEAD] + [row] * (MAX_BYTES // 30_000 + 1)), "w.xlsx")[0]
+    assert i.code == "answers.workbook" and "characters of text" in i.message
+    assert i.line == 5 + MAX_BYTES // 30_000
