@@ -69,6 +69,7 @@ import datetime as dt
 import hashlib
 import io
 import math
+import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -457,9 +458,32 @@ def _expected_id(q: AnsweredQuestion) -> str:
     return f"vendor:{q.field}" if q.field.startswith("vendor") else f"{q.offerings[0]}:{q.field}"
 
 
+_QUESTION_FIELD = re.compile(r"questions\[(\d+)\]")
+
+
 def _document(loaded: LoadedYaml, digest: str, *, from_text: bool) -> AnswerFile:
-    """Validate a loaded answer document (YAML, or a workbook sheet made into one)."""
-    doc = _validate(AnswerDocument, loaded)
+    """Validate a loaded answer document (YAML, or a workbook sheet made into one): every
+    problem at once, the answers of the questions the schema takes checked even when
+    others (or the document's own fields) have schema problems."""
+    doc: AnswerDocument | None = None
+    early: list[Issue] = []
+    try:
+        doc = _validate(AnswerDocument, loaded)
+        questions = list(enumerate(doc.questions))
+    except InputError as exc:
+        early = list(exc.issues)
+        raw = loaded.data.get("questions") if isinstance(loaded.data, dict) else None
+        if not isinstance(raw, list):
+            raise
+        named = {int(m.group(1)) for i in early if (m := _QUESTION_FIELD.match(i.field or ""))}
+        questions = []
+        for k, rq in enumerate(raw[:MAX_QUESTIONS]):
+            if k in named:
+                continue
+            try:
+                questions.append((k, AnsweredQuestion.model_validate(rq)))
+            except ValidationError:  # pragma: no cover - its problems are among those reported
+                continue
     issues: list[Issue] = []
     answers: list[Answer] = []
     unanswered = 0
@@ -470,7 +494,7 @@ def _document(loaded: LoadedYaml, digest: str, *, from_text: bool) -> AnswerFile
         path: Path_ = ("questions", i, key)
         issues.append(Issue(code, msg, file, loaded.line_of(path), None, f"questions[{i}].{key}"))
 
-    for i, q in enumerate(doc.questions):
+    for i, q in questions:
         fld = _question_field(q.field)
         if fld is None:
             issue(i, "field", f"no question of the questionnaire fills {q.field!r}", "answers.unknown_field")
@@ -521,8 +545,8 @@ def _document(loaded: LoadedYaml, digest: str, *, from_text: bool) -> AnswerFile
                 loaded.line_of(("questions", i, "answer")),
             )
         )
-    if issues:
-        raise InputError(issues)
+    if issues or early or doc is None:
+        raise InputError([*early, *issues])
     return AnswerFile(file, doc.vendor, digest, tuple(answers), unanswered, loaded.line_of(("vendor",)))
 
 

@@ -897,3 +897,14 @@ def test_a_sheet_holds_no_more_text_than_an_answer_file():
     i = raised(_wb([["t"], ["x"], META, HEAD] + [row] * (MAX_BYTES // 30_000 + 1)), "w.xlsx")[0]
     assert i.code == "answers.workbook" and "characters of text" in i.message
     assert i.line == 5 + MAX_BYTES // 30_000
+
+
+def test_schema_problems_and_answer_problems_are_reported_together():
+    raw = mutated('as_of: "2026-11-30"', 'as_of: "30.11.2026"').decode()
+    raw = raw.replace("answer: claimed", "answer: maybe", 1).encode()  # the second question
+    issues = raised(raw)
+    got = {(i.code, i.field) for i in issues}
+    assert got == {("schema.invalid", "questions[0].as_of"), ("answers.invalid", "questions[1].answer")}
+    # a problem of the document's own fields too
+    raw = raw.replace(b'vendor: "operator-scaleway"', b"vendor: Operator Scaleway")
+    assert {i.field for i in raised(raw)} == {"vendor", "questions[0].as_of", "questions[1].answer"}
