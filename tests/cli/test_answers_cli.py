@@ -268,3 +268,14 @@ def test_answer_text_is_escaped_in_the_record(tmp_path):
     assert line.count(" | ") == 6  # the pipe in the evidence does not add a column
     assert "<img" not in line and "&lt;img" in line
     assert "\\*\\*bold\\*\\*" in line and "\\[link\\](javascript:x)" in line  # no emphasis, no link
+
+
+def test_compare_json_cell_names_its_answers():
+    code, out, err = cli(
+        "compare", SCW, "mistral-medium-3.5-api", "--format", "json", "--answers", str(SCALEWAY)
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    rt = next(c for c in doc["criteria"] if c["id"] == "response_time")
+    assert rt["values"][SCW]["answers"][0].endswith(f"operator-scaleway.rfi.yaml ({SCW}:latency)")
+    assert "answers" not in rt["values"]["mistral-medium-3.5-api"]
