@@ -279,3 +279,14 @@ def test_compare_json_cell_names_its_answers():
     rt = next(c for c in doc["criteria"] if c["id"] == "response_time")
     assert rt["values"][SCW]["answers"][0].endswith(f"operator-scaleway.rfi.yaml ({SCW}:latency)")
     assert "answers" not in rt["values"]["mistral-medium-3.5-api"]
+
+
+def test_inputs_digest_does_not_depend_on_how_the_answer_file_is_named(tmp_path, monkeypatch):
+    copy = tmp_path / "answers.yaml"
+    copy.write_bytes(SCALEWAY.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    a = rank_json("--answers", "answers.yaml")["inputs_digest"]
+    b = rank_json("--answers", "./answers.yaml")["inputs_digest"]
+    c = rank_json("--answers", str(SCALEWAY))["inputs_digest"]
+    assert a == b == c
+    assert rank_json("--answers", str(SCALEWAY), "--prefer-answers")["inputs_digest"] == a  # no conflict here
