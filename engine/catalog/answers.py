@@ -60,6 +60,24 @@ fact, cell and report can say so. Against the public fact it meets
 
 A buyer who wants more than the vendor's word says so with ``min_grade`` on a must-have
 or policy rule: a vendor-declared fact then counts as unknown there.
+
+An answer to the vendor's own facts (``vendor.…``) reaches every offering of the
+vendor's file that reads it: a ``vendor.certifications.…`` answer not the offerings with
+a certification block of their own. A certification answer on an offering that
+inherits its maker's block meets the maker's item; folded in, the offering gets a copy
+of the maker's block (the vendor-level answers in it), each item keeping its date and
+grade. Each (offering, field) is answered once across all the files given (a vendor's
+own fact: once per vendor), whatever the question ids say. A price is checked against
+the exchange-rate table as a profile's is.
+
+Workbook limits
+---------------
+Besides :data:`MAX_UNZIPPED`, :data:`MAX_PARTS` and :data:`MAX_SHEETS`: a sheet's stated
+size is ignored (its rows are read as they are, its first 100 columns only), a row
+past Excel's last (1,048,576) is refused, and a sheet's answer columns hold at most
+:data:`engine.catalog.yamlio.MAX_BYTES` characters, the size limit of a YAML answer file.
+The XML is parsed by openpyxl with defusedxml (a dependency): entity declarations and
+external entities are refused.
 """
 
 from __future__ import annotations
