@@ -17,7 +17,9 @@ Each question's ``field`` says which profile field the answer fills
   recorded as ``none_found``: the vendor says it holds none);
 - a country code: ``operator.headquarters``, ``vendor.headquarters``;
 - processing regions: a list of ISO 3166-1 alpha-2 codes or ``EU``/``EEA`` (in the
-  workbook, or as text: separated by commas);
+  workbook, or as text: separated by commas); ``GLOBAL`` (anywhere) too, ``BUYER``
+  (wherever the buyer chooses, within every residency rule) only for an offering the
+  buyer runs itself;
 - a whole number of tokens: ``context_window_tokens``;
 - a mapping with the profile block's own keys (in the workbook: the same written as
   YAML, ``{input_per_mtok: 0.4, output_per_mtok: 1.2, currency: EUR}``): ``prices``
@@ -1131,6 +1133,17 @@ def fold_answers(
                 if ans.field not in _CONFIRMATIONS and not (vendor_level and checked):
                     checked = True
                     bad = _validate_patch(ro.vendor, None if vendor_level else ro.index, ans.field, ans)
+                    if (
+                        bad is None
+                        and ans.field == "processing_regions"
+                        and "BUYER" in ans.value
+                        and ro.offering.operator.headquarters != "BUYER"
+                    ):  # BUYER passes every residency rule: only the buyer's own infrastructure is
+                        bad = (
+                            "processing_regions: BUYER (wherever the buyer chooses) is for an offering the "
+                            f"buyer runs itself; {oid} is run by {ro.offering.operator.name}: name the "
+                            "countries, EU or EEA the processing may reach"
+                        )
                     if bad is None and ans.field == "prices" and currencies is not None:
                         if ans.value["currency"] not in currencies:
                             bad = (

@@ -909,3 +909,16 @@ def test_schema_problems_and_answer_problems_are_reported_together():
     # a problem of the document's own fields too
     raw = raw.replace(b'vendor: "operator-scaleway"', b"vendor: Operator Scaleway")
     assert {i.field for i in raised(raw)} == {"vendor", "questions[0].as_of", "questions[1].answer"}
+
+
+def test_buyer_region_only_for_what_the_buyer_runs(cat):
+    """BUYER is within every residency rule: a channel's operator cannot answer it."""
+    i = only_issue(fold(cat, ("x.yaml", doc("operator-scaleway", q(SCW, "processing_regions", "[BUYER]")))))
+    assert (i.code, i.line, i.field) == ("answers.invalid", 8, "questions[0].answer")
+    assert "run by Scaleway" in i.message
+    ok = fold(cat, ("x.yaml", doc("operator-scaleway", q(SCW, "processing_regions", "[GLOBAL, FR]"))))
+    assert ok.issues == () and ok.get(SCW).offering.processing_regions == ("GLOBAL", "FR")
+    own = fold(
+        cat, ("x.yaml", doc("mistral-ai", q("mistral-large-3-selfhosted", "processing_regions", "[BUYER]")))
+    )
+    assert own.issues == ()
