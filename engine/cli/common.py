@@ -75,9 +75,10 @@ def _print_issues(issues: Sequence[Issue], err: TextIO) -> None:
         print(terminal(str(i)), file=err)
 
 
-def _file_of(issue: Issue) -> str | None:
-    """The file an issue is in (a workbook sheet's: the workbook)."""
-    return issue.file.rsplit("#", 1)[0] if issue.file else None
+def _in_files(issue: Issue, files: set[str]) -> bool:
+    """Whether an issue is in one of ``files`` (or in a sheet of one: ``<file>#<sheet>``)."""
+    f = issue.file or ""
+    return any(f == a or f.startswith(f"{a}#") for a in files)
 
 
 def _vendor_problems(catalog: Catalog, err: TextIO, verb: str) -> bool:
@@ -89,7 +90,7 @@ def _vendor_problems(catalog: Catalog, err: TextIO, verb: str) -> bool:
         answer_files = set(catalog.digests) - set(catalog.files)
         files = (
             "vendor and answer files"
-            if any(i.code.startswith("answers.") or _file_of(i) in answer_files for i in catalog.issues)
+            if any(i.code.startswith("answers.") or _in_files(i, answer_files) for i in catalog.issues)
             else "vendor files"
         )
         print(f"{len(catalog.issues)} problem(s) in the {files}; {verb} the valid offerings", file=err)

@@ -290,3 +290,32 @@ def test_inputs_digest_does_not_depend_on_how_the_answer_file_is_named(tmp_path,
     c = rank_json("--answers", str(SCALEWAY))["inputs_digest"]
     assert a == b == c
     assert rank_json("--answers", str(SCALEWAY), "--prefer-answers")["inputs_digest"] == a  # no conflict here
+
+
+def test_the_filled_in_workbook_moves_the_ranking_like_the_template(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    code, _, err = cli("rfi", "--format", "xlsx", "--output", str(tmp_path))
+    assert code == 0, err
+    wb = openpyxl.load_workbook(tmp_path / "rfi.xlsx")
+    ws = wb["operator-scaleway"]
+    col = {c.value: c.column for c in ws[4]}
+    line = next(r[0].row for r in ws.iter_rows(min_row=5) if r[0].value == f"{SCW}:certifications.iso27001")
+    ws.cell(line, col["answer"], "certified")
+    ws.cell(line, col["evidence"], "INVENTED TEST DATA: made-up certificate")
+    ws.cell(line, col["as_of"], dt.date(2026, 11, 30))
+    good = tmp_path / "answers.xlsx"
+    wb.save(good)
+    after = rank_json("--answers", str(good))
+    r = row(after, SCW)
+    assert r["status"] == "ranked"
+    assert any(f"answers.xlsx#operator-scaleway ({SCW}:certifications.iso27001)" in f for f in r["reasons"])
+    ws.cell(line, col["as_of"], "30/11/2026")
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    code, out, err = cli("rank", "--answers", str(bad))
+    assert code == 2
+    assert f"bad.xlsx#operator-scaleway:{line}: schema.invalid [questions[0].as_of]" in err
+    assert "problem(s) in the vendor and answer files" in err and "rank  score" in out
