@@ -156,7 +156,7 @@ def load_catalog(
         return catalog
     from engine.catalog.answers import read_and_fold
 
-    return read_and_fold(catalog, answers, prefer_answers=prefer_answers)
+    return read_and_fold(catalog, answers, prefer_answers=prefer_answers, currencies=currencies)
 
 
 @st.cache_resource(show_spinner=False)

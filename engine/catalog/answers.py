@@ -17,7 +17,9 @@ Each question's ``field`` says which profile field the answer fills
   recorded as ``none_found``: the vendor says it holds none);
 - a country code: ``operator.headquarters``, ``vendor.headquarters``;
 - processing regions: a list of ISO 3166-1 alpha-2 codes or ``EU``/``EEA`` (in the
-  workbook, or as text: separated by commas);
+  workbook, or as text: separated by commas); ``GLOBAL`` (anywhere) too, ``BUYER``
+  (wherever the buyer chooses, within every residency rule) only for an offering the
+  buyer runs itself;
 - a whole number of tokens: ``context_window_tokens``;
 - a mapping with the profile block's own keys (in the workbook: the same written as
   YAML, ``{input_per_mtok: 0.4, output_per_mtok: 1.2, currency: EUR}``): ``prices``
@@ -48,7 +50,8 @@ where it came from (:attr:`engine.catalog.loading.ResolvedOffering.answers`), so
 fact, cell and report can say so. Against the public fact it meets
 (:class:`AnswerUse`'s ``outcome``):
 
-- no public value (unknown, or a search that found none): the answer **fills** it;
+- no public value (unknown): the answer **fills** it (a search that found none,
+  ``none_found``, is a public value like any other);
 - the same value: the answer **confirms** it (the public fact stays);
 - a different value resting on stronger evidence (``primary``, ``independent``), or on
   a later ``vendor-declared`` fact: the **public fact is kept** and the conflict
@@ -59,16 +62,36 @@ fact, cell and report can say so. Against the public fact it meets
 
 A buyer who wants more than the vendor's word says so with ``min_grade`` on a must-have
 or policy rule: a vendor-declared fact then counts as unknown there.
+
+An answer to the vendor's own facts (``vendor.…``) reaches every offering of the
+vendor's file that reads it: a ``vendor.certifications.…`` answer not the offerings with
+a certification block of their own. A certification answer on an offering that
+inherits its maker's block meets the maker's item; folded in, the offering gets a copy
+of the maker's block (the vendor-level answers in it), each item keeping its date and
+grade. Each (offering, field) is answered once across all the files given (a vendor's
+own fact: once per vendor), whatever the question ids say. A price is checked against
+the exchange-rate table as a profile's is.
+
+Workbook limits
+---------------
+Besides :data:`MAX_UNZIPPED`, :data:`MAX_PARTS` and :data:`MAX_SHEETS`: a sheet's stated
+size is ignored (its rows are read as they are, its first 100 columns only), a row
+past Excel's last (1,048,576) is refused, and a sheet's answer columns hold at most
+:data:`engine.catalog.yamlio.MAX_BYTES` characters, the size limit of a YAML answer file.
+The XML is parsed by openpyxl with defusedxml (a dependency): entity declarations and
+external entities are refused.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import io
 import math
+import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
@@ -89,8 +112,8 @@ from engine.catalog.schema import (
     VendorFile,
     _Model,
 )
-from engine.catalog.yamlio import LoadedYaml, Path_, load_yaml_bytes
-from engine.errors import InputError, Issue
+from engine.catalog.yamlio import MAX_BYTES, LoadedYaml, Path_, load_yaml_bytes
+from engine.errors import InputError, Issue, suggest
 
 __all__ = [
     "ANSWER_GRADE",
@@ -116,6 +139,10 @@ MAX_SHEETS = 500
 """Most sheets an answer workbook may hold."""
 MAX_UNZIPPED = 64 * 1024 * 1024
 """Largest total uncompressed size of an answer workbook's parts (64 MiB)."""
+MAX_PARTS = 4 * MAX_SHEETS + 100
+"""Most parts (zip entries) an answer workbook may hold: a sheet has its XML and a few
+related parts; checked before the workbook is opened, so tens of thousands of tiny
+sheets cost nothing to refuse."""
 
 Outcome = Literal["fills", "replaces", "confirms", "public kept", "overrides", "not folded"]
 OUTCOMES: tuple[str, ...] = ("fills", "replaces", "confirms", "public kept", "overrides", "not folded")
@@ -179,6 +206,13 @@ class Answer:
     as_of : datetime.date
     line : int or None
         Its line (a workbook: its row).
+    index : int or None
+        Its place in the file's ``questions`` (problems found when folding name
+        ``questions[<index>].<key>``).
+    offering_lines : tuple of int or None
+        The line of each of its offerings.
+    answer_line : int or None
+        The line of its answer.
     """
 
     file: str
@@ -189,6 +223,17 @@ class Answer:
     evidence: str
     as_of: dt.date
     line: int | None
+    index: int | None = None
+    offering_lines: tuple[int | None, ...] = ()
+    answer_line: int | None = None
+
+    def where(self, key: str, k: int | None = None) -> tuple[int | None, str]:
+        """The line and field of ``key`` (``offerings``: its ``k``-th) in the file."""
+        line = self.answer_line if key == "answer" else self.line
+        if key == "offerings" and k is not None and k < len(self.offering_lines):
+            line = self.offering_lines[k]
+        path = f"{key}[{k}]" if k is not None else key
+        return (line or self.line), (path if self.index is None else f"questions[{self.index}].{path}")
 
     @property
     def label(self) -> str:
@@ -228,6 +273,10 @@ class AnswerFile:
     digest: str
     answers: tuple[Answer, ...]
     unanswered: int
+    vendor_line: int | None = None
+    """The line of its ``vendor`` (a workbook: row 3)."""
+    source: str = ""
+    """The file read (a workbook sheet's: the workbook's name; empty: ``file``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,14 +371,25 @@ _BLOCK_KEYS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "openness": (frozenset({"open_weights"}), frozenset({"licence", "note"})),
     "vendor.fmti": (frozenset({"score", "edition"}), frozenset({"note"})),
 }
+_MEASURED: Mapping[str, frozenset[str]] = {
+    "latency": frozenset({"ttft_s", "output_tokens_per_s", "ttft_p95_s"})
+}
+"""Blocks whose keys are all optional but at least one of these must be given."""
 _ENUMS: Mapping[str, tuple[str, ...]] = {f: q.allowed for f, q in QUESTIONS.items() if q.allowed}
 _CONFIRMATIONS = frozenset({"offering", "vendor"})
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: ValidationError, *, skip: int = 0) -> str:
+    """The first error of ``exc`` as ``<key path>: <message>; found <input>`` (the
+    path without its first ``skip`` parts; the input left out when the message
+    already shows it)."""
     err = exc.errors(include_url=False)[0]
     msg = str(err["msg"])
-    return msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
+    msg = msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
+    loc = ".".join(str(x) for x in err["loc"][skip:] if not isinstance(x, int))
+    if err["type"] != "value_error" and "input" in err and not isinstance(err["input"], (dict, list, tuple)):
+        msg = f"{msg}; found {_shown(err['input'])}"
+    return f"{loc}: {msg}" if loc else msg
 
 
 def _parse_value(field: str, raw: Any, from_text: bool) -> Any:
@@ -393,6 +453,9 @@ def _parse_value(field: str, raw: Any, from_text: bool) -> Any:
             if not keys:
                 said.append("empty")
             raise ValueError(f"expected a mapping with the keys {known}; {'; '.join(said)}")
+        measured = _MEASURED.get(field)
+        if measured and not keys & measured:
+            raise ValueError(f"expected at least one of {', '.join(sorted(measured))}; found none")
         return dict(value)
     if field in _CONFIRMATIONS:
         if not isinstance(raw, str):
@@ -415,9 +478,32 @@ def _expected_id(q: AnsweredQuestion) -> str:
     return f"vendor:{q.field}" if q.field.startswith("vendor") else f"{q.offerings[0]}:{q.field}"
 
 
+_QUESTION_FIELD = re.compile(r"questions\[(\d+)\]")
+
+
 def _document(loaded: LoadedYaml, digest: str, *, from_text: bool) -> AnswerFile:
-    """Validate a loaded answer document (YAML, or a workbook sheet made into one)."""
-    doc = _validate(AnswerDocument, loaded)
+    """Validate a loaded answer document (YAML, or a workbook sheet made into one): every
+    problem at once, the answers of the questions the schema takes checked even when
+    others (or the document's own fields) have schema problems."""
+    doc: AnswerDocument | None = None
+    early: list[Issue] = []
+    try:
+        doc = _validate(AnswerDocument, loaded)
+        questions = list(enumerate(doc.questions))
+    except InputError as exc:
+        early = list(exc.issues)
+        raw = loaded.data.get("questions") if isinstance(loaded.data, dict) else None
+        if not isinstance(raw, list):
+            raise
+        named = {int(m.group(1)) for i in early if (m := _QUESTION_FIELD.match(i.field or ""))}
+        questions = []
+        for k, rq in enumerate(raw[:MAX_QUESTIONS]):
+            if k in named:
+                continue
+            try:
+                questions.append((k, AnsweredQuestion.model_validate(rq)))
+            except ValidationError:  # pragma: no cover - its problems are among those reported
+                continue
     issues: list[Issue] = []
     answers: list[Answer] = []
     unanswered = 0
@@ -428,7 +514,7 @@ def _document(loaded: LoadedYaml, digest: str, *, from_text: bool) -> AnswerFile
         path: Path_ = ("questions", i, key)
         issues.append(Issue(code, msg, file, loaded.line_of(path), None, f"questions[{i}].{key}"))
 
-    for i, q in enumerate(doc.questions):
+    for i, q in questions:
         fld = _question_field(q.field)
         if fld is None:
             issue(i, "field", f"no question of the questionnaire fills {q.field!r}", "answers.unknown_field")
@@ -474,11 +560,14 @@ def _document(loaded: LoadedYaml, digest: str, *, from_text: bool) -> AnswerFile
                 q.evidence,
                 q.as_of,
                 loaded.line_of(("questions", i)),
+                i,
+                tuple(loaded.line_of(("questions", i, "offerings", k)) for k in range(len(q.offerings))),
+                loaded.line_of(("questions", i, "answer")),
             )
         )
-    if issues:
-        raise InputError(issues)
-    return AnswerFile(file, doc.vendor, digest, tuple(answers), unanswered)
+    if issues or early or doc is None:
+        raise InputError([*early, *issues])
+    return AnswerFile(file, doc.vendor, digest, tuple(answers), unanswered, loaded.line_of(("vendor",)))
 
 
 def read_answers_yaml(raw: bytes, file: str) -> AnswerFile:
@@ -532,13 +621,21 @@ def _cell_text(value: Any) -> Any:
 def _check_zip(raw: bytes, file: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            total = sum(i.file_size for i in z.infolist())
+            infos = z.infolist()
+            total = sum(i.file_size for i in infos)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise InputError.single(
             "answers.workbook",
             "not an Excel workbook (.xlsx): the file is not a valid zip archive",
             file=file,
         ) from None
+    if len(infos) > MAX_PARTS:
+        raise InputError.single(
+            "answers.workbook",
+            f"the workbook holds {len(infos):,} parts, more than the {MAX_PARTS:,} a questionnaire of "
+            f"{MAX_SHEETS} sheets may have",
+            file=file,
+        )
     if total > MAX_UNZIPPED:
         raise InputError.single(
             "answers.workbook",
@@ -572,9 +669,15 @@ def read_answers_workbook(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a broken workbook
-        raise InputError.single(
-            "answers.workbook", f"cannot read the workbook: {type(exc).__name__}", file=file
-        ) from None
+        cause: BaseException | None = exc
+        while cause is not None and type(cause).__module__.split(".")[0] != "defusedxml":
+            cause = cause.__cause__ or cause.__context__
+        why = (
+            "its XML declares entities or a document type (refused: entity expansion, external entities)"
+            if cause is not None
+            else type(exc).__name__
+        )
+        raise InputError.single("answers.workbook", f"cannot read the workbook: {why}", file=file) from None
     try:
         if len(wb.sheetnames) > MAX_SHEETS:
             raise InputError.single(
@@ -587,23 +690,43 @@ def read_answers_workbook(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
         for ws in wb.worksheets:
             name = f"{file}#{ws.title}"
             try:
-                out.append(_sheet(ws, name, digest))
+                out.append(replace(_sheet(ws, name, digest), source=file))
             except InputError as exc:
                 issues.extend(exc.issues)
         if issues:
             raise InputError(issues)
-        return tuple(out)
+        # the questionnaires answered (a workbook of every vendor's usually has one); all
+        # of them when none is, so the workbook is still listed as read
+        return tuple(a for a in out if a.answers) or tuple(out)
     finally:
         wb.close()
 
 
+_EXCEL_ROWS = 1_048_576
+"""The last row of an Excel sheet."""
+_MAX_COLUMNS = 100
+"""Columns of a sheet read (the questionnaire has 12; a column further right is not one of
+its columns)."""
+
+
 def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
-    rows = ws.iter_rows(values_only=True)
+    # the sheet's stated size is not trusted: a dimension of A1:XFD1048576 would have
+    # openpyxl pad a million rows of 16,384 empty cells; rows missing between two rows
+    # still come as empty rows, each of at most _MAX_COLUMNS cells
+    ws.reset_dimensions()
+    rows = ws.iter_rows(max_col=_MAX_COLUMNS, values_only=True)
     data: dict[str, Any] = {}
     lines: dict[Path_, int] = {}
     header: dict[int, str] = {}
     questions: list[dict[str, Any]] = []
+    size = 0  # characters of text read
     for r, row in enumerate(rows, start=1):
+        if r > _EXCEL_ROWS:  # a row number no spreadsheet writes: never iterate up to it
+            raise InputError.single(
+                "answers.workbook", f"a row past Excel's last row ({_EXCEL_ROWS:,})", file=name, line=r
+            )
+        if r > _HEADER_ROW and row.count(None) == len(row):
+            continue  # an empty (or missing) row, skipped at C speed
         cells = [_cell_text(v) for v in row]
         if r == _META_ROW:
             if len(cells) < 4 or cells[0] != "questionnaire" or cells[2] != "kind":
@@ -631,6 +754,15 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
             got = {header[j]: c for j, c in enumerate(cells) if j in header}
             if all(v is None for v in got.values()):
                 continue
+            size += sum(len(v) for v in got.values() if isinstance(v, str))
+            if size > MAX_BYTES:  # what one YAML answer file may hold
+                raise InputError.single(
+                    "answers.workbook",
+                    f"the sheet's answers hold more than {MAX_BYTES:,} characters of text, the limit of an "
+                    "answer file",
+                    file=name,
+                    line=r,
+                )
             if got.get("question_id") == "No open question.":
                 continue
             k = len(questions)
@@ -641,6 +773,9 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
                     v = [p.strip() for p in v.split(",")]
                 if key == "as_of" and isinstance(v, dt.date):
                     v = v.isoformat()
+                if key == "evidence" and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    # a certificate or document number the spreadsheet stored as a number
+                    v = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
                 if v is not None:
                     q[key] = v
                 lines[("questions", k, key)] = r
@@ -652,7 +787,14 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
         )
     data["questions"] = questions
     lines[("questions",)] = _HEADER_ROW
-    return _document(LoadedYaml(data, lines, name), digest, from_text=True)
+    try:
+        return _document(LoadedYaml(data, lines, name), digest, from_text=True)
+    except InputError as exc:  # the loader's advice is for YAML; a cell's is to hold text
+        yaml_hint = " — YAML read this as a number or boolean; put the text in quotes"
+        cell_hint = " — the cell holds a number or boolean; enter it as text"
+        raise InputError(
+            [replace(i, message=i.message.replace(yaml_hint, cell_hint)) for i in exc.issues]
+        ) from None
 
 
 def read_answers(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
@@ -683,18 +825,20 @@ PLAIN_FIELDS: frozenset[str] = frozenset(
 
 def _cert(ro: ResolvedOffering, fld: str) -> str | None:
     own = fld.startswith("certifications.")
-    block = ro.offering.certifications if own else ro.vendor.certifications
+    # an offering without a block of its own reads its maker's: that is the public value
+    block = (ro.offering.certifications or ro.vendor.certifications) if own else ro.vendor.certifications
     if block is None:
         return None
     item = next((v for k, v in block.items.items() if k == fld.rsplit(".", 1)[1]), None)
-    if item is None or item.status in ("unknown", "none_found"):
+    if item is None or item.status == "unknown":
         return None
-    return str(item.status)
+    return str(item.status)  # none_found is a fact (a search found none), graded like any other
 
 
 def _public(ro: ResolvedOffering, fld: str) -> Any:
-    """The public value of ``fld`` as an answer would give it (``None``: unknown, or
-    looked up and none found)."""
+    """The public value of ``fld`` as an answer would give it (``None``: unknown;
+    ``none_found``, a search that found none, is a value: an answer meets it as any
+    other fact, so a stronger "none found" is not overridden)."""
     off, ven = ro.offering, ro.vendor
     if fld == "processing_regions":
         return frozenset(off.processing_regions) if off.processing_regions else None
@@ -715,7 +859,7 @@ def _public(ro: ResolvedOffering, fld: str) -> Any:
         return None if f is None else (f.score, f.edition)
     if fld == "zero_data_retention":
         z = off.zero_data_retention
-        return None if z is None or z.status in ("unknown", "none_found") else z.status
+        return None if z is None or z.status == "unknown" else z.status
     if fld == "vendor.gpai_code_of_practice":
         g = ven.gpai_code_of_practice
         return None if g is None or g.status == "unknown" else g.status
@@ -774,7 +918,7 @@ def _text(value: Any) -> str | None:
 def _public_fact(ro: ResolvedOffering, fld: str, every: tuple[Fact, ...]) -> Fact | None:
     where = _FACT_OF.get(fld, fld)
     if fld.startswith("certifications.") and ro.offering.certifications is None:
-        return None
+        where = f"vendor.{fld}"  # the maker's item, which the offering inherits
     return next((f for f in every if f.field == where), None)
 
 
@@ -804,15 +948,17 @@ def _provenance(ans: Answer) -> dict[str, Any]:
     return {"as_of": ans.as_of, "evidence": ANSWER_GRADE, "sources": (ans.evidence,)}
 
 
-def _pinned_block(vendor: VendorFile) -> dict[str, Any]:
-    """The vendor's certification block, with the date, grade and sources its items
-    inherit written on it (so it means the same copied onto an offering)."""
-    block = vendor.certifications or CertificationBlock()
-    d = block.model_dump(by_alias=True, exclude_none=True)
-    own = bool(block.as_of or block.sources)
-    d["as_of"] = block.as_of or vendor.as_of
-    d["sources"] = block.sources or vendor.sources
-    grade = block.evidence or (None if own else vendor.evidence)
+def _pinned_block(ven: Mapping[str, Any]) -> dict[str, Any]:
+    """The vendor's certification block (``ven``: its data, with the vendor-level
+    answers already written in), with the date, grade and sources its items inherit
+    written on it (so it means the same copied onto an offering)."""
+    block = ven.get("certifications") or {}
+    d = copy.deepcopy(dict(block))
+    d.setdefault("items", {})
+    own = bool(block.get("as_of") or block.get("sources"))
+    d["as_of"] = block.get("as_of") or ven["as_of"]
+    d["sources"] = block.get("sources") or ven["sources"]
+    grade = block.get("evidence") or (None if own else ven.get("evidence"))
     if grade is not None:
         d["evidence"] = grade
     else:
@@ -820,9 +966,7 @@ def _pinned_block(vendor: VendorFile) -> dict[str, Any]:
     return d
 
 
-def _patch(
-    fld: str, value: Any, ans: Answer, off: dict[str, Any], ven: dict[str, Any], vendor: VendorFile
-) -> None:
+def _patch(fld: str, value: Any, ans: Answer, off: dict[str, Any], ven: dict[str, Any]) -> None:
     """Write an answer into an offering's (``off``) or its vendor's (``ven``) data."""
     prov = _provenance(ans)
     if fld == "processing_regions":
@@ -846,7 +990,7 @@ def _patch(
         ven["headquarters"] = value
     elif fld.startswith("certifications."):
         if "certifications" not in off:  # the offering inherited its maker's block: now its own
-            off["certifications"] = _pinned_block(vendor)
+            off["certifications"] = _pinned_block(ven)
         block = off["certifications"]
         block["items"] = {
             **block.get("items", {}),
@@ -865,15 +1009,21 @@ def _validate_patch(vendor: VendorFile, index: int | None, fld: str, ans: Answer
     ven = vendor.model_dump(by_alias=True, exclude_none=True)
     offs = ven["offerings"]
     off = offs[index] if index is not None else {}
-    _patch(fld, ans.value, ans, off, ven, vendor)
+    _patch(fld, ans.value, ans, off, ven)
     try:
         VendorFile.model_validate(ven)
+        return None
     except ValidationError as exc:
-        return _first_error(exc)
-    return None
+        return _first_error(exc, skip=2 if index is not None else 0)  # an offering's: from its key
 
 
-def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answers: bool = False) -> Catalog:
+def fold_answers(
+    catalog: Catalog,
+    files: Iterable[AnswerFile],
+    *,
+    prefer_answers: bool = False,
+    currencies: Collection[str] | None = None,
+) -> Catalog:
     """The catalog with the vendors' answers folded in.
 
     Parameters
@@ -885,6 +1035,10 @@ def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answer
     prefer_answers : bool
         The buyer's choice: an answer overrides a contradicting public fact on stronger
         evidence (default: the public fact is kept; the conflict is reported either way).
+    currencies : collection of str, optional
+        The currencies the exchange-rate table knows (as for
+        :func:`engine.catalog.loading.load_catalog`): a price answered in another one
+        is a problem of its file.
 
     Returns
     -------
@@ -919,25 +1073,30 @@ def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answer
                     f"no vendor nor channel operator of the catalog has the questionnaire id {af.vendor!r} "
                     f"(known: {', '.join(known)})",
                     af.file,
-                    None,
+                    af.vendor_line,
                     None,
                     "vendor",
                 )
             )
-        mine: list[tuple[str, str]] = []
-        for ans in af.answers:
+        here: dict[tuple[str, str], Answer] = {}  # what this file answers, and where
+        # an unknown questionnaire is the one problem: every answer would be "not theirs"
+        for ans in af.answers if not problems else ():
             where = f"{ans.question_id}"
-            for oid in ans.offering_ids:
+            vendor_level = ans.field.startswith("vendor")
+            checked = False
+            for k, oid in enumerate(ans.offering_ids):
+                line, path = ans.where("offerings", k)
                 ro = by_id.get(oid)
                 if ro is None:
                     problems.append(
                         Issue(
                             "answers.unknown_offering",
-                            f"question {where}: no offering {oid!r} in the catalog",
+                            f"question {where}: no offering {oid!r} in the catalog"
+                            f"{suggest(oid, list(by_id))}",
                             af.file,
-                            ans.line,
+                            line,
                             None,
-                            "offerings",
+                            path,
                         )
                     )
                     continue
@@ -948,46 +1107,60 @@ def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answer
                             "answers.not_theirs",
                             f"question {where}: {ans.field} of {oid} is for {to} to answer, not {af.vendor}",
                             af.file,
-                            ans.line,
+                            line,
                             None,
-                            "offerings",
+                            path,
                         )
                     )
                     continue
-                key = (oid, ans.field)
-                if key in taken:
+                # a vendor's own fact is one question whichever of its offerings it lists
+                key = (ro.vendor.id if vendor_level else oid, ans.field)
+                if key in taken or (key in here and here[key] is not ans):
+                    earlier = taken.get(key) or f"this file (question {here[key].question_id})"
+                    whose = ro.vendor.id if vendor_level else oid
                     problems.append(
                         Issue(
                             "answers.duplicate",
-                            f"question {where}: {ans.field} of {oid} is already answered in {taken[key]}",
+                            f"question {where}: {ans.field} of {whose} is already answered in {earlier}",
                             af.file,
-                            ans.line,
+                            line,
                             None,
-                            "id",
+                            path,
                         )
                     )
                     continue
-                mine.append(key)
-                if ans.field not in _CONFIRMATIONS:
-                    index = ro.index if not ans.field.startswith("vendor") else None
-                    bad = _validate_patch(ro.vendor, index, ans.field, ans)
-                    if bad is not None:
-                        problems.append(
-                            Issue(
-                                "answers.invalid",
-                                f"question {where}: {bad}",
-                                af.file,
-                                ans.line,
-                                None,
-                                "answer",
+                here[key] = ans
+                if ans.field not in _CONFIRMATIONS and not (vendor_level and checked):
+                    checked = True
+                    bad = _validate_patch(ro.vendor, None if vendor_level else ro.index, ans.field, ans)
+                    if (
+                        bad is None
+                        and ans.field == "processing_regions"
+                        and "BUYER" in ans.value
+                        and ro.offering.operator.headquarters != "BUYER"
+                    ):  # BUYER passes every residency rule: only the buyer's own infrastructure is
+                        bad = (
+                            "processing_regions: BUYER (wherever the buyer chooses) is for an offering the "
+                            f"buyer runs itself; {oid} is run by {ro.offering.operator.name}: name the "
+                            "countries, EU or EEA the processing may reach"
+                        )
+                    if bad is None and ans.field == "prices" and currencies is not None:
+                        if ans.value["currency"] not in currencies:
+                            bad = (
+                                f"prices.currency: the exchange-rate table does not have {ans.value['currency']} "
+                                f"({', '.join(sorted(currencies))})"
                             )
+                    if bad is not None:
+                        line, path = ans.where("answer")
+                        problems.append(
+                            Issue("answers.invalid", f"question {where}: {bad}", af.file, line, None, path)
                         )
         if problems:
             issues.extend(problems)
             continue
-        taken.update(dict.fromkeys(mine, af.file))
+        taken.update(dict.fromkeys(here, af.file))
         kept_files.append(af)
-        digests[af.file] = af.digest
+        digests[af.source or af.file] = af.digest
         for ans in af.answers:
             concerned = list(ans.offering_ids)
             if ans.field.startswith("vendor"):  # the vendor's fact: every offering of its file rests on it
@@ -995,6 +1168,9 @@ def fold_answers(catalog: Catalog, files: Iterable[AnswerFile], *, prefer_answer
                 concerned += [
                     ro.id for ro in catalog.offerings if ro.vendor.id == vid and ro.id not in concerned
                 ]
+            if ans.field.startswith("vendor.certifications."):
+                # an offering with a certification block of its own never reads its maker's
+                concerned = [oid for oid in concerned if by_id[oid].offering.certifications is None]
             for oid in concerned:
                 uses.append(_outcome(ans, by_id[oid], every[oid], prefer_answers))
     if not uses:
@@ -1021,14 +1197,16 @@ def _rebuilt(
         ven = vendor.model_dump(by_alias=True, exclude_none=True)
         offs = ven["offerings"]
         done_vendor: set[str] = set()
-        for u in vuses:
+        # the vendor's own facts first: an offering given a certification block of its own
+        # by an answer copies its maker's block with the vendor-level answers in it
+        for u in sorted(vuses, key=lambda u: not u.answer.field.startswith("vendor")):
             ro = by_id[u.offering_id]
             fld = u.answer.field
             if fld.startswith("vendor"):
                 if fld in done_vendor:
                     continue  # one vendor-level answer, many offerings
                 done_vendor.add(fld)
-            _patch(fld, u.answer.value, u.answer, offs[ro.index], ven, vendor)
+            _patch(fld, u.answer.value, u.answer, offs[ro.index], ven)
         new_vendor[vid] = VendorFile.model_validate(ven)  # each answer was validated on its own
     marks: dict[str, dict[str, AnswerUse]] = {}
     for u in uses:
@@ -1061,15 +1239,18 @@ def read_and_fold(
     inputs: Iterable[tuple[str, bytes]],
     *,
     prefer_answers: bool = False,
+    currencies: Collection[str] | None = None,
 ) -> Catalog:
     """Read answer files (name, bytes) and fold the valid ones into ``catalog``; the
     problems of the others go to its ``issues`` (as :func:`fold_answers`)."""
     read: list[AnswerFile] = []
     problems: list[Issue] = []
+    digests: dict[str, str] = {}
     for name, raw in inputs:
+        digests[name] = hashlib.sha256(raw).hexdigest()  # every answer file read, valid or not
         try:
             read.extend(read_answers(raw, name))
         except InputError as exc:
             problems.extend(exc.issues)
-    folded = fold_answers(catalog, read, prefer_answers=prefer_answers)
-    return replace(folded, issues=(*folded.issues, *problems)) if problems else folded
+    folded = fold_answers(catalog, read, prefer_answers=prefer_answers, currencies=currencies)
+    return replace(folded, issues=(*folded.issues, *problems), digests={**folded.digests, **digests})

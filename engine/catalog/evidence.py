@@ -245,7 +245,17 @@ PLAIN_ANSWER_FIELDS: tuple[str, ...] = (
 def _answered(out: list[Fact], ro: ResolvedOffering) -> list[Fact]:
     """Mark the facts vendors' answers gave (:attr:`Fact.answer`); add one fact per
     answered field that has no block (:data:`PLAIN_ANSWER_FIELDS`)."""
-    marks = {ANSWER_FACTS.get(f, f): u.answer.label for f, u in ro.answers.items() if u.used}
+    marks: dict[str, str] = {}
+    # the maker's certification answers first: an offering whose block an answer of its
+    # own made (a copy of its maker's) holds them as its own items, where they are marked
+    order = sorted(ro.answers.items(), key=lambda kv: not kv[0].startswith("vendor."))
+    for f, u in order:
+        if not u.used:
+            continue
+        key = ANSWER_FACTS.get(f, f)
+        if key.startswith("vendor.certifications.") and ro.offering.certifications is not None:
+            key = key.removeprefix("vendor.")
+        marks[key] = u.answer.label
     done = [dataclasses.replace(f, answer=marks[f.field]) if f.field in marks else f for f in out]
     for fld in PLAIN_ANSWER_FIELDS:
         use = ro.answers.get(fld)

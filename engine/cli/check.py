@@ -30,7 +30,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     resolver = LocalResolver(criteria_dir, policy_path)
     if policy.priorities:  # a missing priorities file is reported before the catalog loads
         policy_priorities(policy.priorities, resolver, doc)
-    catalog = with_answers(load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots), args)
+    currencies = criteria.currencies()
+    catalog = with_answers(load_catalog([vendors_dir], currencies=currencies, roots=roots), args, currencies)
     report = run_policy(
         policy,
         doc,

@@ -75,14 +75,22 @@ def _print_issues(issues: Sequence[Issue], err: TextIO) -> None:
         print(terminal(str(i)), file=err)
 
 
+def _in_files(issue: Issue, files: set[str]) -> bool:
+    """Whether an issue is in one of ``files`` (or in a sheet of one: ``<file>#<sheet>``)."""
+    f = issue.file or ""
+    return any(f == a or f.startswith(f"{a}#") for a in files)
+
+
 def _vendor_problems(catalog: Catalog, err: TextIO, verb: str) -> bool:
     """Print the problems of vendor files that did not load; True when there were any
     (the command then exits 2, having worked on the valid offerings)."""
     if catalog.issues:
         _print_issues(catalog.issues, err)
+        # answer files are the inputs read besides the vendor files (engine.catalog.answers.read_and_fold)
+        answer_files = set(catalog.digests) - set(catalog.files)
         files = (
             "vendor and answer files"
-            if any(i.code.startswith("answers.") for i in catalog.issues)
+            if any(i.code.startswith("answers.") or _in_files(i, answer_files) for i in catalog.issues)
             else "vendor files"
         )
         print(f"{len(catalog.issues)} problem(s) in the {files}; {verb} the valid offerings", file=err)
@@ -130,11 +138,14 @@ def _dirs(args: argparse.Namespace) -> tuple[Path, Path]:
     return criteria_dir, vendors_dir
 
 
-def with_answers(catalog: Catalog, args: argparse.Namespace) -> Catalog:
+def with_answers(
+    catalog: Catalog, args: argparse.Namespace, currencies: frozenset[str] | None = None
+) -> Catalog:
     """``catalog`` with the answer files of ``--answers`` folded in
     (:func:`engine.catalog.answers.read_and_fold`; ``--prefer-answers``: answers win
     conflicts). A file that cannot be read or has problems adds its issues and
-    contributes nothing; the valid ones are used."""
+    contributes nothing; the valid ones are used. ``currencies``: those the
+    exchange-rate table knows (a price answered in another is refused)."""
     paths = getattr(args, "answers", None) or []
     if not paths:
         return catalog
@@ -150,7 +161,12 @@ def with_answers(catalog: Catalog, args: argparse.Namespace) -> Catalog:
             unread.extend(exc.issues)
             continue
         inputs.append((name, raw))
-    folded = read_and_fold(catalog, inputs, prefer_answers=bool(getattr(args, "prefer_answers", False)))
+    folded = read_and_fold(
+        catalog,
+        inputs,
+        prefer_answers=bool(getattr(args, "prefer_answers", False)),
+        currencies=currencies,
+    )
     return replace(folded, issues=(*folded.issues, *unread)) if unread else folded
 
 
@@ -177,7 +193,7 @@ def _load(args: argparse.Namespace) -> _Loaded:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
         )
-    catalog = with_answers(catalog, args)
+    catalog = with_answers(catalog, args, criteria.currencies())
     if args.weight_order is not None:
         parse_order(args.weight_order, criteria.ids(), field="--weight-order")
         if args.weight:

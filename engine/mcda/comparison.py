@@ -130,6 +130,8 @@ class CriterionCell:
     evidence : str or None
         The weakest evidence grade the value rests on (the ranking's
         :attr:`~engine.mcda.scoring.Cell.evidence`).
+    answers : tuple of str
+        The vendors' answers the value rests on (:attr:`~engine.mcda.scoring.Cell.answers`).
     """
 
     offering_id: str
@@ -142,6 +144,7 @@ class CriterionCell:
     note: str | None
     provenance: Provenance
     evidence: str | None = None
+    answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -688,6 +691,7 @@ def comparison(
                     cell.note,
                     criterion_provenance(c, ro),
                     cell.evidence,
+                    cell.answers,
                 )
             )
         criteria.append(

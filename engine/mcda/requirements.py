@@ -195,9 +195,10 @@ def _named_certifications(ro: ResolvedOffering, spec: RequirementSpec) -> tuple[
 
 GRADED_FIELDS: dict[str, Callable[[ResolvedOffering, RequirementSpec], tuple[Fact, ...]]] = {
     "processing_regions": _of_kind("residency"),
-    "developer_hq": _field_facts("vendor"),
-    "operator_hq": _field_facts("offering"),
-    "deployment": _field_facts("offering"),
+    # a vendor's answer to a field without a block is a fact of its own, judged with the profile
+    "developer_hq": _field_facts("vendor", "vendor.headquarters"),
+    "operator_hq": _field_facts("offering", "operator.headquarters"),
+    "deployment": _field_facts("offering", "deployment"),
     "open_weights": _of_kind("openness"),
     "licence": _of_kind("openness"),
     "certifications": _named_certifications,

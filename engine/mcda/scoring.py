@@ -538,7 +538,12 @@ def _digest(catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesF
         "max_age_days": limits(criteria.max_age_days, priorities),
     }
     if catalog.answer_uses:  # which answers were used, and how (a buyer's preference changes it)
-        payload["answers"] = sorted([u.answer.label, u.offering_id, u.outcome] for u in catalog.answer_uses)
+        # by the answer file's content, not its name: ./a.yaml and a.yaml are the same input
+        content = {f.file: f.digest for f in catalog.answer_files}
+        payload["answers"] = sorted(
+            [content.get(u.answer.file, ""), u.answer.question_id, u.offering_id, u.outcome]
+            for u in catalog.answer_uses
+        )
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
     return hashlib.sha256(blob).hexdigest()
 

@@ -192,6 +192,10 @@ class PolicyReport:
         ``<kind>.as_of``/``max_age_days`` rule is what fails a check on age.
     max_age_days : mapping
         The limits ``stale`` was judged against.
+    answers : tuple of (str, str)
+        What the vendors' answers did to the offerings in scope
+        (:mod:`engine.catalog.answers`), by offering id: each answer's flag
+        (:attr:`engine.catalog.answers.AnswerUse.flag`); empty without answers.
     """
 
     policy_name: str
@@ -204,6 +208,7 @@ class PolicyReport:
     expiring_in: int | None = None
     stale: tuple[tuple[str, Age], ...] = ()
     max_age_days: Mapping[str, int] = field(default_factory=dict)
+    answers: tuple[tuple[str, str], ...] = ()
 
     @property
     def findings(self) -> tuple[Check, ...]:
@@ -549,6 +554,7 @@ def check_policy(
         expiring_in=expiring_in,
         stale=tuple((ro.id, a) for ro in scope for a in flagged(ro, day, lims)),
         max_age_days=lims,
+        answers=tuple((ro.id, u.flag) for ro in scope for u in ro.answers.values() if u.flag),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from engine.mcda.comparison import (
     Comparison,
+    CriterionCell,
     CriterionRow,
     FactValue,
     OfferingResult,
@@ -460,6 +461,23 @@ def _json_value(v: Any) -> Any:
     return v
 
 
+def _cell_dict(x: CriterionCell) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "value": _json_value(x.value),
+        "utility": _round(x.utility),
+        "contribution": _round(x.contribution),
+        "gap": _round(x.gap),
+        "imputed": x.imputed,
+        "best": x.best,
+        "note": x.note,
+        "evidence": x.evidence,
+        "provenance": _prov_dict(x.provenance),
+    }
+    if x.answers:  # the vendors' answers the value rests on (absent without answers)
+        out["answers"] = list(x.answers)
+    return out
+
+
 def _prov_dict(p: Provenance) -> dict[str, Any]:
     # the vendor file is the offering's ``file``, given once per offering
     return {"block": p.block, "sources": list(p.sources), "as_of": p.as_of.isoformat()}
@@ -531,20 +549,7 @@ def comparison_dict(comp: Comparison) -> dict[str, Any]:
                 "weight": _round(c.weight),
                 "best": list(c.best),
                 "differs": c.differs,
-                "values": {
-                    x.offering_id: {
-                        "value": _json_value(x.value),
-                        "utility": _round(x.utility),
-                        "contribution": _round(x.contribution),
-                        "gap": _round(x.gap),
-                        "imputed": x.imputed,
-                        "best": x.best,
-                        "note": x.note,
-                        "evidence": x.evidence,
-                        "provenance": _prov_dict(x.provenance),
-                    }
-                    for x in c.cells
-                },
+                "values": {x.offering_id: _cell_dict(x) for x in c.cells},
             }
             for c in comp.criteria
         ],

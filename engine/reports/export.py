@@ -160,7 +160,7 @@ def _round(x: float | None) -> float | None:
 
 def _cell(c: Cell) -> dict[str, Any]:
     v = c.value if not isinstance(c.value, float) else _round(c.value)
-    return {
+    out: dict[str, Any] = {
         "value": v,
         "utility": _round(c.utility),
         "contribution": _round(c.contribution),
@@ -168,6 +168,9 @@ def _cell(c: Cell) -> dict[str, Any]:
         "note": c.note,
         "evidence": c.evidence,
     }
+    if c.answers:  # the vendors' answers the value rests on (absent without answers)
+        out["answers"] = list(c.answers)
+    return out
 
 
 def ranking_dict(ranking: Ranking, top: int | None = None) -> dict[str, Any]:

@@ -204,6 +204,12 @@ def policy_text(report: PolicyReport, fail_on: str = "deny") -> str:
             if _where(c):
                 lines.append(f"        at {t(_where(c))}" + (f" ({t(c.field)})" if c.field else ""))
     lines += _stale_lines(report)
+    if report.answers:  # a check that rests on a vendor's word says so
+        lines += ["", f"Vendors' answers used ({len(report.answers)}):"]
+        shown_answers, left = cut(report.answers)
+        lines.extend(f"  {t(oid)}: {t(flag)}" for oid, flag in shown_answers)
+        if left:
+            lines.append("  " + more_line(left, "answer uses", _ALL))
     waived = [c for c in report.checks if c.status == "waived"]
     if waived:
         lines.append("")
@@ -270,8 +276,9 @@ def _check_dict(c: Check) -> dict[str, Any]:
 
 
 def policy_dict(report: PolicyReport, fail_on: str = "deny") -> dict[str, Any]:
-    """The JSON-ready report (schema version :data:`JSON_SCHEMA_VERSION`)."""
-    return {
+    """The JSON-ready report (schema version :data:`JSON_SCHEMA_VERSION`); ``answers``
+    (what the vendors' answers did, by offering) only when answers were given."""
+    out: dict[str, Any] = {
         "schema_version": JSON_SCHEMA_VERSION,
         "policy": {"name": report.policy_name, "file": report.policy_file},
         "today": report.today.isoformat(),
@@ -305,6 +312,9 @@ def policy_dict(report: PolicyReport, fail_on: str = "deny") -> dict[str, Any]:
             for w in report.waivers
         ],
     }
+    if report.answers:
+        out["answers"] = [{"offering": oid, "flag": flag} for oid, flag in report.answers]
+    return out
 
 
 def policy_json(report: PolicyReport, fail_on: str = "deny") -> str:
