@@ -19,7 +19,7 @@ import streamlit as st
 from engine.catalog.loading import Catalog
 from engine.reports.escape import markdown_code
 from engine.reports.escape import streamlit_markdown as md
-from ui.common import MAX_UPLOAD_BYTES, UPLOAD_KW, UPLOAD_LIMIT, text_frame
+from ui.common import UPLOAD_KW, UPLOAD_LIMIT, keep_uploads, text_frame
 
 ANSWERS_PREFIX = "answers:"
 """How an uploaded answer file is named in issues, flags and the decision record."""
@@ -34,27 +34,6 @@ _OUTCOME_WORDS = {
     "overrides": "conflict: answer used",
     "not folded": "correction for a person (not used)",
 }
-
-
-def _take() -> None:
-    """Keep the uploaded answer files in the session, then clear the widget."""
-    ss = st.session_state
-    refused, replaced = [], []
-    taken: set[str] = set()
-    for f in ss.get(f"answers_uploader_{ss['answers_uploader_n']}") or []:
-        raw = f.getvalue()
-        if len(raw) > MAX_UPLOAD_BYTES:
-            refused.append(f"{f.name}: {len(raw):,} bytes; the limit is {UPLOAD_LIMIT}")
-        elif f.name in taken:
-            refused.append(f"{f.name}: another file of this upload has the same name; rename one")
-        else:
-            if f.name in ss["answer_uploads"] and ss["answer_uploads"][f.name] != raw:
-                replaced.append(f.name)
-            taken.add(f.name)
-            ss["answer_uploads"] = {**ss["answer_uploads"], f.name: raw}
-    ss["answers_refused"] = refused
-    ss["answers_replaced"] = replaced
-    ss["answers_uploader_n"] += 1
 
 
 def _remove(name: str) -> None:
@@ -93,7 +72,8 @@ def draw_answer_uploads(catalog: Catalog) -> None:
         **UPLOAD_KW,
         accept_multiple_files=True,
         key=f"answers_uploader_{ss['answers_uploader_n']}",
-        on_change=_take,
+        on_change=keep_uploads,
+        args=("answer_uploads", "answers_uploader_n", "answers_refused", "answers_replaced"),
         help="The questionnaires above, filled in by the vendors. Valid answers join the ranking on every "
         "page as vendor-declared evidence; a file with any problem is shown with its problems and not used.",
     )

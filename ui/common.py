@@ -78,6 +78,35 @@ UPLOAD_LIMIT = f"1 MiB ({MAX_UPLOAD_BYTES:,} bytes)"
 """The limit in words, in every message and label."""
 
 
+def keep_uploads(store: str, counter: str, refused: str, replaced: str) -> None:
+    """An uploader's ``on_change``: keep its files in the session under ``store`` (file
+    name → bytes; the widget forgets them when the page changes), then clear the widget
+    (its key is ``<counter without _n>_<n>``, renewed by raising ``counter``).
+
+    A file over :data:`MAX_UPLOAD_BYTES`, or two files of one name in one upload (neither
+    silently wins), is refused and said in ``refused``; a name already kept with other
+    bytes is replaced and said in ``replaced``.
+    """
+    ss = st.session_state
+    refused_now, replaced_now = [], []
+    taken: set[str] = set()
+    widget = f"{counter.removesuffix('_n')}_{ss[counter]}"
+    for f in ss.get(widget) or []:
+        raw = f.getvalue()
+        if len(raw) > MAX_UPLOAD_BYTES:
+            refused_now.append(f"{f.name}: {len(raw):,} bytes; the limit is {UPLOAD_LIMIT}")
+        elif f.name in taken:
+            refused_now.append(f"{f.name}: another file of this upload has the same name; rename one")
+        else:
+            if f.name in ss[store] and ss[store][f.name] != raw:
+                replaced_now.append(f.name)
+            taken.add(f.name)
+            ss[store] = {**ss[store], f.name: raw}
+    ss[refused] = refused_now
+    ss[replaced] = replaced_now
+    ss[counter] += 1
+
+
 def too_big(name: str, size: int) -> str:
     """The message for an upload over :data:`MAX_UPLOAD_BYTES` (Markdown-escaped name)."""
     return f"{md(name)} is {size:,} bytes; the limit is {UPLOAD_LIMIT}"

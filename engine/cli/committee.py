@@ -67,15 +67,7 @@ def add_parser(sub: Any) -> None:
             )
         p.add_argument("--format", choices=("text", "json"), default="text")
 
-    def catalog(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--vendors",
-            metavar="DIR",
-            help="vendor profiles directory (default: ./vendors, else the bundled one)",
-        )
-        p.add_argument(
-            "--criteria", metavar="DIR", help="criteria directory (default: ./criteria, else the bundled one)"
-        )
+    from engine.cli.parser import catalog_options as catalog
 
     n = cs.add_parser("new", help="open a decision; prints the owner's token (once)")
     n.add_argument("name", metavar="NAME", help='the decision\'s name, e.g. "2027 LLM platform tender"')

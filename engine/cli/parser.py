@@ -152,21 +152,25 @@ class _Parser(argparse.ArgumentParser):
             (file or sys.stderr).write(message)
 
 
+def catalog_options(p: argparse.ArgumentParser) -> None:
+    """``--vendors DIR`` and ``--criteria DIR``: the catalog a command reads."""
+    p.add_argument(
+        "--vendors",
+        metavar="DIR",
+        help="vendor profiles directory (default: ./vendors, else the bundled one)",
+    )
+    p.add_argument(
+        "--criteria", metavar="DIR", help="criteria directory (default: ./criteria, else the bundled one)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(prog="shortlist", description="Rank AI vendor offerings against a buyer's priorities.")
     parser.add_argument("--version", action="version", version=f"shortlist {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--vendors",
-            metavar="DIR",
-            help="vendor profiles directory (default: ./vendors, else the bundled one)",
-        )
-        p.add_argument(
-            "--criteria", metavar="DIR", help="criteria directory (default: ./criteria, else the bundled one)"
-        )
+    common = catalog_options
 
     v = sub.add_parser(
         "validate",

@@ -13,7 +13,7 @@ from engine.catalog.dates import FUTURE_FLAG
 from engine.catalog.staleness import flagged, limits, stale_label
 from engine.reports.escape import markdown_code, markdown_url, safe_url
 from engine.reports.escape import streamlit_markdown as md
-from ui.common import MAX_UPLOAD_BYTES, UPLOAD_KW, UPLOAD_LIMIT, context, text_frame
+from ui.common import UPLOAD_KW, UPLOAD_LIMIT, context, keep_uploads, text_frame
 
 ctx = context()
 ss = st.session_state
@@ -34,34 +34,14 @@ ss.setdefault("uploader_n", 0)
 ss.setdefault("upload_refused", [])
 
 
-def _take_uploads() -> None:
-    """Keep the uploaded files in the session (the upload widget forgets them when the
-    page changes), then clear the widget for the next upload."""
-    refused, replaced = [], []
-    taken: set[str] = set()
-    for f in ss.get(f"uploader_{ss['uploader_n']}") or []:
-        raw = f.getvalue()
-        if len(raw) > MAX_UPLOAD_BYTES:
-            refused.append(f"{f.name}: {len(raw):,} bytes; the limit is {UPLOAD_LIMIT}")
-        elif f.name in taken:  # two files of one name in one upload: neither silently wins
-            refused.append(f"{f.name}: another file of this upload has the same name; rename one")
-        else:
-            if f.name in ss["uploads"] and ss["uploads"][f.name] != raw:
-                replaced.append(f.name)
-            taken.add(f.name)
-            ss["uploads"] = {**ss["uploads"], f.name: raw}
-    ss["upload_refused"] = refused
-    ss["upload_replaced"] = replaced
-    ss["uploader_n"] += 1
-
-
 st.file_uploader(
     f"Add vendor profiles (.yaml/.yml, {UPLOAD_LIMIT} each)",
     type=["yaml", "yml"],
     **UPLOAD_KW,
     accept_multiple_files=True,
     key=f"uploader_{ss['uploader_n']}",
-    on_change=_take_uploads,
+    on_change=keep_uploads,
+    args=("uploads", "uploader_n", "upload_refused", "upload_replaced"),
     help="One vendor per file, in the format of the bundled profiles (see `shortlist schema vendor`). "
     "A valid profile joins the ranking on every page; an invalid one is shown here with its problems.",
 )
