@@ -44,7 +44,7 @@ def test_shortlist_page_table_of_ranges(monkeypatch):
     frames = [d.value for d in at.dataframe if "range" in d.value.columns]
     assert len(frames) == 1
     table = frames[0]
-    ranked = at.dataframe[0].value["offering"].tolist()  # the ranking comes first
+    ranked = at.dataframe[0].value["id"].tolist()  # the ranking comes first (names shown, ids kept)
     listed = table["offering"].tolist()
     assert listed[: len(ranked)] == ranked  # every ranked offering, in rank order
     assert GAP in listed[len(ranked) :]  # kept out by a gap, could reach the top 3

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.e2e
 
 LUNA = "azure-openai-gpt-6-luna-eu-datazone"  # the default preset's leader
 ARTIFACTS_README = ARTIFACTS / "shortlist-page.png"  # copied by hand to docs/ once looked at
-OPUS_LEADER = re.compile(r"^Leader: (vertex|bedrock)-eu-claude-opus-5\.5 — ")
+OPUS_LEADER = re.compile(r"Offering id: (vertex|bedrock)-eu-claude-opus-5\.5$")
 
 
 def cli_rows(*args: str) -> list[dict[str, str]]:
@@ -77,8 +77,11 @@ def test_the_app_loads_with_title_ranking_and_no_exception(app: Page, server: Se
     ).to_be_visible()
     expect(app.get_by_test_id("stDataFrame").first).to_be_visible()
     expect(leader(app)).to_contain_text(
-        f"Leader: {top['offering_id']} — {top['offering']} ({top['vendor']}), score {float(top['score']):.1f}"
+        # the contracting party is the channel's operator: Microsoft runs Azure OpenAI (the profile)
+        f"Leader: {top['offering']} — contracting party Microsoft, model by {top['vendor']}. "
+        f"Score {float(top['score']):.1f} of 100"
     )
+    expect(leader(app)).to_contain_text(f"Offering id: {top['offering_id']}")
     assert top["offering_id"] == LUNA
     expect(app.get_by_test_id("stException")).to_have_count(0)
     expect(app.locator("body")).not_to_contain_text("was created with a default value")
@@ -88,18 +91,20 @@ def test_the_app_loads_with_title_ranking_and_no_exception(app: Page, server: Se
 def test_capability_slider_moved_with_the_keyboard_changes_the_leader(app: Page, server: Server) -> None:
     thumb = slider_thumb(app, "Capability")
     expect(thumb).to_have_value("15")  # the bank preset; the other weights sum to 85
-    expect(leader(app)).to_contain_text(f"Leader: {LUNA} ")
+    expect(leader(app)).to_contain_text(f"Offering id: {LUNA}")
     press(app, thumb, "ArrowRight", 16, "15.8%")  # one step: 16 of 101
-    expect(leader(app)).to_contain_text(f"Leader: {LUNA} ")
+    expect(leader(app)).to_contain_text(f"Offering id: {LUNA}")
     assert cli_rows("--weight", "capability=16")[0]["offering_id"] == LUNA
     press(app, thumb, "PageUp", 26, "23.4%")  # ten steps: 26 of 111
     expect(leader(app)).to_have_text(OPUS_LEADER)
     press(app, thumb, "End", 100, "54.1%")  # the maximum: 100 of 185
     top = cli_rows("--weight", "capability=100")[0]
-    expect(leader(app)).to_contain_text(f"Leader: {top['offering_id']} — ")
+    expect(leader(app)).to_contain_text(f"Offering id: {top['offering_id']}")
     expect(leader(app)).to_have_text(OPUS_LEADER)
     press(app, thumb, "Home", 0, "29.4%")  # the minimum: compliance is now 25 of 85
-    expect(leader(app)).to_contain_text(f"Leader: {cli_rows('--weight', 'capability=0')[0]['offering_id']} ")
+    expect(leader(app)).to_contain_text(
+        f"Offering id: {cli_rows('--weight', 'capability=0')[0]['offering_id']}"
+    )
     expect(app.get_by_test_id("stException")).to_have_count(0)
     server.assert_log_clean()
 
@@ -121,7 +126,7 @@ def test_open_weights_only_moves_an_offering_to_the_excluded_list(app: Page, ser
     rows = excluded_rows(app)
     expect(rows.filter(has_text="deepseek-v4-pro-api")).to_be_visible()
     expect(rows.filter(has_text=LUNA)).to_have_count(0)
-    expect(leader(app)).to_contain_text(f"Leader: {LUNA} ")
+    expect(leader(app)).to_contain_text(f"Offering id: {LUNA}")
     # the heading also splits the count: "Excluded offerings (12): 4 fail a must-have, 8 only on …"
     before = app.get_by_text(re.compile(r"^Excluded offerings \(\d+\)(: .*)?$")).inner_text()
 
