@@ -104,3 +104,18 @@ def test_deciders_leave_out_criteria_that_give_everyone_the_same_points(ranking:
     lead = ranking.ranked[0]
     assert "data_residency" not in plain.deciders(lead, {}, 3, same)
     assert plain.deciders(lead, {}, 3).count(" · ") == 2
+
+
+def test_the_two_criterion_front_is_the_front_of_that_picture() -> None:
+    pts = {
+        "cheap-weak": (10.0, 30.0),
+        "dear-strong": (1000.0, 60.0),
+        "beaten": (
+            500.0,
+            40.0,
+        ),  # dearer and weaker than nothing drawn? no: cheap-weak is cheaper, not stronger
+        "beaten-both": (2000.0, 50.0),  # dear-strong is cheaper and stronger
+        "twin": (10.0, 30.0),  # equal to cheap-weak: neither beats the other
+    }
+    assert plain.front_2d(pts) == {"cheap-weak", "dear-strong", "middle", "twin"}
+    assert plain.front_2d({}) == set()

@@ -8,7 +8,7 @@ these words are for reading, the CSV/JSON keep the engine's values.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import engine
 from engine.catalog.schema import CriterionSpec
@@ -206,4 +206,20 @@ def constant(rows: Sequence[engine.Row]) -> set[str]:
             and abs((r.cells[c].contribution or 0.0) - cell.contribution) < 1e-9
             for r in rows
         )
+    }
+
+
+def front_2d(points: Mapping[str, tuple[float, float]]) -> set[str]:
+    """The Pareto front of a two-criterion picture: the ids whose (cost, capability)
+    no other point beats, i.e. no other costs no more *and* scores no less, better on
+    one of the two (cost minimised, capability maximised). Equal points are both on it.
+
+    This is the front *of that picture*: the engine's front
+    (:attr:`engine.mcda.sensitivity.report.SensitivityReport.dominance`) is over every
+    weighted criterion, so a point on it may be beaten on cost and capability alone.
+    """
+    return {
+        o
+        for o, (c, k) in points.items()
+        if not any(c2 <= c and k2 >= k and (c2 < c or k2 > k) for p, (c2, k2) in points.items() if p != o)
     }
