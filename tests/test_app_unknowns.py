@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import engine
 from engine.mcda.unknowns import describe, range_sentence, range_short, ranges_of
-from tests.test_app import page, start, text_of
+from tests.test_app import apply, page, start, text_of
 
 GAP = "scaleway-genapi-mistral-medium-3.5"  # out today on an unknown ISO 27001 only
 
@@ -50,7 +50,7 @@ def test_shortlist_page_table_of_ranges(monkeypatch):
     assert GAP in listed[len(ranked) :]  # kept out by a gap, could reach the top 3
     assert "can cross the top-3 cut" in table.columns
     # a weight change re-ranks, and the ranges follow
-    at.slider(key="w_capability").set_value(0).run()
+    apply(at.slider(key="w_capability").set_value(0))
     assert not at.exception
     again = next(d.value for d in at.dataframe if "range" in d.value.columns)
     assert again["offering"].tolist()[: len(ranked)] != listed[: len(ranked)] or not again.equals(table)

@@ -228,6 +228,9 @@ CSS = """<style>
 /* Captions and help text in a grey that passes WCAG AA (4.5:1; Streamlit's is about 3.8:1). */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stWidgetLabel"] small { color: #50525c !important; opacity: 1 !important; }
+/* A compact sidebar: less space between its elements, no min/max labels under the sliders. */
+[data-testid="stSidebar"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
+[data-testid="stSidebar"] [data-testid="stSliderTickBar"] { display: none; }
 /* Less empty space above the page title, so the answer is on the first screen. */
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 </style>"""
