@@ -19,7 +19,7 @@ def test_compare_page_lists_each_unknown(monkeypatch):
     row = result.loc["rank range over its unknowns"]
     assert row[GAP].startswith("excluded; ") and "at best" in row[GAP]
     text = text_of(at)
-    assert "Which unknowns matter" in " ".join(h.value for h in at.subheader)
+    assert "Which unknowns matter" in " ".join(h.value for h in at.header)
     # the same sentences as the engine's, for the app's ranking (the bank preset by default)
     import datetime as dt
 

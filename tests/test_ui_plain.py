@@ -110,10 +110,7 @@ def test_the_two_criterion_front_is_the_front_of_that_picture() -> None:
     pts = {
         "cheap-weak": (10.0, 30.0),
         "dear-strong": (1000.0, 60.0),
-        "beaten": (
-            500.0,
-            40.0,
-        ),  # dearer and weaker than nothing drawn? no: cheap-weak is cheaper, not stronger
+        "middle": (500.0, 40.0),  # dearer than cheap-weak but stronger, cheaper than dear-strong
         "beaten-both": (2000.0, 50.0),  # dear-strong is cheaper and stronger
         "twin": (10.0, 30.0),  # equal to cheap-weak: neither beats the other
     }

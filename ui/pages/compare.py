@@ -120,7 +120,7 @@ with st.container(key="compare_summary"):
     for w in comp.warnings:  # the ranking rests on missing data: say so where it is shown
         st.warning(md(w))
 
-st.subheader("Result")
+st.header("Result")
 result = pd.DataFrame(
     {
         o.offering_id: [
@@ -148,10 +148,10 @@ result = pd.DataFrame(
 )
 st.table(_styled(result, [len(set(result.loc[k])) > 1 for k in result.index]))
 
-st.subheader("Which unknowns matter")
+st.header("Which unknowns matter")
 show_offering_unknowns(ranges, ids, rob.top_k)
 
-st.subheader("Criteria: value [evidence] · utility · points (gap to the leader)")
+st.header("Criteria: value [evidence] · utility · points (gap to the leader)")
 rows, differs, best = {}, [], []
 for c in comp.criteria:
     unit = f"{comp.currency}/month" if c.criterion == "monthly_cost" else c.unit
@@ -180,7 +180,7 @@ st.caption(
 if not comp.additive:
     st.caption(f"{comp.method} is not additive: no points per criterion, and the gap is the score's.")
 
-st.subheader("What would it take to rank first?")
+st.header("What would it take to rank first?")
 with st.container(key="compare_wwit"):
     for o in comp.offerings:
         p = o.path_to_first
@@ -189,7 +189,7 @@ with st.container(key="compare_wwit"):
         price = f" Price: {md(p.price_message)}." if p.price_message else ""
         st.markdown(f"- **{md(o.offering_id)}** — Weights: {md(p.message)}.{price}")
 
-st.subheader("Facts")
+st.header("Facts")
 facts = pd.DataFrame.from_dict(
     {f.label: [_fact(v) for v in f.values] for f in comp.facts},
     orient="index",
@@ -214,7 +214,7 @@ def _provenance(comp: Comparison) -> str:
 with st.expander("Sources and dates of every value", expanded=False):
     st.markdown(_provenance(comp))
 
-st.subheader("Download the comparison")
+st.header("Download the comparison")
 d1, d2, d3 = st.columns(3)
 d1.download_button(
     "Markdown",

@@ -263,7 +263,7 @@ def _where(c: engine.policy.rules.Check) -> str:
 
 
 findings = [*deny, *warn]
-st.subheader(f"Findings ({len(findings)})")
+st.header(f"Findings ({len(findings)})")
 if findings:
     listed, left = cut(findings)  # an HTML table draws every row: the first ones
     st.table(  # st.table renders Markdown: every cell escaped
@@ -288,7 +288,7 @@ if findings:
 else:
     st.success("No finding: every offering in scope meets the policy.")
 
-st.subheader(f"Waivers ({len(report.waivers)})")
+st.header(f"Waivers ({len(report.waivers)})")
 if report.waivers:
     waivers, left = cut(report.waivers)
     st.table(
@@ -360,7 +360,7 @@ with st.expander(f"Every check ({len(report.checks)}), passing ones included"):
         width="stretch",
     )
 
-st.subheader("Download the report")
+st.header("Download the report")
 policy_json = render(report, "json")  # also what the tests read; the other formats are built on click
 ss["export_policy_json"] = policy_json
 cols = st.columns(5)

@@ -45,7 +45,7 @@ shown = {  # a name two offerings share gets its id, so they never merge in a ch
     o: n if list(human.values()).count(n) == 1 else f"{n} ({o})" for o, n in human.items()
 }
 first = 100 * acc.acceptability[0, 0]
-st.subheader("How often each offering takes each rank")
+st.header("How often each offering takes each rank")
 st.markdown(
     f"**{md(shown[leader])}** stays first in **{first:.0f}%** of {acc.samples:,} variations of your weights. "
     "Read each row across: the darker a cell, the more often that offering lands at that rank. "
@@ -100,7 +100,7 @@ if heat_left:
         more_line(heat_left, "ranked offerings are not drawn", "the sensitivity JSON download has all")
     )
 
-st.subheader("How far each weight can move")
+st.header("How far each weight can move")
 st.markdown(
     f"Each bar is the range a criterion's weight can take (the others rescaled in proportion) while "
     f"**{md(shown[leader])}** stays first; the black tick is your weight. A tick close to a bar's end means a small "
@@ -133,7 +133,7 @@ st.altair_chart(
     width="stretch",
 )
 
-st.subheader("Cost against capability")
+st.header("Cost against capability")
 front = set(report.dominance.pareto_front)
 ranked = ranking.ranked
 
@@ -227,7 +227,7 @@ if not points.empty:
     if missing:
         st.caption(f"{missing} ranked offering(s) without a known monthly cost or capability are not drawn.")
 
-st.subheader("What would it take for another offering to rank first?")
+st.header("What would it take for another offering to rank first?")
 others = list(report.problem.offering_ids[1:])
 if others:
     asked = ss.get("p_wwit")

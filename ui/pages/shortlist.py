@@ -104,7 +104,7 @@ with st.container(key="leader", border=True):
         st.warning("No offering passes the must-haves. Relax one in the sidebar.")
 
 gaps = sum(r.exclusion == EVIDENCE_GAP for r in ranking.excluded)
-st.subheader(
+st.header(
     f"Ranking — {len(ranked)} ranked, {len(ranking.excluded)} excluded"
     + (f" ({gaps} on evidence gaps only)" if gaps else "")
 )
@@ -259,7 +259,7 @@ if ranked:
                         "weight %": round(100 * cv.weight, 1),
                         "known": f"{cv.known} of {cv.ranked}",
                         "share known": cv.known / cv.ranked if cv.ranked else 0.0,
-                        "": "⚠ mostly imputed" if cv.warns else "",
+                        "note": "⚠ mostly imputed" if cv.warns else "",
                     }
                     for cv in ranking.coverage
                 ]
@@ -313,13 +313,13 @@ if ranked and ctx.priorities is not None:
         )
 
 if ranked and ranking.method != "weighted-sum":
-    st.subheader("Where the points come from")
+    st.header("Where the points come from")
     st.caption(
         f"{ranking.method} is not additive, so a score does not split into points per criterion; "
         "switch the method to weighted-sum to see the contributions."
     )
 elif ranked:
-    st.subheader("Where the points come from (top 10)")
+    st.header("Where the points come from (top 10)")
     top = ranked[:10]
     names = [r.offering for r in top]
     shown_as = {  # a name two offerings share gets its id, so their bars never stack together
