@@ -116,4 +116,9 @@ def test_weakest_grade_on_the_shortlist_and_grades_on_compare(monkeypatch, vendo
 def test_robustness_page_repeats_the_warning(monkeypatch, vendors):
     at = start(monkeypatch, vendors)
     page(at, "robustness")
-    assert any("is unknown for" in w.value for w in at.warning)
+    # in plain words, as on the Shortlist page (the engine's wording is under the Shortlist's Coverage)
+    assert any(
+        w.value.startswith("Mostly unknown, so counted as worst")
+        and "Response time (unknown for 2 of 3, weight 5%)" in w.value
+        for w in at.warning
+    )

@@ -9,6 +9,7 @@ import pytest
 
 import engine
 from engine.catalog.evidence import Age, Fact
+from engine.mcda.scoring import Coverage
 from tests.conftest import CRITERIA, VENDORS
 from ui import plain
 
@@ -116,3 +117,20 @@ def test_the_two_criterion_front_is_the_front_of_that_picture() -> None:
     }
     assert plain.front_2d(pts) == {"cheap-weak", "dear-strong", "middle", "twin"}
     assert plain.front_2d({}) == set()
+
+
+def test_coverage_warning_in_plain_words() -> None:
+    cov = [
+        Coverage("response_time", 3, 58, 0.05),
+        Coverage("capability", 4, 58, 0.15),
+        Coverage("monthly_cost", 58, 58, 0.10),
+    ]
+    assert plain.coverage_warning(cov, LABELS) == (
+        "Mostly unknown, so counted as worst for most offerings: Response time (unknown for 55 of 58, "
+        "weight 5%); Capability (unknown for 54 of 58, weight 15%). These criteria mostly rank missing data."
+    )
+    assert plain.coverage_warning(cov[1:], LABELS) == (
+        "Mostly unknown, so counted as worst for most offerings: Capability (unknown for 54 of 58, "
+        "weight 15%). This criterion mostly ranks missing data."
+    )
+    assert plain.coverage_warning(cov[2:], LABELS) is None

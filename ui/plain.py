@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 import engine
 from engine.catalog.schema import CriterionSpec
+from engine.mcda.scoring import Coverage
 
 UNKNOWN_WORST = "unknown (counted as worst)"
 """An unknown value on a weighted criterion: the ``worst`` missing policy gave it utility 0."""
@@ -223,3 +224,23 @@ def front_2d(points: Mapping[str, tuple[float, float]]) -> set[str]:
         for o, (c, k) in points.items()
         if not any(c2 <= c and k2 >= k and (c2 < c or k2 > k) for p, (c2, k2) in points.items() if p != o)
     }
+
+
+def coverage_warning(coverage: Sequence[Coverage], labels: dict[str, str]) -> str | None:
+    """One plain sentence for the weighted criteria unknown for most ranked offerings
+    (:attr:`engine.mcda.scoring.Coverage.warns`), e.g. ``Mostly unknown, so counted as worst for most
+    offerings: Capability (unknown for 54 of 58, weight 15%). This criterion mostly
+    ranks missing data.``; ``None`` when no criterion warns. Names are not escaped."""
+    mostly = [cv for cv in coverage if cv.warns]
+    if not mostly:
+        return None
+    return (
+        "Mostly unknown, so counted as worst for most offerings: "
+        + "; ".join(
+            f"{labels.get(cv.criterion, cv.criterion)} (unknown for {cv.unknown} of {cv.ranked}, "
+            f"weight {100 * cv.weight:.0f}%)"
+            for cv in mostly
+        )
+        + (". These criteria mostly rank" if len(mostly) > 1 else ". This criterion mostly ranks")
+        + " missing data."
+    )

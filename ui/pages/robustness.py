@@ -13,7 +13,7 @@ from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line, names
 from ui.common import context, no_ranking, robustness, show_issues
-from ui.plain import front_2d
+from ui.plain import coverage_warning, front_2d
 
 ctx = context()
 st.title("Robustness: how sure is this ranking?")
@@ -37,8 +37,9 @@ except engine.InputError as exc:
 ss["export_sensitivity_json"] = sens_json
 leader = report.problem.offering_ids[0]
 acc = report.acceptability
-for w in ranking.warnings:  # robustness to weights says nothing about values imputed worst
-    st.warning(md(w))
+plain = coverage_warning(ranking.coverage, {c: md(x) for c, x in labels.items()})
+if plain:  # robustness to weights says nothing about values imputed worst
+    st.warning(plain + " Varying the weights below does not vary them.")
 
 human = {r.offering_id: r.offering for r in ranking.ranked}
 shown = {  # a name two offerings share gets its id, so they never merge in a chart

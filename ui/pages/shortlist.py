@@ -16,7 +16,7 @@ from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line
 from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame
 from ui.exports import export_buttons
-from ui.plain import caveats, constant, deciders, value_text, why_leads
+from ui.plain import caveats, constant, coverage_warning, deciders, value_text, why_leads
 from ui.unknowns import LEGEND, ranges_table
 
 ctx = context()
@@ -110,16 +110,9 @@ st.header(
 )
 if ranking.warnings:
     with st.container(key="coverage_warnings"):  # a ranking resting on missing data says so first
-        mostly = [cv for cv in ranking.coverage if cv.warns]
-        st.warning(
-            "Mostly unknown, so counted as worst for most offerings: "
-            + "; ".join(
-                f"{md(labels[cv.criterion])} (unknown for {cv.unknown} of {cv.ranked}, weight {100 * cv.weight:.0f}%)"
-                for cv in mostly
-            )
-            + (". These criteria mostly rank" if len(mostly) > 1 else ". This criterion mostly ranks")
-            + " missing data: the Coverage table below has each criterion."
-        )
+        plain = coverage_warning(ranking.coverage, {c: md(x) for c, x in labels.items()})
+        if plain:
+            st.warning(plain.removesuffix(".") + ": the Coverage table below has each criterion.")
 
 
 # column headers stay short; the full unit is in the criteria catalog and the README
