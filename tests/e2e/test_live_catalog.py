@@ -109,3 +109,35 @@ def test_every_page_renders_the_live_catalog_without_error_and_passes_axe(
     assert not errors, f"uncaught errors in the page: {errors}"
     assert not unexpected, "accessibility violations (axe-core):\n" + "\n".join(unexpected)
     live_server.assert_log_clean()
+
+
+def test_first_screen_at_1440_answers_who_and_why_without_horizontal_scrolling(
+    browser: Browser, live_server: Server
+) -> None:
+    """Issue 15: at 1440x900 the Shortlist page's first screen names the leader, its
+    contracting party, why it leads and its caveat, and the ranking's every column is in
+    view: neither the page nor the ranking grid scrolls sideways."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url)
+        box = page.locator(".st-key-leader")
+        expect(box).to_contain_text("contracting party")
+        expect(box).to_contain_text("Why it leads:")
+        expect(box).to_contain_text("Caveat:")
+        settle(page)
+        expect(page.locator(".st-key-ranking .dvn-scroller")).to_be_attached()  # the grid, drawn
+        assert box.bounding_box() is not None and box.bounding_box()["y"] < 900  # type: ignore[index]
+        widths = page.evaluate(
+            """() => {
+                const main = document.querySelector('[data-testid=stMain]');
+                const grid = document.querySelector('.st-key-ranking .dvn-scroller');
+                return [main.scrollWidth, main.clientWidth, grid.scrollWidth, grid.clientWidth];
+            }"""
+        )
+        assert widths[0] <= widths[1] and widths[2] <= widths[3] + 1, widths
+    finally:
+        context.close()

@@ -173,7 +173,7 @@ if ranked:
                 "rank": st.column_config.NumberColumn("#", width=36, help="Rank (ties share a rank)"),
                 "offering": st.column_config.TextColumn(
                     "offering (model — channel)",
-                    width=250,
+                    width=240,
                     help="The model and the channel you buy it through",
                 ),
                 "contracting party": st.column_config.TextColumn(
@@ -191,12 +191,12 @@ if ranked:
                 ),
                 "points from": st.column_config.TextColumn(
                     "points from (largest 2)",
-                    width=190,
+                    width=170,
                     help="The two criteria adding most points to the score (criteria that give every offering the same points left out)",
                 ),
                 "caveats": st.column_config.TextColumn(
-                    "caveats (unknown = counted as worst)",
-                    width=200,
+                    "caveats (unknown = worst)",
+                    width=190,
                     help="Values unknown for this offering, which count as the worst possible; facts past their "
                     "age limit. The full table's flags column has the details.",
                 ),
