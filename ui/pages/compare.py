@@ -13,9 +13,10 @@ import engine
 from engine.mcda.comparison import MAX_OFFERINGS, MIN_OFFERINGS, Comparison, Provenance, comparison
 from engine.mcda.unknowns import range_short, ranges_of
 from engine.reports.compare import comparison_csv, comparison_json, comparison_markdown
-from engine.reports.escape import markdown_code, markdown_url
+from engine.reports.escape import markdown_code, markdown_url, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import context, md_frame, no_ranking, robustness, show_issues
+from ui.plain import coverage_warning
 from ui.unknowns import show_offering_unknowns
 
 DIFFERS = "background-color: #fff4d6"  # a row whose values differ
@@ -29,6 +30,7 @@ if no_ranking(ctx):
 ranking, priorities = ctx.ranking, ctx.priorities
 assert ranking is not None and priorities is not None
 ranks = {r.offering_id: r.rank for r in ranking.rows}
+names = {r.offering_id: r.offering for r in ranking.rows}
 
 every = [r.offering_id for r in ranking.rows]
 if "p_compare" not in ss:  # a first visit: the top three
@@ -49,7 +51,10 @@ ids = st.multiselect(
     every,
     key="p_compare",
     max_selections=MAX_OFFERINGS,
-    format_func=lambda o: f"{o} (rank {ranks[o]})" if ranks[o] else f"{o} (excluded)",
+    # offerings by name (model — channel); the id after it keeps two of the same name apart
+    format_func=lambda o: (
+        f"{visible(names[o])} · {o} " + (f"(rank {ranks[o]})" if ranks[o] else "(excluded)")
+    ),
 )
 if len(ids) < MIN_OFFERINGS:
     st.info(f"Pick at least {MIN_OFFERINGS} offerings.")
@@ -117,8 +122,9 @@ with st.container(key="compare_summary"):
         f"{comp.on_date.isoformat()}, cost in {md(comp.currency)}/month. Rows whose values differ are shaded; "
         "the best value on a criterion is green."
     )
-    for w in comp.warnings:  # the ranking rests on missing data: say so where it is shown
-        st.warning(md(w))
+    plain = coverage_warning(ranking.coverage, {c: md(x) for c, x in ctx.labels.items()})
+    if plain:  # the ranking rests on missing data: say so where it is shown, in plain words
+        st.warning(plain)
 
 st.header("Result")
 result = pd.DataFrame(
