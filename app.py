@@ -31,6 +31,7 @@ from ui.common import (
     load_preset,
     mtimes,
     show_issues,
+    style,
     vendors_dir,
 )
 
@@ -38,6 +39,7 @@ from ui.common import (
 # .streamlit/config.toml from the working directory only, so the app sets it itself.
 st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="Shortlist — AI vendor decisions", layout="wide")
+style()
 ss = st.session_state
 
 # ----------------------------------------------------------------------------- inputs

@@ -43,7 +43,14 @@ def _excluded(at: AppTest) -> dict[str, str]:
 
 def test_coverage_warning_and_table_on_the_shortlist(monkeypatch, vendors):
     at = start(monkeypatch, vendors)
-    warned = [w.value.replace("\\_", "_") for w in at.warning if "is unknown for" in w.value]
+    # the main view says it in plain words, once; the engine's own sentences are under Coverage
+    plain = [w.value for w in at.warning if w.value.startswith("Mostly unknown")]
+    assert len(plain) == 1
+    assert (
+        "Response time (unknown for 2 of 3, weight 5%); Transparency (unknown for 3 of 3, weight 10%)"
+        in plain[0]
+    )
+    warned = [c.value.replace("\\_", "_") for c in at.caption if "is unknown for" in c.value]
     assert warned == [
         "response_time is unknown for 2 of 3 ranked offerings and imputed worst: its 5% weight mostly "
         "ranks missing data",
@@ -52,9 +59,9 @@ def test_coverage_warning_and_table_on_the_shortlist(monkeypatch, vendors):
     ]
     cov = next(df.value for df in at.dataframe if "share known" in df.value.columns)
     rows = {r["criterion"]: r for _, r in cov.iterrows()}
-    assert rows["Response time"]["known"] == "1 of 3" and "mostly imputed" in rows["Response time"][""]
-    assert rows["Monthly cost"]["known"] == "3 of 3" and rows["Monthly cost"][""] == ""
-    assert len(rows) == 10  # every criterion, weighted or not
+    assert rows["Response time"]["known"] == "1 of 3" and "mostly imputed" in rows["Response time"]["note"]
+    assert rows["Monthly cost"]["known"] == "3 of 3" and rows["Monthly cost"]["note"] == ""
+    assert len(rows) == 10  # every criterion, weighted or not (sovereignty the tenth)
 
 
 def test_excluded_table_says_fails_or_evidence_gap(monkeypatch, vendors):
@@ -64,7 +71,7 @@ def test_excluded_table_says_fails_or_evidence_gap(monkeypatch, vendors):
     assert any(
         x.startswith("Excluded offerings (2): 1 fail a must-have, 1 only on unknown facts") for x in labels
     )
-    assert any("1 on evidence gaps only" in h.value for h in at.subheader)
+    assert any("1 on evidence gaps only" in h.value for h in at.header)
     reason = at.table[0].value.loc["acme-self", "reasons"]
     assert "buyer\\_certifications" in reason or "buyer_certifications" in reason
 
@@ -73,7 +80,7 @@ def test_declaring_the_buyers_certifications_ranks_the_self_hosted_offering(monk
     at = start(monkeypatch, vendors)
     at.multiselect(key="held").set_value(["iso27001"]).run()
     assert not at.exception
-    assert "acme-self" in list(at.dataframe[0].value["offering"])
+    assert "acme-self" in list(at.dataframe[0].value["id"])  # the ranking: names shown, ids kept
     assert _excluded(at) == {"acme-us": "fails"}
     assert at.query_params["held"] in ("iso27001", ["iso27001"])  # the link carries it
     assert "buyer_certifications" in at.session_state["export_priorities_yaml"]
@@ -91,8 +98,7 @@ def test_a_bad_held_link_value_is_explained(monkeypatch, vendors, held):
 
 def test_weakest_grade_on_the_shortlist_and_grades_on_compare(monkeypatch, vendors):
     at = start(monkeypatch, vendors)
-    frame = at.dataframe[0].value
-    assert "weakest evidence" in frame.columns
+    frame = next(d.value for d in at.dataframe if "weakest evidence" in d.value.columns)  # the full table
     assert set(frame["weakest evidence"]) == {
         "ungraded (Monthly cost)"
     }  # compliance is primary, prices ungraded
@@ -104,10 +110,15 @@ def test_weakest_grade_on_the_shortlist_and_grades_on_compare(monkeypatch, vendo
     assert all("[primary]" in v for v in shown["Compliance"])  # the vendor's trust centre
     assert all("[ungraded]" in v for v in shown["Monthly cost"])
     assert not any("[" in v for v in shown["Transparency"])  # unknown: no grade
-    assert any("is unknown for" in w.value for w in at.warning)
+    assert any(w.value.startswith("Mostly unknown, so counted as worst") for w in at.warning)  # plain words
 
 
 def test_robustness_page_repeats_the_warning(monkeypatch, vendors):
     at = start(monkeypatch, vendors)
     page(at, "robustness")
-    assert any("is unknown for" in w.value for w in at.warning)
+    # in plain words, as on the Shortlist page (the engine's wording is under the Shortlist's Coverage)
+    assert any(
+        w.value.startswith("Mostly unknown, so counted as worst")
+        and "Response time (unknown for 2 of 3, weight 5%)" in w.value
+        for w in at.warning
+    )

@@ -73,8 +73,11 @@ def test_catalog_page_lists_stale_facts_with_their_kinds_limit(monkeypatch, vend
 
 def test_compare_page_flags_the_stale_prices_block(monkeypatch, vendors_copy):
     at = page(start(monkeypatch, _vendors(vendors_copy)), "compare")
-    other = next(o for o in at.multiselect(key="p_compare").options if not o.startswith("acme-stale"))
-    at.multiselect(key="p_compare").set_value(["acme-stale-api", other.split(" (")[0]]).run()
+    # the options read "name · id (rank n)" (issue 15): the other offering is taken from the ranking
+    other = next(
+        r.offering_id for r in at.session_state["_ctx"].ranking.rows if r.offering_id != "acme-stale-api"
+    )
+    at.multiselect(key="p_compare").set_value(["acme-stale-api", other]).run()
     assert not at.exception, at.exception
     flags = [str(v) for t in at.table if "flags" in t.value.index for v in t.value.loc["flags"].tolist()]
     assert any("stale data: prices 2020-01-01" in s for s in flags), flags

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import engine
 from engine.mcda.unknowns import describe, range_sentence, range_short, ranges_of
-from tests.test_app import page, start, text_of
+from tests.test_app import apply, page, start, text_of
 
 GAP = "scaleway-genapi-mistral-medium-3.5"  # out today on an unknown ISO 27001 only
 
@@ -19,7 +19,7 @@ def test_compare_page_lists_each_unknown(monkeypatch):
     row = result.loc["rank range over its unknowns"]
     assert row[GAP].startswith("excluded; ") and "at best" in row[GAP]
     text = text_of(at)
-    assert "Which unknowns matter" in " ".join(h.value for h in at.subheader)
+    assert "Which unknowns matter" in " ".join(h.value for h in at.header)
     # the same sentences as the engine's, for the app's ranking (the bank preset by default)
     import datetime as dt
 
@@ -44,13 +44,13 @@ def test_shortlist_page_table_of_ranges(monkeypatch):
     frames = [d.value for d in at.dataframe if "range" in d.value.columns]
     assert len(frames) == 1
     table = frames[0]
-    ranked = at.dataframe[0].value["offering"].tolist()  # the ranking comes first
+    ranked = at.dataframe[0].value["id"].tolist()  # the ranking comes first (names shown, ids kept)
     listed = table["offering"].tolist()
     assert listed[: len(ranked)] == ranked  # every ranked offering, in rank order
     assert GAP in listed[len(ranked) :]  # kept out by a gap, could reach the top 3
     assert "can cross the top-3 cut" in table.columns
     # a weight change re-ranks, and the ranges follow
-    at.slider(key="w_capability").set_value(0).run()
+    apply(at.slider(key="w_capability").set_value(0))
     assert not at.exception
     again = next(d.value for d in at.dataframe if "range" in d.value.columns)
     assert again["offering"].tolist()[: len(ranked)] != listed[: len(ranked)] or not again.equals(table)

@@ -17,7 +17,7 @@ import streamlit as st
 from engine.catalog.yamlio import MAX_BYTES
 from tests.conftest import CRITERIA, ROOT
 from tests.test_app import _newco as newco_profile
-from tests.test_app import page, ranking_ids, start
+from tests.test_app import apply, page, ranking_ids, start
 
 UPLOAD = "(upload a policy file)"
 EU = (CRITERIA / "policies" / "eu-regulated.yaml").read_bytes()
@@ -208,7 +208,7 @@ def test_a_rerun_after_a_callback_exception_keeps_the_priorities(monkeypatch, tm
     lost slider value. The values come back from the link instead."""
     monkeypatch.chdir(tmp_path)
     at = start(monkeypatch)
-    at.slider(key="w_capability").set_value(37).run()
+    apply(at.slider(key="w_capability").set_value(37))
     page(at, "catalog")
     at.file_uploader[0].set_value(("x.txt", b"id: x\n", "text/plain")).run()
     assert at.exception  # Streamlit's own refusal of the file type

@@ -13,7 +13,12 @@ import engine.mcda.matrix
 from engine.catalog.schema import CERTIFICATION_IDS, PrioritiesFile
 from engine.reports.escape import streamlit_markdown as md
 from ui import state
+from ui.plain import cert_name
 
+WEIGHTS_FORM = "weights"
+"""Key of the form holding the weight sliders."""
+APPLY = "Apply weights"
+"""Label of the form's submit button."""
 MODE_SLOT = "_mode"
 """Key of the slot under the ordering or the pairwise comparisons."""
 REGION_CHOICES = ["EU", "EEA", "GLOBAL", "US", "GB", "CH", "CA", "FR", "DE", "NL", "IE", "CN"]
@@ -42,23 +47,38 @@ def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[s
     """The weight widgets of the chosen mode; returns a caption slot per slider."""
     ss = st.session_state
     ids = criteria.ids()
-    st.radio(
-        "Give the weights as",
-        state.MODES,
-        key="mode",
-        format_func=state.MODE_LABELS.__getitem__,
-        help="Sliders: points per criterion (normalised to 100 %). Rank the criteria: put them in order "
-        "of importance and get rank-order-centroid weights (Barron & Barrett 1996). Pairwise: say how "
-        "much more one criterion matters than another (AHP, Saaty 1980).",
-    )
+    with st.expander(f"Method: {state.MODE_LABELS[ss['mode']].lower()}, {ss['method']}", expanded=False):
+        st.radio(
+            "Give the weights as",
+            state.MODES,
+            key="mode",
+            format_func=state.MODE_LABELS.__getitem__,
+            help="Sliders: points per criterion (normalised to 100 %). Rank the criteria: put them in order "
+            "of importance and get rank-order-centroid weights (Barron & Barrett 1996). Pairwise: say how "
+            "much more one criterion matters than another (AHP, Saaty 1980).",
+        )
+        st.selectbox(
+            "Aggregation method",
+            list(engine.METHODS),
+            key="method",
+            help="weighted sum (additive, default); weighted product (punishes a weak criterion more); "
+            "TOPSIS (closeness to the ideal point). All use the same utilities.",
+        )
     band: dict[str, DeltaGenerator] = {}
     if ss["mode"] == "direct":
-        wsum = sum(ss[f"w_{c}"] for c in ids)
-        for c in criteria.criteria:
-            st.slider(md(c.label), 0, 100, key=f"w_{c.id}", help=md(c.description) if c.description else None)
-            share = 100 * ss[f"w_{c.id}"] / wsum if wsum else 0.0
-            band[c.id] = st.empty()
-            band[c.id].caption(f"{share:.1f}% of the total")
+        # A form: moving a slider (26 arrow-key steps, a drag) reruns nothing until Apply,
+        # so the ranking is computed once for the weights the buyer settles on.
+        with st.form(WEIGHTS_FORM, border=False, enter_to_submit=False):
+            wsum = sum(ss[f"w_{c}"] for c in ids)
+            for c in criteria.criteria:
+                st.slider(
+                    md(c.label), 0, 100, key=f"w_{c.id}", help=md(c.description) if c.description else None
+                )
+                share = 100 * ss[f"w_{c.id}"] / wsum if wsum else 0.0
+                band[c.id] = st.empty()
+                band[c.id].caption(f"{share:.1f}% of the total")
+            st.form_submit_button(APPLY, type="primary", width="stretch")
+            st.caption("Moved sliders count once you press Apply weights.")
     elif ss["mode"] == "order":
         st.multiselect(
             "Criteria from most to least important (pick in order)",
@@ -120,69 +140,91 @@ def draw(
             st.caption(md(preset.description))
 
         st.subheader("Weights")
-        st.selectbox(
-            "Aggregation method",
-            list(engine.METHODS),
-            key="method",
-            help="weighted sum (additive, default); weighted product (punishes a weak criterion more); "
-            "TOPSIS (closeness to the ideal point). All use the same utilities.",
-        )
         band = _weights(criteria, labels)
 
-        st.subheader("Must-haves")
-        for r in preset.requirements:
-            st.checkbox(md(r.message or r.id), key=f"req_{r.id}", help=md(f"{r.field} {r.op} {r.value}"))
-        st.multiselect(
-            "Allowed processing regions",
-            REGION_CHOICES + [x for x in ss["allowed"] if x not in REGION_CHOICES],
-            key="allowed",
-        )
-        st.checkbox("Processing must be possible in the allowed regions", key="must_region")
-        st.multiselect(
-            "Trusted jurisdictions",
-            REGION_CHOICES + [x for x in ss["trusted"] if x not in REGION_CHOICES],
-            key="trusted",
-        )
-        st.checkbox("Developer and operator must be in trusted jurisdictions", key="must_trusted")
-        st.multiselect("Wanted certifications (compliance criterion)", list(CERTIFICATION_IDS), key="wanted")
-        st.multiselect(
-            "Required certifications (claimed or certified)", list(CERTIFICATION_IDS), key="must_certs"
-        )
-        st.multiselect(
-            "Certifications your own infrastructure holds",
-            list(CERTIFICATION_IDS),
-            key="held",
-            help="Self-hosted offerings run on your infrastructure: certification must-haves and the "
-            "compliance criterion judge them on these. Empty: not declared (their certifications "
-            "stay unknown, an evidence gap that is yours to fill).",
-        )
-        st.checkbox("Open weights only", key="must_open")
-        st.number_input(
-            f"Monthly budget ({ss['currency']}, 0 = none)",
-            min_value=0.0,
-            max_value=1e15,
-            step=1000.0,
-            key="budget",
-        )
+        on = [md(r.message or r.id) for r in preset.requirements if ss.get(f"req_{r.id}")]
+        on += [
+            text
+            for key, text in (
+                ("must_region", "processing in the allowed regions"),
+                ("must_trusted", "developer and operator in trusted jurisdictions"),
+                ("must_open", "open weights only"),
+            )
+            if ss.get(key)
+        ]
+        on += [f"requires {cert_name(c)}" for c in ss.get("must_certs") or ()]
+        if ss.get("budget"):
+            on.append(f"budget {ss['currency']} {ss['budget']:,.0f} a month")
+        st.markdown("**Must-haves**")
+        st.caption(("On: " + "; ".join(on) + ".") if on else "None on: every offering is ranked.")
+        with st.expander("Change must-haves", expanded=False):
+            for r in preset.requirements:
+                st.checkbox(md(r.message or r.id), key=f"req_{r.id}", help=md(f"{r.field} {r.op} {r.value}"))
+            st.multiselect(
+                "Allowed processing regions",
+                REGION_CHOICES + [x for x in ss["allowed"] if x not in REGION_CHOICES],
+                key="allowed",
+            )
+            st.checkbox("Processing must be possible in the allowed regions", key="must_region")
+            st.multiselect(
+                "Trusted jurisdictions",
+                REGION_CHOICES + [x for x in ss["trusted"] if x not in REGION_CHOICES],
+                key="trusted",
+            )
+            st.checkbox("Developer and operator must be in trusted jurisdictions", key="must_trusted")
+            st.multiselect(
+                "Wanted certifications (compliance criterion)",
+                list(CERTIFICATION_IDS),
+                key="wanted",
+                format_func=cert_name,
+            )
+            st.multiselect(
+                "Required certifications (claimed or certified)",
+                list(CERTIFICATION_IDS),
+                key="must_certs",
+                format_func=cert_name,
+            )
+            st.multiselect(
+                "Certifications your own infrastructure holds",
+                list(CERTIFICATION_IDS),
+                key="held",
+                format_func=cert_name,
+                help="Self-hosted offerings run on your infrastructure: certification must-haves and the "
+                "compliance criterion judge them on these. Empty: not declared (their certifications "
+                "stay unknown, an evidence gap that is yours to fill).",
+            )
+            st.checkbox("Open weights only", key="must_open")
+            st.number_input(
+                f"Monthly budget ({ss['currency']}, 0 = none)",
+                min_value=0.0,
+                max_value=1e15,
+                step=1000.0,
+                key="budget",
+            )
 
         ss.setdefault("_currency", ss["currency"])
-        st.subheader("Workload")
-        st.number_input(
-            "Input tokens per month (millions)", min_value=0.0, max_value=1e9, step=10.0, key="in_m"
+        st.markdown("**Workload**")
+        st.caption(
+            f"{ss['in_m']:,.0f} M input and {ss['out_m']:,.0f} M output tokens a month, answers of "
+            f"{ss['answer']:,} tokens; amounts in {ss['currency']}."
         )
-        st.number_input(
-            "Output tokens per month (millions)", min_value=0.0, max_value=1e9, step=10.0, key="out_m"
-        )
-        st.number_input(
-            "Typical answer length (tokens)", min_value=1, max_value=10_000_000, step=50, key="answer"
-        )
-        currencies = sorted({criteria.fx.base, *criteria.fx.rates})
-        st.selectbox("Currency", currencies, key="currency", on_change=_convert_budget, args=(criteria,))
-        if ss["currency"] != preset.workload.currency:
-            st.caption(
-                f"The preset's amounts ({preset.workload.currency}: cost anchors, budget must-haves) are "
-                f"converted at the ECB rate of {criteria.fx.as_of.isoformat()}, so the ranking stays the same."
+        with st.expander("Change workload and currency", expanded=False):
+            st.number_input(
+                "Input tokens per month (millions)", min_value=0.0, max_value=1e9, step=10.0, key="in_m"
             )
+            st.number_input(
+                "Output tokens per month (millions)", min_value=0.0, max_value=1e9, step=10.0, key="out_m"
+            )
+            st.number_input(
+                "Typical answer length (tokens)", min_value=1, max_value=10_000_000, step=50, key="answer"
+            )
+            currencies = sorted({criteria.fx.base, *criteria.fx.rates})
+            st.selectbox("Currency", currencies, key="currency", on_change=_convert_budget, args=(criteria,))
+            if ss["currency"] != preset.workload.currency:
+                st.caption(
+                    f"The preset's amounts ({preset.workload.currency}: cost anchors, budget must-haves) are "
+                    f"converted at the ECB rate of {criteria.fx.as_of.isoformat()}, so the ranking stays the same."
+                )
 
         with st.expander("Robustness sampling", expanded=False):
             st.number_input("Weight samples", min_value=1, max_value=200_000, step=1000, key="samples")

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.e2e
 
 LUNA = "azure-openai-gpt-6-luna-eu-datazone"  # the default preset's leader
 ARTIFACTS_README = ARTIFACTS / "shortlist-page.png"  # copied by hand to docs/ once looked at
-OPUS_LEADER = re.compile(r"^Leader: (vertex|bedrock)-eu-claude-opus-5\.5 — ")
+OPUS_LEADER = re.compile(r"Offering id: (vertex|bedrock)-eu-claude-opus-5\.5$")
 
 
 def cli_rows(*args: str) -> list[dict[str, str]]:
@@ -46,13 +46,24 @@ def slider_thumb(page: Page, label: str) -> Locator:
     return slider.get_by_role("slider")
 
 
+def open_musts(page: Page) -> None:
+    """Open the sidebar's "Change must-haves" expander (drawn closed) when it is closed."""
+    section = (
+        page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Change must-haves")
+    )
+    if section.locator("details[open]").count() == 0:
+        section.locator("summary").click()
+    expect(page.get_by_role("checkbox", name="Open weights only")).to_be_attached()
+
+
 def press(page: Page, thumb: Locator, key: str, value: int, share: str) -> None:
-    """Press a key on the focused thumb, see the new value, then wait for the rerun it
-    causes: ``share`` is a weight's new share of the total, shown under its slider only
+    """Press a key on the focused thumb, see the new value, press "Apply weights", then wait
+    for the rerun it causes: ``share`` is a weight's new share of the total, shown under its slider only
     after the rerun (pick one no slider showed before)."""
     thumb.focus()
     thumb.press(key)
     expect(thumb).to_have_value(str(value))
+    page.get_by_role("button", name="Apply weights").click()  # the sliders sit in a form
     expect(page.get_by_test_id("stSidebar")).to_contain_text(f"{share} of the total")
     settle(page)
 
@@ -77,8 +88,11 @@ def test_the_app_loads_with_title_ranking_and_no_exception(app: Page, server: Se
     ).to_be_visible()
     expect(app.get_by_test_id("stDataFrame").first).to_be_visible()
     expect(leader(app)).to_contain_text(
-        f"Leader: {top['offering_id']} — {top['offering']} ({top['vendor']}), score {float(top['score']):.1f}"
+        # the contracting party is the channel's operator: Microsoft runs Azure OpenAI (the profile)
+        f"Leader: {top['offering']} — contracting party Microsoft, model by {top['vendor']}. "
+        f"Score {float(top['score']):.1f} of 100"
     )
+    expect(leader(app)).to_contain_text(f"Offering id: {top['offering_id']}")
     assert top["offering_id"] == LUNA
     expect(app.get_by_test_id("stException")).to_have_count(0)
     expect(app.locator("body")).not_to_contain_text("was created with a default value")
@@ -88,18 +102,20 @@ def test_the_app_loads_with_title_ranking_and_no_exception(app: Page, server: Se
 def test_capability_slider_moved_with_the_keyboard_changes_the_leader(app: Page, server: Server) -> None:
     thumb = slider_thumb(app, "Capability")
     expect(thumb).to_have_value("15")  # the bank preset; the other weights sum to 85
-    expect(leader(app)).to_contain_text(f"Leader: {LUNA} ")
+    expect(leader(app)).to_contain_text(f"Offering id: {LUNA}")
     press(app, thumb, "ArrowRight", 16, "15.8%")  # one step: 16 of 101
-    expect(leader(app)).to_contain_text(f"Leader: {LUNA} ")
+    expect(leader(app)).to_contain_text(f"Offering id: {LUNA}")
     assert cli_rows("--weight", "capability=16")[0]["offering_id"] == LUNA
     press(app, thumb, "PageUp", 26, "23.4%")  # ten steps: 26 of 111
     expect(leader(app)).to_have_text(OPUS_LEADER)
     press(app, thumb, "End", 100, "54.1%")  # the maximum: 100 of 185
     top = cli_rows("--weight", "capability=100")[0]
-    expect(leader(app)).to_contain_text(f"Leader: {top['offering_id']} — ")
+    expect(leader(app)).to_contain_text(f"Offering id: {top['offering_id']}")
     expect(leader(app)).to_have_text(OPUS_LEADER)
     press(app, thumb, "Home", 0, "29.4%")  # the minimum: compliance is now 25 of 85
-    expect(leader(app)).to_contain_text(f"Leader: {cli_rows('--weight', 'capability=0')[0]['offering_id']} ")
+    expect(leader(app)).to_contain_text(
+        f"Offering id: {cli_rows('--weight', 'capability=0')[0]['offering_id']}"
+    )
     expect(app.get_by_test_id("stException")).to_have_count(0)
     server.assert_log_clean()
 
@@ -121,10 +137,11 @@ def test_open_weights_only_moves_an_offering_to_the_excluded_list(app: Page, ser
     rows = excluded_rows(app)
     expect(rows.filter(has_text="deepseek-v4-pro-api")).to_be_visible()
     expect(rows.filter(has_text=LUNA)).to_have_count(0)
-    expect(leader(app)).to_contain_text(f"Leader: {LUNA} ")
+    expect(leader(app)).to_contain_text(f"Offering id: {LUNA}")
     # the heading also splits the count: "Excluded offerings (12): 4 fail a must-have, 8 only on …"
     before = app.get_by_text(re.compile(r"^Excluded offerings \(\d+\)(: .*)?$")).inner_text()
 
+    open_musts(app)
     app.get_by_text("Open weights only", exact=True).click()  # the label: the input itself is hidden
     expect(app.get_by_role("checkbox", name="Open weights only")).to_be_checked()
     expect(app.get_by_text(before, exact=True)).to_have_count(0)  # the rerun changed N
@@ -202,7 +219,7 @@ def open_page(page: Page, title: str) -> None:
 
 
 def test_a_broken_upload_shows_its_error_and_the_ranking_stays(app: Page, server: Server) -> None:
-    before = leader(app).inner_text()
+    before = leader(app).text_content() or ""  # the box has several paragraphs: as to_have_text reads them
     open_page(app, "Catalog")
     expect(app.get_by_role("heading", name="Catalog", exact=True)).to_be_visible()
     app.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
@@ -228,12 +245,13 @@ def test_a_broken_upload_shows_its_error_and_the_ranking_stays(app: Page, server
 
 def test_a_shared_link_restores_the_same_state(app: Page, server: Server, browser) -> None:
     press(app, slider_thumb(app, "Capability"), "End", 100, "54.1%")
+    open_musts(app)
     app.get_by_text("Open weights only", exact=True).click()
     expect(app.get_by_role("checkbox", name="Open weights only")).to_be_checked()
     settle(app)
     expect(app).to_have_url(re.compile(r"w_capability=100.*must_open=1"))
     settle(app)  # the URL is written early in the run: wait for the download data of this run too
-    shown = leader(app).inner_text()
+    shown = leader(app).text_content() or ""
     _, mine = download(app, "Download shortlist (CSV)")
     link = app.url
 
@@ -244,6 +262,7 @@ def test_a_shared_link_restores_the_same_state(app: Page, server: Server, browse
         expect(page.get_by_role("button", name="Download shortlist (CSV)")).to_be_visible()
         settle(page)
         expect(slider_thumb(page, "Capability")).to_have_value("100")
+        open_musts(page)
         expect(page.get_by_role("checkbox", name="Open weights only")).to_be_checked()
         expect(leader(page)).to_have_text(shown)
         _, theirs = download(page, "Download shortlist (CSV)")
@@ -255,7 +274,7 @@ def test_a_shared_link_restores_the_same_state(app: Page, server: Server, browse
 
 def test_weights_survive_a_page_switch_and_a_download(app: Page, server: Server) -> None:
     press(app, slider_thumb(app, "Capability"), "PageUp", 25, "22.7%")
-    shown = leader(app).inner_text()
+    shown = leader(app).text_content() or ""
     download(app, "Download shortlist (CSV)")
     expect(slider_thumb(app, "Capability")).to_have_value("25")  # a download does not reset the page
     for title in ("Compare", "Robustness", "Catalog", "Policy", "Shortlist"):

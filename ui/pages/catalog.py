@@ -29,7 +29,7 @@ lims = (
 
 # ----------------------------------------------------------------------------- uploads
 
-st.subheader("Add vendor profiles")
+st.header("Add vendor profiles")
 ss.setdefault("uploader_n", 0)
 ss.setdefault("upload_refused", [])
 
@@ -94,7 +94,7 @@ if bundled_issues:
 
 # ----------------------------------------------------------------------------- browse
 
-st.subheader(f"{len(catalog.vendors)} vendors, {len(catalog.offerings)} offerings")
+st.header(f"{len(catalog.vendors)} vendors, {len(catalog.offerings)} offerings")
 st.caption(
     f"Data age is counted to the price date {day.isoformat()}. Each kind of fact has its own maximum age "
     f"(days: {', '.join(f'{k} {n}' for k, n in lims.items())}; the criteria catalog's `max_age_days`, "

@@ -13,9 +13,10 @@ import engine
 from engine.mcda.comparison import MAX_OFFERINGS, MIN_OFFERINGS, Comparison, Provenance, comparison
 from engine.mcda.unknowns import range_short, ranges_of
 from engine.reports.compare import comparison_csv, comparison_json, comparison_markdown
-from engine.reports.escape import markdown_code, markdown_url
+from engine.reports.escape import markdown_code, markdown_url, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import context, md_frame, no_ranking, robustness, show_issues
+from ui.plain import coverage_warning
 from ui.unknowns import show_offering_unknowns
 
 DIFFERS = "background-color: #fff4d6"  # a row whose values differ
@@ -29,6 +30,7 @@ if no_ranking(ctx):
 ranking, priorities = ctx.ranking, ctx.priorities
 assert ranking is not None and priorities is not None
 ranks = {r.offering_id: r.rank for r in ranking.rows}
+names = {r.offering_id: r.offering for r in ranking.rows}
 
 every = [r.offering_id for r in ranking.rows]
 if "p_compare" not in ss:  # a first visit: the top three
@@ -49,7 +51,10 @@ ids = st.multiselect(
     every,
     key="p_compare",
     max_selections=MAX_OFFERINGS,
-    format_func=lambda o: f"{o} (rank {ranks[o]})" if ranks[o] else f"{o} (excluded)",
+    # offerings by name (model — channel); the id after it keeps two of the same name apart
+    format_func=lambda o: (
+        f"{visible(names[o])} · {o} " + (f"(rank {ranks[o]})" if ranks[o] else "(excluded)")
+    ),
 )
 if len(ids) < MIN_OFFERINGS:
     st.info(f"Pick at least {MIN_OFFERINGS} offerings.")
@@ -117,10 +122,11 @@ with st.container(key="compare_summary"):
         f"{comp.on_date.isoformat()}, cost in {md(comp.currency)}/month. Rows whose values differ are shaded; "
         "the best value on a criterion is green."
     )
-    for w in comp.warnings:  # the ranking rests on missing data: say so where it is shown
-        st.warning(md(w))
+    plain = coverage_warning(ranking.coverage, {c: md(x) for c, x in ctx.labels.items()})
+    if plain:  # the ranking rests on missing data: say so where it is shown, in plain words
+        st.warning(plain)
 
-st.subheader("Result")
+st.header("Result")
 result = pd.DataFrame(
     {
         o.offering_id: [
@@ -148,10 +154,10 @@ result = pd.DataFrame(
 )
 st.table(_styled(result, [len(set(result.loc[k])) > 1 for k in result.index]))
 
-st.subheader("Which unknowns matter")
+st.header("Which unknowns matter")
 show_offering_unknowns(ranges, ids, rob.top_k)
 
-st.subheader("Criteria: value [evidence] · utility · points (gap to the leader)")
+st.header("Criteria: value [evidence] · utility · points (gap to the leader)")
 rows, differs, best = {}, [], []
 for c in comp.criteria:
     unit = f"{comp.currency}/month" if c.criterion == "monthly_cost" else c.unit
@@ -180,7 +186,7 @@ st.caption(
 if not comp.additive:
     st.caption(f"{comp.method} is not additive: no points per criterion, and the gap is the score's.")
 
-st.subheader("What would it take to rank first?")
+st.header("What would it take to rank first?")
 with st.container(key="compare_wwit"):
     for o in comp.offerings:
         p = o.path_to_first
@@ -189,7 +195,7 @@ with st.container(key="compare_wwit"):
         price = f" Price: {md(p.price_message)}." if p.price_message else ""
         st.markdown(f"- **{md(o.offering_id)}** — Weights: {md(p.message)}.{price}")
 
-st.subheader("Facts")
+st.header("Facts")
 facts = pd.DataFrame.from_dict(
     {f.label: [_fact(v) for v in f.values] for f in comp.facts},
     orient="index",
@@ -214,7 +220,7 @@ def _provenance(comp: Comparison) -> str:
 with st.expander("Sources and dates of every value", expanded=False):
     st.markdown(_provenance(comp))
 
-st.subheader("Download the comparison")
+st.header("Download the comparison")
 d1, d2, d3 = st.columns(3)
 d1.download_button(
     "Markdown",

@@ -74,7 +74,7 @@ st.caption(
     )
 )
 
-st.subheader("Every offering at a glance")
+st.header("Every offering at a glance")
 if ev.listed:
     st.dataframe(
         summary(ev, asked),
@@ -85,7 +85,7 @@ if ev.listed:
 
 # ----------------------------------------------------------------------------- one offering
 
-st.subheader("One offering: its range and the questions that decide it")
+st.header("One offering: its range and the questions that decide it")
 
 
 def _option(oid: str) -> str:
@@ -195,7 +195,7 @@ else:
 
 # ----------------------------------------------------------------------------- questionnaires
 
-st.subheader("Questionnaires for every vendor and operator")
+st.header("Questionnaires for every vendor and operator")
 by_id = {v.vendor_id: v for v in rfi.vendors}
 
 
@@ -271,7 +271,7 @@ else:
 
 # ----------------------------------------------------------------------------- vendors' answers
 
-st.subheader("Vendors' answers")
+st.header("Vendors' answers")
 st.caption(
     "Upload the answer templates or the workbook the vendors sent back: their answers join the ranking on "
     "every page as vendor-declared evidence, and the questions they answer leave the questionnaires above."

@@ -195,18 +195,53 @@ try:
         roots = catalog_roots(vendors_dir(), CRITERIA)  # named as `shortlist check` names it
         policy, doc = load_policy_doc(bundled[choice], input_name(bundled[choice], roots))
         resolver = LocalResolver(CRITERIA, bundled[choice])  # a policy on the server: its own catalog
+    day = today if isinstance(today, dt.date) else None
     report = run_policy(
-        policy,
-        doc,
-        ctx.catalog,
-        ctx.criteria,
-        resolver,
-        today=today if isinstance(today, dt.date) else None,
-        expiring_in=int(expiring) or None,
+        policy, doc, ctx.catalog, ctx.criteria, resolver, today=day, expiring_in=int(expiring) or None
     )
 except engine.InputError as exc:
     show_issues(exc.issues, "the policy", "fix the policy file to run the check")
     st.stop()
+
+# Whose priorities: the policy's own (what CI checks), or the sidebar's on request.
+own = report.priorities_name or "none (the policy names no priorities file)"
+sidebar_name = ctx.priorities.name if ctx.priorities is not None else None
+with st.container(key="policy_under"):
+    st.info(
+        f"Checked under **the policy's own priorities: {md(own)}**, as `shortlist check` does in CI: "
+        "a policy is the organisation's rule, so its minimum score and rules use the priorities it names, "
+        "not the sidebar's."
+        + (
+            f" The sidebar's priorities are {md(sidebar_name)}."
+            if sidebar_name and sidebar_name != own
+            else ""
+        )
+    )
+    under_sidebar = st.toggle(
+        "Check under the sidebar's priorities instead",
+        key="p_policy_sidebar",
+        disabled=ctx.priorities is None,
+        help="Runs the same rules with the weights, must-haves and workload set in the sidebar: a what-if, "
+        "not what CI reports.",
+    )
+if under_sidebar and ctx.priorities is not None:
+    try:
+        report = engine.policy.rules.check_policy(
+            policy,
+            ctx.catalog,
+            ctx.criteria,
+            doc=doc,
+            priorities=ctx.priorities,
+            today=day,
+            expiring_in=int(expiring) or None,
+        )
+    except engine.InputError as exc:
+        show_issues(exc.issues, "the policy", "fix the policy file to run the check")
+        st.stop()
+    st.warning(
+        f"What-if: checked under the sidebar's priorities ({md(report.priorities_name or '')}). "
+        "CI checks under the policy's own; the exit codes below are for these priorities."
+    )
 
 deny = [c for c in report.findings if c.severity == "deny"]
 warn = [c for c in report.findings if c.severity == "warn"]
@@ -228,7 +263,7 @@ def _where(c: engine.policy.rules.Check) -> str:
 
 
 findings = [*deny, *warn]
-st.subheader(f"Findings ({len(findings)})")
+st.header(f"Findings ({len(findings)})")
 if findings:
     listed, left = cut(findings)  # an HTML table draws every row: the first ones
     st.table(  # st.table renders Markdown: every cell escaped
@@ -253,7 +288,7 @@ if findings:
 else:
     st.success("No finding: every offering in scope meets the policy.")
 
-st.subheader(f"Waivers ({len(report.waivers)})")
+st.header(f"Waivers ({len(report.waivers)})")
 if report.waivers:
     waivers, left = cut(report.waivers)
     st.table(
@@ -325,7 +360,7 @@ with st.expander(f"Every check ({len(report.checks)}), passing ones included"):
         width="stretch",
     )
 
-st.subheader("Download the report")
+st.header("Download the report")
 policy_json = render(report, "json")  # also what the tests read; the other formats are built on click
 ss["export_policy_json"] = policy_json
 cols = st.columns(5)

@@ -13,6 +13,7 @@ from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line, names
 from ui.common import context, no_ranking, robustness, show_issues
+from ui.plain import coverage_warning, front_2d
 
 ctx = context()
 st.title("Robustness: how sure is this ranking?")
@@ -36,14 +37,28 @@ except engine.InputError as exc:
 ss["export_sensitivity_json"] = sens_json
 leader = report.problem.offering_ids[0]
 acc = report.acceptability
-for w in ranking.warnings:  # robustness to weights says nothing about values imputed worst
-    st.warning(md(w))
+plain = coverage_warning(ranking.coverage, {c: md(x) for c, x in labels.items()})
+if plain:  # robustness to weights says nothing about values imputed worst
+    st.warning(plain + " Varying the weights below does not vary them.")
 
+human = {r.offering_id: r.offering for r in ranking.ranked}
+shown = {  # a name two offerings share gets its id, so they never merge in a chart
+    o: n if list(human.values()).count(n) == 1 else f"{n} ({o})" for o, n in human.items()
+}
+first = 100 * acc.acceptability[0, 0]
+st.header("How often each offering takes each rank")
 st.markdown(
-    f"**Rank acceptability** — share of {acc.samples:,} weight vectors sampled around your weights "
-    f"in which each offering takes each rank (SMAA-2; settings under *Robustness sampling* in the sidebar). "
-    f"{md(leader)} is first in {100 * acc.acceptability[0, 0]:.0f}% of them."
+    f"**{md(shown[leader])}** stays first in **{first:.0f}%** of {acc.samples:,} variations of your weights. "
+    "Read each row across: the darker a cell, the more often that offering lands at that rank. "
+    "A leader first in most variations is a safe pick; shares spread over many ranks mean the order is a close call."
 )
+with st.expander("How this is computed"):
+    st.markdown(
+        f"SMAA-2 rank acceptability (Lahdelma & Salminen 2001): {acc.samples:,} weight vectors drawn from a "
+        f"Dirichlet distribution centred on your weights (concentration {rob.concentration:g}, seed {rob.seed}; "
+        "larger concentration = closer to your weights), plus each value's plausible range where a profile gives "
+        "one. Settings under *Robustness sampling* in the sidebar."
+    )
 n_show = min(report.problem.n, 10)  # ranks beyond 10 are pooled in one column
 rank_labels = [str(r + 1) for r in range(n_show)]
 if report.problem.n > n_show:
@@ -52,7 +67,8 @@ heat_ids, heat_left = cut(report.problem.offering_ids)  # the top of a long rank
 heat = pd.DataFrame(
     [
         {
-            "offering": o,
+            "offering": shown.get(o, o),
+            "id": o,
             "rank": rank_labels[min(r, n_show)],
             "share": round(
                 100 * float(acc.acceptability[i, r:].sum() if r == n_show else acc.acceptability[i, r]), 1
@@ -62,14 +78,21 @@ heat = pd.DataFrame(
         for r in range(len(rank_labels))
     ]
 )
+heat["label"] = [f"{v:.0f}%" if v >= 1 else "" for v in heat["share"]]
+hbase = alt.Chart(heat).encode(
+    x=alt.X("rank:O", title="rank", sort=rank_labels, axis=alt.Axis(labelAngle=0)),
+    y=alt.Y(
+        "offering:N", sort=[shown.get(o, o) for o in heat_ids], title=None, axis=alt.Axis(labelLimit=300)
+    ),
+    tooltip=["offering", "id", "rank", alt.Tooltip("share:Q", title="% of variations")],
+)
 st.altair_chart(
-    alt.Chart(heat)
-    .mark_rect()
-    .encode(
-        x=alt.X("rank:O", title="rank", sort=rank_labels),
-        y=alt.Y("offering:N", sort=heat_ids, title=None, axis=alt.Axis(labelLimit=320)),
-        color=alt.Color("share:Q", title="% of samples", scale=alt.Scale(scheme="blues")),
-        tooltip=["offering", "rank", "share"],
+    hbase.mark_rect().encode(
+        color=alt.Color("share:Q", title="% of variations", scale=alt.Scale(scheme="blues", domain=[0, 100]))
+    )
+    + hbase.mark_text(fontSize=11).encode(
+        text="label:N",
+        color=alt.condition(alt.datum.share > 55, alt.value("white"), alt.value("#1a1a1a")),
     ),
     width="stretch",
 )
@@ -78,9 +101,11 @@ if heat_left:
         more_line(heat_left, "ranked offerings are not drawn", "the sensitivity JSON download has all")
     )
 
+st.header("How far each weight can move")
 st.markdown(
-    "**Stability intervals** — how far each weight can move (the others rescaled in proportion) "
-    f"before {md(leader)} loses first place; the tick is your weight."
+    f"Each bar is the range a criterion's weight can take (the others rescaled in proportion) while "
+    f"**{md(shown[leader])}** stays first; the black tick is your weight. A tick close to a bar's end means a small "
+    "change of that weight changes the leader."
 )
 bands = pd.DataFrame(
     [
@@ -89,26 +114,27 @@ bands = pd.DataFrame(
             "low": round(100 * s.first_low, 1),
             "high": round(100 * s.first_high, 1),
             "weight": round(100 * s.weight, 1),
-            "then first": " / ".join(x or "-" for x in (s.first_low_by, s.first_high_by)),
+            "range": f"{100 * s.first_low:.0f}–{100 * s.first_high:.0f}%",
+            "then first": " / ".join(
+                shown.get(x, x) if x else "-" for x in (s.first_low_by, s.first_high_by)
+            ),
         }
         for s in report.stability
     ]
 )
 base = alt.Chart(bands).encode(y=alt.Y("criterion:N", title=None, sort=None))
 st.altair_chart(
-    base.mark_bar(opacity=0.5).encode(
+    base.mark_bar(opacity=0.5, color="#1d5fa6").encode(
         x=alt.X("low:Q", title="weight (% of the total)", scale=alt.Scale(domain=[0, 100])),
         x2="high:Q",
         tooltip=["criterion", "low", "high", "weight", "then first"],
     )
-    + base.mark_tick(thickness=3, size=18, color="black").encode(x="weight:Q"),
+    + base.mark_tick(thickness=3, size=18, color="black").encode(x="weight:Q")
+    + base.mark_text(align="left", dx=6, fontSize=11, color="#1a1a1a").encode(x="high:Q", text="range:N"),
     width="stretch",
 )
 
-st.markdown(
-    "**Pareto front** on cost versus capability — an offering is on the front when no other is at "
-    "least as good on every weighted criterion and better on one."
-)
+st.header("Cost against capability")
 front = set(report.dominance.pareto_front)
 ranked = ranking.ranked
 
@@ -124,38 +150,85 @@ def _drawable(r: engine.Row) -> bool:
     )
 
 
+drawn = [r for r in ranked if _drawable(r)]
+xy = {
+    r.offering_id: (float(r.cells["monthly_cost"].value or 0.0), float(r.cells["capability"].value or 0.0))
+    for r in drawn
+}
+
+
+picture_front = front_2d(xy)  # the front of THIS picture (the engine's is over all criteria)
+by_id = {o.id: o for o in ctx.catalog.offerings}
+short = {o: f"{by_id[o].offering.model} ({by_id[o].offering.operator.name})" if o in by_id else o for o in xy}
+costs = sorted(c for c, _ in xy.values())
+middle = costs[len(costs) // 2] if costs else 0.0  # labels of the dearer half go left of their dot
 points = pd.DataFrame(
     [
         {
-            "offering": r.offering_id,
+            "offering": shown.get(r.offering_id, r.offering_id),
+            "id": r.offering_id,
+            # the dot's label: the model and whom you contract with, short enough to read beside a dot
+            "label": f"{short.get(r.offering_id, r.offering_id)}",
+            "right": float(r.cells["monthly_cost"].value or 0.0) > middle,
             "cost": r.cells["monthly_cost"].value,
             "capability": r.cells["capability"].value,
-            "status": "Pareto front" if r.offering_id in front else "dominated",
+            "status": "best trade-off in this picture"
+            if r.offering_id in picture_front
+            else "beaten on cost and capability",
+            "on the front over all criteria": "yes" if r.offering_id in front else "no",
             # a tooltip: the first few names (the list grows with the catalog; the JSON has all)
-            "dominated by": names(report.dominance.dominated_by.get(r.offering_id, ())),
+            "dominated by (all criteria)": names(report.dominance.dominated_by.get(r.offering_id, ())),
         }
-        # dominated first, so a front point sharing its spot is drawn on top
-        for r in sorted(ranked, key=lambda r: r.offering_id in front)
-        if _drawable(r)
+        # beaten first, so a front point sharing its spot is drawn on top
+        for r in sorted(drawn, key=lambda r: r.offering_id in picture_front)
     ]
 )
+st.markdown(
+    "Each dot is an offering with a known monthly cost and capability score. The dark dots are the best "
+    "trade-offs **in this picture**: no other dot is both cheaper (or as cheap) and at least as capable. "
+    "The dots carry their names; the other criteria are not in this picture (the tooltip says whether an "
+    "offering is also unbeaten over all weighted criteria)."
+)
 if not points.empty:
+    pbase = alt.Chart(points).encode(
+        x=alt.X("cost:Q", title=f"monthly cost ({cur} per month, log scale)", scale=alt.Scale(type="log")),
+        y=alt.Y("capability:Q", title="capability (index points)", scale=alt.Scale(zero=False)),
+        tooltip=[
+            "offering",
+            "id",
+            "cost",
+            "capability",
+            "status",
+            "on the front over all criteria",
+            "dominated by (all criteria)",
+        ],
+    )
     st.altair_chart(
-        alt.Chart(points)
-        .mark_circle(size=90)
-        .encode(
-            x=alt.X("cost:Q", title=f"monthly cost ({cur}, log scale)", scale=alt.Scale(type="log")),
-            y=alt.Y("capability:Q", title="capability (index points)", scale=alt.Scale(zero=False)),
-            color=alt.Color("status:N", title=None),
-            tooltip=["offering", "cost", "capability", "status", "dominated by"],
-        ),
+        pbase.mark_circle(size=90).encode(
+            color=alt.Color(
+                "status:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["best trade-off in this picture", "beaten on cost and capability"],
+                    range=["#1d5fa6", "#9aa3ad"],
+                ),
+                legend=alt.Legend(orient="bottom", labelLimit=400),
+            )
+        )
+        + pbase.transform_filter("!datum.right")
+        .mark_text(align="left", dx=7, dy=-7, fontSize=11, color="#1a1a1a")
+        .encode(text="label:N")
+        + pbase.transform_filter("datum.right")
+        .mark_text(align="right", dx=-7, dy=-7, fontSize=11, color="#1a1a1a")
+        .encode(text="label:N"),
         width="stretch",
+        height=420,
     )
     missing = len(ranked) - len(points)
     if missing:
-        st.caption(f"{missing} ranked offering(s) without a monthly cost or capability value are not drawn.")
+        st.caption(f"{missing} ranked offering(s) without a known monthly cost or capability are not drawn.")
 
-st.markdown("**What would it take** for another offering to rank first?")
+st.header("What would it take for another offering to rank first?")
 others = list(report.problem.offering_ids[1:])
 if others:
     asked = ss.get("p_wwit")
@@ -166,7 +239,7 @@ if others:
                 f"showing {md(others[0])} instead."
             )
         ss["p_wwit"] = others[0]
-    target = st.selectbox("Offering", others, key="p_wwit")
+    target = st.selectbox("Offering", others, key="p_wwit", format_func=lambda o: f"{shown.get(o, o)} ({o})")
     try:
         wit = what_would_it_take(report.problem, target, dict(rob.weight_bounds))
     except engine.InputError as exc:
@@ -174,8 +247,10 @@ if others:
     else:
         st.markdown(f"**Weights:** {md(wit.message)}.")
         st.markdown(f"**Price:** {md(wit.price_message)}.")
-for note in report.notes:
-    st.caption(md(note))
+if report.notes:  # the method's own words (sampling distribution, ranges): for the specialist
+    with st.expander("Notes on the method"):
+        for note in report.notes:
+            st.caption(md(note))
 
 st.download_button(
     "Robustness analysis (JSON, as `shortlist sensitivity --format json`)",

@@ -16,11 +16,14 @@ from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line
 from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame
 from ui.exports import export_buttons
+from ui.plain import caveats, constant, coverage_warning, deciders, value_text, why_leads
 from ui.unknowns import LEGEND, ranges_table
 
 ctx = context()
 st.title("Shortlist")
-st.caption("Gate on must-haves, rank on weighted priorities, explain every score. " + ATTRIBUTION)
+st.caption(
+    "Whom to shortlist, and why: offerings that pass your must-haves, ranked on your weighted priorities (sidebar)."
+)
 show_issues(
     [i for i in ctx.catalog.issues if not (i.file or "").startswith("upload:")],
     "the vendor profiles",
@@ -35,39 +38,81 @@ if ranking is None:
     no_ranking(ctx)
     st.stop()
 
-if ranking.notes:
-    st.caption("Notes: " + "; ".join(md(n) for n in ranking.notes) + ".")
-
 cur = ranking.currency
 ranked = ranking.ranked
+labels = ctx.labels
+by_id = {o.id: o for o in ctx.catalog.offerings}
+same = constant(ranked)  # criteria giving every ranked offering the same points decide nothing
+wanted = ctx.priorities.wanted_certifications if ctx.priorities is not None else ()
+
+
+def _operator(r: engine.Row) -> str:
+    """Whom the buyer contracts with: the channel's operator (the buyer when self-hosted)."""
+    o = by_id.get(r.offering_id)
+    if o is None:
+        return ""
+    name = o.offering.operator.name
+    return "you (self-hosted)" if name.upper() == "BUYER" or o.offering.deployment == "self-hosted" else name
+
+
+with st.container(key="leader", border=True):
+    if ranked:
+        lead = ranked[0]
+        score = lead.score or 0.0
+        joint = [md(r.offering) for r in ranked[1:] if r.rank == 1]
+        after = [r for r in ranked if r.rank != 1]
+        runner = after[0] if after else None
+        gap = (
+            f", {score - (runner.score or 0.0):.1f} points ahead of {md(runner.offering)} ({md(_operator(runner))})"
+            if runner
+            else ""
+        )
+        tie = f" (tied with {', '.join(joint)})" if joint else ""
+        st.markdown(  # every input text escaped: a vendor name never renders as a link or markup
+            f"Leader: **{md(lead.offering)}** — contracting party **{md(_operator(lead))}**, "
+            f"model by {md(lead.vendor)}. Score **{score:.1f} of 100**{tie}{gap}."
+        )
+        why = why_leads(lead, runner, labels) if not joint else ""
+        if why:
+            st.markdown(f"**Why it leads:** against the runner-up, it {md(why)}.")
+        elif ranking.method == "weighted-sum":
+            st.markdown(f"**Where its points come from:** {md(deciders(lead, labels, skip=same))}.")
+        lead_w = ranking.weights
+        heavy = sorted(
+            (c for c in ranking.criteria if ranking.weights.get(c.id, 0) > 0),
+            key=lambda c: -lead_w[c.id],
+        )
+        st.markdown(
+            "**Its values on your heaviest criteria:** "
+            + " · ".join(
+                f"{md(c.label)} ({100 * ranking.weights[c.id]:.0f}%): {md(value_text(c, lead.cells.get(c.id), cur, wanted))}"
+                for c in heavy[:4]
+            )
+            + "."
+        )
+        warn = caveats(lead, labels)
+        close = runner is not None and score - (runner.score or 0.0) < 2.0
+        notes = [md(w) for w in warn[:3]] + (
+            ["a close call: see how sure on the Robustness page"] if close else []
+        )
+        more = f" (+{len(warn) - 3} more in the full table)" if len(warn) > 3 else ""
+        st.markdown(
+            "**Caveat:** " + ("; ".join(notes) + more if notes else "none flagged for this offering") + "."
+        )
+        st.caption(f"Offering id: {md(lead.offering_id)}")
+    else:
+        st.warning("No offering passes the must-haves. Relax one in the sidebar.")
+
 gaps = sum(r.exclusion == EVIDENCE_GAP for r in ranking.excluded)
-st.subheader(
+st.header(
     f"Ranking — {len(ranked)} ranked, {len(ranking.excluded)} excluded"
     + (f" ({gaps} on evidence gaps only)" if gaps else "")
 )
 if ranking.warnings:
     with st.container(key="coverage_warnings"):  # a ranking resting on missing data says so first
-        for w in ranking.warnings:
-            st.warning(md(w))
-
-with st.container(key="leader"):
-    if ranked:
-        lead = ranked[0]
-        score = lead.score or 0.0
-        joint = [md(r.offering_id) for r in ranked[1:] if r.rank == 1]
-        after = [r for r in ranked if r.rank != 1]
-        gap = (
-            f", {score - (after[0].score or 0.0):.1f} points ahead of {md(after[0].offering_id)}"
-            if after
-            else ""
-        )
-        tie = f" (tied with {', '.join(joint)})" if joint else ""
-        st.markdown(  # every input text escaped: a vendor name never renders as a link or markup
-            f"Leader: **{md(lead.offering_id)}** — {md(lead.offering)} ({md(lead.vendor)}), "
-            f"score {lead.score:.1f}{tie}{gap}"
-        )
-    else:
-        st.warning("No offering passes the must-haves. Relax one in the sidebar.")
+        plain = coverage_warning(ranking.coverage, {c: md(x) for c, x in labels.items()})
+        if plain:
+            st.warning(plain.removesuffix(".") + ": the Coverage table below has each criterion.")
 
 
 # column headers stay short; the full unit is in the criteria catalog and the README
@@ -94,19 +139,85 @@ def _shown(c: str, v: float | str | None) -> float | str | None:
     return round(v, DECIMALS.get(c, 3)) if isinstance(v, float) else v
 
 
+def _height(n: int) -> int:
+    """A data grid tall enough for ``n`` rows, so no inner scroll (35 px a row, header, border)."""
+    return 35 * (n + 1) + 3
+
+
 if ranked:
+    weights = ranking.weights
+    additive = ranking.method == "weighted-sum"
+    main = pd.DataFrame(
+        [
+            {
+                "rank": r.rank,
+                "offering": r.offering,
+                "contracting party": _operator(r),
+                "model by": r.vendor,
+                "score": round(r.score or 0.0, 2),
+                "points from": deciders(r, labels, 2, same) if additive else "",
+                "caveats": "; ".join(caveats(r, labels, short=True)),
+                "id": r.offering_id,
+            }
+            for r in ranked
+        ]
+    )
+    with st.container(key="ranking"):
+        st.dataframe(
+            text_frame(main),
+            hide_index=True,
+            width="stretch",
+            height=_height(min(len(main), 25)),
+            column_order=[c for c in main.columns if c != "id" and (additive or c != "points from")],
+            column_config={
+                "rank": st.column_config.NumberColumn("#", width=36, help="Rank (ties share a rank)"),
+                "offering": st.column_config.TextColumn(
+                    "offering (model — channel)",
+                    width=240,
+                    help="The model and the channel you buy it through",
+                ),
+                "contracting party": st.column_config.TextColumn(
+                    width=110, help="Who runs the channel and processes your data: whom you sign with"
+                ),
+                "model by": st.column_config.TextColumn(width=90, help="The model's developer"),
+                "score": st.column_config.ProgressColumn(
+                    "score (0–100)",
+                    min_value=0,
+                    max_value=100,
+                    format="%.1f",
+                    color="blue",
+                    width=100,
+                    help="Weighted sum of the criteria's utilities, 0 to 100",
+                ),
+                "points from": st.column_config.TextColumn(
+                    "points from (largest 2)",
+                    width=170,
+                    help="The two criteria adding most points to the score (criteria that give every offering the same points left out)",
+                ),
+                "caveats": st.column_config.TextColumn(
+                    "caveats (unknown = worst)",
+                    width=190,
+                    help="Values unknown for this offering, which count as the worst possible; facts past their "
+                    "age limit. The full table's flags column has the details.",
+                ),
+                "id": st.column_config.TextColumn("offering id", width=140),
+            },
+        )
+    if len(main) > 25:
+        st.caption(f"Scroll the table for all {len(main)} ranked offerings.")
+
     rows = []
     # the most heavily weighted criteria first, so the values that decide are in view
-    weights = ranking.weights
     shown = sorted(ranking.criteria, key=lambda c: -weights.get(c.id, 0.0))
     for r in ranked:
-        row: dict[str, object] = {"rank": r.rank, "offering": r.offering_id}
+        row: dict[str, object] = {"rank": r.rank, "offering": r.offering_id, "name": r.offering}
         row["score"] = round(r.score or 0.0, 2)
         for c in shown:
             row[f"{c.label} ({_unit(c)})" if _unit(c) != "level" else c.label] = (
                 _shown(c.id, r.cells[c.id].value) if c.id in r.cells else None
             )
         row["vendor"] = r.vendor
+        row["contracting party"] = _operator(r)
         row["as of"] = r.as_of.isoformat()
         row["data age (days)"] = (ranking.on_date - r.as_of).days
         row["flags"] = "; ".join(r.reasons)
@@ -114,18 +225,23 @@ if ranked:
         rows.append(row)
     config = {
         "rank": st.column_config.NumberColumn("rank", pinned=True, width="small"),
-        "offering": st.column_config.TextColumn("offering", pinned=True),
-        "score": st.column_config.ProgressColumn("score", min_value=0, max_value=100, format="%.1f"),
+        "offering": st.column_config.TextColumn("offering id", pinned=True),
+        "score": st.column_config.ProgressColumn(
+            "score", min_value=0, max_value=100, format="%.1f", color="blue"
+        ),
         f"Monthly cost ({cur}/month)": st.column_config.NumberColumn(format="localized"),
         "Context window (tokens)": st.column_config.NumberColumn(format="localized"),
     }
-    st.dataframe(text_frame(pd.DataFrame(rows)), hide_index=True, width="stretch", column_config=config)
-    st.caption(
-        "An empty cell (None) means the value is not published for this channel; the criterion's "
-        "missing-data policy applies and the flags column says so. Weights in use: "
-        + ", ".join(f"{md(ctx.labels[c])} {100 * w:.1f}%" for c, w in ranking.weights.items() if w > 0)
-        + f". Prices on {ranking.on_date.isoformat()}."
-    )
+    with st.expander("Full table: every criterion's value, data age, flags and evidence"):
+        st.dataframe(text_frame(pd.DataFrame(rows)), hide_index=True, width="stretch", column_config=config)
+        st.caption(
+            f"Values in the criteria's units (money in {cur}). An empty cell (None) means the value is not "
+            "published for this channel: it is counted as worst and the flags column says so. Weights in use: "
+            + ", ".join(f"{md(ctx.labels[c])} {100 * w:.1f}%" for c, w in ranking.weights.items() if w > 0)
+            + f". Prices on {ranking.on_date.isoformat()}."
+        )
+        if ranking.notes:
+            st.caption("Notes: " + "; ".join(md(n) for n in ranking.notes) + ".")
     with st.container(key="coverage"):  # each criterion's coverage, readable at a glance
         st.markdown("**Coverage** — ranked offerings whose value is known, per criterion")
         st.dataframe(
@@ -136,16 +252,20 @@ if ranked:
                         "weight %": round(100 * cv.weight, 1),
                         "known": f"{cv.known} of {cv.ranked}",
                         "share known": cv.known / cv.ranked if cv.ranked else 0.0,
-                        "": "⚠ mostly imputed" if cv.warns else "",
+                        "note": "⚠ mostly imputed" if cv.warns else "",
                     }
                     for cv in ranking.coverage
                 ]
             ),
             hide_index=True,
             column_config={
-                "share known": st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent"),
+                "share known": st.column_config.ProgressColumn(
+                    min_value=0, max_value=1, format="percent", color="blue"
+                ),
             },
         )
+        for w in ranking.warnings:  # the engine's own wording, as the CLI prints it
+            st.caption(md(w))
 
 if ranking.excluded:
     heading = excluded_summary(ranking.excluded).replace("Excluded", "Excluded offerings", 1)
@@ -186,18 +306,28 @@ if ranked and ctx.priorities is not None:
         )
 
 if ranked and ranking.method != "weighted-sum":
-    st.subheader("Where the points come from")
+    st.header("Where the points come from")
     st.caption(
         f"{ranking.method} is not additive, so a score does not split into points per criterion; "
         "switch the method to weighted-sum to see the contributions."
     )
 elif ranked:
-    st.subheader("Where the points come from (top 10)")
+    st.header("Where the points come from (top 10)")
     top = ranked[:10]
+    names = [r.offering for r in top]
+    shown_as = {  # a name two offerings share gets its id, so their bars never stack together
+        r.offering_id: r.offering if names.count(r.offering) == 1 else f"{r.offering} ({r.offering_id})"
+        for r in top
+    }
+    st.caption(
+        "Each bar is an offering's score split by criterion: the longer a segment, the more that "
+        "criterion carries the offering."
+    )
     contrib = pd.DataFrame(
         [
             {
-                "offering": r.offering_id,
+                "offering": shown_as[r.offering_id],
+                "id": r.offering_id,
                 "criterion": ctx.labels[c],
                 "points": round(r.cells[c].contribution or 0.0, 3),
             }
@@ -212,13 +342,17 @@ elif ranked:
         .encode(
             x=alt.X("points:Q", title="points (0–100)"),
             y=alt.Y(
-                "offering:N", sort=[r.offering_id for r in top], title=None, axis=alt.Axis(labelLimit=320)
+                "offering:N",
+                sort=[shown_as[r.offering_id] for r in top],
+                title=None,
+                axis=alt.Axis(labelLimit=420),
             ),
             # one colour per criterion whatever the weights, so colours mean the same across presets
             color=alt.Color("criterion:N", scale=alt.Scale(domain=[c.label for c in ranking.criteria])),
-            tooltip=["offering", "criterion", "points"],
+            tooltip=["offering", "id", "criterion", "points"],
         )
     )
     st.altair_chart(chart, width="stretch")
 
 export_buttons(ctx)
+st.caption(ATTRIBUTION)

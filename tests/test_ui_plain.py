@@ -1,0 +1,136 @@
+"""Plain words of the app's main view (ui/plain.py), on the frozen 2026-11-29 catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+import engine
+from engine.catalog.evidence import Age, Fact
+from engine.mcda.scoring import Coverage
+from tests.conftest import CRITERIA, VENDORS
+from ui import plain
+
+
+@pytest.fixture(scope="module")
+def ranking() -> engine.Ranking:
+    criteria = engine.load_criteria(str(CRITERIA))
+    catalog = engine.load_catalog([str(VENDORS)])
+    priorities = engine.load_priorities(str(CRITERIA / "presets" / "regulated-eu-bank.yaml"))
+    return engine.rank(catalog, criteria, priorities)
+
+
+def spec(ranking: engine.Ranking, cid: str):  # type: ignore[no-untyped-def]
+    return next(c for c in ranking.criteria if c.id == cid)
+
+
+LABELS = {"response_time": "Response time", "capability": "Capability", "compliance": "Compliance"}
+
+
+def test_values_carry_their_unit_and_currency(ranking: engine.Ranking) -> None:
+    cell = engine.Cell(53.7057, 0.9, 9.9)
+    assert plain.value_text(spec(ranking, "monthly_cost"), cell, "EUR") == "EUR 53.71 / month"
+    big = engine.Cell(5370.57, 0.3, 3.2)
+    assert plain.value_text(spec(ranking, "monthly_cost"), big, "CHF") == "CHF 5,371 / month"
+    assert plain.value_text(spec(ranking, "response_time"), engine.Cell(3.488, 0.9, 4.5), "EUR") == "3.5 s"
+    assert plain.value_text(spec(ranking, "context_window"), engine.Cell(262144.0, 0.7, 3.6), "EUR") == (
+        "262,144 tokens"
+    )
+    assert plain.value_text(spec(ranking, "transparency"), engine.Cell(35.0, 0.35, 3.5), "EUR") == (
+        "35 of 100 (FMTI)"
+    )
+
+
+def test_levels_and_shares_read_as_a_buyer_would(ranking: engine.Ranking) -> None:
+    openness = spec(ranking, "openness")
+    assert plain.value_text(openness, engine.Cell("open_osi", 1.0, 0.0), "EUR") == "open weights, OSI licence"
+    assert plain.value_text(openness, engine.Cell("closed", 0.0, 0.0), "EUR") == "closed weights"
+    compliance = spec(ranking, "compliance")
+    wanted = ("iso27001", "soc2_type2", "iso42001", "c5")
+    assert plain.value_text(compliance, engine.Cell(0.75, 0.75, 18.75), "EUR", wanted) == (
+        "3 of 4 wanted certifications"
+    )
+    assert plain.value_text(compliance, engine.Cell(0.875, 0.875, 21.9), "EUR", wanted) == (
+        "3.5 of 4 wanted certifications (a claim counts half)"
+    )
+    jur = spec(ranking, "jurisdiction")
+    assert plain.value_text(jur, engine.Cell(0.5, 0.5, 5.0), "EUR") == "1 of 2 (developer, operator) trusted"
+
+
+def test_unknown_says_how_it_counts(ranking: engine.Ranking) -> None:
+    cap = spec(ranking, "capability")
+    assert (
+        plain.value_text(cap, engine.Cell(None, 0.0, 0.0, imputed=True), "EUR")
+        == "unknown (counted as worst)"
+    )
+    assert plain.value_text(cap, engine.Cell(None, None, None), "EUR") == "unknown"
+    assert plain.value_text(cap, None, "EUR") == "unknown"
+
+
+def test_certification_names_not_ids() -> None:
+    assert plain.cert_name("iso27001") == "ISO/IEC 27001"
+    assert plain.cert_name("soc2_type2") == "SOC 2 Type II"
+    assert plain.cert_name("c5") == "BSI C5"
+    assert set(plain.CERT_NAMES) == set(engine.catalog.schema.CERTIFICATION_IDS)  # every id has a name
+    assert plain.cert_name("made_up") == "made_up"
+
+
+def test_caveats_name_unknowns_and_group_stale_facts(ranking: engine.Ranking) -> None:
+    lead = ranking.ranked[0]
+    assert plain.caveats(lead, LABELS) == ["Response time unknown (counted as worst)"]
+    assert plain.caveats(lead, LABELS, short=True) == ["Response time unknown"]
+    fact = Fact("certifications", "certifications.iso27001", dt.date(2024, 1, 1), "primary", (), False)
+    old = replace(
+        lead, stale=(Age(fact, 400, 365), Age(fact, 500, 365)), reasons=(*lead.reasons, "stale data: x")
+    )
+    assert plain.caveats(old, LABELS)[1:] == ["certifications out of date (2 facts)"]
+
+
+def test_why_the_leader_leads_names_the_criteria_it_gains_and_loses_on(ranking: engine.Ranking) -> None:
+    lead, runner = ranking.ranked[0], ranking.ranked[1]
+    why = plain.why_leads(lead, runner, LABELS)
+    gains = {c: lead.cells[c].contribution - runner.cells[c].contribution for c in lead.cells}  # type: ignore[operator]
+    best = max(gains, key=lambda c: gains[c])
+    assert why.startswith(f"gains on {LABELS.get(best, best)} (+{gains[best]:.1f} points)")
+    if min(gains.values()) < -0.05:
+        assert "; loses on " in why
+    assert plain.why_leads(lead, None, LABELS) == ""
+
+
+def test_deciders_leave_out_criteria_that_give_everyone_the_same_points(ranking: engine.Ranking) -> None:
+    same = plain.constant(ranking.ranked)
+    assert "data_residency" in same  # the bank's must-have keeps only EU processing: all 1
+    lead = ranking.ranked[0]
+    assert "data_residency" not in plain.deciders(lead, {}, 3, same)
+    assert plain.deciders(lead, {}, 3).count(" · ") == 2
+
+
+def test_the_two_criterion_front_is_the_front_of_that_picture() -> None:
+    pts = {
+        "cheap-weak": (10.0, 30.0),
+        "dear-strong": (1000.0, 60.0),
+        "middle": (500.0, 40.0),  # dearer than cheap-weak but stronger, cheaper than dear-strong
+        "beaten-both": (2000.0, 50.0),  # dear-strong is cheaper and stronger
+        "twin": (10.0, 30.0),  # equal to cheap-weak: neither beats the other
+    }
+    assert plain.front_2d(pts) == {"cheap-weak", "dear-strong", "middle", "twin"}
+    assert plain.front_2d({}) == set()
+
+
+def test_coverage_warning_in_plain_words() -> None:
+    cov = [
+        Coverage("response_time", 3, 58, 0.05),
+        Coverage("capability", 4, 58, 0.15),
+        Coverage("monthly_cost", 58, 58, 0.10),
+    ]
+    assert plain.coverage_warning(cov, LABELS) == (
+        "Mostly unknown, so counted as worst for most offerings: Response time (unknown for 55 of 58, "
+        "weight 5%); Capability (unknown for 54 of 58, weight 15%). These criteria mostly rank missing data."
+    )
+    assert plain.coverage_warning(cov[1:], LABELS) == (
+        "Mostly unknown, so counted as worst for most offerings: Capability (unknown for 54 of 58, "
+        "weight 15%). This criterion mostly ranks missing data."
+    )
+    assert plain.coverage_warning(cov[2:], LABELS) is None

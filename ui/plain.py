@@ -1,0 +1,246 @@
+"""Plain words for the app's main view: values with their unit and currency, levels and
+shares named as a buyer would, caveats instead of raw flags, and why an offering leads.
+
+Pure functions over ``engine`` results (no Streamlit), so they are tested directly
+(tests/test_ui_plain.py). The precise terms stay in tooltips, expanders and the exports:
+these words are for reading, the CSV/JSON keep the engine's values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+import engine
+from engine.catalog.schema import CriterionSpec
+from engine.mcda.scoring import Coverage
+
+UNKNOWN_WORST = "unknown (counted as worst)"
+"""An unknown value on a weighted criterion: the ``worst`` missing policy gave it utility 0."""
+UNKNOWN = "unknown"
+"""An unknown value that does not count (weight 0, or an excluded offering)."""
+
+CERT_NAMES: dict[str, str] = {
+    "soc2_type2": "SOC 2 Type II",
+    "iso27001": "ISO/IEC 27001",
+    "iso27017": "ISO/IEC 27017",
+    "iso27018": "ISO/IEC 27018",
+    "iso27701": "ISO/IEC 27701",
+    "iso42001": "ISO/IEC 42001",
+    "hipaa_baa": "HIPAA BAA",
+    "c5": "BSI C5",
+    "secnumcloud": "SecNumCloud",
+    "hds": "HDS (French health data hosting)",
+    "fedramp": "FedRAMP",
+    "csa_star": "CSA STAR",
+}
+"""Certification id → the name buyers know it by (ids not listed here are shown as given)."""
+
+OPENNESS = {
+    "closed": "closed weights",
+    "open_restrictive": "open weights, restrictive or unknown licence",
+    "open_osi": "open weights, OSI licence",
+}
+"""The openness levels of the criteria catalog in words."""
+
+FACT_KINDS = {
+    "profile": "profile",
+    "prices": "prices",
+    "residency": "processing regions",
+    "retention": "data retention terms",
+    "openness": "licence",
+    "certifications": "certifications",
+    "gpai": "EU AI code of practice status",
+    "latency": "latency measurement",
+    "capability": "capability score",
+    "transparency": "transparency score",
+}
+"""Kinds of dated facts (criteria.yaml ``max_age_days``) in words."""
+
+
+def cert_name(cert_id: str) -> str:
+    """The name of a certification id (``iso27001`` → ``ISO/IEC 27001``)."""
+    return CERT_NAMES.get(cert_id, cert_id)
+
+
+def _number(v: float, decimals: int) -> str:
+    return f"{v:,.{decimals}f}"
+
+
+def money(amount: float, currency: str) -> str:
+    """An amount with its currency, e.g. ``EUR 1,234.50`` (2 decimals under 1,000, none above)."""
+    return f"{currency} {_number(amount, 2 if abs(amount) < 1000 else 0)}"
+
+
+def value_text(
+    criterion: CriterionSpec, cell: engine.Cell | None, currency: str, wanted: Sequence[str] = ()
+) -> str:
+    """A performance value in words with its unit, as a buyer reads it.
+
+    Parameters
+    ----------
+    criterion : CriterionSpec
+        The criterion (its id picks the wording; other ids get ``value unit``).
+    cell : Cell or None
+        The offering's cell (``None``: not in the ranking).
+    currency : str
+        The ranking's currency (money amounts).
+    wanted : sequence of str
+        The buyer's wanted certifications (compliance reads as "n of m wanted").
+
+    Returns
+    -------
+    str
+        e.g. ``EUR 53.71 / month``, ``3.5 s``, ``open weights, OSI licence``,
+        ``3 of 4 wanted certifications``; :data:`UNKNOWN_WORST` when imputed worst.
+    """
+    if cell is None or cell.value is None:
+        return UNKNOWN_WORST if cell is not None and cell.imputed else UNKNOWN
+    v = cell.value
+    cid = criterion.id
+    if isinstance(v, str):
+        return OPENNESS.get(v, v.replace("_", " ")) if cid == "openness" else v.replace("_", " ")
+    if cid == "monthly_cost":
+        return f"{money(v, currency)} / month"
+    if cid == "response_time":
+        return f"{v:,.1f} s"
+    if cid == "capability":
+        return f"{v:,.0f} index points"
+    if cid == "context_window":
+        return f"{v:,.0f} tokens"
+    if cid == "data_residency":
+        return "can stay in your allowed regions" if v >= 1 else "not in your allowed regions"
+    if cid == "jurisdiction":
+        return {1.0: "developer and operator trusted", 0.5: "1 of 2 (developer, operator) trusted"}.get(
+            v, "neither developer nor operator trusted"
+        )
+    if cid == "compliance":
+        n = len(wanted)
+        if not n:
+            return f"{100 * v:.0f}% of wanted certifications"
+        held = v * n
+        count = f"{held:.0f}" if abs(held - round(held)) < 1e-9 else f"{held:.1f}"
+        return f"{count} of {n} wanted certifications" + ("" if count.isdigit() else " (a claim counts half)")
+    if cid == "transparency":
+        return f"{v:.0f} of 100 (FMTI)"
+    unit = criterion.unit
+    return f"{v:,.3g} {unit}"
+
+
+def caveats(row: engine.Row, labels: dict[str, str], short: bool = False) -> list[str]:
+    """A ranked row's flags in plain words, most important first: each weighted value
+    unknown (counted as worst), then stale facts grouped by kind, then any other flag.
+
+    Returns
+    -------
+    list of str
+        e.g. ``["Response time unknown (counted as worst)", "certifications out of date (5 facts)"]``;
+        ``short``: ``Response time unknown`` (for a table whose header says how unknowns count).
+    """
+    unknown = UNKNOWN if short else UNKNOWN_WORST
+    out = [f"{labels.get(c, c)} {unknown}" for c, cell in row.cells.items() if cell.imputed]
+    kinds: dict[str, list[int]] = {}
+    for a in row.stale:
+        kinds.setdefault(a.fact.kind, []).append(a.days)
+    for kind, days in kinds.items():
+        what = FACT_KINDS.get(kind, kind)
+        old = [d for d in days if d >= 0]
+        n = f" ({len(days)} facts)" if len(days) > 1 else (f" ({old[0]} days old)" if old else "")
+        out.append(f"{what} out of date{n}" if old else f"{what} dated in the future")
+    known = ("unknown, imputed worst", "stale data:", "dated after")
+    out += [r for r in row.reasons if not any(k in r for k in known)]
+    return out
+
+
+def deciders(row: engine.Row, labels: dict[str, str], n: int = 3, skip: Collection[str] = ()) -> str:
+    """The criteria adding the most points to a row's score, e.g. ``Compliance 18.8 ·
+    Capability 7.6`` (weighted sum only; ``""`` when the scores are not additive).
+    ``skip``: criteria left out (e.g. those that give every offering the same points)."""
+    pts = [(c, cell.contribution) for c, cell in row.cells.items() if cell.contribution and c not in skip]
+    pts.sort(key=lambda x: -(x[1] or 0.0))
+    return " · ".join(f"{labels.get(c, c)} {p:.1f}" for c, p in pts[:n])
+
+
+def why_leads(lead: engine.Row, runner: engine.Row | None, labels: dict[str, str], n: int = 3) -> str:
+    """Why ``lead`` is ahead of ``runner`` under the weighted sum: the criteria where it
+    gains the most points, and the one where it loses the most, e.g. ``gains on
+    Capability (+7.6 points), Monthly cost (+0.1); loses on Compliance (−6.2)``.
+
+    Returns ``""`` without a runner-up or when the contributions are not additive.
+    """
+    if runner is None:
+        return ""
+    diff = []
+    for c, cell in lead.cells.items():
+        other = runner.cells.get(c)
+        if cell.contribution is None or other is None or other.contribution is None:
+            return ""
+        diff.append((c, cell.contribution - other.contribution))
+    gains = sorted((d for d in diff if d[1] > 0.05), key=lambda x: -x[1])[:n]
+    losses = sorted((d for d in diff if d[1] < -0.05), key=lambda x: x[1])[:1]
+    parts = []
+    unit = " points"
+    if gains:
+        parts.append(
+            "gains on "
+            + ", ".join(
+                f"{labels.get(c, c)} (+{d:.1f}{unit if i == 0 else ''})" for i, (c, d) in enumerate(gains)
+            )
+        )
+        unit = ""
+    if losses:
+        parts.append("loses on " + ", ".join(f"{labels.get(c, c)} (−{-d:.1f}{unit})" for c, d in losses))
+    return "; ".join(parts)
+
+
+def constant(rows: Sequence[engine.Row]) -> set[str]:
+    """The criteria on which every row gets the same points (within 1e-9): they add to
+    every score alike and decide nothing."""
+    if not rows:
+        return set()
+    first = rows[0].cells
+    return {
+        c
+        for c, cell in first.items()
+        if cell.contribution is not None
+        and all(
+            r.cells[c].contribution is not None
+            and abs((r.cells[c].contribution or 0.0) - cell.contribution) < 1e-9
+            for r in rows
+        )
+    }
+
+
+def front_2d(points: Mapping[str, tuple[float, float]]) -> set[str]:
+    """The Pareto front of a two-criterion picture: the ids whose (cost, capability)
+    no other point beats, i.e. no other costs no more *and* scores no less, better on
+    one of the two (cost minimised, capability maximised). Equal points are both on it.
+
+    This is the front *of that picture*: the engine's front
+    (:attr:`engine.mcda.sensitivity.report.SensitivityReport.dominance`) is over every
+    weighted criterion, so a point on it may be beaten on cost and capability alone.
+    """
+    return {
+        o
+        for o, (c, k) in points.items()
+        if not any(c2 <= c and k2 >= k and (c2 < c or k2 > k) for p, (c2, k2) in points.items() if p != o)
+    }
+
+
+def coverage_warning(coverage: Sequence[Coverage], labels: dict[str, str]) -> str | None:
+    """One plain sentence for the weighted criteria unknown for most ranked offerings
+    (:attr:`engine.mcda.scoring.Coverage.warns`), e.g. ``Mostly unknown, so counted as worst for most
+    offerings: Capability (unknown for 54 of 58, weight 15%). This criterion mostly
+    ranks missing data.``; ``None`` when no criterion warns. Names are not escaped."""
+    mostly = [cv for cv in coverage if cv.warns]
+    if not mostly:
+        return None
+    return (
+        "Mostly unknown, so counted as worst for most offerings: "
+        + "; ".join(
+            f"{labels.get(cv.criterion, cv.criterion)} (unknown for {cv.unknown} of {cv.ranked}, "
+            f"weight {100 * cv.weight:.0f}%)"
+            for cv in mostly
+        )
+        + (". These criteria mostly rank" if len(mostly) > 1 else ". This criterion mostly ranks")
+        + " missing data."
+    )
