@@ -134,3 +134,19 @@ def test_coverage_warning_in_plain_words() -> None:
         "weight 15%). This criterion mostly ranks missing data."
     )
     assert plain.coverage_warning(cov[2:], LABELS) is None
+
+
+def test_a_lead_resting_on_the_runner_ups_unknowns_says_so(ranking: engine.Ranking) -> None:
+    lead, runner = ranking.ranked[0], ranking.ranked[1]
+    cells = dict(runner.cells)
+    c = next(k for k, cell in lead.cells.items() if cell.contribution and not cell.imputed)
+    gained = lead.cells[c].contribution or 0.0
+    # the runner-up's value on c unknown, counted as worst: the leader gains all of c's points
+    cells[c] = replace(cells[c], value=None, utility=0.0, contribution=0.0, imputed=True)
+    close = replace(runner, cells=cells, score=(lead.score or 0.0) - gained / 2)
+    text = plain.lead_on_unknowns(lead, close, LABELS)
+    assert text.startswith(f"its lead rests on missing data: the runner-up's {LABELS.get(c, c)} is unknown")
+    assert f"worth {gained:.1f} points to the leader, more than its {gained / 2:.1f}-point lead" in text
+    far = replace(close, score=(lead.score or 0.0) - 2 * gained - 1)  # the lead holds without those points
+    assert plain.lead_on_unknowns(lead, far, LABELS) == ""
+    assert plain.lead_on_unknowns(lead, None, LABELS) == ""

@@ -192,6 +192,35 @@ def why_leads(lead: engine.Row, runner: engine.Row | None, labels: dict[str, str
     return "; ".join(parts)
 
 
+def lead_on_unknowns(lead: engine.Row, runner: engine.Row | None, labels: dict[str, str]) -> str:
+    """When the leader's lead over the runner-up rests on missing data: the criteria on
+    which it gains points only because the runner-up's value is unknown (counted as
+    worst), if those points are at least the whole lead, e.g. ``its lead rests on
+    missing data: the runner-up's Capability is unknown (counted as worst), worth 7.6
+    points to the leader, more than its 0.5-point lead``; ``""`` otherwise (or when the
+    scores are not additive)."""
+    if runner is None or lead.score is None or runner.score is None:
+        return ""
+    on_unknown = []
+    for c, cell in lead.cells.items():
+        other = runner.cells.get(c)
+        if other is None or cell.contribution is None or other.contribution is None:
+            return ""
+        d = cell.contribution - other.contribution
+        if other.imputed and not cell.imputed and d > 0.05:
+            on_unknown.append((c, d))
+    margin = lead.score - runner.score
+    points = sum(d for _, d in on_unknown)
+    if not on_unknown or points < margin:
+        return ""
+    names = ", ".join(labels.get(c, c) for c, _ in on_unknown)
+    return (
+        f"its lead rests on missing data: the runner-up's {names} "
+        f"{'is' if len(on_unknown) == 1 else 'are'} unknown (counted as worst), worth {points:.1f} points "
+        f"to the leader, more than its {margin:.1f}-point lead"
+    )
+
+
 def constant(rows: Sequence[engine.Row]) -> set[str]:
     """The criteria on which every row gets the same points (within 1e-9): they add to
     every score alike and decide nothing."""

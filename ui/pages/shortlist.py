@@ -16,7 +16,7 @@ from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line
 from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame
 from ui.exports import export_buttons
-from ui.plain import caveats, constant, coverage_warning, deciders, value_text, why_leads
+from ui.plain import caveats, constant, coverage_warning, deciders, lead_on_unknowns, value_text, why_leads
 from ui.unknowns import LEGEND, ranges_table
 
 ctx = context()
@@ -92,8 +92,11 @@ with st.container(key="leader", border=True):
         )
         warn = caveats(lead, labels)
         close = runner is not None and score - (runner.score or 0.0) < 2.0
-        notes = [md(w) for w in warn[:3]] + (
-            ["a close call: see how sure on the Robustness page"] if close else []
+        missing = lead_on_unknowns(lead, runner, labels) if not joint else ""
+        notes = (
+            ([md(missing)] if missing else [])
+            + [md(w) for w in warn[:3]]
+            + (["a close call: see how sure on the Robustness page"] if close else [])
         )
         more = f" (+{len(warn) - 3} more in the full table)" if len(warn) > 3 else ""
         st.markdown(
