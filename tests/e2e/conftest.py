@@ -282,7 +282,7 @@ def app(browser: Browser, server: Server) -> Iterator[Page]:
         page.goto(server.url)
         # the export section comes last in the script: once it shows, so does the page
         expect(page.get_by_role("button", name="Download shortlist (CSV)")).to_be_visible()
-        expect(page.get_by_test_id("stSlider")).to_have_count(9)
+        expect(page.get_by_test_id("stSlider")).to_have_count(10)  # one per criterion (sovereignty the tenth)
         settle(page)
         yield page
         assert not errors, f"uncaught errors in the page: {errors}"

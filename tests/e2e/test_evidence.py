@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.conftest import Server, cli, settle, skip_module_without_browser
 from tests.e2e.test_browser import open_page
-from tests.e2e.test_live_catalog import IN_CAPTION, known
+from tests.e2e.test_live_catalog import axe_problems
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -33,7 +33,6 @@ def _download(page: Page, button: str) -> tuple[str, bytes]:
 def test_a_link_opens_the_evidence_of_an_offering_and_its_questionnaires_download(
     app: Page, server: Server, tmp_path: Path
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
     app.goto(f"{server.url}/evidence?evidence={SCALEWAY}&rfi=operator-scaleway")
@@ -50,14 +49,7 @@ def test_a_link_opens_the_evidence_of_an_offering_and_its_questionnaires_downloa
     settle(app)
     expect(app.get_by_test_id("stException")).to_have_count(0)
 
-    response = Axe().run(app).response
-    unexpected = []
-    for v in response["violations"]:
-        for node in v["nodes"]:
-            target = node.get("target", [])
-            in_caption = len(target) == 1 and bool(app.evaluate(IN_CAPTION, str(target[0])))
-            if not known(v["id"], node, in_caption):
-                unexpected.append(f"{v['id']} ({v['impact']}) {node.get('html', '')[:120]}")
+    unexpected = axe_problems(app, "the Evidence page")
     assert not unexpected, "accessibility violations (axe-core):\n" + "\n".join(unexpected)
 
     for fmt in ("markdown", "yaml", "xlsx"):
