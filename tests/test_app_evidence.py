@@ -19,7 +19,7 @@ from engine.cli.rfi import WORKBOOK as CLI_WORKBOOK
 from engine.mcda.unknowns import describe, range_sentence, ranges_of
 from engine.reports.escape import streamlit_markdown
 from tests.conftest import CRITERIA, VENDORS, offering_yaml, vendor_yaml
-from tests.test_app import page, start
+from tests.test_app import apply, page, start
 from tests.test_app_escaping import _bodies, _safe
 from ui import evidence as ev_mod
 from ui.exports import priorities_yaml
@@ -140,7 +140,7 @@ def _cli_rfi(tmp_path: Path, priorities: str, fmt: str) -> Path:
 def test_downloads_are_byte_identical_to_shortlist_rfi(monkeypatch, tmp_path):
     assert ev_mod.SUFFIXES == CLI_SUFFIXES and ev_mod.WORKBOOK == CLI_WORKBOOK  # the same file names
     at = _evidence(monkeypatch)
-    at.slider(key="w_capability").set_value(40).run()  # not the preset: the downloads follow the sidebar
+    apply(at.slider(key="w_capability").set_value(40))  # not the preset: the downloads follow the sidebar
     at.selectbox(key="p_rfi").set_value("operator-scaleway").run()
     ctx = at.session_state["_ctx"]
     prio = tmp_path / "priorities.yaml"
