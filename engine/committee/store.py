@@ -14,6 +14,8 @@ Rules the store keeps, whatever the caller:
   often, when; never what) and closes; a member's token submits and reads that
   member's own submissions only, until the decision is closed. A closed decision's
   record is open to every valid token of it.
+- **Members** are one per name as compared by :func:`name_key` (case, spacing and
+  Unicode compatibility forms ignored); an invitation of several names is all or none.
 - **Submissions are append-only**: each revision is a new row (a trigger refuses an
   ``UPDATE`` or ``DELETE`` on SQLite and PostgreSQL); each write is one transaction
   (on SQLite ``BEGIN IMMEDIATE`` with a busy timeout in WAL mode; on PostgreSQL the
@@ -57,6 +59,7 @@ __all__ = [
     "SubmissionRow",
     "hash_token",
     "migrate",
+    "name_key",
 ]
 
 DATABASE_URL_VARIABLE = "SHORTLIST_DATABASE_URL"
@@ -165,16 +168,21 @@ def _check_name(name: str, what: str) -> None:
 
 
 def name_key(name: str) -> str:
-    """The form under which two member names are the same member: NFKC-normalised,
-    case-folded, runs of white space collapsed to one space (``Ana (IT)`` = ``ana  (it)``)."""
+    """The form under which two member names are the same member.
+
+    Parameters
+    ----------
+    name : str
+        A member's name or role as typed.
+
+    Returns
+    -------
+    str
+        ``name`` NFKC-normalised (compatibility forms such as fullwidth letters or a
+        no-break space become the plain ones), case-folded (``Straße`` = ``STRASSE``) and
+        with runs of white space collapsed to one space: ``Ana (IT)`` = ``ana  (it)``.
+    """
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-def _shown_url(url: str) -> str:
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except Exception:  # any unparsable URL: never echo it (it may hold a password)
-        return "(not a database URL)"
 
 
 _BAD_URL = (
@@ -556,7 +564,8 @@ class Store:
         issues: list[Issue] = []
         for k, name in enumerate(names):
             try:
-                _check_name(name, f"member name {k + 1} ({name!r})")
+                shown = repr(name[:40]) + ("…" if len(name) > 40 else "")
+                _check_name(name, f"member name {k + 1} ({shown})")
             except InputError as exc:
                 issues += exc.issues
         if not names:

@@ -39,6 +39,8 @@ def test_an_invitation_with_one_bad_name_adds_no_one(tmp_path: Path) -> None:
     assert code == 2 and out == ""  # no token printed: none was made
     assert "member name 4" in err and "member name 5" in err  # every bad name, at once
     assert "\x1b" not in err
+    code, _, err = cli(db, "invite", "Ana", "x" * 5000, token=owner)  # a long bad name, shortened
+    assert code == 2 and "member name 2" in err and len(err) < 400
     assert ok_json(db, "status", token=owner)["members"] == []  # no one was added
     # the retry without the bad names works: nothing half-done is in the way
     made = ok_json(db, "invite", "Ana (IT)", "Security", "Legal", token=owner)["members"]
