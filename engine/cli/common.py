@@ -38,7 +38,7 @@ def _default_dir(name: str) -> Path:
     return local if local.is_dir() else _REPO / name
 
 
-WEIGHT_EXPECTED = "CRITERION=NUMBER, a plain decimal from 0 to 1000000 such as 25 or 2.5"
+WEIGHT_EXPECTED = "CRITERION=NUMBER, a plain decimal ≥ 0 and ≤ 1000000 (10^6) such as 25 or 2.5"
 """What ``--weight`` accepts (the weight range of engine.catalog.ranges.WEIGHT_MAX)."""
 
 
