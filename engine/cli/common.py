@@ -69,7 +69,7 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
         try:
             if not sep:
                 raise ValueError
-            x = weight_value(val)
+            x = _decimal(val.strip())  # a number out of range: the schema's message names the criterion
             if x is None:
                 raise ValueError
             out[key] = x
