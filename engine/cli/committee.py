@@ -155,11 +155,13 @@ def _token(args: argparse.Namespace) -> str:
     return str(token.strip())
 
 
-def _store(args: argparse.Namespace) -> Any:
+def _store(args: argparse.Namespace, *, create: bool = False) -> Any:
+    """The store; only ``committee new`` may create a SQLite file (every other command
+    needs a decision, so a missing file is a mistyped --database, refused)."""
     from engine.committee.store import DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL, Store
 
     url = args.database or os.environ.get(DATABASE_URL_VARIABLE) or DEFAULT_DATABASE_URL
-    return Store(url)
+    return Store(url, create=create)
 
 
 def _json(data: Any) -> str:
@@ -189,7 +191,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with _store(args) as store:
         token = _token(args)
         if cmd == "invite":
-            made = [(m, store.invite(token, m, weight=args.weight)) for m in args.members]
+            made = store.invite_many(token, args.members, weight=args.weight)
             _say(
                 args,
                 out,
@@ -200,10 +202,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 ],
             )
         elif cmd == "revoke":
-            n = store.revoke(token, args.member)
-            _say(args, out, {"member": args.member, "revoked": n}, [f"{args.member}: {n} token(s) revoked"])
+            who, n = store.revoke_member(token, args.member)
+            _say(args, out, {"member": who, "revoked": n}, [f"{who}: {n} token(s) revoked"])
         elif cmd == "submit":
-            _submit(args, store, token, out)
+            _submit(args, store, token, out, err)
         elif cmd == "status":
             _status(args, store, token, out)
         elif cmd == "close":
@@ -254,17 +256,21 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
             "committee.invalid", "at most 15 criteria (AHP's random index table)", field="--criterion"
         )
     method = args.method or priorities.method
-    with _store(args) as store:
-        did, token = store.create_decision(
-            args.name,
-            criteria=[c for c in ids if c in chosen],
-            snapshot=digests,
-            priorities_name=pname,
-            priorities_yaml=raw.decode("utf-8"),
-            method=method,
-            vendors_dir=os.path.abspath(vendors_dir),
-            criteria_dir=os.path.abspath(criteria_dir),
-        )
+    with _store(args, create=True) as store:
+        try:
+            did, token = store.create_decision(
+                args.name,
+                criteria=[c for c in ids if c in chosen],
+                snapshot=digests,
+                priorities_name=pname,
+                priorities_yaml=raw.decode("utf-8"),
+                method=method,
+                vendors_dir=os.path.abspath(vendors_dir),
+                criteria_dir=os.path.abspath(criteria_dir),
+            )
+        except BaseException:
+            store.discard()  # a database file this failed command created goes again
+            raise
         url = store.url
     _say(
         args,
@@ -279,8 +285,8 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _submit(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> None:
-    from engine.cli.parser import _decimal
+def _submit(args: argparse.Namespace, store: Any, token: str, out: TextIO, err: TextIO) -> None:
+    from engine.cli.common import WEIGHT_EXPECTED, weight_value
     from engine.committee.analysis import member_payload
 
     view = store.decision(token)
@@ -290,9 +296,9 @@ def _submit(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> No
         issues = []
         for pair in args.weight:
             key, sep, val = pair.partition("=")
-            x = _decimal(val.strip()) if sep else None
+            x = weight_value(val) if sep else None
             if x is None or key in weights:
-                why = "gives a criterion twice" if key in weights else "expects CRITERION=NUMBER"
+                why = "gives a criterion twice" if key in weights else f"expects {WEIGHT_EXPECTED}"
                 issues.append(Issue("usage.invalid", f"--weight {why}, found {pair!r}", field="--weight"))
                 continue
             weights[key.strip()] = x
@@ -322,10 +328,13 @@ def _submit(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> No
         kind = "ahp"
     revision = store.submit(token, kind, payload)
     derived = dict(zip(crit, payload["derived"], strict=True))
+    warnings = [str(payload["consistency_warning"])] if payload.get("consistency_warning") else []
+    for w in warnings:  # kept, as `shortlist rank` keeps such priorities, but said
+        print(terminal(f"warning: {w} (kept; the record notes it)"), file=err)
     _say(
         args,
         out,
-        {"decision": view.id, "revision": revision, "kind": kind, "weights": derived},
+        {"decision": view.id, "revision": revision, "kind": kind, "weights": derived, "warnings": warnings},
         [f"revision {revision} of your priorities kept ({kind}):"]
         + [f"  {c}: {100 * w:.1f}%" for c, w in derived.items()]
         + ["Only you can read it until the owner closes the decision."],

@@ -21,6 +21,7 @@ from engine.catalog.loading import (
     read_input,
     resolve_priorities,
 )
+from engine.catalog.ranges import WEIGHT_MAX
 from engine.catalog.schema import PrioritiesFile
 from engine.catalog.text import ID_PATTERN, id_problem
 from engine.cli.parser import _decimal
@@ -35,6 +36,16 @@ _REPO = bundled_root()
 def _default_dir(name: str) -> Path:
     local = Path(name)
     return local if local.is_dir() else _REPO / name
+
+
+WEIGHT_EXPECTED = "CRITERION=NUMBER, a plain decimal ≥ 0 and ≤ 1000000 (10^6) such as 25 or 2.5"
+"""What ``--weight`` accepts (the weight range of engine.catalog.ranges.WEIGHT_MAX)."""
+
+
+def weight_value(text: str) -> float | None:
+    """A ``--weight`` value: a plain decimal from 0 to 10^6 (the schema's ``Weight``), else ``None``."""
+    x = _decimal(text.strip())
+    return x if x is not None and 0 <= x <= WEIGHT_MAX else None
 
 
 def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -> dict[str, float] | None:
@@ -58,12 +69,12 @@ def _weights(pairs: Sequence[str], base: PrioritiesFile, ids: tuple[str, ...]) -
         try:
             if not sep:
                 raise ValueError
-            x = _decimal(val.strip())
+            x = _decimal(val.strip())  # a number out of range: the schema's message names the criterion
             if x is None:
                 raise ValueError
             out[key] = x
         except ValueError:
-            msg = f"--weight expects CRITERION=NUMBER (a plain decimal such as 25 or 2.5), found {pair!r}"
+            msg = f"--weight expects {WEIGHT_EXPECTED}, found {pair!r}"
             issues.append(Issue("usage.invalid", msg))
     if issues:
         raise InputError(issues)

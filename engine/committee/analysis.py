@@ -155,11 +155,14 @@ def member_payload(
         res = ahp_weights(names, [list(r) for r in (matrix or [])], field="ahp", criteria_ids=ids)
         pos = [names.index(c) for c in ids]
         m = [[float((matrix or [])[i][j]) for j in pos] for i in pos]  # in the decision's order
-        return {
+        out: dict[str, Any] = {
             "ahp": {"criteria": ids, "matrix": m},
             "consistency_ratio": res.consistency_ratio,
             "derived": [res.weights[c] for c in ids],
         }
+        if res.warning is not None:  # accepted, as `shortlist rank` accepts it, but said
+            out["consistency_warning"] = res.warning
+        return out
     raise _bad(f"expected weights, an order or an AHP matrix, found {kind!r}", "kind")
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.committee.store import DecisionView, MemberProgress, SubmissionRow
+from engine.mcda.elicitation import CR_THRESHOLD
 from engine.reports.escape import markdown, markdown_code
 
 __all__ = ["committee_record"]
@@ -35,8 +36,28 @@ def _given(s: SubmissionRow, criteria: Sequence[str]) -> str:
     if s.kind == "order":
         return "order " + " > ".join(p["order"])
     if s.kind == "ahp":
-        return f"AHP matrix (consistency ratio {float(p['consistency_ratio']):.3f})"
+        cr = float(p["consistency_ratio"])
+        above = (
+            f", above {CR_THRESHOLD:.2f}: the judgements contradict each other" if cr > CR_THRESHOLD else ""
+        )
+        return f"AHP matrix (consistency ratio {cr:.3f}{above})"
     return "weights " + ", ".join(f"{c} {float(w):g}" for c, w in p["weights"].items())
+
+
+def _notes(m: MemberProgress, latest: SubmissionRow | None) -> str:
+    """What the members table says beside a member: a revocation, an inconsistent AHP matrix."""
+    notes = []
+    if m.revoked:
+        when = f" on {m.revoked_at:%Y-%m-%d}" if m.revoked_at else ""
+        had = f"after submitting {m.revisions} revision(s)" if m.revisions else "before submitting anything"
+        notes.append(f"token revoked{when}, {had}")
+    if latest is not None and latest.kind == "ahp":
+        cr = float(latest.payload["consistency_ratio"])
+        if cr > CR_THRESHOLD:
+            notes.append(
+                f"latest AHP matrix inconsistent: consistency ratio {cr:.3f} above {CR_THRESHOLD:.2f} (kept)"
+            )
+    return "; ".join(notes) or " "
 
 
 def committee_record(
@@ -93,10 +114,19 @@ def committee_record(
         "",
     ]
     out += [f"- {markdown_code(name)} `{digest}`" for name, digest in view.snapshot.items()]
-    out += ["", "## Members", "", "| Member | Weight | Revisions | Last submitted |", "|---|---:|---:|---|"]
+    latest = {s.member: s for s in revisions}  # by revision: the last wins
+    out += [
+        "",
+        "## Members",
+        "",
+        "| Member | Weight | Revisions | Last submitted | Notes |",
+        "|---|---:|---:|---|---|",
+    ]
     for m in members:
         last = f"{m.last_submitted:%Y-%m-%d %H:%M:%S} UTC" if m.last_submitted else "did not submit"
-        out.append(f"| {_cell(m.name)} | {m.weight:g} | {m.revisions} | {last} |")
+        out.append(
+            f"| {_cell(m.name)} | {m.weight:g} | {m.revisions} | {last} | {_notes(m, latest.get(m.name))} |"
+        )
     out += ["", "### Submissions and revisions", ""]
     for s in revisions:
         derived = ", ".join(

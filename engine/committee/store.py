@@ -14,6 +14,8 @@ Rules the store keeps, whatever the caller:
   often, when; never what) and closes; a member's token submits and reads that
   member's own submissions only, until the decision is closed. A closed decision's
   record is open to every valid token of it.
+- **Members** are one per name as compared by :func:`name_key` (case, spacing and
+  Unicode compatibility forms ignored); an invitation of several names is all or none.
 - **Submissions are append-only**: each revision is a new row (a trigger refuses an
   ``UPDATE`` or ``DELETE`` on SQLite and PostgreSQL); each write is one transaction
   (on SQLite ``BEGIN IMMEDIATE`` with a busy timeout in WAL mode; on PostgreSQL the
@@ -32,10 +34,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -43,9 +46,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from engine.errors import InputError
+from engine.errors import InputError, Issue, shown_path
 
 __all__ = [
     "DATABASE_URL_VARIABLE",
@@ -56,6 +59,7 @@ __all__ = [
     "SubmissionRow",
     "hash_token",
     "migrate",
+    "name_key",
 ]
 
 DATABASE_URL_VARIABLE = "SHORTLIST_DATABASE_URL"
@@ -127,7 +131,11 @@ def hash_token(token: str) -> str:
 
 
 def _new_token() -> tuple[str, str]:
+    # never a leading "-": `--token -abc…` would read as an option (argparse refuses it);
+    # redrawing costs under 0.1 bit of the 256
     token = secrets.token_urlsafe(32)
+    while token.startswith("-"):
+        token = secrets.token_urlsafe(32)
     return token, hash_token(token)
 
 
@@ -159,11 +167,36 @@ def _check_name(name: str, what: str) -> None:
             )
 
 
-def _shown_url(url: str) -> str:
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(not a database URL)"
+def name_key(name: str) -> str:
+    """The form under which two member names are the same member.
+
+    Parameters
+    ----------
+    name : str
+        A member's name or role as typed.
+
+    Returns
+    -------
+    str
+        ``name`` NFKC-normalised (compatibility forms such as fullwidth letters or a
+        no-break space become the plain ones), case-folded (``Straße`` = ``STRASSE``) and
+        with runs of white space collapsed to one space: ``Ana (IT)`` = ``ana  (it)``.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+_BAD_URL = (
+    "expected a database URL such as sqlite:///shortlist-committee.db or "
+    "postgresql+psycopg://user@host/dbname, found something that is not one (not shown: it may hold a password)"
+)
+
+
+def _sqlite_path(parsed: sa.URL) -> str | None:
+    """The file a SQLite URL names, or ``None`` for an in-memory database."""
+    db = parsed.database or ""
+    if db in ("", ":memory:") or db.startswith("file:") or parsed.query.get("mode") == "memory":
+        return None
+    return db
 
 
 def migrate(engine: Engine) -> None:
@@ -221,6 +254,8 @@ class MemberProgress:
     revisions: int
     last_submitted: dt.datetime | None
     revoked: bool
+    revoked_at: dt.datetime | None = None
+    """When the member's last token was revoked (``None`` while a token is valid)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,47 +302,82 @@ class Store:
         ``postgresql+psycopg://user:password@host/dbname``.
     clock : callable, optional
         Returns the current time (timezone-aware); tests fix it.
+    create : bool, default True
+        Whether a SQLite file that does not exist may be created. It is created with
+        mode 0600 (owner only: it holds submissions that are secret until the close;
+        SQLite gives the ``-wal``/``-shm`` files the same mode); :attr:`created_file`
+        names it and :meth:`discard` removes it again. With ``create=False`` a missing
+        file, or an in-memory SQLite URL, is refused.
 
     Raises
     ------
     InputError
-        ``committee.database`` when the URL is not one or the database cannot be
-        reached or migrated (the message never shows the URL's password).
+        ``committee.database`` when the URL is not one (any unparsable URL: the message
+        then shows none of it), names a database other than SQLite or PostgreSQL, the
+        file is missing and ``create`` is false, or the database cannot be reached or
+        migrated (a message never shows the URL's password).
     """
 
-    def __init__(self, url: str, *, clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self, url: str, *, clock: Callable[[], dt.datetime] | None = None, create: bool = True
+    ) -> None:
         self._clock = clock or _utcnow
+        self.created_file: str | None = None
         try:
             parsed = sa.make_url(url)
-        except ArgumentError:
+            if parsed.drivername == "postgresql":  # the driver this package depends on
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            backend = parsed.get_backend_name()
+            shown = parsed.render_as_string(hide_password=True)
+        except Exception:  # ArgumentError, ValueError (a bad port or IPv6 host), …
+            raise _err("committee.database", _BAD_URL) from None
+        if backend not in ("sqlite", "postgresql"):
             raise _err(
                 "committee.database",
-                "expected a database URL such as sqlite:///shortlist-committee.db or "
-                "postgresql+psycopg://user@host/dbname, found something else",
-            ) from None
-        if parsed.drivername == "postgresql":  # the driver this package depends on
-            parsed = parsed.set(drivername="postgresql+psycopg")
+                f"cannot use {shown}: the committee store supports SQLite (sqlite:///FILE) and "
+                "PostgreSQL (postgresql+psycopg://user@host/dbname)",
+            )
+        path = _sqlite_path(parsed) if backend == "sqlite" else None
+        if backend == "sqlite" and path is None and not create:
+            raise _err(
+                "committee.database",
+                f"{shown} is an in-memory database: it holds no decision; give the database file "
+                "(sqlite:///FILE) the decision was opened in",
+            )
+        if path is not None and not os.path.exists(path):
+            if not create:
+                raise _err(
+                    "committee.database",
+                    f"no committee database at {shown_path(path)}: open a decision with "
+                    "`shortlist committee new`, or give the right --database",
+                )
+            self._create_private(path, shown)
         try:
-            if parsed.get_backend_name() == "sqlite":
+            if backend == "sqlite":
                 engine = sa.create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
                 event.listen(engine, "connect", _sqlite_pragmas)
                 event.listen(engine, "begin", _sqlite_begin)
             else:
                 engine = sa.create_engine(parsed, pool_pre_ping=True)
-        except (ArgumentError, ImportError, sa.exc.NoSuchModuleError) as exc:
-            raise _err("committee.database", f"cannot use {_shown_url(url)}: {exc}") from None
+        except Exception as exc:  # ArgumentError, a missing driver, a bad option
+            self.discard()
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            why = type(exc).__name__ if not text or (parsed.password and parsed.password in text) else text
+            raise _err("committee.database", f"cannot use {shown}: {why}") from None
         self.engine = engine
-        self.url = parsed.render_as_string(hide_password=True)
+        self.url = shown
         try:
             migrate(engine)
         except (OperationalError, DBAPIError) as exc:
             engine.dispose()
+            self.discard()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise _err("committee.database", f"cannot open the database {self.url}: {reason}") from None
         except Exception as exc:  # alembic's CommandError: a revision this Shortlist does not know
             from alembic.util import CommandError
 
             engine.dispose()
+            self.discard()
             if not isinstance(exc, CommandError):
                 raise
             raise _err(
@@ -315,6 +385,34 @@ class Store:
                 f"the database {self.url} has a schema this Shortlist does not know (a newer version "
                 f"migrated it?): {exc}",
             ) from None
+
+    def _create_private(self, path: str, shown: str) -> None:
+        """Create the SQLite file readable and writable by its owner only (0600): it holds
+        submissions that are secret until the close. SQLite gives its ``-wal`` and ``-shm``
+        files the database file's permissions."""
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return
+        except OSError as exc:
+            raise _err(
+                "committee.database",
+                f"cannot open the database {shown}: cannot create it: {exc.strerror or exc}",
+            ) from None
+        os.close(fd)
+        self.created_file = path
+
+    def discard(self) -> None:
+        """Remove the SQLite file (and its ``-wal``/``-shm``) if this store created it: a
+        command that failed leaves no new database behind. No-op otherwise."""
+        if self.created_file is None:
+            return
+        if hasattr(self, "engine"):
+            self.engine.dispose()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with suppress(FileNotFoundError):
+                os.remove(self.created_file + suffix)
+        self.created_file = None
 
     def close(self) -> None:
         """Release the connections."""
@@ -443,74 +541,138 @@ class Store:
 
     def invite(self, owner_token: str, name: str, *, weight: float = 1.0) -> str:
         """Add a member (or give a member whose tokens were all revoked a new one); return
-        the member's token (shown once)."""
-        _check_name(name, "a member's name or role")
+        the member's token (shown once). One name of :meth:`invite_many`."""
+        return self.invite_many(owner_token, [name], weight=weight)[0][1]
+
+    def invite_many(
+        self, owner_token: str, names: Sequence[str], *, weight: float = 1.0
+    ) -> list[tuple[str, str]]:
+        """Invite several members at once, all or none: every name is checked first, then
+        all are added in one transaction; return ``(name, token)`` pairs (tokens shown once).
+
+        Names are compared as :func:`name_key` does (case, spacing and Unicode compatibility
+        forms ignored): ``ana (it)`` is the member ``Ana (IT)``. A member whose tokens were
+        all revoked gets a new token under the name first given.
+
+        Raises
+        ------
+        InputError
+            ``committee.invalid`` naming every bad name (nothing is added);
+            ``committee.duplicate_member`` naming the member already invited with a valid
+            token, or a name given twice; ``committee.closed``; a token problem.
+        """
+        issues: list[Issue] = []
+        for k, name in enumerate(names):
+            try:
+                shown = repr(name[:40]) + ("…" if len(name) > 40 else "")
+                _check_name(name, f"member name {k + 1} ({shown})")
+            except InputError as exc:
+                issues += exc.issues
+        if not names:
+            raise _err("committee.invalid", "no member to invite: give at least one name")
         if not (weight > 0 and weight < float("inf")):
             raise _err(
                 "committee.invalid", f"a member's weight must be a finite number > 0, found {weight!r}"
             )
-        token, digest = _new_token()
+        seen: dict[str, str] = {}
+        for name in names:
+            key = name_key(name)
+            if key in seen and not issues:
+                raise _err(
+                    "committee.duplicate_member",
+                    f"{name!r} is given twice (as {seen[key]!r} too; names are compared ignoring case "
+                    "and spacing): give each member once",
+                )
+            seen.setdefault(key, name)
+        if issues:
+            raise InputError(issues)
+        made: list[tuple[str, str]] = []
         now = self._clock()
         with self._tx() as conn:
             acc = self._owner(conn, owner_token)
             row = self._decision_row(conn, acc.decision_id, lock="update")
             if row.state != "open":
                 raise _err("committee.closed", "the decision is closed: no one can be invited")
-            existing = conn.execute(
-                sa.select(members.c.id).where(
-                    members.c.decision_id == acc.decision_id, members.c.name == name
-                )
-            ).scalar()
-            if existing is None:
-                mid = conn.execute(
-                    sa.insert(members)
-                    .values(decision_id=acc.decision_id, name=name, weight=float(weight), created_at=now)
-                    .returning(members.c.id)
-                ).scalar_one()
-            else:
-                live = conn.execute(
-                    sa.select(sa.func.count())
-                    .select_from(tokens)
-                    .where(tokens.c.member_id == existing, tokens.c.revoked_at.is_(None))
-                ).scalar_one()
-                if live:
-                    raise _err(
-                        "committee.duplicate_member",
-                        "this member is already invited and has a valid token; revoke it first to issue a new one",
+            known = self._members_by_key(conn, acc.decision_id)
+            for name in names:
+                token, digest = _new_token()
+                existing = known.get(name_key(name))
+                if existing is None:
+                    mid = conn.execute(
+                        sa.insert(members)
+                        .values(decision_id=acc.decision_id, name=name, weight=float(weight), created_at=now)
+                        .returning(members.c.id)
+                    ).scalar_one()
+                    shown = name
+                else:
+                    mid, shown = existing
+                    live = conn.execute(
+                        sa.select(sa.func.count())
+                        .select_from(tokens)
+                        .where(tokens.c.member_id == mid, tokens.c.revoked_at.is_(None))
+                    ).scalar_one()
+                    if live:
+                        same = (
+                            ""
+                            if shown == name
+                            else f" (given as {name!r}; names are compared ignoring case and spacing)"
+                        )
+                        raise _err(
+                            "committee.duplicate_member",
+                            f"{shown!r} is already invited and has a valid token{same}; revoke it first "
+                            "to issue a new one (no one was invited)",
+                        )
+                conn.execute(
+                    sa.insert(tokens).values(
+                        decision_id=acc.decision_id,
+                        member_id=mid,
+                        role="member",
+                        token_hash=digest,
+                        created_at=now,
                     )
-                mid = existing
-            conn.execute(
-                sa.insert(tokens).values(
-                    decision_id=acc.decision_id,
-                    member_id=mid,
-                    role="member",
-                    token_hash=digest,
-                    created_at=now,
                 )
-            )
-        return token
+                made.append((shown, token))
+        return made
+
+    @staticmethod
+    def _members_by_key(conn: Connection, decision_id: int) -> dict[str, tuple[int, str]]:
+        """The decision's members by :func:`name_key`: (id, name as first given)."""
+        out: dict[str, tuple[int, str]] = {}
+        for r in conn.execute(
+            sa.select(members.c.id, members.c.name)
+            .where(members.c.decision_id == decision_id)
+            .order_by(members.c.id)
+        ):
+            out.setdefault(name_key(r.name), (int(r.id), str(r.name)))
+        return out
+
+    def _member_id(self, conn: Connection, decision_id: int, name: str) -> int | None:
+        found = self._members_by_key(conn, decision_id).get(name_key(name))
+        return None if found is None else found[0]
 
     def revoke(self, owner_token: str, name: str) -> int:
         """Revoke every valid token of member ``name``; return how many were revoked.
 
         The member's submissions stay (they are part of the record).
         """
+        return self.revoke_member(owner_token, name)[1]
+
+    def revoke_member(self, owner_token: str, name: str) -> tuple[str, int]:
+        """:meth:`revoke`, returning the member's name as first given (``name`` is
+        compared as :func:`name_key` does) and how many tokens were revoked."""
         now = self._clock()
         with self._tx() as conn:
             acc = self._owner(conn, owner_token)
-            mid = conn.execute(
-                sa.select(members.c.id).where(
-                    members.c.decision_id == acc.decision_id, members.c.name == name
-                )
-            ).scalar()
-            if mid is None:
-                raise _err("committee.unknown_member", "no member of this decision has that name")
+            found = self._members_by_key(conn, acc.decision_id).get(name_key(name))
+            if found is None:
+                raise _err("committee.unknown_member", f"no member of this decision is named {name!r}")
+            mid, shown = found
             res = conn.execute(
                 sa.update(tokens)
                 .where(tokens.c.member_id == mid, tokens.c.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
-            return int(res.rowcount)
+            return shown, int(res.rowcount)
 
     def progress(self, owner_token: str) -> tuple[DecisionView, tuple[MemberProgress, ...]]:
         """The decision and, per member, whether and when they submitted (never what)."""
@@ -541,14 +703,29 @@ class Store:
                 )
             ).scalars()
         )
+        revoked_at = {
+            r.member_id: r.last
+            for r in conn.execute(
+                sa.select(tokens.c.member_id, sa.func.max(tokens.c.revoked_at).label("last"))
+                .where(tokens.c.decision_id == decision_id, tokens.c.role == "member")
+                .group_by(tokens.c.member_id)
+            )
+        }
         out = []
         for m in conn.execute(
             sa.select(members).where(members.c.decision_id == decision_id).order_by(members.c.id)
         ):
             n, last = counts.get(m.id, (0, None))
+            gone = m.id not in live
+            when = revoked_at.get(m.id) if gone else None
             out.append(
                 MemberProgress(
-                    m.name, float(m.weight), int(n), _utc(last) if last else None, m.id not in live
+                    m.name,
+                    float(m.weight),
+                    int(n),
+                    _utc(last) if last else None,
+                    gone,
+                    _utc(when) if when else None,
                 )
             )
         return tuple(out)
@@ -659,11 +836,7 @@ class Store:
         with self._tx() as conn:
             acc = self._access(conn, token)
             row = self._decision_row(conn, acc.decision_id)
-            mid = conn.execute(
-                sa.select(members.c.id).where(
-                    members.c.decision_id == acc.decision_id, members.c.name == name
-                )
-            ).scalar()
+            mid = self._member_id(conn, acc.decision_id, name)
             if row.state != "closed" and (acc.role != "member" or mid is None or mid != acc.member_id):
                 raise _err(
                     "committee.blind",
