@@ -677,14 +677,14 @@ def test_workbook_bad_cell_named_by_sheet_and_row(cat, workbook):
     raw = filled(workbook, {f"{SCW}:certifications.iso27001": ("=1+1", "INVENTED TEST DATA", "2026-11-30")})
     with pytest.raises(InputError) as exc:
         read_answers_workbook(raw, "rfi.xlsx")
-    (i,) = exc.value.issues  # a formula is read as its text, never evaluated
+    (i,) = exc.value.issues  # a formula is read as its text, never evaluated, and refused as one
     assert (i.file, i.line, i.field, i.code) == (
         "rfi.xlsx#operator-scaleway",
         5,
         "questions[0].answer",
-        "answers.invalid",
+        "answers.formula",
     )
-    assert "'=1+1'" in i.message
+    assert "'=1+1'" in i.message and "a formula, not a value: type the value" in i.message
     dated = filled(workbook, {f"{SCW}:certifications.c5": ("claimed", "INVENTED TEST DATA", "30.11.2026")})
     (i,) = raised(dated, "rfi.xlsx")
     assert (i.file, i.line, i.field, i.code) == (
