@@ -704,10 +704,8 @@ def _vendor_paths(
                     continue
                 if x.suffix.lower() not in (".yaml", ".yml"):
                     continue
-                if x.is_file():
-                    files.append(x)
-                elif x.exists() and not x.is_dir():  # a device, a named pipe, a socket
-                    issues.append(Issue("io.not_a_file", "not a regular file: give a file", str(x)))
+                if x.is_file() or (x.exists() and not x.is_dir()):
+                    files.append(x)  # a device, a named pipe, a socket: refused, with its kind, when read
                 elif not x.is_dir():  # a dangling link
                     issues.append(Issue("io.read_error", "not a readable file (broken link?)", str(x)))
             if not any(x.suffix.lower() in (".yaml", ".yml") or x.is_dir() for x in found):
