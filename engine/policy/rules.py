@@ -456,11 +456,11 @@ def check_policy(
         if issue in answer_problems:  # an answer file (or sheet) not used: its answers left out
             whose = "answer workbook sheet" if "#" in (issue.file or "") else "answer file"
             msg = f"{whose} not used, its answers were left out: {issue.code}: {issue.message}"
-            rule, code = ANSWERS_RULE, "input.answers_not_used"
+            check_id, code = ANSWERS_RULE, "input.answers_not_used"
         else:
             msg = f"vendor profile problem, its offerings were left out: {issue.code}: {issue.message}"
-            rule, code = INPUT_RULE, "input.invalid"
-        checks.append(Check(rule, None, "deny", "fail", code, msg, issue.file, issue.line, issue.field))
+            check_id, code = INPUT_RULE, "input.invalid"
+        checks.append(Check(check_id, None, "deny", "fail", code, msg, issue.file, issue.line, issue.field))
     profile_problems = [i for i in catalog.issues if i not in answer_problems]
     broken = " or its profile did not load (see the profile problems)" if profile_problems else ""
     for i, oid in enumerate(policy.approved):

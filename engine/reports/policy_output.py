@@ -32,8 +32,8 @@ from typing import Any
 
 from engine.catalog.staleness import stale_label, stale_record
 from engine.policy.rules import (
-    APPROVED_RULE,
     ANSWERS_RULE,
+    APPROVED_RULE,
     INPUT_RULE,
     MIN_SCORE_RULE,
     PRICE_DRIFT_RULE,
