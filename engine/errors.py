@@ -16,7 +16,8 @@ Reason codes (stable; scripts may match on them):
 ``priorities.unknown_offering``, ``fx.unknown_currency``, ``data.missing_value``,
 ``compare.offering_count``, ``compare.duplicate_offering``, ``compare.unknown_offering``,
 ``compare.report_mismatch``, ``compare.catalog_mismatch``, ``io.not_found``, ``io.write_error``,
-``io.outside_catalog``,
+``io.outside_catalog``, ``io.not_a_file`` (a directory, a device, a named pipe, a socket),
+``io.too_large``, ``io.read_error``,
 ``usage.invalid``, ``usage.missing_dependency``.
 """
 

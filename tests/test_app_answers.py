@@ -112,6 +112,13 @@ def test_a_broken_answer_file_is_shown_with_its_problems_and_changes_nothing(mon
     assert "**bad.yaml** was not used" in shown
     assert "answers:bad.yaml:" in shown and "questions[0].answer" in shown and "certifed" in shown
     assert [(r.offering_id, r.rank) for r in _ranking(at).rows] == before
+    # the decision record downloaded says the file was given and not used, and why
+    from ui.exports import record_markdown
+
+    record = record_markdown(at.session_state["_ctx"])
+    unused = record.split("### Answer files not used")[1].split("\n## ")[0]
+    assert "answers:bad.yaml: not used" in unused and "certifed" in unused
+    assert "answers:bad.yaml (not used)" in record.split("## Inputs")[1]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
+from engine.catalog.answers import not_used
 from engine.catalog.loading import Catalog
 from engine.reports.escape import markdown_code
 from engine.reports.escape import streamlit_markdown as md
@@ -94,7 +95,16 @@ def draw_answer_uploads(catalog: Catalog) -> None:
             if problems:
                 listed = "\n".join(f"- {markdown_code(str(i))}" for i in problems[:20])
                 more = f"\n\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
-                c1.error(f"**{shown}** was not used — {len(problems)} problem(s):\n\n{listed}{more}")
+                sheets = not_used(problems, {file}).get(file, ())
+                if sheets and folded:  # a workbook, read sheet by sheet: its valid sheets are used
+                    answered = sum(len(f.answers) for f in folded)
+                    c1.error(
+                        f"**{shown}**: {len(sheets)} sheet(s) not used "
+                        f"({', '.join(markdown_code(x) for x in sheets)}), {answered} answer(s) from its "
+                        f"valid sheets used — {len(problems)} problem(s):\n\n{listed}{more}"
+                    )
+                else:
+                    c1.error(f"**{shown}** was not used — {len(problems)} problem(s):\n\n{listed}{more}")
             elif folded:
                 answered = sum(len(f.answers) for f in folded)
                 open_ = sum(f.unanswered for f in folded)

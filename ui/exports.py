@@ -57,6 +57,7 @@ def record_markdown(ctx: Context) -> str:
         robustness=report,
         answer_files=ctx.catalog.answer_files,
         answer_uses=ctx.catalog.answer_uses,
+        answer_problems=ctx.catalog.answer_problems,
     )
 
 

@@ -5,7 +5,10 @@ shortlist-rfi-answers``) with ``answer``, ``evidence`` and ``as_of`` filled in, 
 questionnaire workbook (``--format xlsx``) with its ``answer``, ``evidence`` and
 ``as_of`` columns filled in (one questionnaire per sheet). :func:`read_answers` reads
 either, as strictly as a vendor profile: every problem with its file, line (the sheet's
-row) and field, and a file with any problem contributes nothing.
+row) and field, and a file with any problem contributes nothing. A workbook is read
+sheet by sheet (:func:`read_answer_sheets`): each sheet is a questionnaire of its own,
+so a sheet with a problem contributes nothing and the workbook's valid sheets are used
+(:func:`read_and_fold`).
 
 What an answer looks like
 -------------------------
@@ -93,7 +96,7 @@ import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeGuard
 
 from pydantic import Field, TypeAdapter, ValidationError
 
@@ -118,12 +121,15 @@ from engine.errors import InputError, Issue, suggest
 __all__ = [
     "ANSWER_GRADE",
     "KIND",
+    "MAX_FILE_BYTES",
     "OUTCOMES",
     "Answer",
     "AnswerFile",
     "AnswerUse",
     "fold_answers",
+    "not_used",
     "read_and_fold",
+    "read_answer_sheets",
     "read_answers",
     "read_answers_workbook",
     "read_answers_yaml",
@@ -139,6 +145,9 @@ MAX_SHEETS = 500
 """Most sheets an answer workbook may hold."""
 MAX_UNZIPPED = 64 * 1024 * 1024
 """Largest total uncompressed size of an answer workbook's parts (64 MiB)."""
+MAX_FILE_BYTES = MAX_UNZIPPED
+"""Largest answer file read from a path, in bytes (64 MiB, the limit on a workbook's
+unpacked parts); a YAML answer file is then held to :data:`engine.catalog.yamlio.MAX_BYTES`."""
 MAX_PARTS = 4 * MAX_SHEETS + 100
 """Most parts (zip entries) an answer workbook may hold: a sheet has its XML and a few
 related parts; checked before the workbook is opened, so tens of thousands of tiny
@@ -645,6 +654,22 @@ def _check_zip(raw: bytes, file: str) -> None:
 
 
 def read_answers_workbook(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
+    """Read a filled-in questionnaire workbook, all or nothing: one :class:`AnswerFile`
+    per sheet (see :func:`read_answer_sheets`, which keeps the valid sheets).
+
+    Raises
+    ------
+    InputError
+        Every problem of every sheet, as :func:`read_answer_sheets` gives them, or a
+        problem of the whole workbook.
+    """
+    sheets, problems = read_answer_sheets(raw, file)
+    if problems:
+        raise InputError(problems)
+    return sheets
+
+
+def read_answer_sheets(raw: bytes, file: str) -> tuple[tuple[AnswerFile, ...], tuple[Issue, ...]]:
     """Read a filled-in questionnaire workbook: one :class:`AnswerFile` per sheet.
 
     Each sheet is one questionnaire as ``shortlist rfi --format xlsx`` writes it: row 3
@@ -652,15 +677,27 @@ def read_answers_workbook(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
     names, each later row a question; only ``question_id``, ``offerings``, ``field``,
     ``answer``, ``evidence`` and ``as_of`` are read. A sheet is read like a YAML answer
     file (:func:`read_answers_yaml`), its rows for lines; a mapping answer is written
-    as YAML in its cell, a list of regions separated by commas. Formulas are read as
-    the text of the formula (never evaluated), so they are refused as answers.
+    as YAML in its cell, a list of regions separated by commas. A formula, in any
+    column read, is refused (``answers.formula``: never evaluated, never taken as text,
+    so a ``=HYPERLINK(...)`` is no evidence).
+
+    Each sheet is read on its own, as a YAML answer file would be: a sheet with any
+    problem contributes nothing, the valid sheets are used.
+
+    Returns
+    -------
+    sheets : tuple of AnswerFile
+        The valid sheets answered; every valid sheet when none is answered and none
+        was refused (so the workbook is still listed as read).
+    problems : tuple of Issue
+        Every problem of the sheets not used (file ``<file>#<sheet>``, the row as the
+        line).
 
     Raises
     ------
     InputError
-        Every problem of every sheet (file ``<file>#<sheet>``, the row as the line); a
-        file that is not a workbook, unpacks to more than :data:`MAX_UNZIPPED` bytes
-        or has more than :data:`MAX_SHEETS` sheets.
+        A problem of the whole workbook: a file that is not a workbook, unpacks to
+        more than :data:`MAX_UNZIPPED` bytes or has more than :data:`MAX_SHEETS` sheets.
     """
     from openpyxl import load_workbook
 
@@ -693,11 +730,10 @@ def read_answers_workbook(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
                 out.append(replace(_sheet(ws, name, digest), source=file))
             except InputError as exc:
                 issues.extend(exc.issues)
-        if issues:
-            raise InputError(issues)
         # the questionnaires answered (a workbook of every vendor's usually has one); all
-        # of them when none is, so the workbook is still listed as read
-        return tuple(a for a in out if a.answers) or tuple(out)
+        # of them when none is and none was refused, so the workbook is still listed as read
+        answered = tuple(a for a in out if a.answers)
+        return answered or (() if issues else tuple(out)), tuple(issues)
     finally:
         wb.close()
 
@@ -720,6 +756,7 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
     header: dict[int, str] = {}
     questions: list[dict[str, Any]] = []
     size = 0  # characters of text read
+    formulas: list[Issue] = []  # formula cells among those read
     for r, row in enumerate(rows, start=1):
         if r > _EXCEL_ROWS:  # a row number no spreadsheet writes: never iterate up to it
             raise InputError.single(
@@ -739,6 +776,9 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
                 )
             data["vendor"], data["kind"] = cells[1], cells[3]
             lines[("vendor",)] = lines[("kind",)] = r
+            for key, v in (("vendor", cells[1]), ("kind", cells[3])):
+                if _formula(v):
+                    formulas.append(Issue("answers.formula", _formula_msg(v), name, r, None, key))
         elif r == _HEADER_ROW:
             header = {j: str(c) for j, c in enumerate(cells) if isinstance(c, str) and c in _COLUMNS}
             missing = sorted(set(_COLUMNS) - set(header.values()))
@@ -769,6 +809,9 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
             q: dict[str, Any] = {}
             for col, key in _COLUMNS.items():
                 v = got.get(col)
+                if _formula(v):
+                    where = f"questions[{k}].{key}"
+                    formulas.append(Issue("answers.formula", _formula_msg(v), name, r, None, where))
                 if key == "offerings" and isinstance(v, str):
                     v = [p.strip() for p in v.split(",")]
                 if key == "as_of" and isinstance(v, dt.date):
@@ -788,13 +831,41 @@ def _sheet(ws: Any, name: str, digest: str) -> AnswerFile:
     data["questions"] = questions
     lines[("questions",)] = _HEADER_ROW
     try:
-        return _document(LoadedYaml(data, lines, name), digest, from_text=True)
+        sheet = _document(LoadedYaml(data, lines, name), digest, from_text=True)
     except InputError as exc:  # the loader's advice is for YAML; a cell's is to hold text
         yaml_hint = " — YAML read this as a number or boolean; put the text in quotes"
         cell_hint = " — the cell holds a number or boolean; enter it as text"
-        raise InputError(
-            [replace(i, message=i.message.replace(yaml_hint, cell_hint)) for i in exc.issues]
-        ) from None
+        # a formula cell is reported as one, not as the value its text would be
+        done = {i.field for i in formulas}
+        rest = [
+            replace(i, message=i.message.replace(yaml_hint, cell_hint))
+            for i in exc.issues
+            if not any(i.field == d or (i.field or "").startswith((f"{d}.", f"{d}[")) for d in done)
+        ]
+        raise InputError(sorted([*formulas, *rest], key=lambda i: i.line or 0)) from None
+    if formulas:
+        raise InputError(formulas)
+    return sheet
+
+
+_FORMULA_SHOWN = 200
+"""Characters of a formula shown in its problem."""
+
+
+def _formula_msg(formula: str) -> str:
+    """The problem of a formula cell (never evaluated, never taken as text), the
+    formula quoted and escaped (``repr``): whole up to :data:`_FORMULA_SHOWN`
+    characters, else cut there with ``…``."""
+    shown = repr(formula) if len(formula) <= _FORMULA_SHOWN else repr(formula[:_FORMULA_SHOWN]) + "…"
+    return f"a formula, not a value: type the value (found {shown})"
+
+
+def _formula(value: Any) -> TypeGuard[str]:
+    """Whether a cell read holds a formula: openpyxl, reading without evaluating
+    (``data_only=False``), gives a formula cell as its text, ``=...``. A text cell
+    starting with ``=`` is taken for one too (a spreadsheet would compute it when the
+    text is retyped; it is never an answer, evidence or date)."""
+    return isinstance(value, str) and value.lstrip().startswith("=")
 
 
 def read_answers(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
@@ -803,6 +874,17 @@ def read_answers(raw: bytes, file: str) -> tuple[AnswerFile, ...]:
     if raw[:2] == b"PK":
         return read_answers_workbook(raw, file)
     return (read_answers_yaml(raw, file),)
+
+
+def _read_usable(raw: bytes, file: str) -> tuple[tuple[AnswerFile, ...], tuple[Issue, ...]]:
+    """The usable questionnaires of an answer file and the problems of those not used: a
+    workbook sheet by sheet (:func:`read_answer_sheets`), a YAML file whole."""
+    try:
+        if raw[:2] == b"PK":
+            return read_answer_sheets(raw, file)
+        return (read_answers_yaml(raw, file),), ()
+    except InputError as exc:
+        return (), tuple(exc.issues)
 
 
 # --------------------------------------------------------------------------- folding in
@@ -1049,7 +1131,7 @@ def fold_answers(
         what each answer did to each offering (:class:`AnswerUse`, also for answers
         that confirm a fact, lose a conflict or are corrections for a person), the
         answer files' digests in ``digests``; and in ``issues`` the problems of every
-        file that contributed nothing: an unknown questionnaire id, an offering not in
+        file that contributed nothing (in ``answer_problems`` too): an unknown questionnaire id, an offering not in
         the catalog, a question that is another company's to answer
         (:func:`engine.catalog.questions.recipient_of`), an answer the profile schema
         refuses once written in, a question answered in an earlier file too.
@@ -1173,9 +1255,18 @@ def fold_answers(
                 concerned = [oid for oid in concerned if by_id[oid].offering.certifications is None]
             for oid in concerned:
                 uses.append(_outcome(ans, by_id[oid], every[oid], prefer_answers))
+    refused = (*catalog.answer_problems, *issues[len(catalog.issues) :])
     if not uses:
-        return replace(catalog, issues=tuple(issues), answer_files=tuple(kept_files), digests=digests)
-    return _rebuilt(catalog, uses, tuple(issues), tuple(kept_files), digests)
+        return replace(
+            catalog,
+            issues=tuple(issues),
+            answer_files=tuple(kept_files),
+            digests=digests,
+            answer_problems=refused,
+        )
+    return replace(
+        _rebuilt(catalog, uses, tuple(issues), tuple(kept_files), digests), answer_problems=refused
+    )
 
 
 def _rebuilt(
@@ -1234,6 +1325,30 @@ def _rebuilt(
     )
 
 
+def not_used(problems: Iterable[Issue], files: Collection[str] = ()) -> dict[str, tuple[str, ...]]:
+    """The answer files not used, from their problems (:attr:`Catalog.answer_problems`):
+    file name → the names of its sheets not used (a workbook whose other sheets were
+    read), or ``()`` for a file not used at all; in the order of the problems.
+
+    A problem's file ``<file>#<sheet>`` names a sheet, unless the whole name is among
+    ``files`` (the answer files read, whose own name may hold a ``#``) or the problem is
+    that the file could not be read (``io.*``)."""
+    out: dict[str, list[str]] = {}
+    whole: set[str] = set()
+    for i in problems:
+        if i.file is None:
+            continue
+        base, sep, sheet = i.file.partition("#")
+        if sep and base and sheet and i.file not in files and not i.code.startswith("io."):
+            out.setdefault(base, [])
+            if sheet not in out[base]:
+                out[base].append(sheet)
+        else:
+            out.setdefault(i.file, [])
+            whole.add(i.file)
+    return {f: () if f in whole else tuple(sheets) for f, sheets in out.items()}
+
+
 def read_and_fold(
     catalog: Catalog,
     inputs: Iterable[tuple[str, bytes]],
@@ -1242,15 +1357,20 @@ def read_and_fold(
     currencies: Collection[str] | None = None,
 ) -> Catalog:
     """Read answer files (name, bytes) and fold the valid ones into ``catalog``; the
-    problems of the others go to its ``issues`` (as :func:`fold_answers`)."""
+    problems of the others go to its ``issues`` (as :func:`fold_answers`). A workbook's
+    valid sheets are folded in, its other sheets refused (:func:`read_answer_sheets`)."""
     read: list[AnswerFile] = []
     problems: list[Issue] = []
     digests: dict[str, str] = {}
     for name, raw in inputs:
         digests[name] = hashlib.sha256(raw).hexdigest()  # every answer file read, valid or not
-        try:
-            read.extend(read_answers(raw, name))
-        except InputError as exc:
-            problems.extend(exc.issues)
+        usable, refused = _read_usable(raw, name)  # a workbook's valid sheets are used
+        read.extend(usable)
+        problems.extend(refused)
     folded = fold_answers(catalog, read, prefer_answers=prefer_answers, currencies=currencies)
-    return replace(folded, issues=(*folded.issues, *problems), digests={**folded.digests, **digests})
+    return replace(
+        folded,
+        issues=(*folded.issues, *problems),
+        digests={**folded.digests, **digests},
+        answer_problems=(*folded.answer_problems, *problems),
+    )

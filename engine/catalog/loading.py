@@ -32,7 +32,7 @@ from engine.catalog.schema import (
     VendorFile,
 )
 from engine.catalog.text import bad_char, char_name, excerpt
-from engine.catalog.yamlio import LoadedYaml, Path_, load_yaml_bytes
+from engine.catalog.yamlio import MAX_BYTES, LoadedYaml, Path_, load_yaml_bytes, read_regular_file
 from engine.errors import InputError, Issue, shown_path, suggest
 
 if TYPE_CHECKING:
@@ -307,12 +307,9 @@ def _validate(model: type[M], loaded: LoadedYaml) -> M:
     return result
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        code = "io.not_found" if isinstance(exc, FileNotFoundError) else "io.read_error"
-        raise InputError.single(code, f"cannot read file: {exc.strerror}", file=str(path)) from None
+def _read(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """:func:`engine.catalog.yamlio.read_regular_file`, the file named as given."""
+    return read_regular_file(path, max_bytes=max_bytes, name=str(path))
 
 
 def outside_catalog(path: str | Path, root: str | Path, name: str | None = None) -> Issue | None:
@@ -661,6 +658,10 @@ class Catalog:
         The vendors' answer files folded in (:func:`engine.catalog.answers.fold_answers`).
     answer_uses : tuple of AnswerUse
         What each of their answers did to each offering's fact.
+    answer_problems : tuple of Issue
+        The problems of the answer files (or workbook sheets) given but not used: not
+        readable, not valid, or refused when folded in; each is in ``issues`` too. A
+        decision record lists them (:func:`engine.reports.record.decision_record`).
     """
 
     offerings: tuple[ResolvedOffering, ...]
@@ -670,6 +671,7 @@ class Catalog:
     digests: dict[str, str]
     answer_files: tuple[AnswerFile, ...] = ()
     answer_uses: tuple[AnswerUse, ...] = ()
+    answer_problems: tuple[Issue, ...] = ()
 
     def get(self, offering_id: str) -> ResolvedOffering:
         for o in self.offerings:
@@ -702,15 +704,15 @@ def _vendor_paths(
                     continue
                 if x.suffix.lower() not in (".yaml", ".yml"):
                     continue
-                if x.is_file():
-                    files.append(x)
-                elif not x.is_dir():  # a dangling link or a special file
+                if x.is_file() or (x.exists() and not x.is_dir()):
+                    files.append(x)  # a device, a named pipe, a socket: refused, with its kind, when read
+                elif not x.is_dir():  # a dangling link
                     issues.append(Issue("io.read_error", "not a readable file (broken link?)", str(x)))
             if not any(x.suffix.lower() in (".yaml", ".yml") or x.is_dir() for x in found):
                 issues.append(
                     Issue("catalog.empty", "no vendor profiles (*.yaml, *.yml) in this directory", str(p))
                 )
-        elif p.is_file():
+        elif p.exists():  # a file, or a special file (refused, with its kind, when read)
             files.append(p)
         else:
             issues.append(Issue("io.not_found", "no such file or directory", str(p)))
@@ -753,9 +755,9 @@ def load_catalog(
     for f in files:
         try:
             name = shown_path(f) if roots is None else input_name(f, roots)
-            sources.append((name, f.read_bytes(), True))
-        except OSError as exc:
-            issues.append(Issue("io.read_error", f"cannot read file: {exc.strerror}", str(f)))
+            sources.append((name, read_regular_file(f, name=str(f)), True))
+        except InputError as exc:
+            issues.extend(exc.issues)
     sources.extend((name, raw, False) for name, raw in extra)
     found: dict[str, list[ResolvedOffering]] = {}
     vendors: list[VendorFile] = []
@@ -851,15 +853,17 @@ def load_priorities_bytes_doc(raw: bytes, file: str) -> tuple[PrioritiesFile, Lo
     return _load_bytes_doc(PrioritiesFile, raw, file)
 
 
-def read_input(path: str | Path) -> bytes:
-    """The bytes of one input file.
+def read_input(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of one input file: a regular file of at most ``max_bytes`` bytes
+    (:func:`engine.catalog.yamlio.read_regular_file`; never more is read).
 
     Raises
     ------
     InputError
-        ``io.not_found`` or ``io.read_error``, naming the file.
+        ``io.not_found``, ``io.not_a_file`` (a directory, a device, a named pipe, a
+        socket), ``io.too_large`` or ``io.read_error``, naming the file.
     """
-    return _read(Path(path))
+    return _read(Path(path), max_bytes)
 
 
 def _load_doc(model: type[M], path: str | Path) -> tuple[M, LoadedYaml]:
@@ -1098,6 +1102,8 @@ def _typed_or_named(arg: str, criteria_dir: Path, folder: str, what: str, listed
     named = _named_files(criteria_dir / folder)
     if arg in named:
         return _inside(named[arg], criteria_dir)
+    if p.exists():  # a directory, a device, a named pipe: refused as such when read
+        return p
     raise InputError.single("io.not_found", f"no {what} named {arg!r} ({folder}: {listed})", file=arg)
 
 

@@ -41,7 +41,7 @@ from engine.catalog.schema import (
     _Model,
     is_region,
 )
-from engine.catalog.yamlio import LoadedYaml, load_yaml_bytes
+from engine.catalog.yamlio import LoadedYaml, load_yaml_bytes, read_regular_file
 from engine.errors import InputError, Issue, suggest
 
 __all__ = [
@@ -397,11 +397,7 @@ def rules_issues(rules: RulesFile, fw: FrameworkFile, loaded: LoadedYaml) -> lis
 
 
 def _loaded(path: Path) -> LoadedYaml:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        code = "io.not_found" if isinstance(exc, FileNotFoundError) else "io.read_error"
-        raise InputError.single(code, f"cannot read file: {exc.strerror}", file=str(path)) from None
+    raw = read_regular_file(path, name=str(path))
     return load_yaml_bytes(raw, str(path))
 
 

@@ -22,7 +22,9 @@ Reference: YAML 1.2.2 specification, §10.3 "Core Schema" (yaml.org/spec/1.2.2).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +32,7 @@ import yaml
 
 from engine.errors import InputError, shown_path
 
-__all__ = ["MAX_BYTES", "LoadedYaml", "Path_", "load_yaml_bytes", "load_yaml_file"]
+__all__ = ["MAX_BYTES", "LoadedYaml", "Path_", "load_yaml_bytes", "load_yaml_file", "read_regular_file"]
 
 MAX_BYTES = 1_048_576
 """Largest file accepted, in bytes (1 MiB)."""
@@ -376,18 +378,89 @@ def load_yaml_bytes(raw: bytes, file: str, *, max_bytes: int = MAX_BYTES) -> Loa
     return LoadedYaml(data=root, lines=lines, file=file)
 
 
-def load_yaml_file(path: str | Any, *, max_bytes: int = MAX_BYTES) -> LoadedYaml:
-    """Read and strictly load one YAML file (see :func:`load_yaml_bytes`).
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int, name: str) -> InputError:
+    kind = next((what for test, what in _KINDS if test(mode)), "not a file")
+    return InputError.single("io.not_a_file", f"not a regular file ({kind}): give a file", file=name)
+
+
+def read_regular_file(
+    path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES, name: str | None = None
+) -> bytes:
+    """The bytes of one input file: a regular file of at most ``max_bytes`` bytes.
+
+    Every input file the tool reads from a path comes through here. A path that is not a
+    regular file (a directory, a character device such as ``/dev/zero``, a named pipe, a
+    socket) is refused before it is read, and at most ``max_bytes + 1`` bytes are ever
+    read, whatever size the file reports: a file growing as it is read, or a special
+    file swapped in after the check (opened without blocking, checked again on the open
+    descriptor), cannot make the tool read without end or wait for a writer.
+
+    Parameters
+    ----------
+    path : path
+        The file (symbolic links followed).
+    max_bytes : int, optional
+        Size limit in bytes (default :data:`MAX_BYTES`, 1 MiB).
+    name : str, optional
+        The file's name in an issue (default: the path, :func:`engine.errors.shown_path`).
 
     Raises
     ------
     InputError
-        ``io.not_found`` when the file cannot be read, or a ``yaml.*`` issue.
+        ``io.not_found`` (no such file), ``io.not_a_file`` (not a regular file, naming
+        its kind), ``io.too_large`` (more than ``max_bytes`` bytes) or ``io.read_error``
+        (any other system error, with its reason), naming the file.
+    """
+    shown = name if name is not None else shown_path(path)
+    try:
+        before = os.stat(path)
+        if not stat.S_ISREG(before.st_mode):
+            raise _not_regular(before.st_mode, shown)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise _not_regular(mode, shown)
+            chunks: list[bytes] = []
+            got = 0
+            while got <= max_bytes:
+                chunk = os.read(fd, min(max_bytes + 1 - got, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+        finally:
+            os.close(fd)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        code = "io.not_found" if isinstance(exc, FileNotFoundError) else "io.read_error"
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError.single(code, f"cannot read file: {reason}", file=shown) from None
+    if got > max_bytes:
+        raise InputError.single(
+            "io.too_large", f"file is larger than the limit of {max_bytes:,} bytes", file=shown
+        )
+    return b"".join(chunks)
+
+
+def load_yaml_file(path: str | Any, *, max_bytes: int = MAX_BYTES) -> LoadedYaml:
+    """Read and strictly load one YAML file (see :func:`load_yaml_bytes` and
+    :func:`read_regular_file`).
+
+    Raises
+    ------
+    InputError
+        An ``io.*`` issue when the file cannot be read (missing, not a regular file, too
+        large), or a ``yaml.*`` issue.
     """
     name = shown_path(str(path))
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise InputError.single("io.not_found", f"cannot read file: {exc.strerror}", file=name) from None
+    raw = read_regular_file(path, max_bytes=max_bytes, name=name)
     return load_yaml_bytes(raw, name, max_bytes=max_bytes)

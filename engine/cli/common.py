@@ -101,10 +101,22 @@ def _vendor_problems(catalog: Catalog, err: TextIO, verb: str) -> bool:
         answer_files = set(catalog.digests) - set(catalog.files)
         files = (
             "vendor and answer files"
-            if any(i.code.startswith("answers.") or _in_files(i, answer_files) for i in catalog.issues)
+            if catalog.answer_problems
+            or any(i.code.startswith("answers.") or _in_files(i, answer_files) for i in catalog.issues)
             else "vendor files"
         )
         print(f"{len(catalog.issues)} problem(s) in the {files}; {verb} the valid offerings", file=err)
+        if catalog.answer_problems:
+            from engine.catalog.answers import not_used
+
+            for name, sheets in not_used(catalog.answer_problems, answer_files).items():
+                line = (
+                    f"{name}: {len(sheets)} sheet(s) not used ({', '.join(sheets)}) because of the problems "
+                    "above; its valid sheets were used"
+                    if sheets
+                    else f"{name}: answer file not used because of the problems above"
+                )
+                print(terminal(line), file=err)
     return bool(catalog.issues)
 
 
@@ -160,14 +172,14 @@ def with_answers(
     paths = getattr(args, "answers", None) or []
     if not paths:
         return catalog
-    from engine.catalog.answers import read_and_fold
+    from engine.catalog.answers import MAX_FILE_BYTES, read_and_fold
 
     inputs: list[tuple[str, bytes]] = []
     unread: list[Issue] = []
     for p in paths:
         name = shown_path(p)
         try:
-            raw = read_input(p)
+            raw = read_input(p, MAX_FILE_BYTES)
         except InputError as exc:
             unread.extend(exc.issues)
             continue
@@ -178,7 +190,11 @@ def with_answers(
         prefer_answers=bool(getattr(args, "prefer_answers", False)),
         currencies=currencies,
     )
-    return replace(folded, issues=(*folded.issues, *unread)) if unread else folded
+    if not unread:
+        return folded
+    return replace(
+        folded, issues=(*folded.issues, *unread), answer_problems=(*folded.answer_problems, *unread)
+    )
 
 
 @dataclass(frozen=True)

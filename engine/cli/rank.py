@@ -72,4 +72,5 @@ def _record(args: argparse.Namespace, loaded: _Loaded) -> str:
         top=args.top,
         answer_files=loaded.catalog.answer_files,
         answer_uses=loaded.catalog.answer_uses,
+        answer_problems=loaded.catalog.answer_problems,
     )

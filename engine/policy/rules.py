@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the price dataset is read only for a policy with price_drif
     from engine.catalog.importers.genai_prices import Dataset
 
 __all__ = [
+    "ANSWERS_RULE",
     "PRICE_DRIFT_RULE",
     "SEVERITIES",
     "Check",
@@ -63,6 +64,8 @@ SEVERITIES: tuple[str, ...] = ("deny", "warn")
 """Most severe first; ``--fail-on warn`` fails on both."""
 
 INPUT_RULE = "valid-profiles"
+ANSWERS_RULE = "valid-answers"
+"""The check that every answer file given (``--answers``) was used."""
 MIN_SCORE_RULE = "min-score"
 PRICE_DRIFT_RULE = "price-drift"
 APPROVED_RULE = "approved-exists"
@@ -136,7 +139,7 @@ class Check:
     Attributes
     ----------
     rule_id : str
-        A rule id, or ``valid-profiles``, ``min-score``, ``price-drift``,
+        A rule id, or ``valid-profiles``, ``valid-answers``, ``min-score``, ``price-drift``,
         ``approved-exists`` or ``waivers``.
     offering_id : str or None
     severity : {"deny", "warn"}
@@ -148,6 +151,8 @@ class Check:
         ``min_score.passed``, ``min_score.waived``, ``price_drift.drifted``,
         ``price_drift.within``, ``price_drift.not_compared``, ``price_drift.waived``,
         ``approved.missing``, ``input.invalid`` (a vendor profile that did not load),
+        ``input.answers_not_used`` (an answer file or workbook sheet not used, rule
+        ``valid-answers``),
         ``waiver.expired``, ``waiver.invalid_expiry``,
         ``waiver.beyond_horizon``, ``waiver.unknown_rule``,
         ``waiver.unknown_offering``, ``waiver.expiring``).
@@ -250,7 +255,7 @@ def validate_policy(policy: PolicyFile) -> list[Issue]:
     issues = check_requirements(policy.rules, where="rules", kind="policy")
     seen: set[str] = set()
     for i, r in enumerate(policy.rules):
-        if r.id in (MIN_SCORE_RULE, PRICE_DRIFT_RULE, APPROVED_RULE, WAIVER_RULE, INPUT_RULE):
+        if r.id in (MIN_SCORE_RULE, PRICE_DRIFT_RULE, APPROVED_RULE, WAIVER_RULE, INPUT_RULE, ANSWERS_RULE):
             issues.append(
                 Issue("policy.reserved_rule_id", f"rule id {r.id!r} is reserved", field=f"rules[{i}].id")
             )
@@ -446,12 +451,18 @@ def check_policy(
     checks: list[Check] = []
 
     scope: list[ResolvedOffering] = []
+    answer_problems = set(catalog.answer_problems)
     for issue in catalog.issues:  # a profile that did not load: a deny finding at its line
-        msg = f"vendor profile problem, its offerings were left out: {issue.code}: {issue.message}"
-        checks.append(
-            Check(INPUT_RULE, None, "deny", "fail", "input.invalid", msg, issue.file, issue.line, issue.field)
-        )
-    broken = " or its profile did not load (see the profile problems)" if catalog.issues else ""
+        if issue in answer_problems:  # an answer file (or sheet) not used: its answers left out
+            whose = "answer workbook sheet" if "#" in (issue.file or "") else "answer file"
+            msg = f"{whose} not used, its answers were left out: {issue.code}: {issue.message}"
+            check_id, code = ANSWERS_RULE, "input.answers_not_used"
+        else:
+            msg = f"vendor profile problem, its offerings were left out: {issue.code}: {issue.message}"
+            check_id, code = INPUT_RULE, "input.invalid"
+        checks.append(Check(check_id, None, "deny", "fail", code, msg, issue.file, issue.line, issue.field))
+    profile_problems = [i for i in catalog.issues if i not in answer_problems]
+    broken = " or its profile did not load (see the profile problems)" if profile_problems else ""
     for i, oid in enumerate(policy.approved):
         if oid in by_id:
             scope.append(by_id[oid])

@@ -32,6 +32,7 @@ from typing import Any
 
 from engine.catalog.staleness import stale_label, stale_record
 from engine.policy.rules import (
+    ANSWERS_RULE,
     APPROVED_RULE,
     INPUT_RULE,
     MIN_SCORE_RULE,
@@ -84,16 +85,27 @@ INFORMATION_URI: str | None = None
 """The tool's home page for SARIF's ``tool.driver.informationUri`` (an absolute URI);
 left out while the project has no public address."""
 
-POLICY_CHECKS: tuple[str, ...] = (MIN_SCORE_RULE, PRICE_DRIFT_RULE, APPROVED_RULE, WAIVER_RULE, INPUT_RULE)
+POLICY_CHECKS: tuple[str, ...] = (
+    MIN_SCORE_RULE,
+    PRICE_DRIFT_RULE,
+    APPROVED_RULE,
+    WAIVER_RULE,
+    INPUT_RULE,
+    ANSWERS_RULE,
+)
 """Policy-level check ids, reported after the policy's own rules, in this order."""
-_OPTIONAL_CHECKS = (PRICE_DRIFT_RULE,)
-"""Policy-level checks SARIF lists only when the policy has them."""
+_OPTIONAL_CHECKS = (PRICE_DRIFT_RULE, ANSWERS_RULE)
+"""Policy-level checks SARIF lists only when the policy (or the run: answer files) has them."""
 
 _POLICY_CHECK_TEXT = {
     MIN_SCORE_RULE: "Every offering in scope scores at least the policy's minimum under its priorities",
     PRICE_DRIFT_RULE: "Every offering's list price is within the policy's tolerance of the genai-prices dataset",
     APPROVED_RULE: "Every approved offering exists in the catalog",
     INPUT_RULE: "Every vendor profile loads (a profile that does not is left out of every check)",
+    ANSWERS_RULE: (
+        "Every vendors' answer file given is used (a file or workbook sheet with a problem "
+        "contributes no answer to any check)"
+    ),
     WAIVER_RULE: (
         "Every waiver names a rule and an offering of the policy and has a valid expiry, "
         "not passed and within the policy's maximum waiver horizon"
@@ -105,6 +117,7 @@ _POLICY_CHECK_LEVEL = {
     APPROVED_RULE: "error",
     WAIVER_RULE: "warning",
     INPUT_RULE: "error",
+    ANSWERS_RULE: "error",
 }
 _SARIF_LEVEL = {"deny": "error", "warn": "warning"}
 _SRCROOT = "%SRCROOT%"
@@ -383,7 +396,8 @@ def policy_junit(
     - A waived check: ``<skipped message=…>`` naming the waiver (index, expiry,
       approver, reason).
     - ``errors`` is always 0: a broken policy stops ``shortlist check`` before any report,
-      and a vendor profile that did not load is a ``valid-profiles`` failure.
+      and a vendor profile that did not load is a ``valid-profiles`` failure, an answer
+      file (or workbook sheet) not used a ``valid-answers`` failure.
 
     ``tests``, ``failures``, ``errors`` and ``skipped`` are counted on every suite and
     on the root. No wall clock: ``timestamp`` is ``report.today`` at midnight and every
@@ -650,7 +664,9 @@ def policy_sarif_dict(
                 # a vendor profile that did not load makes the run incomplete (exit code 2)
                 "invocations": [
                     {
-                        "executionSuccessful": not any(c.code == "input.invalid" for c in report.checks),
+                        "executionSuccessful": not any(
+                            c.code in ("input.invalid", "input.answers_not_used") for c in report.checks
+                        ),
                         "properties": invocation_props,
                     }
                 ],

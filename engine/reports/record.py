@@ -26,6 +26,7 @@ from engine.reports.summarise import LIST_ITEMS, ROWS, cut, more_line, names
 
 if TYPE_CHECKING:  # keeps scipy off the path of callers without a robustness report
     from engine.catalog.answers import AnswerFile, AnswerUse
+    from engine.errors import Issue
     from engine.mcda.sensitivity.report import SensitivityReport
 
 __all__ = ["decision_record"]
@@ -217,12 +218,15 @@ _OUTCOME_WORDS = {
 }
 
 
-def _answers_section(files: Sequence[AnswerFile], uses: Sequence[AnswerUse]) -> list[str]:
+def _answers_section(
+    files: Sequence[AnswerFile], uses: Sequence[AnswerUse], problems: Sequence[Issue] = ()
+) -> list[str]:
     """``## Vendors' answers``: each answer file folded in (its questionnaire, answered
     and unanswered questions), then which values came from which answer: one row per
     answer and offering, conflicts first, at most :data:`~engine.reports.summarise.ROWS`
-    rows, the rest counted."""
-    if not files:
+    rows, the rest counted; then each answer file (or workbook sheet) not used, with
+    its problems (at most :data:`~engine.reports.summarise.ROWS`, the rest counted)."""
+    if not files and not problems:
         return []
     out = [
         "",
@@ -257,6 +261,36 @@ def _answers_section(files: Sequence[AnswerFile], uses: Sequence[AnswerUse]) -> 
             )
         if left:
             out += ["", more_line(left, "answer uses", "each is a flag in `shortlist rank --format json`")]
+    if problems:
+        from engine.catalog.answers import not_used
+
+        gone = not_used(problems, {f.source or f.file for f in files})
+        out += [
+            "",
+            "### Answer files not used",
+            "",
+            "These answer files (or workbook sheets) were given but contributed nothing: each problem "
+            "below refused them. Fix them and run again to use their answers.",
+            "",
+        ]
+        out += [
+            f"- {_cell(name)}: "
+            + (
+                f"{len(sheets)} sheet(s) not used ({', '.join(_cell(x) for x in sheets)})"
+                if sheets
+                else "not used"
+            )
+            for name, sheets in gone.items()
+        ]
+        shown_p, left_p = cut(list(problems), ROWS)
+        out += ["", "| file | line | problem | field | message |", "|---|---:|---|---|---|"]
+        out += [
+            f"| {_cell(i.file or '–')} | {i.line or '–'} | {markdown_code(i.code)} | "
+            f"{_cell(i.field) if i.field else '–'} | {_cell(i.message)} |"
+            for i in shown_p
+        ]
+        if left_p:
+            out += ["", more_line(left_p, "problems", "each is printed by `shortlist rank` on stderr")]
     return out
 
 
@@ -270,6 +304,7 @@ def decision_record(
     top: int | None = None,
     answer_files: Sequence[AnswerFile] = (),
     answer_uses: Sequence[AnswerUse] = (),
+    answer_problems: Sequence[Issue] = (),
 ) -> str:
     """Render the decision record as Markdown.
 
@@ -290,6 +325,10 @@ def decision_record(
         The vendors' answers the catalog was given (:attr:`engine.catalog.loading.Catalog.answer_files`,
         ``answer_uses``): a ``Vendors' answers`` section lists which values came from
         which answer file, and every conflict with a public fact.
+    answer_problems : sequence of Issue, optional
+        The problems of the answer files (or workbook sheets) given but not used
+        (:attr:`engine.catalog.loading.Catalog.answer_problems`): the section lists each
+        such file with its problems, and the Inputs list marks it ``not used``.
     top : int, optional
         Rank rows to list (default: at most :data:`engine.reports.summarise.ROWS`). The
         excluded offerings, the Pareto front and the dominated offerings are listed
@@ -392,7 +431,7 @@ def decision_record(
     else:
         lines.append("None.")
     lines += _stale_section(ranking, [*ranked, *ranking.excluded])
-    lines += _answers_section(answer_files, answer_uses)
+    lines += _answers_section(answer_files, answer_uses, answer_problems)
     if robustness is not None:
         p, acc = robustness.problem, robustness.acceptability
         lines += [
@@ -439,5 +478,15 @@ def decision_record(
         lines += ["", "## Notes", ""]
         lines += [f"- {_cell(n)}" for n in ranking.notes]
     lines += ["", "## Inputs", "", "| file | SHA-256 |", "|---|---|"]
-    lines += [f"| {_cell(name)} | `{d}` |" for name, d in sorted(input_digests.items())]
+    unused: dict[str, tuple[str, ...]] = {}
+    if answer_problems:
+        from engine.catalog.answers import not_used
+
+        unused = not_used(answer_problems, {f.source or f.file for f in answer_files})
+    for name, d in sorted(input_digests.items()):
+        mark = ""
+        if name in unused:  # read, but refused: the Vendors' answers section says why
+            n = len(unused[name])
+            mark = f" (not used: {n} sheet(s))" if n else " (not used)"
+        lines.append(f"| {_cell(name)}{mark} | `{d}` |")
     return "\n".join(lines) + "\n"

@@ -677,14 +677,14 @@ def test_workbook_bad_cell_named_by_sheet_and_row(cat, workbook):
     raw = filled(workbook, {f"{SCW}:certifications.iso27001": ("=1+1", "INVENTED TEST DATA", "2026-11-30")})
     with pytest.raises(InputError) as exc:
         read_answers_workbook(raw, "rfi.xlsx")
-    (i,) = exc.value.issues  # a formula is read as its text, never evaluated
+    (i,) = exc.value.issues  # a formula is read as its text, never evaluated, and refused as one
     assert (i.file, i.line, i.field, i.code) == (
         "rfi.xlsx#operator-scaleway",
         5,
         "questions[0].answer",
-        "answers.invalid",
+        "answers.formula",
     )
-    assert "'=1+1'" in i.message
+    assert "'=1+1'" in i.message and "a formula, not a value: type the value" in i.message
     dated = filled(workbook, {f"{SCW}:certifications.c5": ("claimed", "INVENTED TEST DATA", "30.11.2026")})
     (i,) = raised(dated, "rfi.xlsx")
     assert (i.file, i.line, i.field, i.code) == (
@@ -922,3 +922,48 @@ def test_buyer_region_only_for_what_the_buyer_runs(cat):
         cat, ("x.yaml", doc("mistral-ai", q("mistral-large-3-selfhosted", "processing_regions", "[BUYER]")))
     )
     assert own.issues == ()
+
+
+def test_a_formula_in_any_column_read_is_refused_whole(workbook):
+    iso = f"{SCW}:certifications.iso27001"
+    link = '=HYPERLINK("http://evil.example","x")'
+    for answer, evidence, as_of, key in [
+        ("certified", link, "2026-11-30", "evidence"),  # never evidence text
+        (link, "INVENTED TEST DATA", "2026-11-30", "answer"),  # shown whole, not cut at its comma
+        ("certified", "INVENTED TEST DATA", "=TODAY()", "as_of"),
+    ]:
+        (i,) = raised(filled(workbook, {iso: (answer, evidence, as_of)}), "rfi.xlsx")
+        formula = {"answer": answer, "evidence": evidence, "as_of": as_of}[key]
+        assert (i.code, i.file, i.line, i.field) == (
+            "answers.formula",
+            "rfi.xlsx#operator-scaleway",
+            5,
+            f"questions[0].{key}",
+        )
+        assert i.message == f"a formula, not a value: type the value (found {formula!r})"
+    # a formula among other problems of the sheet: each reported once, as what it is
+    raw = filled(workbook, {iso: ("certified", link, "30.11.2026")})
+    codes = sorted((i.field, i.code) for i in raised(raw, "rfi.xlsx"))
+    assert codes == [("questions[0].as_of", "schema.invalid"), ("questions[0].evidence", "answers.formula")]
+    long = "=" + "A1&" * 300 + "A1"
+    (i,) = raised(filled(workbook, {iso: ("certified", long, "2026-11-30")}), "rfi.xlsx")
+    assert i.message.endswith(f"{long[:200]!r}…)")
+
+
+def test_a_workbook_is_read_sheet_by_sheet(cat, workbook):
+    raw = filled(workbook, yaml_answers(SCALEWAY))
+    mistral = yaml_answers(MISTRAL)
+    qid = next(iter(mistral))
+    raw = filled(raw, {qid: (mistral[qid][0], EVIDENCE, "30.11.2026")}, sheet="mistral-ai")
+    with pytest.raises(InputError):  # the strict reader still refuses the whole workbook
+        read_answers_workbook(raw, "rfi.xlsx")
+    sheets, problems = answers_mod.read_answer_sheets(raw, "rfi.xlsx")
+    assert [s.file for s in sheets] == ["rfi.xlsx#operator-scaleway"]
+    assert {i.file for i in problems} == {"rfi.xlsx#mistral-ai"}
+    c = fold(cat, ("rfi.xlsx", raw))
+    assert [f.file for f in c.answer_files] == ["rfi.xlsx#operator-scaleway"]  # the valid sheet used
+    assert uses(c, SCW) and c.answer_problems == problems and set(problems) <= set(c.issues)
+    assert answers_mod.not_used(c.answer_problems, {"rfi.xlsx"}) == {"rfi.xlsx": ("mistral-ai",)}
+    # a whole file not used, and one that could not be read
+    bad = fold(cat, ("x#y.yaml", b"kind: nope\n"))
+    assert answers_mod.not_used(bad.answer_problems, {"x#y.yaml"}) == {"x#y.yaml": ()}

@@ -319,3 +319,82 @@ def test_the_filled_in_workbook_moves_the_ranking_like_the_template(tmp_path):
     assert code == 2
     assert f"bad.xlsx#operator-scaleway:{line}: schema.invalid [questions[0].as_of]" in err
     assert "problem(s) in the vendor and answer files" in err and "rank  score" in out
+
+
+def test_answer_files_not_used_are_named_on_stderr_and_in_the_record(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    theirs = tmp_path / "other|*x*.yaml"  # a hostile name, escaped in the record
+    theirs.write_text(MISTRAL.read_text().replace('vendor: "mistral-ai"', 'vendor: "operator-scaleway"'))
+    code, _, err = cli("rfi", "--format", "xlsx", "--output", str(tmp_path))
+    assert code == 0, err
+    wb = openpyxl.load_workbook(tmp_path / "rfi.xlsx")
+    ws = wb["operator-scaleway"]
+    col = {c.value: c.column for c in ws[4]}
+    line = next(r[0].row for r in ws.iter_rows(min_row=5) if r[0].value == f"{SCW}:certifications.iso27001")
+    ws.cell(line, col["answer"], "certified")
+    ws.cell(line, col["evidence"], "INVENTED TEST DATA: made-up certificate")
+    ws.cell(line, col["as_of"], dt.date(2026, 11, 30))
+    other = wb["operator-ovhcloud"]
+    orow = next(
+        r[0].row for r in other.iter_rows(min_row=5) if r[0].value == f"{OVHO}:certifications.iso27001"
+    )
+    other.cell(orow, col["answer"], "certified")
+    other.cell(orow, col["evidence"], '=HYPERLINK("http://evil.example","x")')
+    other.cell(orow, col["as_of"], dt.date(2026, 11, 30))
+    book = tmp_path / "answers.xlsx"
+    wb.save(book)
+    record = tmp_path / "r.md"
+    code, out, err = cli("rank", "--answers", str(theirs), "--answers", str(book), "--record", str(record))
+    assert code == 2 and "answers.not_theirs" in err and "answers.formula" in err
+    assert f"{theirs}: answer file not used because of the problems above" in err
+    assert f"{book}: 1 sheet(s) not used (operator-ovhcloud)" in err and "its valid sheets were used" in err
+    assert f"{SCW} [evidence gap]" not in out  # the valid sheet was used
+    text = record.read_text()
+    section = text.split("## Vendors' answers")[1].split("\n## ")[0]
+    assert "### Answer files not used" in section
+    assert "operator-scaleway" in section.split("### Answer files not used")[0]  # the valid sheet used
+    unused = section.split("### Answer files not used")[1]
+    assert "other\\|\\*x\\*.yaml" in unused and "`answers.not_theirs`" in unused
+    assert "answers.xlsx: 1 sheet(s) not used (operator-ovhcloud)" in unused
+    assert "a formula, not a value: type the value" in unused and "`answers.formula`" in unused
+    # shown whole, escaped (no autolink): the URL's "//" is broken by a word joiner
+    assert '=HYPERLINK("http:\u2060//evil.example","x")' in unused
+    inputs = text.split("## Inputs")[1]
+    assert "other\\|\\*x\\*.yaml (not used)" in inputs and "answers.xlsx (not used: 1 sheet(s))" in inputs
+    # only refused files: the section is there all the same
+    code, _, err = cli("rank", "--answers", str(theirs), "--record", str(record))
+    assert code == 2 and "### Answer files not used" in record.read_text()
+
+
+def test_check_words_an_answer_file_problem_as_one_in_every_format(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    theirs = tmp_path / "theirs.yaml"
+    theirs.write_text(MISTRAL.read_text().replace('vendor: "mistral-ai"', 'vendor: "operator-scaleway"'))
+    outs = {}
+    for fmt in ("text", "json", "junit", "sarif", "github"):
+        code, out, err = run_cli(
+            "check", "--policy", str(policy), "--vendors", str(VENDORS), "--criteria", str(CRITERIA),
+            "--today", "2026-12-04", "--answers", str(theirs), "--format", fmt,
+        )  # fmt: skip
+        assert code == 2, err
+        assert "vendor profile problem" not in out, fmt
+        if fmt != "sarif":  # SARIF lists every policy-level rule, found or not
+            assert "valid-profiles" not in out, fmt
+        assert "answer file not used, its answers were left out: answers.not_theirs" in out, fmt
+        outs[fmt] = out
+    assert "DENY  valid-answers [input.answers_not_used]" in outs["text"]
+    assert "title=valid-answers (deny)::answer file not used" in outs["github"]
+    assert '<testsuite name="valid-answers"' in outs["junit"]
+    doc = json.loads(outs["json"])
+    assert {f["rule"] for f in doc["findings"] if f["code"] == "input.answers_not_used"} == {"valid-answers"}
+    sarif = json.loads(outs["sarif"])
+    (run,) = sarif["runs"]
+    assert "valid-answers" in [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert {r["ruleId"] for r in run["results"] if "answer file not used" in r["message"]["text"]} == {
+        "valid-answers"
+    }
+    assert not run["invocations"][0]["executionSuccessful"]
