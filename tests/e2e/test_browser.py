@@ -54,6 +54,9 @@ def open_musts(page: Page) -> None:
     if section.locator("details[open]").count() == 0:
         section.locator("summary").click()
     expect(page.get_by_role("checkbox", name="Open weights only")).to_be_attached()
+    # the expander animates open: a click on a label still moving can miss it (flaky under load)
+    expect(page.get_by_text("Open weights only", exact=True)).to_be_visible()
+    settle(page)
 
 
 def press(page: Page, thumb: Locator, key: str, value: int, share: str) -> None:
