@@ -20,7 +20,7 @@ from engine.catalog.answers import not_used
 from engine.catalog.loading import Catalog
 from engine.reports.escape import markdown_code
 from engine.reports.escape import streamlit_markdown as md
-from ui.common import UPLOAD_KW, UPLOAD_LIMIT, keep_uploads, text_frame
+from ui.common import UPLOAD_LIMIT, kept_uploader, text_frame
 
 ANSWERS_PREFIX = "answers:"
 """How an uploaded answer file is named in issues, flags and the decision record."""
@@ -64,24 +64,13 @@ def draw_answer_uploads(catalog: Catalog) -> None:
     """The uploader, each uploaded file's state (problems, or what it answered), the
     "answers win conflicts" choice, and the table of what each answer did."""
     ss = st.session_state
-    ss.setdefault("answer_uploads", {})
-    ss.setdefault("answers_uploader_n", 0)
-    ss.setdefault("answers_refused", [])
-    st.file_uploader(
+    kept_uploader(
         f"Upload answer files (.yaml/.yml answer templates or the .xlsx workbook, {UPLOAD_LIMIT} each)",
-        type=["yaml", "yml", "xlsx"],
-        **UPLOAD_KW,
-        accept_multiple_files=True,
-        key=f"answers_uploader_{ss['answers_uploader_n']}",
-        on_change=keep_uploads,
-        args=("answer_uploads", "answers_uploader_n", "answers_refused", "answers_replaced"),
-        help="The questionnaires above, filled in by the vendors. Valid answers join the ranking on every "
+        ["yaml", "yml", "xlsx"],
+        "The questionnaires above, filled in by the vendors. Valid answers join the ranking on every "
         "page as vendor-declared evidence; a file with any problem is shown with its problems and not used.",
+        ("answer_uploads", "answers_uploader_n", "answers_refused", "answers_replaced"),
     )
-    for msg in ss["answers_refused"]:
-        st.error(f"Not uploaded — {md(msg)}.")
-    for name in ss.get("answers_replaced", []):
-        st.warning(f"{md(name)} replaced the earlier upload of the same name.")
     files = {f.file: f for f in catalog.answer_files}
     with st.container(key="answer_files"):
         for name in ss["answer_uploads"]:

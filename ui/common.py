@@ -107,6 +107,40 @@ def keep_uploads(store: str, counter: str, refused: str, replaced: str) -> None:
     ss[counter] += 1
 
 
+def kept_uploader(label: str, types: list[str], help_text: str, keys: tuple[str, str, str, str]) -> None:
+    """A multi-file uploader whose files :func:`keep_uploads` keeps in the session, and
+    the messages of its last upload (files refused, files replaced).
+
+    Parameters
+    ----------
+    label : str
+    types : list of str
+        File name extensions accepted.
+    help_text : str
+    keys : (store, counter, refused, replaced)
+        The session keys :func:`keep_uploads` takes.
+    """
+    ss = st.session_state
+    store, counter, refused, replaced = keys
+    ss.setdefault(store, {})
+    ss.setdefault(counter, 0)
+    ss.setdefault(refused, [])
+    st.file_uploader(
+        label,
+        type=types,
+        **UPLOAD_KW,
+        accept_multiple_files=True,
+        key=f"{counter.removesuffix('_n')}_{ss[counter]}",
+        on_change=keep_uploads,
+        args=keys,
+        help=help_text,
+    )
+    for msg in ss[refused]:
+        st.error(f"Not uploaded — {md(msg)}.")
+    for name in ss.get(replaced, []):
+        st.warning(f"{md(name)} replaced the earlier upload of the same name.")
+
+
 def too_big(name: str, size: int) -> str:
     """The message for an upload over :data:`MAX_UPLOAD_BYTES` (Markdown-escaped name)."""
     return f"{md(name)} is {size:,} bytes; the limit is {UPLOAD_LIMIT}"

@@ -13,7 +13,7 @@ from engine.catalog.dates import FUTURE_FLAG
 from engine.catalog.staleness import flagged, limits, stale_label
 from engine.reports.escape import markdown_code, markdown_url, safe_url
 from engine.reports.escape import streamlit_markdown as md
-from ui.common import UPLOAD_KW, UPLOAD_LIMIT, context, keep_uploads, text_frame
+from ui.common import UPLOAD_LIMIT, context, kept_uploader, text_frame
 
 ctx = context()
 ss = st.session_state
@@ -30,25 +30,13 @@ lims = (
 # ----------------------------------------------------------------------------- uploads
 
 st.header("Add vendor profiles")
-ss.setdefault("uploader_n", 0)
-ss.setdefault("upload_refused", [])
-
-
-st.file_uploader(
+kept_uploader(
     f"Add vendor profiles (.yaml/.yml, {UPLOAD_LIMIT} each)",
-    type=["yaml", "yml"],
-    **UPLOAD_KW,
-    accept_multiple_files=True,
-    key=f"uploader_{ss['uploader_n']}",
-    on_change=keep_uploads,
-    args=("uploads", "uploader_n", "upload_refused", "upload_replaced"),
-    help="One vendor per file, in the format of the bundled profiles (see `shortlist schema vendor`). "
+    ["yaml", "yml"],
+    "One vendor per file, in the format of the bundled profiles (see `shortlist schema vendor`). "
     "A valid profile joins the ranking on every page; an invalid one is shown here with its problems.",
+    ("uploads", "uploader_n", "upload_refused", "upload_replaced"),
 )
-for msg in ss["upload_refused"]:
-    st.error(f"Not uploaded — {md(msg)}.")
-for name in ss.get("upload_replaced", []):
-    st.warning(f"{md(name)} replaced the earlier upload of the same name.")
 
 
 def _remove(name: str) -> None:
