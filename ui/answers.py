@@ -16,7 +16,7 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from engine.catalog.answers import not_used
+from engine.catalog.answers import conflicts_first, not_used
 from engine.catalog.loading import Catalog
 from engine.reports.escape import markdown_code
 from engine.reports.escape import streamlit_markdown as md
@@ -44,7 +44,6 @@ def _remove(name: str) -> None:
 
 def uses_table(catalog: Catalog) -> pd.DataFrame:
     """One row per answer and offering: what the answer did (conflicts first)."""
-    order = {"public kept": 0, "overrides": 0, "replaces": 1, "fills": 2, "not folded": 3, "confirms": 4}
     rows = [
         {
             "offering": u.offering_id,
@@ -55,7 +54,7 @@ def uses_table(catalog: Catalog) -> pd.DataFrame:
             "public value": "—" if u.public is None else f"{u.public} ({u.public_grade})",
             "file": u.answer.file.removeprefix(ANSWERS_PREFIX),
         }
-        for u in sorted(catalog.answer_uses, key=lambda u: (order[u.outcome], u.offering_id, u.answer.field))
+        for u in conflicts_first(catalog.answer_uses)
     ]
     return text_frame(pd.DataFrame(rows))
 

@@ -126,6 +126,7 @@ __all__ = [
     "Answer",
     "AnswerFile",
     "AnswerUse",
+    "conflicts_first",
     "fold_answers",
     "not_used",
     "read_and_fold",
@@ -158,6 +159,14 @@ OUTCOMES: tuple[str, ...] = ("fills", "replaces", "confirms", "public kept", "ov
 """What an answer did to the fact it met (module docstring, *Folding in*)."""
 USED: frozenset[str] = frozenset({"fills", "replaces", "overrides"})
 """Outcomes where the value the ranking reads is the answer's."""
+
+
+def conflicts_first(uses: Iterable[AnswerUse]) -> list[AnswerUse]:
+    """Answer uses in the order reports list them: conflicts first, then answers that
+    replaced weaker evidence, filled an unknown, were corrections for a person, and
+    confirmed a fact; then by offering id and field."""
+    order = {"public kept": 0, "overrides": 0, "replaces": 1, "fills": 2, "not folded": 3, "confirms": 4}
+    return sorted(uses, key=lambda u: (order[u.outcome], u.offering_id, u.answer.field))
 
 
 # --------------------------------------------------------------------------- the file
@@ -1144,7 +1153,7 @@ def fold_answers(
     kept_files: list[AnswerFile] = []
     uses: list[AnswerUse] = []
     digests = dict(catalog.digests)
-    every = {ro.id: facts(ro) for ro in catalog.offerings}
+    every: dict[str, tuple[Fact, ...]] = {}  # each answered offering's facts, read once
     for af in files:
         problems: list[Issue] = []
         if af.vendor not in vendor_ids and af.vendor not in op_ids.values():
@@ -1254,6 +1263,8 @@ def fold_answers(
                 # an offering with a certification block of its own never reads its maker's
                 concerned = [oid for oid in concerned if by_id[oid].offering.certifications is None]
             for oid in concerned:
+                if oid not in every:
+                    every[oid] = facts(by_id[oid])
                 uses.append(_outcome(ans, by_id[oid], every[oid], prefer_answers))
     refused = (*catalog.answer_problems, *issues[len(catalog.issues) :])
     if not uses:

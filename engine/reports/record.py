@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from engine.catalog.answers import conflicts_first
 from engine.catalog.schema import PrioritiesFile
 from engine.catalog.staleness import block_name
 from engine.mcda.scoring import Ranking, Row, excluded_summary
@@ -242,8 +243,7 @@ def _answers_section(
     out += [
         f"| {_cell(f.file)} | {markdown_code(f.vendor)} | {len(f.answers)} | {f.unanswered} |" for f in files
     ]
-    order = {"public kept": 0, "overrides": 0, "replaces": 1, "fills": 2, "not folded": 3, "confirms": 4}
-    ranked = sorted(uses, key=lambda u: (order[u.outcome], u.offering_id, u.answer.field))
+    ranked = conflicts_first(uses)
     shown, left = cut(ranked, ROWS)
     if shown:
         out += [
