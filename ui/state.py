@@ -313,12 +313,12 @@ def priorities_from_state(
     replaced, added = _seal_requirements(s, preset, objective_names(criteria, preset))
     by_rule = {id(r): obj for obj, r in seal_minimums(preset).items()}
     reqs: list[RequirementSpec] = []
-    for r in preset.requirements:
-        if id(r) in by_rule:  # a minimum SEAL: what its widget holds
-            new = replaced[by_rule[id(r)]]
+    for req in preset.requirements:
+        if id(req) in by_rule:  # a minimum SEAL: what its widget holds
+            new = replaced[by_rule[id(req)]]
             reqs += [new] if new is not None else []
-        elif s.get(f"req_{r.id}", True):
-            reqs.append(r)
+        elif s.get(f"req_{req.id}", True):
+            reqs.append(req)
     reqs += added
     extra: list[RequirementSpec] = []
 
@@ -674,10 +674,12 @@ PAGE_PARAMS = {
     "policy_date": "p_policy_today",
     "evidence": "p_evidence",
     "rfi": "p_rfi",
+    "sovereignty": "p_sovereignty",
 }
 """Query parameters of the pages' own selections → their session keys: the compared
 offerings, the offering "what would it take" is about, the policy and its date, the
-offering the Evidence page shows and the questionnaire it offers (checked by their
+offering the Evidence page shows and the questionnaire it offers, the offering the
+Sovereignty page shows (checked by their
 pages against the catalog, which this module does not know)."""
 
 
