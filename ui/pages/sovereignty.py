@@ -33,7 +33,7 @@ from ui.common import context, md_frame, show_issues, text_frame
 
 ctx = context()
 ss = st.session_state
-st.title("Sovereignty: SEAL and score (EU Cloud Sovereignty Framework)")
+st.title("Sovereignty: SEAL and score")
 if ctx.ranking is None or ctx.priorities is None:
     show_issues(ctx.problems, "the current priorities", "fix them in the sidebar to see the sovereignty view")
     st.stop()
@@ -72,7 +72,7 @@ with st.container(key="sovereignty_headline"):
     gate = seal.gate_outcome(row, seal.seal_requirements(priorities))
     st.caption(
         f"Against your minimum SEALs (sidebar, must-haves): {md(gate)}. "
-        f"Framework {markdown_code(fw.id)}, weights {markdown_code(a.weight_set)}. "
+        f"{md(fw.name)} ({markdown_code(fw.id)}), weights {markdown_code(a.weight_set)}. "
         "An unanswered criterion is a gap, never a zero: it sets no SEAL and adds no points."
     )
 
