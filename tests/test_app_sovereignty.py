@@ -7,11 +7,17 @@ ranking with those priorities."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import yaml
 
+import engine
 from engine.reports.escape import streamlit_markdown
+from tests.conftest import CRITERIA
+from tests.reports.test_escape_outputs import MODEL_A, hostile  # noqa: F401
 from tests.test_app import cli_csv, page, ranking_ids, saved_priorities, start
+from tests.test_app_escaping import _bodies, _safe
 from ui import seal, state
 
 LEADER = (
@@ -175,8 +181,36 @@ def test_the_heat_map_colours_pass_wcag_aa_contrast(level):
     assert seal.contrast("#ffffff", "#000000") == pytest.approx(21.0)
 
 
-def test_the_headline_escapes_hostile_labels():
-    """Sentences are Markdown-escaped (the labels come from framework files a buyer may write)."""
-    assert streamlit_markdown("*x*") != "*x*"
+def test_plain_words_of_an_assessment(bundled, criteria):
+    """The page's sentences and tables (ui.seal), on the bank preset's leader."""
+    p = engine.load_priorities(CRITERIA / "presets" / "regulated-eu-bank.yaml")
+    ranking = engine.rank(bundled, criteria, p)
+    sov = seal.framework_of(criteria, p)
+    assert sov is not None
+    a = ranking.rows[0].sovereignty
+    assert a is not None and ranking.rows[0].offering_id == LEADER
+    assert seal.score_range(a) == "between 3.0% and 92.2%; 43 of 48 criteria unanswered"
+    assert seal.score_range(dataclasses.replace(a, gaps=())) == "3.0% (all 5 criteria answered)"
+    assert seal.seal_sentence(sov.framework, a).startswith("overall **SEAL-1 (Jurisdictional sovereignty)**")
+    nothing = dataclasses.replace(a, answers=(), seal=None, governing=None)
+    assert seal.seal_sentence(sov.framework, nothing).startswith("no SEAL yet")
     assert seal.short_label("2. Mostly outside the EU", 2) == "Mostly outside the EU"
     assert seal.short_label(None, 3) == "option 3 (no label in the source)"
+    frame, levels = seal.heat_map(sov.framework, a)
+    assert frame.shape == (8, 9) and [len(r) for r in levels] == [9] * 8
+    assert levels[0][:3] == [1, None, 1]  # SOV-1: SEAL-1, no SEAL-0 answer, one SEAL-1 answer
+    assert seal.cell_style(None) == seal.GAP_STYLE
+    assert seal.gate_outcome(ranking.rows[0], seal.seal_requirements(p)) == "no minimum set"
+
+
+def test_hostile_names_and_sources_are_shown_as_text(monkeypatch, hostile):  # noqa: F811
+    at = start(monkeypatch, str(hostile), query={"preset": "cost-first-startup"})
+    at.session_state["p_sovereignty"] = "hostile-a"
+    at = page(at, "sovereignty")
+    head = _headline(at)
+    assert streamlit_markdown(MODEL_A) in head
+    for body in [*_bodies(at), *(e.label for e in at.expander)]:
+        _safe(body)
+    frame = at.main.table[0].value
+    for cell in [str(x) for x in (*frame.index, *frame.columns, *frame.to_numpy().ravel())]:
+        _safe(cell)

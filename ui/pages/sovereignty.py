@@ -93,7 +93,12 @@ st.selectbox(
 
 # ----------------------------------------------------------------------------- objectives × SEAL
 
-st.header("Objectives × SEAL")
+st.header(
+    "Objectives × SEAL",
+    help="SEAL: Sovereignty Effectiveness Assurance Level (0–4). Each answer option of a criterion carries "
+    "a SEAL and points; an objective's SEAL is the lowest SEAL of its answered criteria (the calculator's "
+    "MIN rule), its points the sum of their values over a nominal 1000.",
+)
 st.caption(
     "Each row is one of the framework's objectives. The numbers count its answered criteria at each SEAL "
     "(SEAL-0 no sovereignty … SEAL-4 full digital sovereignty; darker blue = more sovereign); the "
@@ -193,5 +198,24 @@ st.dataframe(
     text_frame(table),
     hide_index=True,
     width="stretch",
-    column_config={"offering": st.column_config.TextColumn(width="medium")},
+    column_config={
+        "offering": st.column_config.TextColumn(width="medium"),
+        "SEAL": st.column_config.TextColumn(
+            help="Overall SEAL: the lowest SEAL of any answered criterion (calculator cell F2); "
+            "'none yet' when no criterion is answered."
+        ),
+        "governed by": st.column_config.TextColumn(help="The criterion that sets the overall SEAL."),
+        "answered": st.column_config.TextColumn(
+            help="Criteria answered by the catalog's facts or the vendor's answers; the rest are gaps."
+        ),
+        "score %": st.column_config.TextColumn(
+            help="Σ (objective's points / 1000) × objective weight, in per cent. While criteria are "
+            "unanswered: from no points for each gap to its best option (not clamped: rounded values can "
+            "exceed 100)."
+        ),
+        "minimum SEALs": st.column_config.TextColumn(
+            help="Your minimum SEAL per objective (sidebar, must-haves): below the minimum on an objective "
+            "excludes; 'open' when gaps could still be below it."
+        ),
+    },
 )
