@@ -214,3 +214,40 @@ def test_hostile_names_and_sources_are_shown_as_text(monkeypatch, hostile):  # n
     frame = at.main.table[0].value
     for cell in [str(x) for x in (*frame.index, *frame.columns, *frame.to_numpy().ravel())]:
         _safe(cell)
+
+
+def _decode(params: dict[str, str]):
+    presets = {p.stem: engine.load_priorities(p) for p in (CRITERIA / "presets").glob("*.yaml")}
+    return state.decode_query(
+        params,
+        presets,
+        engine.load_criteria(CRITERIA).ids(),
+        default_preset="regulated-eu-bank",
+        currencies=["EUR"],
+        regions=state.known_regions(),
+    )
+
+
+def test_changed_minimums_survive_the_url_and_give_the_same_priorities(criteria):
+    stem = "sovereign-public-admin"
+    preset = engine.load_priorities(CRITERIA / "presets" / f"{stem}.yaml")
+    ids = criteria.ids()
+    s = state.preset_state(preset, ids, stem)
+    s.update({state.seal_key("SOV-3"): None, state.seal_key("SOV-2"): 3, state.SEAL_UNKNOWN: False})
+    q = state.encode_query(s, preset, ids)
+    assert q["seal"] == "SOV-1:2,SOV-2:3,SOV-4:2,SOV-5:2,SOV-6:2,SOV-7:2,SOV-8:2" and q["seal_unknown"] == "0"
+    assert "seal2" not in q["req"]  # the minimums are not checkboxes
+    back, problems = _decode(q)
+    assert problems == []
+    a = state.priorities_from_state(s, preset, ids, criteria)
+    assert a == state.priorities_from_state(back, preset, ids, criteria)
+    rules = {r.field: r for r in a.requirements if r.field.startswith("seal")}
+    assert "seal.SOV-3" not in rules and not rules["seal.SOV-1"].allow_unknown  # the switch applies to all
+    assert rules["seal.SOV-2"].message == "SEAL-3 or above on SOV-2 (Legal and jurisdictional sovereignty)"
+
+
+@pytest.mark.parametrize("bad", ["SOV-1:2,SOV-1:3", "SOV-1:5", "SOV-1", "sov-1:2", "SOV-1:2 ", "SOV-0:1"])
+def test_a_bad_seal_parameter_is_explained_and_the_presets_minimums_stay(bad):
+    s, problems = _decode({"preset": "sovereign-public-admin", "seal": bad})
+    assert len(problems) == 1 and problems[0].startswith("seal=")
+    assert all(s[state.seal_key(f"SOV-{o}")] == 2 for o in range(1, 9))
