@@ -3,7 +3,7 @@
 Run: ``streamlit run app.py``. This entry point loads the inputs, draws the sidebar
 (the buyer's priorities, on every page), ranks, keeps the URL's query parameters equal
 to the state (so a link restores the view), and runs the chosen page from
-``ui/pages/``: Shortlist, Compare, Robustness, Catalog, Policy, Evidence.
+``ui/pages/``: Shortlist, Compare, Sovereignty, Robustness, Catalog, Policy, Evidence.
 
 The vendor and criteria directories default to the bundled ``vendors/`` and
 ``criteria/``; ``SHORTLIST_VENDORS`` / ``SHORTLIST_CRITERIA`` point at others. Every
@@ -186,6 +186,7 @@ show_issues(preset_issues, "the presets")
 pages = [
     st.Page("ui/pages/shortlist.py", title="Shortlist", icon=":material/leaderboard:", default=True),
     st.Page("ui/pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("ui/pages/sovereignty.py", title="Sovereignty", icon=":material/flag:", url_path="sovereignty"),
     st.Page(
         "ui/pages/robustness.py", title="Robustness", icon=":material/query_stats:", url_path="robustness"
     ),

@@ -12,7 +12,7 @@ import engine
 import engine.mcda.matrix
 from engine.catalog.schema import CERTIFICATION_IDS, PrioritiesFile
 from engine.reports.escape import streamlit_markdown as md
-from ui import state
+from ui import seal, state
 from ui.plain import cert_name
 
 WEIGHTS_FORM = "weights"
@@ -27,7 +27,7 @@ REGION_CHOICES = ["EU", "EEA", "GLOBAL", "US", "GB", "CH", "CA", "FR", "DE", "NL
 def apply_preset(presets: dict[str, PrioritiesFile], ids: tuple[str, ...]) -> None:
     """``on_change`` of the preset box: copy the preset into every widget."""
     ss = st.session_state
-    for k in [k for k in ss if isinstance(k, str) and k.startswith(("ahp_", "req_"))]:
+    for k in [k for k in ss if isinstance(k, str) and k.startswith(("ahp_", "req_", state.SEAL_PREFIX))]:
         del ss[k]
     stem = ss["preset"]
     ss.update(state.preset_state(presets[stem], ids, stem))
@@ -142,7 +142,8 @@ def draw(
         st.subheader("Weights")
         band = _weights(criteria, labels)
 
-        on = [md(r.message or r.id) for r in preset.requirements if ss.get(f"req_{r.id}")]
+        sov = seal.framework_of(criteria, preset)
+        on = [md(r.message or r.id) for r in state.checkbox_requirements(preset) if ss.get(f"req_{r.id}")]
         on += [
             text
             for key, text in (
@@ -153,12 +154,13 @@ def draw(
             if ss.get(key)
         ]
         on += [f"requires {cert_name(c)}" for c in ss.get("must_certs") or ()]
+        on += seal.minimums_on(sov.framework if sov else None)
         if ss.get("budget"):
             on.append(f"budget {ss['currency']} {ss['budget']:,.0f} a month")
         st.markdown("**Must-haves**")
         st.caption(("On: " + "; ".join(on) + ".") if on else "None on: every offering is ranked.")
         with st.expander("Change must-haves", expanded=False):
-            for r in preset.requirements:
+            for r in state.checkbox_requirements(preset):
                 st.checkbox(md(r.message or r.id), key=f"req_{r.id}", help=md(f"{r.field} {r.op} {r.value}"))
             st.multiselect(
                 "Allowed processing regions",
@@ -201,6 +203,7 @@ def draw(
                 step=1000.0,
                 key="budget",
             )
+            seal.draw_minimums(sov.framework if sov else None)
 
         ss.setdefault("_currency", ss["currency"])
         st.markdown("**Workload**")

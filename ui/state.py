@@ -40,6 +40,11 @@ Keys
     The app's own must-haves (processing in the allowed regions, developer and
     operator in trusted jurisdictions, open weights only, required certifications,
     monthly budget in the buyer's currency, 0 = none).
+``seal_min_<objective>``, ``seal_unknown``
+    The minimum SEAL per sovereignty objective (``seal_min_SOV-2``: 0–4, ``None`` = no
+    minimum) and whether an objective whose unanswered criteria could still be below it
+    passes (``allow_unknown``); they become ``seal.<objective> min`` must-haves, as a
+    priorities file writes them (:func:`seal_minimums`).
 ``samples``, ``concentration``, ``seed``
     Robustness sampling settings (they travel with the exported priorities).
 """
@@ -61,7 +66,9 @@ from engine import METHODS, CriteriaCatalog, InputError, PrioritiesFile, elicite
 from engine.catalog.dates import parse_date
 from engine.catalog.ranges import parse_decimal, parse_integer
 from engine.catalog.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementSpec
+from engine.catalog.sovereignty import SEAL_MAX
 from engine.catalog.text import char_name
+from engine.mcda.requirements import seal_objective
 
 MODES = ("direct", "order", "ahp")
 MODE_LABELS = {
@@ -86,7 +93,97 @@ APP_MUSTS = {
 }
 
 _LISTS = ("allowed", "trusted", "wanted", "held", "must_certs", "order", "ahp_criteria")
-_BOOLS = ("must_region", "must_trusted", "must_open")
+SEAL_PREFIX = "seal_min_"
+"""Session key prefix of a minimum SEAL (``seal_min_SOV-2``)."""
+SEAL_UNKNOWN = "seal_unknown"
+"""Session key: whether an objective still unknown passes its minimum SEAL."""
+_BOOLS = ("must_region", "must_trusted", "must_open", SEAL_UNKNOWN)
+_SEAL_ITEM = re.compile(r"(SOV-[1-9][0-9]?):([0-9])")
+
+
+def seal_key(objective: str) -> str:
+    """Session key of the minimum SEAL of ``objective`` (``seal_min_SOV-2``)."""
+    return f"{SEAL_PREFIX}{objective}"
+
+
+def seal_minimums(preset: PrioritiesFile) -> dict[str, RequirementSpec]:
+    """The preset's must-haves the sidebar's minimum-SEAL widgets stand for.
+
+    Returns
+    -------
+    dict
+        Objective id → the first ``seal.<objective>`` ``min`` rule of that objective whose
+        value is a SEAL level 0–4, in the preset's order. A ``seal`` rule (every
+        objective) and any further rule on an objective stay checkboxes of their own.
+    """
+    out: dict[str, RequirementSpec] = {}
+    for r in preset.requirements:
+        obj = seal_objective(r.field)
+        level = r.value
+        if obj and r.op == "min" and obj not in out and type(level) is int and 0 <= level <= SEAL_MAX:
+            out[obj] = r
+    return out
+
+
+def checkbox_requirements(preset: PrioritiesFile) -> list[RequirementSpec]:
+    """The preset's must-haves shown as on/off checkboxes: all but :func:`seal_minimums`."""
+    managed = [id(r) for r in seal_minimums(preset).values()]
+    return [r for r in preset.requirements if id(r) not in managed]
+
+
+def _seal_requirements(
+    s: Mapping[str, Any], preset: PrioritiesFile, names: Mapping[str, str]
+) -> tuple[dict[str, RequirementSpec | None], list[RequirementSpec]]:
+    """The minimum-SEAL must-haves ``s`` describes: for each of the preset's own (by
+    objective) the rule to put in its place (``None``: the minimum was removed), and the
+    rules on objectives the preset has none for (in objective order).
+
+    A preset's rule whose minimum and ``allow_unknown`` are unchanged is kept as it is
+    (same id and message: the preset's ranking and record stay the same); a changed one
+    becomes ``app-seal-<objective>`` keeping the preset rule's ``min_grade``."""
+    mine = seal_minimums(preset)
+    unknown = bool(s.get(SEAL_UNKNOWN, True))
+    wanted = {
+        k.removeprefix(SEAL_PREFIX): int(v)
+        for k, v in s.items()
+        if k.startswith(SEAL_PREFIX) and v is not None
+    }
+
+    def spec(obj: str, level: int, base: RequirementSpec | None) -> RequirementSpec:
+        name = f" ({names[obj]})" if obj in names else ""
+        data = {
+            "id": f"app-seal-{obj.lower()}",
+            "field": f"seal.{obj}",
+            "op": "min",
+            "value": level,
+            "min_grade": base.min_grade if base else None,
+            "allow_unknown": unknown,
+            "message": f"SEAL-{level} or above on {obj}{name}",
+        }
+        return RequirementSpec.model_validate(data, strict=False)
+
+    replaced: dict[str, RequirementSpec | None] = {}
+    for obj, r in mine.items():
+        level = wanted.get(obj)
+        if level is None:
+            replaced[obj] = None
+        elif level == r.value and unknown == r.allow_unknown:
+            replaced[obj] = r
+        else:
+            replaced[obj] = spec(obj, level, r)
+    order = sorted((o for o in wanted if o not in mine), key=lambda o: int(o.removeprefix("SOV-")))
+    return replaced, [spec(o, wanted[o], None) for o in order]
+
+
+def objective_names(criteria: CriteriaCatalog | None, preset: PrioritiesFile) -> dict[str, str]:
+    """Objective id → name in the sovereignty framework the preset uses (empty when
+    none is loaded or ``criteria`` is not given)."""
+    if criteria is None:
+        return {}
+    from engine.mcda.sovereignty import pick
+
+    sov, _ = pick(criteria.sovereignty, preset.sovereignty_framework, preset.sovereignty_weights)
+    return {o.id: o.name for o in sov.framework.objectives} if sov else {}
 
 
 def known_regions() -> list[str]:
@@ -160,12 +257,14 @@ def preset_state(preset: PrioritiesFile, ids: Sequence[str], stem: str) -> dict[
         "trusted": list(preset.trusted_jurisdictions),
         "wanted": list(preset.wanted_certifications),
         "held": list(preset.buyer_certifications or ()),
-        **{f"req_{r.id}": True for r in preset.requirements},
+        **{f"req_{r.id}": True for r in checkbox_requirements(preset)},
         "must_region": False,
         "must_trusted": False,
         "must_open": False,
         "must_certs": [],
         "budget": 0.0,
+        **{seal_key(o): int(r.value) for o, r in seal_minimums(preset).items()},
+        SEAL_UNKNOWN: all(r.allow_unknown for r in seal_minimums(preset).values()),
         "samples": preset.robustness.samples,
         "concentration": float(preset.robustness.concentration),
         "seed": preset.robustness.seed,
@@ -211,7 +310,16 @@ def priorities_from_state(
     s = {**base, **state}
     if criteria is not None:  # the preset's amounts in the chosen currency: same ranking
         preset = engine.in_currency(preset, criteria, s["currency"])
-    reqs = [r for r in preset.requirements if s.get(f"req_{r.id}", True)]
+    replaced, added = _seal_requirements(s, preset, objective_names(criteria, preset))
+    by_rule = {id(r): obj for obj, r in seal_minimums(preset).items()}
+    reqs: list[RequirementSpec] = []
+    for req in preset.requirements:
+        if id(req) in by_rule:  # a minimum SEAL: what its widget holds
+            new = replaced[by_rule[id(req)]]
+            reqs += [new] if new is not None else []
+        elif s.get(f"req_{req.id}", True):
+            reqs.append(req)
+    reqs += added
     extra: list[RequirementSpec] = []
 
     def must(
@@ -328,9 +436,15 @@ def encode_query(state: Mapping[str, Any], preset: PrioritiesFile, ids: Sequence
     )
     for k in ("allowed", "trusted", "wanted", "held", "must_certs"):
         q[k] = ",".join(s[k])
-    q["req"] = ",".join(r.id for r in preset.requirements if s.get(f"req_{r.id}", True))
+    q["req"] = ",".join(r.id for r in checkbox_requirements(preset) if s.get(f"req_{r.id}", True))
     for k in _BOOLS:
         q[k] = "1" if s[k] else "0"
+    mins = {
+        k.removeprefix(SEAL_PREFIX): v for k, v in s.items() if k.startswith(SEAL_PREFIX) and v is not None
+    }
+    q["seal"] = ",".join(
+        f"{o}:{int(mins[o])}" for o in sorted(mins, key=lambda o: int(o.removeprefix("SOV-")))
+    )
     q.update(budget=_num(s["budget"]), samples=str(int(s["samples"])))
     q.update(concentration=_num(s["concentration"]), seed=str(int(s["seed"])))
     return q
@@ -435,6 +549,7 @@ def decode_query(
         "samples",
         "concentration",
         "seed",
+        "seal",
     }
     known |= {*_BOOLS, *(f"w_{c}" for c in ids), *PAGE_PARAMS}
     unknown = sorted(k for k in params if k not in known)
@@ -523,7 +638,7 @@ def decode_query(
     listing("held", CERTIFICATION_IDS, "certification ids")
     listing("must_certs", CERTIFICATION_IDS, "certification ids")
     if "req" in params:
-        preset_reqs = [r.id for r in preset.requirements]
+        preset_reqs = [r.id for r in checkbox_requirements(preset)]
         on = [x for x in params["req"].split(",") if x]
         if any(x not in preset_reqs for x in on):
             bad("req", params["req"], "a list of the preset's must-have ids (" + ", ".join(preset_reqs) + ")")
@@ -536,6 +651,15 @@ def decode_query(
                 state[key] = params[key] == "1"
             else:
                 bad(key, params[key], "0 or 1")
+    if "seal" in params:
+        items = [x for x in params["seal"].split(",") if x]
+        found = [_SEAL_ITEM.fullmatch(x) for x in items]
+        objs = [m.group(1) for m in found if m]
+        if not all(m and int(m.group(2)) <= SEAL_MAX for m in found) or len(set(objs)) != len(objs):
+            bad("seal", params["seal"], f"a comma-separated list <objective>:<SEAL 0-{SEAL_MAX}> (SOV-2:2)")
+        else:  # the link's minimums replace the preset's
+            state.update({k: None for k in state if k.startswith(SEAL_PREFIX)})
+            state.update({seal_key(m.group(1)): int(m.group(2)) for m in found if m})
     number("budget", 0, 1e12)
     number("samples", 1, 200_000, integer=True)
     number("concentration", 0.01, 1e6)
@@ -550,10 +674,12 @@ PAGE_PARAMS = {
     "policy_date": "p_policy_today",
     "evidence": "p_evidence",
     "rfi": "p_rfi",
+    "sovereignty": "p_sovereignty",
 }
 """Query parameters of the pages' own selections → their session keys: the compared
 offerings, the offering "what would it take" is about, the policy and its date, the
-offering the Evidence page shows and the questionnaire it offers (checked by their
+offering the Evidence page shows and the questionnaire it offers, the offering the
+Sovereignty page shows (checked by their
 pages against the catalog, which this module does not know)."""
 
 
@@ -599,4 +725,4 @@ def state_keys(state: Mapping[str, Any]) -> list[str]:
     """The keys of ``state`` that belong to the priorities (to keep across pages)."""
     fixed = {"preset", "mode", "method", "in_m", "out_m", "answer", "currency", "budget"}
     fixed |= {"samples", "concentration", "seed", *_LISTS, *_BOOLS}
-    return [k for k in state if k in fixed or k.startswith(("w_", "req_", "ahp_"))]
+    return [k for k in state if k in fixed or k.startswith(("w_", "req_", "ahp_", SEAL_PREFIX))]
