@@ -393,6 +393,7 @@ def _close(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> Non
         criteria_dir=Path(args.criteria) if args.criteria else None,
     )
     r = closed.result
+    assert r is not None  # set by the close
     first = [g["offering_id"] for g in r["group_ranking"] if g["rank"] == 1]
     cons = r["consensus"]
     data = {
