@@ -163,7 +163,7 @@ def enter_token() -> None:
     )
     with st.form("cm_enter", enter_to_submit=True):
         typed = st.text_input("Your token", type="password", key="cm_token_input")
-        if st.form_submit_button("Open", key="cm_open") and typed.strip():
+        if st.form_submit_button("Open with this token", key="cm_open") and typed.strip():
             ss[TOKEN_KEY] = typed.strip()
             ss.pop("cm_problem", None)
             st.rerun()
@@ -231,6 +231,7 @@ def results(view: DecisionView, token: str) -> None:
                 scale=alt.Scale(domain=[False, True], range=[BLUE, ORANGE]),
                 legend=alt.Legend(
                     orient="bottom",
+                    labelLimit=400,
                     labelExpr="datum.value ? 'a member far from the others (named)' : 'a member'",
                 ),
             ),
@@ -250,7 +251,7 @@ def results(view: DecisionView, token: str) -> None:
         .mark_tick(thickness=3, size=22, color="black")
         .encode(y=y, x="weight:Q", tooltip=["criterion", alt.Tooltip("weight:Q", title="group weight")])
     )
-    st.altair_chart(line + dots + names + group, width="stretch")
+    st.altair_chart((line + dots + names + group).properties(height=60 * len(crit) + 40), width="stretch")
     st.caption(
         "Each row is a criterion: the dots are the members' weights, the black tick the group's. A long grey "
         "line means the committee disagrees about that criterion; an orange diamond, named, is a member far "
@@ -294,7 +295,13 @@ def results(view: DecisionView, token: str) -> None:
                 for g in ranking
             ]
         )
-        st.dataframe(text_frame(table), hide_index=True, width="stretch", key="cm_ranking")
+        st.dataframe(
+            text_frame(table),
+            hide_index=True,
+            width="stretch",
+            key="cm_ranking",
+            column_config={"offering": st.column_config.TextColumn(width="medium")},
+        )
         st.caption(
             "One column per member: the rank that member's own weights give each offering. A number far from "
             "the group rank shows where that member sees the offering differently."
@@ -310,10 +317,11 @@ def results(view: DecisionView, token: str) -> None:
                 "- The group's first is not first for: " + md(", ".join(acc["group_winner_not_first_for"]))
             )
         hull = ", ".join(
-            f"{md(next((g['label'] for g in ranking if g['offering_id'] == o), o))} {100 * s:.0f}%"
-            for o, s in acc["hull_first"].items()
+            f"{md(next((g['label'] for g in ranking if g['offering_id'] == o), o))} "
+            + (f"{100 * s:.0f}%" if s >= 0.005 else "under 1%")
+            for o, s in sorted(acc["hull_first"].items(), key=lambda kv: -kv[1])
         )
-        lines.append(f"- Over every mix of the members' weights, first: {hull}")
+        lines.append(f"- Over {acc['hull_samples']:,} mixes of the members' weights, first: {hull}")
         st.markdown("**Who would pick what**\n\n" + "\n".join(lines))
 
     try:
