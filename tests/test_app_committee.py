@@ -179,3 +179,29 @@ def test_visiting_the_page_makes_no_database(monkeypatch, tmp_path):
     at = committee(monkeypatch, "y" * 43)  # a token tried against a missing database
     assert "no committee database" in text(at)
     assert not db.exists()
+
+
+def test_a_member_submits_pairwise_comparisons_from_the_sidebar(monkeypatch, db):
+    """The sidebar's AHP way: the comparisons among the decision's criteria are submitted
+    as an AHP matrix (the record's AIJ input)."""
+    _, toks = open_decision(monkeypatch, ["Security"])
+    at = committee(monkeypatch, toks["Security"])
+    at.radio(key="mode").set_value("ahp").run()
+    at.multiselect(key="ahp_criteria").set_value(CRIT).run()
+    at.select_slider(key="ahp_monthly_cost__capability").set_value(-4).run()  # capability 5x
+    assert not at.exception, at.exception
+    assert "What *Submit* sends now:" in text(at)
+    at.button(key="cm_submit").click().run()
+    assert "Revision 1 of your priorities is kept." in text(at)
+    table = frame(at, "revision")
+    assert list(table["given as"]) == ["pairwise comparisons"]
+    shares = [float(table[c][0].rstrip("%")) for c in ("Monthly cost", "Capability", "Compliance")]
+    assert shares[1] > shares[0] and sum(shares) == pytest.approx(100, abs=0.2)
+
+
+def test_a_link_token_is_not_reported_as_an_unknown_link_value(monkeypatch, db):
+    _, toks = open_decision(monkeypatch, ["Security"])
+    at = committee(monkeypatch, toks["Security"])
+    assert not [w for w in at.warning if "could not be used" in w.value]
+    assert toks["Security"] not in text(at)
+    assert at.session_state["cm_token"] == toks["Security"]

@@ -28,7 +28,15 @@ if TYPE_CHECKING:
 skip_module_without_browser()
 pytestmark = pytest.mark.e2e
 
-PAGES = ("", "compare", "robustness", "catalog", "policy", "evidence")  # "" is the Shortlist page
+PAGES = (
+    "",
+    "compare",
+    "robustness",
+    "catalog",
+    "policy",
+    "evidence",
+    "committee",
+)  # "" is the Shortlist page
 
 
 SERIOUS = ("serious", "critical")
