@@ -205,3 +205,17 @@ def test_a_link_token_is_not_reported_as_an_unknown_link_value(monkeypatch, db):
     assert not [w for w in at.warning if "could not be used" in w.value]
     assert toks["Security"] not in text(at)
     assert at.session_state["cm_token"] == toks["Security"]
+
+
+def test_names_typed_by_people_are_shown_as_text(monkeypatch, db):
+    """A decision or member name holding Markdown or HTML is shown as typed, never rendered."""
+    hostile = "[click](https://evil.example) <b>x</b> *y*"
+    at = committee(monkeypatch)
+    at.text_input(key="cm_name").input(hostile)
+    at.multiselect(key="cm_criteria").set_value(CRIT)
+    at.text_area(key="cm_members").input(hostile)
+    at.button(key="cm_create").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    member = next(m.value for m in at.markdown if m.value.startswith("**Member: "))
+    assert "\\[click\\]" in member and "\\*y\\*" in member and "<b>" not in member
+    assert any("\\[click\\]" in h.value for h in at.header)

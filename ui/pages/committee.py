@@ -96,10 +96,10 @@ def show_fresh() -> None:
 
 def new_decision() -> None:
     st.header("Open a decision")
-    if ctx.priorities is None:
+    if ctx.priorities is None or ctx.ranking is None:
         show_issues(ctx.problems, "the current priorities", "fix them in the sidebar to open a decision")
         return
-    weighted = [c for c in ctx.criteria.ids() if (ctx.ranking and ctx.ranking.weights.get(c, 0) > 0)]
+    weighted = [c for c in ctx.criteria.ids() if ctx.ranking.weights.get(c, 0) > 0]
     st.markdown(
         "The decision takes the sidebar's **must-haves and workload** for everyone, and the vendor files as "
         "they are now (closing is refused if they change). Members then weigh the criteria you choose here."
