@@ -22,6 +22,7 @@ from engine.catalog.schema import PrioritiesFile
 from engine.reports.escape import streamlit_markdown as md
 from ui import sidebar, state
 from ui.answers import ANSWERS_PREFIX, PREFER_KEY
+from ui.committee import take_token
 from ui.common import (
     DEFAULT_PRESET,
     Context,
@@ -89,6 +90,7 @@ def from_link() -> tuple[dict[str, object], list[str]]:
     )
 
 
+take_token()  # a personal link's ?token= goes into the session, never into the URL the app writes
 if "_init" not in ss:  # a new session: the link's state, else the default preset
     params = st.query_params.to_dict()
     start, url_problems = from_link()
@@ -193,5 +195,6 @@ pages = [
     st.Page("ui/pages/catalog.py", title="Catalog", icon=":material/inventory_2:", url_path="catalog"),
     st.Page("ui/pages/policy.py", title="Policy", icon=":material/policy:", url_path="policy"),
     st.Page("ui/pages/evidence.py", title="Evidence", icon=":material/fact_check:", url_path="evidence"),
+    st.Page("ui/pages/committee.py", title="Committee", icon=":material/groups:", url_path="committee"),
 ]
 st.navigation(pages, position="top").run()

@@ -17,7 +17,7 @@ from engine.cli import main
 from tests.conftest import ROOT, VENDORS, offering_yaml, vendor_yaml
 
 APP = str(ROOT / "app.py")
-PAGES = ("shortlist", "compare", "sovereignty", "robustness", "catalog", "policy", "evidence")
+PAGES = ("shortlist", "compare", "sovereignty", "robustness", "catalog", "policy", "evidence", "committee")
 
 
 def start(monkeypatch: pytest.MonkeyPatch, vendors: str | None = None, query: dict | None = None) -> AppTest:

@@ -20,14 +20,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from engine.catalog.loading import (
-    Catalog,
-    CriteriaCatalog,
     catalog_roots,
-    file_digests,
     input_name,
-    load_catalog,
-    load_criteria,
-    load_priorities_bytes,
     read_input,
     resolve_priorities,
     validation_issues,
@@ -158,10 +152,10 @@ def _token(args: argparse.Namespace) -> str:
 def _store(args: argparse.Namespace, *, create: bool = False) -> Any:
     """The store; only ``committee new`` may create a SQLite file (every other command
     needs a decision, so a missing file is a mistyped --database, refused)."""
-    from engine.committee.store import DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL, Store
+    from engine.committee.actions import database_url
+    from engine.committee.store import Store
 
-    url = args.database or os.environ.get(DATABASE_URL_VARIABLE) or DEFAULT_DATABASE_URL
-    return Store(url, create=create)
+    return Store(database_url(args.database, os.environ), create=create)
 
 
 def _json(data: Any) -> str:
@@ -173,15 +167,6 @@ def _say(args: argparse.Namespace, out: TextIO, data: Mapping[str, Any], lines: 
         _write(_json(data), None, out, binary=True)
     else:
         _write("".join(terminal(x) + "\n" for x in lines), None, out)
-
-
-def _snapshot(vendors_dir: Path, criteria_dir: Path) -> tuple[Catalog, CriteriaCatalog, dict[str, str]]:
-    criteria = load_criteria(criteria_dir)
-    roots = catalog_roots(vendors_dir, criteria_dir)
-    catalog = load_catalog([vendors_dir], currencies=criteria.currencies(), roots=roots)
-    digests = dict(catalog.digests)
-    digests.update(file_digests(criteria.files, roots))
-    return catalog, criteria, digests
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -220,53 +205,24 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _new(args: argparse.Namespace, out: TextIO) -> int:
-    from engine.mcda.scoring import elicited_weights
+    from engine.committee.actions import open_decision
 
     criteria_dir, vendors_dir = _dirs(args)
-    catalog, criteria, digests = _snapshot(vendors_dir, criteria_dir)
-    if catalog.issues:
-        raise InputError(
-            [
-                *catalog.issues,
-                Issue("committee.invalid", "a decision fixes a valid catalog: fix these vendor files first"),
-            ]
-        )
     ppath = resolve_priorities(args.priorities, criteria_dir)
     raw = read_input(ppath)
-    priorities = load_priorities_bytes(raw, shown_path(ppath))
-    # named as the decision record names inputs (catalog_roots): no machine's path in it
-    pname = input_name(ppath, catalog_roots(vendors_dir, criteria_dir))
-    ids = criteria.ids()
-    chosen = list(dict.fromkeys(args.criterion or []))
-    if not chosen:
-        w, _ = elicited_weights(priorities, ids)
-        chosen = [c for c in ids if w.get(c, 0) > 0]
-    unknown = [c for c in chosen if c not in ids]
-    if unknown:
-        raise InputError(
-            [
-                Issue(
-                    "committee.invalid", f"{c!r} is not a criterion ({', '.join(ids)})", field="--criterion"
-                )
-                for c in unknown
-            ]
-        )
-    if len(chosen) > 15:
-        raise InputError.single(
-            "committee.invalid", "at most 15 criteria (AHP's random index table)", field="--criterion"
-        )
-    method = args.method or priorities.method
     with _store(args, create=True) as store:
         try:
-            did, token = store.create_decision(
+            did, token, weighed = open_decision(
+                store,
                 args.name,
-                criteria=[c for c in ids if c in chosen],
-                snapshot=digests,
-                priorities_name=pname,
-                priorities_yaml=raw.decode("utf-8"),
-                method=method,
-                vendors_dir=os.path.abspath(vendors_dir),
-                criteria_dir=os.path.abspath(criteria_dir),
+                priorities_yaml=raw,
+                priorities_shown=shown_path(ppath),
+                # named as the decision record names inputs (catalog_roots): no machine's path in it
+                priorities_name=input_name(ppath, catalog_roots(vendors_dir, criteria_dir)),
+                vendors_dir=vendors_dir,
+                criteria_dir=criteria_dir,
+                criteria=args.criterion,
+                method=args.method,
             )
         except BaseException:
             store.discard()  # a database file this failed command created goes again
@@ -275,7 +231,7 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
     _say(
         args,
         out,
-        {"decision": did, "owner_token": token, "database": url, "criteria": [c for c in ids if c in chosen]},
+        {"decision": did, "owner_token": token, "database": url, "criteria": weighed},
         [
             f"decision {did} opened in {url}",
             f"owner token (shown only now; keep it secret): {token}",
@@ -427,40 +383,17 @@ def _status(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> No
 
 
 def _close(args: argparse.Namespace, store: Any, token: str, out: TextIO) -> None:
-    from engine.committee.analysis import committee_result, snapshot_changes
+    from engine.committee.actions import close_decision
 
-    view = store.decision(token)
-    vendors_dir = Path(args.vendors) if args.vendors else Path(view.vendors_dir)
-    criteria_dir = Path(args.criteria) if args.criteria else Path(view.criteria_dir)
-
-    def compute(v: Any, latest: Any, weights: Mapping[str, float]) -> tuple[str, Mapping[str, Any]]:
-        catalog, criteria, digests = _snapshot(vendors_dir, criteria_dir)
-        changes = snapshot_changes(v.snapshot, digests)
-        if changes:
-            raise InputError(
-                [
-                    Issue(
-                        "committee.catalog_changed",
-                        f"{c}; the members judged the catalog as it was when the decision opened: restore it (or give --vendors/--criteria with the original files) to close",
-                        field="catalog",
-                    )
-                    for c in changes
-                ]
-            )
-        priorities = load_priorities_bytes(v.priorities_yaml.encode("utf-8"), v.priorities_name)
-        return committee_result(
-            criteria_ids=v.criteria,
-            method=v.method,
-            submissions=[(s.member, s.kind, s.revision, s.payload) for s in latest],
-            weights=weights,
-            catalog=catalog,
-            criteria=criteria,
-            priorities=priorities,
-            aggregation=args.aggregation,
-        )
-
-    closed = store.close_decision(token, compute)
+    closed = close_decision(
+        store,
+        token,
+        aggregation=args.aggregation,
+        vendors_dir=Path(args.vendors) if args.vendors else None,
+        criteria_dir=Path(args.criteria) if args.criteria else None,
+    )
     r = closed.result
+    assert r is not None  # set by the close
     first = [g["offering_id"] for g in r["group_ranking"] if g["rank"] == 1]
     cons = r["consensus"]
     data = {

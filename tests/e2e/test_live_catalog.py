@@ -36,6 +36,7 @@ PAGES = (
     "catalog",
     "policy",
     "evidence",
+    "committee",
 )  # "" is the Shortlist page
 
 
