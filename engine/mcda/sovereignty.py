@@ -158,6 +158,15 @@ class Assessment:
     answers: tuple[Answer, ...]
     gaps: tuple[str, ...]
 
+    @property
+    def known(self) -> bool:
+        """Whether the score is known: every criterion of every objective with a positive
+        weight is answered. While such a criterion is a gap the score is not known: it
+        lies in the range [``score``, ``score_max``] (the gaps at their worst, which add
+        no points, and at their best), and the ``sovereignty`` criterion's value is
+        unknown (:func:`engine.mcda.matrix.performance`)."""
+        return all(not o.gaps for o in self.objectives if o.weight > 0)
+
     def objective(self, objective_id: str) -> ObjectiveResult:
         """The result of one objective (``KeyError`` when the framework has none)."""
         for o in self.objectives:
