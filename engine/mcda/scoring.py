@@ -871,7 +871,9 @@ def rank(
                 answered = _answered(ro, cid, wanted, every) if ro.answers else ()
             low, high = pv.low, pv.high
             sov_a = assessed.get(oid) if cid == SOVEREIGNTY else None
-            if pv.value is None and sov_a is not None and w[cid] > 0:  # what the gaps leave open (rank ranges)
+            if (
+                pv.value is None and sov_a is not None and w[cid] > 0
+            ):  # what the gaps leave open (rank ranges)
                 low, high = sov_a.score, sov_a.score_max
             cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, low, high, grade, answered)
             if imp and oid in placed and cid == SOVEREIGNTY:

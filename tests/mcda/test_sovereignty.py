@@ -17,8 +17,8 @@ import engine
 from engine.catalog.loading import ResolvedOffering
 from engine.catalog.schema import RequirementSpec
 from engine.catalog.sovereignty import FrameworkFile, RulesFile, Sovereignty, load_sovereignty
-from engine.mcda.sovereignty import Answer, assess, assessment_for, derive, gate, pick, score, summary
 from engine.mcda.scoring import sovereignty_floors
+from engine.mcda.sovereignty import Answer, assess, assessment_for, derive, gate, pick, score, summary
 from tests.conftest import CRITERIA, priorities
 
 
@@ -383,7 +383,13 @@ def _everything_rules(fw: FrameworkFile, option: int) -> RulesFile:
                 {
                     "id": f"all-{c.id.lower().replace('.', '-')}",
                     "criterion": c.id,
-                    "when": [{"fact": "deployment", "op": "in", "value": ["api", "cloud", "private-cloud", "self-hosted"]}],
+                    "when": [
+                        {
+                            "fact": "deployment",
+                            "op": "in",
+                            "value": ["api", "cloud", "private-cloud", "self-hosted"],
+                        }
+                    ],
                     "answer": min(option, len(c.options)) if option > 0 else len(c.options),
                     "why": "test data: answers everything",
                 }
@@ -394,7 +400,9 @@ def _everything_rules(fw: FrameworkFile, option: int) -> RulesFile:
 
 
 def _sov_rank(bundled: engine.Catalog, criteria: engine.CriteriaCatalog, model: Sovereignty | None = None):
-    crit = criteria if model is None else dataclasses.replace(criteria, sovereignty={model.framework.id: model})
+    crit = (
+        criteria if model is None else dataclasses.replace(criteria, sovereignty={model.framework.id: model})
+    )
     return engine.rank(bundled, crit, priorities(weights={"sovereignty": 1}))
 
 
