@@ -32,11 +32,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from engine.catalog.evidence import Fact, facts
+from engine.catalog.evidence import Fact
 from engine.catalog.loading import ResolvedOffering
-from engine.catalog.regions import expand
-from engine.catalog.sovereignty import DerivationRule, FrameworkFile, RuleCondition, Sovereignty
-from engine.catalog.text import licence_key
+from engine.catalog.sovereignty import FrameworkFile, Sovereignty, rule_answers
 from engine.errors import Issue, suggest
 
 __all__ = [
@@ -361,61 +359,6 @@ def gate(
 # --------------------------------------------------------------------------- derivation
 
 
-def _fact_value(fact: str, ro: ResolvedOffering) -> object:
-    off = ro.offering
-    if fact == "operator_hq":
-        return off.operator.headquarters
-    if fact == "developer_hq":
-        return ro.vendor.headquarters
-    if fact == "processing_regions":
-        return off.processing_regions
-    if fact == "open_weights":
-        return off.openness.open_weights if off.openness else None
-    if fact == "licence":
-        return off.openness.licence if off.openness else None
-    return off.deployment  # deployment
-
-
-def _evidence_of(fact: str, every: tuple[Fact, ...]) -> tuple[Fact, ...]:
-    if fact in ("operator_hq", "deployment"):
-        return tuple(f for f in every if f.field == "offering")
-    if fact == "developer_hq":
-        return tuple(f for f in every if f.field == "vendor")
-    kind = "residency" if fact == "processing_regions" else "openness"
-    return tuple(f for f in every if f.kind == kind)
-
-
-def _inside(token: str, listed: Iterable[str]) -> bool:
-    """A region token among the listed ones (EU/EEA expanded; BUYER and GLOBAL only
-    when listed themselves)."""
-    return token in expand(listed)
-
-
-def _holds(cond: RuleCondition, ro: ResolvedOffering) -> bool | None:
-    """Whether one condition holds (``None``: the fact is not known)."""
-    actual = _fact_value(cond.fact, ro)
-    if actual is None:
-        return None
-    v = cond.value
-    if cond.op == "equals":
-        return bool(actual == v)
-    if cond.op == "none_in":
-        assert isinstance(actual, tuple)
-        return not any(_inside(r, v) for r in actual)
-    assert isinstance(actual, str)
-    if cond.fact == "licence":
-        inside = licence_key(actual) in {licence_key(x) for x in v}
-    elif cond.fact == "deployment":
-        inside = actual in v
-    else:
-        inside = _inside(actual, v)
-    return inside if cond.op == "in" else not inside
-
-
-def _applies(rule: DerivationRule, ro: ResolvedOffering) -> bool:
-    return all(_holds(c, ro) is True for c in rule.when)
-
-
 def derive(
     model: Sovereignty, ro: ResolvedOffering, every: tuple[Fact, ...] | None = None
 ) -> tuple[Answer, ...]:
@@ -436,29 +379,12 @@ def derive(
         criterion; a criterion no rule answers is left out (a gap). Each answer carries
         the facts its rule read.
     """
-    if model.rules is None:
-        return ()
-    every = every if every is not None else facts(ro)
     fw = model.framework
     chosen: dict[str, Answer] = {}
-    for rule in model.rules.rules:
-        if rule.criterion in chosen or not _applies(rule, ro):
-            continue
-        opt = fw.criterion(rule.criterion).options[rule.answer - 1]
-        used: list[Fact] = []
-        for c in rule.when:
-            for f in _evidence_of(c.fact, every):
-                if f not in used:
-                    used.append(f)
-        chosen[rule.criterion] = Answer(
-            rule.criterion,
-            rule.answer,
-            opt.value,
-            opt.seal,
-            opt.label,
-            rule.id,
-            " ".join(rule.why.split()),
-            tuple(used),
+    for cid, (rule, used) in rule_answers(model, ro, every).items():
+        opt = fw.criterion(cid).options[rule.answer - 1]
+        chosen[cid] = Answer(
+            cid, rule.answer, opt.value, opt.seal, opt.label, rule.id, " ".join(rule.why.split()), used
         )
     return tuple(chosen[c.id] for c in fw.criteria() if c.id in chosen)
 
