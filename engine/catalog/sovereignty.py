@@ -485,7 +485,9 @@ def load_sovereignty(criteria_dir: str | Path) -> dict[str, Sovereignty]:
 
 # --------------------------------------------------------------------------- rules applied
 
-ANSWER_FIELD = re.compile(r"sovereignty\.(?P<framework>[a-z0-9][a-z0-9._-]*)\.(?P<criterion>SOV-[1-9][0-9]?\.[1-9][0-9]?)")
+ANSWER_FIELD = re.compile(
+    r"sovereignty\.(?P<framework>[a-z0-9][a-z0-9._-]*)\.(?P<criterion>SOV-[1-9][0-9]?\.[1-9][0-9]?)"
+)
 """The questionnaire field of a framework criterion: ``sovereignty.<framework id>.<criterion
 id>`` (``sovereignty.eucsf-1.2.1.SOV-3.1``); the criterion id's fixed shape ends it, so
 a framework id with dots reads unambiguously."""

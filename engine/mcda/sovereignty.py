@@ -32,9 +32,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from engine.catalog.answers import ANSWER_GRADE
 from engine.catalog.evidence import Fact
 from engine.catalog.loading import ResolvedOffering
-from engine.catalog.sovereignty import FrameworkFile, Sovereignty, rule_answers
+from engine.catalog.sovereignty import FrameworkFile, Sovereignty, parse_answer_field, rule_answers
 from engine.errors import Issue, suggest
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "ObjectiveResult",
     "assess",
     "assessment_for",
+    "declared",
     "derive",
     "describe",
     "gate",
@@ -301,6 +303,8 @@ def describe(framework: FrameworkFile, answer: Answer) -> str:
     text = f"{answer.criterion} option {answer.option}{label} (SEAL-{answer.seal}, {answer.value:g} points)"
     if answer.rule:
         text += f" by rule {answer.rule}"
+    elif answer.facts and answer.facts[0].answer:
+        text += f" by the vendor's answer {answer.facts[0].answer}"
     if answer.facts:
         text += " from " + "; ".join(_fact_text(f) for f in answer.facts)
     return text
@@ -389,14 +393,52 @@ def derive(
     return tuple(chosen[c.id] for c in fw.criteria() if c.id in chosen)
 
 
+def declared(model: Sovereignty, ro: ResolvedOffering) -> tuple[Answer, ...]:
+    """The vendor's answers to the framework's criteria that the ranking uses for one
+    offering (folded in by :func:`engine.catalog.answers.fold_answers`: those that fill a
+    gap, replace a derived answer resting on weaker evidence, or override it because the
+    buyer prefers answers; a derived answer on stronger evidence is kept).
+
+    Returns
+    -------
+    tuple of Answer
+        In framework order; each with ``rule`` ``None`` and one fact: graded
+        ``vendor-declared``, dated by the answer's ``as_of``, sourced by its evidence,
+        naming the answer (``<answer file> (<question id>)``).
+    """
+    fw = model.framework
+    found: dict[str, Answer] = {}
+    for fld, use in ro.answers.items():
+        parsed = parse_answer_field(fld)
+        if parsed is None or parsed[0] != fw.id or not use.used:
+            continue
+        a = use.answer
+        opt = fw.criterion(parsed[1]).options[int(a.value) - 1]
+        fact = Fact("profile", fld, a.as_of, ANSWER_GRADE, (a.evidence,), False, a.label)
+        found[parsed[1]] = Answer(
+            parsed[1],
+            int(a.value),
+            opt.value,
+            opt.seal,
+            opt.label,
+            None,
+            f"the vendor's answer {a.label}",
+            (fact,),
+        )
+    return tuple(found[c.id] for c in fw.criteria() if c.id in found)
+
+
 def assessment_for(
     model: Sovereignty,
     ro: ResolvedOffering,
     weight_set: str | None = None,
     every: tuple[Fact, ...] | None = None,
 ) -> Assessment:
-    """:func:`assess` of the answers :func:`derive` finds for one offering."""
-    return assess(model.framework, derive(model, ro, every), weight_set)
+    """:func:`assess` of the answers :func:`derive` finds for one offering, with the
+    vendor's answers the ranking uses (:func:`declared`) in their place or filling gaps."""
+    mine = {a.criterion: a for a in derive(model, ro, every)}
+    mine.update({a.criterion: a for a in declared(model, ro)})
+    return assess(model.framework, mine.values(), weight_set)
 
 
 def summary(framework: FrameworkFile, a: Assessment) -> str:

@@ -52,6 +52,7 @@ def sovereignty_dict(a: Assessment) -> dict[str, Any]:
                 "value": _round(x.value),
                 "seal": x.seal,
                 "rule": x.rule,
+                "vendor_answer": x.facts[0].answer if x.rule is None and x.facts else None,
                 "why": x.why,
                 "facts": [
                     {
@@ -78,6 +79,10 @@ def _answer_line(x: Answer) -> str:
     text += f" — SEAL-{x.seal}, {x.value:g} points"
     if x.rule:
         text += f", rule {x.rule}"
+    elif x.facts and x.facts[0].answer:
+        text += (
+            f", the vendor's answer {x.facts[0].answer} ({x.facts[0].grade}, {x.facts[0].as_of.isoformat()})"
+        )
     return text
 
 
