@@ -421,8 +421,8 @@ def _parse_value(field: str, raw: Any, from_text: bool) -> Any:
     if parse_answer_field(field) is not None:  # a framework criterion: an option number
         if isinstance(raw, float) and from_text and raw.is_integer():
             raw = int(raw)  # a spreadsheet stores whole numbers as floats
-        if from_text and isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 3:
-            raw = int(raw.strip())
+        if isinstance(raw, str) and re.fullmatch(r"[0-9]{1,3}", raw.strip()):
+            raw = int(raw.strip())  # an option number written as text (a workbook's drop-down gives text)
         if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 1000:
             raise ValueError(f"expected an option number (a whole number from 1); found {_shown(raw)}")
         return raw

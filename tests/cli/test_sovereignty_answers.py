@@ -12,6 +12,7 @@ import pytest
 
 import engine
 from engine.catalog.answers import read_and_fold
+from engine.catalog.yamlio import load_yaml_bytes
 from engine.mcda.sovereignty import assessment_for
 from tests.conftest import CRITERIA, ROOT, VENDORS, run_cli
 
@@ -235,3 +236,80 @@ def test_the_record_lists_the_sovereignty_answers(tmp_path):
     text = rec.read_text(encoding="utf-8")
     section = text.split("## Vendors' answers", 1)[1]
     assert f"`{FIELD}.SOV-3.1`" in section and "INVENTED TEST DATA" in section
+
+
+# --------------------------------------------------------------------------- the questionnaire
+
+
+def _rfi(fmt: str, vendor: str, priorities: str = "sovereign-public-admin", *extra: str) -> str:
+    code, out, err = run_cli(
+        "rfi", "--priorities", priorities, *PIN, "--vendor", vendor, "--format", fmt, *extra
+    )
+    assert code == 0, err
+    return out
+
+
+def test_rfi_asks_the_operator_the_frameworks_gaps_with_their_options():
+    doc = load_yaml_bytes(_rfi("yaml", "operator-scaleway").encode(), "t").data
+    sov = [q for q in doc["questions"] if q["field"].startswith(f"{FIELD}.")]
+    # every gap of the EU channel is asked (the derivation rules answer none of its SOV-1..SOV-3 criteria)
+    assert len(sov) >= 40 and {q["offerings"][0] for q in sov} == {SCW}
+    q = next(q for q in sov if q["field"] == f"{FIELD}.SOV-1.1")
+    assert q["allowed"] == ["1", "2", "3", "4"] and q["id"] == f"{SCW}:{FIELD}.SOV-1.1"
+    assert "1 = Entirely outside the EU (SEAL-1, 0 points)" in q["answer_format"]
+    assert "4 = Entirely within the EU (SEAL-4, 125.01 points)" in q["answer_format"]
+    # a gap that could take a minimum SEAL below it comes before one that cannot (SOV-1.2: SEAL-4 only)
+    order = [q["field"] for q in sov]
+    assert f"{FIELD}.SOV-1.2" in order and order.index(f"{FIELD}.SOV-1.1") < order.index(f"{FIELD}.SOV-1.2")
+    binding = [i for i, q in enumerate(sov) if any("could be below SEAL-2" in w for w in q["why"])]
+    free = [i for i, q in enumerate(sov) if not any("could be below SEAL-2" in w for w in q["why"])]
+    assert binding and free and max(binding) < min(free)
+    # the model maker is not asked about the operator's channel
+    maker = load_yaml_bytes(_rfi("yaml", "mistral-ai").encode(), "t").data
+    assert not any(
+        q["field"].startswith("sovereignty.") and q["offerings"] == [SCW] for q in maker["questions"]
+    )
+
+
+def test_rfi_asks_nothing_of_the_framework_when_the_priorities_do_not_use_it():
+    doc = load_yaml_bytes(_rfi("yaml", "operator-scaleway", "regulated-eu-bank").encode(), "t").data
+    assert not any(q["field"].startswith("sovereignty.") for q in doc["questions"])
+
+
+def test_the_markdown_and_workbook_carry_the_framework_questions(tmp_path):
+    md = _rfi("markdown", "operator-scaleway")
+    assert f"`{FIELD}.SOV-3.1`" in md and "SEAL-4, 200 points" in md
+    code, _, err = run_cli(
+        "rfi", "--priorities", "sovereign-public-admin", *PIN, "--vendor", "operator-scaleway",
+        "--format", "xlsx", "--output", str(tmp_path),
+    )  # fmt: skip
+    assert code == 0, err
+    import openpyxl
+
+    (book,) = tmp_path.glob("*.xlsx")
+    ws = openpyxl.load_workbook(book).worksheets[0]
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert '"1,2,3,4"' in lists and '"1,2,3,4,5"' in lists
+
+
+def test_the_filled_in_template_folds_back(tmp_path):
+    text = _rfi("yaml", "operator-scaleway")
+    doc = load_yaml_bytes(text.encode(), "t").data
+    q = next(q for q in doc["questions"] if q["field"] == f"{FIELD}.SOV-1.1")
+    assert q["answer"] is None
+    # fill one answer in the template as a vendor would (INVENTED TEST DATA)
+    anchor = f'field: "{FIELD}.SOV-1.1"'
+    assert anchor in text
+    head, tail = text.split(anchor, 1)
+    tail = (
+        tail.replace("answer:\n", 'answer: "4"\n', 1)
+        .replace("evidence:\n", 'evidence: "INVENTED TEST DATA"\n', 1)
+        .replace("as_of:\n", 'as_of: "2026-12-01"\n', 1)
+    )
+    filled = tmp_path / "filled.yaml"
+    filled.write_text(head + anchor + tail, encoding="utf-8")
+    code, out, err = run_cli(
+        "explain", SCW, "--priorities", "sovereign-public-admin", *PIN, "--answers", str(filled)
+    )
+    assert code == 0, err
+    assert 'SOV-1.1 option 4 "Entirely within the EU"' in out and "the vendor's answer" in out
