@@ -35,20 +35,27 @@ from numpy.typing import NDArray
 from engine.catalog.evidence import Age, Fact, criterion_facts, facts, weakest
 from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.catalog.ranges import CRITERION_RANGES, WEIGHT_MAX, check_anchors, number_problem
-from engine.catalog.schema import CriterionSpec, PrioritiesFile
+from engine.catalog.schema import CriterionSpec, PrioritiesFile, RequirementSpec
 from engine.catalog.staleness import flagged, limits, stale_flag
 from engine.errors import InputError, Issue, suggest
 from engine.mcda import value_functions as vf
 from engine.mcda.aggregation import METHODS, aggregate
 from engine.mcda.elicitation import ahp_weights, parse_order, roc_weights
 from engine.mcda.matrix import Context, Performance, convert, is_buyer_operated, performance
-from engine.mcda.requirements import RequirementResult, check_requirements, evaluate, seal_objective
+from engine.mcda.requirements import (
+    SEAL_FIELD,
+    RequirementResult,
+    check_requirements,
+    evaluate,
+    seal_objective,
+)
 from engine.mcda.sovereignty import Assessment, assessment_for, pick
 
 __all__ = [
     "COVERAGE_WARNING_SHARE",
     "EVIDENCE_GAP",
     "FAILS",
+    "SEAL_ALLOWED_FLAG",
     "TIE_TOLERANCE",
     "Cell",
     "Coverage",
@@ -880,6 +887,7 @@ def rank(
                 why.append(f"{cid} unknown ({low:.2f}% to {high:.2f}%), {placed[oid]}")
             elif imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
+        why += _seal_allowed_flags(priorities.requirements, gates[oid])
         old = flagged(ro, day, lims, every)
         why += [stale_flag(a, day) for a in old]
         why += [use.flag for use in ro.answers.values() if use.flag]
@@ -919,6 +927,37 @@ def rank(
         warnings=tuple(coverage_warning(cv) for cv in coverage if cv.warns),
         max_age_days=lims,
     )
+
+
+SEAL_ALLOWED_FLAG = "SEAL minimum passes only because unknown is allowed"
+"""The start of the flag a row carries for a minimum SEAL whose outcome is unknown but
+allowed (``allow_unknown: true``): the offering is ranked with gaps that could still
+take that objective below the minimum."""
+
+
+def _seal_allowed_flags(specs: Sequence[RequirementSpec], results: Sequence[RequirementResult]) -> list[str]:
+    """One flag for the minimum SEALs (``seal``, ``seal.<objective>``) that let the
+    offering through only because unknown is allowed, naming each objective and
+    minimum: ``SEAL minimum passes only because unknown is allowed: SEAL-2 on SOV-1,
+    SOV-4 (seal2-sov-1, seal2-sov-4): unanswered criteria could still be below it``."""
+    by_min: dict[int, list[tuple[str, str]]] = {}
+    for spec, res in zip(specs, results, strict=True):
+        if res.outcome != "unknown" or res.blocks(spec.allow_unknown):
+            continue
+        objective = seal_objective(spec.field)
+        if objective is None and spec.field != SEAL_FIELD:
+            continue
+        by_min.setdefault(int(spec.value), []).append((objective or "every objective", spec.id))
+    if not by_min:
+        return []
+    parts = [
+        f"SEAL-{m} on {', '.join(o for o, _ in hits)} ({', '.join(i for _, i in hits)})"
+        for m, hits in sorted(by_min.items())
+    ]
+    return [
+        f"{SEAL_ALLOWED_FLAG}: {'; '.join(parts)}: unanswered criteria could still be below it "
+        "(shortlist explain and shortlist rfi list them)"
+    ]
 
 
 def _answered(
