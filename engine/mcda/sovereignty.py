@@ -448,10 +448,15 @@ def summary(framework: FrameworkFile, a: Assessment) -> str:
     if not a.answers:
         return f"{framework.id}: none of the {n} criteria answered by the catalog's facts (all gaps)"
     per = ", ".join(f"{o.id} " + (f"SEAL-{o.seal}" if o.seal is not None else "gap") for o in a.objectives)
+    if a.known:
+        return (
+            f"{framework.id}: overall SEAL-{a.seal} (governed by {a.governing}); {per}; "
+            f"score {a.score:.2f}% ({len(a.answers)} of {n} criteria answered; weights {a.weight_set})"
+        )
     return (
         f"{framework.id}: overall SEAL-{a.seal} (governed by {a.governing}); {per}; "
-        f"score {a.score:.2f}% from {len(a.answers)} of {n} criteria answered "
-        f"({len(a.gaps)} gaps: up to {a.score_max:.2f}% if each took its best option; weights {a.weight_set})"
+        f"score unknown, {a.score:.2f}% to {a.score_max:.2f}%: {len(a.answers)} of {n} criteria answered "
+        f"({len(a.gaps)} gaps, each at its worst to its best option; weights {a.weight_set})"
     )
 
 
