@@ -1060,18 +1060,18 @@ def _outcome(
         if derived is None:
             return AnswerUse(ans, ro.id, "fills")
         option, weak = derived
-        grade = weak.grade if weak is not None else UNGRADED
-        sources = weak.sources if weak is not None else ()
-        shown = f"option {option} (derived)"
+        d_grade = weak.grade if weak is not None else UNGRADED
+        d_sources = weak.sources if weak is not None else ()
+        d_shown = f"option {option} (derived)"
         if option == ans.value:
-            return AnswerUse(ans, ro.id, "confirms", shown, grade, sources)
-        stronger = grade_rank(grade) < grade_rank(ANSWER_GRADE)
-        later = grade == ANSWER_GRADE and weak is not None and weak.as_of > ans.as_of
-        if stronger or later:
+            return AnswerUse(ans, ro.id, "confirms", d_shown, d_grade, d_sources)
+        d_stronger = grade_rank(d_grade) < grade_rank(ANSWER_GRADE)
+        d_later = d_grade == ANSWER_GRADE and weak is not None and weak.as_of > ans.as_of
+        if d_stronger or d_later:
             return AnswerUse(
-                ans, ro.id, "overrides" if prefer_answers else "public kept", shown, grade, sources
+                ans, ro.id, "overrides" if prefer_answers else "public kept", d_shown, d_grade, d_sources
             )
-        return AnswerUse(ans, ro.id, "replaces", shown, grade, sources)
+        return AnswerUse(ans, ro.id, "replaces", d_shown, d_grade, d_sources)
     if fld in _CONFIRMATIONS:
         yes = isinstance(ans.value, str) and ans.value.strip().casefold() == "yes"
         return AnswerUse(ans, ro.id, "confirms" if yes else "not folded")
