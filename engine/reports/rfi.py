@@ -35,6 +35,14 @@ Each question goes to whoever can answer it (:func:`recipient_of`):
   (question id ``<first offering id>:<field>``, the first in ranking order);
 - a self-hosted offering (operator ``BUYER``) is the maker's: its cost, speed and
   certifications are the buyer's own and never asked.
+- *sovereignty framework criteria* (when the priorities weigh the ``sovereignty``
+  criterion or set a minimum SEAL): each unanswered criterion of an offering
+  (``sovereignty.<framework>.<criterion>``, answered with an option number) goes to
+  whoever runs its channel, like the channel facts: the framework assesses the cloud
+  service provider (:func:`sovereignty_spec` words the question with every option).
+  A gap that could take a minimum SEAL (unknown today) below it is a must-have
+  question; a gap of an objective the weighted score counts can add at most its best
+  option's share of the score.
 
 A question asked for several offerings takes the strongest impact of its members.
 
