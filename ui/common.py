@@ -218,8 +218,13 @@ def load_catalog(
     if not answers:
         return catalog
     from engine.catalog.answers import read_and_fold
+    from engine.catalog.sovereignty import load_sovereignty
 
-    return read_and_fold(catalog, answers, prefer_answers=prefer_answers, currencies=currencies)
+    # answers to sovereignty framework criteria are checked against the catalog's frameworks
+    frameworks = load_sovereignty(criteria)
+    return read_and_fold(
+        catalog, answers, prefer_answers=prefer_answers, currencies=currencies, frameworks=frameworks
+    )
 
 
 @st.cache_resource(show_spinner=False)

@@ -115,6 +115,7 @@ from engine.catalog.schema import (
     VendorFile,
     _Model,
 )
+from engine.catalog.sovereignty import Sovereignty, parse_answer_field, rule_answers
 from engine.catalog.yamlio import MAX_BYTES, LoadedYaml, Path_, load_yaml_bytes
 from engine.errors import InputError, Issue, suggest
 
@@ -231,6 +232,8 @@ class Answer:
         The line of each of its offerings.
     answer_line : int or None
         The line of its answer.
+    field_line : int or None
+        The line of its field (``None``: the question's line).
     """
 
     file: str
@@ -244,10 +247,11 @@ class Answer:
     index: int | None = None
     offering_lines: tuple[int | None, ...] = ()
     answer_line: int | None = None
+    field_line: int | None = None
 
     def where(self, key: str, k: int | None = None) -> tuple[int | None, str]:
         """The line and field of ``key`` (``offerings``: its ``k``-th) in the file."""
-        line = self.answer_line if key == "answer" else self.line
+        line = self.answer_line if key == "answer" else self.field_line if key == "field" else self.line
         if key == "offerings" and k is not None and k < len(self.offering_lines):
             line = self.offering_lines[k]
         path = f"{key}[{k}]" if k is not None else key
@@ -414,6 +418,14 @@ def _parse_value(field: str, raw: Any, from_text: bool) -> Any:
     """The normalised answer of a question on ``field``; ValueError says what is
     expected and what was found. ``from_text``: a workbook cell, where a mapping is
     written as YAML and a list as comma-separated text."""
+    if parse_answer_field(field) is not None:  # a framework criterion: an option number
+        if isinstance(raw, float) and from_text and raw.is_integer():
+            raw = int(raw)  # a spreadsheet stores whole numbers as floats
+        if isinstance(raw, str) and re.fullmatch(r"[0-9]{1,3}", raw.strip()):
+            raw = int(raw.strip())  # an option number written as text (a workbook's drop-down gives text)
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 1000:
+            raise ValueError(f"expected an option number (a whole number from 1); found {_shown(raw)}")
+        return raw
     if field in _ENUMS:
         allowed = _ENUMS[field]
         if not isinstance(raw, str) or raw not in allowed:
@@ -488,6 +500,8 @@ def _parse_value(field: str, raw: Any, from_text: bool) -> Any:
 
 
 def _question_field(field: str) -> str | None:
+    if parse_answer_field(field) is not None:  # a sovereignty framework's criterion
+        return field
     f = FACT_FIELDS.get(field, field)
     return f if f in QUESTIONS else None
 
@@ -581,6 +595,7 @@ def _document(loaded: LoadedYaml, digest: str, *, from_text: bool) -> AnswerFile
                 i,
                 tuple(loaded.line_of(("questions", i, "offerings", k)) for k in range(len(q.offerings))),
                 loaded.line_of(("questions", i, "answer")),
+                loaded.line_of(("questions", i, "field")),
             )
         )
     if issues or early or doc is None:
@@ -1013,8 +1028,50 @@ def _public_fact(ro: ResolvedOffering, fld: str, every: tuple[Fact, ...]) -> Fac
     return next((f for f in every if f.field == where), None)
 
 
-def _outcome(ans: Answer, ro: ResolvedOffering, every: tuple[Fact, ...], prefer_answers: bool) -> AnswerUse:
+def _derived(
+    ans: Answer, ro: ResolvedOffering, every: tuple[Fact, ...], frameworks: Mapping[str, Sovereignty]
+) -> tuple[int, Fact | None] | None:
+    """The option a derivation rule gives the criterion a sovereignty answer answers, and
+    the weakest fact it read (``None``: no rule answers it, the criterion is a gap)."""
+    from engine.catalog.evidence import weakest
+
+    parsed = parse_answer_field(ans.field)
+    assert parsed is not None
+    model = frameworks[parsed[0]]
+    hit = rule_answers(model, ro, every).get(parsed[1])
+    if hit is None:
+        return None
+    rule, used = hit
+    return rule.answer, weakest(list(used))
+
+
+def _outcome(
+    ans: Answer,
+    ro: ResolvedOffering,
+    every: tuple[Fact, ...],
+    prefer_answers: bool,
+    frameworks: Mapping[str, Sovereignty] | None = None,
+) -> AnswerUse:
     fld = ans.field
+    if parse_answer_field(fld) is not None and frameworks is not None:
+        # against the answer a derivation rule gives: that answer is the public value,
+        # graded by the weakest fact its rule read
+        derived = _derived(ans, ro, every, frameworks)
+        if derived is None:
+            return AnswerUse(ans, ro.id, "fills")
+        option, weak = derived
+        d_grade = weak.grade if weak is not None else UNGRADED
+        d_sources = weak.sources if weak is not None else ()
+        d_shown = f"option {option} (derived)"
+        if option == ans.value:
+            return AnswerUse(ans, ro.id, "confirms", d_shown, d_grade, d_sources)
+        d_stronger = grade_rank(d_grade) < grade_rank(ANSWER_GRADE)
+        d_later = d_grade == ANSWER_GRADE and weak is not None and weak.as_of > ans.as_of
+        if d_stronger or d_later:
+            return AnswerUse(
+                ans, ro.id, "overrides" if prefer_answers else "public kept", d_shown, d_grade, d_sources
+            )
+        return AnswerUse(ans, ro.id, "replaces", d_shown, d_grade, d_sources)
     if fld in _CONFIRMATIONS:
         yes = isinstance(ans.value, str) and ans.value.strip().casefold() == "yes"
         return AnswerUse(ans, ro.id, "confirms" if yes else "not folded")
@@ -1108,12 +1165,54 @@ def _validate_patch(vendor: VendorFile, index: int | None, fld: str, ans: Answer
         return _first_error(exc, skip=2 if index is not None else 0)  # an offering's: from its key
 
 
+def _sovereignty_problem(
+    ans: Answer, frameworks: Mapping[str, Sovereignty] | None
+) -> tuple[str, str, str] | None:
+    """What is wrong with an answer to a framework criterion: ``(key, code, message)``
+    (the key its line is read from), or ``None``."""
+    parsed = parse_answer_field(ans.field)
+    assert parsed is not None
+    fw_id, cid = parsed
+    if not frameworks:
+        return (
+            "field",
+            "answers.unknown_framework",
+            f"{ans.field}: no sovereignty framework is loaded "
+            "(criteria/sovereignty/) to check the answer against",
+        )
+    model = frameworks.get(fw_id)
+    if model is None:
+        known = sorted(frameworks)
+        return (
+            "field",
+            "answers.unknown_framework",
+            f"{ans.field}: expected a framework of criteria/sovereignty/ ({', '.join(known)}); "
+            f"found {fw_id!r}{suggest(fw_id, known)}",
+        )
+    ids = [c.id for c in model.framework.criteria()]
+    if cid not in ids:
+        return (
+            "field",
+            "answers.unknown_criterion",
+            f"{ans.field}: expected a criterion of {fw_id} (SOV-1.1 … {ids[-1]}); found {cid!r}{suggest(cid, ids)}",
+        )
+    n = len(model.framework.criterion(cid).options)
+    if not 1 <= ans.value <= n:
+        return (
+            "answer",
+            "answers.invalid",
+            f"{ans.field}: expected an option number from 1 to {n} ({cid} has {n} options); found {ans.value}",
+        )
+    return None
+
+
 def fold_answers(
     catalog: Catalog,
     files: Iterable[AnswerFile],
     *,
     prefer_answers: bool = False,
     currencies: Collection[str] | None = None,
+    frameworks: Mapping[str, Sovereignty] | None = None,
 ) -> Catalog:
     """The catalog with the vendors' answers folded in.
 
@@ -1130,6 +1229,13 @@ def fold_answers(
         The currencies the exchange-rate table knows (as for
         :func:`engine.catalog.loading.load_catalog`): a price answered in another one
         is a problem of its file.
+    frameworks : mapping, optional
+        The sovereignty frameworks by id (:attr:`engine.catalog.loading.CriteriaCatalog.sovereignty`):
+        an answer to a framework criterion (field ``sovereignty.<framework>.<criterion>``,
+        the answer an option number) is checked against its framework (the framework,
+        the criterion and the option must exist) and met with the answer the framework's
+        derivation rules give, as a public fact is (its grade: the weakest fact the rule
+        read). Without them such an answer is a problem of its file.
 
     Returns
     -------
@@ -1221,6 +1327,15 @@ def fold_answers(
                     )
                     continue
                 here[key] = ans
+                if parse_answer_field(ans.field) is not None:
+                    bad_sov = _sovereignty_problem(ans, frameworks)
+                    if bad_sov is not None and not checked:
+                        checked = True
+                        line, path = ans.where(bad_sov[0])
+                        problems.append(
+                            Issue(bad_sov[1], f"question {where}: {bad_sov[2]}", af.file, line, None, path)
+                        )
+                    continue
                 if ans.field not in _CONFIRMATIONS and not (vendor_level and checked):
                     checked = True
                     bad = _validate_patch(ro.vendor, None if vendor_level else ro.index, ans.field, ans)
@@ -1265,7 +1380,7 @@ def fold_answers(
             for oid in concerned:
                 if oid not in every:
                     every[oid] = facts(by_id[oid])
-                uses.append(_outcome(ans, by_id[oid], every[oid], prefer_answers))
+                uses.append(_outcome(ans, by_id[oid], every[oid], prefer_answers, frameworks))
     refused = (*catalog.answer_problems, *issues[len(catalog.issues) :])
     if not uses:
         return replace(
@@ -1366,9 +1481,11 @@ def read_and_fold(
     *,
     prefer_answers: bool = False,
     currencies: Collection[str] | None = None,
+    frameworks: Mapping[str, Sovereignty] | None = None,
 ) -> Catalog:
     """Read answer files (name, bytes) and fold the valid ones into ``catalog``; the
-    problems of the others go to its ``issues`` (as :func:`fold_answers`). A workbook's
+    problems of the others go to its ``issues`` (as :func:`fold_answers`, ``frameworks``
+    checking answers to sovereignty framework criteria). A workbook's
     valid sheets are folded in, its other sheets refused (:func:`read_answer_sheets`)."""
     read: list[AnswerFile] = []
     problems: list[Issue] = []
@@ -1378,7 +1495,9 @@ def read_and_fold(
         usable, refused = _read_usable(raw, name)  # a workbook's valid sheets are used
         read.extend(usable)
         problems.extend(refused)
-    folded = fold_answers(catalog, read, prefer_answers=prefer_answers, currencies=currencies)
+    folded = fold_answers(
+        catalog, read, prefer_answers=prefer_answers, currencies=currencies, frameworks=frameworks
+    )
     return replace(
         folded,
         issues=(*folded.issues, *problems),

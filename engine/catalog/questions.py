@@ -376,5 +376,6 @@ def recipient_of(ro: ResolvedOffering, fld: str, ids: Mapping[str, str]) -> str:
         The operator's id for a channel fact of an offering another company operates,
         else the vendor id.
     """
-    channel = fld in CHANNEL_FIELDS or fld.startswith("certifications.")
+    # a sovereignty framework assesses the cloud service provider: the channel's operator
+    channel = fld in CHANNEL_FIELDS or fld.startswith(("certifications.", "sovereignty."))
     return operator_key(ro, ids) if channel and routed(ro) else ro.vendor.id

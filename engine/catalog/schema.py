@@ -82,6 +82,7 @@ __all__ = [
     "ZeroDataRetention",
     "is_region",
     "json_schema",
+    "schema_kinds",
 ]
 
 EU_MEMBERS: frozenset[str] = frozenset(
@@ -986,7 +987,19 @@ SCHEMA_KINDS: dict[str, type[BaseModel]] = {
     "policy": PolicyFile,
     "criteria": CriteriaFile,
 }
-"""The YAML file kinds ``shortlist schema`` describes."""
+"""The YAML file kinds of this module ``shortlist schema`` describes (:func:`schema_kinds`
+adds the sovereignty framework's)."""
+
+
+def schema_kinds() -> dict[str, type[BaseModel]]:
+    """Every YAML file kind ``shortlist schema`` describes: :data:`SCHEMA_KINDS` and the
+    sovereignty framework's two files, ``sovereignty-framework``
+    (``criteria/sovereignty/<id>.yaml``) and ``sovereignty-rules`` (``<id>.rules.yaml``),
+    whose models live in :mod:`engine.catalog.sovereignty` (imported here lazily: that
+    module builds on this one)."""
+    from engine.catalog.sovereignty import FrameworkFile, RulesFile
+
+    return {**SCHEMA_KINDS, "sovereignty-framework": FrameworkFile, "sovereignty-rules": RulesFile}
 
 
 def json_schema(kind: str) -> dict[str, Any]:
@@ -1000,9 +1013,9 @@ def json_schema(kind: str) -> dict[str, Any]:
     Raises
     ------
     KeyError
-        For a kind not in :data:`SCHEMA_KINDS`.
+        For a kind not in :func:`schema_kinds`.
     """
-    model = SCHEMA_KINDS[kind]
+    model = schema_kinds()[kind]
     body = model.model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

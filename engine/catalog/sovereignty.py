@@ -25,7 +25,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -44,7 +44,12 @@ from engine.catalog.schema import (
 from engine.catalog.yamlio import LoadedYaml, load_yaml_bytes, read_regular_file
 from engine.errors import InputError, Issue, suggest
 
+if TYPE_CHECKING:
+    from engine.catalog.evidence import Fact
+    from engine.catalog.loading import ResolvedOffering
+
 __all__ = [
+    "ANSWER_FIELD",
     "FACTS",
     "SEAL_MAX",
     "AnswerOption",
@@ -56,8 +61,11 @@ __all__ = [
     "SovCriterion",
     "Sovereignty",
     "WeightSet",
+    "answer_field",
     "load_framework",
     "load_sovereignty",
+    "parse_answer_field",
+    "rule_answers",
     "rules_issues",
 ]
 
@@ -473,3 +481,114 @@ def load_sovereignty(criteria_dir: str | Path) -> dict[str, Sovereignty]:
     if issues:
         raise InputError(issues)
     return out
+
+
+# --------------------------------------------------------------------------- rules applied
+
+ANSWER_FIELD = re.compile(
+    r"sovereignty\.(?P<framework>[a-z0-9][a-z0-9._-]*)\.(?P<criterion>SOV-[1-9][0-9]?\.[1-9][0-9]?)"
+)
+"""The questionnaire field of a framework criterion: ``sovereignty.<framework id>.<criterion
+id>`` (``sovereignty.eucsf-1.2.1.SOV-3.1``); the criterion id's fixed shape ends it, so
+a framework id with dots reads unambiguously."""
+
+
+def answer_field(framework_id: str, criterion_id: str) -> str:
+    """The questionnaire field of one criterion of one framework (:data:`ANSWER_FIELD`)."""
+    return f"sovereignty.{framework_id}.{criterion_id}"
+
+
+def parse_answer_field(field: str) -> tuple[str, str] | None:
+    """``(framework id, criterion id)`` of a questionnaire field, or ``None`` when it is
+    not a framework criterion's (:data:`ANSWER_FIELD`)."""
+    m = ANSWER_FIELD.fullmatch(field)
+    return (m.group("framework"), m.group("criterion")) if m else None
+
+
+def _fact_value(fact: str, ro: ResolvedOffering) -> object:
+    off = ro.offering
+    if fact == "operator_hq":
+        return off.operator.headquarters
+    if fact == "developer_hq":
+        return ro.vendor.headquarters
+    if fact == "processing_regions":
+        return off.processing_regions
+    if fact == "open_weights":
+        return off.openness.open_weights if off.openness else None
+    if fact == "licence":
+        return off.openness.licence if off.openness else None
+    return off.deployment  # deployment
+
+
+def _evidence_of(fact: str, every: tuple[Fact, ...]) -> tuple[Fact, ...]:
+    if fact in ("operator_hq", "deployment"):
+        return tuple(f for f in every if f.field == "offering")
+    if fact == "developer_hq":
+        return tuple(f for f in every if f.field == "vendor")
+    kind = "residency" if fact == "processing_regions" else "openness"
+    return tuple(f for f in every if f.kind == kind)
+
+
+def _holds(cond: RuleCondition, ro: ResolvedOffering) -> bool | None:
+    """Whether one condition holds (``None``: the fact is not known). A region token is
+    among the listed ones when it is one of them or a member of a listed group (EU, EEA);
+    BUYER and GLOBAL only match when listed themselves."""
+    from engine.catalog.regions import expand
+    from engine.catalog.text import licence_key
+
+    actual = _fact_value(cond.fact, ro)
+    if actual is None:
+        return None
+    v = cond.value
+    if cond.op == "equals":
+        return bool(actual == v)
+    if cond.op == "none_in":
+        assert isinstance(actual, tuple)
+        listed = expand(v)
+        return not any(r in listed for r in actual)
+    assert isinstance(actual, str)
+    if cond.fact == "licence":
+        inside = licence_key(actual) in {licence_key(x) for x in v}
+    elif cond.fact == "deployment":
+        inside = actual in v
+    else:
+        inside = actual in expand(v)
+    return inside if cond.op == "in" else not inside
+
+
+def rule_answers(
+    model: Sovereignty, ro: ResolvedOffering, every: tuple[Fact, ...] | None = None
+) -> dict[str, tuple[DerivationRule, tuple[Fact, ...]]]:
+    """The derivation rules that answer each criterion for one offering, with the facts
+    each read (:func:`engine.mcda.sovereignty.derive` builds the answers from them).
+
+    Parameters
+    ----------
+    model : Sovereignty
+    ro : ResolvedOffering
+    every : tuple of Fact, optional
+        ``engine.catalog.evidence.facts(ro)`` when the caller has them.
+
+    Returns
+    -------
+    dict
+        Criterion id → (the first rule, in file order, whose every condition holds; the
+        facts its conditions read, each once). A criterion no rule answers is absent.
+    """
+    if model.rules is None:
+        return {}
+    if every is None:
+        from engine.catalog.evidence import facts
+
+        every = facts(ro)
+    chosen: dict[str, tuple[DerivationRule, tuple[Fact, ...]]] = {}
+    for rule in model.rules.rules:
+        if rule.criterion in chosen or not all(_holds(c, ro) is True for c in rule.when):
+            continue
+        used: list[Fact] = []
+        for c in rule.when:
+            for f in _evidence_of(c.fact, every):
+                if f not in used:
+                    used.append(f)
+        chosen[rule.criterion] = (rule, tuple(used))
+    return chosen

@@ -31,7 +31,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if policy.priorities:  # a missing priorities file is reported before the catalog loads
         policy_priorities(policy.priorities, resolver, doc)
     currencies = criteria.currencies()
-    catalog = with_answers(load_catalog([vendors_dir], currencies=currencies, roots=roots), args, currencies)
+    catalog = with_answers(
+        load_catalog([vendors_dir], currencies=currencies, roots=roots),
+        args,
+        currencies,
+        criteria.sovereignty,
+    )
     report = run_policy(
         policy,
         doc,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +23,7 @@ from engine.catalog.loading import (
 )
 from engine.catalog.ranges import WEIGHT_MAX
 from engine.catalog.schema import PrioritiesFile
+from engine.catalog.sovereignty import Sovereignty
 from engine.catalog.text import ID_PATTERN, id_problem
 from engine.cli.parser import _decimal
 from engine.errors import InputError, Issue, shown_path
@@ -162,13 +163,17 @@ def _dirs(args: argparse.Namespace) -> tuple[Path, Path]:
 
 
 def with_answers(
-    catalog: Catalog, args: argparse.Namespace, currencies: frozenset[str] | None = None
+    catalog: Catalog,
+    args: argparse.Namespace,
+    currencies: frozenset[str] | None = None,
+    frameworks: Mapping[str, Sovereignty] | None = None,
 ) -> Catalog:
     """``catalog`` with the answer files of ``--answers`` folded in
     (:func:`engine.catalog.answers.read_and_fold`; ``--prefer-answers``: answers win
     conflicts). A file that cannot be read or has problems adds its issues and
     contributes nothing; the valid ones are used. ``currencies``: those the
-    exchange-rate table knows (a price answered in another is refused)."""
+    exchange-rate table knows (a price answered in another is refused); ``frameworks``:
+    the sovereignty frameworks answers to framework criteria are checked against."""
     paths = getattr(args, "answers", None) or []
     if not paths:
         return catalog
@@ -189,6 +194,7 @@ def with_answers(
         inputs,
         prefer_answers=bool(getattr(args, "prefer_answers", False)),
         currencies=currencies,
+        frameworks=frameworks,
     )
     if not unread:
         return folded
@@ -220,7 +226,7 @@ def _load(args: argparse.Namespace) -> _Loaded:
         raise InputError(
             [*catalog.issues, Issue("catalog.empty", "no valid offering to rank", str(vendors_dir))]
         )
-    catalog = with_answers(catalog, args, criteria.currencies())
+    catalog = with_answers(catalog, args, criteria.currencies(), criteria.sovereignty)
     if args.weight_order is not None:
         parse_order(args.weight_order, criteria.ids(), field="--weight-order")
         if args.weight:

@@ -403,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     answers(c)
     common(c)
 
-    from engine.catalog.schema import SCHEMA_KINDS
+    from engine.catalog.schema import schema_kinds
 
     df = sub.add_parser(
         "diff",
@@ -526,6 +526,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_committee(sub)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of a YAML file kind (for editors and CI)")
-    sc.add_argument("kind", choices=tuple(SCHEMA_KINDS))
+    sc.add_argument("kind", choices=tuple(schema_kinds()))
     sc.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     return parser

@@ -48,7 +48,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # questions ordered by how far each answer can move its offering (engine.mcda.unknowns)
     impact = ranges_of(loaded.ranking, loaded.priorities, cut=args.top)
     rfi = questionnaires(
-        loaded.ranking, catalog, loaded.priorities, cut=args.top, vendor=args.vendor, impact=impact
+        loaded.ranking,
+        catalog,
+        loaded.priorities,
+        cut=args.top,
+        vendor=args.vendor,
+        impact=impact,
+        frameworks=loaded.criteria.sovereignty,
     )
     if args.format == "xlsx":
         out_dir = _out_dir(args.output, catalog.issues)

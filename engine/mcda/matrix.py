@@ -298,15 +298,22 @@ def _transparency(ro: ResolvedOffering, ctx: Context) -> Performance:
 
 
 def _sovereignty(ro: ResolvedOffering, ctx: Context) -> Performance:
-    """The sovereignty score in per cent (:mod:`engine.mcda.sovereignty`): unknown when
-    no framework is loaded or no criterion is answered; the note gives the overall SEAL,
-    its governing criterion and the gaps."""
+    """The sovereignty score in per cent (:mod:`engine.mcda.sovereignty`).
+
+    Known only when every criterion of every weighted objective is answered
+    (:attr:`~engine.mcda.sovereignty.Assessment.known`); otherwise unknown: the score then
+    lies between the answered criteria's points (the gaps at their worst) and
+    ``score_max`` (the gaps at their best), and the ranking places it with that range
+    (:func:`engine.mcda.scoring.rank`). A partial score is never a value: the derivation
+    rules answer only on non-EU facts, so counting a partial score would rank what is
+    merely better documented above what is not. The note gives the overall SEAL, its
+    governing criterion and the gaps. Unknown too when no framework is loaded."""
     if ctx.sovereignty is None:
         return Performance(None, "no sovereignty framework loaded (criteria/sovereignty/)")
     a = assessment_for(ctx.sovereignty, ro, ctx.priorities.sovereignty_weights)
-    if not a.answers:
+    if not a.known:
         return Performance(None, summary(ctx.sovereignty.framework, a))
-    # no low/high range: what the gaps leave open is unknown, as an unknown value is (never sampled)
+    # no low/high range: a known score has none (never sampled)
     return Performance(a.score, summary(ctx.sovereignty.framework, a))
 
 

@@ -35,20 +35,27 @@ from numpy.typing import NDArray
 from engine.catalog.evidence import Age, Fact, criterion_facts, facts, weakest
 from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.catalog.ranges import CRITERION_RANGES, WEIGHT_MAX, check_anchors, number_problem
-from engine.catalog.schema import CriterionSpec, PrioritiesFile
+from engine.catalog.schema import CriterionSpec, PrioritiesFile, RequirementSpec
 from engine.catalog.staleness import flagged, limits, stale_flag
 from engine.errors import InputError, Issue, suggest
 from engine.mcda import value_functions as vf
 from engine.mcda.aggregation import METHODS, aggregate
 from engine.mcda.elicitation import ahp_weights, parse_order, roc_weights
 from engine.mcda.matrix import Context, Performance, convert, is_buyer_operated, performance
-from engine.mcda.requirements import RequirementResult, check_requirements, evaluate, seal_objective
+from engine.mcda.requirements import (
+    SEAL_FIELD,
+    RequirementResult,
+    check_requirements,
+    evaluate,
+    seal_objective,
+)
 from engine.mcda.sovereignty import Assessment, assessment_for, pick
 
 __all__ = [
     "COVERAGE_WARNING_SHARE",
     "EVIDENCE_GAP",
     "FAILS",
+    "SEAL_ALLOWED_FLAG",
     "TIE_TOLERANCE",
     "Cell",
     "Coverage",
@@ -60,6 +67,7 @@ __all__ = [
     "excluded_summary",
     "normalise_weights",
     "rank",
+    "sovereignty_floors",
     "utility_function",
 ]
 
@@ -93,11 +101,14 @@ class Cell:
         Points (0–100 scale) this criterion adds to the score under the weighted sum;
         ``None`` under TOPSIS and the weighted product, which are not additive.
     imputed : bool
-        True when the value was unknown and the ``worst`` policy set utility 0.
+        True when the value was unknown and the ``worst`` policy set utility 0 (an
+        unknown sovereignty score whose range lies above another offering's: its lower
+        bound, :func:`sovereignty_floors`).
     note : str or None
     low, high : float or None
         Plausible range of a numeric value when the profile gives one (sampled by
-        the robustness analysis).
+        the robustness analysis); for an unknown sovereignty score, the range its gaps
+        leave open (``score`` to ``score_max``; not sampled, read by the rank ranges).
     evidence : str or None
         The weakest evidence grade among the facts the value rests on
         (:func:`engine.catalog.evidence.criterion_facts`): a grade of
@@ -642,12 +653,16 @@ def _utilities(
     w: Mapping[str, float],
     anchors: Mapping[str, tuple[float, float]],
     notes: list[str],
-) -> tuple[dict[str, dict[str, float | None]], dict[str, set[str]]]:
-    """Utilities of the ranked offerings per criterion, and the cells imputed worst (an
-    unknown value on a weighted criterion); appends the notes on constant and relative
+    assessed: Mapping[str, Assessment] | None = None,
+) -> tuple[dict[str, dict[str, float | None]], dict[str, set[str]], dict[str, str]]:
+    """Utilities of the ranked offerings per criterion, the cells imputed (an unknown
+    value on a weighted criterion) and, per offering, how an unknown sovereignty score
+    was placed (:func:`sovereignty_floors`); appends the notes on constant and relative
     criteria to ``notes``."""
     util: dict[str, dict[str, float | None]] = {o: {} for o in ranked_ids}
     imputed: dict[str, set[str]] = {o: set() for o in ranked_ids}
+    floors = sovereignty_floors(ranked_ids, assessed or {}) if w.get(SOVEREIGNTY, 0.0) > 0 else {}
+    placed: dict[str, str] = {}
     for c in criteria.criteria:
         present = [o for o in ranked_ids if perf[o][c.id].value is not None]
         values: list[float | str] = [perf[o][c.id].value for o in present]  # type: ignore[misc]
@@ -659,6 +674,13 @@ def _utilities(
                 if w[c.id] > 0:
                     util[o][c.id] = 0.0
                     imputed[o].add(c.id)
+                    if c.id == SOVEREIGNTY and o in floors:
+                        low, above = floors[o]
+                        util[o][c.id] = float(utility_function(c, [low], anchors.get(c.id))[0])
+                        placed[o] = (
+                            f"counted at its lower bound {low:.2f}%, which is above the upper bound of "
+                            f"{above} (a range wholly above another ranks above it)"
+                        )
                 else:
                     util[o][c.id] = None
         if w[c.id] > 0 and len(ranked_ids) > 1:
@@ -671,7 +693,62 @@ def _utilities(
             notes.append(
                 f"criterion {c.id} uses a relative scale: its utilities, and so the ranking, depend on the candidate set"
             )
-    return util, imputed
+    if placed:
+        notes.append(
+            f"{len(placed)} unknown sovereignty score(s) counted at their lower bound, above another ranked "
+            "offering's upper bound: this placement depends on the offerings ranked"
+        )
+    return util, imputed, placed
+
+
+SOVEREIGNTY = "sovereignty"
+"""The criterion id of the sovereignty score."""
+
+
+def sovereignty_floors(
+    ranked_ids: Sequence[str], assessed: Mapping[str, Assessment]
+) -> dict[str, tuple[float, str]]:
+    """Which unknown sovereignty scores the ranking counts at their lower bound.
+
+    A sovereignty score is known only when every weighted objective's criteria are
+    answered (:attr:`engine.mcda.sovereignty.Assessment.known`); otherwise it is the
+    range [``score``, ``score_max``] (gaps at their worst and at their best). The
+    ranking follows the order of ranges: an offering whose range lies wholly below
+    another's ranks below it on this criterion; offerings whose ranges overlap are
+    equally unknown. An unknown score therefore counts as the criterion's worst
+    (utility 0, like every unknown), except when its lower bound lies above the upper
+    bound of another ranked offering (a known score is a range of one point): then it
+    counts at its lower bound, what its answers already prove. Every offering whose
+    range lies wholly below it thus ranks below it on the criterion, while overlapping
+    ranges never turn documentation into points (a partial score of a non-EU offering
+    with one derived answer does not outrank an EU offering with none answered).
+
+    The ordering of ranges is not transitive (A above B, both overlapping C), so no
+    single number can make every overlapping pair equal; this rule keeps every
+    "wholly below" pair in order and depends on the offerings ranked (a note says so).
+
+    Parameters
+    ----------
+    ranked_ids : sequence of str
+    assessed : mapping
+        Offering id → its assessment; offerings without one have no range.
+
+    Returns
+    -------
+    dict
+        Offering id → (its lower bound in per cent, the offering whose upper bound it
+        exceeds: the one with the highest such bound, ties by id).
+    """
+    spans = {o: (a.score, a.score if a.known else a.score_max) for o in ranked_ids if (a := assessed.get(o))}
+    out: dict[str, tuple[float, str]] = {}
+    for o, (low, _) in spans.items():
+        a = assessed[o]
+        if a.known:
+            continue
+        below = [(hi, other) for other, (_, hi) in spans.items() if other != o and hi < low - TIE_TOLERANCE]
+        if below:
+            out[o] = (low, min(below, key=lambda t: (-t[0], t[1]))[1])
+    return out
 
 
 def _order(ranked_ids: Sequence[str], scores: NDArray[np.float64]) -> tuple[list[int], dict[str, int]]:
@@ -757,7 +834,7 @@ def rank(
     )
     perf, gates, reasons, excluded = _gate(catalog, criteria, priorities, ctx, w, assessed)
     ranked_ids = [ro.id for ro in catalog.offerings if ro.id not in excluded]
-    util, imputed = _utilities(criteria, ranked_ids, perf, w, anchors, notes)
+    util, imputed, placed = _utilities(criteria, ranked_ids, perf, w, anchors, notes, assessed)
     coverage = tuple(
         Coverage(c, sum(perf[o][c].value is not None for o in ranked_ids), len(ranked_ids), w[c]) for c in ids
     )
@@ -799,9 +876,18 @@ def rank(
             else:
                 grade = _evidence(ro, cid, wanted, every)
                 answered = _answered(ro, cid, wanted, every) if ro.answers else ()
-            cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, pv.low, pv.high, grade, answered)
-            if imp:
+            low, high = pv.low, pv.high
+            sov_a = assessed.get(oid) if cid == SOVEREIGNTY else None
+            if (
+                pv.value is None and sov_a is not None and w[cid] > 0
+            ):  # what the gaps leave open (rank ranges)
+                low, high = sov_a.score, sov_a.score_max
+            cells[cid] = Cell(pv.value, u, contrib, imp, pv.note, low, high, grade, answered)
+            if imp and oid in placed and cid == SOVEREIGNTY:
+                why.append(f"{cid} unknown ({low:.2f}% to {high:.2f}%), {placed[oid]}")
+            elif imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
+        why += _seal_allowed_flags(priorities.requirements, gates[oid])
         old = flagged(ro, day, lims, every)
         why += [stale_flag(a, day) for a in old]
         why += [use.flag for use in ro.answers.values() if use.flag]
@@ -841,6 +927,37 @@ def rank(
         warnings=tuple(coverage_warning(cv) for cv in coverage if cv.warns),
         max_age_days=lims,
     )
+
+
+SEAL_ALLOWED_FLAG = "SEAL minimum passes only because unknown is allowed"
+"""The start of the flag a row carries for a minimum SEAL whose outcome is unknown but
+allowed (``allow_unknown: true``): the offering is ranked with gaps that could still
+take that objective below the minimum."""
+
+
+def _seal_allowed_flags(specs: Sequence[RequirementSpec], results: Sequence[RequirementResult]) -> list[str]:
+    """One flag for the minimum SEALs (``seal``, ``seal.<objective>``) that let the
+    offering through only because unknown is allowed, naming each objective and
+    minimum: ``SEAL minimum passes only because unknown is allowed: SEAL-2 on SOV-1,
+    SOV-4 (seal2-sov-1, seal2-sov-4): unanswered criteria could still be below it``."""
+    by_min: dict[int, list[tuple[str, str]]] = {}
+    for spec, res in zip(specs, results, strict=True):
+        if res.outcome != "unknown" or res.blocks(spec.allow_unknown):
+            continue
+        objective = seal_objective(spec.field)
+        if objective is None and spec.field != SEAL_FIELD:
+            continue
+        by_min.setdefault(int(spec.value), []).append((objective or "every objective", spec.id))
+    if not by_min:
+        return []
+    parts = [
+        f"SEAL-{m} on {', '.join(o for o, _ in hits)} ({', '.join(i for _, i in hits)})"
+        for m, hits in sorted(by_min.items())
+    ]
+    return [
+        f"{SEAL_ALLOWED_FLAG}: {'; '.join(parts)}: unanswered criteria could still be below it "
+        "(shortlist explain and shortlist rfi list them)"
+    ]
 
 
 def _answered(

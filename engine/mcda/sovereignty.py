@@ -32,11 +32,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from engine.catalog.evidence import Fact, facts
+from engine.catalog.answers import ANSWER_GRADE
+from engine.catalog.evidence import Fact
 from engine.catalog.loading import ResolvedOffering
-from engine.catalog.regions import expand
-from engine.catalog.sovereignty import DerivationRule, FrameworkFile, RuleCondition, Sovereignty
-from engine.catalog.text import licence_key
+from engine.catalog.sovereignty import FrameworkFile, Sovereignty, parse_answer_field, rule_answers
 from engine.errors import Issue, suggest
 
 __all__ = [
@@ -47,6 +46,7 @@ __all__ = [
     "ObjectiveResult",
     "assess",
     "assessment_for",
+    "declared",
     "derive",
     "describe",
     "gate",
@@ -157,6 +157,15 @@ class Assessment:
     score_max: float
     answers: tuple[Answer, ...]
     gaps: tuple[str, ...]
+
+    @property
+    def known(self) -> bool:
+        """Whether the score is known: every criterion of every objective with a positive
+        weight is answered. While such a criterion is a gap the score is not known: it
+        lies in the range [``score``, ``score_max``] (the gaps at their worst, which add
+        no points, and at their best), and the ``sovereignty`` criterion's value is
+        unknown (:func:`engine.mcda.matrix.performance`)."""
+        return all(not o.gaps for o in self.objectives if o.weight > 0)
 
     def objective(self, objective_id: str) -> ObjectiveResult:
         """The result of one objective (``KeyError`` when the framework has none)."""
@@ -294,6 +303,8 @@ def describe(framework: FrameworkFile, answer: Answer) -> str:
     text = f"{answer.criterion} option {answer.option}{label} (SEAL-{answer.seal}, {answer.value:g} points)"
     if answer.rule:
         text += f" by rule {answer.rule}"
+    elif answer.facts and answer.facts[0].answer:
+        text += f" by the vendor's answer {answer.facts[0].answer}"
     if answer.facts:
         text += " from " + "; ".join(_fact_text(f) for f in answer.facts)
     return text
@@ -352,61 +363,6 @@ def gate(
 # --------------------------------------------------------------------------- derivation
 
 
-def _fact_value(fact: str, ro: ResolvedOffering) -> object:
-    off = ro.offering
-    if fact == "operator_hq":
-        return off.operator.headquarters
-    if fact == "developer_hq":
-        return ro.vendor.headquarters
-    if fact == "processing_regions":
-        return off.processing_regions
-    if fact == "open_weights":
-        return off.openness.open_weights if off.openness else None
-    if fact == "licence":
-        return off.openness.licence if off.openness else None
-    return off.deployment  # deployment
-
-
-def _evidence_of(fact: str, every: tuple[Fact, ...]) -> tuple[Fact, ...]:
-    if fact in ("operator_hq", "deployment"):
-        return tuple(f for f in every if f.field == "offering")
-    if fact == "developer_hq":
-        return tuple(f for f in every if f.field == "vendor")
-    kind = "residency" if fact == "processing_regions" else "openness"
-    return tuple(f for f in every if f.kind == kind)
-
-
-def _inside(token: str, listed: Iterable[str]) -> bool:
-    """A region token among the listed ones (EU/EEA expanded; BUYER and GLOBAL only
-    when listed themselves)."""
-    return token in expand(listed)
-
-
-def _holds(cond: RuleCondition, ro: ResolvedOffering) -> bool | None:
-    """Whether one condition holds (``None``: the fact is not known)."""
-    actual = _fact_value(cond.fact, ro)
-    if actual is None:
-        return None
-    v = cond.value
-    if cond.op == "equals":
-        return bool(actual == v)
-    if cond.op == "none_in":
-        assert isinstance(actual, tuple)
-        return not any(_inside(r, v) for r in actual)
-    assert isinstance(actual, str)
-    if cond.fact == "licence":
-        inside = licence_key(actual) in {licence_key(x) for x in v}
-    elif cond.fact == "deployment":
-        inside = actual in v
-    else:
-        inside = _inside(actual, v)
-    return inside if cond.op == "in" else not inside
-
-
-def _applies(rule: DerivationRule, ro: ResolvedOffering) -> bool:
-    return all(_holds(c, ro) is True for c in rule.when)
-
-
 def derive(
     model: Sovereignty, ro: ResolvedOffering, every: tuple[Fact, ...] | None = None
 ) -> tuple[Answer, ...]:
@@ -427,31 +383,49 @@ def derive(
         criterion; a criterion no rule answers is left out (a gap). Each answer carries
         the facts its rule read.
     """
-    if model.rules is None:
-        return ()
-    every = every if every is not None else facts(ro)
     fw = model.framework
     chosen: dict[str, Answer] = {}
-    for rule in model.rules.rules:
-        if rule.criterion in chosen or not _applies(rule, ro):
+    for cid, (rule, used) in rule_answers(model, ro, every).items():
+        opt = fw.criterion(cid).options[rule.answer - 1]
+        chosen[cid] = Answer(
+            cid, rule.answer, opt.value, opt.seal, opt.label, rule.id, " ".join(rule.why.split()), used
+        )
+    return tuple(chosen[c.id] for c in fw.criteria() if c.id in chosen)
+
+
+def declared(model: Sovereignty, ro: ResolvedOffering) -> tuple[Answer, ...]:
+    """The vendor's answers to the framework's criteria that the ranking uses for one
+    offering (folded in by :func:`engine.catalog.answers.fold_answers`: those that fill a
+    gap, replace a derived answer resting on weaker evidence, or override it because the
+    buyer prefers answers; a derived answer on stronger evidence is kept).
+
+    Returns
+    -------
+    tuple of Answer
+        In framework order; each with ``rule`` ``None`` and one fact: graded
+        ``vendor-declared``, dated by the answer's ``as_of``, sourced by its evidence,
+        naming the answer (``<answer file> (<question id>)``).
+    """
+    fw = model.framework
+    found: dict[str, Answer] = {}
+    for fld, use in ro.answers.items():
+        parsed = parse_answer_field(fld)
+        if parsed is None or parsed[0] != fw.id or not use.used:
             continue
-        opt = fw.criterion(rule.criterion).options[rule.answer - 1]
-        used: list[Fact] = []
-        for c in rule.when:
-            for f in _evidence_of(c.fact, every):
-                if f not in used:
-                    used.append(f)
-        chosen[rule.criterion] = Answer(
-            rule.criterion,
-            rule.answer,
+        a = use.answer
+        opt = fw.criterion(parsed[1]).options[int(a.value) - 1]
+        fact = Fact("profile", fld, a.as_of, ANSWER_GRADE, (a.evidence,), False, a.label)
+        found[parsed[1]] = Answer(
+            parsed[1],
+            int(a.value),
             opt.value,
             opt.seal,
             opt.label,
-            rule.id,
-            " ".join(rule.why.split()),
-            tuple(used),
+            None,
+            f"the vendor's answer {a.label}",
+            (fact,),
         )
-    return tuple(chosen[c.id] for c in fw.criteria() if c.id in chosen)
+    return tuple(found[c.id] for c in fw.criteria() if c.id in found)
 
 
 def assessment_for(
@@ -460,8 +434,11 @@ def assessment_for(
     weight_set: str | None = None,
     every: tuple[Fact, ...] | None = None,
 ) -> Assessment:
-    """:func:`assess` of the answers :func:`derive` finds for one offering."""
-    return assess(model.framework, derive(model, ro, every), weight_set)
+    """:func:`assess` of the answers :func:`derive` finds for one offering, with the
+    vendor's answers the ranking uses (:func:`declared`) in their place or filling gaps."""
+    mine = {a.criterion: a for a in derive(model, ro, every)}
+    mine.update({a.criterion: a for a in declared(model, ro)})
+    return assess(model.framework, mine.values(), weight_set)
 
 
 def summary(framework: FrameworkFile, a: Assessment) -> str:
@@ -471,10 +448,15 @@ def summary(framework: FrameworkFile, a: Assessment) -> str:
     if not a.answers:
         return f"{framework.id}: none of the {n} criteria answered by the catalog's facts (all gaps)"
     per = ", ".join(f"{o.id} " + (f"SEAL-{o.seal}" if o.seal is not None else "gap") for o in a.objectives)
+    if a.known:
+        return (
+            f"{framework.id}: overall SEAL-{a.seal} (governed by {a.governing}); {per}; "
+            f"score {a.score:.2f}% ({len(a.answers)} of {n} criteria answered; weights {a.weight_set})"
+        )
     return (
         f"{framework.id}: overall SEAL-{a.seal} (governed by {a.governing}); {per}; "
-        f"score {a.score:.2f}% from {len(a.answers)} of {n} criteria answered "
-        f"({len(a.gaps)} gaps: up to {a.score_max:.2f}% if each took its best option; weights {a.weight_set})"
+        f"score unknown, {a.score:.2f}% to {a.score_max:.2f}%: {len(a.answers)} of {n} criteria answered "
+        f"({len(a.gaps)} gaps, each at its worst to its best option; weights {a.weight_set})"
     )
 
 

@@ -11,6 +11,10 @@ Semantics
 - **Criterion unknown** (a weighted criterion with no value): *worst* is today's
   imputation, utility 0; *best* is the best utility the criterion's value function
   gives (1, the best anchor; for a ``levels`` criterion the highest level's utility).
+  An unknown sovereignty score carries the range its gaps leave open (the cell's
+  ``low``/``high``): *best* is the utility of its upper bound (every gap at its best
+  option), *worst* today's imputation (utility 0, or its lower bound when that lies
+  above another offering's range: :func:`engine.mcda.scoring.sovereignty_floors`).
 - **Must-have unknown** (outcome ``unknown``, an evidence gap): *best* is that it
   passes, *worst* that it fails (the offering is then excluded, rank ``None``).
 - An offering kept out only by evidence gaps (unknown must-haves not allowed to be
@@ -233,6 +237,7 @@ def ranges_of(
 
     out: dict[str, RankRange] = {}
     index = {r.offering_id: i for i, r in enumerate(ranked)}
+    by_id = {r.offering_id: r for r in ranking.rows}
 
     def each_at_best(
         oid: str,
@@ -245,9 +250,15 @@ def ranges_of(
         """Each unknown criterion alone at its best (appended to ``impacts``, against the
         ``reference`` rank); returns the utilities with all of them at their best."""
         best = base.copy()
+        cells = by_id[oid].cells
         for c in unknown:
             one = base.copy()
-            one[col[c]] = _best_utility(specs[c])
+            high = cells[c].high
+            one[col[c]] = (
+                max(base[col[c]], _known_utility(specs[c], high, ranking))
+                if high is not None
+                else _best_utility(specs[c])
+            )
             best[col[c]] = one[col[c]]
             rb = place(one, at)
             impacts.append(

@@ -170,6 +170,8 @@ def _cell(c: Cell) -> dict[str, Any]:
     }
     if c.answers:  # the vendors' answers the value rests on (absent without answers)
         out["answers"] = list(c.answers)
+    if c.value is None and c.low is not None and c.high is not None:  # an unknown's range (sovereignty)
+        out["range"] = [_round(c.low), _round(c.high)]
     return out
 
 
@@ -246,6 +248,14 @@ _SHORT = {
 }
 
 
+def _short_cell(c: Cell) -> str:
+    """A table cell: the value, or for an unknown with a range (a sovereignty score with
+    gaps) ``low–high?``."""
+    if c.value is None and c.low is not None and c.high is not None:
+        return f"{c.low:.3g}–{c.high:.3g}?"
+    return _short_value(c.value)
+
+
 def _short_value(v: float | str | None) -> str:
     if v is None:
         return "?"
@@ -306,7 +316,7 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
     ranked = [r for r in shortlist_rows(ranking, top) if r.status == "ranked"]
     unlisted = len(ranking.ranked) - len(ranked)
     for r in ranked:
-        cells = [_short_value(r.cells[c].value) + ("*" if r.cells[c].imputed else "") for c in ids]
+        cells = [_short_cell(r.cells[c]) + ("*" if r.cells[c].imputed else "") for c in ids]
         if seal_col:
             a = r.sovereignty
             cells.append(f"{a.seal} ({a.governing})" if a is not None and a.seal is not None else "-")
@@ -329,6 +339,11 @@ def to_table(ranking: Ranking, *, top: int | None = None) -> str:
             )
         if any(r.cells[c].imputed for r in ranked for c in ids):
             lines.append("(?* unknown value, imputed worst)")
+        if any(r.cells[c].value is None and r.cells[c].high is not None for r in ranked for c in ids):
+            lines.append(
+                "(a–b?*: sovereignty score unknown while criteria are gaps, between a and b %; counted as worst, "
+                "or at a when a is above another offering's b)"
+            )
         if seal_col:
             lines.append(
                 "(SEAL: the lowest SEAL of the answered sovereignty criteria, and the criterion that sets it; "

@@ -119,7 +119,9 @@ def _sovereignty_section(ranking: Ranking, rows: list[Row]) -> list[str]:
         "",
         f"Framework {_cell(first.framework)}, weights {_cell(first.weight_set)}. SEAL: the lowest SEAL of "
         "the answered criteria (governing criterion in brackets); a gap is an unanswered criterion, never "
-        "a zero. `shortlist explain OFFERING` lists each answer with the facts it rests on.",
+        "a zero. The score is known once every weighted objective is answered; until then it is the "
+        "range from the answered points to every gap at its best. `shortlist explain OFFERING` lists "
+        "each answer with the facts it rests on.",
         "",
         "| offering | SEAL | " + " | ".join(objectives) + " | score % | answered |",
         "|---|---|" + "---|" * len(objectives) + "---|---|",
@@ -133,7 +135,11 @@ def _sovereignty_section(ranking: Ranking, rows: list[Row]) -> list[str]:
         out.append(
             f"| {_cell(r.offering_id)} | {_cell(seal)} | "
             + " | ".join(per)
-            + f" | {a.score:.2f} (up to {a.score_max:.2f}) | {len(a.answers)} of {n} |"
+            + (
+                f" | {a.score:.2f} | {len(a.answers)} of {n} |"
+                if a.known
+                else f" | unknown: {a.score:.2f} to {a.score_max:.2f} | {len(a.answers)} of {n} |"
+            )
         )
     return out
 

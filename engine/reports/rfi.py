@@ -35,6 +35,14 @@ Each question goes to whoever can answer it (:func:`recipient_of`):
   (question id ``<first offering id>:<field>``, the first in ranking order);
 - a self-hosted offering (operator ``BUYER``) is the maker's: its cost, speed and
   certifications are the buyer's own and never asked.
+- *sovereignty framework criteria* (when the priorities weigh the ``sovereignty``
+  criterion or set a minimum SEAL): each unanswered criterion of an offering
+  (``sovereignty.<framework>.<criterion>``, answered with an option number) goes to
+  whoever runs its channel, like the channel facts: the framework assesses the cloud
+  service provider (:func:`sovereignty_spec` words the question with every option).
+  A gap that could take a minimum SEAL (unknown today) below it is a must-have
+  question; a gap of an objective the weighted score counts can add at most its best
+  option's share of the score.
 
 A question asked for several offerings takes the strongest impact of its members.
 
@@ -92,8 +100,10 @@ from engine.catalog.questions import (
     routed,
 )
 from engine.catalog.schema import PrioritiesFile, RequirementSpec
+from engine.catalog.sovereignty import Sovereignty, answer_field, parse_answer_field
 from engine.catalog.staleness import stale_flag
 from engine.mcda.matrix import is_buyer_operated
+from engine.mcda.requirements import SEAL_FIELD, seal_objective
 from engine.mcda.scoring import EVIDENCE_GAP, Ranking, Row
 
 __all__ = [
@@ -103,6 +113,7 @@ __all__ = [
     "UnknownImpactLike",
     "VendorQuestionnaire",
     "questionnaires",
+    "sovereignty_spec",
 ]
 
 
@@ -301,6 +312,7 @@ class _Draft:
     )  # per offering: points a stale/aggregator fact moves
     gate: bool = False  # decides a must-have of an offering excluded on evidence gaps only
     reads_failed: bool = False  # a fact a failed must-have rests on
+    seal_gate: bool = False  # a gap that could take a minimum SEAL (unknown today) below it
 
     @property
     def gain(self) -> float:
@@ -383,6 +395,7 @@ def _gather(
     priorities: PrioritiesFile,
     drafts: dict[tuple[str, ...], _Draft],
     ids: Mapping[str, str],
+    frameworks: Mapping[str, Sovereignty] | None = None,
 ) -> None:
     """Add the questions of one offering to ``drafts`` (keyed by who answers and what)."""
     oid = ro.id
@@ -507,6 +520,111 @@ def _gather(
         hit = drafts.get(key(fld))
         if hit is not None and oid in hit.offering_ids and {"stale", "aggregator"} & set(hit.kinds):
             hit.reads_failed = True
+    _gather_sovereignty(ro, row, ranking, priorities, draft, frameworks or {})
+
+
+def _uses_framework(ranking: Ranking, priorities: PrioritiesFile) -> bool:
+    """Whether the priorities use the sovereignty framework: the ``sovereignty``
+    criterion weighted, or a minimum SEAL among the must-haves."""
+    return ranking.weights.get("sovereignty", 0.0) > 0 or any(
+        r.field == SEAL_FIELD or seal_objective(r.field) for r in priorities.requirements
+    )
+
+
+def _gather_sovereignty(
+    ro: ResolvedOffering,
+    row: Row,
+    ranking: Ranking,
+    priorities: PrioritiesFile,
+    draft: Any,
+    frameworks: Mapping[str, Sovereignty],
+) -> None:
+    """The framework's unanswered criteria (gaps) of one offering, when the priorities
+    use the framework: each gap that could take a minimum SEAL (unknown today) below it,
+    and each gap of an objective the weighted score counts (with the points it could add)."""
+    a = row.sovereignty
+    if a is None or not a.gaps or not _uses_framework(ranking, priorities):
+        return
+    model = frameworks.get(a.framework)
+    if model is None:
+        return
+    fw = model.framework
+    oid = ro.id
+    specs = {r.id: r for r in priorities.requirements}
+    weight = ranking.weights.get("sovereignty", 0.0)
+    anchors = ranking.anchors.get("sovereignty", (0.0, 100.0))
+    span = abs(anchors[1] - anchors[0]) or 100.0
+    total = sum(o.weight for o in a.objectives) or 1.0
+    for o in a.objectives:
+        for cid in o.gaps:
+            c = fw.criterion(cid)
+            fld = answer_field(fw.id, cid)
+            hit: _Draft | None = None
+            for res in row.requirements:
+                spec = specs.get(res.requirement_id)
+                if spec is None or res.outcome != "unknown":
+                    continue
+                if spec.field != SEAL_FIELD and seal_objective(spec.field) != o.id:
+                    continue
+                minimum = int(spec.value)
+                if c.lowest_seal >= minimum:
+                    continue  # no option of it is below the minimum: it cannot bind
+                hit = hit or draft(fld)
+                allowed = "" if res.blocks(spec.allow_unknown) else " (allowed by allow_unknown)"
+                hit.add(
+                    "must-have",
+                    oid,
+                    f"must-have {spec.id} ({spec.message or spec.field}) is unknown{allowed}: "
+                    f"{cid} is a gap and could be below SEAL-{minimum}",
+                )
+                hit.keys.update({spec.id, spec.field})
+                hit.seal_gate = True
+                if res.blocks(spec.allow_unknown) and row.exclusion == EVIDENCE_GAP:
+                    hit.gate = True
+            if weight > 0 and o.weight > 0:
+                hit = hit or draft(fld)
+                pct = 100.0 * o.weight / total * c.max_value / fw.nominal_points
+                hit.add(
+                    "criterion",
+                    oid,
+                    f"sovereignty weighs {_pct(weight)} and its score is unknown while {cid} is a gap "
+                    f"(up to {pct:.2f} points of the score)",
+                )
+                hit.keys.add("sovereignty")
+                hit.gains[oid] = hit.gains.get(oid, 0.0) + 100 * weight * min(1.0, pct / span)
+
+
+def sovereignty_spec(model: Sovereignty, fld: str) -> QuestionSpec:
+    """The question on one framework criterion (field ``sovereignty.<framework>.<criterion>``):
+    the criterion's own question, every answer option with its number, label, SEAL and
+    points, and the option numbers as the allowed answers (a drop-down in the workbook).
+
+    Raises
+    ------
+    KeyError
+        For a field that is not one of the framework's criteria.
+    """
+    parsed = parse_answer_field(fld)
+    if parsed is None or parsed[0] != model.framework.id:
+        raise KeyError(fld)
+    fw = model.framework
+    c = fw.criterion(parsed[1])
+    objective = next(o for o in fw.objectives if any(x.id == c.id for x in o.criteria))
+    options = []
+    for i, opt in enumerate(c.options, start=1):
+        label = opt.label or "(no label in the source)"
+        if label.startswith(f"{i}. "):
+            label = label[len(f"{i}. ") :]
+        options.append(f"{i} = {label} (SEAL-{opt.seal}, {opt.value:g} points)")
+    return QuestionSpec(
+        fld,
+        f"{fw.name} {c.id} ({objective.id} {objective.name}): {' '.join(c.question.split())} "
+        "Which answer option describes the service as the buyer would contract it?",
+        "one option number: " + "; ".join(options),
+        tuple(str(i) for i in range(1, len(c.options) + 1)),
+        "The document showing it (contract clause, company register entry, certificate, published "
+        "policy or audit report), with its URL or reference and date",
+    )
 
 
 # --------------------------------------------------------------------------- ordering
@@ -516,7 +634,7 @@ def _heuristic_decides(
     d: _Draft, rows: Mapping[str, Row], cut_in: float | None, cut_out: float | None
 ) -> bool:
     """Whether a question can change the shortlist or a gate (the module docstring)."""
-    if d.gate or d.reads_failed:
+    if d.gate or d.reads_failed or d.seal_gate:
         return True
     for oid in d.offering_ids:
         row = rows[oid]
@@ -560,7 +678,7 @@ def _order(
             crosses = [(k, u) for k, u in hits if u.crosses_cut]
             decides = bool(crosses) or d.gate or d.reads_failed
             first = min(k for k, _ in (crosses or hits))
-            gate_first = any(u.kind == "must-have" for _, u in crosses)
+            gate_first = any(u.kind == "must-have" for _, u in crosses) or (d.seal_gate and decides)
             sub = 0 if crosses else 1 if d.gate else 2
             key: tuple[Any, ...] = (0 if decides else 1, sub, 0 if gate_first else 1, first, -points)
         else:
@@ -573,16 +691,21 @@ def _order(
                 swings={"": d.swing},
                 gate=d.gate,
                 reads_failed=d.reads_failed,
+                seal_gate=d.seal_gate,
             )
             decides = _heuristic_decides(probe, rows, cut_in, cut_out)
-            key = (0 if decides else 1, 1 if d.gate else 2, 1, 0, -points)
+            key = (0 if decides else 1, 1 if d.gate or d.seal_gate else 2, 1, 0, -points)
         keyed.append(((*key, d.offering_ids[0], d.field, d.qid), d, decides, points))
     keyed.sort(key=lambda x: x[0])
     return [(d, decides, points) for _, d, decides, points in keyed]
 
 
-def _spec(fld: str, metric: str | None) -> QuestionSpec:
-    """The catalog's question, the capability one naming the criteria catalog's metric."""
+def _spec(fld: str, metric: str | None, frameworks: Mapping[str, Sovereignty] | None = None) -> QuestionSpec:
+    """The catalog's question, the capability one naming the criteria catalog's metric
+    (a framework criterion's: :func:`sovereignty_spec`)."""
+    parsed = parse_answer_field(fld)
+    if parsed is not None and frameworks is not None and parsed[0] in frameworks:
+        return sovereignty_spec(frameworks[parsed[0]], fld)
     spec = question_for(fld)
     if fld == "capability" and metric:
         return dataclasses.replace(
@@ -599,6 +722,7 @@ def questionnaires(
     cut: int | None = None,
     vendor: str | None = None,
     impact: Mapping[str, RankRangeLike] | None = None,
+    frameworks: Mapping[str, Sovereignty] | None = None,
 ) -> Rfi:
     """One questionnaire per vendor file for the unknowns, stale and weak facts of a ranking.
 
@@ -618,6 +742,14 @@ def questionnaires(
     impact : mapping, optional
         Rank ranges by offering id (:class:`RankRangeLike`); without them questions are
         ordered by the heuristic of the module docstring.
+    frameworks : mapping, optional
+        The sovereignty frameworks by id
+        (:attr:`engine.catalog.loading.CriteriaCatalog.sovereignty`). When the
+        priorities use the framework (the ``sovereignty`` criterion weighted, or a
+        minimum SEAL), each offering's unanswered criteria are asked of whoever runs
+        its channel (the framework assesses the cloud service provider), with the
+        answer options: a gap that could take a minimum SEAL below it first, then the
+        gaps of the objectives the weighted score counts.
 
     Returns
     -------
@@ -642,7 +774,7 @@ def questionnaires(
     for r in ranking.rows:
         ro = by_id[r.offering_id]
         who.setdefault(ro.vendor.id, (ro.vendor.name, ro.file, "model maker", []))[3].append(ro)
-        _gather(ro, r, ranking, priorities, drafts, ids)
+        _gather(ro, r, ranking, priorities, drafts, ids, frameworks)
     for ro in (by_id[r.offering_id] for r in ranking.rows):
         if routed(ro):
             rid = operator_key(ro, ids)
@@ -664,7 +796,7 @@ def questionnaires(
                 d.qid,
                 tuple(d.offering_ids),
                 d.field,
-                _spec(d.field, metric),
+                _spec(d.field, metric, frameworks),
                 tuple(d.kinds),
                 d.why(),
                 decides,

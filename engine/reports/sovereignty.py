@@ -31,6 +31,7 @@ def sovereignty_dict(a: Assessment) -> dict[str, Any]:
         "governing": a.governing,
         "score": _round(a.score),
         "score_max": _round(a.score_max),
+        "known": a.known,
         "objectives": [
             {
                 "id": o.id,
@@ -52,6 +53,7 @@ def sovereignty_dict(a: Assessment) -> dict[str, Any]:
                 "value": _round(x.value),
                 "seal": x.seal,
                 "rule": x.rule,
+                "vendor_answer": x.facts[0].answer if x.rule is None and x.facts else None,
                 "why": x.why,
                 "facts": [
                     {
@@ -78,6 +80,10 @@ def _answer_line(x: Answer) -> str:
     text += f" — SEAL-{x.seal}, {x.value:g} points"
     if x.rule:
         text += f", rule {x.rule}"
+    elif x.facts and x.facts[0].answer:
+        text += (
+            f", the vendor's answer {x.facts[0].answer} ({x.facts[0].grade}, {x.facts[0].as_of.isoformat()})"
+        )
     return text
 
 
@@ -90,10 +96,13 @@ def sovereignty_lines(a: Assessment) -> list[str]:
         head += f"no SEAL: none of the {n} criteria is answered by the catalog's facts"
     else:
         head += f"overall SEAL-{a.seal}, governed by {a.governing}"
-    head += (
-        f"; score {a.score:.2f}% from {len(a.answers)} of {n} criteria answered"
-        f" (up to {a.score_max:.2f}% if each of the {len(a.gaps)} gaps took its best option)"
-    )
+    if a.known:
+        head += f"; score {a.score:.2f}% ({len(a.answers)} of {n} criteria answered)"
+    else:
+        head += (
+            f"; score unknown while criteria are gaps: {a.score:.2f}% to {a.score_max:.2f}% "
+            f"({len(a.answers)} of {n} criteria answered; the {len(a.gaps)} gaps at their worst and best option)"
+        )
     out = [head]
     for o in a.objectives:
         seal = f"SEAL-{o.seal} (governed by {o.governing})" if o.seal is not None else "no SEAL yet"

@@ -19,6 +19,10 @@ FILES = {
     "priorities": sorted((CRITERIA / "presets").glob("*.yaml")),
     "policy": sorted((CRITERIA / "policies").glob("*.yaml")),
     "criteria": [CRITERIA / "criteria.yaml"],
+    "sovereignty-framework": sorted(
+        f for f in (CRITERIA / "sovereignty").glob("*.yaml") if not f.name.endswith(".rules.yaml")
+    ),
+    "sovereignty-rules": sorted((CRITERIA / "sovereignty").glob("*.rules.yaml")),
 }
 
 
@@ -48,6 +52,8 @@ def test_schema_is_valid_and_accepts_the_bundled_files(kind):
         ("priorities", lambda d: d.update(method="majority-vote")),
         ("policy", lambda d: d["rules"][0].update(severity="fatal")),
         ("policy", lambda d: d.update(max_waiver_days=0)),
+        ("sovereignty-framework", lambda d: d["objectives"][0]["criteria"][0]["options"][0].update(seal=5)),
+        ("sovereignty-rules", lambda d: d["rules"][0].update(answer=0)),
     ],
 )
 def test_schema_refuses_what_the_loader_refuses(kind, edit):

@@ -49,7 +49,9 @@ def test_the_score_is_a_criterion_with_its_seal_and_gaps_in_the_note():
     doc = _rank_json()
     us = next(o for o in doc["offerings"] if o["offering_id"] == US)  # type: ignore[attr-defined]
     cell = us["values"]["sovereignty"]
-    assert cell["value"] == us["sovereignty"]["score"] > 0
+    # gaps remain, so the score is unknown: a range from the answered points to every gap at its best
+    assert cell["value"] is None and us["sovereignty"]["score"] > 0
+    assert cell["range"] == [us["sovereignty"]["score"], us["sovereignty"]["score_max"]]
     assert "overall SEAL-1 (governed by SOV-1.1)" in cell["note"] and "gaps" in cell["note"]
     code, out, _ = run_cli("rank", "--priorities", "sovereign-public-admin", "--format", "csv", *PIN)
     assert code == 0 and "sovereignty_value" in out.splitlines()[0]
@@ -167,3 +169,22 @@ def test_validate_checks_a_framework_or_rules_file_given_by_name(tmp_path: Path)
     )
     code, _out, err = run_cli("validate", str(r), "--criteria", str(CRITERIA))
     assert code == 2 and "sovereignty.unknown_criterion" in err and err.count("SOV-6.9") == 1
+
+
+def test_a_seal_minimum_passing_only_because_unknown_is_allowed_is_flagged_everywhere():
+    flag = "SEAL minimum passes only because unknown is allowed: SEAL-2 on SOV-1, SOV-2"
+    doc = _rank_json()
+    eu = next(o for o in doc["offerings"] if o["offering_id"] == EU)  # type: ignore[attr-defined]
+    assert any(r.startswith(flag) and "seal2-sov-1" in r for r in eu["reasons"])
+    code, out, _ = run_cli("rank", "--priorities", "sovereign-public-admin", *PIN)
+    assert code == 0 and flag in out.split("Flags:", 1)[1]
+    code, out, _ = run_cli("rank", "--priorities", "sovereign-public-admin", "--format", "csv", *PIN)
+    assert code == 0 and flag in out
+    code, out, _ = run_cli("explain", EU, "--priorities", "sovereign-public-admin", *PIN)
+    assert code == 0 and flag in out
+    # a minimum that does not allow unknown keeps the offering out instead: no such flag
+    code, out, _ = run_cli(
+        "rank", "--priorities", "sovereign-public-admin", "--format", "json", *PIN, "--top", "50"
+    )
+    us = next(o for o in json.loads(out)["offerings"] if o["offering_id"] == US)
+    assert not any(r.startswith("SEAL minimum passes only") and "SOV-1," in r for r in us["reasons"])

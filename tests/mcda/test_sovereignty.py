@@ -16,9 +16,10 @@ import pytest
 import engine
 from engine.catalog.loading import ResolvedOffering
 from engine.catalog.schema import RequirementSpec
-from engine.catalog.sovereignty import FrameworkFile, Sovereignty, load_sovereignty
+from engine.catalog.sovereignty import FrameworkFile, RulesFile, Sovereignty, load_sovereignty
+from engine.mcda.scoring import sovereignty_floors
 from engine.mcda.sovereignty import Answer, assess, assessment_for, derive, gate, pick, score, summary
-from tests.conftest import CRITERIA
+from tests.conftest import CRITERIA, priorities
 
 
 def _framework(**over: Any) -> FrameworkFile:
@@ -367,3 +368,104 @@ def test_a_seal_gate_with_min_grade_turns_on_the_governing_answers_evidence(eucs
     res = evaluate(_seal_spec(min_grade="secondary"), graded, {}, sovereignty=judged)
     assert res.outcome == "fail" and "governed by SOV-1.1" in res.reason
     assert evaluate(_seal_spec(), ro, {}).outcome == "unknown"  # no framework loaded: unknown, never a pass
+
+
+# --------------------------------------------------------------------------- the score as a criterion
+
+
+def _everything_rules(fw: FrameworkFile, option: int) -> RulesFile:
+    """Rules (invented test data) that answer every criterion with ``option`` for any offering."""
+    return RulesFile.model_validate(
+        {
+            "schema_version": 1,
+            "framework": fw.id,
+            "rules": [
+                {
+                    "id": f"all-{c.id.lower().replace('.', '-')}",
+                    "criterion": c.id,
+                    "when": [
+                        {
+                            "fact": "deployment",
+                            "op": "in",
+                            "value": ["api", "cloud", "private-cloud", "self-hosted"],
+                        }
+                    ],
+                    "answer": min(option, len(c.options)) if option > 0 else len(c.options),
+                    "why": "test data: answers everything",
+                }
+                for c in fw.criteria()
+            ],
+        }
+    )
+
+
+def _sov_rank(bundled: engine.Catalog, criteria: engine.CriteriaCatalog, model: Sovereignty | None = None):
+    crit = (
+        criteria if model is None else dataclasses.replace(criteria, sovereignty={model.framework.id: model})
+    )
+    return engine.rank(bundled, crit, priorities(weights={"sovereignty": 1}))
+
+
+def test_a_partial_score_is_unknown_not_a_value(eucsf, bundled, criteria):
+    us, eu = "openai-gpt-6-astra-api", "mistral-large-4-api"
+    r = _sov_rank(bundled, criteria)
+    rows = {x.offering_id: x for x in r.rows}
+    a_us, a_eu = rows[us].sovereignty, rows[eu].sovereignty
+    assert a_us is not None and a_eu is not None
+    assert a_us.answers and not a_us.known and a_us.score > a_eu.score == 0.0  # documented vs not
+    assert a_us.score_max < a_eu.score_max  # ... and the derived answers lowered its upper bound
+    for oid in (us, eu):
+        cell = rows[oid].cells["sovereignty"]
+        assert cell.value is None and cell.imputed and cell.utility == 0.0
+        assert (cell.low, cell.high) == (rows[oid].sovereignty.score, rows[oid].sovereignty.score_max)
+    # the better documented non-EU offering no longer ranks above the undocumented EU one
+    assert rows[us].score == rows[eu].score
+
+
+def test_a_one_answer_non_eu_offering_does_not_outrank_an_unanswered_eu_one():
+    fw = _framework()
+    none = assess(fw, [])
+    one = assess(fw, [_answer(fw, "SOV-1.2", 2)])  # one middling answer, as a derivation rule gives
+    assert one.score > none.score and not one.known and not none.known
+    assert sovereignty_floors(["one", "none"], {"one": one, "none": none}) == {}  # overlapping: both unknown
+
+
+def test_a_range_wholly_above_another_ranks_above_it():
+    fw = _framework()
+    high = assess(fw, [_answer(fw, "SOV-1.1", 2), _answer(fw, "SOV-2.1", 2)])  # 75 to 100
+    low = assess(fw, [_answer(fw, "SOV-1.1", 1), _answer(fw, "SOV-2.1", 1)])  # 0 to 25
+    mid = assess(fw, [_answer(fw, "SOV-1.1", 2)])  # 25 to 100: overlaps both
+    full = assess(fw, [_answer(fw, "SOV-1.1", 1), _answer(fw, "SOV-1.2", 2), _answer(fw, "SOV-2.1", 1)])
+    assert full.known and full.score == pytest.approx(12.5)
+    got = sovereignty_floors(["high", "low", "mid"], {"high": high, "low": low, "mid": mid})
+    assert got == {"high": (pytest.approx(75.0), "low")}
+    # a known score is a range of one point: an unknown whose lower bound is above it ranks above it
+    got = sovereignty_floors(["full", "mid"], {"full": full, "mid": mid})
+    assert got == {"mid": (pytest.approx(25.0), "full")}
+    assert sovereignty_floors(["full", "low"], {"full": full, "low": low}) == {}  # 0..25 holds 12.5
+
+
+def test_a_fully_answered_offering_gets_its_exact_score(eucsf, bundled, criteria):
+    best = Sovereignty(eucsf.framework, _everything_rules(eucsf.framework, 0), eucsf.files)
+    r = _sov_rank(bundled, criteria, best)
+    row = r.rows[0]
+    assert row.sovereignty is not None and row.sovereignty.known
+    cell = row.cells["sovereignty"]
+    assert round(cell.value, 4) == 100.0756 and not cell.imputed  # the over-100 % perfect case, unclamped
+    assert cell.utility == 1.0 and (cell.low, cell.high) == (None, None)
+    worst = Sovereignty(eucsf.framework, _everything_rules(eucsf.framework, 1), eucsf.files)
+    cell = _sov_rank(bundled, criteria, worst).rows[0].cells["sovereignty"]
+    assert cell.value == 0.0 and not cell.imputed
+
+
+def test_the_rank_range_of_an_unknown_score_reaches_its_upper_bound_only(eucsf, bundled, criteria):
+    from engine.mcda.unknowns import ranges_of
+
+    pr = priorities(weights={"sovereignty": 1, "capability": 1})
+    r = engine.rank(bundled, criteria, pr)
+    rr = ranges_of(r, pr)
+    us = "openai-gpt-6-astra-api"
+    (imp,) = [u for u in rr[us].unknowns if u.field == "sovereignty"]
+    row = next(x for x in r.rows if x.offering_id == us)
+    assert row.sovereignty is not None and row.sovereignty.score_max < 100
+    assert imp.rank_if_best is not None and imp.rank_if_best >= 1
