@@ -92,12 +92,12 @@ def test_policy_page_lists_stale_facts_and_fails_a_kind_age_rule(monkeypatch, ve
     )
     at.file_uploader(key="policy_upload").set_value(("fresh.yaml", policy, "application/x-yaml")).run()
     assert not at.exception, at.exception
-    findings = [str(v) for t in at.table for v in t.value.get("message", [])]
+    findings = [str(v) for t in at.table for v in t.value.get("found", [])]  # what was found, in words
     assert any("prices 2020-01-01 is" in m and "over the 90-day limit" in m for m in findings), findings
     stale = next(d.value for d in at.dataframe if "fact" in d.value.columns)
     row = stale[stale["fact"] == "prices"].iloc[0]
     assert (row["offering"], row["kind"], row["as of"], row["limit (days)"]) == (
-        "acme-stale-api",
+        "Stale — Acme API",  # the offering by name (model — channel), issue 15
         "prices",
         "2020-01-01",
         90,

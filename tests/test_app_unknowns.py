@@ -16,7 +16,9 @@ def test_compare_page_lists_each_unknown(monkeypatch):
     at.multiselect(key="p_compare").set_value(pick).run()
     assert not at.exception and not at.error
     result = at.table[0].value
-    row = result.loc["rank range over its unknowns"]
+    # the columns are named by model — channel (issue 15); the ids are in the caption under the table
+    name = {r.offering_id: r.offering for r in at.session_state["_ctx"].ranking.rows}
+    row = result.loc["rank range over its unknowns"].rename({name[o]: o for o in pick})
     assert row[GAP].startswith("excluded; ") and "at best" in row[GAP]
     text = text_of(at)
     assert "Which unknowns matter" in " ".join(h.value for h in at.header)
