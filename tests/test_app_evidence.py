@@ -16,13 +16,14 @@ from engine.catalog.loading import load_priorities_doc
 from engine.cli import main
 from engine.cli.rfi import SUFFIXES as CLI_SUFFIXES
 from engine.cli.rfi import WORKBOOK as CLI_WORKBOOK
-from engine.mcda.unknowns import describe, range_sentence, ranges_of
+from engine.mcda.unknowns import range_sentence, ranges_of
 from engine.reports.escape import streamlit_markdown
 from tests.conftest import CRITERIA, VENDORS, offering_yaml, vendor_yaml
 from tests.test_app import apply, page, start
 from tests.test_app_escaping import _bodies, _safe
 from ui import evidence as ev_mod
 from ui.exports import priorities_yaml
+from ui.unknowns import said
 
 SCALEWAY = "scaleway-genapi-mistral-medium-3.5"  # out today on an unknown ISO 27001 only
 OVH = "ovhcloud-ai-endpoints-qwen3.5-397b"  # rank 14 today, 2 at best: its certifications decide
@@ -54,8 +55,9 @@ def test_the_bank_preset_shows_scaleway_with_the_questions_that_decide_it(monkey
     assert streamlit_markdown(range_sentence(rr)) in shown
     assert "excluded today; rank 1 at best if the 3 unknowns below are answered favourably" in shown
     text = _texts(at)
-    for u in rr.unknowns:
-        assert streamlit_markdown(describe(u, 3)) in text
+    labels = at.session_state["_ctx"].labels
+    for u in rr.unknowns:  # criteria by name, in plain words (issue 15): ui.unknowns.said
+        assert streamlit_markdown(said(u, 3, labels)) in text
     # the deciding questions go to the operator, the must-have's first, with why it matters
     deciding = next(m.value for m in at.markdown if m.value.startswith("**Ask Scaleway (operator"))
     assert "questionnaire `operator-scaleway`" in deciding

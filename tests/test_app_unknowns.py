@@ -4,8 +4,9 @@ the Compare page's "Which unknowns matter" and result row, the Shortlist page's 
 from __future__ import annotations
 
 import engine
-from engine.mcda.unknowns import describe, range_sentence, range_short, ranges_of
+from engine.mcda.unknowns import range_sentence, range_short, ranges_of
 from tests.test_app import apply, page, start, text_of
+from ui.unknowns import said
 
 GAP = "scaleway-genapi-mistral-medium-3.5"  # out today on an unknown ISO 27001 only
 
@@ -32,13 +33,18 @@ def test_compare_page_lists_each_unknown(monkeypatch):
     on = p.on_date or dt.date.today()
     ranking = engine.rank(engine.load_catalog([VENDORS]), engine.load_criteria(CRITERIA), p, on_date=on)
     rr = ranges_of(ranking, p)
+    labels = at.session_state["_ctx"].labels
     for oid in pick:
         assert range_sentence(rr[oid]).split(";")[0] in text
         assert range_short(rr[oid]) == row[oid]
-        for u in rr[oid].unknowns:
-            assert describe(u, 3).split(":")[0] in text
+        for u in rr[oid].unknowns:  # criteria by name (issue 15): ui.unknowns.said
+            assert said(u, 3, labels).split(":")[0] in text
     assert "iso27001 (must-have)" in text
-    assert any("Shortlist cut: top 3" in c.value for c in at.caption)
+    assert any("The shortlist is the top 3" in c.value for c in at.caption)
+    # offerings by name, not id, in the main text (issue 15)
+    assert not any(
+        oid in m.value for oid in pick for m in at.markdown if not m.value.startswith("Same bytes")
+    )
 
 
 def test_shortlist_page_table_of_ranges(monkeypatch):

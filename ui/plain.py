@@ -418,3 +418,37 @@ def finding_words(code: str, message: str, rule_message: str | None) -> tuple[st
         if code == "rule.unknown":
             outcome = "not confirmed: evidence too weak"
     return outcome, detail
+
+
+def unknown_text(
+    field: str,
+    kind: str,
+    best: int | None,
+    worst: int | None,
+    crosses: bool,
+    cut: int,
+    labels: Mapping[str, str],
+) -> str:
+    """One unknown fact and what it can do to an offering's rank, in words (the engine's
+    :func:`engine.mcda.unknowns.describe` with criteria named), e.g. ``Response time
+    (unknown value): rank 1 if it is the best possible, 3 if the worst · cannot change the
+    top 3``; a must-have: ``iso27001 (must-have): rank 2 if it passes, excluded if it fails``."""
+    tail = "" if crosses else f" · cannot change the top {cut}"
+    if kind == "must-have":
+        at = f"rank {best}" if best is not None else "still excluded"
+        return f"{labels.get(field, field)} (must-have): {at} if it passes, excluded if it fails{tail}"
+    b = f"rank {best}" if best is not None else "excluded"
+    w = str(worst) if worst is not None else "excluded"
+    return (
+        f"{labels.get(field, field)} (unknown value): {b} if it is the best possible, {w} if the worst{tail}"
+    )
+
+
+CUT_WORDS = "the shortlist is the top {cut}, as your priorities set it"
+"""How the app names the shortlist cut (``robustness.top_k``) in the main view."""
+
+UNKNOWN_LEGEND = (
+    "Best: the best value the criterion allows, or the must-have passes; worst: counted as worst, as today, "
+    "or it fails. One unknown at a time: the other offerings keep their values."
+)
+"""What "best" and "worst" mean in a rank range, in words (utilities in the method docs)."""

@@ -183,7 +183,7 @@ st.caption(
 )
 
 st.header("Which unknowns matter")
-show_offering_unknowns(ranges, ids, rob.top_k)
+show_offering_unknowns(ranges, ids, rob.top_k, heads, ctx.labels)
 
 st.header("Criteria: value [evidence] · points (gap to the leader)")
 rows, differs, best = {}, [], []
