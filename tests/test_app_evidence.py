@@ -102,7 +102,9 @@ def test_the_summary_lists_ranked_offerings_then_excluded_ones_that_could_reach_
     assert SCALEWAY in listed[len(ranked) :] and FAILS not in listed
     assert set(listed) == {o for o, rr in ranges.items() if rr.rank is not None or (rr.best_rank or 99) <= 3}
     row = table.set_index("id").loc[SCALEWAY]
-    assert row["offering"] == "Mistral Medium 3.5 128B — Scaleway Generative APIs - Serverless"
+    # the model and whom you contract with, so the row fits at 1440 px (issue 15); the selectbox
+    # and the offering's section below give model — channel
+    assert row["offering"] == "Mistral Medium 3.5 128B (Scaleway)"
     assert (
         row["today"] == "excluded"
         and row["rank range over its unknowns"] == "excluded; 1 at best (3 unknowns)"

@@ -6,6 +6,8 @@ The same comparison as ``shortlist compare``."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +18,15 @@ from engine.reports.compare import comparison_csv, comparison_json, comparison_m
 from engine.reports.escape import markdown_code, markdown_url, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import context, md_frame, no_ranking, robustness, show_issues
-from ui.plain import contracting_party, coverage_warning, display_names, plain_advice, value_text
+from ui.plain import (
+    caveats,
+    cert_name,
+    contracting_party,
+    coverage_warning,
+    display_names,
+    plain_advice,
+    value_text,
+)
 from ui.unknowns import show_offering_unknowns
 
 DIFFERS = "background-color: #fff4d6"  # a row whose values differ
@@ -110,6 +120,8 @@ def _fact(v: object) -> str:
         return "yes" if v else "no"
     if isinstance(v, int):
         return f"{v:,}"
+    if isinstance(v, str) and re.fullmatch(r"[a-z]+(_[a-z]+)+", v):  # a status code: on_request
+        return v.replace("_", " ")
     return _num(v if isinstance(v, float | str) or v is None else str(v))
 
 
@@ -158,7 +170,7 @@ result = pd.DataFrame(
             range_short(o.rank_range) if o.rank_range is not None else "—",
             o.exclusion or "—",
             "; ".join(o.excluded_by) or "—",
-            "; ".join(o.flags) or "—",
+            "; ".join(caveats(ranking.row(o.offering_id), ctx.labels)) or "—",
         ]
         for o in comp.offerings
     },
@@ -172,7 +184,7 @@ result = pd.DataFrame(
         "rank range over its unknowns",
         "excluded as",
         "excluded by",
-        "flags",
+        "caveats",
     ],
 )
 st.table(_styled(result, [len(set(result.loc[k])) > 1 for k in result.index]))
@@ -237,7 +249,12 @@ with st.container(key="compare_wwit"):
 
 st.header("Facts")
 facts = pd.DataFrame.from_dict(
-    {f.label: [_fact(v) for v in f.values] for f in comp.facts},
+    {  # certifications by the names buyers know them by (Certification: iso27017 → ISO/IEC 27017)
+        re.sub(r"^Certification: (\w+)$", lambda m: f"Certification: {cert_name(m[1])}", f.label): [
+            _fact(v) for v in f.values
+        ]
+        for f in comp.facts
+    },
     orient="index",
     columns=columns,
 )

@@ -42,7 +42,7 @@ from ui.evidence import (
     who,
     workbook,
 )
-from ui.plain import CUT_WORDS, UNKNOWN_LEGEND, display_names
+from ui.plain import CUT_WORDS, UNKNOWN_LEGEND, contracting_party, display_names
 from ui.unknowns import said
 
 ctx = context()
@@ -78,35 +78,49 @@ st.caption(
 
 st.header("Every offering at a glance")
 if ev.listed:
-    glance = summary(ev, asked)
-    st.dataframe(  # every column in view at 1440 px: two lines a row, the ids kept in the frame only
+    # every column in view at 1440 px: the model and whom you contract with (the full name
+    # below, when an offering is picked); the ids kept in the frame only
+    by_id = {o.id: o for o in ctx.catalog.offerings}
+    short = display_names(
+        {
+            o: f"{by_id[o].offering.model} ({contracting_party(by_id[o].offering.operator.name, by_id[o].offering.deployment)})"
+            if o in by_id
+            else ev.labels[o]
+            for o in ev.listed
+        }
+    )
+    glance = summary(ev, asked, short)
+    st.dataframe(
         glance,
         hide_index=True,
         width="stretch",
-        row_height=52,
-        height=52 * min(len(glance), 12) + 38,
+        height=35 * (min(len(glance), 15) + 1) + 3,
         column_order=[c for c in glance.columns if c != "id"],
         column_config={
-            "offering": st.column_config.TextColumn("offering (model — channel)", width=300),
-            "today": st.column_config.TextColumn(width=70),
+            "offering": st.column_config.TextColumn(
+                "offering (contracting party)",
+                width=250,
+                help="The model and whom you contract with; pick it below for the channel and its questions.",
+            ),
+            "today": st.column_config.TextColumn(width=64),
             "rank range over its unknowns": st.column_config.TextColumn(
-                "rank if its unknowns were answered",
+                "range over unknowns",
                 width=150,
                 help="Its best and worst rank if every unknown fact were answered at the best or the worst "
                 "the criterion allows (how many unknowns in brackets).",
             ),
             "questions that can change the shortlist": st.column_config.NumberColumn(
                 "questions that matter",
-                width=90,
+                width=150,
                 help=f"Questions whose answer can move an offering in or out of the top {cut}, or change a "
                 "must-have's outcome.",
             ),
             "ask": st.column_config.TextColumn(
-                "whom to ask", width=260, help="The model maker or the operator of the channel."
+                "whom to ask", width=300, help="The model maker or the operator of the channel."
             ),
         },
     )
-    if len(glance) > 12:
+    if len(glance) > 15:
         st.caption(f"Scroll the table for all {len(glance)} offerings.")
 
 # ----------------------------------------------------------------------------- one offering
