@@ -452,3 +452,14 @@ UNKNOWN_LEGEND = (
     "or it fails. One unknown at a time: the other offerings keep their values."
 )
 """What "best" and "worst" mean in a rank range, in words (utilities in the method docs)."""
+
+
+def name_ids(text: str, labels: Mapping[str, str]) -> str:
+    """``text`` with criterion ids (``response_time``) and certification ids (``c5``,
+    ``iso27001``) replaced by their names (``Response time``, ``BSI C5``), as whole words:
+    for engine sentences shown in the main view (the files keep the ids)."""
+    names = {**{c: n for c, n in CERT_NAMES.items()}, **labels}
+    if not names:
+        return text
+    pattern = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<![\w.-])({pattern})(?![\w-])", lambda m: names[m[1]], text)

@@ -30,7 +30,9 @@ the sidebar's after all ("" for none): there the sidebar is a short summary (:fu
 def compact(url_path: str) -> bool:
     """Whether the page at ``url_path`` gets the compact sidebar: it is one of
     :data:`COMPACT_PAGES` and its switch to the sidebar's priorities (the Policy page's
-    what-if) is off."""
+    what-if) is off. (The sidebar keeps its width: Streamlit 1.67's
+    ``set_page_config(initial_sidebar_state=<pixels>)`` sets it on the first load only, not
+    on a page switch — measured in Chromium; the summary is short instead.)"""
     if url_path not in COMPACT_PAGES:
         return False
     switch = COMPACT_PAGES[url_path]

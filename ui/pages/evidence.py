@@ -42,7 +42,7 @@ from ui.evidence import (
     who,
     workbook,
 )
-from ui.plain import CUT_WORDS, UNKNOWN_LEGEND, contracting_party, display_names
+from ui.plain import CUT_WORDS, UNKNOWN_LEGEND, contracting_party, display_names, name_ids
 from ui.unknowns import said
 
 ctx = context()
@@ -146,12 +146,12 @@ def _show(group: list[Ask]) -> None:
         for a in (a for a in group if a.to is v):
             s = a.question.spec
             lines.append(f"- **Q{a.number}. {md(s.ask)}**")
-            lines += [f"  - Why: {md(w)}" for w in a.why]
+            lines += [f"  - Why: {md(name_ids(w, ctx.labels))}" for w in a.why]
             lines.append(f"  - Evidence wanted: {md(s.evidence)}")
             lines.append(f"  - Answer: {md(s.answer_format)}")  # names the allowed values, if any
             if a.others:
                 lines.append(
-                    f"  - The same answer counts for {', '.join(markdown_code(o) for o in a.others)}"
+                    f"  - The same answer counts for {md(', '.join(names.get(o, o) for o in a.others))}"
                 )
         lines.append("")
     st.markdown("\n".join(lines))

@@ -4,6 +4,8 @@ another offering to rank first. Same analysis as ``shortlist sensitivity``."""
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -161,6 +163,27 @@ xy = {
 picture_front = front_2d(xy)  # the front of THIS picture (the engine's is over all criteria)
 by_id = {o.id: o for o in ctx.catalog.offerings}
 short = {o: f"{by_id[o].offering.model} ({by_id[o].offering.operator.name})" if o in by_id else o for o in xy}
+# dots that nearly coincide (within 0.15 of a decade of cost and 2.5 capability points) get one
+# label naming them all, so no two labels print over each other
+groups: list[list[str]] = []
+for o, (c, k) in sorted(xy.items(), key=lambda x: x[1][0]):
+    near = next(
+        (g for g in groups if abs(math.log10(c / xy[g[0]][0])) < 0.15 and abs(k - xy[g[0]][1]) < 2.5), None
+    )
+    if near is None:
+        groups.append([o])
+    else:
+        near.append(o)
+label_of: dict[str, str] = {}
+for g in groups:
+    models = {by_id[o].offering.model if o in by_id else o for o in g}
+    if len(g) == 1:
+        label_of[g[0]] = short[g[0]]
+    elif len(models) == 1:  # one model through several channels: "GPT-6 Luna (OpenAI, Microsoft)"
+        ops = ", ".join(by_id[o].offering.operator.name for o in g if o in by_id)
+        label_of[g[0]] = f"{next(iter(models))} ({ops})"
+    else:
+        label_of[g[0]] = " · ".join(short[o] for o in g)
 costs = sorted(c for c, _ in xy.values())
 middle = costs[len(costs) // 2] if costs else 0.0  # labels of the dearer half go left of their dot
 points = pd.DataFrame(
@@ -169,7 +192,7 @@ points = pd.DataFrame(
             "offering": shown.get(r.offering_id, r.offering_id),
             "id": r.offering_id,
             # the dot's label: the model and whom you contract with, short enough to read beside a dot
-            "label": f"{short.get(r.offering_id, r.offering_id)}",
+            "label": label_of.get(r.offering_id, ""),
             "right": float(r.cells["monthly_cost"].value or 0.0) > middle,
             "cost": r.cells["monthly_cost"].value,
             "capability": r.cells["capability"].value,
