@@ -53,10 +53,15 @@ def test_shortlist_page_table_of_ranges(monkeypatch):
     assert len(frames) == 1
     table = frames[0]
     ranked = at.dataframe[0].value["id"].tolist()  # the ranking comes first (names shown, ids kept)
+    # offerings by name and criteria by label (issue 15; were ids and "can cross the top-3 cut")
+    from ui.plain import display_names
+
+    name = display_names({r.offering_id: r.offering for r in at.session_state["_ctx"].ranking.rows})
     listed = table["offering"].tolist()
-    assert listed[: len(ranked)] == ranked  # every ranked offering, in rank order
-    assert GAP in listed[len(ranked) :]  # kept out by a gap, could reach the top 3
-    assert "can cross the top-3 cut" in table.columns
+    assert listed[: len(ranked)] == [name[o] for o in ranked]  # every ranked offering, in rank order
+    assert name[GAP] in listed[len(ranked) :]  # kept out by a gap, could reach the top 3
+    assert "can change the top 3" in table.columns
+    assert not any("_" in str(v) for v in table["can change the top 3"])  # no criterion ids
     # a weight change re-ranks, and the ranges follow
     apply(at.slider(key="w_capability").set_value(0))
     assert not at.exception

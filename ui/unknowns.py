@@ -41,15 +41,25 @@ def show_offering_unknowns(
     st.caption(f"{CUT_WORDS.format(cut=cut).capitalize()}. {LEGEND}")
 
 
-def ranges_table(ranges: Mapping[str, RankRange], cut: int) -> pd.DataFrame:
+def ranges_table(
+    ranges: Mapping[str, RankRange],
+    cut: int,
+    names: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """One row per ranked offering, then per offering kept out by evidence gaps that
-    could reach the top ``cut``: today's rank, the range, the unknowns that can cross."""
+    could reach the top ``cut``: the offering (by its name in ``names``), today's rank, the
+    range, the unknowns that can change the top ``cut`` (criteria by their ``labels``)."""
+    names, labels = names or {}, labels or {}
     rows = [
         {
-            "offering": rr.offering_id,
+            "offering": names.get(rr.offering_id, rr.offering_id),
             "today": "excluded" if rr.rank is None else str(rr.rank),
             "range": range_short(rr),
-            f"can cross the top-{cut} cut": ", ".join(u.field for u in rr.unknowns if u.crosses_cut) or "—",
+            f"can change the top {cut}": ", ".join(
+                labels.get(u.field, u.field) for u in rr.unknowns if u.crosses_cut
+            )
+            or "—",
         }
         for rr in ranges.values()
         if rr.rank is not None or (rr.best_rank is not None and rr.best_rank <= cut)
