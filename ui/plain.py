@@ -335,8 +335,9 @@ def plain_advice(message: str, labels: Mapping[str, str], currency: str) -> str:
     7.79%``) and the monthly amounts given their currency (``at most 619.12 instead of
     2,363.05`` → ``at most EUR 619.12 a month instead of EUR 2,363.05``). The exports
     keep the engine's words."""
-    for cid in sorted(labels, key=len, reverse=True):
-        message = re.sub(rf"(?<![\w.]){re.escape(cid)}(?= \d)", lambda _m, c=cid: labels[c], message)
+    if labels:  # one pass, so a label is never itself rewritten (monthly_cost → Monthly cost, not … Cost)
+        ids = "|".join(re.escape(c) for c in sorted(labels, key=len, reverse=True))
+        message = re.sub(rf"(?<![\w.])({ids})(?= \d+(?:\.\d+)?% →)", lambda m: labels[m[1]], message)
     return re.sub(
         r"at most ([\d,]+(?:\.\d+)?) instead of ([\d,]+(?:\.\d+)?)",
         lambda m: f"at most {currency} {m.group(1)} a month instead of {currency} {m.group(2)}",

@@ -142,8 +142,10 @@ with st.container(key="compare_summary"):
     lead = ""
     if comp.leader:
         top = ranking.row(comp.leader)
-        o = by_id.get(comp.leader)
-        who = contracting_party(o.offering.operator.name, o.offering.deployment) if o else ""
+        who = party.get(comp.leader) or ""
+        if not who and comp.leader in by_id:  # the leader is not among the compared offerings
+            lo = by_id[comp.leader].offering
+            who = contracting_party(lo.operator.name, lo.deployment)
         lead = (
             f"Leader of the ranking: **{md(top.offering)}** — contracting party **{md(who)}**, model by "
             f"{md(top.vendor)}; score {comp.leader_score:.1f} of 100."

@@ -80,11 +80,11 @@ st.header("Every offering at a glance")
 if ev.listed:
     # every column in view at 1440 px: the model and whom you contract with (the full name
     # below, when an offering is picked); the ids kept in the frame only
-    by_id = {o.id: o for o in ctx.catalog.offerings}
+    offering_by = {o.id: o for o in ctx.catalog.offerings}
     short = display_names(
         {
-            o: f"{by_id[o].offering.model} ({contracting_party(by_id[o].offering.operator.name, by_id[o].offering.deployment)})"
-            if o in by_id
+            o: f"{offering_by[o].offering.model} ({contracting_party(offering_by[o].offering.operator.name, offering_by[o].offering.deployment)})"
+            if o in offering_by
             else ev.labels[o]
             for o in ev.listed
         }
