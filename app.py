@@ -117,7 +117,22 @@ for key in [
 ]:
     ss[key] = ss[key]
 
-band = sidebar.draw(presets, criteria, labels)
+pages = [
+    st.Page("ui/pages/shortlist.py", title="Shortlist", icon=":material/leaderboard:", default=True),
+    st.Page("ui/pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("ui/pages/sovereignty.py", title="Sovereignty", icon=":material/flag:", url_path="sovereignty"),
+    st.Page(
+        "ui/pages/robustness.py", title="Robustness", icon=":material/query_stats:", url_path="robustness"
+    ),
+    st.Page("ui/pages/catalog.py", title="Catalog", icon=":material/inventory_2:", url_path="catalog"),
+    st.Page("ui/pages/policy.py", title="Policy", icon=":material/policy:", url_path="policy"),
+    st.Page("ui/pages/evidence.py", title="Evidence", icon=":material/fact_check:", url_path="evidence"),
+    st.Page("ui/pages/committee.py", title="Committee", icon=":material/groups:", url_path="committee"),
+]
+# the page is known before the sidebar is drawn: pages that do not use the priorities get
+# a short summary there instead of every control (sidebar.compact)
+nav = st.navigation(pages, position="top")
+band = sidebar.draw(presets, criteria, labels, compact=sidebar.compact(nav.url_path))
 preset = presets[ss["preset"]]
 
 # ----------------------------------------------------------------------------- ranking
@@ -155,9 +170,14 @@ if ranking is not None and ranking.ranked and ss["mode"] == "direct":
     from engine.mcda.sensitivity.stability import stability_intervals
 
     for s_int in stability_intervals(DecisionProblem.from_ranking(ranking), preset.robustness.top_k):
+        if s_int.criterion not in band:  # a compact sidebar draws no slider
+            continue
         band[s_int.criterion].caption(
-            f"{100 * s_int.weight:.1f}% of the total · the leader stays first from "
-            f"{100 * s_int.first_low:.1f}% to {100 * s_int.first_high:.1f}%"
+            f"{100 * s_int.weight:.1f}% of the total; the leader stays first from "
+            f"{100 * s_int.first_low:.0f}% to {100 * s_int.first_high:.0f}%.",
+            help=f"With the other weights rescaled in proportion, today's leader stays first while this "
+            f"criterion's share of the total is between {100 * s_int.first_low:.1f}% and "
+            f"{100 * s_int.first_high:.1f}% (a stability interval; the Robustness page draws them all).",
         )
 
 if ranking is not None and sidebar.MODE_SLOT in band:
@@ -185,16 +205,4 @@ if ss["_url_problems"]:
     )
 show_issues(preset_issues, "the presets")
 
-pages = [
-    st.Page("ui/pages/shortlist.py", title="Shortlist", icon=":material/leaderboard:", default=True),
-    st.Page("ui/pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-    st.Page("ui/pages/sovereignty.py", title="Sovereignty", icon=":material/flag:", url_path="sovereignty"),
-    st.Page(
-        "ui/pages/robustness.py", title="Robustness", icon=":material/query_stats:", url_path="robustness"
-    ),
-    st.Page("ui/pages/catalog.py", title="Catalog", icon=":material/inventory_2:", url_path="catalog"),
-    st.Page("ui/pages/policy.py", title="Policy", icon=":material/policy:", url_path="policy"),
-    st.Page("ui/pages/evidence.py", title="Evidence", icon=":material/fact_check:", url_path="evidence"),
-    st.Page("ui/pages/committee.py", title="Committee", icon=":material/groups:", url_path="committee"),
-]
-st.navigation(pages, position="top").run()
+nav.run()

@@ -91,7 +91,7 @@ def test_policy_page_shows_a_hostile_policy_and_file_name_as_text(monkeypatch, h
         ("[f](http://e) <img src=x>.yaml", policy.encode(), "application/x-yaml")
     ).run()
     assert not at.exception
-    summary = next(m.value for m in at.markdown if "would exit" in m.value)
+    summary = next(m.value for m in at.markdown if "the CI check would" in m.value)
     assert summary.startswith(f"**{streamlit_markdown(POLICY_NAME)}**")
     for body in _bodies(at):
         _safe(body)

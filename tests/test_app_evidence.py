@@ -16,13 +16,14 @@ from engine.catalog.loading import load_priorities_doc
 from engine.cli import main
 from engine.cli.rfi import SUFFIXES as CLI_SUFFIXES
 from engine.cli.rfi import WORKBOOK as CLI_WORKBOOK
-from engine.mcda.unknowns import describe, range_sentence, ranges_of
+from engine.mcda.unknowns import range_sentence, ranges_of
 from engine.reports.escape import streamlit_markdown
 from tests.conftest import CRITERIA, VENDORS, offering_yaml, vendor_yaml
 from tests.test_app import apply, page, start
 from tests.test_app_escaping import _bodies, _safe
 from ui import evidence as ev_mod
 from ui.exports import priorities_yaml
+from ui.unknowns import said
 
 SCALEWAY = "scaleway-genapi-mistral-medium-3.5"  # out today on an unknown ISO 27001 only
 OVH = "ovhcloud-ai-endpoints-qwen3.5-397b"  # rank 14 today, 2 at best: its certifications decide
@@ -54,15 +55,17 @@ def test_the_bank_preset_shows_scaleway_with_the_questions_that_decide_it(monkey
     assert streamlit_markdown(range_sentence(rr)) in shown
     assert "excluded today; rank 1 at best if the 3 unknowns below are answered favourably" in shown
     text = _texts(at)
-    for u in rr.unknowns:
-        assert streamlit_markdown(describe(u, 3)) in text
+    labels = at.session_state["_ctx"].labels
+    for u in rr.unknowns:  # criteria by name, in plain words (issue 15): ui.unknowns.said
+        assert streamlit_markdown(said(u, 3, labels)) in text
     # the deciding questions go to the operator, the must-have's first, with why it matters
     deciding = next(m.value for m in at.markdown if m.value.startswith("**Ask Scaleway (operator"))
     assert "questionnaire `operator-scaleway`" in deciding
     first = deciding.split("\n- ")[1]
     assert first.startswith("**Q1. Does this offering hold ISO/IEC 27001")
     assert (
-        "must-have iso27001 (Processor holds (or claims) ISO 27001) is unknown, so the offering is excluded"
+        # ids by name in the main view (issue 15): the questionnaire files keep "must-have iso27001"
+        "must-have ISO/IEC 27001 (Processor holds (or claims) ISO 27001) is unknown, so the offering is excluded"
         in first
     )
     assert "Evidence wanted: ISO/IEC 27001 certificate" in first and "Answer: one of: certified" in first
@@ -100,7 +103,9 @@ def test_the_summary_lists_ranked_offerings_then_excluded_ones_that_could_reach_
     assert SCALEWAY in listed[len(ranked) :] and FAILS not in listed
     assert set(listed) == {o for o, rr in ranges.items() if rr.rank is not None or (rr.best_rank or 99) <= 3}
     row = table.set_index("id").loc[SCALEWAY]
-    assert row["offering"] == "Mistral Medium 3.5 128B — Scaleway Generative APIs - Serverless"
+    # the model and whom you contract with, so the row fits at 1440 px (issue 15); the selectbox
+    # and the offering's section below give model — channel
+    assert row["offering"] == "Mistral Medium 3.5 128B (Scaleway)"
     assert (
         row["today"] == "excluded"
         and row["rank range over its unknowns"] == "excluded; 1 at best (3 unknowns)"

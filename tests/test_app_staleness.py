@@ -62,7 +62,7 @@ def test_shortlist_page_flags_the_stale_prices_block(monkeypatch, vendors_copy):
 def test_catalog_page_lists_stale_facts_with_their_kinds_limit(monkeypatch, vendors_copy):
     at = page(start(monkeypatch, _vendors(vendors_copy)), "catalog")
     table = at.dataframe[0].value
-    row = table[table["offering"] == "acme-stale-api"].iloc[0]
+    row = table[table["id"] == "acme-stale-api"].iloc[0]  # the "offering" column has its name (issue 15)
     assert row["stale"] == "stale"
     assert row["stale facts"].startswith("prices 2020-01-01: ") and row["stale facts"].endswith(", limit 90")
     # the caption names every kind's limit
@@ -79,8 +79,9 @@ def test_compare_page_flags_the_stale_prices_block(monkeypatch, vendors_copy):
     )
     at.multiselect(key="p_compare").set_value(["acme-stale-api", other]).run()
     assert not at.exception, at.exception
-    flags = [str(v) for t in at.table if "flags" in t.value.index for v in t.value.loc["flags"].tolist()]
-    assert any("stale data: prices 2020-01-01" in s for s in flags), flags
+    # the row is "caveats", in plain words (issue 15; was "flags": "stale data: prices 2020-01-01")
+    flags = [str(v) for t in at.table if "caveats" in t.value.index for v in t.value.loc["caveats"].tolist()]
+    assert any("prices out of date (" in s and " days old)" in s for s in flags), flags
 
 
 def test_policy_page_lists_stale_facts_and_fails_a_kind_age_rule(monkeypatch, vendors_copy):
@@ -92,12 +93,12 @@ def test_policy_page_lists_stale_facts_and_fails_a_kind_age_rule(monkeypatch, ve
     )
     at.file_uploader(key="policy_upload").set_value(("fresh.yaml", policy, "application/x-yaml")).run()
     assert not at.exception, at.exception
-    findings = [str(v) for t in at.table for v in t.value.get("message", [])]
+    findings = [str(v) for t in at.table for v in t.value.get("found", [])]  # what was found, in words
     assert any("prices 2020-01-01 is" in m and "over the 90-day limit" in m for m in findings), findings
     stale = next(d.value for d in at.dataframe if "fact" in d.value.columns)
     row = stale[stale["fact"] == "prices"].iloc[0]
     assert (row["offering"], row["kind"], row["as of"], row["limit (days)"]) == (
-        "acme-stale-api",
+        "Stale — Acme API",  # the offering by name (model — channel), issue 15
         "prices",
         "2020-01-01",
         90,

@@ -601,8 +601,11 @@ def test_app_flags_an_upload_dated_after_the_ranking_date(monkeypatch):
     at.file_uploader[0].set_value(("future.yaml", profile.encode(), "application/x-yaml")).run()
     assert not at.error, [e.value for e in at.error]
     table = at.dataframe[0].value
-    row = table[table["offering"] == "newco-eu-api"].iloc[0]
-    assert row["stale"] == "dated after the ranking date" and row["data age (days)"] < 0
+    # the Catalog names offerings (ids in "id") and says the age in words (issue 15; was
+    # "data age (days)" < 0)
+    row = table[table["id"] == "newco-eu-api"].iloc[0]
+    assert row["stale"] == "dated after the ranking date" and row["checked"].startswith("dated ")
+    assert row["checked"].endswith(" days after the price date")
     _page(at, "shortlist")
     table = next(d.value for d in at.dataframe if "flags" in d.value.columns)  # the full table (ids)
     flags = table[table["offering"] == "newco-eu-api"].iloc[0]["flags"]
@@ -613,7 +616,8 @@ def test_app_flags_an_upload_dated_after_the_ranking_date(monkeypatch):
     at.multiselect(key="p_compare").set_value(["newco-eu-api", *others]).run()
     assert not at.exception, at.exception
     shown = at.table[0].value
-    assert any(FUTURE_FLAG in str(v) for v in shown.loc["flags"].tolist()), shown
+    # the Compare row is "caveats", in plain words (issue 15; was the engine's flag in "flags")
+    assert any("dated in the future" in str(v) for v in shown.loc["caveats"].tolist()), shown
 
 
 @pytest.mark.parametrize(

@@ -150,3 +150,93 @@ def test_a_lead_resting_on_the_runner_ups_unknowns_says_so(ranking: engine.Ranki
     far = replace(close, score=(lead.score or 0.0) - 2 * gained - 1)  # the lead holds without those points
     assert plain.lead_on_unknowns(lead, far, LABELS) == ""
     assert plain.lead_on_unknowns(lead, None, LABELS) == ""
+
+
+# ----------------------------------------------------------------------------- issue 15, other pages
+
+
+def test_first_more_often_says_when_the_lead_is_not_robust() -> None:
+    from ui.plain import first_more_often
+
+    names = {"a": "A — x", "b": "B — y"}
+    said = first_more_often("a", {"a": 0.28, "b": 0.30}, names, 10_000)
+    assert said == (
+        "A — x leads on your weights, but B — y is first more often (30% vs 28% of 10,000 variations of "
+        "your weights): the lead is not robust."
+    )
+    assert "(30.4% vs 29.8%" in first_more_often(
+        "a", {"a": 0.298, "b": 0.304}, names, 100
+    )  # never 30% vs 30%
+    assert first_more_often("a", {"a": 0.64, "b": 0.22}, names, 10_000).endswith(
+        "stays first in 64% of 10,000 variations of them."
+    )
+    assert "but not in most" in first_more_often("a", {"a": 0.4, "b": 0.3}, names, 10)
+    assert first_more_often("a", {"a": 1.0}, names, 10).startswith("A — x leads")  # one offering
+
+
+def test_plain_advice_names_criteria_and_gives_amounts_their_currency() -> None:
+    from ui.plain import plain_advice
+
+    labels = {"monthly_cost": "Monthly cost", "capability": "Capability", "cost": "Cost"}
+    assert (
+        plain_advice(
+            "move 2.21 percentage points of weight: monthly_cost 10.00% → 7.79%, capability 15.00% → 17.21%",
+            labels,
+            "EUR",
+        )
+        == "move 2.21 percentage points of weight: Monthly cost 10.00% → 7.79%, Capability 15.00% → 17.21%"
+    )
+    assert plain_advice(
+        "a monthly cost 73.8% lower, at most 619.12 instead of 2,363.05, would make it first", labels, "CHF"
+    ) == (
+        "a monthly cost 73.8% lower, at most CHF 619.12 a month instead of CHF 2,363.05, would make it first"
+    )
+
+
+def test_finding_words_never_reads_as_if_the_requirement_held() -> None:
+    from ui.plain import finding_words
+
+    rule = "Processing regions rest on primary evidence"
+    outcome, found = finding_words(
+        "rule.unknown",
+        f"{rule}: residency (processing regions) records no evidence grade; primary or stronger required",
+        rule,
+    )
+    assert outcome == "not confirmed: evidence too weak"
+    assert (
+        found
+        == "residency (processing regions) has no evidence grade; this rule accepts only primary evidence or stronger"
+    )
+    outcome, found = finding_words(
+        "rule.unknown",
+        "ISO: vendor.certifications.iso27001 rests on aggregator evidence; primary or stronger required",
+        "ISO",
+    )
+    assert found.startswith("the ISO/IEC 27001 certification rests only on aggregator evidence")
+    assert finding_words("rule.failed", "EU only: processing in US", "EU only") == (
+        "broken",
+        "processing in US",
+    )
+    assert finding_words("min_score.below", "score 40 below 60", None) == (
+        "score below the minimum",
+        "score 40 below 60",
+    )
+    assert (
+        finding_words("some.new_code", "x", None)[0] == "new code"
+    )  # a code without words: never the raw code
+
+
+def test_name_ids_and_unknown_text_name_criteria() -> None:
+    from ui.plain import display_names, name_ids, unknown_text
+
+    assert name_ids("response_time weighs 5%; c5 is not recorded", {"response_time": "Response time"}) == (
+        "Response time weighs 5%; BSI C5 is not recorded"
+    )
+    assert name_ids("openai-gpt-c5-api and x.c5", {}) == "openai-gpt-c5-api and x.c5"  # inside ids: kept
+    assert unknown_text("response_time", "criterion", 1, 3, False, 3, {"response_time": "Response time"}) == (
+        "Response time (unknown value): rank 1 if it is the best possible, 3 if the worst · cannot change the top 3"
+    )
+    assert unknown_text("iso27001", "must-have", None, None, True, 3, {}) == (
+        "iso27001 (must-have): still excluded if it passes, excluded if it fails"
+    )
+    assert display_names({"a": "X", "b": "X", "c": "Y"}) == {"a": "X (a)", "b": "X (b)", "c": "Y"}

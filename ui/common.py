@@ -311,6 +311,9 @@ CSS = """<style>
 /* A compact sidebar: less space between its elements, no min/max labels under the sliders. */
 [data-testid="stSidebar"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
 [data-testid="stSidebar"] [data-testid="stSliderTickBar"] { display: none; }
+/* The upload widgets' own size line says "1MB" for 1,048,576 bytes: their labels give the limit
+   as 1 MiB (1,048,576 bytes) and the file types, so the app uses one unit everywhere. */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 /* Less empty space above the page title, so the answer is on the first screen. */
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 </style>"""

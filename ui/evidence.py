@@ -184,8 +184,11 @@ def who(v: VendorQuestionnaire) -> str:
     return f"{v.vendor_name} ({ROLES.get(v.role, v.role)})"
 
 
-def summary(ev: Evidence, asked: Mapping[str, Sequence[Ask]]) -> pd.DataFrame:
-    """One row per listed offering: its name, today's rank, its range, how many
+def summary(
+    ev: Evidence, asked: Mapping[str, Sequence[Ask]], short: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """One row per listed offering: its name (``short`` when given, e.g. the model and
+    whom you contract with, else model — channel), today's rank, its range, how many
     questions can change the shortlist or a must-have, whom they go to, and its id
     (text cells made visible, :func:`ui.common.text_frame`, for ``st.dataframe``)."""
     rows = []
@@ -194,7 +197,7 @@ def summary(ev: Evidence, asked: Mapping[str, Sequence[Ask]]) -> pd.DataFrame:
         deciding = [a for a in asked[oid] if a.question.decides]
         rows.append(
             {
-                "offering": ev.labels[oid],
+                "offering": (short or ev.labels).get(oid, ev.labels[oid]),
                 "today": "excluded" if rr.rank is None else f"rank {rr.rank}",
                 "rank range over its unknowns": range_short(rr),
                 "questions that can change the shortlist": len(deciding),

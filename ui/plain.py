@@ -8,6 +8,7 @@ these words are for reading, the CSV/JSON keep the engine's values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 
 import engine
@@ -273,3 +274,193 @@ def coverage_warning(coverage: Sequence[Coverage], labels: dict[str, str]) -> st
         + (". These criteria mostly rank" if len(mostly) > 1 else ". This criterion mostly ranks")
         + " missing data."
     )
+
+
+def contracting_party(operator: str, deployment: str) -> str:
+    """Whom the buyer contracts with: the channel's operator, or ``you (self-hosted)``
+    when the buyer runs it (operator ``BUYER`` or a self-hosted deployment)."""
+    return "you (self-hosted)" if operator.upper() == "BUYER" or deployment == "self-hosted" else operator
+
+
+def display_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Offering id → the name to show (``model — channel``); a name two offerings share
+    gets its id in brackets, so two columns, bars or dots never merge."""
+    seen = list(names.values())
+    return {o: n if seen.count(n) == 1 else f"{n} ({o})" for o, n in names.items()}
+
+
+def first_more_often(leader: str, firsts: Mapping[str, float], names: Mapping[str, str], samples: int) -> str:
+    """The opening sentence of the Robustness page: how often the leader stays first when
+    the weights vary, and, when another offering is first more often, that it is, with
+    both shares (the lead is then not robust).
+
+    Parameters
+    ----------
+    leader : str
+        The leader's offering id (first on the buyer's own weights).
+    firsts : mapping of str to float
+        Offering id → share of the weight samples (0–1) in which it ranks first
+        (SMAA-2 first-rank acceptability).
+    names : mapping of str to str
+        Offering id → the name to show (ids not listed are shown as given).
+    samples : int
+        The number of weight samples.
+
+    Returns
+    -------
+    str
+        Markdown-free text, e.g. ``X leads on your weights, but Y is first more often
+        (30% vs 28% of 10,000 variations of your weights): the lead is not robust.``
+    """
+    mine = 100 * firsts.get(leader, 0.0)
+    best = max((o for o in firsts if o != leader), key=lambda o: firsts[o], default=None)
+    other = 100 * firsts[best] if best is not None else 0.0
+    lead = names.get(leader, leader)
+    if best is not None and other > mine + 1e-9:
+        d = 0 if f"{other:.0f}" != f"{mine:.0f}" else 1  # never "30% vs 30%"
+        return (
+            f"{lead} leads on your weights, but {names.get(best, best)} is first more often "
+            f"({other:.{d}f}% vs {mine:.{d}f}% of {samples:,} variations of your weights): "
+            "the lead is not robust."
+        )
+    tail = "." if mine > 50 else ": more often than any other offering, but not in most."
+    return (
+        f"{lead} leads on your weights and stays first in {mine:.0f}% of {samples:,} variations of them{tail}"
+    )
+
+
+def plain_advice(message: str, labels: Mapping[str, str], currency: str) -> str:
+    """An engine sentence of :mod:`engine.mcda.sensitivity.what_it_takes` for the main
+    view: criterion ids named (``monthly_cost 10.00% → 7.79%`` → ``Monthly cost 10.00% →
+    7.79%``) and the monthly amounts given their currency (``at most 619.12 instead of
+    2,363.05`` → ``at most EUR 619.12 a month instead of EUR 2,363.05``). The exports
+    keep the engine's words."""
+    if labels:  # one pass, so a label is never itself rewritten (monthly_cost → Monthly cost, not … Cost)
+        ids = "|".join(re.escape(c) for c in sorted(labels, key=len, reverse=True))
+        message = re.sub(rf"(?<![\w.])({ids})(?= \d+(?:\.\d+)?% →)", lambda m: labels[m[1]], message)
+    return re.sub(
+        r"at most ([\d,]+(?:\.\d+)?) instead of ([\d,]+(?:\.\d+)?)",
+        lambda m: f"at most {currency} {m.group(1)} a month instead of {currency} {m.group(2)}",
+        message,
+    )
+
+
+SEVERITY = {"deny": "blocks approval", "warn": "warning"}
+"""A policy rule's severity in words."""
+
+CHECKS = {
+    "valid-profiles": "Every vendor profile loads",
+    "valid-answers": "Every answer file is used",
+    "min-score": "Minimum score",
+    "price-drift": "Prices as approved",
+    "approved-exists": "Approved offering is in the catalog",
+    "waivers": "Waivers are valid",
+}
+"""The policy-level checks of :mod:`engine.policy.rules` (not rules of the file) in words."""
+
+OUTCOMES = {
+    "rule.failed": "broken",
+    "rule.unknown": "not confirmed",
+    "min_score.below": "score below the minimum",
+    "min_score.excluded": "not ranked (fails a must-have)",
+    "price_drift.drifted": "price changed",
+    "price_drift.not_compared": "price not comparable",
+    "approved.missing": "not in the catalog",
+    "input.invalid": "profile does not load",
+    "input.answers_not_used": "answers not used",
+    "waiver.expired": "waiver expired",
+    "waiver.invalid_expiry": "waiver has no valid expiry date",
+    "waiver.beyond_horizon": "waiver runs too long",
+    "waiver.unknown_rule": "waiver names no rule of the policy",
+    "waiver.unknown_offering": "waiver names no approved offering",
+    "waiver.expiring": "waiver expires soon",
+}
+"""The stable reason codes of a policy finding (:class:`engine.policy.rules.Check`) in words."""
+
+_GRADE = re.compile(
+    r"^(?P<what>.+) (?P<found>records no evidence grade|rests on (?P<g>[\w-]+) evidence); "
+    r"(?P<need>[\w-]+) or stronger required$"
+)
+
+
+def finding_words(code: str, message: str, rule_message: str | None) -> tuple[str, str]:
+    """A policy finding as a buyer reads it: (outcome, what was found).
+
+    ``rule_message`` is the rule's own ``message`` (what the rule requires), which the
+    engine puts before the finding; it is taken off, so a finding never reads as if the
+    requirement held (``Processing regions rest on primary evidence: … records no
+    evidence grade``). A ``min_grade`` finding is said as what it means: the rule cannot
+    be confirmed, because the fact it reads has weaker evidence than the rule accepts
+    (weak evidence decides neither way; :func:`engine.mcda.requirements.evaluate`).
+
+    Returns
+    -------
+    (str, str)
+        e.g. ``("not confirmed", "residency (processing regions) has no evidence grade;
+        this rule accepts only primary evidence or stronger")``.
+    """
+    outcome = OUTCOMES.get(code, code.split(".")[-1].replace("_", " "))
+    detail = message
+    if rule_message and detail.startswith(rule_message + ": "):
+        detail = detail[len(rule_message) + 2 :]
+    parts = (
+        detail.rsplit(": ", 1) if ": " in detail and _GRADE.match(detail.rsplit(": ", 1)[-1]) else [detail]
+    )
+    m = _GRADE.match(parts[-1])
+    if m:
+        found = "has no evidence grade" if m["g"] is None else f"rests only on {m['g']} evidence"
+        what = re.sub(  # a certification's field path by the name buyers know it by
+            r"^(?:vendor\.)?certifications\.(\w+)$",
+            lambda c: f"the {cert_name(c[1])} certification",
+            m["what"],
+        )
+        said = f"{what} {found}; this rule accepts only {m['need']} evidence or stronger"
+        detail = (parts[0] + ": " if len(parts) > 1 else "") + said
+        if code == "rule.unknown":
+            outcome = "not confirmed: evidence too weak"
+    return outcome, detail
+
+
+def unknown_text(
+    field: str,
+    kind: str,
+    best: int | None,
+    worst: int | None,
+    crosses: bool,
+    cut: int,
+    labels: Mapping[str, str],
+) -> str:
+    """One unknown fact and what it can do to an offering's rank, in words (the engine's
+    :func:`engine.mcda.unknowns.describe` with criteria named), e.g. ``Response time
+    (unknown value): rank 1 if it is the best possible, 3 if the worst · cannot change the
+    top 3``; a must-have: ``iso27001 (must-have): rank 2 if it passes, excluded if it fails``."""
+    tail = "" if crosses else f" · cannot change the top {cut}"
+    if kind == "must-have":
+        at = f"rank {best}" if best is not None else "still excluded"
+        return f"{labels.get(field, field)} (must-have): {at} if it passes, excluded if it fails{tail}"
+    b = f"rank {best}" if best is not None else "excluded"
+    w = str(worst) if worst is not None else "excluded"
+    return (
+        f"{labels.get(field, field)} (unknown value): {b} if it is the best possible, {w} if the worst{tail}"
+    )
+
+
+CUT_WORDS = "the shortlist is the top {cut}, as your priorities set it"
+"""How the app names the shortlist cut (``robustness.top_k``) in the main view."""
+
+UNKNOWN_LEGEND = (
+    "Best: the best value the criterion allows, or the must-have passes; worst: counted as worst, as today, "
+    "or it fails. One unknown at a time: the other offerings keep their values."
+)
+"""What "best" and "worst" mean in a rank range, in words (utilities in the method docs)."""
+
+
+def name_ids(text: str, labels: Mapping[str, str]) -> str:
+    """``text`` with criterion ids (``response_time``) and certification ids (``c5``,
+    ``iso27001``) replaced by their names (``Response time``, ``BSI C5``), as whole words:
+    for engine sentences shown in the main view (the files keep the ids)."""
+    names = {**{c: n for c, n in CERT_NAMES.items()}, **labels}
+    if not names:
+        return text
+    pattern = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<![\w.-])({pattern})(?![\w-])", lambda m: names[m[1]], text)

@@ -22,6 +22,21 @@ APPLY = "Apply weights"
 MODE_SLOT = "_mode"
 """Key of the slot under the ordering or the pairwise comparisons."""
 REGION_CHOICES = ["EU", "EEA", "GLOBAL", "US", "GB", "CH", "CA", "FR", "DE", "NL", "IE", "CN"]
+COMPACT_PAGES = {"catalog": "", "policy": "p_policy_sidebar"}
+"""Pages (URL path) that do not use the priorities → the page's switch that makes them use
+the sidebar's after all ("" for none): there the sidebar is a short summary (:func:`compact`)."""
+
+
+def compact(url_path: str) -> bool:
+    """Whether the page at ``url_path`` gets the compact sidebar: it is one of
+    :data:`COMPACT_PAGES` and its switch to the sidebar's priorities (the Policy page's
+    what-if) is off. (The sidebar keeps its width: Streamlit 1.67's
+    ``set_page_config(initial_sidebar_state=<pixels>)`` sets it on the first load only, not
+    on a page switch — measured in Chromium; the summary is short instead.)"""
+    if url_path not in COMPACT_PAGES:
+        return False
+    switch = COMPACT_PAGES[url_path]
+    return not (switch and st.session_state.get(switch))
 
 
 def apply_preset(presets: dict[str, PrioritiesFile], ids: tuple[str, ...]) -> None:
@@ -118,13 +133,45 @@ def _weights(criteria: engine.CriteriaCatalog, labels: dict[str, str]) -> dict[s
     return band
 
 
+def _summary(presets: dict[str, PrioritiesFile], criteria: engine.CriteriaCatalog) -> None:
+    """The compact sidebar: which priorities are set, that this page does not use them,
+    and a link to where they are changed. The widgets are not drawn; their values are kept
+    in the session state (app.py re-assigns them on every run)."""
+    ss = st.session_state
+    with st.sidebar:
+        st.header("Priorities")
+        st.markdown(f"Preset: **{md(presets[ss['preset']].name)}**")
+        if ss["mode"] == "direct":
+            total = sum(ss[f"w_{c}"] for c in criteria.ids()) or 1
+            shares = [(c.label, 100 * ss[f"w_{c.id}"] / total) for c in criteria.criteria]
+            st.caption(
+                "Weights: "
+                + ", ".join(f"{md(lab)} {w:.0f}%" for lab, w in sorted(shares, key=lambda x: -x[1]) if w > 0)
+                + "."
+            )
+        else:
+            st.caption(f"Weights given as: {state.MODE_LABELS[ss['mode']].lower()}.")
+        st.caption(
+            "This page does not use the priorities: they rank the offerings on the Shortlist, Compare, "
+            "Robustness and Evidence pages, where this sidebar shows every control."
+        )
+        st.page_link("ui/pages/shortlist.py", label="Change the priorities", icon=":material/tune:")
+
+
 def draw(
-    presets: dict[str, PrioritiesFile], criteria: engine.CriteriaCatalog, labels: dict[str, str]
+    presets: dict[str, PrioritiesFile],
+    criteria: engine.CriteriaCatalog,
+    labels: dict[str, str],
+    compact: bool = False,
 ) -> dict[str, DeltaGenerator]:
     """Draw the priorities controls; returns a caption slot under each weight slider
-    (filled with its stability interval once the ranking is known)."""
+    (filled with its stability interval once the ranking is known). ``compact``: a page
+    that does not use the priorities; only a summary is drawn (no slot)."""
     ss = st.session_state
     ids = criteria.ids()
+    if compact:
+        _summary(presets, criteria)
+        return {}
     with st.sidebar:
         st.header("Priorities")
         st.selectbox(

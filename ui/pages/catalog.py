@@ -11,9 +11,10 @@ import streamlit as st
 
 from engine.catalog.dates import FUTURE_FLAG
 from engine.catalog.staleness import flagged, limits, stale_label
-from engine.reports.escape import markdown_code, markdown_url, safe_url
+from engine.reports.escape import markdown_code, markdown_url, safe_url, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import UPLOAD_LIMIT, context, kept_uploader, text_frame
+from ui.plain import FACT_KINDS, contracting_party
 
 ctx = context()
 ss = st.session_state
@@ -27,51 +28,6 @@ lims = (
     else limits(ctx.criteria.max_age_days, ctx.priorities or ctx.preset)
 )
 
-# ----------------------------------------------------------------------------- uploads
-
-st.header("Add vendor profiles")
-kept_uploader(
-    f"Add vendor profiles (.yaml/.yml, {UPLOAD_LIMIT} each)",
-    ["yaml", "yml"],
-    "One vendor per file, in the format of the bundled profiles (see `shortlist schema vendor`). "
-    "A valid profile joins the ranking on every page; an invalid one is shown here with its problems.",
-    ("uploads", "uploader_n", "upload_refused", "upload_replaced"),
-)
-
-
-def _remove(name: str) -> None:
-    ss["uploads"] = {k: v for k, v in ss["uploads"].items() if k != name}
-
-
-with st.container(key="uploads"):
-    for name in ss["uploads"]:
-        file = f"upload:{name}"
-        problems = [i for i in catalog.issues if i.file == file]
-        offered = [o for o in catalog.offerings if o.file == file]
-        listed = "\n".join(f"- {markdown_code(str(i))}" for i in problems)
-        joined = md(", ".join(o.id for o in offered))
-        shown = md(name)  # the browser's file name: text, never markup
-        c1, c2 = st.columns([5, 1])
-        if offered and problems:
-            c1.warning(
-                f"**{shown}**: {len(offered)} offering(s) joined the ranking ({joined}), "
-                f"but {len(problems)} problem(s) left the rest out:\n\n{listed}"
-            )
-        elif problems:
-            c1.error(f"**{shown}** was not loaded — {len(problems)} problem(s):\n\n{listed}")
-        elif offered:
-            c1.success(f"**{shown}**: {len(offered)} offering(s) joined the ranking: {joined}")
-        else:
-            c1.warning(f"**{shown}**: no offering loaded")
-        vid = offered[0].vendor.id if offered else None
-        if vid and name.rsplit(".", 1)[0] != vid:
-            c1.caption(
-                f"Its vendor id is {markdown_code(vid)}: in a catalog repository save it as "
-                f"{markdown_code(f'vendors/{vid}.yaml')} "
-                "(`shortlist validate` requires the file name to match the id)."
-            )
-        c2.button("Remove", key=f"rm_{name}", on_click=_remove, args=(name,))
-
 bundled_issues = [i for i in catalog.issues if not (i.file or "").startswith("upload:")]
 if bundled_issues:
     st.error(
@@ -84,19 +40,28 @@ if bundled_issues:
 
 st.header(f"{len(catalog.vendors)} vendors, {len(catalog.offerings)} offerings")
 st.caption(
-    f"Data age is counted to the price date {day.isoformat()}. Each kind of fact has its own maximum age "
-    f"(days: {', '.join(f'{k} {n}' for k, n in lims.items())}; the criteria catalog's `max_age_days`, "
-    "then the priorities'); an older fact, or one dated after the price date, is flagged and listed "
-    "under *stale facts*."
+    f"Every profile says when it was last checked against its sources; “checked 12 days ago” counts to the "
+    f"price date, {day.isoformat()}. Each kind of fact is out of date after its own limit "
+    f"({', '.join(f'{FACT_KINDS.get(k, k)} {n} days' for k, n in lims.items())}); such facts, and facts "
+    "dated after the price date, are listed under *out-of-date facts*. You can add vendor profiles at "
+    "the bottom of the page.",
+    help="The limits are the criteria catalog's `max_age_days`, then the priorities'.",
 )
 vendors = sorted({o.vendor.name for o in catalog.offerings})
 f1, f2 = st.columns([2, 3])
-query = f1.text_input("Search (id, model, channel)", key="p_cat_search")
+query = f1.text_input("Search (model, channel or id)", key="p_cat_search")
 chosen = f2.multiselect("Vendors", vendors, key="p_cat_vendors")
 
 
 def _age(d: dt.date | None) -> int | None:
     return (day - d).days if d else None
+
+
+def _ago(days: int) -> str:
+    """``checked 12 days ago`` in words (a date after the price date said so)."""
+    if days < 0:
+        return f"dated {-days} day{'s' if days < -1 else ''} after the price date"
+    return "today" if days == 0 else f"{days} day{'s' if days > 1 else ''} ago"
 
 
 rows = []
@@ -113,11 +78,10 @@ for ro in catalog.offerings:
     ]
     rows.append(
         {
-            "offering": o.id,
-            "vendor": v.name,
-            "channel": o.channel,
-            "as of": o.as_of.isoformat(),
-            "data age (days)": age,
+            "offering": ro.label,
+            "model by": v.name,
+            "contracting party": contracting_party(o.operator.name, o.deployment),
+            "checked": _ago(age),
             "stale": "; ".join(x for x in status if x),
             "stale facts": "; ".join(stale_label(a) for a in old),
             "source": o.sources[0] if o.sources else None,
@@ -127,8 +91,9 @@ for ro in catalog.offerings:
             "processing regions": ", ".join(o.processing_regions or ("unknown",)),
             "developer HQ": v.headquarters or "unknown",
             "operator (HQ)": f"{o.operator.name} ({o.operator.headquarters or 'unknown'})",
-            "model": o.model,
             "file": ro.file.rsplit("/", 1)[-1],
+            "checked on": o.as_of.isoformat(),
+            "id": o.id,
         }
     )
 st.dataframe(
@@ -136,6 +101,21 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
+        "offering": st.column_config.TextColumn(
+            "offering (model — channel)",
+            width=300,
+            pinned=True,
+            help="The model and the channel you buy it through",
+        ),
+        "checked": st.column_config.TextColumn(
+            "last checked",
+            help="When the profile was last checked against its sources, counted to the price date",
+        ),
+        "stale": st.column_config.TextColumn(
+            "out of date", help="A fact past its kind's age limit, or dated after the price date"
+        ),
+        "stale facts": st.column_config.TextColumn("out-of-date facts"),
+        "id": st.column_config.TextColumn("offering id"),
         "source": st.column_config.TextColumn("source", help="the offering's first source"),
         "link": st.column_config.LinkColumn(
             "link", display_text="open", help="the first source, when a web address"
@@ -145,11 +125,18 @@ st.dataframe(
 
 # ----------------------------------------------------------------------------- one offering
 
-ids = [r["offering"] for r in rows]
+ids = [str(r["id"]) for r in rows]
+label_of = {str(r["id"]): str(r["offering"]) for r in rows}
 if ids:
     if ss.get("p_cat_offering") not in ids:
         ss["p_cat_offering"] = ids[0]
-    oid = st.selectbox("Offering details", ids, key="p_cat_offering")
+    st.header("One offering")
+    oid = st.selectbox(
+        "Offering details",
+        ids,
+        key="p_cat_offering",
+        format_func=lambda i: visible(f"{label_of[i]} ({i})"),
+    )
     ro = catalog.get(str(oid))
     o, v = ro.offering, ro.vendor
 
@@ -162,7 +149,7 @@ if ids:
             flag = f" — **{FUTURE_FLAG.removeprefix('data ')}**"
         else:
             flag = f" — **stale** (limit {lims[kind]} days for {kind})" if age > lims[kind] else ""
-        return f"{links} · as of {as_of.isoformat()} ({age} days){flag}"
+        return f"{links} · as of {as_of.isoformat()}" + (f" (checked {_ago(age)})" if age >= 0 else "") + flag
 
     # every input text through md(): a name, note or source never renders as markup
     lines = [
@@ -233,3 +220,48 @@ if ids:
     st.markdown("\n".join(lines))
 else:
     st.info("No offering matches the search.")
+
+# ----------------------------------------------------------------------------- uploads
+
+st.header("Add vendor profiles")
+kept_uploader(
+    f"Add vendor profiles (.yaml/.yml, {UPLOAD_LIMIT} each)",
+    ["yaml", "yml"],
+    "One vendor per file, in the format of the bundled profiles (see `shortlist schema vendor`). "
+    "A valid profile joins the ranking on every page; an invalid one is shown here with its problems.",
+    ("uploads", "uploader_n", "upload_refused", "upload_replaced"),
+)
+
+
+def _remove(name: str) -> None:
+    ss["uploads"] = {k: v for k, v in ss["uploads"].items() if k != name}
+
+
+with st.container(key="uploads"):
+    for name in ss["uploads"]:
+        file = f"upload:{name}"
+        problems = [i for i in catalog.issues if i.file == file]
+        offered = [o for o in catalog.offerings if o.file == file]
+        listed = "\n".join(f"- {markdown_code(str(i))}" for i in problems)
+        joined = md(", ".join(o.id for o in offered))
+        shown = md(name)  # the browser's file name: text, never markup
+        c1, c2 = st.columns([5, 1])
+        if offered and problems:
+            c1.warning(
+                f"**{shown}**: {len(offered)} offering(s) joined the ranking ({joined}), "
+                f"but {len(problems)} problem(s) left the rest out:\n\n{listed}"
+            )
+        elif problems:
+            c1.error(f"**{shown}** was not loaded — {len(problems)} problem(s):\n\n{listed}")
+        elif offered:
+            c1.success(f"**{shown}**: {len(offered)} offering(s) joined the ranking: {joined}")
+        else:
+            c1.warning(f"**{shown}**: no offering loaded")
+        vid = offered[0].vendor.id if offered else None
+        if vid and name.rsplit(".", 1)[0] != vid:
+            c1.caption(
+                f"Its vendor id is {markdown_code(vid)}: in a catalog repository save it as "
+                f"{markdown_code(f'vendors/{vid}.yaml')} "
+                "(`shortlist validate` requires the file name to match the id)."
+            )
+        c2.button("Remove", key=f"rm_{name}", on_click=_remove, args=(name,))

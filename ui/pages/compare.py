@@ -6,6 +6,8 @@ The same comparison as ``shortlist compare``."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +18,15 @@ from engine.reports.compare import comparison_csv, comparison_json, comparison_m
 from engine.reports.escape import markdown_code, markdown_url, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import context, md_frame, no_ranking, robustness, show_issues
-from ui.plain import coverage_warning
+from ui.plain import (
+    caveats,
+    cert_name,
+    contracting_party,
+    coverage_warning,
+    display_names,
+    plain_advice,
+    value_text,
+)
 from ui.unknowns import show_offering_unknowns
 
 DIFFERS = "background-color: #fff4d6"  # a row whose values differ
@@ -55,6 +65,7 @@ ids = st.multiselect(
     format_func=lambda o: (
         f"{visible(names[o])} · {o} " + (f"(rank {ranks[o]})" if ranks[o] else "(excluded)")
     ),
+    help="Each offering is its model and the channel you buy it through, then its id.",
 )
 if len(ids) < MIN_OFFERINGS:
     st.info(f"Pick at least {MIN_OFFERINGS} offerings.")
@@ -78,6 +89,18 @@ except engine.InputError as exc:
     st.stop()
 
 
+by_id = {o.id: o for o in ctx.catalog.offerings}
+party = {
+    o: contracting_party(by_id[o].offering.operator.name, by_id[o].offering.deployment) if o in by_id else ""
+    for o in ids
+}
+# the columns are named as a buyer names offerings (model — channel); the ids are in a caption
+heads = display_names({o: names[o] for o in comp.offering_ids})
+columns = [heads[o] for o in comp.offering_ids]
+wanted = priorities.wanted_certifications
+specs = {c.id: c for c in ranking.criteria}
+
+
 def _num(v: float | str | None, unit: str = "") -> str:
     if v is None:
         return "unknown"
@@ -97,6 +120,8 @@ def _fact(v: object) -> str:
         return "yes" if v else "no"
     if isinstance(v, int):
         return f"{v:,}"
+    if isinstance(v, str) and re.fullmatch(r"[a-z]+(_[a-z]+)+", v):  # a status code: on_request
+        return v.replace("_", " ")
     return _num(v if isinstance(v, float | str) or v is None else str(v))
 
 
@@ -114,13 +139,21 @@ def _styled(frame: pd.DataFrame, differs: list[bool], best: list[list[bool]] | N
 
 
 with st.container(key="compare_summary"):
-    lead = (
-        f"Leader of the ranking: **{md(comp.leader)}**, score {comp.leader_score:.1f}." if comp.leader else ""
-    )
+    lead = ""
+    if comp.leader:
+        top = ranking.row(comp.leader)
+        who = party.get(comp.leader) or ""
+        if not who and comp.leader in by_id:  # the leader is not among the compared offerings
+            lo = by_id[comp.leader].offering
+            who = contracting_party(lo.operator.name, lo.deployment)
+        lead = (
+            f"Leader of the ranking: **{md(top.offering)}** — contracting party **{md(who)}**, model by "
+            f"{md(top.vendor)}; score {comp.leader_score:.1f} of 100."
+        )
     st.markdown(
-        f"{lead} Priorities *{md(comp.priorities_name)}*, method {comp.method}, prices on "
-        f"{comp.on_date.isoformat()}, cost in {md(comp.currency)}/month. Rows whose values differ are shaded; "
-        "the best value on a criterion is green."
+        f"{lead} Priorities *{md(comp.priorities_name)}*, prices on {comp.on_date.isoformat()}, "
+        f"cost in {md(comp.currency)} a month. Rows whose values differ are shaded; the best value on a "
+        "criterion is green."
     )
     plain = coverage_warning(ranking.coverage, {c: md(x) for c, x in ctx.labels.items()})
     if plain:  # the ranking rests on missing data: say so where it is shown, in plain words
@@ -129,7 +162,9 @@ with st.container(key="compare_summary"):
 st.header("Result")
 result = pd.DataFrame(
     {
-        o.offering_id: [
+        heads[o.offering_id]: [
+            party.get(o.offering_id, ""),
+            o.vendor,
             o.status,
             f"{o.rank} of {comp.ranked_count}" if o.rank else "—",
             f"{o.score:.2f}" if o.score is not None else "—",
@@ -137,11 +172,13 @@ result = pd.DataFrame(
             range_short(o.rank_range) if o.rank_range is not None else "—",
             o.exclusion or "—",
             "; ".join(o.excluded_by) or "—",
-            "; ".join(o.flags) or "—",
+            "; ".join(caveats(ranking.row(o.offering_id), ctx.labels)) or "—",
         ]
         for o in comp.offerings
     },
     index=[
+        "contracting party",
+        "model by",
         "status",
         "rank",
         "score (0–100)",
@@ -149,39 +186,51 @@ result = pd.DataFrame(
         "rank range over its unknowns",
         "excluded as",
         "excluded by",
-        "flags",
+        "caveats",
     ],
 )
 st.table(_styled(result, [len(set(result.loc[k])) > 1 for k in result.index]))
+st.caption(
+    "Offering ids (for links and the command line): "
+    + "; ".join(f"{md(heads[o])}: {markdown_code(o)}" for o in comp.offering_ids)
+    + "."
+)
 
 st.header("Which unknowns matter")
-show_offering_unknowns(ranges, ids, rob.top_k)
+show_offering_unknowns(ranges, ids, rob.top_k, heads, ctx.labels)
 
-st.header("Criteria: value [evidence] · utility · points (gap to the leader)")
+st.header("Criteria: value [evidence] · points (gap to the leader)")
 rows, differs, best = {}, [], []
 for c in comp.criteria:
     unit = f"{comp.currency}/month" if c.criterion == "monthly_cost" else c.unit
     label = f"{c.label} ({100 * c.weight:.1f}%)"
     cells = []
     for cell in c.cells:
-        text = _num(cell.value, unit) + (" (imputed worst)" if cell.imputed else "")
+        row_cell = ranking.row(cell.offering_id).cells.get(c.criterion)
+        spec = specs.get(c.criterion)
+        if spec is not None and row_cell is not None:  # in words, with its unit and currency
+            text = value_text(spec, row_cell, comp.currency, wanted)
+        else:
+            text = _num(cell.value, unit) + (" (unknown, counted as worst)" if cell.imputed else "")
         if cell.evidence:  # the weakest grade the value rests on, beside it
             text += f" [{cell.evidence}]"
-        if cell.utility is not None:
-            text += f" · u {cell.utility:.2f}"
         if cell.contribution is not None and comp.additive:
-            text += f" · {cell.contribution:.2f} pts"
-        if cell.gap is not None:
-            text += f" ({cell.gap:+.2f})"
+            text += f" · {cell.contribution:.1f} points"
+        elif cell.utility is not None:  # not additive: how good the value is, 0 to 1
+            text += f" · {100 * cell.utility:.0f}% of the best"
+        if cell.gap is not None and abs(cell.gap) >= 0.05:
+            text += f" ({cell.gap:+.1f} vs the leader)"
         cells.append(text)
     rows[label] = cells
     differs.append(c.differs)
     best.append([cell.best for cell in c.cells])
-criteria_table = pd.DataFrame.from_dict(rows, orient="index", columns=list(comp.offering_ids))
+criteria_table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 st.table(_styled(criteria_table, differs, best))
 st.caption(
     "In brackets: the weakest evidence grade the value rests on (primary, independent, vendor-declared, "
-    "secondary, aggregator; ungraded when its source gives none)."
+    "secondary, aggregator; ungraded when its source gives none). Points: what the value adds to the score "
+    "of 100 (its weight times how good it is between the criterion's worst and best anchors); the "
+    "downloads have the exact utilities."
 )
 if not comp.additive:
     st.caption(f"{comp.method} is not additive: no points per criterion, and the gap is the score's.")
@@ -192,14 +241,24 @@ with st.container(key="compare_wwit"):
         p = o.path_to_first
         if p is None:
             continue
-        price = f" Price: {md(p.price_message)}." if p.price_message else ""
-        st.markdown(f"- **{md(o.offering_id)}** — Weights: {md(p.message)}.{price}")
+        said = {c: x for c, x in ctx.labels.items()}
+        price = (
+            f" Price: {md(plain_advice(p.price_message, said, comp.currency))}." if p.price_message else ""
+        )
+        st.markdown(
+            f"- **{md(heads[o.offering_id])}** — Weights: {md(plain_advice(p.message, said, comp.currency))}.{price}"
+        )
 
 st.header("Facts")
 facts = pd.DataFrame.from_dict(
-    {f.label: [_fact(v) for v in f.values] for f in comp.facts},
+    {  # certifications by the names buyers know them by (Certification: iso27017 → ISO/IEC 27017)
+        re.sub(r"^Certification: (\w+)$", lambda m: f"Certification: {cert_name(m[1])}", f.label): [
+            _fact(v) for v in f.values
+        ]
+        for f in comp.facts
+    },
     orient="index",
-    columns=list(comp.offering_ids),
+    columns=columns,
 )
 st.table(_styled(facts, [f.differs for f in comp.facts]))
 
@@ -210,7 +269,7 @@ def _source(p: Provenance) -> str:
 
 
 def _provenance(comp: Comparison) -> str:
-    head = "| value | " + " | ".join(md(o) for o in comp.offering_ids) + " |"
+    head = "| value | " + " | ".join(md(heads[o]) for o in comp.offering_ids) + " |"
     lines = [head, "|---" * (len(comp.offering_ids) + 1) + "|"]
     for c in comp.criteria:
         lines.append(f"| {md(c.label)} | " + " | ".join(_source(cell.provenance) for cell in c.cells) + " |")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import streamlit as st
 
 import engine
-from engine.mcda.unknowns import describe, range_sentence
+from engine.mcda.unknowns import range_sentence
 from engine.reports.escape import markdown_code, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui.answers import draw_answer_uploads
@@ -42,6 +42,8 @@ from ui.evidence import (
     who,
     workbook,
 )
+from ui.plain import CUT_WORDS, UNKNOWN_LEGEND, contracting_party, display_names, name_ids
+from ui.unknowns import said
 
 ctx = context()
 ss = st.session_state
@@ -65,7 +67,7 @@ left_out = len(ranking.rows) - len(ev.listed)
 st.caption(
     f"Public sources never answer everything. For each offering: its rank with every unknown fact at the "
     f"worst and at the best the criterion allows, and the questions whose answers decide it, to send to "
-    f"the model maker or the channel operator. Shortlist cut: top {cut} (the priorities' robustness top K). "
+    f"the model maker or the channel operator; {CUT_WORDS.format(cut=cut)}. "
     + (
         f"{left_out} excluded offering(s) are not listed: they fail a must-have on a known fact or cannot "
         f"reach the top {cut} whatever the answers (their questions are in the questionnaires below)."
@@ -76,22 +78,63 @@ st.caption(
 
 st.header("Every offering at a glance")
 if ev.listed:
+    # every column in view at 1440 px: the model and whom you contract with (the full name
+    # below, when an offering is picked); the ids kept in the frame only
+    offering_by = {o.id: o for o in ctx.catalog.offerings}
+    short = display_names(
+        {
+            o: f"{offering_by[o].offering.model} ({contracting_party(offering_by[o].offering.operator.name, offering_by[o].offering.deployment)})"
+            if o in offering_by
+            else ev.labels[o]
+            for o in ev.listed
+        }
+    )
+    glance = summary(ev, asked, short)
     st.dataframe(
-        summary(ev, asked),
+        glance,
         hide_index=True,
         width="stretch",
-        column_config={"offering": st.column_config.TextColumn(width="large")},
+        height=35 * (min(len(glance), 15) + 1) + 3,
+        column_order=[c for c in glance.columns if c != "id"],
+        column_config={
+            "offering": st.column_config.TextColumn(
+                "offering (contracting party)",
+                width=250,
+                help="The model and whom you contract with; pick it below for the channel and its questions.",
+            ),
+            "today": st.column_config.TextColumn(width=64),
+            "rank range over its unknowns": st.column_config.TextColumn(
+                "range over unknowns",
+                width=150,
+                help="Its best and worst rank if every unknown fact were answered at the best or the worst "
+                "the criterion allows (how many unknowns in brackets).",
+            ),
+            "questions that can change the shortlist": st.column_config.NumberColumn(
+                "questions that matter",
+                width=150,
+                help=f"Questions whose answer can move an offering in or out of the top {cut}, or change a "
+                "must-have's outcome.",
+            ),
+            "ask": st.column_config.TextColumn(
+                "whom to ask", width=300, help="The model maker or the operator of the channel."
+            ),
+        },
     )
+    if len(glance) > 15:
+        st.caption(f"Scroll the table for all {len(glance)} offerings.")
 
 # ----------------------------------------------------------------------------- one offering
 
 st.header("One offering: its range and the questions that decide it")
 
 
+names = display_names(ev.labels)  # a name two offerings share gets its id
+
+
 def _option(oid: str) -> str:
     rr = ev.ranges[oid]
     today = f"rank {rr.rank}" if rr.rank is not None else f"excluded, {rr.best_rank} at best"
-    return visible(f"{ev.labels[oid]} · {today} ({oid})")
+    return visible(f"{names.get(oid, oid)} · {today}")
 
 
 def _show(group: list[Ask]) -> None:
@@ -103,12 +146,12 @@ def _show(group: list[Ask]) -> None:
         for a in (a for a in group if a.to is v):
             s = a.question.spec
             lines.append(f"- **Q{a.number}. {md(s.ask)}**")
-            lines += [f"  - Why: {md(w)}" for w in a.why]
+            lines += [f"  - Why: {md(name_ids(w, ctx.labels))}" for w in a.why]
             lines.append(f"  - Evidence wanted: {md(s.evidence)}")
             lines.append(f"  - Answer: {md(s.answer_format)}")  # names the allowed values, if any
             if a.others:
                 lines.append(
-                    f"  - The same answer counts for {', '.join(markdown_code(o) for o in a.others)}"
+                    f"  - The same answer counts for {md(', '.join(names.get(o, o) for o in a.others))}"
                 )
         lines.append("")
     st.markdown("\n".join(lines))
@@ -121,11 +164,8 @@ def _one_offering(oid: str) -> None:
     with st.container(key="evidence_offering"):
         st.markdown(f"**{md(ev.labels[oid])}** ({markdown_code(oid)}): {md(range_sentence(rr))}.")
         if rr.unknowns:
-            st.markdown("\n".join(f"- {md(describe(u, cut))}" for u in rr.unknowns))
-            st.caption(
-                "Best: utility 1 on that criterion, or the must-have passes; worst: utility 0 (today's "
-                "imputation), or it fails. One unknown at a time; the other offerings keep their values."
-            )
+            st.markdown("\n".join(f"- {md(said(u, cut, ctx.labels))}" for u in rr.unknowns))
+            st.caption(UNKNOWN_LEGEND)
     mine = asked[oid]
     deciding = [a for a in mine if a.question.decides]
     rest = [a for a in mine if not a.question.decides]
@@ -190,7 +230,29 @@ else:
                 f"showing {md(default)} instead."
             )
         ss["p_evidence"] = default
-    oid = st.selectbox("Offering", listed, key="p_evidence", format_func=_option)
+        ss["_evidence_default"] = default
+    oid = st.selectbox(
+        "Offering", listed, key="p_evidence", format_func=_option, help="Pick any listed offering."
+    )
+    if oid == ss.get("_evidence_default"):  # say why the page opened on this one
+        crosses = any(u.crosses_cut for u in ev.ranges[oid].unknowns)
+        lead = ranking.ranked[0].offering_id if ranking.ranked else None
+        st.caption(
+            (
+                "Showing the leader"
+                if oid == lead
+                else "Showing the highest-ranked offering"
+                if oid == listed[0]
+                else f"Showing the highest-listed offering whose answers could change the top {cut}"
+            )
+            + (
+                f": its unknown facts could change the top {cut}."
+                if crosses and oid in (lead, listed[0])
+                else "."
+                if crosses
+                else f", as no offering's answers can change the top {cut}."
+            )
+        )
     _one_offering(oid)
 
 # ----------------------------------------------------------------------------- questionnaires

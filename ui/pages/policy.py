@@ -42,13 +42,17 @@ from ui.common import (
     too_big,
     vendors_dir,
 )
+from ui.plain import CHECKS, SEVERITY, finding_words
 
 ctx = context()
 ss = st.session_state
 st.title("Policy")
 st.caption(
-    "A policy says what every approved offering must meet (rules with severity deny or warn, a minimum "
-    "score, waivers with an expiry). CI runs the same check with `shortlist check --policy FILE`."
+    "A policy is your organisation's list of what every approved offering must meet: rules that block "
+    "approval or only warn, a minimum score, and exemptions (waivers) that expire. Your CI pipeline can run "
+    "the same check on every change of the catalog.",
+    help="`shortlist check --policy FILE`: rules with severity `deny` (blocks approval) or `warn`; the "
+    "command exits 1 on a deny finding (or on a warning with `--fail-on warn`).",
 )
 
 CRITERIA = criteria_dir()
@@ -208,7 +212,7 @@ own = report.priorities_name or "none (the policy names no priorities file)"
 sidebar_name = ctx.priorities.name if ctx.priorities is not None else None
 with st.container(key="policy_under"):
     st.info(
-        f"Checked under **the policy's own priorities: {md(own)}**, as `shortlist check` does in CI: "
+        f"Checked under **the policy's own priorities: {md(own)}**, as the CI check does: "
         "a policy is the organisation's rule, so its minimum score and rules use the priorities it names, "
         "not the sidebar's."
         + (
@@ -240,7 +244,7 @@ if under_sidebar and ctx.priorities is not None:
         st.stop()
     st.warning(
         f"What-if: checked under the sidebar's priorities ({md(report.priorities_name or '')}). "
-        "CI checks under the policy's own; the exit codes below are for these priorities."
+        "CI checks under the policy's own; the verdict below is for these priorities."
     )
 
 deny = [c for c in report.findings if c.severity == "deny"]
@@ -248,11 +252,20 @@ warn = [c for c in report.findings if c.severity == "warn"]
 waived = [c for c in report.checks if c.status == "waived"]
 with st.container(key="policy_summary"):
     verdict = "fails" if deny else "passes"
+    broken = (
+        f"{len(deny)} finding(s) block approval: the CI check would fail."
+        if deny
+        else "No rule that blocks approval is broken: the CI check would pass"
+        + (" (it would fail if set to fail on warnings too)." if warn else ".")
+    )
     st.markdown(
-        f"**{md(report.policy_name)}** {verdict} on {report.today.isoformat()}: {len(report.offerings)} offering(s) "
-        f"checked under {md(report.priorities_name or 'no priorities')} — {len(deny)} deny finding(s), "
-        f"{len(warn)} warning(s), {len(waived)} waived check(s). "
-        f"`shortlist check` would exit {report.exit_code('deny')} (with `--fail-on warn`: {report.exit_code('warn')})."
+        f"**{md(report.policy_name)}** {verdict} on {report.today.isoformat()}. {broken} "
+        f"{len(report.offerings)} offering(s) checked under {md(report.priorities_name or 'no priorities')}: "
+        f"{len(warn)} warning(s), {len(waived)} check(s) exempted by a waiver."
+    )
+    st.caption(
+        f"Exit code of `shortlist check`: {report.exit_code('deny')} "
+        f"({report.exit_code('warn')} with `--fail-on warn`)."
     )
 if policy.description:
     st.caption(md(policy.description))
@@ -262,26 +275,39 @@ def _where(c: engine.policy.rules.Check) -> str:
     return f"{c.file}:{c.line}" if c.file and c.line else (c.file or "")
 
 
+rule_says = {r.id: r.message for r in policy.rules}
+named = {o.id: o.label for o in ctx.catalog.offerings}
+
+
+def _rule(c: engine.policy.rules.Check) -> str:
+    """What the rule requires, in its own words (its id when it has none)."""
+    return rule_says.get(c.rule_id) or CHECKS.get(c.rule_id, c.rule_id)
+
+
+def _said(c: engine.policy.rules.Check) -> dict[str, str]:
+    outcome, found = finding_words(c.code, c.message, rule_says.get(c.rule_id))
+    return {
+        "offering": named.get(c.offering_id or "", c.offering_id or "the whole catalog"),
+        "severity": SEVERITY.get(c.severity, c.severity),
+        "rule": _rule(c),
+        "outcome": outcome,
+        "found": found,
+    }
+
+
 findings = [*deny, *warn]
 st.header(f"Findings ({len(findings)})")
 if findings:
     listed, left = cut(findings)  # an HTML table draws every row: the first ones
-    st.table(  # st.table renders Markdown: every cell escaped
-        md_frame(
-            pd.DataFrame(
-                [
-                    {
-                        "severity": c.severity,
-                        "rule": c.rule_id,
-                        "offering": c.offering_id or "",
-                        "code": c.code,
-                        "message": c.message,
-                        "where": _where(c) + (f" [{c.field}]" if c.field else ""),
-                    }
-                    for c in listed
-                ]
-            )
+    with st.container(key="policy_findings"):
+        st.table(  # st.table renders Markdown: every cell escaped; offerings by name, no row numbers
+            md_frame(pd.DataFrame([_said(c) for c in listed]).set_index("offering"))
         )
+    st.caption(
+        "Blocks approval: the offering may not be approved (a `deny` rule). Warning: reported, not blocking "
+        "(a `warn` rule). Not confirmed: the fact is unknown, or rests on weaker evidence than the rule "
+        "accepts, so it decides neither way and counts as a finding. The table of every check below has "
+        "the offering ids, reason codes and file lines."
     )
     if left:
         st.caption(more_line(left, "findings", "the JSON report and the table of every check below list all"))
@@ -296,17 +322,17 @@ if report.waivers:
             pd.DataFrame(
                 [
                     {
-                        "rule": w.rule,
-                        "offering": w.offering,
+                        "offering": named.get(w.offering, w.offering),
+                        "rule": rule_says.get(w.rule) or w.rule,
                         "status": w.status.replace("_", " "),
                         "expires": w.expires.isoformat() if w.expires else "missing or malformed",
-                        "days left": w.days_left,
+                        "days left": "—" if w.days_left is None else w.days_left,
                         "approver": w.approver,
                         "reason": w.reason,
                     }
                     for w in waivers
                 ]
-            )
+            ).set_index("offering")
         )
     )
     if left:
@@ -321,7 +347,7 @@ if report.stale:  # as `shortlist check` lists them: shown, not findings
                 pd.DataFrame(
                     [
                         {
-                            "offering": oid,
+                            "offering": named.get(oid, oid),
                             "fact": block_name(a),
                             "kind": a.fact.kind,
                             "as of": a.fact.as_of.isoformat() + (" (inherited)" if a.fact.inherited else ""),
@@ -350,7 +376,9 @@ with st.expander(f"Every check ({len(report.checks)}), passing ones included"):
                         "severity": c.severity,
                         "rule": c.rule_id,
                         "offering": c.offering_id or "",
+                        "code": c.code,
                         "message": c.message,
+                        "where": _where(c) + (f" [{c.field}]" if c.field else ""),
                     }
                     for c in report.checks
                 ]

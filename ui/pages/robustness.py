@@ -4,6 +4,8 @@ another offering to rank first. Same analysis as ``shortlist sensitivity``."""
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -13,10 +15,11 @@ from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line, names
 from ui.common import context, no_ranking, robustness, show_issues
-from ui.plain import coverage_warning, front_2d
+from ui.plain import coverage_warning, display_names, first_more_often, front_2d, plain_advice
 
 ctx = context()
 st.title("Robustness: how sure is this ranking?")
+opening = st.empty()  # the page's answer in one sentence, filled once the sampling is done
 if no_ranking(ctx):
     st.stop()
 ranking, priorities = ctx.ranking, ctx.priorities
@@ -37,20 +40,20 @@ except engine.InputError as exc:
 ss["export_sensitivity_json"] = sens_json
 leader = report.problem.offering_ids[0]
 acc = report.acceptability
+human = {r.offering_id: r.offering for r in ranking.ranked}
+shown = display_names(human)  # a name two offerings share gets its id, so they never merge in a chart
+firsts = {o: float(acc.acceptability[i, 0]) for i, o in enumerate(report.problem.offering_ids)}
+with opening.container(key="robust_opening"):  # does the lead hold when the weights vary? First, in words
+    st.markdown(md(first_more_often(leader, firsts, shown, acc.samples)))
 plain = coverage_warning(ranking.coverage, {c: md(x) for c, x in labels.items()})
 if plain:  # robustness to weights says nothing about values imputed worst
     st.warning(plain + " Varying the weights below does not vary them.")
 
-human = {r.offering_id: r.offering for r in ranking.ranked}
-shown = {  # a name two offerings share gets its id, so they never merge in a chart
-    o: n if list(human.values()).count(n) == 1 else f"{n} ({o})" for o, n in human.items()
-}
-first = 100 * acc.acceptability[0, 0]
 st.header("How often each offering takes each rank")
 st.markdown(
-    f"**{md(shown[leader])}** stays first in **{first:.0f}%** of {acc.samples:,} variations of your weights. "
-    "Read each row across: the darker a cell, the more often that offering lands at that rank. "
-    "A leader first in most variations is a safe pick; shares spread over many ranks mean the order is a close call."
+    f"Each row is an offering, each column a rank; a cell is the share of {acc.samples:,} variations of your "
+    "weights in which that offering lands at that rank. Look at the first column: the offering first most "
+    "often is the safest pick; shares spread over many ranks mean the order is a close call."
 )
 with st.expander("How this is computed"):
     st.markdown(
@@ -160,6 +163,27 @@ xy = {
 picture_front = front_2d(xy)  # the front of THIS picture (the engine's is over all criteria)
 by_id = {o.id: o for o in ctx.catalog.offerings}
 short = {o: f"{by_id[o].offering.model} ({by_id[o].offering.operator.name})" if o in by_id else o for o in xy}
+# dots that nearly coincide (within 0.15 of a decade of cost and 2.5 capability points) get one
+# label naming them all, so no two labels print over each other
+groups: list[list[str]] = []
+for o, (c, k) in sorted(xy.items(), key=lambda x: x[1][0]):
+    near = next(
+        (g for g in groups if abs(math.log10(c / xy[g[0]][0])) < 0.15 and abs(k - xy[g[0]][1]) < 2.5), None
+    )
+    if near is None:
+        groups.append([o])
+    else:
+        near.append(o)
+label_of: dict[str, str] = {}
+for g in groups:
+    models = {by_id[o].offering.model if o in by_id else o for o in g}
+    if len(g) == 1:
+        label_of[g[0]] = short[g[0]]
+    elif len(models) == 1:  # one model through several channels: "GPT-6 Luna (OpenAI, Microsoft)"
+        ops = ", ".join(by_id[o].offering.operator.name for o in g if o in by_id)
+        label_of[g[0]] = f"{next(iter(models))} ({ops})"
+    else:
+        label_of[g[0]] = " · ".join(short[o] for o in g)
 costs = sorted(c for c, _ in xy.values())
 middle = costs[len(costs) // 2] if costs else 0.0  # labels of the dearer half go left of their dot
 points = pd.DataFrame(
@@ -168,7 +192,7 @@ points = pd.DataFrame(
             "offering": shown.get(r.offering_id, r.offering_id),
             "id": r.offering_id,
             # the dot's label: the model and whom you contract with, short enough to read beside a dot
-            "label": f"{short.get(r.offering_id, r.offering_id)}",
+            "label": label_of.get(r.offering_id, ""),
             "right": float(r.cells["monthly_cost"].value or 0.0) > middle,
             "cost": r.cells["monthly_cost"].value,
             "capability": r.cells["capability"].value,
@@ -239,24 +263,32 @@ if others:
                 f"showing {md(others[0])} instead."
             )
         ss["p_wwit"] = others[0]
-    target = st.selectbox("Offering", others, key="p_wwit", format_func=lambda o: f"{shown.get(o, o)} ({o})")
+    target = st.selectbox(
+        "Offering",
+        others,
+        key="p_wwit",
+        format_func=lambda o: shown.get(o, o),
+        help="The offerings ranked behind the leader (model — channel).",
+    )
     try:
         wit = what_would_it_take(report.problem, target, dict(rob.weight_bounds))
     except engine.InputError as exc:
         show_issues(exc.issues, "the weight bounds", "fix them to see this answer")
     else:
-        st.markdown(f"**Weights:** {md(wit.message)}.")
-        st.markdown(f"**Price:** {md(wit.price_message)}.")
+        said = dict(labels)
+        st.markdown(f"**Weights:** {md(plain_advice(wit.message, said, cur))}.")
+        st.markdown(f"**Price:** {md(plain_advice(wit.price_message, said, cur))}.")
 if report.notes:  # the method's own words (sampling distribution, ranges): for the specialist
     with st.expander("Notes on the method"):
         for note in report.notes:
             st.caption(md(note))
 
 st.download_button(
-    "Robustness analysis (JSON, as `shortlist sensitivity --format json`)",
+    "Download the robustness analysis (JSON)",
     sens_json,
     file_name="sensitivity.json",
     mime="application/json",
     key="dl_sensitivity",
     on_click="ignore",
+    help="The same bytes as `shortlist sensitivity --format json`.",
 )

@@ -16,7 +16,16 @@ from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line
 from ui.common import ATTRIBUTION, context, md_frame, no_ranking, show_issues, text_frame
 from ui.exports import export_buttons
-from ui.plain import caveats, constant, coverage_warning, deciders, lead_on_unknowns, value_text, why_leads
+from ui.plain import (
+    caveats,
+    constant,
+    coverage_warning,
+    deciders,
+    display_names,
+    lead_on_unknowns,
+    value_text,
+    why_leads,
+)
 from ui.unknowns import LEGEND, ranges_table
 
 ctx = context()
@@ -301,7 +310,11 @@ if ranked and ctx.priorities is not None:
     cut_k = ctx.priorities.robustness.top_k
     with st.expander("Which unknowns matter: rank ranges over unknown facts", expanded=False):
         with st.container(key="rank_ranges"):
-            st.dataframe(ranges_table(ranges_of(ranking, ctx.priorities, cut=cut_k), cut_k), hide_index=True)
+            every = {r.offering_id: r.offering for r in ranking.rows}  # offerings and criteria by name
+            table = ranges_table(
+                ranges_of(ranking, ctx.priorities, cut=cut_k), cut_k, display_names(every), labels
+            )
+            st.dataframe(table, hide_index=True)
         st.caption(
             f"Each offering's rank if its unknown facts were answered at their best or worst; offerings kept out "
             f"by evidence gaps are listed when they could reach the top {cut_k}. {LEGEND} The Compare page "
