@@ -1,0 +1,965 @@
+"""A committee meeting on one server: N live sessions moving weight sliders at once (issue 17, "Load").
+
+Run from the repository root::
+
+    python -m benchmarks.bench_sessions                  # 20 sessions, 5 moves each (about 3 minutes)
+    python -m benchmarks.bench_sessions --sessions 40 --moves 8
+    python -m benchmarks.bench_sessions --quick          # 2 sessions, 2 moves, short waits: targets not judged
+    python -m benchmarks.bench_sessions --ttl 120        # Streamlit's default session TTL (waits 2 minutes)
+    python -m benchmarks.bench_sessions --json bench-sessions.json
+
+Targets (issue 17): with 20 members online at once on one server process, the **p95 of
+the rerun latency ≤ 500 ms**, and the server's **memory back within 10 % of its start**
+once the sessions have closed.
+
+How it measures:
+
+* **The real server.** ``streamlit run app.py`` headless on a free loopback port (as
+  ``benchmarks.bench_app._server``, whose code is copied here in :func:`serve` because
+  that helper neither exposes the process, which the memory readings need, nor takes
+  another script or options), with ``SHORTLIST_VENDORS`` on the bundled ``vendors/`` and
+  ``SHORTLIST_DATABASE_URL`` on a SQLite file in a temporary directory. The server runs
+  under a small launcher (:data:`LAUNCHER`) that adds two signal handlers and nothing
+  else: ``SIGUSR1`` runs ``gc.collect()`` and ``SIGUSR2`` glibc's ``malloc_trim(0)``
+  inside the server, so "after gc" is a reading of the server itself.
+* **Real sessions over Streamlit's own protocol**, as the browser speaks it: a websocket
+  on ``/_stcore/stream`` (subprotocol ``streamlit``), protobuf ``BackMsg`` up and
+  ``ForwardMsg`` down, from the installed ``streamlit.proto``. A session opens with a
+  ``rerun_script`` ``ClientState`` carrying the query string and page; each later rerun
+  sends the ``ClientState`` the frontend sends: the current query string (the one the
+  app wrote, from ``page_info_changed``), the current page's ``page_script_hash`` (from
+  ``navigation``) and the widget states. Widgets are found in the deltas by their user
+  key (the element id ``$$ID-<hash>-<key>``) or a button by its label. A weight move
+  sets the form's sliders (``double_array_value``) and presses *Apply weights* (the form
+  submit button's ``trigger_value``), exactly what the frontend sends when the form is
+  submitted. The driver sends the states of the widgets it has set; every other widget
+  keeps the value the server holds for it (a browser sends those too: a few hundred
+  bytes more per message, no other difference to the server).
+* **Rerun latency** is the time from sending the ``BackMsg`` to receiving the
+  ``ForwardMsg`` ``script_finished`` of that run (a run finished early for another rerun
+  does not count as the end); an exception element or an error alert in a run makes the
+  app "not measurable" (exit 1). All sessions live in one asyncio loop of this process;
+  they open at once (the first run of each is reported apart), wait for each other,
+  then each makes ``--moves`` weight moves (random slider values, seeded) with a think
+  time drawn uniformly from ``--think`` seconds before each. p50/p95/p99 are over all
+  moves of all sessions (numpy's linear percentiles).
+* **Memory**: the server process's RSS (psutil; ``/proc`` without it): (0) fresh; (1)
+  *start*: after one warm-up session (page opened, two moves, closed; the caches are
+  filled as on a server in use) has expired and the server has run ``gc.collect()``;
+  (2) with all N sessions open (per session = (2 − 1) / N); (3) peak while they move
+  (sampled every 0.2 s); (4) right after they close (Streamlit keeps a disconnected
+  session for ``server.disconnectedSessionTTL`` so that a reconnecting tab gets it back);
+  (5) after that TTL: the bench waits TTL + 2 s, then opens and closes one probe
+  session (Streamlit's session store drops expired sessions only on a write; the next
+  visitor's disconnect is one, and the probe session itself runs no script); (6) after
+  ``gc.collect()`` in the server: **judged** against (1); (7) after ``malloc_trim(0)``
+  (information: memory glibc kept but the Python objects gave back). The TTL is 10 s by
+  default here (``--ttl``; Streamlit's default is 120 s: the same cleanup, later).
+* **Peer row**: the same driver on an empty Streamlit app (:data:`EMPTY_APP`: one form with
+  one slider and a submit button), so the framework's own per-session memory and rerun
+  latency are visible; the ratios are Shortlist / empty app. The two servers run one after
+  the other, never at once.
+* **Submission latency** is measured on the committee store, not through the app (the
+  app's Committee page is not on main yet): a decision with N members in a temporary
+  SQLite file (the store the server would use), then N threads submit ``--moves``
+  revisions each, all released at once by a barrier (the "submit now" moment of a
+  meeting); latency of each ``Store.submit`` (one write transaction); p50/p95/p99, and
+  a check that every revision was kept and numbered 1..moves per member. Information
+  only: the issue sets no target for it.
+
+Submitting through the app. A "submit" is a pluggable :class:`Action` (set widgets by key,
+press a button by label) that :meth:`Session.act` times exactly like a weight move; what
+it needs once ``ui/pages/committee.py`` is on main: the page's URL path and each
+member's personal link (the query string the page reads the token from), the keys of the
+member view's weight widgets and the label of its submit button, filled into
+:func:`committee_submit`, and a decision with N members made with the store before the
+sessions open (as the submission row below does). Until then ``--submit`` is refused.
+
+It is a report, not a test: the exit code is 0 even when a target is missed (missed
+targets are listed at the end); it is 1 only when something cannot be measured (the server
+does not start, a session sees an exception or error, a widget is missing, a submission
+is lost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import importlib.metadata
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._report import load_averages, load_span, machine, machine_line, print_verdict, write_json
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+BUNDLED_VENDORS = ROOT / "vendors"
+CRITERIA = ROOT / "criteria"
+APPLY = "Apply weights"  # the submit button of the weight sliders' form (ui/sidebar.py)
+SLIDER_PREFIX = "w_"  # the weight sliders' keys: w_<criterion id>
+
+P95_RERUN_MAX_MS = 500.0
+MEMORY_BACK_MAX = 0.10  # (after close, TTL and gc) / start − 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Size:
+    sessions: int
+    moves: int
+    think: tuple[float, float]  # seconds, uniform
+    ttl: int  # server.disconnectedSessionTTL, seconds
+    stagger: float  # the sessions open within this many seconds
+
+
+FULL = Size(sessions=20, moves=5, think=(2.0, 6.0), ttl=10, stagger=1.0)
+QUICK = Size(sessions=2, moves=2, think=(0.1, 0.3), ttl=2, stagger=0.1)
+SEED = 20_261_204
+
+EMPTY_APP = '''"""An empty Streamlit app for bench_sessions: one form, one slider, one submit button."""
+import streamlit as st
+
+with st.form("weights", border=False):
+    st.slider("Weight", 0, 100, 50, key="w_x")
+    st.form_submit_button("Apply weights")
+'''
+
+LAUNCHER = r"""
+import ctypes, gc, os, signal, sys
+
+_DONE = os.environ["SHORTLIST_BENCH_SIGNAL_FILE"]
+_COUNT = [0]
+
+def _done(what):
+    _COUNT[0] += 1
+    with open(_DONE, "w") as f:
+        f.write(f"{_COUNT[0]} {what}")
+
+def _collect(signum, frame):
+    _done(f"gc {gc.collect()}")
+
+def _trim(signum, frame):
+    try:
+        freed = ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        freed = -1
+    _done(f"trim {freed}")
+
+signal.signal(signal.SIGUSR1, _collect)
+signal.signal(signal.SIGUSR2, _trim)
+from streamlit.web.cli import main
+sys.argv = ["streamlit", *sys.argv[1:]]
+sys.exit(main())
+"""
+"""Runs ``streamlit`` with two signal handlers (gc.collect, malloc_trim) and nothing else."""
+
+
+class CannotMeasure(Exception):
+    """Something the benchmark needs is missing: the server, a widget, a clean run."""
+
+
+# --------------------------------------------------------------------------- the server
+
+
+@dataclasses.dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen[bytes]
+    signal_file: Path
+    log: Path
+    ttl: int
+
+    def rss_mb(self) -> float:
+        return rss_mb(self.proc.pid)
+
+    def signal(self, signum: int, timeout: float = 30) -> str:
+        """Send ``signum`` to the server and wait until its handler has written its line."""
+        before = self.signal_file.read_text() if self.signal_file.exists() else ""
+        os.kill(self.proc.pid, signum)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = self.signal_file.read_text() if self.signal_file.exists() else ""
+            if now and now != before:
+                return now.split(" ", 1)[1]
+            time.sleep(0.05)
+        raise CannotMeasure(f"the server did not answer signal {signum} within {timeout:g} s")
+
+    def log_tail(self, lines: int = 15) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+
+def rss_mb(pid: int) -> float:
+    """Resident set size of process ``pid`` in MB (psutil; else Linux's /proc)."""
+    try:
+        import psutil  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise CannotMeasure("cannot read the server's memory: no psutil and no /proc") from None
+    return float(psutil.Process(pid).memory_info().rss) / 2**20
+
+
+@contextlib.contextmanager
+def serve(app: Path, env: dict[str, str], ttl: int, workdir: Path) -> Iterator[Server]:
+    """``streamlit run app`` headless on a free loopback port under :data:`LAUNCHER`.
+
+    Copied from ``benchmarks.bench_app._server`` (the same command line and health wait)
+    with the process exposed, another script, ``--server.disconnectedSessionTTL`` and the
+    server's output in a log file.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    signal_file = workdir / f"signals-{port}"
+    log = workdir / f"server-{port}.log"
+    full_env = {**os.environ, **env, "SHORTLIST_BENCH_SIGNAL_FILE": str(signal_file)}
+    cmd = [sys.executable, "-c", LAUNCHER, "run", str(app), "--server.headless", "true"]
+    cmd += ["--server.address", "127.0.0.1", "--server.port", str(port)]
+    cmd += ["--browser.gatherUsageStats", "false", "--server.disconnectedSessionTTL", str(ttl)]
+    cmd += ["--server.fileWatcherType", "none"]  # a meeting's server does not watch its files
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    server = Server(url, proc, signal_file, log, ttl)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with opener.open(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise CannotMeasure(f"streamlit did not start at {url}:\n{server.log_tail()}")
+            time.sleep(0.25)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+# --------------------------------------------------------------------------- what a session does
+
+
+@dataclasses.dataclass(frozen=True)
+class SetWidget:
+    """Give the widget with user key ``key`` the value ``value`` (as the frontend would)."""
+
+    key: str
+    value: float | bool | str
+
+
+@dataclasses.dataclass(frozen=True)
+class Press:
+    """Press the button labelled ``label`` (a form's submit button submits the form)."""
+
+    label: str
+
+
+Step = SetWidget | Press
+
+
+@dataclasses.dataclass(frozen=True)
+class Action:
+    """What a member does in one rerun: widgets set, then at most one button pressed."""
+
+    name: str
+    steps: tuple[Step, ...]
+
+
+def move_weights(values: dict[str, int]) -> Action:
+    """Move the weight sliders (``criterion id → points``) and press *Apply weights*."""
+    steps: list[Step] = [SetWidget(SLIDER_PREFIX + c, v) for c, v in values.items()]
+    return Action("weights", (*steps, Press(APPLY)))
+
+
+def committee_submit(values: dict[str, int], submit_label: str) -> Action:
+    """A member's submission on the Committee page: the weight sliders, then its submit button.
+
+    The page is not on main yet; its button label is given by the caller (``--submit``)."""
+    steps: list[Step] = [SetWidget(SLIDER_PREFIX + c, v) for c, v in values.items()]
+    return Action("submit", (*steps, Press(submit_label)))
+
+
+_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(?P<key>.+)$")
+
+
+@dataclasses.dataclass
+class Widget:
+    id: str
+    kind: str  # the Element's oneof: slider, button, checkbox, ...
+    label: str
+    form_id: str
+
+
+class Session:
+    """One browser tab, spoken for over Streamlit's websocket protocol."""
+
+    def __init__(self, url: str, name: str) -> None:
+        self.ws_url = url.replace("http://", "ws://", 1) + "/_stcore/stream"
+        self.name = name
+        self.ws: Any = None
+        self.query = ""
+        self.page_hash = ""
+        self.widgets: dict[str, Widget] = {}  # by user key
+        self.buttons: dict[str, Widget] = {}  # by label
+        self.states: dict[str, Any] = {}  # widget id → WidgetState the session has set
+        self.problems: list[str] = []
+        self.runs = 0
+
+    async def open(self, query: str = "", page_name: str = "") -> float:
+        """Connect and run the page (the first run of a new tab); returns its seconds."""
+        import websockets
+
+        self.ws = await websockets.connect(
+            self.ws_url, subprotocols=[websockets.Subprotocol("streamlit")], max_size=None, proxy=None
+        )
+        self.query = query
+        return await self._rerun(page_name=page_name)
+
+    async def act(self, action: Action) -> float:
+        """Do ``action`` in one rerun; returns the seconds from sending it to its end."""
+        trigger = None
+        for step in action.steps:
+            if isinstance(step, SetWidget):
+                self.states[self._widget(step.key).id] = self._state(step)
+            else:
+                if step.label not in self.buttons:
+                    raise CannotMeasure(
+                        f"{self.name}: no button labelled {step.label!r} on the page "
+                        f"(buttons: {', '.join(sorted(self.buttons)) or 'none'})"
+                    )
+                trigger = self.buttons[step.label].id
+        return await self._rerun(trigger=trigger)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+            self.ws = None
+
+    def _widget(self, key: str) -> Widget:
+        if key not in self.widgets:
+            raise CannotMeasure(
+                f"{self.name}: no widget with key {key!r} on the page "
+                f"(keys: {', '.join(sorted(self.widgets)) or 'none'})"
+            )
+        return self.widgets[key]
+
+    def _state(self, step: SetWidget) -> Any:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: TID251
+
+        w = self._widget(step.key)
+        st = WidgetState(id=w.id)
+        if w.kind == "slider" and isinstance(step.value, (int, float)):
+            st.double_array_value.data.append(float(step.value))
+        elif w.kind == "checkbox" and isinstance(step.value, bool):
+            st.bool_value = step.value
+        elif w.kind == "number_input" and isinstance(step.value, (int, float)):
+            st.double_value = float(step.value)
+        elif w.kind == "text_input" and isinstance(step.value, str):
+            st.string_value = step.value
+        else:
+            raise CannotMeasure(f"{self.name}: cannot set the {w.kind} {step.key!r} to {step.value!r}")
+        return st
+
+    async def _rerun(self, *, trigger: str | None = None, page_name: str = "") -> float:
+        from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: TID251
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251
+        from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: TID251
+
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_script_hash = self.page_hash
+        cs.page_name = page_name
+        cs.widget_states.widgets.extend(self.states.values())
+        if trigger is not None:
+            cs.widget_states.widgets.append(WidgetState(id=trigger, trigger_value=True))
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await self.ws.recv())
+            kind = fwd.WhichOneof("type")
+            if kind == "delta":
+                self._delta(fwd)
+            elif kind == "page_info_changed":
+                self.query = fwd.page_info_changed.query_string
+            elif kind == "navigation":
+                self.page_hash = fwd.navigation.page_script_hash
+            elif kind == "new_session" and not self.page_hash:
+                self.page_hash = fwd.new_session.page_script_hash
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # another run follows at once: its end is this rerun's end
+                seconds = time.perf_counter() - t0
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    self.problems.append("the script did not compile")
+                self.runs += 1
+                return seconds
+
+    def _delta(self, fwd: Any) -> None:
+        from streamlit.proto.Alert_pb2 import Alert  # noqa: TID251
+
+        if fwd.delta.WhichOneof("type") != "new_element":
+            return
+        el = fwd.delta.new_element
+        kind = el.WhichOneof("type")
+        if kind is None:
+            return
+        sub = getattr(el, kind)
+        if kind == "exception":
+            self.problems.append(f"exception in the app: {sub.type}: {sub.message}")
+        elif kind == "alert" and sub.format == Alert.ERROR:
+            self.problems.append(f"error shown by the app: {sub.body[:200]}")
+        wid = getattr(sub, "id", "")
+        if not isinstance(wid, str) or not wid.startswith("$$ID-"):
+            return
+        w = Widget(wid, kind, str(getattr(sub, "label", "")), str(getattr(sub, "form_id", "")))
+        m = _ID.match(wid)
+        if m and m["key"] != "None":
+            self.widgets[m["key"]] = w
+        if kind in ("button", "download_button") and w.label:
+            self.buttons.setdefault(w.label, w)
+            self.buttons[w.label] = w
+
+
+# --------------------------------------------------------------------------- one server under load
+
+
+@dataclasses.dataclass
+class Load:
+    """What the sessions on one server measured."""
+
+    label: str
+    sessions: int
+    first_runs: list[float] = dataclasses.field(default_factory=list)
+    reruns: list[float] = dataclasses.field(default_factory=list)
+    memory: dict[str, float] = dataclasses.field(default_factory=dict)  # reading → MB
+    problems: list[str] = dataclasses.field(default_factory=list)
+    moves: int = 0
+    applied: int = 0  # moves the app took (see :func:`applied`)
+    gc_note: str = ""
+    trim_note: str = ""
+
+    def pct(self, q: float, xs: Sequence[float] | None = None) -> float:
+        xs = self.reruns if xs is None else xs
+        return 1000 * float(np.percentile(np.asarray(xs, dtype=np.float64), q)) if xs else float("nan")
+
+    @property
+    def per_session_mb(self) -> float:
+        return (self.memory["open"] - self.memory["start"]) / self.sessions
+
+    @property
+    def back(self) -> float:
+        """(after close, TTL and gc) / start − 1."""
+        return self.memory["gc"] / self.memory["start"] - 1
+
+
+class Sampler:
+    """Samples a process's RSS every ``every`` seconds in a thread; keeps the peak."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        self.pid, self.every, self.peak = pid, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(Exception):
+                self.peak = max(self.peak, rss_mb(self.pid))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+async def _probe(url: str) -> None:
+    """Open and close one session that runs no script: its disconnect writes to the
+    session store, which drops the expired sessions then."""
+    import websockets
+
+    async with websockets.connect(
+        url.replace("http://", "ws://", 1) + "/_stcore/stream",
+        subprotocols=[websockets.Subprotocol("streamlit")],
+        proxy=None,
+    ):
+        await asyncio.sleep(0.2)
+
+
+def applied(s: Session, values: dict[str, int]) -> bool:
+    """Whether the app took the move: the link it wrote carries the new weights (Shortlist
+    keeps the URL's query equal to its state); apps that write no query are not checked."""
+    if not s.query:
+        return True
+    query = dict(urllib.parse.parse_qsl(s.query))
+    return all(query.get(SLIDER_PREFIX + c) == str(v) for c, v in values.items())
+
+
+def _values(rng: random.Random, keys: Sequence[str]) -> dict[str, int]:
+    """New points for two to four sliders (a member adjusting a few of their weights)."""
+    chosen = rng.sample(list(keys), k=min(len(keys), rng.randint(2, 4)))
+    return {k.removeprefix(SLIDER_PREFIX): rng.randint(0, 100) for k in chosen}
+
+
+async def _member(
+    s: Session,
+    rng: random.Random,
+    moves: int,
+    think: tuple[float, float],
+    everyone_open: asyncio.Barrier,
+    out: Load,
+    stagger: float,
+) -> None:
+    await asyncio.sleep(rng.uniform(0, stagger))  # members join within a second of each other
+    out.first_runs.append(await s.open())
+    await everyone_open.wait()
+    keys = [k for k, w in s.widgets.items() if k.startswith(SLIDER_PREFIX) and w.kind == "slider"]
+    if not keys:
+        raise CannotMeasure(f"{s.name}: no weight slider ({SLIDER_PREFIX}…) on the page")
+    for _ in range(moves):
+        await asyncio.sleep(rng.uniform(*think))
+        values = _values(rng, keys)
+        out.reruns.append(await s.act(move_weights(values)))
+        out.moves += 1
+        out.applied += applied(s, values)
+
+
+async def _drive(
+    url: str,
+    n: int,
+    moves: int,
+    think: tuple[float, float],
+    stagger: float,
+    seed: int,
+    out: Load,
+    on_open: Callable[[], None],
+) -> list[Session]:
+    sessions = [Session(url, f"session {i + 1}") for i in range(n)]
+    everyone_open = asyncio.Barrier(n + 1)
+    tasks = [
+        asyncio.create_task(_member(s, random.Random(seed + i), moves, think, everyone_open, out, stagger))
+        for i, s in enumerate(sessions)
+    ]
+    waiter = asyncio.create_task(everyone_open.wait())
+    done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    if waiter in done:
+        on_open()  # every session has had its first run: the memory with N sessions open
+        await asyncio.gather(*tasks)
+    else:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for d in done:
+            d.result()  # a session failed before all were open: its error
+    return sessions
+
+
+def run_load(label: str, app: Path, env: dict[str, str], args: argparse.Namespace, workdir: Path) -> Load:
+    """Start a server on ``app``, warm it, take the readings with N sessions, close them."""
+    out = Load(label, args.sessions)
+    with serve(app, env, args.ttl, workdir) as server:
+        out.memory["fresh"] = server.rss_mb()
+
+        # warm-up: one member opens the page and moves twice (the caches hot), then leaves
+        async def warm() -> None:
+            s = Session(server.url, "warm-up")
+            await s.open()
+            keys = [k for k, w in s.widgets.items() if k.startswith(SLIDER_PREFIX) and w.kind == "slider"]
+            if not keys:
+                raise CannotMeasure(f"{label}: no weight slider ({SLIDER_PREFIX}…) on the page")
+            rng = random.Random(args.seed - 1)
+            for _ in range(2):
+                await s.act(move_weights(_values(rng, keys)))
+            await s.close()
+            out.problems += s.problems
+
+        asyncio.run(warm())
+        expire(server)
+        server.signal(signal.SIGUSR1)
+        out.memory["start"] = server.rss_mb()
+
+        sessions: list[Session] = []
+
+        def at_open() -> None:
+            out.memory["open"] = server.rss_mb()
+
+        async def meeting() -> None:
+            nonlocal sessions
+            sessions = await _drive(
+                server.url, args.sessions, args.moves, args.think, args.stagger, args.seed, out, at_open
+            )
+            for s in sessions:
+                await s.close()
+
+        with Sampler(server.proc.pid) as sampler:
+            asyncio.run(meeting())
+        out.memory["peak"] = max(sampler.peak, out.memory.get("open", 0.0))
+        for s in sessions:
+            out.problems += [f"{s.name}: {p}" for p in s.problems]
+        time.sleep(0.5)  # the server has seen the websockets close
+        out.memory["closed"] = server.rss_mb()
+        expire(server)
+        out.memory["expired"] = server.rss_mb()
+        out.gc_note = server.signal(signal.SIGUSR1)
+        out.memory["gc"] = server.rss_mb()
+        out.trim_note = server.signal(signal.SIGUSR2)
+        out.memory["trim"] = server.rss_mb()
+        if server.proc.poll() is not None:
+            out.problems.append(f"the server stopped:\n{server.log_tail()}")
+    return out
+
+
+def expire(server: Server) -> None:
+    """Wait out the disconnected-session TTL, then let the session store drop the expired ones."""
+    time.sleep(server.ttl + 2)
+    asyncio.run(_probe(server.url))
+    time.sleep(0.3)
+
+
+# --------------------------------------------------------------------------- submissions (the store)
+
+
+@dataclasses.dataclass
+class Submissions:
+    times: list[float]
+    kept: bool
+    note: str
+
+
+def time_store_submissions(n: int, per_member: int, db: Path) -> Submissions:
+    """N threads submit ``per_member`` revisions each to one decision in a SQLite file,
+    released together by a barrier; the seconds of each ``Store.submit``."""
+    import engine
+    from engine.committee.analysis import member_payload
+    from engine.committee.store import Store
+
+    ids = list(engine.load_criteria(CRITERIA).ids())
+    with Store(f"sqlite:///{db}") as store:
+        _, owner = store.create_decision(
+            "bench_sessions: concurrent submissions",
+            criteria=ids,
+            snapshot={},  # not part of what is timed: a decision's snapshot is fixed at opening
+            priorities_name="bench",
+            priorities_yaml="",
+            method="weighted-sum",
+            vendors_dir=str(BUNDLED_VENDORS),
+            criteria_dir=str(CRITERIA),
+        )
+        tokens = store.invite_many(owner, [f"member {i + 1}" for i in range(n)])
+    member_tokens = [t for _, t in tokens]
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(n)
+
+    def member(i: int, token: str) -> None:
+        rng = random.Random(SEED + i)
+        with Store(f"sqlite:///{db}", create=False) as mine:  # each member's own connection pool
+            barrier.wait()
+            for _ in range(per_member):
+                payload = member_payload("weights", ids, weights={c: rng.randint(1, 100) for c in ids})
+                t0 = time.perf_counter()
+                try:
+                    mine.submit(token, "weights", payload)
+                except Exception as exc:  # reported, never raised in a thread
+                    with lock:
+                        errors.append(f"member {i + 1}: {exc}")
+                    continue
+                with lock:
+                    times.append(time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=member, args=(i, t)) for i, t in enumerate(member_tokens)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with Store(f"sqlite:///{db}", create=False) as store:
+        counts = store.table_counts()
+        revisions_ok = True
+        for token in member_tokens:
+            _, rows = store.own_submissions(token)
+            revisions_ok &= [r.revision for r in rows] == list(range(1, per_member + 1))
+    kept = not errors and counts.get("submissions") == n * per_member and revisions_ok
+    note = "; ".join(errors[:3]) if errors else ""
+    return Submissions(times, kept, note)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for pkg in ("streamlit", "websockets", "protobuf", "sqlalchemy"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            out[pkg] = importlib.metadata.version(pkg)
+    return out
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}×" if b > 0 and np.isfinite(a) and np.isfinite(b) else "—"
+
+
+def print_report(loads: list[Load], subs: Submissions | None, args: argparse.Namespace, judge: bool) -> None:
+    app, peer = loads[0], (loads[1] if len(loads) > 1 else None)
+    print()
+    print(f"{'rerun latency (ms)':<44} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'n':>5} {'target':>8}")
+    for ld in loads:
+        xs = ld.reruns
+        mx = 1000 * max(xs) if xs else float("nan")
+        target = f"p95≤{P95_RERUN_MAX_MS:g}" if ld is app else ""
+        print(
+            f"  {ld.label + ': weight move':<42} {ld.pct(50):>7.0f} {ld.pct(95):>7.0f} {ld.pct(99):>7.0f} "
+            f"{mx:>7.0f} {len(xs):>5} {target:>8}"
+        )
+        print(
+            f"  {ld.label + ': first run (opening)':<42} {ld.pct(50, ld.first_runs):>7.0f} "
+            f"{ld.pct(95, ld.first_runs):>7.0f} {ld.pct(99, ld.first_runs):>7.0f} "
+            f"{1000 * max(ld.first_runs, default=float('nan')):>7.0f} {len(ld.first_runs):>5}"
+        )
+    if peer:
+        print(
+            f"  {'ratio Shortlist / empty app, weight move':<42} {_ratio(app.pct(50), peer.pct(50)):>7} "
+            f"{_ratio(app.pct(95), peer.pct(95)):>7} {_ratio(app.pct(99), peer.pct(99)):>7}"
+        )
+    if subs is not None:
+        xs = subs.times
+        print(
+            f"  {f'Store.submit, {args.sessions} threads at once (no app)':<42} "
+            f"{1000 * float(np.percentile(xs, 50)) if xs else float('nan'):>7.1f} "
+            f"{1000 * float(np.percentile(xs, 95)) if xs else float('nan'):>7.1f} "
+            f"{1000 * float(np.percentile(xs, 99)) if xs else float('nan'):>7.1f} "
+            f"{1000 * max(xs, default=float('nan')):>7.1f} {len(xs):>5} {'info':>8}"
+        )
+    print()
+    print(
+        f"{'server RSS (MB)':<44} "
+        + " ".join(f"{ld.label[:14]:>14}" for ld in loads)
+        + (f" {'ratio':>7}" if peer else "")
+    )
+    rows = [
+        ("fresh", "fresh server, no session"),
+        ("start", "start: warm-up session expired, after gc"),
+        ("open", f"{args.sessions} sessions open (first run done)"),
+        ("peak", "peak while they move"),
+        ("closed", "right after they close (kept for the TTL)"),
+        ("expired", f"after the TTL ({args.ttl} s) and a probe"),
+        ("gc", "… and gc.collect() in the server"),
+        ("trim", "… and malloc_trim(0) (info)"),
+    ]
+    for key, label in rows:
+        cells = " ".join(f"{ld.memory.get(key, float('nan')):>14.1f}" for ld in loads)
+        print(f"  {label:<42} {cells}")
+    per = " ".join(f"{ld.per_session_mb:>14.2f}" for ld in loads)
+    ratio = f" {_ratio(app.per_session_mb, peer.per_session_mb):>7}" if peer else ""
+    print(f"  {'per session: (open − start) / N':<42} {per}{ratio}")
+    back = " ".join(f"{100 * ld.back:>+13.1f}%" for ld in loads)
+    print(f"  {f'after close vs start (target ≤ +{100 * MEMORY_BACK_MAX:g}%)':<42} {back}")
+    print(
+        f"  {'after trim vs start (info)':<42} "
+        + " ".join(f"{100 * (ld.memory['trim'] / ld.memory['start'] - 1):>+13.1f}%" for ld in loads)
+    )
+    if subs is not None:
+        print()
+        print(
+            f"submissions: {len(subs.times)} Store.submit calls ({args.sessions} members × {args.moves}), every "
+            f"revision kept and numbered in turn: {subs.kept}" + (f" ({subs.note})" if subs.note else "")
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--sessions", type=int, help="concurrent sessions (default 20; 2 with --quick)")
+    ap.add_argument("--moves", type=int, help="weight moves per session (default 5; 2 with --quick)")
+    ap.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        metavar=("MIN", "MAX"),
+        help="think time before each move, seconds (default 2 6; 0.1 0.3 with --quick)",
+    )
+    ap.add_argument(
+        "--ttl",
+        type=int,
+        help="server.disconnectedSessionTTL in seconds (default 10; 2 with --quick; "
+        "Streamlit's own default is 120)",
+    )
+    ap.add_argument("--seed", type=int, default=SEED, help="seed of the slider values and think times")
+    ap.add_argument("--quick", action="store_true", help="smoke run: 2 sessions, 2 moves; targets not judged")
+    ap.add_argument("--no-peer", action="store_true", help="skip the empty-app peer row")
+    ap.add_argument("--app", type=Path, default=APP, help="the app script (default: app.py)")
+    ap.add_argument(
+        "--submit",
+        metavar="LABEL",
+        help="also submit through the app's Committee page with the button LABEL (not on main yet: refused)",
+    )
+    ap.add_argument("--json", metavar="FILE", help="also write every time, reading and the machine as JSON")
+    args = ap.parse_args(argv)
+    size = QUICK if args.quick else FULL
+    args.sessions = max(1, args.sessions or size.sessions)
+    args.moves = max(1, args.moves or size.moves)
+    args.think = tuple(sorted(args.think)) if args.think else size.think
+    args.ttl = max(1, args.ttl if args.ttl is not None else size.ttl)
+    args.stagger = size.stagger
+    if args.submit:
+        print(
+            "--submit: the Committee page (ui/pages/committee.py) is not in this checkout; see the module "
+            "docstring for what the submission through the app needs",
+            file=sys.stderr,
+        )
+        return 1
+    judge = not args.quick and args.sessions >= 20
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    load_start = load_averages()
+    print(
+        f"Shortlist sessions benchmark — {args.sessions} concurrent sessions over Streamlit's websocket protocol, "
+        f"{args.moves} weight moves each (think time {args.think[0]:g}–{args.think[1]:g} s), one server process"
+        f"{' (QUICK: targets not judged)' if args.quick else ''}"
+    )
+    print(
+        f"app      {args.app} (the page it opens by default) on the bundled vendors/; peer: an empty app "
+        "(one form, one slider)"
+    )
+    print(
+        f"server   streamlit run, headless, loopback; server.disconnectedSessionTTL {args.ttl} s "
+        "(Streamlit's default 120 s); file watcher off"
+    )
+
+    loads: list[Load] = []
+    problems: list[str] = []
+    subs: Submissions | None = None
+    with tempfile.TemporaryDirectory(prefix="shortlist-bench-sessions-") as tmp:
+        work = Path(tmp)
+        (work / "empty_app.py").write_text(EMPTY_APP, encoding="utf-8")
+        env = {
+            "SHORTLIST_VENDORS": str(BUNDLED_VENDORS),
+            "SHORTLIST_DATABASE_URL": f"sqlite:///{work / 'committee.db'}",
+        }
+        todo = [("Shortlist", args.app.resolve())]
+        if not args.no_peer:
+            todo.append(("empty app", work / "empty_app.py"))
+        for label, app in todo:
+            t0 = time.perf_counter()
+            try:
+                ld = run_load(label, app, env, args, work)
+            except CannotMeasure as exc:
+                problems.append(f"{label}: {exc}")
+                break
+            print(f"measured {label} in {time.perf_counter() - t0:.0f} s")
+            loads.append(ld)
+            problems += [f"{label}: {p}" for p in ld.problems]
+        if loads and not problems:
+            try:
+                subs = time_store_submissions(args.sessions, args.moves, work / "submissions.db")
+            except Exception as exc:  # the report names it
+                problems.append(f"submissions: {type(exc).__name__}: {exc}")
+    info_m = machine()
+    load_end = load_averages()
+    print(f"date     {now.isoformat()}")
+    print(machine_line(info_m, load_span(load_start, load_end) + " (cores shared with other jobs)"))
+    print("software " + f"Python {info_m['python']}, " + ", ".join(f"{k} {v}" for k, v in versions().items()))
+    if loads:
+        print_report(loads, subs, args, judge)
+    missed: list[str] = []
+    bad: list[str] = []
+    if loads and judge:
+        app = loads[0]
+        if app.pct(95) > P95_RERUN_MAX_MS:
+            missed.append(
+                f"p95 rerun {app.pct(95):.0f} ms > {P95_RERUN_MAX_MS:g} ms with {args.sessions} sessions"
+            )
+        if app.back > MEMORY_BACK_MAX:
+            missed.append(
+                f"memory after the sessions closed {100 * app.back:+.1f}% of the start "
+                f"(> +{100 * MEMORY_BACK_MAX:g}%)"
+            )
+    if subs is not None and not subs.kept:
+        bad.append("every submission kept")
+    if loads:
+        app = loads[0]
+        print(
+            f"checks: {app.applied} of {app.moves} weight moves taken by the app (the link it wrote carries "
+            "the new weights)"
+        )
+        if app.applied != app.moves:
+            bad.append(f"{app.label}: every weight move taken ({app.applied}/{app.moves})")
+    print()
+    if problems:
+        print("COULD NOT BE MEASURED:")
+        for p in problems:
+            print(f"  - {p}")
+    print_verdict(judge, "not judged (--quick or fewer than 20 sessions)", missed, bad)
+    if args.json:
+        doc = {
+            "date": now.isoformat(),
+            "machine": info_m,
+            "load_average": {"start": load_start, "end": load_end},
+            "versions": versions(),
+            "sessions": args.sessions,
+            "moves": args.moves,
+            "think_s": list(args.think),
+            "ttl_s": args.ttl,
+            "seed": args.seed,
+            "targets": {"p95_rerun_ms": P95_RERUN_MAX_MS, "memory_back": MEMORY_BACK_MAX, "judged": judge},
+            "loads": [
+                {
+                    "label": ld.label,
+                    "reruns_s": ld.reruns,
+                    "first_runs_s": ld.first_runs,
+                    "rerun_ms": {"p50": ld.pct(50), "p95": ld.pct(95), "p99": ld.pct(99)},
+                    "memory_mb": ld.memory,
+                    "per_session_mb": ld.per_session_mb if "open" in ld.memory else None,
+                    "back": ld.back if "gc" in ld.memory else None,
+                    "gc": ld.gc_note,
+                    "trim": ld.trim_note,
+                }
+                for ld in loads
+            ],
+            "submissions": None
+            if subs is None
+            else {"times_s": subs.times, "kept": subs.kept, "note": subs.note or None},
+            "missed": missed,
+            "problems": problems,
+            "checks_failed": bad,
+        }
+        write_json(args.json, doc)
+    return 1 if problems or bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
