@@ -49,7 +49,7 @@ How it measures:
   (2) with all N sessions open (per session = (2 − 1) / N); (3) peak while they move
   (sampled every 0.2 s); (4) right after they close (Streamlit keeps a disconnected
   session for ``server.disconnectedSessionTTL`` so that a reconnecting tab gets it back);
-  (5) after that TTL: the bench waits TTL + 2 s, then opens and closes one probe
+  (5) after that TTL: the bench waits TTL + 1 s, then opens and closes one probe
   session (Streamlit's session store drops expired sessions only on a write; the next
   visitor's disconnect is one, and the probe session itself runs no script); (6) after
   ``gc.collect()`` in the server: **judged** against (1); (7) after ``malloc_trim(0)``
@@ -155,8 +155,28 @@ def _done(what):
     with open(_DONE, "w") as f:
         f.write(f"{_COUNT[0]} {what}")
 
+def _census():
+    # what the server still holds (private Streamlit internals: "?" where they moved)
+    out = []
+    try:
+        from streamlit.runtime.app_session import AppSession
+        out.append(f"sessions={sum(isinstance(o, AppSession) for o in gc.get_objects())}")
+    except Exception:
+        out.append("sessions=?")
+    try:
+        from streamlit.runtime import Runtime
+        mgr = Runtime.instance().media_file_mgr
+        files = getattr(mgr._storage, "_files_by_id", {})
+        out.append(f"media_files={len(files)}")
+        out.append(f"media_bytes={sum(len(f.content) for f in files.values())}")
+        out.append(f"media_sessions={len(mgr._files_by_session_and_coord)}")
+    except Exception:
+        out.append("media_files=?")
+    return " ".join(out)
+
 def _collect(signum, frame):
-    _done(f"gc {gc.collect()}")
+    n = gc.collect()
+    _done(f"gc {n} {_census()}")
 
 def _trim(signum, frame):
     try:
@@ -469,8 +489,15 @@ class Load:
     problems: list[str] = dataclasses.field(default_factory=list)
     moves: int = 0
     applied: int = 0  # moves the app took (see :func:`applied`)
-    gc_note: str = ""
+    start_note: str = ""  # the server's gc line at the start: "gc <collected> sessions=… media_files=…"
+    gc_note: str = ""  # … after the sessions closed and expired
     trim_note: str = ""
+
+    def census(self, when: str) -> dict[str, str]:
+        """What the server held at ``when`` ("start" or "gc"): AppSession objects alive, the
+        media files (the download buttons' data) and the sessions referencing them."""
+        note = self.start_note if when == "start" else self.gc_note
+        return dict(t.split("=", 1) for t in note.split() if "=" in t)
 
     def pct(self, q: float, xs: Sequence[float] | None = None) -> float:
         xs = self.reruns if xs is None else xs
@@ -611,7 +638,7 @@ def run_load(label: str, app: Path, env: dict[str, str], args: argparse.Namespac
 
         asyncio.run(warm())
         expire(server)
-        server.signal(signal.SIGUSR1)
+        out.start_note = server.signal(signal.SIGUSR1)
         out.memory["start"] = server.rss_mb()
 
         sessions: list[Session] = []
@@ -647,7 +674,7 @@ def run_load(label: str, app: Path, env: dict[str, str], args: argparse.Namespac
 
 def expire(server: Server) -> None:
     """Wait out the disconnected-session TTL, then let the session store drop the expired ones."""
-    time.sleep(server.ttl + 2)
+    time.sleep(server.ttl + 1)
     asyncio.run(_probe(server.url))
     time.sleep(0.3)
 
@@ -794,6 +821,18 @@ def print_report(loads: list[Load], subs: Submissions | None, args: argparse.Nam
         f"  {'after trim vs start (info)':<42} "
         + " ".join(f"{100 * (ld.memory['trim'] / ld.memory['start'] - 1):>+13.1f}%" for ld in loads)
     )
+    print(f"  {'what the server holds (start → after close, TTL, gc)':<42}")
+    for what, label in (
+        ("sessions", "AppSession objects alive"),
+        ("media_files", "media files (download buttons' data)"),
+        ("media_bytes", "media bytes"),
+        ("media_sessions", "sessions referencing media files"),
+    ):
+        cells = " ".join(
+            f"{ld.census('start').get(what, '?') + ' → ' + ld.census('gc').get(what, '?'):>14}"
+            for ld in loads
+        )
+        print(f"    {label:<40} {cells}")
     if subs is not None:
         print()
         print(
@@ -945,6 +984,7 @@ def main(argv: list[str] | None = None) -> int:
                     "memory_mb": ld.memory,
                     "per_session_mb": ld.per_session_mb if "open" in ld.memory else None,
                     "back": ld.back if "gc" in ld.memory else None,
+                    "server_at_start": ld.start_note,
                     "gc": ld.gc_note,
                     "trim": ld.trim_note,
                 }
