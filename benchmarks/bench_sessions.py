@@ -130,10 +130,11 @@ class Size:
     think: tuple[float, float]  # seconds, uniform
     ttl: int  # server.disconnectedSessionTTL, seconds
     stagger: float  # the sessions open within this many seconds
+    rounds: int  # meetings one after the other on the same server
 
 
-FULL = Size(sessions=20, moves=5, think=(2.0, 6.0), ttl=10, stagger=1.0)
-QUICK = Size(sessions=2, moves=2, think=(0.1, 0.3), ttl=2, stagger=0.1)
+FULL = Size(sessions=20, moves=5, think=(2.0, 6.0), ttl=10, stagger=1.0, rounds=2)
+QUICK = Size(sessions=2, moves=2, think=(0.1, 0.3), ttl=2, stagger=0.1, rounds=1)
 SEED = 20_261_204
 
 EMPTY_APP = '''"""An empty Streamlit app for bench_sessions: one form, one slider, one submit button."""
@@ -145,7 +146,7 @@ with st.form("weights", border=False):
 '''
 
 LAUNCHER = r"""
-import ctypes, gc, os, signal, sys
+import collections, ctypes, gc, os, signal, sys
 
 _DONE = os.environ["SHORTLIST_BENCH_SIGNAL_FILE"]
 _COUNT = [0]
@@ -155,9 +156,20 @@ def _done(what):
     with open(_DONE, "w") as f:
         f.write(f"{_COUNT[0]} {what}")
 
+_TYPES = []
+
 def _census():
-    # what the server still holds (private Streamlit internals: "?" where they moved)
-    out = []
+    # what the server still holds (private Streamlit internals: "?" where they moved);
+    # the types of gc-tracked objects that grew most since the first census
+    objs = gc.get_objects()
+    types = collections.Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in objs)
+    out = [f"blocks={sys.getallocatedblocks()}", f"objects={len(objs)}"]
+    if _TYPES:
+        grown = sorted(((n - _TYPES[0].get(t, 0), t) for t, n in types.items()), reverse=True)[:6]
+        out.append("grown=" + ",".join(f"{t}:{d:+d}" for d, t in grown if d > 0))
+    else:
+        _TYPES.append(types)
+    del objs
     try:
         from streamlit.runtime.app_session import AppSession
         out.append(f"sessions={sum(isinstance(o, AppSession) for o in gc.get_objects())}")
@@ -176,7 +188,11 @@ def _census():
 
 def _collect(signum, frame):
     n = gc.collect()
-    _done(f"gc {n} {_census()}")
+    try:
+        census = _census()
+    except Exception as exc:
+        census = f"census-failed={type(exc).__name__}"
+    _done(f"gc {n} {census}")
 
 def _trim(signum, frame):
     try:
@@ -489,6 +505,7 @@ class Load:
     problems: list[str] = dataclasses.field(default_factory=list)
     moves: int = 0
     applied: int = 0  # moves the app took (see :func:`applied`)
+    rounds: list[tuple[float, str]] = dataclasses.field(default_factory=list)  # RSS MB, blocks after gc
     start_note: str = ""  # the server's gc line at the start: "gc <collected> sessions=… media_files=…"
     gc_note: str = ""  # … after the sessions closed and expired
     trim_note: str = ""
@@ -509,8 +526,8 @@ class Load:
 
     @property
     def back(self) -> float:
-        """(after close, TTL and gc) / start − 1."""
-        return self.memory["gc"] / self.memory["start"] - 1
+        """(after close, TTL and gc) / start − 1, the worst round."""
+        return max(rss for rss, _ in self.rounds) / self.memory["start"] - 1
 
 
 class Sampler:
@@ -641,30 +658,36 @@ def run_load(label: str, app: Path, env: dict[str, str], args: argparse.Namespac
         out.start_note = server.signal(signal.SIGUSR1)
         out.memory["start"] = server.rss_mb()
 
-        sessions: list[Session] = []
+        for r in range(args.rounds):  # the same meeting again on the same server: a leak grows
+            sessions: list[Session] = []
 
-        def at_open() -> None:
-            out.memory["open"] = server.rss_mb()
+            def at_open(first: bool = r == 0) -> None:
+                if first:
+                    out.memory["open"] = server.rss_mb()
 
-        async def meeting() -> None:
-            nonlocal sessions
-            sessions = await _drive(
-                server.url, args.sessions, args.moves, args.think, args.stagger, args.seed, out, at_open
-            )
+            async def meeting(seed: int) -> None:
+                nonlocal sessions
+                sessions = await _drive(
+                    server.url, args.sessions, args.moves, args.think, args.stagger, seed, out, at_open
+                )
+                for s in sessions:
+                    await s.close()
+
+            with Sampler(server.proc.pid) as sampler:
+                asyncio.run(meeting(args.seed + 1000 * r))
+            out.memory["peak"] = max(sampler.peak, out.memory.get("open", 0.0), out.memory.get("peak", 0.0))
             for s in sessions:
-                await s.close()
-
-        with Sampler(server.proc.pid) as sampler:
-            asyncio.run(meeting())
-        out.memory["peak"] = max(sampler.peak, out.memory.get("open", 0.0))
-        for s in sessions:
-            out.problems += [f"{s.name}: {p}" for p in s.problems]
-        time.sleep(0.5)  # the server has seen the websockets close
-        out.memory["closed"] = server.rss_mb()
-        expire(server)
-        out.memory["expired"] = server.rss_mb()
-        out.gc_note = server.signal(signal.SIGUSR1)
-        out.memory["gc"] = server.rss_mb()
+                out.problems += [f"{s.name}: {p}" for p in s.problems]
+            time.sleep(0.5)  # the server has seen the websockets close
+            if r == 0:
+                out.memory["closed"] = server.rss_mb()
+            expire(server)
+            if r == 0:
+                out.memory["expired"] = server.rss_mb()
+            out.gc_note = server.signal(signal.SIGUSR1)
+            out.rounds.append((server.rss_mb(), out.census("gc").get("blocks", "?")))
+            if r == 0:
+                out.memory["gc"] = out.rounds[0][0]
         out.trim_note = server.signal(signal.SIGUSR2)
         out.memory["trim"] = server.rss_mb()
         if server.proc.poll() is not None:
@@ -793,10 +816,11 @@ def print_report(loads: list[Load], subs: Submissions | None, args: argparse.Nam
             f"{1000 * float(np.percentile(xs, 99)) if xs else float('nan'):>7.1f} "
             f"{1000 * max(xs, default=float('nan')):>7.1f} {len(xs):>5} {'info':>8}"
         )
+    W = 20  # the width of a memory column
     print()
     print(
         f"{'server RSS (MB)':<44} "
-        + " ".join(f"{ld.label[:14]:>14}" for ld in loads)
+        + " ".join(f"{ld.label[:W]:>{W}}" for ld in loads)
         + (f" {'ratio':>7}" if peer else "")
     )
     rows = [
@@ -807,32 +831,42 @@ def print_report(loads: list[Load], subs: Submissions | None, args: argparse.Nam
         ("closed", "right after they close (kept for the TTL)"),
         ("expired", f"after the TTL ({args.ttl} s) and a probe"),
         ("gc", "… and gc.collect() in the server"),
-        ("trim", "… and malloc_trim(0) (info)"),
     ]
     for key, label in rows:
-        cells = " ".join(f"{ld.memory.get(key, float('nan')):>14.1f}" for ld in loads)
+        cells = " ".join(f"{ld.memory.get(key, float('nan')):>{W}.1f}" for ld in loads)
         print(f"  {label:<42} {cells}")
-    per = " ".join(f"{ld.per_session_mb:>14.2f}" for ld in loads)
+    for r in range(1, args.rounds):
+        cells = " ".join(f"{ld.rounds[r][0] if r < len(ld.rounds) else float('nan'):>{W}.1f}" for ld in loads)
+        print(f"  {f'round {r + 1}: the same again, after gc':<42} {cells}")
+    cells = " ".join(f"{ld.memory.get('trim', float('nan')):>{W}.1f}" for ld in loads)
+    print(f"  {'… then malloc_trim(0) (info)':<42} {cells}")
+    per = " ".join(f"{ld.per_session_mb:>{W}.2f}" for ld in loads)
     ratio = f" {_ratio(app.per_session_mb, peer.per_session_mb):>7}" if peer else ""
     print(f"  {'per session: (open − start) / N':<42} {per}{ratio}")
-    back = " ".join(f"{100 * ld.back:>+13.1f}%" for ld in loads)
-    print(f"  {f'after close vs start (target ≤ +{100 * MEMORY_BACK_MAX:g}%)':<42} {back}")
+    back = " ".join(f"{100 * ld.back:>+{W - 1}.1f}%" for ld in loads)
+    worst = ", worst round" if args.rounds > 1 else ""
+    print(f"  {f'after close vs start{worst} (≤ +{100 * MEMORY_BACK_MAX:g}%)':<42} {back}")
     print(
         f"  {'after trim vs start (info)':<42} "
-        + " ".join(f"{100 * (ld.memory['trim'] / ld.memory['start'] - 1):>+13.1f}%" for ld in loads)
+        + " ".join(f"{100 * (ld.memory['trim'] / ld.memory['start'] - 1):>+{W - 1}.1f}%" for ld in loads)
     )
-    print(f"  {'what the server holds (start → after close, TTL, gc)':<42}")
+    print(f"  {'what the server holds: start → after the last round':<42}")
     for what, label in (
+        ("blocks", "Python memory blocks (getallocatedblocks)"),
+        ("objects", "gc-tracked objects"),
         ("sessions", "AppSession objects alive"),
         ("media_files", "media files (download buttons' data)"),
         ("media_bytes", "media bytes"),
         ("media_sessions", "sessions referencing media files"),
     ):
         cells = " ".join(
-            f"{ld.census('start').get(what, '?') + ' → ' + ld.census('gc').get(what, '?'):>14}"
+            f"{ld.census('start').get(what, '?') + ' → ' + ld.census('gc').get(what, '?'):>{W}}"
             for ld in loads
         )
         print(f"    {label:<40} {cells}")
+    for ld in loads:
+        grown = ld.census("gc").get("grown", "")
+        print(f"  {ld.label}: object types grown most since the start: {grown.replace(',', ', ') or 'none'}")
     if subs is not None:
         print()
         print(
@@ -858,6 +892,12 @@ def main(argv: list[str] | None = None) -> int:
         help="server.disconnectedSessionTTL in seconds (default 10; 2 with --quick; "
         "Streamlit's own default is 120)",
     )
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        help="meetings one after the other on the same server, each N sessions that open, move and close "
+        "(default 2; 1 with --quick): memory that grows round after round is a leak",
+    )
     ap.add_argument("--seed", type=int, default=SEED, help="seed of the slider values and think times")
     ap.add_argument("--quick", action="store_true", help="smoke run: 2 sessions, 2 moves; targets not judged")
     ap.add_argument("--no-peer", action="store_true", help="skip the empty-app peer row")
@@ -875,6 +915,7 @@ def main(argv: list[str] | None = None) -> int:
     args.think = tuple(sorted(args.think)) if args.think else size.think
     args.ttl = max(1, args.ttl if args.ttl is not None else size.ttl)
     args.stagger = size.stagger
+    args.rounds = max(1, args.rounds or size.rounds)
     if args.submit:
         print(
             "--submit: the Committee page (ui/pages/committee.py) is not in this checkout; see the module "
@@ -973,6 +1014,7 @@ def main(argv: list[str] | None = None) -> int:
             "moves": args.moves,
             "think_s": list(args.think),
             "ttl_s": args.ttl,
+            "rounds": args.rounds,
             "seed": args.seed,
             "targets": {"p95_rerun_ms": P95_RERUN_MAX_MS, "memory_back": MEMORY_BACK_MAX, "judged": judge},
             "loads": [
@@ -983,7 +1025,8 @@ def main(argv: list[str] | None = None) -> int:
                     "rerun_ms": {"p50": ld.pct(50), "p95": ld.pct(95), "p99": ld.pct(99)},
                     "memory_mb": ld.memory,
                     "per_session_mb": ld.per_session_mb if "open" in ld.memory else None,
-                    "back": ld.back if "gc" in ld.memory else None,
+                    "back": ld.back if ld.rounds else None,
+                    "rounds": [{"rss_mb": rss, "blocks": blocks} for rss, blocks in ld.rounds],
                     "server_at_start": ld.start_note,
                     "gc": ld.gc_note,
                     "trim": ld.trim_note,

@@ -57,7 +57,8 @@ def test_quick_run_drives_real_sessions_and_prints_every_row(tmp_path: Path) -> 
         "2 sessions open (first run done)",
         "… and gc.collect() in the server",
         "per session: (open − start) / N",
-        "after close vs start (target ≤ +10%)",
+        "after close vs start (≤ +10%)",
+        "AppSession objects alive",
         "4 of 4 weight moves taken by the app",
         "every revision kept and numbered in turn: True",
         "machine ",
@@ -72,8 +73,10 @@ def test_quick_run_drives_real_sessions_and_prints_every_row(tmp_path: Path) -> 
         assert len(ld["first_runs_s"]) == 2
         assert set(ld["memory_mb"]) == {"fresh", "start", "open", "peak", "closed", "expired", "gc", "trim"}
         assert ld["gc"].startswith("gc ") and ld["trim"].startswith("trim ")
+        assert "sessions=" in ld["gc"] and "blocks=" in ld["server_at_start"]
+        assert len(ld["rounds"]) == 1
     assert doc["submissions"]["kept"] is True and len(doc["submissions"]["times_s"]) == 4
-    assert doc["ttl_s"] == 1 and doc["targets"]["judged"] is False
+    assert doc["ttl_s"] == 1 and doc["rounds"] == 1 and doc["targets"]["judged"] is False
     assert doc["problems"] == [] and doc["checks_failed"] == []
 
 
