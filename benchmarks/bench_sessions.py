@@ -258,6 +258,17 @@ def rss_mb(pid: int) -> float:
     return float(psutil.Process(pid).memory_info().rss) / 2**20
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used (psutil; else Linux's /proc)."""
+    try:
+        import psutil  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    t = psutil.Process(pid).cpu_times()
+    return float(t.user + t.system)
+
+
 @contextlib.contextmanager
 def serve(app: Path, env: dict[str, str], ttl: int, workdir: Path) -> Iterator[Server]:
     """``streamlit run app`` headless on a free loopback port under :data:`LAUNCHER`.
@@ -371,6 +382,7 @@ class Session:
         self.states: dict[str, Any] = {}  # widget id → WidgetState the session has set
         self.problems: list[str] = []
         self.runs = 0
+        self.received: list[int] = []  # bytes of ForwardMsg per run
 
     async def open(self, query: str = "", page_name: str = "") -> float:
         """Connect and run the page (the first run of a new tab); returns its seconds."""
@@ -442,9 +454,12 @@ class Session:
             cs.widget_states.widgets.append(WidgetState(id=trigger, trigger_value=True))
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
+        received = 0
         while True:
             fwd = ForwardMsg()
-            fwd.ParseFromString(await self.ws.recv())
+            raw = await self.ws.recv()
+            received += len(raw)
+            fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
             if kind == "delta":
                 self._delta(fwd)
@@ -462,6 +477,7 @@ class Session:
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     self.problems.append("the script did not compile")
                 self.runs += 1
+                self.received.append(received)
                 return seconds
 
     def _delta(self, fwd: Any) -> None:
@@ -503,6 +519,10 @@ class Load:
     reruns: list[float] = dataclasses.field(default_factory=list)
     memory: dict[str, float] = dataclasses.field(default_factory=dict)  # reading → MB
     problems: list[str] = dataclasses.field(default_factory=list)
+    first_bytes: list[int] = dataclasses.field(default_factory=list)  # ForwardMsg bytes of each first run
+    rerun_bytes: list[int] = dataclasses.field(default_factory=list)  # … of each weight move
+    cpu_s: float = 0.0  # server CPU seconds while the sessions moved (all open, first runs done)
+    wall_s: float = 0.0  # … and the wall seconds of that phase
     moves: int = 0
     applied: int = 0  # moves the app took (see :func:`applied`)
     rounds: list[tuple[float, str]] = dataclasses.field(default_factory=list)  # RSS MB, blocks after gc
@@ -592,6 +612,7 @@ async def _member(
 ) -> None:
     await asyncio.sleep(rng.uniform(0, stagger))  # members join within a second of each other
     out.first_runs.append(await s.open())
+    out.first_bytes.append(s.received[-1])
     await everyone_open.wait()
     keys = [k for k, w in s.widgets.items() if k.startswith(SLIDER_PREFIX) and w.kind == "slider"]
     if not keys:
@@ -600,6 +621,7 @@ async def _member(
         await asyncio.sleep(rng.uniform(*think))
         values = _values(rng, keys)
         out.reruns.append(await s.act(move_weights(values)))
+        out.rerun_bytes.append(s.received[-1])
         out.moves += 1
         out.applied += applied(s, values)
 
@@ -613,6 +635,7 @@ async def _drive(
     seed: int,
     out: Load,
     on_open: Callable[[], None],
+    on_done: Callable[[], None],
 ) -> list[Session]:
     sessions = [Session(url, f"session {i + 1}") for i in range(n)]
     everyone_open = asyncio.Barrier(n + 1)
@@ -625,6 +648,7 @@ async def _drive(
     if waiter in done:
         on_open()  # every session has had its first run: the memory with N sessions open
         await asyncio.gather(*tasks)
+        on_done()
     else:
         for t in tasks:
             t.cancel()
@@ -661,20 +685,37 @@ def run_load(label: str, app: Path, env: dict[str, str], args: argparse.Namespac
         for r in range(args.rounds):  # the same meeting again on the same server: a leak grows
             sessions: list[Session] = []
 
-            def at_open(first: bool = r == 0) -> None:
+            clock: list[tuple[float, float]] = []  # (wall, server CPU) when all are open, when all moved
+
+            def at_open(first: bool = r == 0, clock: list[tuple[float, float]] = clock) -> None:
                 if first:
                     out.memory["open"] = server.rss_mb()
+                clock.append((time.perf_counter(), cpu_s(server.proc.pid)))
+
+            def at_done(clock: list[tuple[float, float]] = clock) -> None:
+                clock.append((time.perf_counter(), cpu_s(server.proc.pid)))
 
             async def meeting(seed: int) -> None:
                 nonlocal sessions
                 sessions = await _drive(
-                    server.url, args.sessions, args.moves, args.think, args.stagger, seed, out, at_open
+                    server.url,
+                    args.sessions,
+                    args.moves,
+                    args.think,
+                    args.stagger,
+                    seed,
+                    out,
+                    at_open,
+                    at_done,
                 )
                 for s in sessions:
                     await s.close()
 
             with Sampler(server.proc.pid) as sampler:
                 asyncio.run(meeting(args.seed + 1000 * r))
+            if len(clock) == 2:
+                out.cpu_s += clock[1][1] - clock[0][1]
+                out.wall_s += clock[1][0] - clock[0][0]
             out.memory["peak"] = max(sampler.peak, out.memory.get("open", 0.0), out.memory.get("peak", 0.0))
             for s in sessions:
                 out.problems += [f"{s.name}: {p}" for p in s.problems]
@@ -802,6 +843,18 @@ def print_report(loads: list[Load], subs: Submissions | None, args: argparse.Nam
             f"{ld.pct(95, ld.first_runs):>7.0f} {ld.pct(99, ld.first_runs):>7.0f} "
             f"{1000 * max(ld.first_runs, default=float('nan')):>7.0f} {len(ld.first_runs):>5}"
         )
+    for ld in loads:
+        if ld.moves and ld.wall_s:
+            print(
+                f"  {ld.label}: server CPU {1000 * ld.cpu_s / ld.moves:.0f} ms per weight move; the server was busy "
+                f"{100 * ld.cpu_s / ld.wall_s:.0f}% of one core while the sessions moved "
+                f"({ld.moves / ld.wall_s:.1f} moves/s)"
+            )
+        if ld.rerun_bytes and ld.first_bytes:
+            print(
+                f"  {ld.label}: the server sent {np.median(ld.rerun_bytes) / 1000:.1f} kB per weight move, "
+                f"{np.median(ld.first_bytes) / 1000:.1f} kB per first run (medians; protobuf, before compression)"
+            )
     if peer:
         print(
             f"  {'ratio Shortlist / empty app, weight move':<42} {_ratio(app.pct(50), peer.pct(50)):>7} "
@@ -907,6 +960,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="LABEL",
         help="also submit through the app's Committee page with the button LABEL (not on main yet: refused)",
     )
+    ap.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="EXPERIMENT: an environment variable for both servers (repeatable), e.g. MALLOC_ARENA_MAX=2",
+    )
     ap.add_argument("--json", metavar="FILE", help="also write every time, reading and the machine as JSON")
     args = ap.parse_args(argv)
     size = QUICK if args.quick else FULL
@@ -916,6 +976,9 @@ def main(argv: list[str] | None = None) -> int:
     args.ttl = max(1, args.ttl if args.ttl is not None else size.ttl)
     args.stagger = size.stagger
     args.rounds = max(1, args.rounds or size.rounds)
+    bad_env = [kv for kv in args.server_env if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", kv)]
+    if bad_env:
+        ap.error(f"--server-env expects NAME=VALUE, found {bad_env[0]!r}")
     if args.submit:
         print(
             "--submit: the Committee page (ui/pages/committee.py) is not in this checkout; see the module "
@@ -935,6 +998,8 @@ def main(argv: list[str] | None = None) -> int:
         f"app      {args.app} (the page it opens by default) on the bundled vendors/; peer: an empty app "
         "(one form, one slider)"
     )
+    if args.server_env:
+        print(f"EXPERIMENT the servers run with {' '.join(args.server_env)}")
     print(
         f"server   streamlit run, headless, loopback; server.disconnectedSessionTTL {args.ttl} s "
         "(Streamlit's default 120 s); file watcher off"
@@ -949,6 +1014,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {
             "SHORTLIST_VENDORS": str(BUNDLED_VENDORS),
             "SHORTLIST_DATABASE_URL": f"sqlite:///{work / 'committee.db'}",
+            **dict(kv.partition("=")[::2] for kv in args.server_env),
         }
         todo = [("Shortlist", args.app.resolve())]
         if not args.no_peer:
@@ -1015,6 +1081,7 @@ def main(argv: list[str] | None = None) -> int:
             "think_s": list(args.think),
             "ttl_s": args.ttl,
             "rounds": args.rounds,
+            "server_env": args.server_env,
             "seed": args.seed,
             "targets": {"p95_rerun_ms": P95_RERUN_MAX_MS, "memory_back": MEMORY_BACK_MAX, "judged": judge},
             "loads": [
@@ -1022,6 +1089,11 @@ def main(argv: list[str] | None = None) -> int:
                     "label": ld.label,
                     "reruns_s": ld.reruns,
                     "first_runs_s": ld.first_runs,
+                    "rerun_bytes": ld.rerun_bytes,
+                    "server_cpu_s_moving": ld.cpu_s,
+                    "wall_s_moving": ld.wall_s,
+                    "moves": ld.moves,
+                    "first_run_bytes": ld.first_bytes,
                     "rerun_ms": {"p50": ld.pct(50), "p95": ld.pct(95), "p99": ld.pct(99)},
                     "memory_mb": ld.memory,
                     "per_session_mb": ld.per_session_mb if "open" in ld.memory else None,
