@@ -2,10 +2,11 @@
 
 Run from the repository root::
 
-    python -m benchmarks.bench_sessions                  # 20 sessions, 5 moves each (about 3 minutes)
-    python -m benchmarks.bench_sessions --sessions 40 --moves 8
-    python -m benchmarks.bench_sessions --quick          # 2 sessions, 2 moves, short waits: targets not judged
+    python -m benchmarks.bench_sessions                  # 20 sessions, 5 moves each, 2 rounds (about 5 minutes)
+    python -m benchmarks.bench_sessions --sessions 40 --moves 8 --rounds 3
+    python -m benchmarks.bench_sessions --quick          # 2 sessions, 2 moves, 1 round (~40 s): targets not judged
     python -m benchmarks.bench_sessions --ttl 120        # Streamlit's default session TTL (waits 2 minutes)
+    python -m benchmarks.bench_sessions --server-env MALLOC_ARENA_MAX=2   # experiment: glibc's arenas
     python -m benchmarks.bench_sessions --json bench-sessions.json
 
 Targets (issue 17): with 20 members online at once on one server process, the **p95 of
@@ -42,7 +43,11 @@ How it measures:
   they open at once (the first run of each is reported apart), wait for each other,
   then each makes ``--moves`` weight moves (random slider values, seeded) with a think
   time drawn uniformly from ``--think`` seconds before each. p50/p95/p99 are over all
-  moves of all sessions (numpy's linear percentiles).
+  moves of all sessions and rounds (numpy's linear percentiles). Beside them: the
+  server's CPU seconds per weight move (its user + system time over the moving phase /
+  moves), the share of one core it was busy then (the script runs hold the GIL: near
+  100 % the reruns queue), and the protobuf bytes the server sent per run. A check: the
+  app took every move (the link it wrote carries the new weights).
 * **Memory**: the server process's RSS (psutil; ``/proc`` without it): (0) fresh; (1)
   *start*: after one warm-up session (page opened, two moves, closed; the caches are
   filled as on a server in use) has expired and the server has run ``gc.collect()``;
@@ -55,6 +60,13 @@ How it measures:
   ``gc.collect()`` in the server: **judged** against (1); (7) after ``malloc_trim(0)``
   (information: memory glibc kept but the Python objects gave back). The TTL is 10 s by
   default here (``--ttl``; Streamlit's default is 120 s: the same cleanup, later).
+  ``--rounds`` repeats the meeting (open, move, close, TTL, gc) on the same server: a
+  leak grows round after round, a high-water mark does not; the judged figure is the
+  worst round. With each ``gc.collect()`` the server also writes a census: Python's
+  allocated blocks (``sys.getallocatedblocks``), gc-tracked objects, ``AppSession``
+  objects alive, the media files (the download buttons' data) and the sessions that
+  reference them, and the object types that grew most since the start (Streamlit
+  internals read privately: ``?`` where a version moved them).
 * **Peer row**: the same driver on an empty Streamlit app (:data:`EMPTY_APP`: one form with
   one slider and a submit button), so the framework's own per-session memory and rerun
   latency are visible; the ratios are Shortlist / empty app. The two servers run one after
