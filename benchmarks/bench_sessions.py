@@ -71,21 +71,21 @@ How it measures:
   one slider and a submit button), so the framework's own per-session memory and rerun
   latency are visible; the ratios are Shortlist / empty app. The two servers run one after
   the other, never at once.
-* **Submission latency** is measured on the committee store, not through the app (the
-  app's Committee page is not on main yet): a decision with N members in a temporary
-  SQLite file (the store the server would use), then N threads submit ``--moves``
-  revisions each, all released at once by a barrier (the "submit now" moment of a
-  meeting); latency of each ``Store.submit`` (one write transaction); p50/p95/p99, and
-  a check that every revision was kept and numbered 1..moves per member. Information
-  only: the issue sets no target for it.
-
-Submitting through the app. A "submit" is a pluggable :class:`Action` (set widgets by key,
-press a button by label) that :meth:`Session.act` times exactly like a weight move; what
-it needs once ``ui/pages/committee.py`` is on main: the page's URL path and each
-member's personal link (the query string the page reads the token from), the keys of the
-member view's weight widgets and the label of its submit button, filled into
-:func:`committee_submit`, and a decision with N members made with the store before the
-sessions open (as the submission row below does). Until then ``--submit`` is refused.
+* **Submission latency on the store**: a decision with N members in a temporary SQLite
+  file, then N threads submit ``--moves`` revisions each, all released at once by a
+  barrier (the "submit now" moment of a meeting); latency of each ``Store.submit`` (one
+  write transaction); p50/p95/p99, and a check that every revision was kept and
+  numbered 1..moves per member. Information only: the issue sets no target for it.
+* **Submission through the app** (``--committee``): the sessions are the members of one
+  decision (opened and invited with the app checkout's own CLI, ``shortlist committee
+  new`` and ``invite``, in the server's database) and open their personal links (the
+  Committee page, ``/committee?token=…``, as a browser does: page name and query string
+  in the first ``ClientState``); after each weight move a member presses *Submit my
+  priorities* (key ``cm_submit``), a pluggable :class:`Action` that :meth:`Session.act`
+  times like a move; the check: the database then holds every submission. The page is on
+  branch committee-app17, not yet in this checkout: ``--committee`` needs ``--app`` on a
+  checkout that has ``ui/pages/committee.py`` (the server runs in the app's directory,
+  so that checkout's own ``engine`` and ``ui`` are used) and is refused otherwise.
 
 It is a report, not a test: the exit code is 0 even when a target is missed (missed
 targets are listed at the end); it is 1 only when something cannot be measured (the server
@@ -101,6 +101,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import importlib.metadata
+import json
 import os
 import random
 import re
@@ -300,7 +301,8 @@ def serve(app: Path, env: dict[str, str], ttl: int, workdir: Path) -> Iterator[S
     cmd += ["--browser.gatherUsageStats", "false", "--server.disconnectedSessionTTL", str(ttl)]
     cmd += ["--server.fileWatcherType", "none"]  # a meeting's server does not watch its files
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+        # in the app's directory: its own engine/ and ui/ come first on sys.path (another checkout's too)
+        proc = subprocess.Popen(cmd, cwd=app.parent, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     server = Server(url, proc, signal_file, log, ttl)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -339,9 +341,11 @@ class SetWidget:
 
 @dataclasses.dataclass(frozen=True)
 class Press:
-    """Press the button labelled ``label`` (a form's submit button submits the form)."""
+    """Press the button labelled ``label``, or the one with user key ``key`` (a form's submit
+    button submits the form)."""
 
-    label: str
+    label: str = ""
+    key: str = ""
 
 
 Step = SetWidget | Press
@@ -361,12 +365,16 @@ def move_weights(values: dict[str, int]) -> Action:
     return Action("weights", (*steps, Press(APPLY)))
 
 
-def committee_submit(values: dict[str, int], submit_label: str) -> Action:
-    """A member's submission on the Committee page: the weight sliders, then its submit button.
+COMMITTEE_PAGE = "committee"
+"""URL path of the Committee page (branch committee-app17: ``ui/pages/committee.py``)."""
+COMMITTEE_SUBMIT_KEY = "cm_submit"
+"""Key of its *Submit my priorities* button (docs/committee.md, "In the app")."""
 
-    The page is not on main yet; its button label is given by the caller (``--submit``)."""
-    steps: list[Step] = [SetWidget(SLIDER_PREFIX + c, v) for c, v in values.items()]
-    return Action("submit", (*steps, Press(submit_label)))
+
+def committee_submit(key: str = COMMITTEE_SUBMIT_KEY) -> Action:
+    """A member's submission on the Committee page: press *Submit my priorities*, which
+    sends the sidebar's weights as applied (a :func:`move_weights` comes first)."""
+    return Action("submit", (Press(key=key),))
 
 
 _ID = re.compile(r"^\$\$ID-[0-9a-f]+-(?P<key>.+)$")
@@ -412,6 +420,8 @@ class Session:
         for step in action.steps:
             if isinstance(step, SetWidget):
                 self.states[self._widget(step.key).id] = self._state(step)
+            elif step.key:
+                trigger = self._widget(step.key).id
             else:
                 if step.label not in self.buttons:
                     raise CannotMeasure(
@@ -531,6 +541,8 @@ class Load:
     reruns: list[float] = dataclasses.field(default_factory=list)
     memory: dict[str, float] = dataclasses.field(default_factory=dict)  # reading → MB
     problems: list[str] = dataclasses.field(default_factory=list)
+    submits: list[float] = dataclasses.field(default_factory=list)  # Committee page: submit reruns
+    submissions_stored: int | None = None  # … and the submissions the database then holds
     first_bytes: list[int] = dataclasses.field(default_factory=list)  # ForwardMsg bytes of each first run
     rerun_bytes: list[int] = dataclasses.field(default_factory=list)  # … of each weight move
     cpu_s: float = 0.0  # server CPU seconds while the sessions moved (all open, first runs done)
@@ -621,9 +633,10 @@ async def _member(
     everyone_open: asyncio.Barrier,
     out: Load,
     stagger: float,
+    link: tuple[str, str] | None,
 ) -> None:
     await asyncio.sleep(rng.uniform(0, stagger))  # members join within a second of each other
-    out.first_runs.append(await s.open())
+    out.first_runs.append(await s.open(*link) if link else await s.open())
     out.first_bytes.append(s.received[-1])
     await everyone_open.wait()
     keys = [k for k, w in s.widgets.items() if k.startswith(SLIDER_PREFIX) and w.kind == "slider"]
@@ -636,6 +649,8 @@ async def _member(
         out.rerun_bytes.append(s.received[-1])
         out.moves += 1
         out.applied += applied(s, values)
+        if link:  # a committee member: submit what was just applied
+            out.submits.append(await s.act(committee_submit()))
 
 
 async def _drive(
@@ -648,11 +663,23 @@ async def _drive(
     out: Load,
     on_open: Callable[[], None],
     on_done: Callable[[], None],
+    links: list[tuple[str, str]] | None = None,
 ) -> list[Session]:
     sessions = [Session(url, f"session {i + 1}") for i in range(n)]
     everyone_open = asyncio.Barrier(n + 1)
     tasks = [
-        asyncio.create_task(_member(s, random.Random(seed + i), moves, think, everyone_open, out, stagger))
+        asyncio.create_task(
+            _member(
+                s,
+                random.Random(seed + i),
+                moves,
+                think,
+                everyone_open,
+                out,
+                stagger,
+                links[i] if links else None,
+            )
+        )
         for i, s in enumerate(sessions)
     ]
     waiter = asyncio.create_task(everyone_open.wait())
@@ -670,22 +697,64 @@ async def _drive(
     return sessions
 
 
-def run_load(label: str, app: Path, env: dict[str, str], args: argparse.Namespace, workdir: Path) -> Load:
-    """Start a server on ``app``, warm it, take the readings with N sessions, close them."""
+def open_decision(app: Path, env: dict[str, str], members: int) -> list[str]:
+    """A decision with ``members`` members in the server's database, opened with the CLI of
+    the app's own checkout (``shortlist committee new`` and ``invite``); the members' tokens."""
+    base = [sys.executable, "-m", "engine", "committee"]
+    full_env = {**os.environ, **env}
+
+    def cli(*argv: str, token: str | None = None) -> Any:
+        run_env = full_env | ({"SHORTLIST_COMMITTEE_TOKEN": token} if token else {})
+        proc = subprocess.run(
+            [*base, *argv, "--format", "json"], cwd=app.parent, env=run_env, capture_output=True, text=True
+        )
+        if proc.returncode != 0:
+            raise CannotMeasure(f"shortlist committee {argv[0]} failed: {proc.stderr.strip()[-500:]}")
+        return json.loads(proc.stdout)
+
+    owner = cli("new", "bench_sessions: a committee meeting")["owner_token"]
+    invited = cli("invite", *[f"member {i + 1}" for i in range(members)], token=owner)
+    return [str(m["token"]) for m in invited["members"]]
+
+
+def stored_submissions(env: dict[str, str]) -> int:
+    """Rows in the submissions table of the server's SQLite database."""
+    import sqlite3
+
+    path = env["SHORTLIST_DATABASE_URL"].removeprefix("sqlite:///")
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return int(db.execute("SELECT count(*) FROM submissions").fetchone()[0])
+
+
+def run_load(
+    label: str,
+    app: Path,
+    env: dict[str, str],
+    args: argparse.Namespace,
+    workdir: Path,
+    committee: bool = False,
+) -> Load:
+    """Start a server on ``app``, warm it, take the readings with N sessions, close them.
+    With ``committee``, the sessions are members of one decision on the Committee page and
+    submit after each weight move."""
     out = Load(label, args.sessions)
     with serve(app, env, args.ttl, workdir) as server:
         out.memory["fresh"] = server.rss_mb()
+        tokens = open_decision(app, env, args.sessions + 1) if committee else []
+        links = [(f"token={t}", COMMITTEE_PAGE) for t in tokens]
 
         # warm-up: one member opens the page and moves twice (the caches hot), then leaves
         async def warm() -> None:
             s = Session(server.url, "warm-up")
-            await s.open()
+            await (s.open(*links[0]) if links else s.open())
             keys = [k for k, w in s.widgets.items() if k.startswith(SLIDER_PREFIX) and w.kind == "slider"]
             if not keys:
                 raise CannotMeasure(f"{label}: no weight slider ({SLIDER_PREFIX}…) on the page")
             rng = random.Random(args.seed - 1)
             for _ in range(2):
                 await s.act(move_weights(_values(rng, keys)))
+                if links:
+                    await s.act(committee_submit())
             await s.close()
             out.problems += s.problems
 
@@ -719,6 +788,7 @@ def run_load(label: str, app: Path, env: dict[str, str], args: argparse.Namespac
                     out,
                     at_open,
                     at_done,
+                    links[1:] or None,
                 )
                 for s in sessions:
                     await s.close()
@@ -743,6 +813,8 @@ def run_load(label: str, app: Path, env: dict[str, str], args: argparse.Namespac
                 out.memory["gc"] = out.rounds[0][0]
         out.trim_note = server.signal(signal.SIGUSR2)
         out.memory["trim"] = server.rss_mb()
+        if committee:
+            out.submissions_stored = stored_submissions(env)
         if server.proc.poll() is not None:
             out.problems.append(f"the server stopped:\n{server.log_tail()}")
     return out
@@ -872,6 +944,12 @@ def print_report(loads: list[Load], subs: Submissions | None, args: argparse.Nam
             f"  {'ratio Shortlist / empty app, weight move':<42} {_ratio(app.pct(50), peer.pct(50)):>7} "
             f"{_ratio(app.pct(95), peer.pct(95)):>7} {_ratio(app.pct(99), peer.pct(99)):>7}"
         )
+    if app.submits:
+        print(
+            f"  {'Shortlist: Submit my priorities (Committee)':<42} {app.pct(50, app.submits):>7.0f} "
+            f"{app.pct(95, app.submits):>7.0f} {app.pct(99, app.submits):>7.0f} "
+            f"{1000 * max(app.submits):>7.0f} {len(app.submits):>5} {'info':>8}"
+        )
     if subs is not None:
         xs = subs.times
         print(
@@ -968,9 +1046,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-peer", action="store_true", help="skip the empty-app peer row")
     ap.add_argument("--app", type=Path, default=APP, help="the app script (default: app.py)")
     ap.add_argument(
-        "--submit",
-        metavar="LABEL",
-        help="also submit through the app's Committee page with the button LABEL (not on main yet: refused)",
+        "--committee",
+        action="store_true",
+        help="the sessions are the members of one decision on the Committee page and submit after each move "
+        "(needs ui/pages/committee.py next to --app)",
     )
     ap.add_argument(
         "--server-env",
@@ -991,10 +1070,10 @@ def main(argv: list[str] | None = None) -> int:
     bad_env = [kv for kv in args.server_env if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", kv)]
     if bad_env:
         ap.error(f"--server-env expects NAME=VALUE, found {bad_env[0]!r}")
-    if args.submit:
+    if args.committee and not (args.app.resolve().parent / "ui" / "pages" / "committee.py").is_file():
         print(
-            "--submit: the Committee page (ui/pages/committee.py) is not in this checkout; see the module "
-            "docstring for what the submission through the app needs",
+            f"--committee: no Committee page (ui/pages/committee.py) next to {args.app}: it is on branch "
+            "committee-app17, not in this checkout; run with --app on a checkout that has it",
             file=sys.stderr,
         )
         return 1
@@ -1034,7 +1113,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, app in todo:
             t0 = time.perf_counter()
             try:
-                ld = run_load(label, app, env, args, work)
+                ld = run_load(label, app, env, args, work, committee=args.committee and label == "Shortlist")
             except CannotMeasure as exc:
                 problems.append(f"{label}: {exc}")
                 break
@@ -1068,6 +1147,12 @@ def main(argv: list[str] | None = None) -> int:
             )
     if subs is not None and not subs.kept:
         bad.append("every submission kept")
+    if loads and loads[0].submissions_stored is not None:
+        app = loads[0]
+        expected = len(app.submits) + 2  # the warm-up member submitted twice
+        print(f"checks: the database holds {app.submissions_stored} submissions, {expected} were made")
+        if app.submissions_stored != expected:
+            bad.append(f"every submission through the app stored ({app.submissions_stored}/{expected})")
     if loads:
         app = loads[0]
         print(
@@ -1102,6 +1187,8 @@ def main(argv: list[str] | None = None) -> int:
                     "reruns_s": ld.reruns,
                     "first_runs_s": ld.first_runs,
                     "rerun_bytes": ld.rerun_bytes,
+                    "committee_submits_s": ld.submits,
+                    "submissions_stored": ld.submissions_stored,
                     "server_cpu_s_moving": ld.cpu_s,
                     "wall_s_moving": ld.wall_s,
                     "moves": ld.moves,

@@ -80,8 +80,12 @@ def test_quick_run_drives_real_sessions_and_prints_every_row(tmp_path: Path) -> 
     assert doc["problems"] == [] and doc["checks_failed"] == []
 
 
-def test_submit_through_the_app_is_refused_until_the_committee_page_exists() -> None:
-    assert bs.main(["--submit", "Submit my priorities"]) == 1
+def test_committee_is_refused_without_a_committee_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "app.py").write_text("import streamlit as st\n", encoding="utf-8")
+    assert bs.main(["--committee", "--app", str(tmp_path / "app.py")]) == 1
+    assert "no Committee page (ui/pages/committee.py)" in capsys.readouterr().err
 
 
 def test_a_weight_move_sets_the_sliders_then_presses_apply() -> None:
@@ -91,8 +95,8 @@ def test_a_weight_move_sets_the_sliders_then_presses_apply() -> None:
         bs.SetWidget("w_price", 5),
         bs.Press(bs.APPLY),
     )
-    submit = bs.committee_submit({"capability": 40}, "Submit")
-    assert submit.steps[-1] == bs.Press("Submit") and submit.name == "submit"
+    submit = bs.committee_submit()
+    assert submit.steps == (bs.Press(key="cm_submit"),) and submit.name == "submit"
 
 
 def test_widget_states_are_encoded_as_the_frontend_sends_them() -> None:
