@@ -7,6 +7,7 @@ Run from the repository root::
     python -m benchmarks.bench_sessions --quick          # 2 sessions, 2 moves, 1 round (~40 s): targets not judged
     python -m benchmarks.bench_sessions --ttl 120        # Streamlit's default session TTL (waits 2 minutes)
     python -m benchmarks.bench_sessions --server-env MALLOC_ARENA_MAX=2   # experiment: glibc's arenas
+    python -m benchmarks.bench_sessions --committee --app ../checkout-with-committee-page/app.py --no-peer
     python -m benchmarks.bench_sessions --json bench-sessions.json
 
 Targets (issue 17): with 20 members online at once on one server process, the **p95 of
@@ -287,8 +288,9 @@ def serve(app: Path, env: dict[str, str], ttl: int, workdir: Path) -> Iterator[S
     """``streamlit run app`` headless on a free loopback port under :data:`LAUNCHER`.
 
     Copied from ``benchmarks.bench_app._server`` (the same command line and health wait)
-    with the process exposed, another script, ``--server.disconnectedSessionTTL`` and the
-    server's output in a log file.
+    with the process exposed, another script (run in its own directory),
+    ``--server.disconnectedSessionTTL``, no file watcher and the server's output in a
+    log file (shown when it does not start).
     """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
