@@ -526,7 +526,6 @@ class Session:
         if m and m["key"] != "None":
             self.widgets[m["key"]] = w
         if kind in ("button", "download_button") and w.label:
-            self.buttons.setdefault(w.label, w)
             self.buttons[w.label] = w
 
 
@@ -1118,6 +1117,9 @@ def main(argv: list[str] | None = None) -> int:
                 ld = run_load(label, app, env, args, work, committee=args.committee and label == "Shortlist")
             except CannotMeasure as exc:
                 problems.append(f"{label}: {exc}")
+                break
+            except Exception as exc:  # a closed websocket, a server gone: named, exit 1
+                problems.append(f"{label}: {type(exc).__name__}: {exc}")
                 break
             print(f"measured {label} in {time.perf_counter() - t0:.0f} s")
             loads.append(ld)
