@@ -83,10 +83,10 @@ How it measures:
   Committee page, ``/committee?token=…``, as a browser does: page name and query string
   in the first ``ClientState``); after each weight move a member presses *Submit my
   priorities* (key ``cm_submit``), a pluggable :class:`Action` that :meth:`Session.act`
-  times like a move; the check: the database then holds every submission. The page is on
-  branch committee-app17, not yet in this checkout: ``--committee`` needs ``--app`` on a
-  checkout that has ``ui/pages/committee.py`` (the server runs in the app's directory,
-  so that checkout's own ``engine`` and ``ui`` are used) and is refused otherwise.
+  times like a move; the check: the database then holds every submission. ``--committee``
+  needs ``ui/pages/committee.py`` beside the app (``--app`` may name another checkout: the
+  server runs in the app's directory, so that checkout's own ``engine`` and ``ui`` are
+  used) and is refused otherwise.
 
 It is a report, not a test: the exit code is 0 even when a target is missed (missed
 targets are listed at the end); it is 1 only when something cannot be measured (the server
@@ -368,7 +368,7 @@ def move_weights(values: dict[str, int]) -> Action:
 
 
 COMMITTEE_PAGE = "committee"
-"""URL path of the Committee page (branch committee-app17: ``ui/pages/committee.py``)."""
+"""URL path of the Committee page (``ui/pages/committee.py``)."""
 COMMITTEE_SUBMIT_KEY = "cm_submit"
 """Key of its *Submit my priorities* button (docs/committee.md, "In the app")."""
 
@@ -1073,8 +1073,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--server-env expects NAME=VALUE, found {bad_env[0]!r}")
     if args.committee and not (args.app.resolve().parent / "ui" / "pages" / "committee.py").is_file():
         print(
-            f"--committee: no Committee page (ui/pages/committee.py) next to {args.app}: it is on branch "
-            "committee-app17, not in this checkout; run with --app on a checkout that has it",
+            f"--committee: no Committee page (ui/pages/committee.py) next to {args.app}; "
+            "run with --app on a checkout that has it",
             file=sys.stderr,
         )
         return 1
