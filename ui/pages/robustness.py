@@ -47,7 +47,7 @@ shown = {  # a name two offerings share gets its id, so they never merge in a ch
 }
 first = 100 * acc.acceptability[0, 0]
 st.header("How often each offering takes each rank")
-st.markdown(
+st.container(key="robustness_summary").markdown(  # the answer first (benchmarks/bench_app.py --browser)
     f"**{md(shown[leader])}** stays first in **{first:.0f}%** of {acc.samples:,} variations of your weights. "
     "Read each row across: the darker a cell, the more often that offering lands at that rank. "
     "A leader first in most variations is a safe pick; shares spread over many ranks mean the order is a close call."
