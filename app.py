@@ -14,6 +14,8 @@ same settings.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 from pydantic import ValidationError
 
@@ -31,6 +33,7 @@ from ui.common import (
     load_criteria,
     load_preset,
     mtimes,
+    rank,
     show_issues,
     style,
     vendors_dir,
@@ -46,8 +49,9 @@ ss = st.session_state
 # ----------------------------------------------------------------------------- inputs
 
 CRITERIA, VENDORS = criteria_dir(), vendors_dir()
+criteria_key = (str(CRITERIA), mtimes(CRITERIA))
 try:
-    criteria = load_criteria(str(CRITERIA), mtimes(CRITERIA))
+    criteria = load_criteria(*criteria_key)
 except engine.InputError as exc:
     st.title("Shortlist")
     show_issues(exc.issues, "the criteria catalog")
@@ -139,7 +143,7 @@ preset = presets[ss["preset"]]
 
 extra = tuple((f"upload:{name}", raw) for name, raw in ss["uploads"].items())
 answers = tuple((f"{ANSWERS_PREFIX}{name}", raw) for name, raw in ss["answer_uploads"].items())
-catalog = load_catalog(
+catalog_key = (
     str(VENDORS),
     mtimes(VENDORS),
     extra,
@@ -148,6 +152,7 @@ catalog = load_catalog(
     answers,
     bool(ss.get(PREFER_KEY, False)),
 )
+catalog = load_catalog(*catalog_key)
 values = sidebar.widget_state()  # the priorities part of the session state, read once
 ss["_state_keys"] = tuple(values)  # what a later rerun must find (see above)
 priorities: PrioritiesFile | None = None
@@ -155,7 +160,10 @@ ranking: engine.Ranking | None = None
 problems: tuple[engine.Issue, ...] = ()
 try:
     priorities = state.priorities_from_state(values, preset, ids, criteria)
-    ranking = engine.rank(catalog, criteria, priorities)
+    day = priorities.on_date or dt.date.today()  # engine.rank's date, named in the cache key
+    ranking = rank(
+        catalog_key, criteria_key, priorities.model_dump_json(), day, catalog, criteria, priorities
+    )
 except engine.InputError as exc:
     problems = exc.issues
 except ValidationError as exc:  # a value no widget produces (a hand-edited link): say it plainly

@@ -3,6 +3,7 @@ problems are shown. Streamlit-side; the decisions are all in ``engine``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import os
 from dataclasses import dataclass
@@ -230,6 +231,34 @@ def load_catalog(
 @st.cache_resource(show_spinner=False)
 def load_preset(path: str, stamp: float) -> PrioritiesFile:
     return engine.load_priorities(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def rank(
+    catalog_key: tuple[Any, ...],
+    criteria_key: tuple[Any, ...],
+    priorities_json: str,
+    day: dt.date,
+    _catalog: engine.Catalog,
+    _criteria: engine.CriteriaCatalog,
+    _priorities: PrioritiesFile,
+) -> engine.Ranking:
+    """``engine.rank(_catalog, _criteria, _priorities)`` on ``day``, computed once for all
+    sessions with the same inputs: a new visitor, a new tab and a page switch find the
+    ranking ready instead of gating and scoring again before the page's first content.
+
+    The key names the inputs completely: ``catalog_key`` and ``criteria_key`` are the
+    arguments :func:`load_catalog` and :func:`load_criteria` were called with (directories,
+    file stamps, uploaded bytes), ``priorities_json`` the priorities as JSON and ``day``
+    the date whose prices apply (``priorities.on_date``, else today). A
+    :class:`~engine.Ranking` is immutable, so sessions share the object.
+
+    Raises
+    ------
+    InputError
+        As :func:`engine.rank` (not cached: the next call tries again).
+    """
+    return engine.rank(_catalog, _criteria, _priorities, on_date=day)
 
 
 def md_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,7 +4,7 @@ and the questionnaire files, built with the same engine calls as ``shortlist rfi
 the downloads are byte-identical to the CLI's files with the same settings.
 
 No Streamlit drawing here (the page, ``ui/pages/evidence.py``, draws): plain data that
-the tests read too.
+the tests read too; :func:`evidence_of` keeps it across sessions (``st.cache_resource``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+import streamlit as st
 
 import engine
 from engine.catalog.schema import PrioritiesFile
@@ -87,6 +88,23 @@ def evidence(ranking: engine.Ranking, catalog: engine.Catalog, priorities: Prior
     )
     labels = {r.offering_id: r.offering for r in ranking.rows}
     return Evidence(cut, impact, rfi, listed, labels)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def evidence_of(
+    digest: str, _ranking: engine.Ranking, _catalog: engine.Catalog, _priorities: PrioritiesFile
+) -> Evidence:
+    """:func:`evidence` of the ranking with this inputs digest (``Ranking.inputs_digest``:
+    the vendor files, answers, criteria, priorities and date it was made from), computed
+    once for all sessions, so the page's first table is not delayed by the rank ranges and
+    questionnaires (about 0.1 s) on every visit. The result is immutable and shared.
+
+    Raises
+    ------
+    InputError
+        As :func:`evidence` (not cached).
+    """
+    return evidence(_ranking, _catalog, _priorities)
 
 
 def cli_bytes(text: str) -> bytes:

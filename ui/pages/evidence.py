@@ -12,10 +12,10 @@ The offering shown first is the first listed whose answers can move it across th
 cut (else the first listed); the chosen offering and questionnaire are in the link
 (``evidence=``, ``rfi=``).
 
-Not cached: the rank ranges, the questionnaires and the summary take about 35 ms on the
-90 live offerings (bank preset, 732 questions to 32 recipients; measured 2026-12-04 on
-the 2-core development machine), a whole rerun of the app on this page under 0.1 s. The
-workbook (0.25-0.4 s) is built only when its button is clicked.
+The rank ranges and the questionnaires are cached across sessions by the ranking's inputs
+digest (:func:`ui.evidence.evidence_of`; about 35 ms on the 90 live offerings, bank preset,
+732 questions to 32 recipients, measured 2026-12-04 on the 2-core development machine, 0.1 s
+under load). The workbook (0.25-0.4 s) is built only when its button is clicked.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from ui.evidence import (
     Ask,
     answer_template,
     asks,
-    evidence,
+    evidence_of,
     questionnaire_markdown,
     recipients,
     summary,
@@ -57,7 +57,7 @@ if not ranking.ranked:
         "No offering passes the must-haves today; the questions below say which answers could change that."
     )
 try:
-    ev = evidence(ranking, ctx.catalog, priorities)
+    ev = evidence_of(ranking.inputs_digest, ranking, ctx.catalog, priorities)
 except engine.InputError as exc:
     show_issues(exc.issues, "the shortlist cut", "fix it in the priorities to see the evidence")
     st.stop()
