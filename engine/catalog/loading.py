@@ -698,7 +698,11 @@ def _vendor_paths(
                 continue
             for x in found:
                 name = shown_path(x) if roots is None else input_name(x, roots)
-                problem = outside_catalog(x, root, name) if x.exists() else None
+                try:
+                    problem = outside_catalog(x, root, name) if x.exists() else None
+                except OSError as exc:  # a link into a place this process may not look
+                    issues.append(Issue("io.read_error", f"cannot read: {exc.strerror}", name))
+                    continue
                 if problem is not None:  # a file or a directory (a link) leading out of the catalog
                     issues.append(problem)
                     continue
@@ -720,7 +724,7 @@ def _vendor_paths(
 
 
 def load_catalog(
-    paths: Iterable[str | Path],
+    paths: str | os.PathLike[str] | Iterable[str | Path],
     extra: Iterable[tuple[str, bytes]] = (),
     *,
     currencies: Collection[str] | None = None,
@@ -730,8 +734,9 @@ def load_catalog(
 
     Parameters
     ----------
-    paths : iterable of str or Path
-        Directories (their ``*.yaml``/``*.yml`` files, recursively) or single files.
+    paths : str, Path or iterable of str or Path
+        Directories (their ``*.yaml``/``*.yml`` files, recursively) or single files; a
+        single str or Path is one path.
     extra : iterable of (name, bytes)
         In-memory profiles (e.g. uploads), validated like files except that the
         vendor id need not match the name.
@@ -750,6 +755,8 @@ def load_catalog(
         An offering id defined in two files is left out of both, and both places are
         reported: which one is right is for a person to decide.
     """
+    if isinstance(paths, (str, os.PathLike)):  # one path, not its characters
+        paths = [Path(paths)]
     files, issues = _vendor_paths(paths, roots)
     sources: list[tuple[str, bytes, bool]] = []
     for f in files:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 import engine
-from engine.catalog.loading import load_vendor_bytes
-from tests.conftest import CRITERIA, offering_yaml, vendor_yaml
+from engine.catalog.loading import load_catalog, load_vendor_bytes
+from tests.conftest import CRITERIA, VENDORS, offering_yaml, vendor_yaml
 
 
 def problems(text: str, name: str = "acme.yaml") -> list[engine.Issue]:
@@ -144,3 +145,28 @@ def test_unknown_criterion_in_catalog(tmp_path):
 def test_presets_load():
     for p in sorted((CRITERIA / "presets").glob("*.yaml")):
         assert engine.load_priorities(p).weights
+
+
+@pytest.mark.parametrize("as_given", [str, Path])
+def test_a_single_path_is_one_path_not_its_characters(as_given):
+    # a str is iterable: read character by character, "tests/…" became "t", "e", …, "/"
+    # and walked the whole file system (a PermissionError traceback on /proc)
+    one = load_catalog(as_given(VENDORS))
+    assert not one.issues
+    assert [o.id for o in one.offerings] == [o.id for o in load_catalog([VENDORS]).offerings]
+
+
+def test_an_entry_the_process_may_not_look_at_is_an_issue_not_a_traceback(tmp_path, monkeypatch):
+    shutil.copytree(VENDORS, tmp_path / "vendors")
+    (tmp_path / "vendors" / "locked.yaml").write_text("schema_version: 1\n")
+    real = Path.exists
+
+    def exists(self: Path, *a, **k):  # an unreadable link target raises instead of answering
+        if self.name == "locked.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    cat = load_catalog([tmp_path / "vendors"])
+    assert any(i.code == "io.read_error" and "locked.yaml" in i.file for i in cat.issues)
+    assert len(cat.offerings) == len(load_catalog([VENDORS]).offerings)
