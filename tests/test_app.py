@@ -565,6 +565,25 @@ def test_compare_selection_survives_page_switches(monkeypatch):
 # ----------------------------------------------------------------------------- Policy page
 
 
+def test_policy_page_says_whether_it_checks_the_sidebars_leader(monkeypatch):
+    # a buyer reads "passes" as "our pick is approved": the page says what the check says
+    # of the Shortlist's leader, also when the policy's approved list leaves it out
+    at = start(monkeypatch)
+    leader = ranking_ids(at)[0]
+    at = page(at, "policy")
+    report = json.loads(at.session_state["export_policy_json"])
+    ranked = json.loads(cli("rank", "--format", "json"))["offerings"]
+    name = next(r["offering"] for r in ranked if r["offering_id"] == leader)
+    said = [w.value for w in at.warning] + [m.value for m in at.markdown]
+    mine = [x for x in said if x.startswith("Your leader on the Shortlist")]
+    assert len(mine) == 1 and name in mine[0], said
+    if leader in report["offerings"]:
+        assert "is checked here" in mine[0]
+    else:
+        assert "is **not checked by this policy**" in mine[0]
+        assert mine[0] in [w.value for w in at.warning]
+
+
 def test_policy_page_shows_the_same_report_as_shortlist_check(monkeypatch):
     at = page(start(monkeypatch), "policy")
     assert not at.error
@@ -581,7 +600,8 @@ def test_policy_page_shows_the_same_report_as_shortlist_check(monkeypatch):
     assert ("the CI check would pass" if report["passed"] else "the CI check would fail") in summary
     assert "`shortlist check`" not in summary and "rule." not in summary
     assert any(c.value.startswith(f"Exit code of `shortlist check`: {exit_code} ") for c in at.caption)
-    assert f"{report['summary']['offerings']} offering(s) checked" in summary
+    n = report["summary"]["offerings"]
+    assert f"{n} offering{'' if n == 1 else 's'} checked" in summary and "(s)" not in summary
 
 
 def test_policy_page_reports_a_broken_uploaded_policy_in_place(monkeypatch):

@@ -85,7 +85,7 @@ def test_an_uploaded_answer_file_moves_scaleway_into_the_ranking_and_says_so(mon
     before = {r.offering_id: r for r in _ranking(at).rows}
     assert before[SCALEWAY].status == "excluded" and before[SCALEWAY].exclusion == "evidence gap"
     _upload(at, ("scaleway-answers.yaml", SCALEWAY_ANSWERS))
-    assert "**scaleway-answers.yaml** (`operator-scaleway`): 2 answer(s) used" in _shown(at)
+    assert "**scaleway-answers.yaml** (`operator-scaleway`): 2 answers used" in _shown(at)
     row = next(r for r in _ranking(at).rows if r.offering_id == SCALEWAY)
     assert row.status == "ranked", row.reasons
     flags = "\n".join(row.reasons)

@@ -71,11 +71,11 @@ def test_the_bank_preset_shows_scaleway_with_the_questions_that_decide_it(monkey
     assert "Evidence wanted: ISO/IEC 27001 certificate" in first and "Answer: one of: certified" in first
     for cert in ("BSI C5", "ISO/IEC 42001", "SOC 2 Type II"):
         assert cert in deciding
-    assert "4 question(s) whose answer can change the shortlist or a must-have" in text
+    assert "4 questions whose answer can change the shortlist or a must-have" in text
     # the one that cannot change the shortlist is collapsed, and says so
     labels = [e.label for e in at.expander]
-    assert "1 question(s) that cannot change the shortlist (asked for the record)" in labels
-    rest = at.expander[labels.index("1 question(s) that cannot change the shortlist (asked for the record)")]
+    assert "1 question that cannot change the shortlist (asked for the record)" in labels
+    rest = at.expander[labels.index("1 question that cannot change the shortlist (asked for the record)")]
     assert any("time to first token" in m.value for m in rest.markdown)
     assert "time to first token" not in deciding
 
@@ -113,7 +113,11 @@ def test_the_summary_lists_ranked_offerings_then_excluded_ones_that_could_reach_
     assert row["questions that can change the shortlist"] == 4
     assert row["ask"] == "Scaleway (operator of the channel)"
     left = len(ranges) - len(listed)
-    assert any(f"{left} excluded offering(s) are not listed" in c.value for c in at.caption)
+    assert any(
+        f"{left} excluded offering{'' if left == 1 else 's'} {'is' if left == 1 else 'are'} not listed"
+        in c.value
+        for c in at.caption
+    )
     # the selectbox offers the same offerings, human names first
     box = at.selectbox(key="p_evidence")
     assert box.options[0].startswith("GPT-6 Luna — Azure OpenAI") and len(box.options) == len(listed)

@@ -65,7 +65,7 @@ def test_removing_a_priorities_file_stops_using_it(monkeypatch):
     assert "MINE-PRIORITIES" not in shown, shown
     # the policy names a file that is gone: an error naming the reference, nothing checked
     assert at.error and "mine.yaml" in at.error[0].value
-    assert not any("offering(s) checked" in m.value for m in at.markdown)
+    assert not any(" checked under " in m.value for m in at.markdown)
 
 
 def test_one_of_two_priorities_files_removed_keeps_the_other(monkeypatch):

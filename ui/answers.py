@@ -21,6 +21,7 @@ from engine.catalog.loading import Catalog
 from engine.reports.escape import markdown_code
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import UPLOAD_LIMIT, kept_uploader, text_frame
+from ui.plain import counted
 
 ANSWERS_PREFIX = "answers:"
 """How an uploaded answer file is named in issues, flags and the decision record."""
@@ -87,17 +88,22 @@ def draw_answer_uploads(catalog: Catalog) -> None:
                 if sheets and folded:  # a workbook, read sheet by sheet: its valid sheets are used
                     answered = sum(len(f.answers) for f in folded)
                     c1.error(
-                        f"**{shown}**: {len(sheets)} sheet(s) not used "
-                        f"({', '.join(markdown_code(x) for x in sheets)}), {answered} answer(s) from its "
-                        f"valid sheets used — {len(problems)} problem(s):\n\n{listed}{more}"
+                        f"**{shown}**: {counted(len(sheets), 'sheet')} not used "
+                        f"({', '.join(markdown_code(x) for x in sheets)}), {counted(answered, 'answer')} from its "
+                        f"valid sheets used — {counted(len(problems), 'problem')}:\n\n{listed}{more}"
                     )
                 else:
-                    c1.error(f"**{shown}** was not used — {len(problems)} problem(s):\n\n{listed}{more}")
+                    c1.error(
+                        f"**{shown}** was not used — {counted(len(problems), 'problem')}:\n\n{listed}{more}"
+                    )
             elif folded:
                 answered = sum(len(f.answers) for f in folded)
                 open_ = sum(f.unanswered for f in folded)
                 who = ", ".join(markdown_code(f.vendor) for f in folded)
-                c1.success(f"**{shown}** ({who}): {answered} answer(s) used, {open_} question(s) unanswered")
+                c1.success(
+                    f"**{shown}** ({who}): {counted(answered, 'answer')} used, "
+                    f"{counted(open_, 'question')} unanswered"
+                )
             else:
                 c1.warning(f"**{shown}**: no questionnaire in it")
             c2.button("Remove", key=f"rm_answers_{name}", on_click=_remove, args=(name,))
@@ -113,7 +119,7 @@ def draw_answer_uploads(catalog: Catalog) -> None:
         conflicts = n["public kept"] + n["overrides"]
         st.markdown(
             f"**What the answers did:** {n['fills']} filled an unknown, {n['replaces']} replaced weaker "
-            f"evidence, {n['confirms']} confirmed a public fact, {conflicts} conflict(s) with a stronger "
+            f"evidence, {n['confirms']} confirmed a public fact, {counted(conflicts, 'conflict')} with a stronger "
             f"public fact ({n['overrides']} decided for the answer)."
         )
         st.dataframe(uses_table(catalog), hide_index=True, width="stretch")

@@ -18,6 +18,7 @@ import engine.catalog.loading
 from engine.catalog.schema import PrioritiesFile, Robustness
 from engine.reports.escape import markdown_code, visible
 from engine.reports.escape import streamlit_markdown as md
+from ui.plain import counted
 
 if TYPE_CHECKING:
     from engine.mcda.sensitivity.report import SensitivityReport
@@ -295,7 +296,7 @@ def show_issues(
     if issues:
         tail = consequence or "the files named below were left out; everything else is used"
         st.error(
-            f"{len(issues)} problem(s) in {what} — {tail}:\n\n"
+            f"{counted(len(issues), 'problem')} in {what} — {tail}:\n\n"
             + "\n".join(f"- {markdown_code(str(i))}" for i in issues)
         )
 

@@ -58,6 +58,13 @@ FACT_KINDS = {
 """Kinds of dated facts (criteria.yaml ``max_age_days``) in words."""
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` and the word in its number: ``counted(1, "offering")`` is ``"1 offering"``,
+    ``counted(3, "offering")`` ``"3 offerings"`` (``plural`` where adding *s* is wrong:
+    ``counted(2, "is", "are")``). The app writes no "offering(s)"."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def cert_name(cert_id: str) -> str:
     """The name of a certification id (``iso27001`` → ``ISO/IEC 27001``)."""
     return CERT_NAMES.get(cert_id, cert_id)

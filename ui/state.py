@@ -554,7 +554,9 @@ def decode_query(
     known |= {*_BOOLS, *(f"w_{c}" for c in ids), *PAGE_PARAMS}
     unknown = sorted(k for k in params if k not in known)
     if unknown:  # a name holding an invisible character is shown escaped
-        problems.append(f"unknown parameter(s) {', '.join(map(_shown, unknown))} ignored")
+        problems.append(
+            f"unknown parameter{'s' if len(unknown) != 1 else ''} {', '.join(map(_shown, unknown))} ignored"
+        )
     params, invisible = _drop_invisible(
         params,
         known - set(PAGE_PARAMS),

@@ -241,7 +241,7 @@ def test_a_broken_upload_shows_its_error_and_the_ranking_stays(app: Page, server
     settle(app)
     open_page(app, "Shortlist")
     expect(leader(app)).to_have_text(before)  # the valid profiles are still ranked, unchanged
-    expect(app.get_by_text("problem(s) in uploaded profiles")).to_be_visible()
+    expect(app.get_by_text(re.compile(r"\d+ problems? in uploaded profiles"))).to_be_visible()
     expect(app.get_by_test_id("stException")).to_have_count(0)
     server.assert_log_clean()
 

@@ -225,7 +225,7 @@ def test_five_members_in_the_app_equal_the_cli(
         expect(field).to_have_attribute("type", "password")
         field.fill(owner)
         owner_page.get_by_role("button", name="Open with this token").click()
-        expect(owner_page.get_by_text("5 of 5 member(s) have submitted.")).to_be_visible()
+        expect(owner_page.get_by_text("5 of 5 members have submitted.")).to_be_visible()
         settle(owner_page)
         owner_page.get_by_role("button", name="Close the decision").click()
         expect(owner_page.get_by_role("heading", name="The group ranking")).to_be_visible()

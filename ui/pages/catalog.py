@@ -14,7 +14,7 @@ from engine.catalog.staleness import flagged, limits, stale_label
 from engine.reports.escape import markdown_code, markdown_url, safe_url, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui.common import UPLOAD_LIMIT, context, kept_uploader, text_frame
-from ui.plain import FACT_KINDS, contracting_party
+from ui.plain import FACT_KINDS, contracting_party, counted
 
 ctx = context()
 ss = st.session_state
@@ -31,7 +31,7 @@ lims = (
 bundled_issues = [i for i in catalog.issues if not (i.file or "").startswith("upload:")]
 if bundled_issues:
     st.error(
-        f"{len(bundled_issues)} problem(s) in the vendor profiles on disk — an invalid file is left out, "
+        f"{counted(len(bundled_issues), 'problem')} in the vendor profiles on disk — an invalid file is left out, "
         "an offering id defined in two files is left out of both (a person decides which is right):\n\n"
         + "\n".join(f"- {markdown_code(str(i))}" for i in bundled_issues)
     )
@@ -248,13 +248,13 @@ with st.container(key="uploads"):
         c1, c2 = st.columns([5, 1])
         if offered and problems:
             c1.warning(
-                f"**{shown}**: {len(offered)} offering(s) joined the ranking ({joined}), "
-                f"but {len(problems)} problem(s) left the rest out:\n\n{listed}"
+                f"**{shown}**: {counted(len(offered), 'offering')} joined the ranking ({joined}), "
+                f"but {counted(len(problems), 'problem')} left the rest out:\n\n{listed}"
             )
         elif problems:
-            c1.error(f"**{shown}** was not loaded — {len(problems)} problem(s):\n\n{listed}")
+            c1.error(f"**{shown}** was not loaded — {counted(len(problems), 'problem')}:\n\n{listed}")
         elif offered:
-            c1.success(f"**{shown}**: {len(offered)} offering(s) joined the ranking: {joined}")
+            c1.success(f"**{shown}**: {counted(len(offered), 'offering')} joined the ranking: {joined}")
         else:
             c1.warning(f"**{shown}**: no offering loaded")
         vid = offered[0].vendor.id if offered else None

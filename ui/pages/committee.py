@@ -39,6 +39,7 @@ from engine.reports.escape import streamlit_markdown as md
 from ui.committee import TOKEN_KEY, personal_link, store
 from ui.common import context, criteria_dir, show_issues, text_frame, vendors_dir
 from ui.exports import priorities_yaml
+from ui.plain import counted
 
 ctx = context()
 ss = st.session_state
@@ -179,7 +180,7 @@ def results(view: DecisionView, token: str) -> None:
     members: list[Mapping[str, Any]] = list(r.get("members", []))
     st.header("The group's priorities")
     st.markdown(
-        f"Combined from {len(members)} member(s): {md(AGGREGATION_WORDS.get(str(r['aggregation']), r['aggregation']))} "
+        f"Combined from {counted(len(members), 'member')}: {md(AGGREGATION_WORDS.get(str(r['aggregation']), r['aggregation']))} "
         f"(`{r['aggregation']}`)."
     )
     rows = []
@@ -424,7 +425,7 @@ def owner_view(view: DecisionView, token: str, progress: Sequence[MemberProgress
     done = sum(p.revisions > 0 for p in progress)
     st.header("Progress")
     st.markdown(
-        f"**{done} of {len(progress)}** member(s) have submitted. You see who and when, never what: "
+        f"**{done} of {counted(len(progress), 'member')}** {'has' if done == 1 else 'have'} submitted. You see who and when, never what: "
         "the weights stay secret until you close the decision."
     )
     if progress:

@@ -42,7 +42,7 @@ from ui.evidence import (
     who,
     workbook,
 )
-from ui.plain import CUT_WORDS, UNKNOWN_LEGEND, contracting_party, display_names, name_ids
+from ui.plain import CUT_WORDS, UNKNOWN_LEGEND, contracting_party, counted, display_names, name_ids
 from ui.unknowns import said
 
 ctx = context()
@@ -69,7 +69,7 @@ st.caption(
     f"worst and at the best the criterion allows, and the questions whose answers decide it, to send to "
     f"the model maker or the channel operator; {CUT_WORDS.format(cut=cut)}. "
     + (
-        f"{left_out} excluded offering(s) are not listed: they fail a must-have on a known fact or cannot "
+        f"{counted(left_out, 'excluded offering')} {'is' if left_out == 1 else 'are'} not listed: they fail a must-have on a known fact or cannot "
         f"reach the top {cut} whatever the answers (their questions are in the questionnaires below)."
         if left_out
         else ""
@@ -176,7 +176,7 @@ def _one_offering(oid: str) -> None:
             )
         if deciding:
             st.markdown(
-                f"**{len(deciding)} question(s) whose answer can change the shortlist or a must-have:**"
+                f"**{counted(len(deciding), 'question')} whose answer can change the shortlist or a must-have:**"
             )
             _show(deciding)
         elif mine:
@@ -186,7 +186,7 @@ def _one_offering(oid: str) -> None:
             )
         if rest:
             with st.expander(
-                f"{len(rest)} question(s) that cannot change the shortlist (asked for the record)"
+                f"{counted(len(rest), 'question')} that cannot change the shortlist (asked for the record)"
             ):
                 st.caption(
                     f"Whatever the answer, these cannot move an offering across the top-{cut} cut nor change a "
@@ -264,7 +264,9 @@ by_id = {v.vendor_id: v for v in rfi.vendors}
 def _recipient(vid: str) -> str:
     v = by_id[vid]
     n = sum(q.decides for q in v.questions)
-    return visible(f"{who(v)} · {len(v.questions)} question(s), {n} can change the shortlist ({vid})")
+    return visible(
+        f"{who(v)} · {counted(len(v.questions), 'question')}, {n} can change the shortlist ({vid})"
+    )
 
 
 def _questionnaires(shown: str | None) -> None:

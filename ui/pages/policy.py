@@ -42,7 +42,7 @@ from ui.common import (
     too_big,
     vendors_dir,
 )
-from ui.plain import CHECKS, SEVERITY, finding_words
+from ui.plain import CHECKS, SEVERITY, counted, finding_words
 
 ctx = context()
 ss = st.session_state
@@ -189,7 +189,11 @@ try:
             st.stop()
         st.caption(  # the documents this check reads, by name: never one the user removed
             f"Checking the uploaded policy file **{md(name)}**"
-            + (f" with the priorities file(s) {md(', '.join(extra))}" if extra else "")
+            + (
+                f" with the priorities {'file' if len(extra) == 1 else 'files'} {md(', '.join(extra))}"
+                if extra
+                else ""
+            )
             + "."
         )
         policy, doc = load_policy_bytes_doc(raw, f"upload:{name}")
@@ -253,20 +257,47 @@ waived = [c for c in report.checks if c.status == "waived"]
 with st.container(key="policy_summary"):
     verdict = "fails" if deny else "passes"
     broken = (
-        f"{len(deny)} finding(s) block approval: the CI check would fail."
+        f"{counted(len(deny), 'finding')} {'blocks' if len(deny) == 1 else 'block'} approval: the CI check would fail."
         if deny
         else "No rule that blocks approval is broken: the CI check would pass"
         + (" (it would fail if set to fail on warnings too)." if warn else ".")
     )
     st.markdown(
         f"**{md(report.policy_name)}** {verdict} on {report.today.isoformat()}. {broken} "
-        f"{len(report.offerings)} offering(s) checked under {md(report.priorities_name or 'no priorities')}: "
-        f"{len(warn)} warning(s), {len(waived)} check(s) exempted by a waiver."
+        f"{counted(len(report.offerings), 'offering')} checked under {md(report.priorities_name or 'no priorities')}: "
+        f"{counted(len(warn), 'warning')}, {counted(len(waived), 'check')} exempted by a waiver."
     )
     st.caption(
         f"Exit code of `shortlist check`: {report.exit_code('deny')} "
         f"({report.exit_code('warn')} with `--fail-on warn`)."
     )
+    # The buyer reads "passes" as "our pick is approved": say what the check says of the
+    # sidebar's leader, which a policy that approves a list may not check at all.
+    top = ctx.ranking.ranked[0] if ctx.ranking is not None and ctx.ranking.ranked else None
+    if top is not None:
+        lead = f"Your leader on the Shortlist, **{md(top.offering)}**,"
+        if top.offering_id not in report.offerings:
+            st.warning(
+                f"{lead} is **not checked by this policy**: it is not on the policy's approved list "
+                f"({len(policy.approved)} offering{'s' if len(policy.approved) != 1 else ''}). "
+                "Approving it means adding it to the policy (and passing its rules) first."
+            )
+        else:
+            own_findings = [c for c in report.findings if c.offering_id == top.offering_id]
+            blocks = sum(c.severity == "deny" for c in own_findings)
+            st.markdown(
+                f"{lead} is checked here: "
+                + (
+                    f"{blocks} finding{'s' if blocks != 1 else ''} block its approval."
+                    if blocks
+                    else "nothing blocks its approval"
+                    + (
+                        f" ({len(own_findings)} warning{'s' if len(own_findings) != 1 else ''})."
+                        if own_findings
+                        else "."
+                    )
+                )
+            )
 if policy.description:
     st.caption(md(policy.description))
 
@@ -341,7 +372,7 @@ else:
     st.caption("The policy has no waivers.")
 
 if report.stale:  # as `shortlist check` lists them: shown, not findings
-    with st.expander(f"Stale data ({len(report.stale)} fact(s) older than their kind's limit)"):
+    with st.expander(f"Stale data ({counted(len(report.stale), 'fact')} older than their kind's limit)"):
         st.dataframe(
             text_frame(
                 pd.DataFrame(

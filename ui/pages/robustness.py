@@ -15,7 +15,7 @@ from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 from engine.reports.escape import streamlit_markdown as md
 from engine.reports.summarise import cut, more_line, names
 from ui.common import context, no_ranking, robustness, show_issues
-from ui.plain import coverage_warning, display_names, first_more_often, front_2d, plain_advice
+from ui.plain import counted, coverage_warning, display_names, first_more_often, front_2d, plain_advice
 
 ctx = context()
 st.title("Robustness: how sure is this ranking?")
@@ -250,7 +250,9 @@ if not points.empty:
     )
     missing = len(ranked) - len(points)
     if missing:
-        st.caption(f"{missing} ranked offering(s) without a known monthly cost or capability are not drawn.")
+        st.caption(
+            f"{counted(missing, 'ranked offering')} without a known monthly cost or capability are not drawn."
+        )
 
 st.header("What would it take for another offering to rank first?")
 others = list(report.problem.offering_ids[1:])

@@ -19,6 +19,7 @@ from ui.exports import export_buttons
 from ui.plain import (
     caveats,
     constant,
+    counted,
     coverage_warning,
     deciders,
     display_names,
@@ -40,7 +41,7 @@ show_issues(
 )
 uploads_broken = [i for i in ctx.catalog.issues if (i.file or "").startswith("upload:")]
 if uploads_broken:
-    st.warning(f"{len(uploads_broken)} problem(s) in uploaded profiles: see the Catalog page.")
+    st.warning(f"{counted(len(uploads_broken), 'problem')} in uploaded profiles: see the Catalog page.")
 
 ranking = ctx.ranking
 if ranking is None:
