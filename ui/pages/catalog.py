@@ -108,11 +108,13 @@ st.dataframe(
             help="The model and the channel you buy it through",
         ),
         "checked": st.column_config.TextColumn(
-            "last checked",
+            "profile last checked",
             help="When the profile was last checked against its sources, counted to the price date",
         ),
         "stale": st.column_config.TextColumn(
-            "out of date", help="A fact past its kind's age limit, or dated after the price date"
+            "facts out of date",
+            help="Some fact of this profile is past its kind's age limit (listed in the next column), "
+            "or dated after the price date, however recently the profile as a whole was checked",
         ),
         "stale facts": st.column_config.TextColumn("out-of-date facts"),
         "id": st.column_config.TextColumn("offering id"),
