@@ -824,7 +824,7 @@ BROWSER_PAGES: dict[str, tuple[str, str]] = {
     "robustness": ("Robustness", ".st-key-robust_opening p"),  # whether the lead holds when weights vary
     "catalog": ("Catalog", "[data-testid=stMain] [data-testid=stDataFrame]"),  # the offerings table
     "policy": ("Policy", ".st-key-policy_summary p"),  # the verdict
-    "evidence": ("Evidence", "[data-testid=stMain] [data-testid=stDataFrame]"),  # every offering at a glance
+    "evidence": ("Evidence", ".st-key-evidence_summary p"),  # can answers change the shortlist, who decides
     "committee": ("Committee", "[data-testid=stMain] [data-testid=stForm]"),  # open a decision (no link yet)
 }
 """URL path → (page, CSS selector of its first meaningful content: what a reader of that

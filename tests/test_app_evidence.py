@@ -275,3 +275,27 @@ def test_with_nothing_listed_every_questionnaire_still_downloads(monkeypatch):
     assert not at.dataframe and "p_evidence" not in [s.key for s in at.selectbox]
     vid, md_bytes, _ = at.session_state["export_rfi"]
     assert vid == at.selectbox(key="p_rfi").value and md_bytes.startswith(b"# Request for information: ")
+
+
+def test_the_page_opens_with_its_answer_in_one_sentence(monkeypatch):
+    # issue 15: the first thing on the page says whether answers can change the shortlist
+    # and who decides it (the benchmark's first meaningful content, bench_app --browser)
+    at = _evidence(monkeypatch)
+    p, _ = load_priorities_doc(CRITERIA / "presets" / "regulated-eu-bank.yaml")
+    catalog = engine.load_catalog([VENDORS])
+    ev = ev_mod.evidence(engine.rank(catalog, engine.load_criteria(CRITERIA), p), catalog, p)
+    deciding = {
+        (a.to.vendor_id, a.number) for o in ev.listed for a in ev_mod.asks(ev.rfi, o) if a.question.decides
+    }
+    companies = {vid for vid, _ in deciding}
+    head = at.markdown[0].value
+    assert head.startswith("**The vendors' answers can change your shortlist**"), head
+    assert f"**{len(deciding)} questions to {len(companies)} companies** decide it" in head
+    enter = [
+        o
+        for o in ev.listed
+        if ev.ranges[o].best_rank is not None
+        and ev.ranges[o].best_rank <= ev.cut
+        and (ev.ranges[o].rank or ev.cut + 1) > ev.cut
+    ]
+    assert f"{len(enter)} offerings outside the top {ev.cut} could enter it" in head

@@ -64,6 +64,42 @@ except engine.InputError as exc:
 rfi, cut = ev.rfi, ev.cut
 asked = {oid: asks(rfi, oid) for oid in ev.listed}
 left_out = len(ranking.rows) - len(ev.listed)
+
+
+def _headline() -> str:
+    """The page's answer in one sentence: can answers change the shortlist, and who decides it."""
+    rr = ev.ranges
+    enter = [
+        o
+        for o in ev.listed
+        if rr[o].best_rank is not None and rr[o].best_rank <= cut and (rr[o].rank or cut + 1) > cut
+    ]
+    drop = [
+        o
+        for o in ev.listed
+        if rr[o].rank is not None and rr[o].rank <= cut and (rr[o].worst_rank or cut + 1) > cut
+    ]
+    deciding = {(a.to.vendor_id, a.number): a.to for o in ev.listed for a in asked[o] if a.question.decides}
+    if not deciding:
+        return f"No answer to a missing fact can change the top {cut}: the shortlist rests on what is known."
+    per: dict[str, int] = {}
+    for vid, _ in deciding:
+        per[vid] = per.get(vid, 0) + 1
+    most = min(per, key=lambda v: (-per[v], v))  # ties: the first id, so the sentence is stable
+    to = next(v for (vid, _), v in deciding.items() if vid == most)
+    moves = [
+        *([f"{counted(len(enter), 'offering')} outside the top {cut} could enter it"] if enter else []),
+        *([f"{counted(len(drop), 'offering')} inside could drop out"] if drop else []),
+    ]
+    return (
+        f"**The vendors' answers can change your shortlist**{': ' + ' and '.join(moves) if moves else ''}. "
+        f"**{counted(len(deciding), 'question')} to {counted(len(per), 'company', 'companies')}** decide it, "
+        f"the most ({per[most]}) to {md(who(to))}."
+    )
+
+
+with st.container(key="evidence_summary"):  # the answer first (benchmarks/bench_app.py --browser)
+    st.markdown(_headline())
 st.caption(
     f"Public sources never answer everything. For each offering: its rank with every unknown fact at the "
     f"worst and at the best the criterion allows, and the questions whose answers decide it, to send to "
