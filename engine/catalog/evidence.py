@@ -262,6 +262,13 @@ def _answered(out: list[Fact], ro: ResolvedOffering) -> list[Fact]:
         if use is not None and use.used:
             a = use.answer
             done.append(Fact("profile", fld, a.as_of, "vendor-declared", (a.evidence,), False, a.label))
+    # answers to a sovereignty framework's criteria (sovereignty.<framework>.<criterion>):
+    # facts of their own, so they are dated and flagged (stale, or dated after the ranking
+    # date) like every other answer
+    for fld, use in sorted(ro.answers.items()):
+        if fld.startswith("sovereignty.") and use.used:
+            a = use.answer
+            done.append(Fact("profile", fld, a.as_of, "vendor-declared", (a.evidence,), False, a.label))
     return done
 
 

@@ -191,6 +191,28 @@ _BAD_URL = (
 )
 
 
+def _secret_key(name: str) -> bool:
+    """A URL query parameter that holds a secret (libpq's ``password``, ``sslpassword``…)."""
+    low = name.lower()
+    return any(w in low for w in ("password", "secret", "token", "passphrase"))
+
+
+def _secrets(parsed: sa.URL) -> tuple[str, ...]:
+    """Every secret a database URL holds: its password and its secret query values."""
+    found = [str(parsed.password)] if parsed.password else []
+    for k, v in parsed.query.items():
+        if _secret_key(k):
+            found.extend([v] if isinstance(v, str) else list(v))
+    return tuple(x for x in found if x)
+
+
+def _masked(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` with every secret replaced by ``***`` (longest first, so none shows in part)."""
+    for x in sorted(secrets, key=len, reverse=True):
+        text = text.replace(x, "***")
+    return text
+
+
 def _sqlite_path(parsed: sa.URL) -> str | None:
     """The file a SQLite URL names, or ``None`` for an in-memory database."""
     db = parsed.database or ""
@@ -328,7 +350,9 @@ class Store:
             if parsed.drivername == "postgresql":  # the driver this package depends on
                 parsed = parsed.set(drivername="postgresql+psycopg")
             backend = parsed.get_backend_name()
-            shown = parsed.render_as_string(hide_password=True)
+            secrets = _secrets(parsed)
+            hidden = {k: ("***" if _secret_key(k) else v) for k, v in parsed.query.items()}
+            shown = parsed.set(query=hidden).render_as_string(hide_password=True)
         except Exception:  # ArgumentError, ValueError (a bad port or IPv6 host), …
             raise _err("committee.database", _BAD_URL) from None
         if backend not in ("sqlite", "postgresql"):
@@ -338,11 +362,12 @@ class Store:
                 "PostgreSQL (postgresql+psycopg://user@host/dbname)",
             )
         path = _sqlite_path(parsed) if backend == "sqlite" else None
-        if backend == "sqlite" and path is None and not create:
+        if backend == "sqlite" and path is None:  # also for `new`: a decision gone when the process ends
             raise _err(
                 "committee.database",
-                f"{shown} is an in-memory database: it holds no decision; give the database file "
-                "(sqlite:///FILE) the decision was opened in",
+                f"{shown} is an in-memory database: it holds no decision beyond this process; give a "
+                "database file (sqlite:///FILE)"
+                + (", where the decision is opened" if create else " the decision was opened in"),
             )
         if path is not None and not os.path.exists(path):
             if not create:
@@ -362,7 +387,7 @@ class Store:
         except Exception as exc:  # ArgumentError, a missing driver, a bad option
             self.discard()
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            why = type(exc).__name__ if not text or (parsed.password and parsed.password in text) else text
+            why = type(exc).__name__ if not text or any(x in text for x in secrets) else text
             raise _err("committee.database", f"cannot use {shown}: {why}") from None
         self.engine = engine
         self.url = shown
@@ -372,6 +397,7 @@ class Store:
             engine.dispose()
             self.discard()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            reason = _masked(reason, secrets)
             raise _err("committee.database", f"cannot open the database {self.url}: {reason}") from None
         except Exception as exc:  # alembic's CommandError: a revision this Shortlist does not know
             from alembic.util import CommandError

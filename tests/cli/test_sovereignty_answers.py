@@ -313,3 +313,22 @@ def test_the_filled_in_template_folds_back(tmp_path):
     )
     assert code == 0, err
     assert 'SOV-1.1 option 4 "Entirely within the EU"' in out and "the vendor's answer" in out
+
+
+def test_an_answer_dated_after_the_ranking_date_is_flagged_like_any_answer(tmp_path: Path):
+    # an answer to a framework criterion is a dated fact of its own: dated after the
+    # ranking date it is flagged (as an answer to a profile field is), never silently used
+    future = tmp_path / "future.yaml"
+    text = FIX.read_text(encoding="utf-8")
+    old = '    evidence: "INVENTED TEST DATA: made-up continuity plan"\n    as_of: "2026-11-30"'
+    assert old in text
+    future.write_text(text.replace(old, old.replace("2026-11-30", "2099-01-01")), encoding="utf-8")
+    args = ("--priorities", "sovereign-public-admin", *PIN, "--format", "json")
+    code, out, err = run_cli("rank", *args, "--answers", str(future))
+    assert code == 0, err
+    row = next(r for r in json.loads(out)["offerings"] if r["offering_id"] == SCW)
+    flagged = [s for s in row["stale"] if s["field"] == f"{FIELD}.SOV-1.8"]
+    assert len(flagged) == 1 and flagged[0]["future"] and flagged[0]["as_of"] == "2099-01-01", row["stale"]
+    code, out, err = run_cli("rank", *args, "--answers", str(FIX))  # dated before: not flagged
+    row = next(r for r in json.loads(out)["offerings"] if r["offering_id"] == SCW)
+    assert not [s for s in row["stale"] if s["field"].startswith(FIELD)]

@@ -106,6 +106,10 @@ def test_distinct_names_stay_distinct(db_url: str) -> None:
         "mysql://u:S3CRETPW@host/x",  # a database the store does not support
         "postgresql+nodriver://u:S3CRETPW@host/x",
         "oracle+cx_oracle://u:S3CRETPW@host/x",
+        # the password as a query parameter (libpq reads it there too): a server that refuses
+        "postgresql+psycopg://bob@127.0.0.1:1/db?password=S3CRETPW",
+        "postgresql+psycopg:///db?host=127.0.0.1&port=1&user=bob&password=S3CRETPW",
+        "postgresql+psycopg://bob@127.0.0.1:1/db?sslpassword=S3CRETPW&connect_timeout=2",
     ],
 )
 def test_an_unusable_database_url_is_exit_2_without_its_password(url: str) -> None:
@@ -164,6 +168,10 @@ def test_commands_other_than_new_never_create_a_database(tmp_path: Path) -> None
         assert not path.exists()
     code, _, err = cli("sqlite://", "status", token="x")  # in memory: never holds a decision
     assert code == 2 and "in-memory" in err
+    for memory in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:x.db?mode=memory&uri=true"):
+        # nor may `new` open one there: the owner would get a token for a decision gone at exit
+        code, out, err = cli(memory, "new", "n", "--vendors", str(VENDORS), "--criterion", "capability")
+        assert code == 2 and out == "" and "in-memory" in err, memory
     assert list(tmp_path.iterdir()) == []
 
 

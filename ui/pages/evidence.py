@@ -69,16 +69,11 @@ left_out = len(ranking.rows) - len(ev.listed)
 def _headline() -> str:
     """The page's answer in one sentence: can answers change the shortlist, and who decides it."""
     rr = ev.ranges
-    enter = [
-        o
-        for o in ev.listed
-        if rr[o].best_rank is not None and rr[o].best_rank <= cut and (rr[o].rank or cut + 1) > cut
-    ]
-    drop = [
-        o
-        for o in ev.listed
-        if rr[o].rank is not None and rr[o].rank <= cut and (rr[o].worst_rank or cut + 1) > cut
-    ]
+    def within(rank: int | None) -> bool:
+        return rank is not None and rank <= cut
+
+    enter = [o for o in ev.listed if within(rr[o].best_rank) and not within(rr[o].rank)]
+    drop = [o for o in ev.listed if within(rr[o].rank) and not within(rr[o].worst_rank)]
     deciding = {(a.to.vendor_id, a.number): a.to for o in ev.listed for a in asked[o] if a.question.decides}
     if not deciding:
         return f"No answer to a missing fact can change the top {cut}: the shortlist rests on what is known."
