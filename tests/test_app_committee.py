@@ -219,3 +219,25 @@ def test_names_typed_by_people_are_shown_as_text(monkeypatch, db):
     member = next(m.value for m in at.markdown if m.value.startswith("**Member: "))
     assert "\\[click\\]" in member and "\\*y\\*" in member and "<b>" not in member
     assert any("\\[click\\]" in h.value for h in at.header)
+
+
+@pytest.mark.parametrize("bad", ["IT lead\nRTL\u202eX", "Legal\nLegal", "x" * 250])
+def test_a_bad_member_name_opens_no_decision(monkeypatch, tmp_path, bad):
+    """Every member name is checked before the decision opens: a bad one (a control
+    character, a name given twice, too long) is refused and nothing is written, rather than
+    a decision left open without its members."""
+    path = tmp_path / "c.db"
+    monkeypatch.setenv("SHORTLIST_DATABASE_URL", f"sqlite:///{path}")
+    at = committee(monkeypatch)
+    at.text_input(key="cm_name").input("2027 LLM tender")
+    at.multiselect(key="cm_criteria").set_value(CRIT)
+    at.text_area(key="cm_members").input(bad)
+    at.button(key="cm_create").click().run()
+    assert not at.exception
+    assert at.error and "member" in at.error[0].value
+    assert not [m for m in at.markdown if m.value.startswith("**Member: ") or "owner link" in m.value.lower()]
+    if path.exists():  # the store may be opened; it then holds no decision
+        from engine.committee.store import Store
+
+        with Store(f"sqlite:///{path}", create=False) as s:
+            assert s.table_counts()["decisions"] == 0

@@ -256,6 +256,50 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+MAX_INVITED = 200
+"""At most this many members in one invitation (a committee, not a mailing list)."""
+
+
+def check_member_names(names: Sequence[str]) -> None:
+    """Check the names of one invitation before anything is written: each a valid name
+    (:func:`_check_name`), none given twice (compared as :func:`name_key` compares), at
+    least one and at most :data:`MAX_INVITED`. The app checks them before it opens a
+    decision, so a bad name never leaves a decision without its members.
+
+    Raises
+    ------
+    InputError
+        ``committee.invalid`` naming every bad name, no name or too many;
+        ``committee.duplicate_member`` for a name given twice.
+    """
+    if not names:
+        raise _err("committee.invalid", "no member to invite: give at least one name")
+    if len(names) > MAX_INVITED:
+        raise _err(
+            "committee.invalid",
+            f"at most {MAX_INVITED} members in one invitation, found {len(names):,} names",
+        )
+    issues: list[Issue] = []
+    for k, name in enumerate(names):
+        try:
+            shown = repr(name[:40]) + ("…" if len(name) > 40 else "")
+            _check_name(name, f"member name {k + 1} ({shown})")
+        except InputError as exc:
+            issues += exc.issues
+    if issues:
+        raise InputError(issues)
+    seen: dict[str, str] = {}
+    for name in names:
+        key = name_key(name)
+        if key in seen:
+            raise _err(
+                "committee.duplicate_member",
+                f"{name!r} is given twice (as {seen[key]!r} too; names are compared ignoring case "
+                "and spacing): give each member once",
+            )
+        seen[key] = name
+
+
 @dataclass(frozen=True, slots=True)
 class SubmissionRow:
     """One revision of one member's priorities, as stored."""
@@ -587,31 +631,11 @@ class Store:
             ``committee.duplicate_member`` naming the member already invited with a valid
             token, or a name given twice; ``committee.closed``; a token problem.
         """
-        issues: list[Issue] = []
-        for k, name in enumerate(names):
-            try:
-                shown = repr(name[:40]) + ("…" if len(name) > 40 else "")
-                _check_name(name, f"member name {k + 1} ({shown})")
-            except InputError as exc:
-                issues += exc.issues
-        if not names:
-            raise _err("committee.invalid", "no member to invite: give at least one name")
         if not (weight > 0 and weight < float("inf")):
             raise _err(
                 "committee.invalid", f"a member's weight must be a finite number > 0, found {weight!r}"
             )
-        seen: dict[str, str] = {}
-        for name in names:
-            key = name_key(name)
-            if key in seen and not issues:
-                raise _err(
-                    "committee.duplicate_member",
-                    f"{name!r} is given twice (as {seen[key]!r} too; names are compared ignoring case "
-                    "and spacing): give each member once",
-                )
-            seen.setdefault(key, name)
-        if issues:
-            raise InputError(issues)
+        check_member_names(names)
         made: list[tuple[str, str]] = []
         now = self._clock()
         with self._tx() as conn:

@@ -33,7 +33,7 @@ import streamlit as st
 import engine
 from engine.committee.actions import close_decision, open_decision, submission_from_priorities
 from engine.committee.record import committee_record
-from engine.committee.store import DecisionView, MemberProgress, SubmissionRow
+from engine.committee.store import DecisionView, MemberProgress, SubmissionRow, check_member_names
 from engine.errors import InputError
 from engine.reports.escape import streamlit_markdown as md
 from ui.committee import TOKEN_KEY, personal_link, store
@@ -131,6 +131,8 @@ def new_decision() -> None:
         return
     names = [line.strip() for line in members_text.splitlines() if line.strip()]
     try:
+        if names:  # every name checked before the decision opens: all of it, or nothing
+            check_member_names(names)
         s = store(create=True)
         _, owner, _ = open_decision(
             s,

@@ -69,6 +69,7 @@ left_out = len(ranking.rows) - len(ev.listed)
 def _headline() -> str:
     """The page's answer in one sentence: can answers change the shortlist, and who decides it."""
     rr = ev.ranges
+
     def within(rank: int | None) -> bool:
         return rank is not None and rank <= cut
 
