@@ -240,3 +240,24 @@ def test_name_ids_and_unknown_text_name_criteria() -> None:
         "iso27001 (must-have): still excluded if it passes, excluded if it fails"
     )
     assert display_names({"a": "X", "b": "X", "c": "Y"}) == {"a": "X (a)", "b": "X (b)", "c": "Y"}
+
+
+def test_a_refused_value_is_echoed_cut():
+    from ui.plain import ECHO_CHARS, echoed
+
+    assert echoed("abc") == "'abc'"
+    huge = "x" * 200_000
+    said = echoed(huge)
+    assert len(said) < ECHO_CHARS + 40 and said.endswith("… (200,000 characters)")
+    assert echoed("x" * ECHO_CHARS) == repr("x" * ECHO_CHARS)  # at the limit: whole
+
+
+def test_a_huge_link_value_makes_a_short_message(monkeypatch):
+    # every refused link value is echoed cut (ui.plain.echoed), whichever parameter it is
+    from tests.test_app import start
+
+    for query in ({"sovereignty": "x" * 200_000}, {"preset": "y" * 100_000}, {"w_capability": "9" * 50_000}):
+        at = start(monkeypatch, query=query)
+        assert not at.exception
+        said = [w.value for w in at.warning] + [c.value for c in at.caption]
+        assert said and all(len(x) < 2_000 for x in said), [len(x) for x in said]

@@ -58,6 +58,20 @@ FACT_KINDS = {
 """Kinds of dated facts (criteria.yaml ``max_age_days``) in words."""
 
 
+ECHO_CHARS = 60
+"""At most this many characters of a refused value are echoed back in a message."""
+
+
+def echoed(value: object, limit: int = ECHO_CHARS) -> str:
+    """A refused value as a message quotes it: ``repr`` of at most ``limit`` characters,
+    then ``… (N characters)``, so a link or file holding a huge value never makes a huge
+    message (escape the result for the format it reaches)."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
 def counted(n: int, singular: str, plural: str | None = None) -> str:
     """``n`` and the word in its number: ``counted(1, "offering")`` is ``"1 offering"``,
     ``counted(3, "offering")`` ``"3 offerings"`` (``plural`` where adding *s* is wrong:

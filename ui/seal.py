@@ -25,6 +25,7 @@ from engine.mcda.requirements import seal_objective
 from engine.mcda.sovereignty import Assessment, pick
 from engine.reports.escape import streamlit_markdown as md
 from ui import state
+from ui.plain import echoed
 
 LEVELS: list[int | None] = [None, *range(SEAL_MAX + 1)]
 """The choices of a minimum SEAL: none, then SEAL-0 … SEAL-4."""
@@ -70,7 +71,7 @@ def draw_minimums(framework: FrameworkFile | None) -> None:
     for k in [k for k in ss if isinstance(k, str) and k.startswith(state.SEAL_PREFIX)]:
         if k.removeprefix(state.SEAL_PREFIX) not in known and ss[k] is not None:
             st.caption(
-                f"{md(k.removeprefix(state.SEAL_PREFIX))} is not an objective of {framework.id}: ignored."
+                f"{md(echoed(k.removeprefix(state.SEAL_PREFIX)))} is not an objective of {framework.id}: ignored."
             )
             ss[k] = None
     st.markdown(

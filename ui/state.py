@@ -69,6 +69,7 @@ from engine.catalog.schema import CERTIFICATION_IDS, REGION_GROUPS, RequirementS
 from engine.catalog.sovereignty import SEAL_MAX
 from engine.catalog.text import char_name
 from engine.mcda.requirements import seal_objective
+from ui.plain import echoed
 
 MODES = ("direct", "order", "ahp")
 MODE_LABELS = {
@@ -477,7 +478,7 @@ def _drop_invisible(
         odd = _invisible(raw) if key in keys else None
         if odd:
             problems.append(
-                f"{key}={raw!r} holds {odd} (a link value has no spaces, control or invisible "
+                f"{key}={echoed(raw)} holds {odd} (a link value has no spaces, control or invisible "
                 f"characters); {tail.get(key, tail[''])}"
             )
         else:
@@ -568,14 +569,16 @@ def decode_query(
         problems.append(f"given more than once: {names} (the last value is used)")
     stem = params.get("preset", default_preset)
     if stem not in presets:
-        problems.append(f"preset {stem!r} is not one of {', '.join(sorted(presets))}; using {default_preset}")
+        problems.append(
+            f"preset {echoed(stem)} is not one of {', '.join(sorted(presets))}; using {default_preset}"
+        )
         stem = default_preset
     preset = presets[stem]
     defaults = preset_state(preset, ids, stem)
     state = dict(defaults)
 
     def bad(key: str, value: str, expected: str) -> None:
-        problems.append(f"{key}={value!r} is not {expected}; the preset's value is used")
+        problems.append(f"{key}={echoed(value)} is not {expected}; the preset's value is used")
 
     def number(key: str, lo: float, hi: float, *, integer: bool = False) -> None:
         if key not in params:
@@ -717,7 +720,7 @@ def decode_pages(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
             try:
                 state[key] = parse_date(raw)
             except ValueError:
-                problems.append(f"policy_date={raw!r} is not a date YYYY-MM-DD; today is used")
+                problems.append(f"policy_date={echoed(raw)} is not a date YYYY-MM-DD; today is used")
         else:
             state[key] = raw
     return state, problems

@@ -30,6 +30,7 @@ from engine.reports.escape import markdown_code, markdown_url, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui import seal
 from ui.common import context, md_frame, show_issues, text_frame
+from ui.plain import echoed
 
 ctx = context()
 ss = st.session_state
@@ -54,7 +55,7 @@ chosen = ss.get("p_sovereignty")
 if chosen not in rows:
     default = leader or every[0]
     if chosen is not None:  # e.g. from a link, or an upload removed: say what is shown instead
-        st.warning(f"{md(repr(str(chosen)))} is not in the catalog now; showing {md(default)} instead.")
+        st.warning(f"{md(echoed(chosen))} is not in the catalog now; showing {md(default)} instead.")
     ss["p_sovereignty"] = default
 oid: str = ss["p_sovereignty"]
 row = rows[oid]
