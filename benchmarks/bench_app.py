@@ -119,6 +119,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 import engine
 from benchmarks._report import load_span, machine, machine_line, peak_mb, print_verdict, write_json
+from benchmarks._server import healthy, stop
 from benchmarks._synthetic import CAPABILITY_SD, PRICE_SIGMA, synthetic_vendors
 from engine.mcda.scoring import TIE_TOLERANCE
 from engine.mcda.sensitivity.report import sensitivity_with
@@ -891,7 +892,6 @@ def _server(app: Path, env: dict[str, str]) -> Iterator[str]:
     ``env`` added to the environment); yields its URL."""
     import socket
     import subprocess
-    import urllib.request
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -903,23 +903,12 @@ def _server(app: Path, env: dict[str, str]) -> Iterator[str]:
         cmd, cwd=app.parent, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with opener.open(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"streamlit did not start at {url}")
-            time.sleep(0.25)
+        if not healthy(url, proc):
+            raise SystemExit(f"streamlit did not start at {url}")
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        stop(proc)
 
 
 @dataclasses.dataclass

@@ -125,6 +125,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._report import load_averages, load_span, machine, machine_line, print_verdict, write_json
+from benchmarks._server import healthy, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -307,27 +308,12 @@ def serve(app: Path, env: dict[str, str], ttl: int, workdir: Path) -> Iterator[S
         proc = subprocess.Popen(cmd, cwd=app.parent, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     server = Server(url, proc, signal_file, log, ttl)
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with opener.open(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise CannotMeasure(f"streamlit did not start at {url}:\n{server.log_tail()}")
-            time.sleep(0.25)
+        if not healthy(url, proc):
+            raise CannotMeasure(f"streamlit did not start at {url}:\n{server.log_tail()}")
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        stop(proc)
 
 
 # --------------------------------------------------------------------------- what a session does

@@ -34,6 +34,7 @@ import pytest
 from engine.catalog.loading import load_criteria
 from engine.committee.store import Store
 from tests.committee.conftest import POSTGRES_URL, REQUIRED, SKIP_REASON, empty_postgres
+from tests.committee.test_cli import CRIT, MEMBERS, WEIGHTS  # the same decision as the CLI tests
 from tests.conftest import CRITERIA, ROOT, VENDORS
 from tests.e2e.conftest import (
     ARTIFACTS,
@@ -57,15 +58,6 @@ skip_module_without_browser()
 pytestmark = pytest.mark.e2e
 
 NAME = "2027 LLM platform tender"
-CRIT = ["monthly_cost", "capability", "compliance"]
-MEMBERS = ["IT lead", "Security", "Legal", "Business", "Finance"]
-WEIGHTS = {
-    "IT lead": {"monthly_cost": 50, "capability": 40, "compliance": 10},
-    "Security": {"monthly_cost": 10, "capability": 30, "compliance": 60},
-    "Legal": {"monthly_cost": 10, "capability": 20, "compliance": 70},
-    "Business": {"monthly_cost": 30, "capability": 60, "compliance": 10},
-    "Finance": {"monthly_cost": 70, "capability": 20, "compliance": 10},
-}
 FIRST_TRY = {"monthly_cost": 50, "capability": 40, "compliance": 0}
 """The IT lead's first revision; the second moves Compliance to 10 with the keyboard."""
 TOKEN = re.compile(r"[?&]token=([A-Za-z0-9_-]{43})")
