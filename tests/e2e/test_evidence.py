@@ -44,7 +44,7 @@ def test_a_link_opens_the_evidence_of_an_offering_and_its_questionnaires_downloa
     questions = app.locator(".st-key-evidence_questions")
     expect(questions).to_contain_text("Ask Scaleway (operator of the channel)")
     expect(questions).to_contain_text("Q1. Does this offering hold ISO/IEC 27001")
-    app.get_by_text("1 question(s) that cannot change the shortlist").click()  # open the collapsed ones
+    app.get_by_text("1 question that cannot change the shortlist").click()  # open the collapsed ones
     expect(questions).to_contain_text("time to first token")
     settle(app)
     expect(app.get_by_test_id("stException")).to_have_count(0)
@@ -86,7 +86,7 @@ def test_an_answer_file_uploaded_in_the_browser_moves_scaleway_into_the_ranking(
     expect(app.get_by_role("heading", name="Vendors' answers")).to_be_visible()
     app.locator("input[type=file]").last.set_input_files(str(answers))
     done = app.locator(".st-key-answer_files")
-    expect(done).to_contain_text("scaleway-answers.yaml (operator-scaleway): 2 answer(s) used")
+    expect(done).to_contain_text("scaleway-answers.yaml (operator-scaleway): 2 answers used")
     settle(app)
     open_page(app, "Shortlist")
     expect(app.get_by_test_id("stException")).to_have_count(0)
