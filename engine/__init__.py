@@ -36,7 +36,16 @@ if TYPE_CHECKING:
     from engine.mcda.elicitation import AhpResult, ahp_weights, parse_order, roc_weights
     from engine.mcda.matrix import KNOWN_CRITERIA, Context, Performance, performance
     from engine.mcda.requirements import RequirementResult, check_requirements
-    from engine.mcda.scoring import Cell, Ranking, Row, elicited_weights, in_currency, normalise_weights, rank
+    from engine.mcda.scoring import (
+        Cell,
+        Ranking,
+        Row,
+        elicited_weights,
+        in_currency,
+        normalise_weights,
+        rank,
+        sovereignty_assessments,
+    )
     from engine.mcda.sensitivity.dominance import Dominance, dominance
     from engine.mcda.sensitivity.problem import DecisionProblem
     from engine.mcda.sensitivity.report import SensitivityReport
@@ -100,6 +109,7 @@ _LAZY: dict[str, str] = {
     "in_currency": "engine.mcda.scoring",
     "normalise_weights": "engine.mcda.scoring",
     "rank": "engine.mcda.scoring",
+    "sovereignty_assessments": "engine.mcda.scoring",
     "Dominance": "engine.mcda.sensitivity.dominance",
     "dominance": "engine.mcda.sensitivity.dominance",
     "DecisionProblem": "engine.mcda.sensitivity.problem",
@@ -207,6 +217,7 @@ __all__ = [
     "sensitivity_json",
     "sensitivity_table",
     "smaa",
+    "sovereignty_assessments",
     "stability_intervals",
     "to_csv",
     "to_json",

@@ -7,6 +7,8 @@ first meaningful content each page is measured by (``benchmarks/bench_app.py
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ import engine
 from benchmarks.bench_app import BROWSER_PAGES
 from tests.conftest import priorities
 from tests.test_app import apply, page, start
-from ui.common import rank
+from ui.common import RANKINGS_KEPT, assessments, rank
 from ui.evidence import evidence, evidence_of
 
 
@@ -93,3 +95,44 @@ def test_the_benchmarked_first_content_is_drawn_in_its_keyed_container(
         page(at, name.lower())
     key = selector.removeprefix(".st-key-").split()[0]
     assert key in keys(at.main), f"{name}: no container keyed {key!r}"
+
+
+def test_a_weight_move_does_not_assess_the_catalog_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sovereignty assessments (two thirds of a ranking's time) do not depend on the
+    weights: computed once for every session and slider move (issue 17, load)."""
+    calls: list[int] = []
+    real = engine.sovereignty_assessments
+
+    def counting(*a: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(engine, "sovereignty_assessments", counting)
+    assessments.clear()
+    rank.clear()  # a ranking cached by an earlier test would not ask for assessments at all
+    at = start(monkeypatch)
+    assert len(calls) == 1
+    for step in (10, 20):
+        slider = at.slider(key="w_capability")
+        slider.set_value((slider.value + step) % 100)
+        apply(at)
+        assert not at.exception
+    start(monkeypatch)  # another session
+    assert len(calls) == 1
+    ctx = at.session_state["_ctx"]
+    assert engine.to_csv(ranking_of(at)) == engine.to_csv(
+        engine.rank(ctx.catalog, ctx.criteria, ctx.priorities)
+    )
+
+
+def test_the_ranking_cache_is_bounded() -> None:
+    """A meeting tries a new weight vector per slider move: the shared cache keeps the most
+    recent few, so memory comes back once the meeting ends (benchmarks/bench_sessions.py)."""
+    assert rank._info.max_entries == RANKINGS_KEPT <= 16  # type: ignore[attr-defined]
+
+
+def test_the_server_runs_no_full_garbage_collection_after_each_rerun() -> None:
+    """Streamlit's ``runner.postScriptGC`` walks every object the server holds after each
+    run: 37% of the server's CPU with 20 sessions moving weights."""
+    conf = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert conf["runner"]["postScriptGC"] is False

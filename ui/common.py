@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -22,6 +24,7 @@ from ui.plain import counted
 
 if TYPE_CHECKING:
     from engine.mcda.sensitivity.report import SensitivityReport
+    from engine.mcda.sovereignty import Assessment
 
 HERE = Path(__file__).resolve().parent.parent
 
@@ -196,6 +199,13 @@ def mtimes(d: Path) -> tuple[tuple[str, float], ...]:
 
 # The ``stamp`` arguments (file names and modification times) are part of each cache key,
 # so an edited file on disk is loaded again on the next rerun.
+RANKINGS_KEPT = 16
+"""How many rankings :func:`rank` keeps for all sessions (about 0.6 MB each on the bundled
+catalog). A committee meeting tries a new weight vector with every slider move, each
+asked for once: a larger cache only holds memory after the meeting ends (64 held 36 MB,
+17 % of the server's memory, in ``benchmarks/bench_sessions.py``)."""
+
+
 @st.cache_resource(show_spinner=False)
 def load_criteria(d: str, stamp: tuple[tuple[str, float], ...]) -> engine.CriteriaCatalog:
     return engine.load_criteria(d)
@@ -234,7 +244,7 @@ def load_preset(path: str, stamp: float) -> PrioritiesFile:
     return engine.load_priorities(path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=RANKINGS_KEPT)
 def rank(
     catalog_key: tuple[Any, ...],
     criteria_key: tuple[Any, ...],
@@ -254,12 +264,54 @@ def rank(
     the date whose prices apply (``priorities.on_date``, else today). A
     :class:`~engine.Ranking` is immutable, so sessions share the object.
 
+    The offerings' sovereignty assessments come from :func:`assessments` (they do not
+    depend on the weights, so a slider move does not assess 90 offerings again), which
+    makes a ranking cheap to compute again (about 25 ms on the bundled catalog): the cache
+    keeps the :data:`RANKINGS_KEPT` most recent, not every weight vector a meeting tried.
+
     Raises
     ------
     InputError
         As :func:`engine.rank` (not cached: the next call tries again).
     """
-    return engine.rank(_catalog, _criteria, _priorities, on_date=day)
+    sov = assessments(
+        catalog_key,
+        criteria_key,
+        _priorities.sovereignty_framework,
+        _priorities.sovereignty_weights,
+        _catalog,
+        _criteria,
+        _priorities,
+    )
+    return engine.rank(_catalog, _criteria, _priorities, on_date=day, assessments=sov)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def assessments(
+    catalog_key: tuple[Any, ...],
+    criteria_key: tuple[Any, ...],
+    framework: str | None,
+    weight_set: str | None,
+    _catalog: engine.Catalog,
+    _criteria: engine.CriteriaCatalog,
+    _priorities: PrioritiesFile,
+) -> Mapping[str, Assessment] | None:
+    """``engine.sovereignty_assessments`` of the catalog, computed once for all sessions
+    and every weight vector: about two thirds of a ranking's time on the bundled catalog.
+
+    The key names everything an assessment depends on: the catalog and criteria (as in
+    :func:`rank`; the vendors' answers and the prefer-answers choice are part of
+    ``catalog_key``) and the priorities' sovereignty framework and weight set (the only
+    fields of the priorities it reads). The mapping is read-only (``MappingProxyType``)
+    and its assessments are immutable, so sessions share it.
+
+    ``None`` for a framework or weight set the catalog lacks: :func:`engine.rank` then
+    assesses itself and reports that problem with every other one of the priorities.
+    """
+    try:
+        return MappingProxyType(engine.sovereignty_assessments(_catalog, _criteria, _priorities))
+    except engine.InputError:
+        return None
 
 
 def md_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -119,15 +120,15 @@ class SovCriterion(_Model):
     options: Annotated[tuple[AnswerOption, ...], Field(min_length=2, max_length=20)]
     note: Note | None = None
 
-    @property
+    @cached_property
     def lowest_seal(self) -> int:
         """The lowest SEAL any answer gives: a criterion whose every option is SEAL-4 can
         never lower the overall SEAL (guidance p.9)."""
         return min(o.seal for o in self.options)
 
-    @property
+    @cached_property
     def max_value(self) -> float:
-        """Points of the best option."""
+        """Points of the best option (computed once: the options are frozen)."""
         return max(o.value for o in self.options)
 
 

@@ -9,7 +9,7 @@ says why; the scoring layer then applies the criterion's ``missing`` policy.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from engine.catalog.loading import KNOWN_CRITERIA, KNOWN_LEVELS, ResolvedOffering
@@ -18,7 +18,7 @@ from engine.catalog.schema import FxFile, PrioritiesFile
 from engine.catalog.sovereignty import Sovereignty
 from engine.catalog.text import licence_key
 from engine.errors import InputError
-from engine.mcda.sovereignty import assessment_for, summary
+from engine.mcda.sovereignty import Assessment, assessment_for, summary
 
 __all__ = [
     "BUYER_UNDECLARED",
@@ -74,6 +74,11 @@ class Context:
     sovereignty : Sovereignty or None
         The sovereignty framework and rules the ``sovereignty`` criterion uses (the
         priorities' ``sovereignty_weights`` pick the weight set); ``None``: unknown.
+    assessments : mapping of str to Assessment, optional
+        Each offering's sovereignty assessment under ``sovereignty`` and the priorities'
+        weight set, by offering id, when the caller already has them
+        (:func:`engine.mcda.scoring.rank` assesses every offering once, for the gate and
+        for this criterion); an offering missing here is assessed on demand.
     allowed_set, trusted_set : frozenset of str
         The priorities' allowed regions and trusted jurisdictions with their groups
         expanded (derived, not arguments): expanded once, not once per offering.
@@ -84,6 +89,7 @@ class Context:
     on_date: dt.date
     capability_metric: str | None = None
     sovereignty: Sovereignty | None = None
+    assessments: Mapping[str, Assessment] | None = field(default=None, repr=False, compare=False)
     allowed_set: frozenset[str] = field(init=False, repr=False, compare=False)
     trusted_set: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -310,7 +316,9 @@ def _sovereignty(ro: ResolvedOffering, ctx: Context) -> Performance:
     governing criterion and the gaps. Unknown too when no framework is loaded."""
     if ctx.sovereignty is None:
         return Performance(None, "no sovereignty framework loaded (criteria/sovereignty/)")
-    a = assessment_for(ctx.sovereignty, ro, ctx.priorities.sovereignty_weights)
+    a = ctx.assessments.get(ro.id) if ctx.assessments is not None else None
+    if a is None:
+        a = assessment_for(ctx.sovereignty, ro, ctx.priorities.sovereignty_weights)
     if not a.known:
         return Performance(None, summary(ctx.sovereignty.framework, a))
     # no low/high range: a known score has none (never sampled)

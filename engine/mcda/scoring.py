@@ -36,6 +36,7 @@ from engine.catalog.evidence import Age, Fact, criterion_facts, facts, weakest
 from engine.catalog.loading import Catalog, CriteriaCatalog, ResolvedOffering
 from engine.catalog.ranges import CRITERION_RANGES, WEIGHT_MAX, check_anchors, number_problem
 from engine.catalog.schema import CriterionSpec, PrioritiesFile, RequirementSpec
+from engine.catalog.sovereignty import Sovereignty
 from engine.catalog.staleness import flagged, limits, stale_flag
 from engine.errors import InputError, Issue, suggest
 from engine.mcda import value_functions as vf
@@ -67,6 +68,7 @@ __all__ = [
     "excluded_summary",
     "normalise_weights",
     "rank",
+    "sovereignty_assessments",
     "sovereignty_floors",
     "utility_function",
 ]
@@ -774,6 +776,7 @@ def rank(
     weights: Mapping[str, float] | None = None,
     on_date: dt.date | None = None,
     method: str | None = None,
+    assessments: Mapping[str, Assessment] | None = None,
 ) -> Ranking:
     """Gate, score and rank every offering of ``catalog``.
 
@@ -788,6 +791,12 @@ def rank(
         Date whose prices apply; default ``priorities.on_date`` or today.
     method : {"weighted-sum", "weighted-product", "topsis"}, optional
         Replaces ``priorities.method`` when given (see :mod:`engine.mcda.aggregation`).
+    assessments : mapping of str to Assessment, optional
+        Every offering's sovereignty assessment, as :func:`sovereignty_assessments`
+        returns for the same ``catalog``, ``criteria`` and ``priorities``: reused instead
+        of assessed again. The assessments do not depend on the criteria weights, the
+        method or the date, so a caller that ranks one catalog under many weight vectors
+        (the app, once per slider move) assesses once. Default: assessed here.
 
     Returns
     -------
@@ -798,6 +807,9 @@ def rank(
     InputError
         Bad weights, malformed requirements, unknown anchors/criteria, a currency
         with no rate, or a missing value on a criterion whose policy is ``fail``.
+    ValueError
+        ``assessments`` that are not for this catalog (other offering ids) or not for the
+        priorities' framework and weight set.
     """
     ids = criteria.ids()
     if weights is not None:
@@ -823,15 +835,15 @@ def rank(
     day = on_date or priorities.on_date or dt.date.today()
     cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
     sov, _ = pick(criteria.sovereignty, priorities.sovereignty_framework, priorities.sovereignty_weights)
-    ctx = Context(priorities, criteria.fx, day, cap_metric, sov)
+    if assessments is None:
+        assessed = _assess_all(catalog, sov, priorities.sovereignty_weights)
+    else:
+        assessed = dict(assessments)
+        _check_assessments(catalog, sov, priorities.sovereignty_weights, assessed)
+    ctx = Context(priorities, criteria.fx, day, cap_metric, sov, assessed)
     lims = limits(criteria.max_age_days, priorities)
 
     anchors = _anchors(criteria, priorities)
-    assessed = (
-        {ro.id: assessment_for(sov, ro, priorities.sovereignty_weights) for ro in catalog.offerings}
-        if sov is not None
-        else {}
-    )
     perf, gates, reasons, excluded = _gate(catalog, criteria, priorities, ctx, w, assessed)
     ranked_ids = [ro.id for ro in catalog.offerings if ro.id not in excluded]
     util, imputed, placed = _utilities(criteria, ranked_ids, perf, w, anchors, notes, assessed)
@@ -969,6 +981,68 @@ def _answered(
     return tuple(
         dict.fromkeys(f.answer for f in criterion_facts(ro, criterion_id, wanted, every) if f.answer)
     )
+
+
+def sovereignty_assessments(
+    catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesFile
+) -> dict[str, Assessment]:
+    """Every offering's sovereignty assessment under the priorities' framework and weight
+    set, for :func:`rank`'s ``assessments``.
+
+    Parameters
+    ----------
+    catalog : Catalog
+    criteria : CriteriaCatalog
+    priorities : PrioritiesFile
+        Only ``sovereignty_framework`` and ``sovereignty_weights`` matter.
+
+    Returns
+    -------
+    dict of str to Assessment
+        By offering id, in catalog order (:func:`engine.mcda.sovereignty.assessment_for`);
+        empty when the catalog has no framework (the ``sovereignty`` criterion is then
+        unknown).
+
+    Raises
+    ------
+    InputError
+        ``priorities.unknown_field`` for a framework or weight set the catalog lacks (as
+        :func:`rank`).
+    """
+    sov, issues = pick(criteria.sovereignty, priorities.sovereignty_framework, priorities.sovereignty_weights)
+    if issues:
+        raise InputError(issues)
+    return _assess_all(catalog, sov, priorities.sovereignty_weights)
+
+
+def _assess_all(catalog: Catalog, sov: Sovereignty | None, weight_set: str | None) -> dict[str, Assessment]:
+    if sov is None:
+        return {}
+    return {ro.id: assessment_for(sov, ro, weight_set) for ro in catalog.offerings}
+
+
+def _check_assessments(
+    catalog: Catalog, sov: Sovereignty | None, weight_set: str | None, assessed: Mapping[str, Assessment]
+) -> None:
+    """Refuse assessments made for another catalog, framework or weight set: reused as
+    they are, they would gate and score on another catalog's answers."""
+    if sov is None:
+        if assessed:
+            raise ValueError("assessments given, but the priorities use no sovereignty framework")
+        return
+    ids = [ro.id for ro in catalog.offerings]
+    if set(assessed) != set(ids):
+        odd = sorted(set(assessed) ^ set(ids))
+        raise ValueError(
+            f"assessments are not for this catalog: {len(odd)} offering id(s) differ, e.g. {odd[0]!r}"
+        )
+    ws = sov.framework.weight_set(weight_set).id
+    for oid, a in assessed.items():
+        if a.framework != sov.framework.id or a.weight_set != ws:
+            raise ValueError(
+                f"assessment of {oid!r} is for {a.framework} weights {a.weight_set}, "
+                f"not {sov.framework.id} weights {ws}"
+            )
 
 
 def _sovereignty_evidence(a: Assessment | None) -> str | None:

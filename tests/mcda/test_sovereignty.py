@@ -469,3 +469,65 @@ def test_the_rank_range_of_an_unknown_score_reaches_its_upper_bound_only(eucsf, 
     row = next(x for x in r.rows if x.offering_id == us)
     assert row.sovereignty is not None and row.sovereignty.score_max < 100
     assert imp.rank_if_best is not None and imp.rank_if_best >= 1
+
+
+# ------------------------------------------------------------- assessments reused (issue 17, load)
+
+
+def test_rank_assesses_each_offering_once(bundled, criteria, monkeypatch):
+    """The gate and the ``sovereignty`` criterion share one assessment per offering (they
+    were computed twice: 180 calls for 90 offerings, two thirds of a ranking's time)."""
+    import engine.mcda.matrix as matrix
+    import engine.mcda.scoring as scoring
+
+    calls: list[str] = []
+    real = scoring.assessment_for
+
+    def counting(model, ro, *a, **kw):
+        calls.append(ro.id)
+        return real(model, ro, *a, **kw)
+
+    monkeypatch.setattr(scoring, "assessment_for", counting)
+    monkeypatch.setattr(matrix, "assessment_for", counting)
+    r = _sov_rank(bundled, criteria)
+    assert sorted(calls) == sorted(ro.id for ro in bundled.offerings)
+    assert all(row.cells["sovereignty"].note for row in r.rows)  # the criterion's cells were filled
+
+
+def test_reused_assessments_give_the_same_ranking_and_none_is_computed(bundled, criteria, monkeypatch):
+    import engine.mcda.matrix as matrix
+    import engine.mcda.scoring as scoring
+
+    p = priorities(weights={"sovereignty": 2, "capability": 1}, sovereignty_weights="v1.2.1")
+    given = engine.sovereignty_assessments(bundled, criteria, p)
+    assert list(given) == [ro.id for ro in bundled.offerings]
+    assert {a.weight_set for a in given.values()} == {"v1.2.1"}  # not the default set
+    fresh = engine.rank(bundled, criteria, p)
+
+    def never(*a, **kw):
+        raise AssertionError("assessed again although the assessments were given")
+
+    monkeypatch.setattr(scoring, "assessment_for", never)
+    monkeypatch.setattr(matrix, "assessment_for", never)
+    reused = engine.rank(bundled, criteria, p, assessments=given)
+    assert engine.to_csv(reused) == engine.to_csv(fresh)
+    assert reused.inputs_digest == fresh.inputs_digest
+    assert [x.sovereignty for x in reused.rows] == [x.sovereignty for x in fresh.rows]
+
+
+def test_assessments_for_another_catalog_or_weight_set_are_refused(bundled, criteria):
+    p = priorities(weights={"sovereignty": 1})
+    given = engine.sovereignty_assessments(bundled, criteria, p)
+    first = next(iter(given))
+    fewer = {k: v for k, v in given.items() if k != first}
+    with pytest.raises(ValueError, match="not for this catalog: 1 offering id"):
+        engine.rank(bundled, criteria, p, assessments=fewer)
+    other = priorities(weights={"sovereignty": 1}, sovereignty_weights="v1.2.1")
+    with pytest.raises(ValueError, match=r"weights guidance-2026, not eucsf-1\.2\.1 weights v1\.2\.1"):
+        engine.rank(bundled, criteria, other, assessments=given)
+
+
+def test_sovereignty_assessments_names_an_unknown_weight_set(bundled, criteria):
+    with pytest.raises(engine.InputError) as exc:
+        engine.sovereignty_assessments(bundled, criteria, priorities(sovereignty_weights="nope"))
+    assert "nope" in str(exc.value)

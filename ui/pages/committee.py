@@ -241,7 +241,7 @@ def results(view: DecisionView, token: str) -> None:
             shape=alt.Shape(
                 "outlier:N", scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]), legend=None
             ),
-            tooltip=["criterion", "who", "weight"],
+            tooltip=[alt.Tooltip(f) for f in ("criterion:N", "who:N", "weight:Q")],
         )
     )
     names = (
@@ -252,7 +252,11 @@ def results(view: DecisionView, token: str) -> None:
     group = (
         alt.Chart(frame[frame["kind"] == "group"])
         .mark_tick(thickness=3, size=22, color="black")
-        .encode(y=y, x="weight:Q", tooltip=["criterion", alt.Tooltip("weight:Q", title="group weight")])
+        .encode(
+            y=y,
+            x="weight:Q",
+            tooltip=[alt.Tooltip("criterion:N"), alt.Tooltip("weight:Q", title="group weight")],
+        )
     )
     st.altair_chart((line + dots + names + group).properties(height=60 * len(crit) + 40), width="stretch")
     st.caption(

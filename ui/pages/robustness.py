@@ -87,7 +87,10 @@ hbase = alt.Chart(heat).encode(
     y=alt.Y(
         "offering:N", sort=[shown.get(o, o) for o in heat_ids], title=None, axis=alt.Axis(labelLimit=300)
     ),
-    tooltip=["offering", "id", "rank", alt.Tooltip("share:Q", title="% of variations")],
+    tooltip=[
+        *(alt.Tooltip(f) for f in ("offering:N", "id:N", "rank:O")),
+        alt.Tooltip("share:Q", title="% of variations"),
+    ],
 )
 st.altair_chart(
     hbase.mark_rect().encode(
@@ -130,7 +133,7 @@ st.altair_chart(
     base.mark_bar(opacity=0.5, color="#1d5fa6").encode(
         x=alt.X("low:Q", title="weight (% of the total)", scale=alt.Scale(domain=[0, 100])),
         x2="high:Q",
-        tooltip=["criterion", "low", "high", "weight", "then first"],
+        tooltip=[alt.Tooltip(f) for f in ("criterion:N", "low:Q", "high:Q", "weight:Q", "then first:N")],
     )
     + base.mark_tick(thickness=3, size=18, color="black").encode(x="weight:Q")
     + base.mark_text(align="left", dx=6, fontSize=11, color="#1a1a1a").encode(x="high:Q", text="range:N"),
@@ -217,14 +220,13 @@ if not points.empty:
     pbase = alt.Chart(points).encode(
         x=alt.X("cost:Q", title=f"monthly cost ({cur} per month, log scale)", scale=alt.Scale(type="log")),
         y=alt.Y("capability:Q", title="capability (index points)", scale=alt.Scale(zero=False)),
-        tooltip=[
-            "offering",
-            "id",
-            "cost",
-            "capability",
-            "status",
-            "on the front over all criteria",
-            "dominated by (all criteria)",
+        tooltip=[  # typed: a bare name makes Altair infer the type from the data (~10 ms a chart)
+            *(alt.Tooltip(field=f, type="nominal") for f in ("offering", "id")),
+            *(alt.Tooltip(field=f, type="quantitative") for f in ("cost", "capability")),
+            *(
+                alt.Tooltip(field=f, type="nominal")
+                for f in ("status", "on the front over all criteria", "dominated by (all criteria)")
+            ),
         ],
     )
     st.altair_chart(

@@ -366,7 +366,7 @@ elif ranked:
             ),
             # one colour per criterion whatever the weights, so colours mean the same across presets
             color=alt.Color("criterion:N", scale=alt.Scale(domain=[c.label for c in ranking.criteria])),
-            tooltip=["offering", "id", "criterion", "points"],
+            tooltip=[alt.Tooltip(f) for f in ("offering:N", "id:N", "criterion:N", "points:Q")],
         )
     )
     st.altair_chart(chart, width="stretch")
