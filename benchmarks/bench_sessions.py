@@ -928,12 +928,12 @@ def print_report(loads: list[Load], subs: Submissions | None, args: argparse.Nam
             )
     if peer:
         print(
-            f"  {'ratio Shortlist / empty app, weight move':<42} {_ratio(app.pct(50), peer.pct(50)):>7} "
+            f"  {'ratio ' + app.label + ' / empty app, weight move':<42} {_ratio(app.pct(50), peer.pct(50)):>7} "
             f"{_ratio(app.pct(95), peer.pct(95)):>7} {_ratio(app.pct(99), peer.pct(99)):>7}"
         )
     if app.submits:
         print(
-            f"  {'Shortlist: Submit my priorities (Committee)':<42} {app.pct(50, app.submits):>7.0f} "
+            f"  {app.label + ': Submit my priorities':<42} {app.pct(50, app.submits):>7.0f} "
             f"{app.pct(95, app.submits):>7.0f} {app.pct(99, app.submits):>7.0f} "
             f"{1000 * max(app.submits):>7.0f} {len(app.submits):>5} {'info':>8}"
         )
@@ -1094,13 +1094,15 @@ def main(argv: list[str] | None = None) -> int:
             "SHORTLIST_DATABASE_URL": f"sqlite:///{work / 'committee.db'}",
             **dict(kv.partition("=")[::2] for kv in args.server_env),
         }
-        todo = [("Shortlist", args.app.resolve())]
+        # the row names the page the sessions drive: the Shortlist page, or the Committee page
+        app_label = "Committee page" if args.committee else "Shortlist"
+        todo = [(app_label, args.app.resolve())]
         if not args.no_peer:
             todo.append(("empty app", work / "empty_app.py"))
         for label, app in todo:
             t0 = time.perf_counter()
             try:
-                ld = run_load(label, app, env, args, work, committee=args.committee and label == "Shortlist")
+                ld = run_load(label, app, env, args, work, committee=args.committee and label == app_label)
             except CannotMeasure as exc:
                 problems.append(f"{label}: {exc}")
                 break
