@@ -40,7 +40,8 @@ from ui.common import (
 )
 
 # SECURITY.md's promise holds wherever the server is started: Streamlit reads
-# .streamlit/config.toml from the working directory only, so the app sets it itself.
+# .streamlit/config.toml from the working directory (1.67, tested here, also from
+# app.py's own directory; an older Streamlit may not), so the app sets it itself.
 st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="Shortlist — AI vendor decisions", layout="wide")
 style()

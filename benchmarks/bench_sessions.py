@@ -894,7 +894,9 @@ def versions() -> dict[str, str]:
 
 
 def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}×" if b > 0 and np.isfinite(a) and np.isfinite(b) else "—"
+    """``a / b`` as ``"4.2×"``; ``"—"`` where a ratio means nothing: a zero or negative
+    figure (a memory difference within the noise of a short run) or a missing one."""
+    return f"{a / b:.1f}×" if a > 0 and b > 0 and np.isfinite(a) and np.isfinite(b) else "—"
 
 
 def print_report(loads: list[Load], subs: Submissions | None, args: argparse.Namespace, judge: bool) -> None:
@@ -1000,7 +1002,8 @@ def print_report(loads: list[Load], subs: Submissions | None, args: argparse.Nam
     if subs is not None:
         print()
         print(
-            f"submissions: {len(subs.times)} Store.submit calls ({args.sessions} members × {args.moves}), every "
+            f"submissions on the store alone (no app): {len(subs.times)} Store.submit calls "
+            f"({args.sessions} members × {args.moves}), every "
             f"revision kept and numbered in turn: {subs.kept}" + (f" ({subs.note})" if subs.note else "")
         )
 
@@ -1072,10 +1075,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.moves} weight moves each (think time {args.think[0]:g}–{args.think[1]:g} s), one server process"
         f"{' (QUICK: targets not judged)' if args.quick else ''}"
     )
-    print(
-        f"app      {args.app} (the page it opens by default) on the bundled vendors/; peer: an empty app "
-        "(one form, one slider)"
+    page = (
+        "the Committee page, each session a member of one decision"
+        if args.committee
+        else "the page it opens by default"
     )
+    peer = "no peer (--no-peer)" if args.no_peer else "peer: an empty app (one form, one slider)"
+    print(f"app      {args.app} ({page}) on the bundled vendors/; {peer}")
     if args.server_env:
         print(f"EXPERIMENT the servers run with {' '.join(args.server_env)}")
     print(
@@ -1142,7 +1148,10 @@ def main(argv: list[str] | None = None) -> int:
     if loads and loads[0].submissions_stored is not None:
         app = loads[0]
         expected = len(app.submits) + 2  # the warm-up member submitted twice
-        print(f"checks: the database holds {app.submissions_stored} submissions, {expected} were made")
+        print(
+            f"checks: through the app, the database holds {app.submissions_stored} submissions, {expected} were "
+            f"made ({len(app.submits)} by the members, 2 by the warm-up member)"
+        )
         if app.submissions_stored != expected:
             bad.append(f"every submission through the app stored ({app.submissions_stored}/{expected})")
     if loads:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from engine.mcda.matrix import KNOWN_CRITERIA, Context, Performance, performance
     from engine.mcda.requirements import RequirementResult, check_requirements
     from engine.mcda.scoring import (
+        Assessments,
         Cell,
         Ranking,
         Row,
@@ -109,6 +110,7 @@ _LAZY: dict[str, str] = {
     "in_currency": "engine.mcda.scoring",
     "normalise_weights": "engine.mcda.scoring",
     "rank": "engine.mcda.scoring",
+    "Assessments": "engine.mcda.scoring",
     "sovereignty_assessments": "engine.mcda.scoring",
     "Dominance": "engine.mcda.sensitivity.dominance",
     "dominance": "engine.mcda.sensitivity.dominance",
@@ -158,6 +160,7 @@ __all__ = [
     "KNOWN_CRITERIA",
     "METHODS",
     "AhpResult",
+    "Assessments",
     "BatchItem",
     "BatchResult",
     "Catalog",

@@ -252,3 +252,18 @@ def test_a_bad_seal_parameter_is_explained_and_the_presets_minimums_stay(bad):
     s, problems = _decode({"preset": "sovereign-public-admin", "seal": bad})
     assert len(problems) == 1 and problems[0].startswith("seal=")
     assert all(s[state.seal_key(f"SOV-{o}")] == 2 for o in range(1, 9))
+
+
+@pytest.mark.parametrize("back_to", ["regulated-eu-bank", "cost-first-startup"])
+def test_a_preset_without_seal_minimums_clears_the_previous_presets(monkeypatch, back_to):
+    """The trial's case: after the sovereign preset (SEAL-2 on every objective), choosing a
+    preset with no minimum kept all eight in force, in the sidebar and the link, and the
+    ranking was no longer the preset's."""
+    at = start(monkeypatch)
+    at.selectbox(key="preset").set_value("sovereign-public-admin").run()
+    assert at.query_params.get("seal")
+    at.selectbox(key="preset").set_value(back_to).run()
+    assert not at.exception
+    assert [s.value for s in at.selectbox if s.key and s.key.startswith(state.SEAL_PREFIX)] == [None] * 8
+    assert not at.query_params.get("seal")
+    assert at.session_state["export_csv"] == cli_csv("--priorities", back_to)

@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -24,7 +22,6 @@ from ui.plain import counted
 
 if TYPE_CHECKING:
     from engine.mcda.sensitivity.report import SensitivityReport
-    from engine.mcda.sovereignty import Assessment
 
 HERE = Path(__file__).resolve().parent.parent
 
@@ -277,39 +274,49 @@ def rank(
     sov = assessments(
         catalog_key,
         criteria_key,
+        id(_catalog),
+        id(_criteria),
         _priorities.sovereignty_framework,
         _priorities.sovereignty_weights,
         _catalog,
         _criteria,
         _priorities,
     )
+    if sov is not None and not sov.made_for(_catalog, _criteria):
+        sov = None  # never another load's assessments: engine.rank would refuse them
     return engine.rank(_catalog, _criteria, _priorities, on_date=day, assessments=sov)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def assessments(
     catalog_key: tuple[Any, ...],
     criteria_key: tuple[Any, ...],
+    catalog_id: int,
+    criteria_id: int,
     framework: str | None,
     weight_set: str | None,
     _catalog: engine.Catalog,
     _criteria: engine.CriteriaCatalog,
     _priorities: PrioritiesFile,
-) -> Mapping[str, Assessment] | None:
+) -> engine.Assessments | None:
     """``engine.sovereignty_assessments`` of the catalog, computed once for all sessions
     and every weight vector: about two thirds of a ranking's time on the bundled catalog.
 
     The key names everything an assessment depends on: the catalog and criteria (as in
     :func:`rank`; the vendors' answers and the prefer-answers choice are part of
-    ``catalog_key``) and the priorities' sovereignty framework and weight set (the only
-    fields of the priorities it reads). The mapping is read-only (``MappingProxyType``)
-    and its assessments are immutable, so sessions share it.
+    ``catalog_key``), the very objects loaded for them (``catalog_id``, ``criteria_id``:
+    :func:`load_catalog` may have loaded the same files again into a new object, and
+    :func:`engine.rank` takes assessments only with the objects they were made from;
+    the entry holds those objects, so their ids cannot be reused while it lives) and
+    the priorities' sovereignty framework and weight set (the only fields of the
+    priorities it reads). Assessments are immutable, so sessions share them. At most 8
+    are kept: each holds its catalog.
 
     ``None`` for a framework or weight set the catalog lacks: :func:`engine.rank` then
     assesses itself and reports that problem with every other one of the priorities.
     """
     try:
-        return MappingProxyType(engine.sovereignty_assessments(_catalog, _criteria, _priorities))
+        return engine.sovereignty_assessments(_catalog, _criteria, _priorities)
     except engine.InputError:
         return None
 

@@ -42,10 +42,16 @@ def compact(url_path: str) -> bool:
 def apply_preset(presets: dict[str, PrioritiesFile], ids: tuple[str, ...]) -> None:
     """``on_change`` of the preset box: copy the preset into every widget."""
     ss = st.session_state
-    for k in [k for k in ss if isinstance(k, str) and k.startswith(("ahp_", "req_", state.SEAL_PREFIX))]:
+    seals = [k for k in ss if isinstance(k, str) and k.startswith(state.SEAL_PREFIX)]
+    for k in [k for k in ss if isinstance(k, str) and k.startswith(("ahp_", "req_"))]:
         del ss[k]
     stem = ss["preset"]
-    ss.update(state.preset_state(presets[stem], ids, stem))
+    new = state.preset_state(presets[stem], ids, stem)
+    # A minimum-SEAL box the new preset sets no minimum for is set to "no minimum", not
+    # deleted: a deleted widget key came back with the box's old value, so the previous
+    # preset's minimums stayed in force (and in the link) under the new preset.
+    ss.update({k: None for k in seals if k not in new})
+    ss.update(new)
     ss["_currency"] = ss["currency"]
 
 

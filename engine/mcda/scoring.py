@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -58,6 +58,7 @@ __all__ = [
     "FAILS",
     "SEAL_ALLOWED_FLAG",
     "TIE_TOLERANCE",
+    "Assessments",
     "Cell",
     "Coverage",
     "Ranking",
@@ -776,7 +777,7 @@ def rank(
     weights: Mapping[str, float] | None = None,
     on_date: dt.date | None = None,
     method: str | None = None,
-    assessments: Mapping[str, Assessment] | None = None,
+    assessments: Assessments | None = None,
 ) -> Ranking:
     """Gate, score and rank every offering of ``catalog``.
 
@@ -791,10 +792,10 @@ def rank(
         Date whose prices apply; default ``priorities.on_date`` or today.
     method : {"weighted-sum", "weighted-product", "topsis"}, optional
         Replaces ``priorities.method`` when given (see :mod:`engine.mcda.aggregation`).
-    assessments : mapping of str to Assessment, optional
+    assessments : Assessments, optional
         Every offering's sovereignty assessment, as :func:`sovereignty_assessments`
-        returns for the same ``catalog``, ``criteria`` and ``priorities``: reused instead
-        of assessed again. The assessments do not depend on the criteria weights, the
+        returns for the same ``catalog`` and ``criteria`` objects and the priorities'
+        framework and weight set: reused instead of assessed again. The assessments do not depend on the criteria weights, the
         method or the date, so a caller that ranks one catalog under many weight vectors
         (the app, once per slider move) assesses once. Default: assessed here.
 
@@ -808,8 +809,10 @@ def rank(
         Bad weights, malformed requirements, unknown anchors/criteria, a currency
         with no rate, or a missing value on a criterion whose policy is ``fail``.
     ValueError
-        ``assessments`` that are not for this catalog (other offering ids) or not for the
-        priorities' framework and weight set.
+        ``assessments`` not made by :func:`sovereignty_assessments` for these very
+        ``catalog`` and ``criteria`` objects (another load or another fold of the vendors'
+        answers holds other facts under the same ids) or for another framework or
+        weight set.
     """
     ids = criteria.ids()
     if weights is not None:
@@ -838,8 +841,8 @@ def rank(
     if assessments is None:
         assessed = _assess_all(catalog, sov, priorities.sovereignty_weights)
     else:
+        _check_assessments(catalog, criteria, sov, priorities.sovereignty_weights, assessments)
         assessed = dict(assessments)
-        _check_assessments(catalog, sov, priorities.sovereignty_weights, assessed)
     ctx = Context(priorities, criteria.fx, day, cap_metric, sov, assessed)
     lims = limits(criteria.max_age_days, priorities)
 
@@ -983,9 +986,57 @@ def _answered(
     )
 
 
+class Assessments(Mapping[str, Assessment]):
+    """Every offering's sovereignty assessment, bound to what it was made from.
+
+    A read-only mapping, offering id → :class:`~engine.mcda.sovereignty.Assessment`, in
+    catalog order, made by :func:`sovereignty_assessments`. It keeps the very ``catalog``
+    and ``criteria`` objects and the framework and weight set it was made for, so
+    :func:`rank` can refuse it for anything else: two catalogs with the same offering
+    ids may hold different facts (an edited file, the vendors' answers folded in), and
+    an assessment does not name its offering.
+
+    Attributes
+    ----------
+    catalog : Catalog
+    criteria : CriteriaCatalog
+    framework : str or None
+        The framework id (``None``: no framework, and the mapping is empty).
+    weight_set : str or None
+        The weight set's id, resolved (the framework's default when the priorities name none).
+    """
+
+    __slots__ = ("_by_id", "catalog", "criteria", "framework", "weight_set")
+
+    def __init__(
+        self,
+        by_id: Mapping[str, Assessment],
+        catalog: Catalog,
+        criteria: CriteriaCatalog,
+        framework: str | None,
+        weight_set: str | None,
+    ) -> None:
+        self._by_id = dict(by_id)
+        self.catalog, self.criteria = catalog, criteria
+        self.framework, self.weight_set = framework, weight_set
+
+    def __getitem__(self, offering_id: str) -> Assessment:
+        return self._by_id[offering_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def made_for(self, catalog: Catalog, criteria: CriteriaCatalog) -> bool:
+        """Whether these are the assessments of this very catalog under these criteria."""
+        return self.catalog is catalog and self.criteria is criteria
+
+
 def sovereignty_assessments(
     catalog: Catalog, criteria: CriteriaCatalog, priorities: PrioritiesFile
-) -> dict[str, Assessment]:
+) -> Assessments:
     """Every offering's sovereignty assessment under the priorities' framework and weight
     set, for :func:`rank`'s ``assessments``.
 
@@ -998,10 +1049,11 @@ def sovereignty_assessments(
 
     Returns
     -------
-    dict of str to Assessment
+    Assessments
         By offering id, in catalog order (:func:`engine.mcda.sovereignty.assessment_for`);
         empty when the catalog has no framework (the ``sovereignty`` criterion is then
-        unknown).
+        unknown). Bound to ``catalog`` and ``criteria``: :func:`rank` accepts it with
+        these objects only.
 
     Raises
     ------
@@ -1012,7 +1064,11 @@ def sovereignty_assessments(
     sov, issues = pick(criteria.sovereignty, priorities.sovereignty_framework, priorities.sovereignty_weights)
     if issues:
         raise InputError(issues)
-    return _assess_all(catalog, sov, priorities.sovereignty_weights)
+    framework = sov.framework.id if sov is not None else None
+    ws = sov.framework.weight_set(priorities.sovereignty_weights).id if sov is not None else None
+    return Assessments(
+        _assess_all(catalog, sov, priorities.sovereignty_weights), catalog, criteria, framework, ws
+    )
 
 
 def _assess_all(catalog: Catalog, sov: Sovereignty | None, weight_set: str | None) -> dict[str, Assessment]:
@@ -1022,27 +1078,30 @@ def _assess_all(catalog: Catalog, sov: Sovereignty | None, weight_set: str | Non
 
 
 def _check_assessments(
-    catalog: Catalog, sov: Sovereignty | None, weight_set: str | None, assessed: Mapping[str, Assessment]
+    catalog: Catalog,
+    criteria: CriteriaCatalog,
+    sov: Sovereignty | None,
+    weight_set: str | None,
+    given: Assessments,
 ) -> None:
-    """Refuse assessments made for another catalog, framework or weight set: reused as
-    they are, they would gate and score on another catalog's answers."""
-    if sov is None:
-        if assessed:
-            raise ValueError("assessments given, but the priorities use no sovereignty framework")
-        return
-    ids = [ro.id for ro in catalog.offerings]
-    if set(assessed) != set(ids):
-        odd = sorted(set(assessed) ^ set(ids))
+    """Refuse assessments made for another catalog, criteria, framework or weight set:
+    reused as they are, they would gate and score on another catalog's facts."""
+    if not isinstance(given, Assessments):
         raise ValueError(
-            f"assessments are not for this catalog: {len(odd)} offering id(s) differ, e.g. {odd[0]!r}"
+            f"assessments must come from engine.sovereignty_assessments, found {type(given).__name__}"
         )
-    ws = sov.framework.weight_set(weight_set).id
-    for oid, a in assessed.items():
-        if a.framework != sov.framework.id or a.weight_set != ws:
-            raise ValueError(
-                f"assessment of {oid!r} is for {a.framework} weights {a.weight_set}, "
-                f"not {sov.framework.id} weights {ws}"
-            )
+    if not given.made_for(catalog, criteria):
+        raise ValueError(
+            "assessments are not for this catalog and criteria: they were made for other objects "
+            "(another load of the files, another fold of the vendors' answers); assess them again"
+        )
+    framework = sov.framework.id if sov is not None else None
+    ws = sov.framework.weight_set(weight_set).id if sov is not None else None
+    if (given.framework, given.weight_set) != (framework, ws):
+        raise ValueError(
+            f"assessments are for framework {given.framework} weights {given.weight_set}, "
+            f"not {framework} weights {ws}"
+        )
 
 
 def _sovereignty_evidence(a: Assessment | None) -> str | None:

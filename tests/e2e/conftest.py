@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from benchmarks._server import stop
 from tests.conftest import ROOT, VENDORS
 
 if TYPE_CHECKING:
@@ -218,12 +219,7 @@ def running_streamlit(
             time.sleep(0.25)
         yield url, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        stop(proc)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,9 @@ from engine.catalog.schema import RequirementSpec
 from engine.catalog.sovereignty import FrameworkFile, RulesFile, Sovereignty, load_sovereignty
 from engine.mcda.scoring import sovereignty_floors
 from engine.mcda.sovereignty import Answer, assess, assessment_for, derive, gate, pick, score, summary
-from tests.conftest import CRITERIA, priorities
+from tests.conftest import CRITERIA, ROOT, VENDORS, priorities
+
+ANSWERS = ROOT / "tests" / "fixtures" / "answers"
 
 
 def _framework(**over: Any) -> FrameworkFile:
@@ -518,13 +520,42 @@ def test_reused_assessments_give_the_same_ranking_and_none_is_computed(bundled, 
 def test_assessments_for_another_catalog_or_weight_set_are_refused(bundled, criteria):
     p = priorities(weights={"sovereignty": 1})
     given = engine.sovereignty_assessments(bundled, criteria, p)
+    assert given.made_for(bundled, criteria)
     first = next(iter(given))
-    fewer = {k: v for k, v in given.items() if k != first}
-    with pytest.raises(ValueError, match="not for this catalog: 1 offering id"):
-        engine.rank(bundled, criteria, p, assessments=fewer)
+    with pytest.raises(ValueError, match=r"must come from engine\.sovereignty_assessments, found dict"):
+        engine.rank(bundled, criteria, p, assessments={k: v for k, v in given.items() if k != first})  # type: ignore[arg-type]
+    again = engine.load_catalog([VENDORS])  # the same files loaded again: the same ids, maybe other facts
+    with pytest.raises(ValueError, match="not for this catalog and criteria"):
+        engine.rank(again, criteria, p, assessments=given)
+    with pytest.raises(ValueError, match="not for this catalog and criteria"):
+        engine.rank(bundled, engine.load_criteria(CRITERIA), p, assessments=given)
     other = priorities(weights={"sovereignty": 1}, sovereignty_weights="v1.2.1")
     with pytest.raises(ValueError, match=r"weights guidance-2026, not eucsf-1\.2\.1 weights v1\.2\.1"):
         engine.rank(bundled, criteria, other, assessments=given)
+
+
+def test_assessments_made_before_the_answers_were_folded_in_are_refused(bundled, criteria):
+    """The trial's case: the same offering ids, but a vendor's answer lowers a SEAL below
+    the minimum; assessments made before the fold would rank an offering the fold excludes."""
+    from engine.catalog.answers import read_and_fold
+
+    fixture = ANSWERS / "operator-scaleway.sovereignty.yaml"
+    folded = read_and_fold(
+        bundled,
+        [(str(fixture), fixture.read_bytes())],
+        currencies=criteria.currencies(),
+        frameworks=criteria.sovereignty,
+    )
+    p = priorities(weights={"sovereignty": 1})
+    before = engine.sovereignty_assessments(bundled, criteria, p)
+    assert [ro.id for ro in folded.offerings] == list(before)  # the same ids
+    assert engine.sovereignty_assessments(folded, criteria, p) != dict(before)  # other assessments
+    with pytest.raises(ValueError, match="another fold of the vendors' answers"):
+        engine.rank(folded, criteria, p, assessments=before)
+    mine = engine.sovereignty_assessments(folded, criteria, p)
+    assert engine.to_csv(engine.rank(folded, criteria, p, assessments=mine)) == engine.to_csv(
+        engine.rank(folded, criteria, p)
+    )
 
 
 def test_sovereignty_assessments_names_an_unknown_weight_set(bundled, criteria):
