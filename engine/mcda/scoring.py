@@ -867,6 +867,7 @@ def rank(
     rows: list[Row] = []
     by_id = {ro.id: ro for ro in catalog.offerings}
     additive = priorities.method == "weighted-sum"
+    objective_ids = tuple(o.id for o in sov.framework.objectives) if sov is not None else ()
 
     def make_row(ro: ResolvedOffering, status: Literal["ranked", "excluded"]) -> Row:
         oid = ro.id
@@ -902,7 +903,7 @@ def rank(
                 why.append(f"{cid} unknown ({low:.2f}% to {high:.2f}%), {placed[oid]}")
             elif imp:
                 why.append(f"{cid} unknown, imputed worst ({pv.note or 'no value'})")
-        why += _seal_allowed_flags(priorities.requirements, gates[oid])
+        why += _seal_allowed_flags(priorities.requirements, gates[oid], objective_ids)
         old = flagged(ro, day, lims, every)
         why += [stale_flag(a, day) for a in old]
         why += [use.flag for use in ro.answers.values() if use.flag]
@@ -950,11 +951,19 @@ allowed (``allow_unknown: true``): the offering is ranked with gaps that could s
 take that objective below the minimum."""
 
 
-def _seal_allowed_flags(specs: Sequence[RequirementSpec], results: Sequence[RequirementResult]) -> list[str]:
+def _seal_allowed_flags(
+    specs: Sequence[RequirementSpec], results: Sequence[RequirementResult], objectives: Sequence[str] = ()
+) -> list[str]:
     """One flag for the minimum SEALs (``seal``, ``seal.<objective>``) that let the
-    offering through only because unknown is allowed, naming each objective and
+    offering through only because unknown is allowed, naming the objectives and the
     minimum: ``SEAL minimum passes only because unknown is allowed: SEAL-2 on SOV-1,
-    SOV-4 (seal2-sov-1, seal2-sov-4): unanswered criteria could still be below it``."""
+    SOV-4 (seal2-sov-1, seal2-sov-4): unanswered criteria could still be below it``.
+
+    ``objectives`` are the framework's objective ids, in order: a minimum on every one
+    of them reads ``on all 8 objectives, SOV-1 to SOV-8``, and more than three
+    must-haves are named by their first and last id and their number, so the flag
+    stays one readable line on the first screen (the record and ``explain`` list each
+    must-have's outcome)."""
     by_min: dict[int, list[tuple[str, str]]] = {}
     for spec, res in zip(specs, results, strict=True):
         if res.outcome != "unknown" or res.blocks(spec.allow_unknown):
@@ -965,8 +974,17 @@ def _seal_allowed_flags(specs: Sequence[RequirementSpec], results: Sequence[Requ
         by_min.setdefault(int(spec.value), []).append((objective or "every objective", spec.id))
     if not by_min:
         return []
+
+    def where(objs: list[str]) -> str:
+        if len(objs) > 1 and list(objectives) == sorted(objs, key=list(objectives).index):
+            return f"all {len(objs)} objectives, {objs[0]} to {objs[-1]}"
+        return ", ".join(objs)
+
+    def rules(ids: list[str]) -> str:
+        return ", ".join(ids) if len(ids) <= 3 else f"{len(ids)} must-haves, {ids[0]} … {ids[-1]}"
+
     parts = [
-        f"SEAL-{m} on {', '.join(o for o, _ in hits)} ({', '.join(i for _, i in hits)})"
+        f"SEAL-{m} on {where([o for o, _ in hits])} ({rules([i for _, i in hits])})"
         for m, hits in sorted(by_min.items())
     ]
     return [

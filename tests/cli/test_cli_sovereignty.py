@@ -172,7 +172,7 @@ def test_validate_checks_a_framework_or_rules_file_given_by_name(tmp_path: Path)
 
 
 def test_a_seal_minimum_passing_only_because_unknown_is_allowed_is_flagged_everywhere():
-    flag = "SEAL minimum passes only because unknown is allowed: SEAL-2 on SOV-1, SOV-2"
+    flag = "SEAL minimum passes only because unknown is allowed: SEAL-2 on all 8 objectives, SOV-1 to SOV-8"
     doc = _rank_json()
     eu = next(o for o in doc["offerings"] if o["offering_id"] == EU)  # type: ignore[attr-defined]
     assert any(r.startswith(flag) and "seal2-sov-1" in r for r in eu["reasons"])
@@ -188,3 +188,38 @@ def test_a_seal_minimum_passing_only_because_unknown_is_allowed_is_flagged_every
     )
     us = next(o for o in json.loads(out)["offerings"] if o["offering_id"] == US)
     assert not any(r.startswith("SEAL minimum passes only") and "SOV-1," in r for r in us["reasons"])
+
+
+def test_the_seal_flag_names_a_few_objectives_one_by_one_and_all_of_them_in_one_phrase():
+    """One readable line on the first screen: "all 8 objectives, SOV-1 to SOV-8 (8
+    must-haves, first … last)" when every objective has the minimum; each objective and
+    must-have named when a few do."""
+    from engine.catalog.schema import RequirementSpec
+    from engine.mcda.requirements import RequirementResult
+    from engine.mcda.scoring import _seal_allowed_flags
+
+    objectives = [f"SOV-{i}" for i in range(1, 9)]
+
+    def spec(o: str, level: int = 2) -> RequirementSpec:
+        rid = f"seal{level}-{o.lower()}"
+        return RequirementSpec.model_validate(
+            {"id": rid, "field": f"seal.{o}", "op": "min", "value": level, "allow_unknown": True}
+        )
+
+    def unknown(sp: RequirementSpec) -> RequirementResult:
+        return RequirementResult(sp.id, "unknown", "gaps")
+
+    every = [spec(o) for o in objectives]
+    (flag,) = _seal_allowed_flags(every, [unknown(x) for x in every], objectives)
+    assert "SEAL-2 on all 8 objectives, SOV-1 to SOV-8 (8 must-haves, seal2-sov-1 … seal2-sov-8)" in flag
+    two = [spec("SOV-1"), spec("SOV-4", 3)]
+    (flag,) = _seal_allowed_flags(two, [unknown(x) for x in two], objectives)
+    assert "SEAL-2 on SOV-1 (seal2-sov-1); SEAL-3 on SOV-4 (seal3-sov-4)" in flag
+    seven = every[1:]
+    (flag,) = _seal_allowed_flags(seven, [unknown(x) for x in seven], objectives)
+    assert (
+        "SEAL-2 on SOV-2, SOV-3, SOV-4, SOV-5, SOV-6, SOV-7, SOV-8 (7 must-haves, seal2-sov-2 … seal2-sov-8)"
+        in flag
+    )
+    passed = [RequirementResult(x.id, "pass", "ok") for x in every]
+    assert _seal_allowed_flags(every, passed, objectives) == []
