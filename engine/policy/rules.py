@@ -41,8 +41,8 @@ from engine.catalog.yamlio import LoadedYaml
 from engine.errors import InputError, Issue, suggest
 from engine.mcda.matrix import KNOWN_CRITERIA, Context, Performance, performance
 from engine.mcda.requirements import SEAL_FIELD, check_requirements, evaluate, seal_objective
-from engine.mcda.scoring import Ranking, check_priorities, rank
-from engine.mcda.sovereignty import assessment_for, pick
+from engine.mcda.scoring import Assessments, Ranking, check_priorities, rank, sovereignty_assessments
+from engine.mcda.sovereignty import Assessment, assessment_for, pick
 
 if TYPE_CHECKING:  # the price dataset is read only for a policy with price_drift
     from engine.catalog.importers.genai_prices import Dataset
@@ -490,15 +490,22 @@ def check_policy(
         priorities.sovereignty_framework if priorities is not None else None,
         sov_weights,
     )
+    seal_rules = any(r.field in (SEAL_FIELD, "sovereignty") or seal_objective(r.field) for r in policy.rules)
+    # Each offering's sovereignty assessment once, shared by the decision matrix, the SEAL
+    # rules and (for min_score) the ranking: each of them assessed every offering again.
+    every: Assessments | None = None
+    sov_by_id: Mapping[str, Assessment] = {}
+    if sov is not None and priorities is not None and policy.min_score is not None:
+        every = sovereignty_assessments(catalog, criteria, priorities)  # the whole catalog: rank ranks it all
+        sov_by_id = every
+    elif sov is not None and (priorities is not None or seal_rules):
+        sov_by_id = {ro.id: assessment_for(sov, ro, sov_weights) for ro in scope}
     if priorities is not None:
         cap_metric = next((c.metric for c in criteria.criteria if c.id == "capability"), None)
-        ctx = Context(priorities, criteria.fx, price_day, cap_metric, sov)
+        ctx = Context(priorities, criteria.fx, price_day, cap_metric, sov, sov_by_id)
         perf = {ro.id: {c: performance(c, ro, ctx) for c in KNOWN_CRITERIA} for ro in scope}
-    seal_rules = any(r.field in (SEAL_FIELD, "sovereignty") or seal_objective(r.field) for r in policy.rules)
     assessed = (
-        {ro.id: (sov.framework, assessment_for(sov, ro, sov_weights)) for ro in scope}
-        if sov is not None and seal_rules
-        else {}
+        {oid: (sov.framework, a) for oid, a in sov_by_id.items()} if sov is not None and seal_rules else {}
     )
 
     held = priorities.buyer_certifications if priorities is not None else None  # for self-hosted offerings
@@ -523,7 +530,7 @@ def check_policy(
 
     ranking: Ranking | None = None
     if policy.min_score is not None and priorities is not None:
-        ranking = rank(catalog, criteria, priorities, on_date=price_day)
+        ranking = rank(catalog, criteria, priorities, on_date=price_day, assessments=every)
         ms = policy.min_score
         for ro in scope:
             row = ranking.row(ro.id)

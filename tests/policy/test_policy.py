@@ -815,3 +815,30 @@ def test_prices_follow_the_priorities_on_date_like_rank(write_vendors, criteria)
     report = run(pol, cat, criteria, priorities=prio, today=dt.date(2027, 2, 1))
     assert the(report, "budget", "acme-api").status == "pass"
     assert f"scores {ranked.score:.2f}" in the(report, "min-score", "acme-api").message
+
+
+@pytest.mark.parametrize("min_score", [None, {"score": 10}])
+def test_check_assesses_each_offerings_sovereignty_once(small, criteria, monkeypatch, min_score):
+    """The decision matrix, the SEAL rules and min_score's ranking share one assessment
+    per offering (each of them assessed every offering again: three times with min_score)."""
+    import engine.mcda.matrix as matrix
+    import engine.mcda.scoring as scoring
+    import engine.policy.rules as rules
+
+    calls: list[str] = []
+    real = scoring.assessment_for
+
+    def counting(model: Any, ro: Any, *a: Any, **kw: Any) -> Any:
+        calls.append(ro.id)
+        return real(model, ro, *a, **kw)
+
+    for module in (matrix, scoring, rules):
+        monkeypatch.setattr(module, "assessment_for", counting)
+    pol = make_policy(
+        priorities="test",
+        rules=[rule("seal", "seal.SOV-2", "min", 2, allow_unknown=True)],
+        **({"min_score": min_score} if min_score else {}),
+    )
+    report = run(pol, small, criteria, priorities=priorities(weights={"sovereignty": 1}))
+    assert report.checks
+    assert sorted(calls) == sorted(ro.id for ro in small.offerings)
