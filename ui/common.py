@@ -360,6 +360,15 @@ def show_issues(
         )
 
 
+def ranked_inputs(ctx: Context, what: str) -> tuple[engine.Ranking, PrioritiesFile]:
+    """The ranking and the priorities a page reads; when the priorities cannot be ranked,
+    the page says why (their problems, "fix them in the sidebar to see ``what``") and stops."""
+    if ctx.ranking is None or ctx.priorities is None:
+        show_issues(ctx.problems, "the current priorities", f"fix them in the sidebar to see {what}")
+        st.stop()
+    return ctx.ranking, ctx.priorities
+
+
 def no_ranking(ctx: Context) -> bool:
     """Say why nothing is ranked (on pages that need a ranking); True when so."""
     if ctx.ranking is None:

@@ -46,6 +46,7 @@ ss = st.session_state
 labels = ctx.labels
 BLUE, ORANGE, GREY, INK = "#1d5fa6", "#b35900", "#767676", "#1a1a1a"  # AA contrast on white
 FRESH = "cm_fresh"  # links just made: shown until the user says they are copied
+DONE = "cm_done"  # what the last action did, said once after its rerun
 AGGREGATION_WORDS = {
     "auto": "Automatic: combine the pairwise comparisons when every member gave them, else average the weights",
     "aip-arithmetic": "Average of the members' weights",
@@ -67,6 +68,18 @@ def when(t: dt.datetime | None) -> str:
 
 def problem(exc: InputError, what: str) -> None:
     show_issues(exc.issues, what, "nothing was changed")
+
+
+def rerun_saying(message: str) -> None:
+    """Rerun, saying ``message`` once after the rerun (:func:`show_done`)."""
+    ss[DONE] = message
+    st.rerun()
+
+
+def show_done() -> None:
+    """The message the last action left (:func:`rerun_saying`), once, as text (it may hold a name)."""
+    if ss.get(DONE):
+        st.success(md(ss.pop(DONE)))
 
 
 def label(c: str) -> str:
@@ -412,10 +425,8 @@ def member_view(view: DecisionView, token: str) -> None:
                     except InputError as exc:
                         problem(exc, "your submission")
                     else:
-                        ss["cm_done"] = f"Revision {rev} of your priorities is kept."
-                        st.rerun()
-        if ss.get("cm_done"):
-            st.success(ss.pop("cm_done"))
+                        rerun_saying(f"Revision {rev} of your priorities is kept.")
+        show_done()
     st.subheader("Your submissions")
     if rows:
         revisions_table(view, rows)
@@ -480,10 +491,8 @@ def owner_view(view: DecisionView, token: str, progress: Sequence[MemberProgress
             except InputError as exc:
                 problem(exc, "the revocation")
             else:
-                ss["cm_done"] = f"{shown}'s link no longer works."
-                st.rerun()
-    if ss.get("cm_done"):
-        st.success(md(ss.pop("cm_done")))
+                rerun_saying(f"{shown}'s link no longer works.")
+    show_done()
     st.header("Close the decision")
     st.markdown(
         "Closing ends the submissions, computes the group's priorities from each member's last submission "
@@ -551,6 +560,6 @@ else:
 if st.button(
     "Leave this decision in this tab", key="cm_leave", help="Forget the token here; your link still works."
 ):
-    for k in (TOKEN_KEY, FRESH, "cm_done"):
+    for k in (TOKEN_KEY, FRESH, DONE):
         ss.pop(k, None)
     st.rerun()

@@ -27,7 +27,7 @@ from engine.mcda.unknowns import range_sentence
 from engine.reports.escape import markdown_code, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui.answers import draw_answer_uploads
-from ui.common import context, show_issues
+from ui.common import context, ranked_inputs, show_issues
 from ui.evidence import (
     SUFFIXES,
     WORKBOOK,
@@ -48,10 +48,7 @@ from ui.unknowns import said
 ctx = context()
 ss = st.session_state
 st.title("Evidence: which unknowns decide the ranking")
-if ctx.ranking is None or ctx.priorities is None:
-    show_issues(ctx.problems, "the current priorities", "fix them in the sidebar to see the evidence")
-    st.stop()
-ranking, priorities = ctx.ranking, ctx.priorities
+ranking, priorities = ranked_inputs(ctx, "the evidence")
 if not ranking.ranked:
     st.warning(
         "No offering passes the must-haves today; the questions below say which answers could change that."

@@ -29,16 +29,13 @@ from engine.mcda.sovereignty import Answer, Assessment, ObjectiveResult
 from engine.reports.escape import markdown_code, markdown_url, visible
 from engine.reports.escape import streamlit_markdown as md
 from ui import seal
-from ui.common import context, md_frame, show_issues, text_frame
+from ui.common import context, md_frame, ranked_inputs, text_frame
 from ui.plain import echoed
 
 ctx = context()
 ss = st.session_state
 st.title("Sovereignty: SEAL and score")
-if ctx.ranking is None or ctx.priorities is None:
-    show_issues(ctx.problems, "the current priorities", "fix them in the sidebar to see the sovereignty view")
-    st.stop()
-ranking, priorities = ctx.ranking, ctx.priorities
+ranking, priorities = ranked_inputs(ctx, "the sovereignty view")
 sov = seal.framework_of(ctx.criteria, priorities)
 if sov is None:
     st.info("No sovereignty framework is loaded (criteria/sovereignty/): there is nothing to assess.")
