@@ -102,6 +102,17 @@ def print_verdict(judge: bool, not_judged: str, missed: Sequence[str], bad: Sequ
     print_checks_failed(bad)
 
 
+def versions(packages: Sequence[str]) -> dict[str, str]:
+    """The installed version of each of ``packages`` (those not installed left out)."""
+    import importlib.metadata
+
+    out = {}
+    for pkg in packages:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            out[pkg] = importlib.metadata.version(pkg)
+    return out
+
+
 def write_json(path: str, doc: dict[str, Any]) -> None:
     """Write the report's JSON document to `path` and say so."""
     Path(path).write_text(

@@ -92,7 +92,6 @@ import cProfile
 import dataclasses
 import datetime as dt
 import gc
-import importlib.metadata
 import io
 import logging
 import os
@@ -118,19 +117,25 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine
-from benchmarks._report import load_span, machine, machine_line, peak_mb, print_verdict, write_json
-from benchmarks._server import healthy, stop
+from benchmarks._report import load_span, machine, machine_line, peak_mb, print_verdict, versions, write_json
+from benchmarks._server import (
+    APP,
+    APPLY,
+    BUNDLED_VENDORS,
+    CRITERIA,
+    ROOT,
+    free_port,
+    healthy,
+    stop,
+    streamlit_args,
+)
 from benchmarks._synthetic import CAPABILITY_SD, PRICE_SIGMA, synthetic_vendors
 from engine.mcda.scoring import TIE_TOLERANCE
 from engine.mcda.sensitivity.report import sensitivity_with
 from engine.mcda.sensitivity.what_it_takes import what_would_it_take
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
-BUNDLED_VENDORS = ROOT / "vendors"
-CRITERIA = ROOT / "criteria"
 SLIDER = "w_capability"
-APPLY = "Apply weights"  # the submit button of the weight sliders' form (ui/sidebar.py)
+SOFTWARE = ("streamlit", "pandas", "altair", "pyarrow", "pydantic")  # versions printed and written
 DEFAULT_PRESET = "regulated-eu-bank"  # the engine rows' priorities when the app exports none
 
 BUNDLED_MAX_MS = 150.0
@@ -781,14 +786,6 @@ def run_profiles(
 # --------------------------------------------------------------------------- report
 
 
-def versions() -> dict[str, str]:
-    out = {}
-    for pkg in ("streamlit", "pandas", "altair", "pyarrow", "pydantic"):
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            out[pkg] = importlib.metadata.version(pkg)
-    return out
-
-
 def print_table(rows: list[Row], judge: bool) -> None:
     """The table; a row without times is a section heading."""
     hdr = (
@@ -890,15 +887,10 @@ CHROMIUM_ARGS = [
 def _server(app: Path, env: dict[str, str]) -> Iterator[str]:
     """``streamlit run <app>`` headless on a free loopback port (in the app's directory,
     ``env`` added to the environment); yields its URL."""
-    import socket
     import subprocess
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true"]
-    cmd += ["--server.address", "127.0.0.1", "--server.port", str(port)]
-    cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), *streamlit_args(port)]
     proc = subprocess.Popen(
         cmd, cwd=app.parent, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -1167,7 +1159,7 @@ def main(argv: list[str] | None = None) -> int:
         harness = harness_rows(app, runs)
         for c in cases:
             problems += [f"{c.label}: {p}" for p in c.info["problems"] if f"{c.label}: {p}" not in problems]
-        info_m = machine() | versions()
+        info_m = machine() | versions(SOFTWARE)
         max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource else float("nan")
 
         print(f"date     {now.isoformat()}")
@@ -1179,7 +1171,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"software Python {info_m['python']}, numpy {info_m['numpy']} ({info_m['blas']}), "
-            + ", ".join(f"{k} {v}" for k, v in versions().items())
+            + ", ".join(f"{k} {v}" for k, v in versions(SOFTWARE).items())
         )
         print()
         checks: dict[str, Any] = {}

@@ -101,13 +101,11 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-import importlib.metadata
 import json
 import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -124,14 +122,18 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._report import load_averages, load_span, machine, machine_line, print_verdict, write_json
-from benchmarks._server import healthy, stop
+from benchmarks._report import (
+    load_averages,
+    load_span,
+    machine,
+    machine_line,
+    print_verdict,
+    versions,
+    write_json,
+)
+from benchmarks._server import APP, APPLY, BUNDLED_VENDORS, CRITERIA, free_port, healthy, stop, streamlit_args
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
-BUNDLED_VENDORS = ROOT / "vendors"
-CRITERIA = ROOT / "criteria"
-APPLY = "Apply weights"  # the submit button of the weight sliders' form (ui/sidebar.py)
+SOFTWARE = ("streamlit", "websockets", "protobuf", "sqlalchemy")  # versions printed and written
 SLIDER_PREFIX = "w_"  # the weight sliders' keys: w_<criterion id>
 
 P95_RERUN_MAX_MS = 500.0
@@ -288,21 +290,17 @@ def cpu_s(pid: int) -> float:
 def serve(app: Path, env: dict[str, str], ttl: int, workdir: Path) -> Iterator[Server]:
     """``streamlit run app`` headless on a free loopback port under :data:`LAUNCHER`.
 
-    Copied from ``benchmarks.bench_app._server`` (the same command line and health wait)
+    The options of :func:`benchmarks._server.streamlit_args` (as ``bench_app --browser``),
     with the process exposed, another script (run in its own directory),
-    ``--server.disconnectedSessionTTL``, no file watcher and the server's output in a
-    log file (shown when it does not start).
+    ``--server.disconnectedSessionTTL`` and the server's output in a log file (shown
+    when it does not start).
     """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     signal_file = workdir / f"signals-{port}"
     log = workdir / f"server-{port}.log"
     full_env = {**os.environ, **env, "SHORTLIST_BENCH_SIGNAL_FILE": str(signal_file)}
-    cmd = [sys.executable, "-c", LAUNCHER, "run", str(app), "--server.headless", "true"]
-    cmd += ["--server.address", "127.0.0.1", "--server.port", str(port)]
-    cmd += ["--browser.gatherUsageStats", "false", "--server.disconnectedSessionTTL", str(ttl)]
-    cmd += ["--server.fileWatcherType", "none"]  # a meeting's server does not watch its files
+    cmd = [sys.executable, "-c", LAUNCHER, "run", str(app), *streamlit_args(port)]
+    cmd += ["--server.disconnectedSessionTTL", str(ttl)]
     with log.open("wb") as out:
         # in the app's directory: its own engine/ and ui/ come first on sys.path (another checkout's too)
         proc = subprocess.Popen(cmd, cwd=app.parent, env=full_env, stdout=out, stderr=subprocess.STDOUT)
@@ -885,14 +883,6 @@ def time_store_submissions(n: int, per_member: int, db: Path) -> Submissions:
 # --------------------------------------------------------------------------- the report
 
 
-def versions() -> dict[str, str]:
-    out = {}
-    for pkg in ("streamlit", "websockets", "protobuf", "sqlalchemy"):
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            out[pkg] = importlib.metadata.version(pkg)
-    return out
-
-
 def _ratio(a: float, b: float) -> str:
     """``a / b`` as ``"4.2×"``; ``"—"`` where a ratio means nothing: a zero or negative
     figure (a memory difference within the noise of a short run) or a missing one."""
@@ -1127,7 +1117,11 @@ def main(argv: list[str] | None = None) -> int:
     load_end = load_averages()
     print(f"date     {now.isoformat()}")
     print(machine_line(info_m, load_span(load_start, load_end) + " (cores shared with other jobs)"))
-    print("software " + f"Python {info_m['python']}, " + ", ".join(f"{k} {v}" for k, v in versions().items()))
+    print(
+        "software "
+        + f"Python {info_m['python']}, "
+        + ", ".join(f"{k} {v}" for k, v in versions(SOFTWARE).items())
+    )
     if loads:
         print_report(loads, subs, args, judge)
     missed: list[str] = []
@@ -1173,7 +1167,7 @@ def main(argv: list[str] | None = None) -> int:
             "date": now.isoformat(),
             "machine": info_m,
             "load_average": {"start": load_start, "end": load_end},
-            "versions": versions(),
+            "versions": versions(SOFTWARE),
             "sessions": args.sessions,
             "moves": args.moves,
             "think_s": list(args.think),

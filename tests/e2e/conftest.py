@@ -19,7 +19,6 @@ import importlib.util
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from benchmarks._server import stop
+from benchmarks._server import free_port, stop
 from tests.conftest import ROOT, VENDORS
 
 if TYPE_CHECKING:
@@ -168,12 +167,6 @@ def _needs_browser(chromium: str) -> None:
     """Every test in tests/e2e/ is skipped or failed by ``chromium`` before anything starts."""
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _health(url: str) -> str:
     # no proxy for the loopback server, whatever the environment says
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -192,7 +185,7 @@ def running_streamlit(
     ``env``, its output in ``log_path``; yields (URL, process) once ``/_stcore/health``
     answers ``ok`` and stops the server afterwards. Fails the test, with the log, when
     the server exits or is not healthy within ``STARTUP_S``."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true"]
     cmd += [
